@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Datapaths: the per-namespace list of them, the packet path from vport
+ * receive to flow lookup to actions or upcall.
+ *
+ * DOC: Locking
+ * Every change to datapaths, vports and flows happens under weft_lock (a
+ * single mutex, taken by the genl handlers and the netdevice notifier).
+ * The packet path runs under rcu_read_lock with BH disabled and only reads
+ * RCU-protected pointers; objects are freed after a grace period.
+ */
+#ifndef _WEFT_DATAPATH_H
+#define _WEFT_DATAPATH_H
+
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "flow_key.h"
+
+struct weft_flow_table;
+struct weft_vport;
+
+void weft_lock(void);
+void weft_unlock(void);
+bool weft_lock_is_held(void);
+#define weft_assert_locked() lockdep_assert(weft_lock_is_held())
+
+#define WEFT_DP_PORT_HASH_BUCKETS	1024
+
+struct weft_dp_stats_percpu {
+	u64 n_hit;
+	u64 n_missed;
+	u64 n_lost;
+	u64 n_mask_hit;
+	u64 n_cache_hit;
+	struct u64_stats_sync syncp;
+};
+
+struct weft_upcall_pids {
+	struct rcu_head rcu;
+	u32 n_pids;
+	u32 pids[];
+};
+
+struct weft_datapath {
+	struct list_head list_node;	/* in the namespace's list */
+	possible_net_t net;
+	struct weft_flow_table *table;
+	struct hlist_head *ports;	/* by port_no, RCU */
+	struct weft_dp_stats_percpu __percpu *stats;
+	struct weft_upcall_pids __rcu *upcall_pids;
+	u32 user_features;
+	u32 upcall_queue_max;		/* upcalls queued at once, per CPU */
+	struct rcu_head rcu;
+};
+
+/* Why a packet goes to userspace. */
+struct weft_upcall_info {
+	u8 cmd;				/* WEFT_CMD_PACKET_MISS / _ACTION */
+	u32 portid;			/* 0 = the per-CPU pid */
+	const struct nlattr *userdata;	/* WEFT_USERSPACE_A_USERDATA or NULL */
+	u32 orig_len;			/* before trunc, 0 if not truncated */
+};
+
+/**
+ * weft_dp_process_packet() - look up @key and run the flow's actions, or send
+ * a miss upcall. Consumes @skb. Called from vport receive and recirculation.
+ */
+void weft_dp_process_packet(struct sk_buff *skb, struct weft_flow_key *key);
+
+/**
+ * weft_dp_upcall() - queue a copy of @skb to userspace. Does not consume it.
+ * Return: 0, or -errno when the upcall was lost (and counted).
+ */
+int weft_dp_upcall(struct weft_datapath *dp, struct sk_buff *skb,
+		   const struct weft_flow_key *key,
+		   const struct weft_upcall_info *info);
+
+/** weft_dp_name() - Return: the datapath's name (its local port's). */
+const char *weft_dp_name(const struct weft_datapath *dp);
+/** weft_dp_ifindex() - Return: the ifindex of the local port. */
+int weft_dp_ifindex(const struct weft_datapath *dp);
+/** weft_dp_net() - Return: the namespace the datapath lives in. */
+static inline struct net *weft_dp_net(const struct weft_datapath *dp)
+{
+	return read_pnet(&dp->net);
+}
+
+/** weft_dp_lookup_port() - RCU or weft_lock. Return: the vport or NULL. */
+struct weft_vport *weft_dp_lookup_port(const struct weft_datapath *dp,
+				       u32 port_no);
+
+/** weft_dp_find() - weft_lock held. Return: the datapath by ifindex, or NULL. */
+struct weft_datapath *weft_dp_find(struct net *net, int dp_ifindex);
+
+/* Recirculation: re-enter the pipeline with a new recirc_id (actions.c). */
+void weft_dp_recirc(struct weft_datapath *dp, struct sk_buff *skb,
+		    struct weft_flow_key *key, u32 recirc_id);
+
+#endif /* _WEFT_DATAPATH_H */

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Vports: the datapath's ports. Each type supplies create/destroy/send; the
+ * generic code here keeps them in the datapath's hash by port number.
+ */
+#ifndef _WEFT_VPORT_H
+#define _WEFT_VPORT_H
+
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <net/netlink.h>
+#include <uapi/linux/weft.h>
+
+struct weft_datapath;
+
+struct weft_vport {
+	struct net_device *dev;		/* held with a tracked reference */
+	netdevice_tracker dev_tracker;
+	struct weft_datapath *dp;
+	u32 port_no;
+	const struct weft_vport_ops *ops;
+	struct hlist_node dp_hash_node;
+	struct rcu_head rcu;
+};
+
+struct weft_vport_parms {
+	const char *name;
+	enum weft_vport_type type;
+	struct weft_datapath *dp;
+	u32 port_no;
+	const struct nlattr *options;
+};
+
+struct weft_vport_ops {
+	enum weft_vport_type type;
+	struct weft_vport *(*create)(const struct weft_vport_parms *parms,
+				     struct netlink_ext_ack *extack);
+	void (*destroy)(struct weft_vport *vport);
+	/* Transmit; consumes @skb. */
+	void (*send)(struct weft_vport *vport, struct sk_buff *skb);
+};
+
+/** weft_vport_alloc() - Return: a vport for @parms, or ERR_PTR. */
+struct weft_vport *weft_vport_alloc(const struct weft_vport_ops *ops,
+				    const struct weft_vport_parms *parms);
+/** weft_vport_free() - free after a grace period. */
+void weft_vport_free(struct weft_vport *vport);
+/** weft_vport_add() - create a vport of parms->type. Return: vport or ERR_PTR. */
+struct weft_vport *weft_vport_add(const struct weft_vport_parms *parms,
+				  struct netlink_ext_ack *extack);
+/** weft_vport_del() - detach and destroy (weft_lock held). */
+void weft_vport_del(struct weft_vport *vport);
+/** weft_vport_receive() - a packet arrived on @vport: key it, process it. */
+void weft_vport_receive(struct weft_vport *vport, struct sk_buff *skb);
+/** weft_vport_send() - transmit on @vport; consumes @skb. */
+void weft_vport_send(struct weft_vport *vport, struct sk_buff *skb);
+/** weft_vport_from_dev() - RCU. Return: the vport @dev is attached as, or NULL. */
+struct weft_vport *weft_vport_from_dev(const struct net_device *dev);
+
+extern const struct weft_vport_ops weft_vport_netdev_ops;
+extern const struct weft_vport_ops weft_vport_internal_ops;
+
+/** weft_vport_internal_is() - Return: whether @dev is a weft internal device. */
+bool weft_vport_internal_is(const struct net_device *dev);
+
+#endif /* _WEFT_VPORT_H */

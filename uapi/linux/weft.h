@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * weft: the generic netlink ABI between weft.ko and userspace.
+ *
+ * One family, WEFT_GENL_NAME, version WEFT_GENL_VERSION. The version is never
+ * bumped: commands and attributes are only ever appended, and an attribute a
+ * kernel does not know is refused (strict validation), so userspace probes
+ * WEFT_CMD_GET_FEATURES instead of guessing.
+ *
+ * There is no fixed family header and no C struct inside any attribute: every
+ * value is a scalar, a string, a byte array of the stated length, or a nest.
+ * Each object has its own attribute space (WEFT_DP_A_*, WEFT_VPORT_A_*, ...)
+ * and each command has its own strict policy in the module.
+ *
+ * Objects are addressed like this:
+ *   datapath  WEFT_*_A_DP_IFINDEX (the ifindex of the datapath's local port,
+ *             an internal netdevice named after the datapath), or, for the
+ *             WEFT_CMD_DP_* commands, WEFT_DP_A_NAME.
+ *   vport     a datapath plus WEFT_VPORT_A_PORT_NO or WEFT_VPORT_A_NAME.
+ *   flow      a datapath plus WEFT_FLOW_A_UFID (128 bits chosen by userspace),
+ *             or plus WEFT_FLOW_A_KEY when no UFID was given at creation.
+ *
+ * Every mutating command needs CAP_NET_ADMIN in the network namespace that owns
+ * the datapath. Errors carry an extack message naming the offending attribute.
+ *
+ * WEFT_CMD_GET_FEATURES (doit)
+ *   reply: WEFT_FEATURES_A_BITMAP, WEFT_FEATURES_A_VERSION,
+ *          WEFT_FEATURES_A_MAX_ACTIONS_DEPTH, WEFT_FEATURES_A_MAX_RECIRC_DEPTH
+ *
+ * WEFT_CMD_DP_NEW    request: WEFT_DP_A_NAME, [WEFT_DP_A_UPCALL_PIDS],
+ *                             [WEFT_DP_A_USER_FEATURES]
+ *                    Creates the datapath and its local port 0 (internal).
+ * WEFT_CMD_DP_DEL    request: WEFT_DP_A_NAME | WEFT_DP_A_DP_IFINDEX
+ * WEFT_CMD_DP_SET    request: as DEL, plus [WEFT_DP_A_UPCALL_PIDS],
+ *                             [WEFT_DP_A_USER_FEATURES],
+ *                             [WEFT_DP_A_UPCALL_QUEUE_MAX]
+ * WEFT_CMD_DP_GET    doit: as DEL; dumpit: every datapath of the namespace.
+ *   reply (and the reply of NEW/SET): WEFT_DP_A_DP_IFINDEX, WEFT_DP_A_NAME,
+ *          WEFT_DP_A_STATS, WEFT_DP_A_UPCALL_PIDS, WEFT_DP_A_USER_FEATURES,
+ *          WEFT_DP_A_UPCALL_QUEUE_MAX, WEFT_DP_A_MASKS_CACHE_SIZE
+ *
+ * WEFT_CMD_VPORT_NEW request: WEFT_VPORT_A_DP_IFINDEX, WEFT_VPORT_A_TYPE,
+ *                             WEFT_VPORT_A_NAME, [WEFT_VPORT_A_PORT_NO],
+ *                             [WEFT_VPORT_A_OPTIONS]
+ *                    A netdev vport attaches the existing device NAME; an
+ *                    internal vport creates a netdevice NAME. The module picks
+ *                    the lowest free port number when none is given.
+ * WEFT_CMD_VPORT_DEL request: WEFT_VPORT_A_DP_IFINDEX and PORT_NO or NAME
+ * WEFT_CMD_VPORT_SET request: as DEL, plus [WEFT_VPORT_A_OPTIONS]
+ * WEFT_CMD_VPORT_GET doit: as DEL; dumpit: WEFT_VPORT_A_DP_IFINDEX, every port.
+ *   reply: WEFT_VPORT_A_DP_IFINDEX, WEFT_VPORT_A_PORT_NO, WEFT_VPORT_A_TYPE,
+ *          WEFT_VPORT_A_NAME, WEFT_VPORT_A_IFINDEX, WEFT_VPORT_A_STATS,
+ *          [WEFT_VPORT_A_OPTIONS]
+ *
+ * WEFT_CMD_FLOW_NEW  request: WEFT_FLOW_A_DP_IFINDEX, WEFT_FLOW_A_KEY,
+ *                             [WEFT_FLOW_A_MASK], WEFT_FLOW_A_ACTIONS,
+ *                             [WEFT_FLOW_A_UFID], [WEFT_FLOW_A_UFID_FLAGS],
+ *                             [WEFT_FLOW_A_CLEAR]
+ *                    Netlink flags as in OVS's datapath: NLM_F_CREATE creates;
+ *                    with NLM_F_EXCL an existing flow is -EEXIST; without
+ *                    NLM_F_EXCL an existing identical flow (same UFID, or same
+ *                    masked key) has its actions replaced. A missing MASK means
+ *                    an exact match on every field present in KEY.
+ * WEFT_CMD_FLOW_SET  request: as NEW, but only modifies an existing flow
+ *                    (-ENOENT otherwise); ACTIONS optional, CLEAR zeroes stats.
+ * WEFT_CMD_FLOW_DEL  request: WEFT_FLOW_A_DP_IFINDEX and UFID or KEY deletes
+ *                    one flow and replies with its final stats; with neither,
+ *                    deletes every flow of the datapath.
+ * WEFT_CMD_FLOW_GET  doit: as DEL (one flow); dumpit: WEFT_FLOW_A_DP_IFINDEX,
+ *                    [WEFT_FLOW_A_UFID_FLAGS] applies to every flow dumped.
+ *   reply: WEFT_FLOW_A_DP_IFINDEX, [WEFT_FLOW_A_UFID], [WEFT_FLOW_A_KEY],
+ *          [WEFT_FLOW_A_MASK], [WEFT_FLOW_A_ACTIONS], WEFT_FLOW_A_STATS,
+ *          [WEFT_FLOW_A_USED], [WEFT_FLOW_A_TCP_FLAGS]; KEY, MASK and ACTIONS
+ *          are left out when WEFT_FLOW_UFID_F_OMIT_* asks for it (terse dumps).
+ *   Dumps split across messages at flow boundaries; a cursor (mask index and
+ *   bucket position) resumes the next message, and NLM_F_DUMP_INTR is set on
+ *   a message when the table changed since the dump began, so userspace can
+ *   tell a torn dump and retry.
+ *
+ * WEFT_CMD_PACKET_MISS, WEFT_CMD_PACKET_ACTION (kernel to userspace, unicast)
+ *   A packet that matched no flow (MISS) or hit a userspace action (ACTION),
+ *   sent to the netlink port registered in WEFT_DP_A_UPCALL_PIDS for the CPU
+ *   it arrived on (or to WEFT_USERSPACE_A_PID when the action names one):
+ *   WEFT_PACKET_A_DP_IFINDEX, WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY,
+ *   [WEFT_PACKET_A_USERDATA], [WEFT_PACKET_A_LEN] (the length before a trunc
+ *   action shortened it). When the port's queue is full the packet is dropped
+ *   and counted in WEFT_DP_STATS_A_LOST.
+ * WEFT_CMD_PACKET_EXECUTE request: WEFT_PACKET_A_DP_IFINDEX,
+ *   WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY (metadata: in_port, skb_mark,
+ *   priority, recirc_id, dp_hash; header fields are re-extracted from the
+ *   packet), WEFT_PACKET_A_ACTIONS, [WEFT_PACKET_A_PROBE].
+ *
+ * Flow keys and masks (WEFT_FLOW_A_KEY, WEFT_FLOW_A_MASK, WEFT_PACKET_A_KEY)
+ * are a nest of WEFT_KEY_A_* attributes, one per header, each header a nest of
+ * its own field attributes, so that the mapping to ovs-dpctl's text syntax is
+ * one to one: "eth(src=..,dst=..)" is WEFT_KEY_A_ETHERNET holding
+ * WEFT_ETH_A_SRC and WEFT_ETH_A_DST. In a key an absent field is zero; in a
+ * mask an absent field is wildcarded. Multi-byte values are in network byte
+ * order where marked __be, host order otherwise. A header may only be matched
+ * when its prerequisites are matched exactly (ipv4 needs eth_type 0x0800,
+ * tcp needs ip proto 6 and a non-later fragment, and so on).
+ */
+#ifndef _UAPI_LINUX_WEFT_H
+#define _UAPI_LINUX_WEFT_H
+
+#include <linux/types.h>
+
+#define WEFT_GENL_NAME		"weft"
+#define WEFT_GENL_VERSION	1
+
+enum weft_cmd {
+	WEFT_CMD_UNSPEC,
+	WEFT_CMD_GET_FEATURES,
+	WEFT_CMD_DP_NEW,
+	WEFT_CMD_DP_DEL,
+	WEFT_CMD_DP_GET,
+	WEFT_CMD_DP_SET,
+	WEFT_CMD_VPORT_NEW,
+	WEFT_CMD_VPORT_DEL,
+	WEFT_CMD_VPORT_GET,
+	WEFT_CMD_VPORT_SET,
+	WEFT_CMD_FLOW_NEW,
+	WEFT_CMD_FLOW_DEL,
+	WEFT_CMD_FLOW_GET,
+	WEFT_CMD_FLOW_SET,
+	WEFT_CMD_PACKET_MISS,
+	WEFT_CMD_PACKET_ACTION,
+	WEFT_CMD_PACKET_EXECUTE,
+	__WEFT_CMD_MAX
+};
+#define WEFT_CMD_MAX (__WEFT_CMD_MAX - 1)
+
+/* Features the module implements, reported by WEFT_CMD_GET_FEATURES. */
+enum weft_feature_bits {
+	WEFT_F_NETDEV_VPORT	= 1 << 0,
+	WEFT_F_INTERNAL_VPORT	= 1 << 1,
+	WEFT_F_MEGAFLOW		= 1 << 2,
+	WEFT_F_UFID		= 1 << 3,
+	WEFT_F_PER_CPU_UPCALL	= 1 << 4,
+	WEFT_F_TERSE_DUMP	= 1 << 5,
+	WEFT_F_RECIRC		= 1 << 6,
+	WEFT_F_CHECK_PKT_LEN	= 1 << 7,
+	WEFT_F_DEC_TTL		= 1 << 8,
+	WEFT_F_TRUNC		= 1 << 9,
+	WEFT_F_HASH		= 1 << 10,
+	WEFT_F_QINQ		= 1 << 11,
+	/* Appended by later work: tunnels, conntrack. */
+};
+
+enum weft_features_attr {
+	WEFT_FEATURES_A_UNSPEC,
+	WEFT_FEATURES_A_BITMAP,			/* u64: enum weft_feature_bits */
+	WEFT_FEATURES_A_VERSION,		/* string: module version */
+	WEFT_FEATURES_A_MAX_ACTIONS_DEPTH,	/* u32: nesting of clone etc. */
+	WEFT_FEATURES_A_MAX_RECIRC_DEPTH,	/* u32 */
+	WEFT_FEATURES_A_PAD,
+	__WEFT_FEATURES_A_MAX
+};
+#define WEFT_FEATURES_A_MAX (__WEFT_FEATURES_A_MAX - 1)
+
+/* Datapaths. */
+#define WEFT_DP_NAME_MAX	16	/* IFNAMSIZ: the local port carries it */
+
+enum weft_dp_attr {
+	WEFT_DP_A_UNSPEC,
+	WEFT_DP_A_NAME,			/* string, < WEFT_DP_NAME_MAX */
+	WEFT_DP_A_DP_IFINDEX,		/* u32 */
+	WEFT_DP_A_UPCALL_PIDS,		/* binary: array of u32, one per CPU */
+	WEFT_DP_A_STATS,		/* nest: enum weft_dp_stats_attr */
+	WEFT_DP_A_USER_FEATURES,	/* u32: enum weft_dp_user_features */
+	WEFT_DP_A_UPCALL_QUEUE_MAX,	/* u32: upcalls in flight, bounded */
+	WEFT_DP_A_MASKS_CACHE_SIZE,	/* u32: per-CPU mask cache entries */
+	WEFT_DP_A_PAD,
+	__WEFT_DP_A_MAX
+};
+#define WEFT_DP_A_MAX (__WEFT_DP_A_MAX - 1)
+
+enum weft_dp_user_features {
+	/* Send upcalls to the pid of the CPU they arrived on. */
+	WEFT_DP_F_DISPATCH_PER_CPU	= 1 << 0,
+	__WEFT_DP_F_ALL			= (1 << 1) - 1,
+};
+
+enum weft_dp_stats_attr {
+	WEFT_DP_STATS_A_UNSPEC,
+	WEFT_DP_STATS_A_HIT,		/* u64: packets that matched a flow */
+	WEFT_DP_STATS_A_MISSED,		/* u64: packets sent up as misses */
+	WEFT_DP_STATS_A_LOST,		/* u64: upcalls dropped (queue full) */
+	WEFT_DP_STATS_A_FLOWS,		/* u64: flows in the table */
+	WEFT_DP_STATS_A_MASK_HIT,	/* u64: masks probed, summed */
+	WEFT_DP_STATS_A_MASKS,		/* u32: distinct masks */
+	WEFT_DP_STATS_A_CACHE_HIT,	/* u64: mask cache hits */
+	WEFT_DP_STATS_A_PAD,
+	__WEFT_DP_STATS_A_MAX
+};
+#define WEFT_DP_STATS_A_MAX (__WEFT_DP_STATS_A_MAX - 1)
+
+/* Vports. Port 0 is the datapath's local internal port. */
+#define WEFT_VPORT_LOCAL	0
+#define WEFT_VPORT_MAX		65535
+
+enum weft_vport_type {
+	WEFT_VPORT_TYPE_UNSPEC,
+	WEFT_VPORT_TYPE_NETDEV,		/* an existing interface */
+	WEFT_VPORT_TYPE_INTERNAL,	/* a netdevice weft creates */
+	WEFT_VPORT_TYPE_GENEVE,		/* reserved for tunnel vports */
+	WEFT_VPORT_TYPE_VXLAN,		/* reserved for tunnel vports */
+	__WEFT_VPORT_TYPE_MAX
+};
+#define WEFT_VPORT_TYPE_MAX (__WEFT_VPORT_TYPE_MAX - 1)
+
+enum weft_vport_attr {
+	WEFT_VPORT_A_UNSPEC,
+	WEFT_VPORT_A_DP_IFINDEX,	/* u32 */
+	WEFT_VPORT_A_PORT_NO,		/* u32, <= WEFT_VPORT_MAX */
+	WEFT_VPORT_A_TYPE,		/* u32: enum weft_vport_type */
+	WEFT_VPORT_A_NAME,		/* string, < IFNAMSIZ */
+	WEFT_VPORT_A_IFINDEX,		/* u32: the netdevice's ifindex */
+	WEFT_VPORT_A_STATS,		/* nest: enum weft_vport_stats_attr */
+	WEFT_VPORT_A_OPTIONS,		/* nest: per type (tunnels, later) */
+	WEFT_VPORT_A_PAD,
+	__WEFT_VPORT_A_MAX
+};
+#define WEFT_VPORT_A_MAX (__WEFT_VPORT_A_MAX - 1)
+
+enum weft_vport_stats_attr {
+	WEFT_VPORT_STATS_A_UNSPEC,
+	WEFT_VPORT_STATS_A_RX_PACKETS,	/* u64 */
+	WEFT_VPORT_STATS_A_RX_BYTES,	/* u64 */
+	WEFT_VPORT_STATS_A_RX_ERRORS,	/* u64 */
+	WEFT_VPORT_STATS_A_RX_DROPPED,	/* u64 */
+	WEFT_VPORT_STATS_A_TX_PACKETS,	/* u64 */
+	WEFT_VPORT_STATS_A_TX_BYTES,	/* u64 */
+	WEFT_VPORT_STATS_A_TX_ERRORS,	/* u64 */
+	WEFT_VPORT_STATS_A_TX_DROPPED,	/* u64 */
+	WEFT_VPORT_STATS_A_PAD,
+	__WEFT_VPORT_STATS_A_MAX
+};
+#define WEFT_VPORT_STATS_A_MAX (__WEFT_VPORT_STATS_A_MAX - 1)
+
+/* Flows. */
+#define WEFT_UFID_LEN	16
+
+enum weft_flow_attr {
+	WEFT_FLOW_A_UNSPEC,
+	WEFT_FLOW_A_DP_IFINDEX,		/* u32 */
+	WEFT_FLOW_A_KEY,		/* nest: enum weft_key_attr */
+	WEFT_FLOW_A_MASK,		/* nest: enum weft_key_attr */
+	WEFT_FLOW_A_ACTIONS,		/* nest: enum weft_action_attr */
+	WEFT_FLOW_A_UFID,		/* binary, WEFT_UFID_LEN bytes */
+	WEFT_FLOW_A_UFID_FLAGS,		/* u32: enum weft_ufid_flags */
+	WEFT_FLOW_A_STATS,		/* nest: enum weft_flow_stats_attr */
+	WEFT_FLOW_A_USED,		/* u64: msecs of CLOCK_MONOTONIC */
+	WEFT_FLOW_A_TCP_FLAGS,		/* u16: host order, OR of seen flags */
+	WEFT_FLOW_A_CLEAR,		/* flag: zero the stats */
+	WEFT_FLOW_A_PAD,
+	__WEFT_FLOW_A_MAX
+};
+#define WEFT_FLOW_A_MAX (__WEFT_FLOW_A_MAX - 1)
+
+enum weft_ufid_flags {
+	WEFT_UFID_F_OMIT_KEY		= 1 << 0,
+	WEFT_UFID_F_OMIT_MASK		= 1 << 1,
+	WEFT_UFID_F_OMIT_ACTIONS	= 1 << 2,
+	__WEFT_UFID_F_ALL		= (1 << 3) - 1,
+};
+
+enum weft_flow_stats_attr {
+	WEFT_FLOW_STATS_A_UNSPEC,
+	WEFT_FLOW_STATS_A_PACKETS,	/* u64 */
+	WEFT_FLOW_STATS_A_BYTES,	/* u64 */
+	WEFT_FLOW_STATS_A_PAD,
+	__WEFT_FLOW_STATS_A_MAX
+};
+#define WEFT_FLOW_STATS_A_MAX (__WEFT_FLOW_STATS_A_MAX - 1)
+
+/* Flow keys: one attribute per header. */
+enum weft_key_attr {
+	WEFT_KEY_A_UNSPEC,
+	WEFT_KEY_A_IN_PORT,	/* u32 */
+	WEFT_KEY_A_SKB_MARK,	/* u32 */
+	WEFT_KEY_A_PRIORITY,	/* u32 */
+	WEFT_KEY_A_RECIRC_ID,	/* u32 */
+	WEFT_KEY_A_DP_HASH,	/* u32 */
+	WEFT_KEY_A_ETHERNET,	/* nest: enum weft_eth_attr */
+	WEFT_KEY_A_VLAN,	/* nest: enum weft_vlan_attr, outer tag */
+	WEFT_KEY_A_CVLAN,	/* nest: enum weft_vlan_attr, inner tag */
+	WEFT_KEY_A_ETHERTYPE,	/* __be16: after any VLAN tags */
+	WEFT_KEY_A_IPV4,	/* nest: enum weft_ipv4_attr */
+	WEFT_KEY_A_IPV6,	/* nest: enum weft_ipv6_attr */
+	WEFT_KEY_A_TCP,		/* nest: enum weft_tp_attr */
+	WEFT_KEY_A_UDP,		/* nest: enum weft_tp_attr */
+	WEFT_KEY_A_SCTP,	/* nest: enum weft_tp_attr */
+	WEFT_KEY_A_ICMP,	/* nest: enum weft_icmp_attr */
+	WEFT_KEY_A_ICMPV6,	/* nest: enum weft_icmp_attr */
+	WEFT_KEY_A_ARP,		/* nest: enum weft_arp_attr */
+	WEFT_KEY_A_ND,		/* nest: enum weft_nd_attr */
+	/* Appended by later work: tunnel, ct_state, ct_zone, ... */
+	__WEFT_KEY_A_MAX
+};
+#define WEFT_KEY_A_MAX (__WEFT_KEY_A_MAX - 1)
+
+enum weft_eth_attr {
+	WEFT_ETH_A_UNSPEC,
+	WEFT_ETH_A_SRC,		/* binary, 6 bytes */
+	WEFT_ETH_A_DST,		/* binary, 6 bytes */
+	__WEFT_ETH_A_MAX
+};
+#define WEFT_ETH_A_MAX (__WEFT_ETH_A_MAX - 1)
+
+/*
+ * A VLAN tag. In a key, TCI has VLAN_CFI_MASK (0x1000) set when the tag is
+ * present, as in OVS; a key whose outer TCI is 0 has no tag.
+ */
+enum weft_vlan_attr {
+	WEFT_VLAN_A_UNSPEC,
+	WEFT_VLAN_A_TPID,	/* __be16: 0x8100 or 0x88a8 */
+	WEFT_VLAN_A_TCI,	/* __be16 */
+	__WEFT_VLAN_A_MAX
+};
+#define WEFT_VLAN_A_MAX (__WEFT_VLAN_A_MAX - 1)
+
+/* IP fragment kinds (WEFT_IPV4_A_FRAG, WEFT_IPV6_A_FRAG). */
+enum weft_frag_type {
+	WEFT_FRAG_NONE,		/* not a fragment */
+	WEFT_FRAG_FIRST,	/* offset 0, more fragments */
+	WEFT_FRAG_LATER,	/* offset > 0 */
+	__WEFT_FRAG_MAX
+};
+
+enum weft_ipv4_attr {
+	WEFT_IPV4_A_UNSPEC,
+	WEFT_IPV4_A_SRC,	/* __be32 */
+	WEFT_IPV4_A_DST,	/* __be32 */
+	WEFT_IPV4_A_PROTO,	/* u8 */
+	WEFT_IPV4_A_TOS,	/* u8: DSCP and ECN */
+	WEFT_IPV4_A_TTL,	/* u8 */
+	WEFT_IPV4_A_FRAG,	/* u8: enum weft_frag_type */
+	__WEFT_IPV4_A_MAX
+};
+#define WEFT_IPV4_A_MAX (__WEFT_IPV4_A_MAX - 1)
+
+enum weft_ipv6_attr {
+	WEFT_IPV6_A_UNSPEC,
+	WEFT_IPV6_A_SRC,	/* binary, 16 bytes */
+	WEFT_IPV6_A_DST,	/* binary, 16 bytes */
+	WEFT_IPV6_A_LABEL,	/* __be32: low 20 bits */
+	WEFT_IPV6_A_PROTO,	/* u8: upper-layer protocol */
+	WEFT_IPV6_A_TCLASS,	/* u8 */
+	WEFT_IPV6_A_HLIMIT,	/* u8 */
+	WEFT_IPV6_A_FRAG,	/* u8: enum weft_frag_type */
+	__WEFT_IPV6_A_MAX
+};
+#define WEFT_IPV6_A_MAX (__WEFT_IPV6_A_MAX - 1)
+
+/* TCP, UDP and SCTP ports; FLAGS only for TCP. */
+enum weft_tp_attr {
+	WEFT_TP_A_UNSPEC,
+	WEFT_TP_A_SRC,		/* __be16 */
+	WEFT_TP_A_DST,		/* __be16 */
+	WEFT_TP_A_FLAGS,	/* __be16: TCP flags, low 12 bits */
+	__WEFT_TP_A_MAX
+};
+#define WEFT_TP_A_MAX (__WEFT_TP_A_MAX - 1)
+
+enum weft_icmp_attr {
+	WEFT_ICMP_A_UNSPEC,
+	WEFT_ICMP_A_TYPE,	/* u8 */
+	WEFT_ICMP_A_CODE,	/* u8 */
+	__WEFT_ICMP_A_MAX
+};
+#define WEFT_ICMP_A_MAX (__WEFT_ICMP_A_MAX - 1)
+
+enum weft_arp_attr {
+	WEFT_ARP_A_UNSPEC,
+	WEFT_ARP_A_SIP,		/* __be32 */
+	WEFT_ARP_A_TIP,		/* __be32 */
+	WEFT_ARP_A_OP,		/* __be16 */
+	WEFT_ARP_A_SHA,		/* binary, 6 bytes */
+	WEFT_ARP_A_THA,		/* binary, 6 bytes */
+	__WEFT_ARP_A_MAX
+};
+#define WEFT_ARP_A_MAX (__WEFT_ARP_A_MAX - 1)
+
+enum weft_nd_attr {
+	WEFT_ND_A_UNSPEC,
+	WEFT_ND_A_TARGET,	/* binary, 16 bytes */
+	WEFT_ND_A_SLL,		/* binary, 6 bytes */
+	WEFT_ND_A_TLL,		/* binary, 6 bytes */
+	__WEFT_ND_A_MAX
+};
+#define WEFT_ND_A_MAX (__WEFT_ND_A_MAX - 1)
+
+/*
+ * Actions: a nest of WEFT_ACTION_A_* executed in order. The module bounds the
+ * total size of a list, the nesting depth of CLONE/SAMPLE/CHECK_PKT_LEN/DEC_TTL
+ * (WEFT_FEATURES_A_MAX_ACTIONS_DEPTH) and the recirculation depth. An empty
+ * list drops the packet.
+ */
+enum weft_action_attr {
+	WEFT_ACTION_A_UNSPEC,
+	WEFT_ACTION_A_OUTPUT,		/* u32: port number */
+	WEFT_ACTION_A_USERSPACE,	/* nest: enum weft_userspace_attr */
+	WEFT_ACTION_A_SET,		/* nest: enum weft_set_attr */
+	WEFT_ACTION_A_PUSH_VLAN,	/* nest: enum weft_vlan_attr */
+	WEFT_ACTION_A_POP_VLAN,		/* flag */
+	WEFT_ACTION_A_RECIRC,		/* u32: new recirc_id */
+	WEFT_ACTION_A_HASH,		/* nest: enum weft_hash_attr */
+	WEFT_ACTION_A_TRUNC,		/* u32: max length, >= 14 */
+	WEFT_ACTION_A_CLONE,		/* nest: enum weft_action_attr */
+	WEFT_ACTION_A_SAMPLE,		/* nest: enum weft_sample_attr */
+	WEFT_ACTION_A_CHECK_PKT_LEN,	/* nest: enum weft_check_pkt_len_attr */
+	WEFT_ACTION_A_DEC_TTL,		/* nest: enum weft_dec_ttl_attr */
+	WEFT_ACTION_A_DROP,		/* u32: reason, 0 = explicit drop */
+	/* Appended by later work: ct, ct_clear, tunnel push/pop, ... */
+	__WEFT_ACTION_A_MAX
+};
+#define WEFT_ACTION_A_MAX (__WEFT_ACTION_A_MAX - 1)
+
+enum weft_userspace_attr {
+	WEFT_USERSPACE_A_UNSPEC,
+	WEFT_USERSPACE_A_PID,		/* u32: 0 or absent = per-CPU pid */
+	WEFT_USERSPACE_A_USERDATA,	/* binary, copied to the upcall */
+	__WEFT_USERSPACE_A_MAX
+};
+#define WEFT_USERSPACE_A_MAX (__WEFT_USERSPACE_A_MAX - 1)
+
+/*
+ * Set fields of one header. KEY holds exactly one WEFT_KEY_A_* header (or
+ * SKB_MARK/PRIORITY) with the fields to write; MASK, when present, holds the
+ * same header with the bits to write (a masked set); without MASK every field
+ * present in KEY is written whole. Checksums are kept right.
+ */
+enum weft_set_attr {
+	WEFT_SET_A_UNSPEC,
+	WEFT_SET_A_KEY,			/* nest: enum weft_key_attr */
+	WEFT_SET_A_MASK,		/* nest: enum weft_key_attr */
+	__WEFT_SET_A_MAX
+};
+#define WEFT_SET_A_MAX (__WEFT_SET_A_MAX - 1)
+
+enum weft_hash_alg {
+	WEFT_HASH_ALG_L4,		/* the skb's 5-tuple hash */
+	__WEFT_HASH_ALG_MAX
+};
+
+enum weft_hash_attr {
+	WEFT_HASH_A_UNSPEC,
+	WEFT_HASH_A_ALG,		/* u32: enum weft_hash_alg */
+	WEFT_HASH_A_BASIS,		/* u32 */
+	__WEFT_HASH_A_MAX
+};
+#define WEFT_HASH_A_MAX (__WEFT_HASH_A_MAX - 1)
+
+enum weft_sample_attr {
+	WEFT_SAMPLE_A_UNSPEC,
+	WEFT_SAMPLE_A_PROBABILITY,	/* u32: of U32_MAX */
+	WEFT_SAMPLE_A_ACTIONS,		/* nest: enum weft_action_attr */
+	__WEFT_SAMPLE_A_MAX
+};
+#define WEFT_SAMPLE_A_MAX (__WEFT_SAMPLE_A_MAX - 1)
+
+enum weft_check_pkt_len_attr {
+	WEFT_CHECK_PKT_LEN_A_UNSPEC,
+	WEFT_CHECK_PKT_LEN_A_PKT_LEN,		/* u16 */
+	WEFT_CHECK_PKT_LEN_A_IF_GREATER,	/* nest: actions */
+	WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL,	/* nest: actions */
+	__WEFT_CHECK_PKT_LEN_A_MAX
+};
+#define WEFT_CHECK_PKT_LEN_A_MAX (__WEFT_CHECK_PKT_LEN_A_MAX - 1)
+
+/* Decrement IPv4 TTL / IPv6 hop limit; run ACTIONS instead when it expires. */
+enum weft_dec_ttl_attr {
+	WEFT_DEC_TTL_A_UNSPEC,
+	WEFT_DEC_TTL_A_ACTIONS,		/* nest: enum weft_action_attr */
+	__WEFT_DEC_TTL_A_MAX
+};
+#define WEFT_DEC_TTL_A_MAX (__WEFT_DEC_TTL_A_MAX - 1)
+
+/* Packets: upcalls and execute. */
+enum weft_packet_attr {
+	WEFT_PACKET_A_UNSPEC,
+	WEFT_PACKET_A_DP_IFINDEX,	/* u32 */
+	WEFT_PACKET_A_PACKET,		/* binary: the Ethernet frame */
+	WEFT_PACKET_A_KEY,		/* nest: enum weft_key_attr */
+	WEFT_PACKET_A_ACTIONS,		/* nest: enum weft_action_attr */
+	WEFT_PACKET_A_USERDATA,		/* binary */
+	WEFT_PACKET_A_LEN,		/* u32: length before trunc */
+	WEFT_PACKET_A_PROBE,		/* flag: do not log errors */
+	__WEFT_PACKET_A_MAX
+};
+#define WEFT_PACKET_A_MAX (__WEFT_PACKET_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_WEFT_H */
