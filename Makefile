@@ -30,6 +30,11 @@ PROGS := weft-dpctl
 DPCTL_SRCS := $(sort $(wildcard $(TOP)/agent/dpctl/*.c))
 DPCTL_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(DPCTL_SRCS))
 
+# Test tools (run inside the VM by tests/system): tests/tools/NAME.c is one
+# program, build/tests/tools/NAME, linked with libweft.
+TOOL_SRCS := $(sort $(wildcard $(TOP)/tests/tools/*.c))
+TOOL_BINS := $(patsubst $(TOP)/tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
+
 UNIT_SRCS := $(sort $(wildcard $(TOP)/tests/unit/check_*.c))
 UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
@@ -42,7 +47,7 @@ module:
 	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR): run scripts/deps" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
-userspace: $(addprefix $(BUILD)/,$(PROGS))
+userspace: $(addprefix $(BUILD)/,$(PROGS)) $(TOOL_BINS)
 
 $(BUILD)/%.o: $(TOP)/%.c
 	@mkdir -p $(dir $@)
@@ -54,6 +59,9 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/weft-dpctl: $(DPCTL_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(DPCTL_OBJS) $(LIB) $(LIBS)
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(shell pkg-config --libs check)
