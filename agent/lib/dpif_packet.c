@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dpif: packet execute and upcall sockets.
+ *
+ * An upcall socket is a bare generic netlink socket: the module unicasts
+ * WEFT_CMD_PACKET_MISS/ACTION messages to its port id, so it needs no family
+ * resolution and sends nothing. Its receive buffer is enlarged so that a
+ * burst of misses queues in the socket rather than being counted as lost.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+
+#include "dpif_priv.h"
+
+int wft_packet_execute(struct wft_dpif *dpif, const struct wft_execute *exe)
+{
+	struct wft_nl *nl = &dpif->nl;
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = wft_dpif_check_idle(dpif);
+	if (err)
+		return err;
+	nlh = wft_nl_request(nl, WEFT_CMD_PACKET_EXECUTE, 0);
+	err = wft_nl_put_u32(nl, nlh, WEFT_PACKET_A_DP_IFINDEX,
+			     exe->dp_ifindex);
+	if (!err)
+		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_PACKET,
+				 exe->packet_len, exe->packet);
+	if (!err)
+		err = wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, exe->key,
+					exe->key_len);
+	if (!err)
+		err = wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_ACTIONS,
+					exe->actions, exe->actions_len);
+	if (!err && exe->probe)
+		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_PROBE, 0, NULL);
+	if (err)
+		return err;
+	return wft_nl_transact(nl, nlh, NULL, NULL);
+}
+
+struct wft_upcall_sock {
+	struct wft_nl nl;
+};
+
+#define UPCALL_RCVBUF	(4 * 1024 * 1024)
+
+int wft_upcall_sock_open(struct wft_upcall_sock **sockp, char *errbuf,
+			 size_t errlen)
+{
+	struct wft_upcall_sock *s;
+	int size = UPCALL_RCVBUF;
+	int fd, err;
+
+	*sockp = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	err = wft_nl_open(&s->nl, false);
+	if (err) {
+		snprintf(errbuf, errlen, "%s", s->nl.err);
+		free(s);
+		return err;
+	}
+	fd = mnl_socket_get_fd(s->nl.sock);
+	/* SO_RCVBUFFORCE needs CAP_NET_ADMIN; fall back to the capped one. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	*sockp = s;
+	return 0;
+}
+
+void wft_upcall_sock_close(struct wft_upcall_sock *sock)
+{
+	if (!sock)
+		return;
+	wft_nl_close(&sock->nl);
+	free(sock);
+}
+
+uint32_t wft_upcall_sock_portid(const struct wft_upcall_sock *sock)
+{
+	return sock->nl.portid;
+}
+
+int wft_upcall_sock_fd(const struct wft_upcall_sock *sock)
+{
+	return mnl_socket_get_fd(sock->nl.sock);
+}
+
+static int parse_upcall(const struct nlmsghdr *nlh, struct wft_upcall *up)
+{
+	const struct nlattr *tb[WEFT_PACKET_A_MAX + 1];
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	int err;
+
+	memset(up, 0, sizeof(*up));
+	err = wft_nl_parse(nlh, tb, WEFT_PACKET_A_MAX);
+	if (err)
+		return err;
+	if (genl->cmd != WEFT_CMD_PACKET_MISS &&
+	    genl->cmd != WEFT_CMD_PACKET_ACTION)
+		return -EPROTO;
+	if (!tb[WEFT_PACKET_A_PACKET] || !tb[WEFT_PACKET_A_KEY])
+		return -EPROTO;
+	up->cmd = genl->cmd;
+	a = tb[WEFT_PACKET_A_DP_IFINDEX];
+	if (a && mnl_attr_get_payload_len(a) == 4)
+		up->dp_ifindex = mnl_attr_get_u32(a);
+	up->packet = mnl_attr_get_payload(tb[WEFT_PACKET_A_PACKET]);
+	up->packet_len = mnl_attr_get_payload_len(tb[WEFT_PACKET_A_PACKET]);
+	up->key = mnl_attr_get_payload(tb[WEFT_PACKET_A_KEY]);
+	up->key_len = mnl_attr_get_payload_len(tb[WEFT_PACKET_A_KEY]);
+	a = tb[WEFT_PACKET_A_USERDATA];
+	if (a) {
+		up->userdata = mnl_attr_get_payload(a);
+		up->userdata_len = mnl_attr_get_payload_len(a);
+	}
+	a = tb[WEFT_PACKET_A_LEN];
+	if (a && mnl_attr_get_payload_len(a) == 4)
+		up->orig_len = mnl_attr_get_u32(a);
+	return 0;
+}
+
+int wft_upcall_recv(struct wft_upcall_sock *sock, struct wft_upcall *up,
+		    bool wait)
+{
+	struct wft_nl *nl = &sock->nl;
+	const struct nlmsghdr *nlh;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		n = recv(mnl_socket_get_fd(nl->sock), nl->rx, WFT_NL_RXSIZE,
+			 wait ? 0 : MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len = (int)n;
+		nlh = (const struct nlmsghdr *)nl->rx;
+		/* The module sends one upcall per datagram. */
+		if (!mnl_nlmsg_ok(nlh, len) || nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		if (!parse_upcall(nlh, up))
+			return 0;
+	}
+}
