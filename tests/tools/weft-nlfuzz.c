@@ -1,0 +1,1801 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * weft-nlfuzz: a generic netlink fuzzer for the "weft" family.
+ *
+ * It resolves the family, creates its own datapaths fz0..fz3, then sends
+ * --count messages (default 100,000), each one of:
+ *   random   a random command with a random attribute tree: random types,
+ *            lengths 0, odd, huge, nested garbage, deep nesting;
+ *   valid    a message built from uapi/linux/weft.h: datapath, vport, flow
+ *            (key, mask, nested actions) and packet-execute commands on the
+ *            fuzzer's own objects;
+ *   mutated  a valid message with bit flips, truncation, corrupted length
+ *            fields, swapped attribute types or commands, duplicated
+ *            attributes and wrong nesting.
+ * Every message asks for an ACK and its replies are read (dumps to the end)
+ * with a poll timeout, so the socket never fills and the fuzzer cannot hang
+ * on a lost reply. At the end it deletes its datapaths, checks that the
+ * module still answers, and prints the replies counted by errno.
+ *
+ * --perm-check DP instead sends each command once against datapath DP and
+ * reports whether it was refused with EPERM: run it without CAP_NET_ADMIN.
+ *
+ * Self-contained: it speaks netlink with its own small builder (so it can
+ * write malformed attributes) and only uses uapi/linux/weft.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uapi/linux/weft.h"
+#include "fuzz_frames.h"
+
+#define MSG_MAX		(96 * 1024)
+#define REC_MAX		4096
+#define N_DP		4
+#define N_UFID		48
+#define REPLY_TIMEOUT_MS 5000
+
+/* ---- message builder ------------------------------------------------- */
+
+/* Where each attribute header sits, and its enclosing nest (-1: top). */
+struct rec {
+	uint32_t off;
+	int parent;
+};
+
+struct msg {
+	uint8_t b[MSG_MAX];
+	size_t len;
+	struct rec recs[REC_MAX];
+	int nrec;
+	int cur;		/* innermost open nest, -1 at top level */
+	int overflow;
+};
+
+static void msg_init(struct msg *m, uint16_t family, uint8_t cmd,
+		     uint16_t flags)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)m->b;
+	struct genlmsghdr *g = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
+
+	memset(m->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	g->cmd = cmd;
+	g->version = WEFT_GENL_VERSION;
+	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	m->nrec = 0;
+	m->cur = -1;
+	m->overflow = 0;
+}
+
+static struct nlmsghdr *msg_nlh(struct msg *m)
+{
+	return (struct nlmsghdr *)m->b;
+}
+
+static struct genlmsghdr *msg_genl(struct msg *m)
+{
+	return (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static void set16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+/* Append an attribute of @len payload bytes; NULL data gives random bytes. */
+static uint8_t *attr(struct msg *m, uint16_t type, const void *data,
+		     size_t len, struct fz_rng *r)
+{
+	size_t total = NLA_ALIGN(NLA_HDRLEN + len);
+	uint8_t *p = m->b + m->len;
+
+	if (m->len + total > MSG_MAX || m->nrec >= REC_MAX ||
+	    NLA_HDRLEN + len > 0xffff) {
+		m->overflow = 1;
+		return NULL;
+	}
+	set16(p, (uint16_t)(NLA_HDRLEN + len));
+	set16(p + 2, type);
+	if (data)
+		memcpy(p + NLA_HDRLEN, data, len);
+	else if (r)
+		fz_fill(r, p + NLA_HDRLEN, len);
+	memset(p + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
+	m->recs[m->nrec].off = (uint32_t)m->len;
+	m->recs[m->nrec].parent = m->cur;
+	m->nrec++;
+	m->len += total;
+	return p + NLA_HDRLEN;
+}
+
+static void attr_u8(struct msg *m, uint16_t type, uint8_t v)
+{
+	attr(m, type, &v, 1, NULL);
+}
+
+static void attr_u16(struct msg *m, uint16_t type, uint16_t v)
+{
+	attr(m, type, &v, 2, NULL);
+}
+
+static void attr_be16(struct msg *m, uint16_t type, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	attr(m, type, b, 2, NULL);
+}
+
+static void attr_u32(struct msg *m, uint16_t type, uint32_t v)
+{
+	attr(m, type, &v, 4, NULL);
+}
+
+static void attr_str(struct msg *m, uint16_t type, const char *s)
+{
+	attr(m, type, s, strlen(s) + 1, NULL);
+}
+
+static void attr_flag(struct msg *m, uint16_t type)
+{
+	attr(m, type, NULL, 0, NULL);
+}
+
+static int nest_start(struct msg *m, uint16_t type)
+{
+	int idx = m->nrec;
+
+	if (!attr(m, type | NLA_F_NESTED, NULL, 0, NULL))
+		return -1;
+	m->cur = idx;
+	return idx;
+}
+
+static void nest_end(struct msg *m, int idx)
+{
+	size_t len;
+
+	if (idx < 0)
+		return;
+	len = m->len - m->recs[idx].off;
+	set16(m->b + m->recs[idx].off, (uint16_t)(len > 0xffff ? 0xffff : len));
+	m->cur = m->recs[idx].parent;
+}
+
+static void msg_finish(struct msg *m)
+{
+	msg_nlh(m)->nlmsg_len = (uint32_t)m->len;
+}
+
+/* ---- the fuzzer's state ---------------------------------------------- */
+
+enum cat { CAT_RANDOM, CAT_VALID, CAT_MUTATED, CAT_N };
+static const char *const cat_names[CAT_N] = { "random", "valid", "mutated" };
+
+#define R_NOREPLY	4096	/* slot in by_errno: no reply expected/seen */
+#define R_TIMEOUT	4097
+
+struct fz {
+	int fd;
+	uint32_t portid;
+	uint16_t family;
+	uint32_t seq;
+	struct fz_rng rng;
+	int dp_ifindex[N_DP];
+	int ncpu;
+	const char *netdevs[8];
+	int n_netdevs;
+	uint8_t ufids[N_UFID][WEFT_UFID_LEN];
+	uint8_t rx[256 * 1024];
+
+	/* results */
+	unsigned long by_errno[4098];
+	unsigned long cat_ok[CAT_N], cat_err[CAT_N];
+	unsigned long cmd_ok[256], cmd_err[256];	/* valid messages */
+	unsigned long replies, upcalls, strays, enobufs, timeouts;
+	unsigned long consecutive_timeouts;
+};
+
+static struct fz F;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- netlink I/O ----------------------------------------------------- */
+
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t sl = sizeof(sa);
+	int one = 1, buf = 8 << 20;
+
+	F.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (F.fd < 0)
+		return -errno;
+	if (setsockopt(F.fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)))
+		setsockopt(F.fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	setsockopt(F.fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	/* Exercise extack reporting; keep the default (uncapped) acks. */
+	setsockopt(F.fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (bind(F.fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    getsockname(F.fd, (struct sockaddr *)&sa, &sl))
+		return -errno;
+	F.portid = sa.nl_pid;
+	return 0;
+}
+
+static int nl_send(const void *buf, size_t len)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	for (;;) {
+		ssize_t n = sendto(F.fd, buf, len, 0, (struct sockaddr *)&sa,
+				   sizeof(sa));
+
+		if (n >= 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		return -errno;
+	}
+}
+
+typedef void (*reply_cb)(const struct nlmsghdr *nlh, void *arg);
+
+/*
+ * Read until the ACK, error or DONE of @seq. Returns the errno of that
+ * reply (0 = success), R_TIMEOUT if nothing came within the timeout.
+ */
+static int nl_wait(uint32_t seq, reply_cb cb, void *arg, int timeout_ms)
+{
+	for (;;) {
+		ssize_t n = recv(F.fd, F.rx, sizeof(F.rx), MSG_DONTWAIT);
+		struct nlmsghdr *nlh;
+		size_t left;
+
+		if (n <= 0) {
+			struct pollfd p = { .fd = F.fd, .events = POLLIN };
+
+			if (n == 0)
+				errno = EAGAIN;
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* Our reply may be among the lost ones. */
+				F.enobufs++;
+				timeout_ms = timeout_ms > 500 ? 500 : timeout_ms;
+				continue;
+			}
+			if (errno != EAGAIN)
+				return errno;
+			if (poll(&p, 1, timeout_ms) <= 0)
+				return R_TIMEOUT;
+			continue;
+		}
+		left = (size_t)n;
+		for (nlh = (struct nlmsghdr *)F.rx; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_seq != seq) {
+				if (nlh->nlmsg_seq == 0 &&
+				    nlh->nlmsg_type == F.family)
+					F.upcalls++;
+				else
+					F.strays++;
+				continue;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+					return EBADMSG;
+				return -e->error;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				int err = 0;
+
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+					memcpy(&err, NLMSG_DATA(nlh), sizeof(int));
+				return -err;
+			}
+			F.replies++;
+			if (cb)
+				cb(nlh, arg);
+		}
+	}
+}
+
+/* Send one message and wait for its outcome (see nl_wait). */
+static int nl_xfer(struct msg *m, reply_cb cb, void *arg)
+{
+	int err;
+
+	msg_nlh(m)->nlmsg_seq = ++F.seq;
+	err = nl_send(m->b, msg_nlh(m)->nlmsg_len);
+	if (err)
+		return -err;
+	return nl_wait(F.seq, cb, arg, REPLY_TIMEOUT_MS);
+}
+
+/* ---- family resolution ----------------------------------------------- */
+
+static void family_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const uint8_t *p = (const uint8_t *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	const uint8_t *end = (const uint8_t *)nlh + nlh->nlmsg_len;
+
+	while (p + NLA_HDRLEN <= end) {
+		uint16_t len = get16(p), type = get16(p + 2) & NLA_TYPE_MASK;
+
+		if (len < NLA_HDRLEN || p + len > end)
+			break;
+		if (type == CTRL_ATTR_FAMILY_ID && len >= NLA_HDRLEN + 2)
+			*(uint16_t *)arg = get16(p + NLA_HDRLEN);
+		p += NLA_ALIGN(len);
+	}
+}
+
+static int resolve_family(void)
+{
+	static struct msg m;
+	uint16_t id = 0;
+	int err;
+
+	msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	attr_str(&m, CTRL_ATTR_FAMILY_NAME, WEFT_GENL_NAME);
+	msg_finish(&m);
+	err = nl_xfer(&m, family_cb, &id);
+	if (err)
+		return -err;
+	F.family = id;
+	return id ? 0 : -ENOENT;
+}
+
+/* ---- valid messages from the ABI ------------------------------------- */
+
+static const char *dp_name(int i)
+{
+	static const char *const names[N_DP] = { "fz0", "fz1", "fz2", "fz3" };
+
+	return names[i];
+}
+
+static void refresh_dps(void)
+{
+	int i;
+
+	for (i = 0; i < N_DP; i++)
+		F.dp_ifindex[i] = (int)if_nametoindex(dp_name(i));
+}
+
+/* A dp ifindex: mostly ours, sometimes stale or absurd. */
+static uint32_t pick_dp(struct fz_rng *r)
+{
+	uint32_t v = (uint32_t)F.dp_ifindex[fz_below(r, N_DP)];
+
+	if (fz_chance(r, 3))
+		v = fz_chance(r, 50) ? 0 : fz_rand32(r);
+	return v;
+}
+
+static uint32_t pick_port(struct fz_rng *r)
+{
+	if (fz_chance(r, 90))
+		return fz_below(r, 6);
+	return fz_chance(r, 50) ? WEFT_VPORT_MAX + fz_below(r, 3) :
+		fz_rand32(r);
+}
+
+struct keyspec {
+	uint16_t ethertype;
+	int nvlan;
+	uint8_t proto;
+	uint8_t frag;
+	uint8_t icmp_type;
+};
+
+static void random_keyspec(struct fz_rng *r, struct keyspec *ks)
+{
+	static const uint16_t types[] = { 0x0800, 0x0800, 0x86dd, 0x86dd,
+					  0x0806, 0x88cc, 0x0800 };
+	static const uint8_t protos[] = { 6, 17, 132, 1, 58, 47, 6, 17 };
+
+	memset(ks, 0, sizeof(*ks));
+	ks->nvlan = fz_chance(r, 80) ? 0 : (int)fz_below(r, 3);
+	ks->ethertype = fz_chance(r, 10) ? 0 : types[fz_below(r, 7)];
+	ks->proto = protos[fz_below(r, 8)];
+	if (ks->ethertype == 0x0800 && ks->proto == 58)
+		ks->proto = 1;
+	if (ks->ethertype == 0x86dd && ks->proto == 1)
+		ks->proto = 58;
+	ks->frag = fz_chance(r, 85) ? WEFT_FRAG_NONE :
+		(uint8_t)fz_below(r, __WEFT_FRAG_MAX + 1);
+	ks->icmp_type = ks->proto == 58 ?
+		(uint8_t[]){ 128, 129, 135, 136 }[fz_below(r, 4)] :
+		(uint8_t)fz_below(r, 16);
+}
+
+/* A field's value (key) or its mask bits (mask): exact, random or zero. */
+static void field(struct msg *m, struct fz_rng *r, uint16_t type, size_t len,
+		  int mask, int exact)
+{
+	uint8_t v[16];
+
+	if (mask && exact)
+		memset(v, 0xff, len);
+	else if (mask && fz_chance(r, 40))
+		memset(v, 0xff, len);
+	else
+		fz_fill(r, v, len);
+	attr(m, type, v, len, NULL);
+}
+
+static void put_l3l4(struct msg *m, struct fz_rng *r, const struct keyspec *ks,
+		     int mask, int bad)
+{
+	int n, has_l4 = ks->frag != WEFT_FRAG_LATER;
+	uint16_t l4 = 0;
+
+	if (ks->ethertype == 0x0800 || ks->ethertype == 0x86dd) {
+		int v4 = ks->ethertype == 0x0800;
+
+		n = nest_start(m, v4 ? WEFT_KEY_A_IPV4 : WEFT_KEY_A_IPV6);
+		field(m, r, v4 ? WEFT_IPV4_A_SRC : WEFT_IPV6_A_SRC,
+		      v4 ? 4 : 16, mask, 0);
+		if (fz_chance(r, 70))
+			field(m, r, v4 ? WEFT_IPV4_A_DST : WEFT_IPV6_A_DST,
+			      v4 ? 4 : 16, mask, 0);
+		if (mask)
+			attr_u8(m, v4 ? WEFT_IPV4_A_PROTO : WEFT_IPV6_A_PROTO,
+				bad ? 0x0f : 0xff);
+		else
+			attr_u8(m, v4 ? WEFT_IPV4_A_PROTO : WEFT_IPV6_A_PROTO,
+				ks->proto);
+		if (fz_chance(r, 30))
+			field(m, r, v4 ? WEFT_IPV4_A_TTL : WEFT_IPV6_A_HLIMIT,
+			      1, mask, 0);
+		if (fz_chance(r, 30))
+			field(m, r, v4 ? WEFT_IPV4_A_TOS : WEFT_IPV6_A_TCLASS,
+			      1, mask, 0);
+		if (!v4 && fz_chance(r, 30)) {
+			uint32_t l = mask ? 0x000fffff : fz_below(r, 1 << 20);
+			uint8_t b[4] = { (uint8_t)(l >> 24), (uint8_t)(l >> 16),
+					 (uint8_t)(l >> 8), (uint8_t)l };
+
+			attr(m, WEFT_IPV6_A_LABEL, b, 4, NULL);
+		}
+		attr_u8(m, v4 ? WEFT_IPV4_A_FRAG : WEFT_IPV6_A_FRAG,
+			mask ? 0xff : ks->frag);
+		nest_end(m, n);
+		if (!has_l4 || fz_chance(r, 10))
+			return;
+		switch (ks->proto) {
+		case 6:
+			l4 = WEFT_KEY_A_TCP;
+			break;
+		case 17:
+			l4 = WEFT_KEY_A_UDP;
+			break;
+		case 132:
+			l4 = WEFT_KEY_A_SCTP;
+			break;
+		case 1:
+			l4 = WEFT_KEY_A_ICMP;
+			break;
+		case 58:
+			l4 = WEFT_KEY_A_ICMPV6;
+			break;
+		default:
+			return;
+		}
+		n = nest_start(m, l4);
+		if (l4 == WEFT_KEY_A_ICMP || l4 == WEFT_KEY_A_ICMPV6) {
+			if (mask)
+				attr_u8(m, WEFT_ICMP_A_TYPE, 0xff);
+			else
+				attr_u8(m, WEFT_ICMP_A_TYPE, ks->icmp_type);
+			field(m, r, WEFT_ICMP_A_CODE, 1, mask, 0);
+		} else {
+			field(m, r, WEFT_TP_A_SRC, 2, mask, 0);
+			field(m, r, WEFT_TP_A_DST, 2, mask, 0);
+			if (l4 == WEFT_KEY_A_TCP && fz_chance(r, 40))
+				attr_be16(m, WEFT_TP_A_FLAGS, mask ? 0x0fff :
+					  (uint16_t)fz_below(r, 0x1000));
+		}
+		nest_end(m, n);
+		if (l4 == WEFT_KEY_A_ICMPV6 &&
+		    (ks->icmp_type == 135 || ks->icmp_type == 136)) {
+			n = nest_start(m, WEFT_KEY_A_ND);
+			field(m, r, WEFT_ND_A_TARGET, 16, mask, 0);
+			if (fz_chance(r, 50))
+				field(m, r, ks->icmp_type == 135 ?
+				      WEFT_ND_A_SLL : WEFT_ND_A_TLL, 6, mask, 0);
+			nest_end(m, n);
+		}
+	} else if (ks->ethertype == 0x0806) {
+		n = nest_start(m, WEFT_KEY_A_ARP);
+		field(m, r, WEFT_ARP_A_SIP, 4, mask, 0);
+		field(m, r, WEFT_ARP_A_TIP, 4, mask, 0);
+		if (mask)
+			attr_be16(m, WEFT_ARP_A_OP, 0xffff);
+		else
+			attr_be16(m, WEFT_ARP_A_OP, (uint16_t)(1 + fz_below(r, 2)));
+		if (fz_chance(r, 50))
+			field(m, r, WEFT_ARP_A_SHA, 6, mask, 0);
+		if (fz_chance(r, 30))
+			field(m, r, WEFT_ARP_A_THA, 6, mask, 0);
+		nest_end(m, n);
+	}
+}
+
+/*
+ * A flow key (mask = 0) or mask (mask = 1) for @ks. @bad makes the mask
+ * break a prerequisite now and then, which the module must refuse.
+ */
+static void put_key(struct msg *m, struct fz_rng *r, uint16_t type,
+		    const struct keyspec *ks, int mask, uint32_t in_port,
+		    uint32_t recirc)
+{
+	int bad = mask && fz_chance(r, 5);
+	int n = nest_start(m, type), v;
+
+	attr_u32(m, WEFT_KEY_A_IN_PORT, mask ? 0xffffffff : in_port);
+	if (fz_chance(r, 20))
+		field(m, r, WEFT_KEY_A_SKB_MARK, 4, mask, 0);
+	if (fz_chance(r, 10))
+		field(m, r, WEFT_KEY_A_PRIORITY, 4, mask, 0);
+	attr_u32(m, WEFT_KEY_A_RECIRC_ID, mask ? 0xffffffff : recirc);
+	if (fz_chance(r, 10))
+		field(m, r, WEFT_KEY_A_DP_HASH, 4, mask, 0);
+	v = nest_start(m, WEFT_KEY_A_ETHERNET);
+	field(m, r, WEFT_ETH_A_SRC, 6, mask, 0);
+	field(m, r, WEFT_ETH_A_DST, 6, mask, 0);
+	nest_end(m, v);
+	if (ks->nvlan >= 1) {
+		v = nest_start(m, WEFT_KEY_A_VLAN);
+		attr_be16(m, WEFT_VLAN_A_TPID, mask ? 0xffff :
+			  ks->nvlan == 2 ? 0x88a8 : 0x8100);
+		attr_be16(m, WEFT_VLAN_A_TCI, mask ? 0xffff :
+			  (uint16_t)(0x1000 | fz_below(r, 0x1000)));
+		nest_end(m, v);
+	}
+	if (ks->nvlan >= 2) {
+		v = nest_start(m, WEFT_KEY_A_CVLAN);
+		attr_be16(m, WEFT_VLAN_A_TPID, mask ? 0xffff : 0x8100);
+		attr_be16(m, WEFT_VLAN_A_TCI, mask ? 0xefff :
+			  (uint16_t)(0x1000 | fz_below(r, 0x1000)));
+		nest_end(m, v);
+	}
+	if (ks->ethertype || mask)
+		attr_be16(m, WEFT_KEY_A_ETHERTYPE, mask ?
+			  (bad ? 0xff00 : 0xffff) : ks->ethertype);
+	put_l3l4(m, r, ks, mask, bad);
+	nest_end(m, n);
+}
+
+/* One header to write, for a set action (masked when @masked). */
+static void put_set(struct msg *m, struct fz_rng *r, const struct keyspec *ks)
+{
+	static const uint16_t hdrs[] = {
+		WEFT_KEY_A_ETHERNET, WEFT_KEY_A_IPV4, WEFT_KEY_A_IPV6,
+		WEFT_KEY_A_TCP, WEFT_KEY_A_UDP, WEFT_KEY_A_SCTP,
+		WEFT_KEY_A_SKB_MARK, WEFT_KEY_A_PRIORITY, WEFT_KEY_A_ICMP,
+		WEFT_KEY_A_ARP, WEFT_KEY_A_ND, WEFT_KEY_A_VLAN,
+		WEFT_KEY_A_IN_PORT, WEFT_KEY_A_ETHERTYPE,
+	};
+	uint16_t h = hdrs[fz_below(r, sizeof(hdrs) / 2)];
+	int masked = fz_chance(r, 50), pass, n, k;
+
+	/* Bias towards a header that matches the flow, so some succeed. */
+	if (fz_chance(r, 60)) {
+		if (ks->ethertype == 0x0800)
+			h = fz_chance(r, 50) ? WEFT_KEY_A_IPV4 :
+				ks->proto == 6 ? WEFT_KEY_A_TCP :
+				ks->proto == 17 ? WEFT_KEY_A_UDP :
+				WEFT_KEY_A_ETHERNET;
+		else if (ks->ethertype == 0x86dd)
+			h = fz_chance(r, 50) ? WEFT_KEY_A_IPV6 :
+				WEFT_KEY_A_ETHERNET;
+	}
+	n = nest_start(m, WEFT_ACTION_A_SET);
+	for (pass = 0; pass < 1 + masked; pass++) {
+		int mask = pass == 1;
+
+		k = nest_start(m, mask ? WEFT_SET_A_MASK : WEFT_SET_A_KEY);
+		switch (h) {
+		case WEFT_KEY_A_SKB_MARK:
+		case WEFT_KEY_A_PRIORITY:
+		case WEFT_KEY_A_IN_PORT:
+			field(m, r, h, 4, mask, 0);
+			break;
+		case WEFT_KEY_A_ETHERTYPE:
+			field(m, r, h, 2, mask, 0);
+			break;
+		default: {
+			int hn = nest_start(m, h);
+
+			switch (h) {
+			case WEFT_KEY_A_ETHERNET:
+				field(m, r, WEFT_ETH_A_SRC, 6, mask, 0);
+				if (fz_chance(r, 50))
+					field(m, r, WEFT_ETH_A_DST, 6, mask, 0);
+				break;
+			case WEFT_KEY_A_IPV4:
+				field(m, r, 1 + (uint16_t)fz_below(r, 2), 4,
+				      mask, 0);
+				if (fz_chance(r, 50))
+					field(m, r, WEFT_IPV4_A_TTL, 1, mask, 0);
+				if (fz_chance(r, 30))
+					field(m, r, WEFT_IPV4_A_TOS, 1, mask, 0);
+				break;
+			case WEFT_KEY_A_IPV6:
+				field(m, r, 1 + (uint16_t)fz_below(r, 2), 16,
+				      mask, 0);
+				if (fz_chance(r, 50))
+					field(m, r, WEFT_IPV6_A_HLIMIT, 1, mask,
+					      0);
+				if (fz_chance(r, 30))
+					field(m, r, WEFT_IPV6_A_LABEL, 4, mask,
+					      0);
+				break;
+			case WEFT_KEY_A_TCP:
+			case WEFT_KEY_A_UDP:
+			case WEFT_KEY_A_SCTP:
+				field(m, r, WEFT_TP_A_SRC, 2, mask, 0);
+				if (fz_chance(r, 50))
+					field(m, r, WEFT_TP_A_DST, 2, mask, 0);
+				break;
+			case WEFT_KEY_A_ICMP:
+				field(m, r, WEFT_ICMP_A_TYPE, 1, mask, 0);
+				break;
+			case WEFT_KEY_A_ARP:
+				field(m, r, WEFT_ARP_A_SIP, 4, mask, 0);
+				break;
+			case WEFT_KEY_A_ND:
+				field(m, r, WEFT_ND_A_TARGET, 16, mask, 0);
+				break;
+			case WEFT_KEY_A_VLAN:
+				field(m, r, WEFT_VLAN_A_TCI, 2, mask, 0);
+				break;
+			}
+			nest_end(m, hn);
+		}
+		}
+		nest_end(m, k);
+	}
+	nest_end(m, n);
+}
+
+static void put_actions(struct msg *m, struct fz_rng *r, uint16_t type,
+			int depth, const struct keyspec *ks);
+
+static void put_action(struct msg *m, struct fz_rng *r, int depth,
+		       const struct keyspec *ks)
+{
+	int n, k = (int)fz_below(r, 16);
+
+	if (depth > 7 && k >= 9)	/* stop nesting eventually */
+		k = 0;
+	switch (k) {
+	case 0:
+	case 1:
+	case 2:
+		attr_u32(m, WEFT_ACTION_A_OUTPUT, pick_port(r));
+		break;
+	case 3:
+		n = nest_start(m, WEFT_ACTION_A_USERSPACE);
+		if (fz_chance(r, 60))
+			attr_u32(m, WEFT_USERSPACE_A_PID,
+				 fz_chance(r, 80) ? F.portid : fz_rand32(r));
+		if (fz_chance(r, 60))
+			attr(m, WEFT_USERSPACE_A_USERDATA, NULL,
+			     fz_below(r, 64), r);
+		nest_end(m, n);
+		break;
+	case 4:
+	case 5:
+		put_set(m, r, ks);
+		break;
+	case 6:
+		n = nest_start(m, WEFT_ACTION_A_PUSH_VLAN);
+		attr_be16(m, WEFT_VLAN_A_TPID, fz_chance(r, 50) ? 0x8100 :
+			  fz_chance(r, 80) ? 0x88a8 : (uint16_t)fz_rand32(r));
+		attr_be16(m, WEFT_VLAN_A_TCI, (uint16_t)(fz_chance(r, 80) ?
+			  0x1000 | fz_below(r, 0x1000) : fz_rand32(r)));
+		nest_end(m, n);
+		break;
+	case 7:
+		if (fz_chance(r, 50)) {
+			attr_flag(m, WEFT_ACTION_A_POP_VLAN);
+		} else if (fz_chance(r, 50)) {
+			attr_u32(m, WEFT_ACTION_A_RECIRC, fz_below(r, 3));
+		} else {
+			n = nest_start(m, WEFT_ACTION_A_HASH);
+			attr_u32(m, WEFT_HASH_A_ALG, fz_chance(r, 90) ?
+				 WEFT_HASH_ALG_L4 : fz_rand32(r));
+			attr_u32(m, WEFT_HASH_A_BASIS, fz_rand32(r));
+			nest_end(m, n);
+		}
+		break;
+	case 8:
+		if (fz_chance(r, 70))
+			attr_u32(m, WEFT_ACTION_A_TRUNC, fz_chance(r, 80) ?
+				 14 + fz_below(r, 100) : fz_below(r, 14));
+		else
+			attr_u32(m, WEFT_ACTION_A_DROP, fz_below(r, 3));
+		break;
+	case 9:
+	case 10:
+		put_actions(m, r, WEFT_ACTION_A_CLONE, depth + 1, ks);
+		break;
+	case 11:
+		n = nest_start(m, WEFT_ACTION_A_SAMPLE);
+		attr_u32(m, WEFT_SAMPLE_A_PROBABILITY, fz_chance(r, 30) ?
+			 0xffffffff : fz_chance(r, 30) ? 0 : fz_rand32(r));
+		put_actions(m, r, WEFT_SAMPLE_A_ACTIONS, depth + 1, ks);
+		nest_end(m, n);
+		break;
+	case 12:
+		n = nest_start(m, WEFT_ACTION_A_CHECK_PKT_LEN);
+		attr_u16(m, WEFT_CHECK_PKT_LEN_A_PKT_LEN,
+			 (uint16_t)fz_below(r, 200));
+		put_actions(m, r, WEFT_CHECK_PKT_LEN_A_IF_GREATER, depth + 1,
+			    ks);
+		put_actions(m, r, WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL,
+			    depth + 1, ks);
+		nest_end(m, n);
+		break;
+	case 13:
+		n = nest_start(m, WEFT_ACTION_A_DEC_TTL);
+		put_actions(m, r, WEFT_DEC_TTL_A_ACTIONS, depth + 1, ks);
+		nest_end(m, n);
+		break;
+	default:
+		attr_u32(m, WEFT_ACTION_A_OUTPUT, fz_below(r, 3));
+		break;
+	}
+}
+
+static void put_actions(struct msg *m, struct fz_rng *r, uint16_t type,
+			int depth, const struct keyspec *ks)
+{
+	int n = nest_start(m, type);
+	int i, count = (int)fz_below(r, depth ? 4 : 7);
+
+	/* Now and then a clone chain far deeper than the module allows. */
+	if (depth == 0 && fz_chance(r, 2)) {
+		int deep = 20 + (int)fz_below(r, 400), d[420];
+
+		for (i = 0; i < deep; i++)
+			d[i] = nest_start(m, WEFT_ACTION_A_CLONE);
+		attr_u32(m, WEFT_ACTION_A_OUTPUT, 1);
+		for (i = deep - 1; i >= 0; i--)
+			nest_end(m, d[i]);
+	}
+	for (i = 0; i < count && !m->overflow; i++)
+		put_action(m, r, depth, ks);
+	nest_end(m, n);
+}
+
+static void put_ufid(struct msg *m, struct fz_rng *r)
+{
+	attr(m, WEFT_FLOW_A_UFID, F.ufids[fz_below(r, N_UFID)], WEFT_UFID_LEN,
+	     NULL);
+}
+
+static const char *pick_vport_name(struct fz_rng *r, uint32_t *type)
+{
+	static const char *const internal[] = {
+		"fzi0", "fzi1", "fzi2", "fzi3", "fzi4", "fzi5", "fzi6", "fzi7",
+	};
+	static const char *const odd[] = {
+		"lo", "fz0", "fz1", "", "a-name-of-15-ch", "a-name-of-16-chr",
+		"fzi0", "../x", "fz 0",
+	};
+
+	*type = WEFT_VPORT_TYPE_INTERNAL;
+	if (fz_chance(r, 5)) {
+		*type = (uint32_t)fz_below(r, WEFT_VPORT_TYPE_MAX + 3);
+		return odd[fz_below(r, sizeof(odd) / sizeof(odd[0]))];
+	}
+	if (F.n_netdevs && fz_chance(r, 50)) {
+		*type = WEFT_VPORT_TYPE_NETDEV;
+		return F.netdevs[fz_below(r, (uint32_t)F.n_netdevs)];
+	}
+	return internal[fz_below(r, 8)];
+}
+
+enum valid_kind {
+	V_FEATURES, V_DP_NEW, V_DP_DEL, V_DP_GET, V_DP_DUMP, V_DP_SET,
+	V_VPORT_NEW, V_VPORT_DEL, V_VPORT_GET, V_VPORT_DUMP, V_VPORT_SET,
+	V_FLOW_NEW, V_FLOW_SET, V_FLOW_DEL, V_FLOW_FLUSH, V_FLOW_GET,
+	V_FLOW_DUMP, V_EXECUTE, V_N
+};
+
+static const char *const valid_names[V_N] = {
+	"features", "dp-new", "dp-del", "dp-get", "dp-dump", "dp-set",
+	"vport-new", "vport-del", "vport-get", "vport-dump", "vport-set",
+	"flow-new", "flow-set", "flow-del", "flow-flush", "flow-get",
+	"flow-dump", "execute",
+};
+
+/* Relative weights of each kind of valid message. */
+static const unsigned int valid_weights[V_N] = {
+	2, 2, 1, 3, 2, 3,
+	8, 3, 3, 2, 2,
+	22, 6, 5, 0, 5,
+	3, 18,
+};
+
+static void put_upcall_pids(struct msg *m, struct fz_rng *r)
+{
+	uint32_t pids[64];
+	int i, n = F.ncpu < 64 ? F.ncpu : 64;
+
+	if (fz_chance(r, 10))
+		n = (int)fz_below(r, 64);
+	for (i = 0; i < n; i++)
+		pids[i] = fz_chance(r, 90) ? F.portid : fz_rand32(r);
+	attr(m, WEFT_DP_A_UPCALL_PIDS, pids, (size_t)n * 4, NULL);
+}
+
+static void put_dp_ref(struct msg *m, struct fz_rng *r, int i)
+{
+	if (fz_chance(r, 50) || !F.dp_ifindex[i])
+		attr_str(m, WEFT_DP_A_NAME, dp_name(i));
+	else
+		attr_u32(m, WEFT_DP_A_DP_IFINDEX, (uint32_t)F.dp_ifindex[i]);
+}
+
+static void build_flow(struct msg *m, struct fz_rng *r, uint8_t cmd,
+		       uint16_t flags)
+{
+	struct keyspec ks;
+	uint32_t in_port = fz_below(r, 4), recirc = fz_below(r, 3);
+
+	random_keyspec(r, &ks);
+	msg_init(m, F.family, cmd, flags);
+	attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, pick_dp(r));
+	if (fz_chance(r, 90))
+		put_ufid(m, r);
+	if (cmd == WEFT_CMD_FLOW_NEW || cmd == WEFT_CMD_FLOW_SET ||
+	    fz_chance(r, 30))
+		put_key(m, r, WEFT_FLOW_A_KEY, &ks, 0, in_port, recirc);
+	if ((cmd == WEFT_CMD_FLOW_NEW || cmd == WEFT_CMD_FLOW_SET) &&
+	    fz_chance(r, 85))
+		put_key(m, r, WEFT_FLOW_A_MASK, &ks, 1, 0, 0);
+	if (cmd == WEFT_CMD_FLOW_NEW ||
+	    (cmd == WEFT_CMD_FLOW_SET && fz_chance(r, 70)))
+		put_actions(m, r, WEFT_FLOW_A_ACTIONS, 0, &ks);
+	if (fz_chance(r, 20))
+		attr_u32(m, WEFT_FLOW_A_UFID_FLAGS, fz_chance(r, 90) ?
+			 fz_below(r, __WEFT_UFID_F_ALL + 1) : fz_rand32(r));
+	if (cmd == WEFT_CMD_FLOW_SET && fz_chance(r, 30))
+		attr_flag(m, WEFT_FLOW_A_CLEAR);
+}
+
+static void build_execute(struct msg *m, struct fz_rng *r)
+{
+	static const struct fz_macs macs = {
+		.dst = { 0x02, 0, 0, 0, 0, 0x02 },
+		.src = { 0x02, 0, 0, 0, 0, 0x01 },
+	};
+	struct fz_frame f;
+	struct keyspec ks;
+	int n;
+
+	if (fz_chance(r, 50))
+		fz_template(&f, &macs, (int)fz_below(r, FZ_T_N));
+	else
+		fz_malformed(&f, &macs, r, (int)fz_below(r, FZ_M_N));
+	if (fz_chance(r, 5))
+		f.len = fz_below(r, 14);	/* shorter than Ethernet */
+	random_keyspec(r, &ks);
+	msg_init(m, F.family, WEFT_CMD_PACKET_EXECUTE, 0);
+	attr_u32(m, WEFT_PACKET_A_DP_IFINDEX, pick_dp(r));
+	attr(m, WEFT_PACKET_A_PACKET, f.b, f.len, NULL);
+	if (fz_chance(r, 80)) {
+		n = nest_start(m, WEFT_PACKET_A_KEY);
+		attr_u32(m, WEFT_KEY_A_IN_PORT, pick_port(r));
+		if (fz_chance(r, 30))
+			attr_u32(m, WEFT_KEY_A_SKB_MARK, fz_rand32(r));
+		if (fz_chance(r, 30))
+			attr_u32(m, WEFT_KEY_A_PRIORITY, fz_rand32(r));
+		if (fz_chance(r, 30))
+			attr_u32(m, WEFT_KEY_A_RECIRC_ID, fz_below(r, 3));
+		if (fz_chance(r, 20))
+			attr_u32(m, WEFT_KEY_A_DP_HASH, fz_rand32(r));
+		nest_end(m, n);
+	}
+	if (fz_chance(r, 95))
+		put_actions(m, r, WEFT_PACKET_A_ACTIONS, 0, &ks);
+	if (fz_chance(r, 50))
+		attr_flag(m, WEFT_PACKET_A_PROBE);
+}
+
+static int pick_valid(struct fz_rng *r)
+{
+	unsigned int total = 0, x;
+	int i;
+
+	for (i = 0; i < V_N; i++)
+		total += valid_weights[i];
+	x = fz_below(r, total);
+	for (i = 0; i < V_N; i++) {
+		if (x < valid_weights[i])
+			return i;
+		x -= valid_weights[i];
+	}
+	return V_FEATURES;
+}
+
+/* Build a valid message of kind @v into @m. Returns the kind built. */
+static int build_valid(struct msg *m, struct fz_rng *r, int v)
+{
+	int d = (int)fz_below(r, N_DP), n;
+	uint32_t type;
+	const char *name;
+
+	/* A missing datapath is re-created first. */
+	if (v >= V_DP_DEL && v != V_DP_DUMP && !F.dp_ifindex[d] &&
+	    fz_chance(r, 90))
+		v = V_DP_NEW;
+	switch (v) {
+	case V_FEATURES:
+		msg_init(m, F.family, WEFT_CMD_GET_FEATURES, 0);
+		break;
+	case V_DP_NEW:
+		msg_init(m, F.family, WEFT_CMD_DP_NEW, 0);
+		attr_str(m, WEFT_DP_A_NAME, dp_name(d));
+		if (fz_chance(r, 70))
+			put_upcall_pids(m, r);
+		if (fz_chance(r, 30))
+			attr_u32(m, WEFT_DP_A_USER_FEATURES,
+				 fz_below(r, __WEFT_DP_F_ALL + 1));
+		break;
+	case V_DP_DEL:
+	case V_DP_GET:
+		msg_init(m, F.family, v == V_DP_DEL ? WEFT_CMD_DP_DEL :
+			 WEFT_CMD_DP_GET, 0);
+		put_dp_ref(m, r, d);
+		break;
+	case V_DP_DUMP:
+		msg_init(m, F.family, WEFT_CMD_DP_GET, NLM_F_DUMP);
+		break;
+	case V_DP_SET:
+		msg_init(m, F.family, WEFT_CMD_DP_SET, 0);
+		put_dp_ref(m, r, d);
+		if (fz_chance(r, 50))
+			put_upcall_pids(m, r);
+		if (fz_chance(r, 40))
+			attr_u32(m, WEFT_DP_A_USER_FEATURES, fz_chance(r, 90) ?
+				 fz_below(r, __WEFT_DP_F_ALL + 1) :
+				 fz_rand32(r));
+		if (fz_chance(r, 40))
+			attr_u32(m, WEFT_DP_A_UPCALL_QUEUE_MAX, fz_chance(r, 80) ?
+				 fz_below(r, 4096) : fz_rand32(r));
+		break;
+	case V_VPORT_NEW:
+		name = pick_vport_name(r, &type);
+		msg_init(m, F.family, WEFT_CMD_VPORT_NEW, 0);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, pick_dp(r));
+		attr_u32(m, WEFT_VPORT_A_TYPE, type);
+		attr_str(m, WEFT_VPORT_A_NAME, name);
+		if (fz_chance(r, 40))
+			attr_u32(m, WEFT_VPORT_A_PORT_NO, pick_port(r));
+		if (fz_chance(r, 10)) {
+			n = nest_start(m, WEFT_VPORT_A_OPTIONS);
+			nest_end(m, n);
+		}
+		break;
+	case V_VPORT_DEL:
+	case V_VPORT_GET:
+	case V_VPORT_SET:
+		msg_init(m, F.family, v == V_VPORT_DEL ? WEFT_CMD_VPORT_DEL :
+			 v == V_VPORT_GET ? WEFT_CMD_VPORT_GET :
+			 WEFT_CMD_VPORT_SET, 0);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, pick_dp(r));
+		if (fz_chance(r, 50)) {
+			/* Deleting port 0 would take the datapath with it. */
+			uint32_t p = pick_port(r);
+
+			if (v == V_VPORT_DEL && p == 0 && fz_chance(r, 90))
+				p = 1;
+			attr_u32(m, WEFT_VPORT_A_PORT_NO, p);
+		} else {
+			attr_str(m, WEFT_VPORT_A_NAME,
+				 pick_vport_name(r, &type));
+		}
+		if (v == V_VPORT_SET && fz_chance(r, 50)) {
+			n = nest_start(m, WEFT_VPORT_A_OPTIONS);
+			nest_end(m, n);
+		}
+		break;
+	case V_VPORT_DUMP:
+		msg_init(m, F.family, WEFT_CMD_VPORT_GET, NLM_F_DUMP);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, pick_dp(r));
+		break;
+	case V_FLOW_NEW:
+		build_flow(m, r, WEFT_CMD_FLOW_NEW, (uint16_t)(NLM_F_CREATE |
+			   (fz_chance(r, 30) ? NLM_F_EXCL : 0)));
+		break;
+	case V_FLOW_SET:
+		build_flow(m, r, WEFT_CMD_FLOW_SET, 0);
+		break;
+	case V_FLOW_DEL:
+		build_flow(m, r, WEFT_CMD_FLOW_DEL, 0);
+		break;
+	case V_FLOW_FLUSH:
+		msg_init(m, F.family, WEFT_CMD_FLOW_DEL, 0);
+		attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, (uint32_t)F.dp_ifindex[d]);
+		break;
+	case V_FLOW_GET:
+		build_flow(m, r, WEFT_CMD_FLOW_GET, 0);
+		break;
+	case V_FLOW_DUMP:
+		msg_init(m, F.family, WEFT_CMD_FLOW_GET, NLM_F_DUMP);
+		attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, pick_dp(r));
+		if (fz_chance(r, 50))
+			attr_u32(m, WEFT_FLOW_A_UFID_FLAGS,
+				 fz_below(r, __WEFT_UFID_F_ALL + 1));
+		break;
+	case V_EXECUTE:
+	default:
+		build_execute(m, r);
+		v = V_EXECUTE;
+		break;
+	}
+	msg_finish(m);
+	return v;
+}
+
+/* ---- random messages --------------------------------------------------- */
+
+static void random_attrs(struct msg *m, struct fz_rng *r, int depth)
+{
+	static const size_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17 };
+	int i, n = (int)fz_below(r, depth ? 6 : 10);
+
+	for (i = 0; i < n && !m->overflow; i++) {
+		uint16_t type;
+		size_t len;
+
+		if (fz_chance(r, 70))
+			type = (uint16_t)fz_below(r, 20);
+		else if (fz_chance(r, 50))
+			type = (uint16_t)(fz_below(r, 20) | NLA_F_NESTED);
+		else
+			type = (uint16_t)fz_rand32(r);
+		if (depth < 12 && fz_chance(r, 30)) {
+			int k = nest_start(m, type);
+
+			if (k >= 0 && fz_chance(r, 30))
+				set16(m->b + m->recs[k].off + 2,
+				      type & (uint16_t)~NLA_F_NESTED);
+			random_attrs(m, r, depth + 1);
+			nest_end(m, k);
+			continue;
+		}
+		if (fz_chance(r, 70))
+			len = lens[fz_below(r, sizeof(lens) / sizeof(lens[0]))];
+		else if (fz_chance(r, 90))
+			len = fz_below(r, 600);
+		else
+			len = fz_below(r, 20000);	/* huge */
+		attr(m, type, NULL, len, r);
+	}
+}
+
+static void build_random(struct msg *m, struct fz_rng *r)
+{
+	uint8_t cmd = fz_chance(r, 85) ? (uint8_t)fz_below(r, WEFT_CMD_MAX + 1) :
+		(uint8_t)fz_rand32(r);
+	uint16_t flags = 0;
+	int i, d[256];
+
+	if (fz_chance(r, 15))
+		flags |= NLM_F_DUMP;
+	if (fz_chance(r, 30))
+		flags |= (uint16_t)(fz_rand32(r) & 0x0f00);
+	msg_init(m, F.family, cmd, flags);
+	if (fz_chance(r, 5))
+		msg_genl(m)->version = (uint8_t)fz_rand32(r);
+	if (fz_chance(r, 3))
+		msg_genl(m)->reserved = (uint16_t)fz_rand32(r);
+	if (fz_chance(r, 30)) {
+		/* A plausible datapath so deeper code runs on garbage. */
+		attr_u32(m, 1, pick_dp(r));
+	}
+	if (fz_chance(r, 3)) {
+		/* Deep nesting: a chain of nests with garbage at the bottom. */
+		int deep = 16 + (int)fz_below(r, 240);
+		uint16_t t = (uint16_t)fz_below(r, 20);
+
+		for (i = 0; i < deep; i++)
+			d[i] = nest_start(m, fz_chance(r, 80) ? t :
+					  (uint16_t)fz_below(r, 20));
+		random_attrs(m, r, 12);
+		for (i = deep - 1; i >= 0; i--)
+			nest_end(m, d[i]);
+	} else {
+		random_attrs(m, r, 0);
+	}
+	msg_finish(m);
+}
+
+/* ---- mutations ----------------------------------------------------------- */
+
+static void shift_recs(struct msg *m, uint32_t at, uint32_t by)
+{
+	int i;
+
+	for (i = 0; i < m->nrec; i++)
+		if (m->recs[i].off >= at)
+			m->recs[i].off += by;
+}
+
+/* Grow every nest enclosing record @i (and the message) by @by bytes. */
+static void grow_parents(struct msg *m, int i, uint32_t by)
+{
+	int p;
+
+	for (p = m->recs[i].parent; p >= 0; p = m->recs[p].parent) {
+		uint8_t *h = m->b + m->recs[p].off;
+
+		set16(h, (uint16_t)(get16(h) + by));
+	}
+}
+
+/* Insert @len bytes at @at; true if it fitted. */
+static int insert_bytes(struct msg *m, uint32_t at, const void *data,
+			uint32_t len)
+{
+	if (m->len + len > MSG_MAX)
+		return 0;
+	memmove(m->b + at + len, m->b + at, m->len - at);
+	memcpy(m->b + at, data, len);
+	m->len += len;
+	return 1;
+}
+
+/*
+ * Apply one mutation. Returns 1 when the top-level length may now be wrong,
+ * so no reply is guaranteed.
+ */
+static int mutate_once(struct msg *m, struct fz_rng *r)
+{
+	int i = m->nrec ? (int)fz_below(r, (uint32_t)m->nrec) : -1;
+	uint8_t *h = i >= 0 ? m->b + m->recs[i].off : NULL;
+	uint8_t tmp[MSG_MAX / 4];
+	uint32_t len;
+
+	switch (fz_below(r, 10)) {
+	case 0:		/* bit flips */
+		for (len = 1 + fz_below(r, 4); len; len--) {
+			size_t off = NLMSG_HDRLEN +
+				fz_below(r, (uint32_t)(m->len - NLMSG_HDRLEN));
+
+			m->b[off] ^= (uint8_t)(1u << fz_below(r, 8));
+		}
+		break;
+	case 1:		/* truncation, anywhere after the genl header */
+		if (m->len > NLMSG_HDRLEN + GENL_HDRLEN)
+			m->len = NLMSG_HDRLEN + GENL_HDRLEN +
+				fz_below(r, (uint32_t)(m->len - NLMSG_HDRLEN -
+						       GENL_HDRLEN));
+		break;
+	case 2:		/* an attribute's length field */
+		if (h) {
+			static const uint16_t odd[] = { 0, 1, 2, 3, 4, 5, 7,
+							0xffff, 0x8000 };
+			uint16_t l = get16(h);
+
+			switch (fz_below(r, 4)) {
+			case 0:
+				l = odd[fz_below(r, sizeof(odd) / 2)];
+				break;
+			case 1:
+				l = (uint16_t)(l + 1 + fz_below(r, 8));
+				break;
+			case 2:
+				l = (uint16_t)(l - 1 - fz_below(r, l ? l : 1));
+				break;
+			default:
+				l = (uint16_t)fz_rand32(r);
+			}
+			set16(h, l);
+		}
+		break;
+	case 3:		/* attribute type swaps */
+		if (h) {
+			uint16_t t;
+
+			if (m->nrec > 1 && fz_chance(r, 50))
+				t = get16(m->b + m->recs[fz_below(r,
+					(uint32_t)m->nrec)].off + 2);
+			else
+				t = (uint16_t)((get16(h + 2) & NLA_F_NESTED) |
+					       fz_below(r, 24));
+			set16(h + 2, t);
+		}
+		break;
+	case 4:		/* duplicate an attribute right after itself */
+		if (h) {
+			len = NLA_ALIGN(get16(h));
+			if (len >= NLA_HDRLEN && len <= sizeof(tmp) &&
+			    m->recs[i].off + len <= m->len) {
+				memcpy(tmp, h, len);
+				if (insert_bytes(m, m->recs[i].off + len, tmp,
+						 len)) {
+					grow_parents(m, i, len);
+					shift_recs(m, m->recs[i].off + len, len);
+				}
+			}
+		}
+		break;
+	case 5:		/* wrong nesting: wrap an attribute in a nest */
+		if (h) {
+			uint8_t hdr[NLA_HDRLEN];
+
+			len = NLA_ALIGN(get16(h));
+			set16(hdr, (uint16_t)(len + NLA_HDRLEN));
+			set16(hdr + 2, (uint16_t)(NLA_F_NESTED | fz_below(r, 20)));
+			if (m->recs[i].off + len <= m->len &&
+			    insert_bytes(m, m->recs[i].off, hdr, NLA_HDRLEN)) {
+				grow_parents(m, i, NLA_HDRLEN);
+				shift_recs(m, m->recs[i].off + 1, NLA_HDRLEN);
+			}
+		}
+		break;
+	case 6:		/* wrong nesting: flip NLA_F_NESTED */
+		if (h)
+			set16(h + 2, get16(h + 2) ^ NLA_F_NESTED);
+		break;
+	case 7:		/* another command, same attributes */
+		msg_genl(m)->cmd = (uint8_t)(fz_chance(r, 90) ?
+			1 + fz_below(r, WEFT_CMD_MAX) : fz_rand32(r));
+		if (fz_chance(r, 20))
+			msg_nlh(m)->nlmsg_flags ^= NLM_F_DUMP;
+		break;
+	case 8:		/* move a nested attribute to the top level */
+		if (h && m->recs[i].parent >= 0) {
+			len = NLA_ALIGN(get16(h));
+			if (len >= NLA_HDRLEN && len <= sizeof(tmp) &&
+			    m->recs[i].off + len <= m->len) {
+				memcpy(tmp, h, len);
+				if (m->len + len <= MSG_MAX) {
+					memcpy(m->b + m->len, tmp, len);
+					m->len += len;
+				}
+			}
+		}
+		break;
+	default:	/* the netlink header's own length */
+		msg_nlh(m)->nlmsg_len = fz_chance(r, 50) ?
+			(uint32_t)(m->len - fz_below(r, 8)) : fz_rand32(r);
+		return 1;
+	}
+	msg_nlh(m)->nlmsg_len = (uint32_t)m->len;
+	return 0;
+}
+
+static int mutate(struct msg *m, struct fz_rng *r)
+{
+	int i, n = 1 + (int)fz_below(r, 3), unsure = 0;
+
+	for (i = 0; i < n; i++)
+		unsure |= mutate_once(m, r);
+	if (unsure)
+		return 1;
+	msg_nlh(m)->nlmsg_len = (uint32_t)m->len;
+	return 0;
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+/* Whether @len bytes at @p are a well-formed attribute stream (nests too). */
+static int well_formed(const uint8_t *p, size_t len, int depth)
+{
+	while (len >= NLA_HDRLEN) {
+		uint16_t l = get16(p), t = get16(p + 2);
+		size_t al = NLA_ALIGN((size_t)l);
+
+		if (l < NLA_HDRLEN || l > len)
+			return 0;
+		if ((t & NLA_F_NESTED) && depth < 600 &&
+		    !well_formed(p + NLA_HDRLEN, l - NLA_HDRLEN, depth + 1))
+			return 0;
+		if (al >= len)
+			return al == len || l == len;
+		p += al;
+		len -= al;
+	}
+	return len == 0;
+}
+
+/* Build messages without a kernel: checks the builders (run under ASan). */
+static int dry_run(unsigned long n)
+{
+	static struct msg m;
+	unsigned long i, bad = 0, per[CAT_N] = { 0 };
+	size_t maxlen = 0;
+
+	for (i = 0; i < N_DP; i++)
+		F.dp_ifindex[i] = 100 + (int)i;
+	for (i = 0; i < n; i++) {
+		unsigned int roll = fz_below(&F.rng, 100);
+		int v;
+
+		if (roll < 25) {
+			build_random(&m, &F.rng);
+			per[CAT_RANDOM]++;
+		} else if (roll < 60) {
+			v = build_valid(&m, &F.rng, pick_valid(&F.rng));
+			per[CAT_VALID]++;
+			if (m.overflow || !well_formed(m.b + NLMSG_HDRLEN +
+					GENL_HDRLEN, m.len - NLMSG_HDRLEN -
+					GENL_HDRLEN, 0)) {
+				bad++;
+				fprintf(stderr, "malformed valid %s, len %zu\n",
+					valid_names[v], m.len);
+			}
+		} else {
+			build_valid(&m, &F.rng, pick_valid(&F.rng));
+			mutate(&m, &F.rng);
+			per[CAT_MUTATED]++;
+		}
+		if (m.len > maxlen)
+			maxlen = m.len;
+	}
+	printf("dry run: %lu random, %lu valid (%lu malformed), %lu mutated, "
+	       "longest %zu bytes\n", per[0], per[1], bad, per[2], maxlen);
+	return bad ? 1 : 0;
+}
+
+static int simple(uint8_t cmd, const char *dp, uint16_t flags)
+{
+	static struct msg m;
+
+	msg_init(&m, F.family, cmd, flags);
+	if (dp)
+		attr_str(&m, WEFT_DP_A_NAME, dp);
+	msg_finish(&m);
+	return nl_xfer(&m, NULL, NULL);
+}
+
+static void tally(int cat, int err)
+{
+	F.by_errno[err < 0 || err > R_TIMEOUT ? 0 : err]++;
+	if (err == R_TIMEOUT) {
+		F.timeouts++;
+		F.consecutive_timeouts++;
+	} else {
+		F.consecutive_timeouts = 0;
+	}
+	if (err)
+		F.cat_err[cat]++;
+	else
+		F.cat_ok[cat]++;
+}
+
+/* Send a message whose length field lies, then resynchronise. */
+static int send_unsure(struct msg *m)
+{
+	uint32_t seq = ++F.seq;
+	static struct msg sync;
+
+	msg_nlh(m)->nlmsg_seq = seq;
+	nl_send(m->b, m->len);
+	msg_init(&sync, F.family, WEFT_CMD_GET_FEATURES, 0);
+	msg_finish(&sync);
+	if (nl_xfer(&sync, NULL, NULL) == R_TIMEOUT)
+		return R_TIMEOUT;
+	return R_NOREPLY;
+}
+
+static void print_results(unsigned long n, double el)
+{
+	int i;
+
+	printf("\nsent %lu messages in %.1f s (%.0f/s)\n", n, el,
+	       el > 0 ? (double)n / el : 0.0);
+	for (i = 0; i < CAT_N; i++)
+		printf("  %-8s ok %-8lu error %lu\n", cat_names[i], F.cat_ok[i],
+		       F.cat_err[i]);
+	printf("valid messages by kind (ok / error):\n");
+	for (i = 0; i < V_N; i++)
+		printf("  %-11s %7lu / %lu\n", valid_names[i], F.cmd_ok[i],
+		       F.cmd_err[i]);
+	printf("final replies by errno:\n");
+	for (i = 0; i < 4096; i++)
+		if (F.by_errno[i])
+			printf("  %4d %-28s %lu\n", i, i ? strerror(i) : "OK",
+			       F.by_errno[i]);
+	printf("  no reply (length field corrupted): %lu\n",
+	       F.by_errno[R_NOREPLY]);
+	printf("  timeouts: %lu\n", F.timeouts);
+	printf("other: %lu reply messages, %lu upcalls, %lu stray, "
+	       "%lu ENOBUFS\n", F.replies, F.upcalls, F.strays, F.enobufs);
+}
+
+static int cleanup_dps(void)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < N_DP; i++) {
+		int err = simple(WEFT_CMD_DP_DEL, dp_name(i), 0);
+
+		if (err && err != ENODEV && err != ENOENT) {
+			fprintf(stderr, "cleanup: del %s: %s\n", dp_name(i),
+				strerror(err));
+			bad = 1;
+		}
+	}
+	refresh_dps();
+	for (i = 0; i < N_DP; i++)
+		if (F.dp_ifindex[i]) {
+			fprintf(stderr, "cleanup: %s still exists\n",
+				dp_name(i));
+			bad = 1;
+		}
+	return bad;
+}
+
+static int run_fuzz(unsigned long n, int verbose)
+{
+	static struct msg m;
+	unsigned long i;
+	double t0 = now(), last = t0;
+	int err, ok = 1;
+
+	cleanup_dps();
+	for (i = 0; i < N_DP; i++) {
+		err = simple(WEFT_CMD_DP_NEW, dp_name((int)i), 0);
+		if (err) {
+			fprintf(stderr, "setup: creating %s failed: %s\n",
+				dp_name((int)i), strerror(err));
+			ok = 0;
+		}
+	}
+	refresh_dps();
+
+	for (i = 0; i < n; i++) {
+		unsigned int roll = fz_below(&F.rng, 100);
+		int cat, v = -1, unsure = 0;
+
+		if (i % 64 == 0)
+			refresh_dps();
+		if (i % 5000 == 4999) {
+			/* Keep tables small so dumps stay cheap under TCG. */
+			int d;
+
+			for (d = 0; d < N_DP; d++) {
+				msg_init(&m, F.family, WEFT_CMD_FLOW_DEL, 0);
+				attr_u32(&m, WEFT_FLOW_A_DP_IFINDEX,
+					 (uint32_t)F.dp_ifindex[d]);
+				msg_finish(&m);
+				nl_xfer(&m, NULL, NULL);
+			}
+		}
+		if (roll < 25) {
+			cat = CAT_RANDOM;
+			build_random(&m, &F.rng);
+		} else if (roll < 60) {
+			cat = CAT_VALID;
+			v = build_valid(&m, &F.rng, pick_valid(&F.rng));
+		} else {
+			cat = CAT_MUTATED;
+			build_valid(&m, &F.rng, pick_valid(&F.rng));
+			unsure = mutate(&m, &F.rng);
+		}
+		if (verbose > 1)
+			fprintf(stderr, "#%lu cat %s len %zu cmd %u\n", i,
+				cat_names[cat], m.len, msg_genl(&m)->cmd);
+		if (unsure) {
+			err = send_unsure(&m);
+		} else {
+			err = nl_xfer(&m, NULL, NULL);
+		}
+		tally(cat, err);
+		if (v >= 0) {
+			if (err)
+				F.cmd_err[v]++;
+			else
+				F.cmd_ok[v]++;
+			if (v == V_DP_NEW || v == V_DP_DEL)
+				refresh_dps();
+		}
+		if (F.consecutive_timeouts >= 10) {
+			fprintf(stderr, "FAIL: 10 timeouts in a row at message "
+				"%lu: the module stopped answering\n", i);
+			ok = 0;
+			break;
+		}
+		if (verbose && now() - last >= 10) {
+			last = now();
+			fprintf(stderr, "  %lu messages, %.0f/s\n", i + 1,
+				(double)(i + 1) / (last - t0));
+		}
+	}
+	print_results(i, now() - t0);
+
+	if (cleanup_dps())
+		ok = 0;
+	/* The module must still answer, and still create and delete. */
+	err = simple(WEFT_CMD_GET_FEATURES, NULL, 0);
+	if (err) {
+		fprintf(stderr, "FAIL: GET_FEATURES after the run: %s\n",
+			strerror(err));
+		ok = 0;
+	}
+	err = simple(WEFT_CMD_DP_NEW, "fz0", 0);
+	if (!err)
+		err = simple(WEFT_CMD_DP_DEL, "fz0", 0);
+	if (err) {
+		fprintf(stderr, "FAIL: datapath new/del after the run: %s\n",
+			strerror(err));
+		ok = 0;
+	}
+	if (F.timeouts)
+		fprintf(stderr, "note: %lu replies timed out\n", F.timeouts);
+	printf("%s\n", ok ? "weft-nlfuzz: PASS" : "weft-nlfuzz: FAIL");
+	return ok ? 0 : 1;
+}
+
+/* ---- permission probe ------------------------------------------------ */
+
+struct perm_case {
+	const char *name;
+	int mutating;
+};
+
+static void build_perm(struct msg *m, int c, uint32_t dp, const char *dpname)
+{
+	static const uint8_t ufid[WEFT_UFID_LEN] = { 0x70, 0x65, 0x72, 0x6d };
+	struct fz_frame f;
+	static const struct fz_macs macs = { { 2, 0, 0, 0, 0, 2 },
+					     { 2, 0, 0, 0, 0, 1 } };
+	int n;
+
+	switch (c) {
+	case 0:
+		msg_init(m, F.family, WEFT_CMD_DP_NEW, 0);
+		attr_str(m, WEFT_DP_A_NAME, "fzperm");
+		break;
+	case 1:
+		msg_init(m, F.family, WEFT_CMD_DP_DEL, 0);
+		attr_str(m, WEFT_DP_A_NAME, dpname);
+		break;
+	case 2:
+		msg_init(m, F.family, WEFT_CMD_DP_SET, 0);
+		attr_str(m, WEFT_DP_A_NAME, dpname);
+		attr_u32(m, WEFT_DP_A_USER_FEATURES, 0);
+		break;
+	case 3:
+		msg_init(m, F.family, WEFT_CMD_VPORT_NEW, 0);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, dp);
+		attr_u32(m, WEFT_VPORT_A_TYPE, WEFT_VPORT_TYPE_INTERNAL);
+		attr_str(m, WEFT_VPORT_A_NAME, "fzpermi");
+		break;
+	case 4:
+		msg_init(m, F.family, WEFT_CMD_VPORT_DEL, 0);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, dp);
+		attr_u32(m, WEFT_VPORT_A_PORT_NO, 1);
+		break;
+	case 5:
+		msg_init(m, F.family, WEFT_CMD_VPORT_SET, 0);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, dp);
+		attr_u32(m, WEFT_VPORT_A_PORT_NO, 1);
+		break;
+	case 6:
+	case 7:
+		msg_init(m, F.family, c == 6 ? WEFT_CMD_FLOW_NEW :
+			 WEFT_CMD_FLOW_SET, c == 6 ? NLM_F_CREATE : 0);
+		attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, dp);
+		attr(m, WEFT_FLOW_A_UFID, ufid, WEFT_UFID_LEN, NULL);
+		n = nest_start(m, WEFT_FLOW_A_KEY);
+		attr_u32(m, WEFT_KEY_A_IN_PORT, 1);
+		nest_end(m, n);
+		n = nest_start(m, WEFT_FLOW_A_ACTIONS);
+		attr_u32(m, WEFT_ACTION_A_OUTPUT, 0);
+		nest_end(m, n);
+		break;
+	case 8:
+		msg_init(m, F.family, WEFT_CMD_FLOW_DEL, 0);
+		attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, dp);
+		attr(m, WEFT_FLOW_A_UFID, ufid, WEFT_UFID_LEN, NULL);
+		break;
+	case 9:
+		msg_init(m, F.family, WEFT_CMD_FLOW_DEL, 0);
+		attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, dp);
+		break;
+	case 10:
+		fz_template(&f, &macs, FZ_T_IPV4_UDP);
+		msg_init(m, F.family, WEFT_CMD_PACKET_EXECUTE, 0);
+		attr_u32(m, WEFT_PACKET_A_DP_IFINDEX, dp);
+		attr(m, WEFT_PACKET_A_PACKET, f.b, f.len, NULL);
+		n = nest_start(m, WEFT_PACKET_A_KEY);
+		attr_u32(m, WEFT_KEY_A_IN_PORT, 0);
+		nest_end(m, n);
+		n = nest_start(m, WEFT_PACKET_A_ACTIONS);
+		attr_u32(m, WEFT_ACTION_A_OUTPUT, 0);
+		nest_end(m, n);
+		break;
+	case 11:
+		msg_init(m, F.family, WEFT_CMD_GET_FEATURES, 0);
+		break;
+	case 12:
+		msg_init(m, F.family, WEFT_CMD_DP_GET, 0);
+		attr_str(m, WEFT_DP_A_NAME, dpname);
+		break;
+	case 13:
+		msg_init(m, F.family, WEFT_CMD_DP_GET, NLM_F_DUMP);
+		break;
+	case 14:
+		msg_init(m, F.family, WEFT_CMD_VPORT_GET, 0);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, dp);
+		attr_u32(m, WEFT_VPORT_A_PORT_NO, 0);
+		break;
+	case 15:
+		msg_init(m, F.family, WEFT_CMD_VPORT_GET, NLM_F_DUMP);
+		attr_u32(m, WEFT_VPORT_A_DP_IFINDEX, dp);
+		break;
+	default:
+		msg_init(m, F.family, WEFT_CMD_FLOW_GET, NLM_F_DUMP);
+		attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, dp);
+		break;
+	}
+	msg_finish(m);
+}
+
+static int run_perm_check(const char *dpname)
+{
+	static const struct perm_case cases[] = {
+		{ "dp-new", 1 }, { "dp-del", 1 }, { "dp-set", 1 },
+		{ "vport-new", 1 }, { "vport-del", 1 }, { "vport-set", 1 },
+		{ "flow-new", 1 }, { "flow-set", 1 }, { "flow-del", 1 },
+		{ "flow-flush", 1 }, { "execute", 1 },
+		{ "features", 0 }, { "dp-get", 0 }, { "dp-dump", 0 },
+		{ "vport-get", 0 }, { "vport-dump", 0 }, { "flow-dump", 0 },
+	};
+	static struct msg m;
+	uint32_t dp = if_nametoindex(dpname);
+	int i, failed = 0;
+
+	if (!dp) {
+		fprintf(stderr, "no datapath %s in this namespace\n", dpname);
+		return 2;
+	}
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		int err, good;
+
+		build_perm(&m, i, dp, dpname);
+		err = nl_xfer(&m, NULL, NULL);
+		good = cases[i].mutating ? err == EPERM :
+			err != EPERM && err != R_TIMEOUT;
+		printf("%-4s %-10s %-9s errno %d (%s)\n", good ? "ok" : "FAIL",
+		       cases[i].name, cases[i].mutating ? "refused?" :
+		       "allowed?", err, err == R_TIMEOUT ? "timeout" :
+		       err ? strerror(err) : "OK");
+		failed |= !good;
+	}
+	return failed;
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: weft-nlfuzz [--count N] [--seed N] [--netdev IFNAME]... [-v]\n"
+		"       weft-nlfuzz --perm-check DP\n"
+		"       weft-nlfuzz --dry-run [--count N] [--seed N]\n"
+		"  Fuzzes the weft generic netlink family with N messages\n"
+		"  (default 100000) on datapaths fz0..fz3 it creates and deletes.\n"
+		"  --netdev names an existing interface vports may attach.\n"
+		"  --perm-check sends each command once against DP and checks\n"
+		"  that mutating ones fail with EPERM (run it unprivileged).\n"
+		"  --dry-run only builds the messages (to check the builders).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "netdev", required_argument, NULL, 'n' },
+		{ "perm-check", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long n = 100000;
+	uint64_t seed = 0;
+	const char *perm_dp = NULL;
+	int c, i, err, verbose = 0, dry = 0;
+
+	while ((c = getopt_long(argc, argv, "c:s:n:p:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'n':
+			if (F.n_netdevs < 8)
+				F.netdevs[F.n_netdevs++] = optarg;
+			break;
+		case 'p':
+			perm_dp = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'D':
+			dry = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	err = dry ? 0 : nl_open();
+	if (err) {
+		fprintf(stderr, "netlink socket: %s\n", strerror(-err));
+		return 1;
+	}
+	err = dry ? 0 : resolve_family();
+	if (err) {
+		fprintf(stderr, "generic netlink family \"%s\": %s\n",
+			WEFT_GENL_NAME, strerror(-err));
+		return 1;
+	}
+	if (perm_dp)
+		return run_perm_check(perm_dp);
+
+	if (!seed)
+		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	fz_rng_seed(&F.rng, seed);
+	F.ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+	if (F.ncpu < 1)
+		F.ncpu = 1;
+	for (i = 0; i < N_UFID; i++) {
+		memset(F.ufids[i], 0, WEFT_UFID_LEN);
+		F.ufids[i][0] = 0xf2;
+		F.ufids[i][15] = (uint8_t)i;
+	}
+	printf("weft-nlfuzz: family %u, count %lu, seed %llu\n", F.family, n,
+	       (unsigned long long)seed);
+	fflush(stdout);
+	if (dry)
+		return dry_run(n);
+	return run_fuzz(n, verbose);
+}
