@@ -12,6 +12,9 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+/* Bound on the IPv6 extension headers walked before giving up. */
+#define WEFT_IPV6_MAX_EXT_HDRS	8
+
 struct weft_key_vlan {
 	__be16 tpid;
 	__be16 tci;		/* VLAN_CFI_MASK set when the tag is present */
@@ -68,23 +71,37 @@ struct weft_flow_key {
 /**
  * weft_flow_key_extract() - fill @key from @skb, whose metadata fields
  * (in_port, skb_mark, priority, recirc_id, dp_hash) the caller has set.
- * @skb: the packet; its mac, network and transport header offsets are set
- *       as a side effect so that actions can find the headers.
- * @key: the key; the header part is zeroed and filled.
+ * @skb: the packet, with skb->data at the Ethernet header (a vport's
+ *       rx_handler pushes the header back first). skb->data is not moved;
+ *       the mac, network and transport header offsets and mac_len are set
+ *       as a side effect so that actions can find the headers. Headers
+ *       that were parsed are linear afterwards. The skb must not be shared.
+ * @key: the key; the header part (everything after md) is zeroed and filled.
+ *
+ * An accelerated VLAN tag (skb_vlan_tag_present()) is the outer tag; tags in
+ * the frame follow it. At most two tags are keyed (eth.vlan, eth.cvlan); a
+ * further tag leaves its TPID in eth.type and ends extraction.
  *
  * Malformed or truncated headers end extraction at the last good layer;
- * they never fail it.
+ * they never fail it: a field of a layer that could not be read stays zero.
+ * An IPv4 later fragment has no transport fields; so has an IPv6 packet
+ * whose extension header chain is truncated, too long (more than
+ * WEFT_IPV6_MAX_EXT_HDRS headers) or ends in a later fragment; its ip.proto
+ * is then the next header value where the walk stopped.
  *
  * Return: 0, or -ENOMEM when the skb could not be made linear enough.
  */
 int weft_flow_key_extract(struct sk_buff *skb, struct weft_flow_key *key);
 
 /**
- * weft_flow_key_extract_md() - like weft_flow_key_extract(), for packets
- * injected by WEFT_CMD_PACKET_EXECUTE: @key's metadata was parsed from
- * netlink; skb->protocol is set from the frame first.
+ * weft_flow_key_extract_userspace() - weft_flow_key_extract() for a packet
+ * injected by WEFT_CMD_PACKET_EXECUTE.
+ * @skb: the frame from netlink, skb->data at the Ethernet header;
+ *       skb->protocol is set from its EtherType first (ETH_P_802_2 for an
+ *       802.3 length), as eth_type_trans() would have on receive.
+ * @key: its metadata was parsed from netlink; the rest is filled.
  *
- * Return: 0 or -errno.
+ * Return: 0 or -ENOMEM.
  */
 int weft_flow_key_extract_userspace(struct sk_buff *skb,
 				    struct weft_flow_key *key);
