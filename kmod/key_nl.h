@@ -6,6 +6,7 @@
 #define _WEFT_KEY_NL_H
 
 #include <net/netlink.h>
+#include <uapi/linux/weft.h>
 #include "flow_key.h"
 
 /*
@@ -14,15 +15,30 @@
  */
 typedef u32 weft_key_attrs_t;
 
+/*
+ * Strict policies of a key nest and of a mask nest (they differ only in
+ * the range of the fragment kind), for NLA_POLICY_NESTED() in the policies
+ * of the commands that carry keys. weft_key_parse() applies them again.
+ */
+extern const struct nla_policy weft_key_nl_policy[WEFT_KEY_A_MAX + 1];
+extern const struct nla_policy weft_key_nl_mask_policy[WEFT_KEY_A_MAX + 1];
+
 /**
  * weft_key_parse() - parse one WEFT_KEY_A_* nest into @out.
  * @nest: the nest; each header and field is checked against a strict policy.
  * @out: zeroed and filled; absent fields stay zero.
  * @present: if not NULL, set to the WEFT_KEY_A_* headers found.
- * @is_mask: a mask nest: values are bitmasks, no range checks on values.
+ * @is_mask: a mask nest: values are bitmasks, no range checks on values;
+ *           bits beyond a field's width (a 20-bit IPv6 label, 12 TCP flag
+ *           bits, the ARP opcode's low byte) are dropped.
  * @extack: names the offending attribute on error.
  *
- * Used for flow keys, flow masks, execute metadata and set actions.
+ * Used for flow keys, flow masks, execute metadata and set actions. In a
+ * key: a VLAN TCI other than 0 needs VLAN_CFI_MASK, a tagged VLAN's TPID
+ * defaults to 0x8100 and must be 0x8100 or 0x88a8; the IPv6 label must fit
+ * 20 bits, TCP flags 12 bits, the ARP opcode 8 bits. Headers that share
+ * storage (ipv4/ipv6/arp; tcp/udp/sctp/icmp/icmpv6; nd with ipv4 or arp)
+ * cannot be given together.
  *
  * Return: 0 or -EINVAL (with an extack message).
  */
@@ -39,8 +55,13 @@ int weft_key_parse(const struct nlattr *nest, struct weft_flow_key *out,
  * @mask: out: the mask.
  * @extack: names what is wrong.
  *
- * Checks prerequisites (a matched header needs its enclosing protocol matched
- * exactly) and that the key has no bits outside the mask.
+ * Key bits outside the mask are cleared (the stored key is key & mask), not
+ * refused. Then every header that the mask matches (present in the mask
+ * nest with a nonzero field) must have its prerequisites matched exactly:
+ * ipv4/ipv6/arp their eth_type (arp also 0x8035), tcp/udp/sctp ip proto on
+ * ipv4 or ipv6 and a key frag that is not "later", icmp proto 1 on ipv4,
+ * icmpv6 proto 58 on ipv6, nd icmpv6 type 135 or 136, cvlan an outer tag
+ * matched as present. The extack message names the header.
  *
  * Return: 0 or -EINVAL.
  */
@@ -54,9 +75,16 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
  * @skb: message being built.
  * @attrtype: WEFT_FLOW_A_KEY, WEFT_FLOW_A_MASK or WEFT_PACKET_A_KEY.
  * @key: the flow key; decides which headers exist (by eth.type, ip.proto).
- * @output: the values to emit: @key itself, or the mask when dumping a mask.
+ * @output: the values to emit: @key itself, or the mask when dumping a mask
+ *          (a different pointer from @key means "a mask").
  *
- * Return: 0 or -EMSGSIZE.
+ * Metadata, ethernet and ethertype are always emitted; vlan/cvlan when the
+ * key has the tag or @output has bits there; ipv4/ipv6/arp by the key's
+ * eth.type; the transport header by ip.proto unless the key is a later
+ * fragment; nd for an ICMPv6 NS/NA with code 0. Every field of an emitted
+ * header is emitted, so a mask shows zeros for wildcarded fields.
+ *
+ * Return: 0 or -EMSGSIZE (the nest is cancelled).
  */
 int weft_key_put(struct sk_buff *skb, int attrtype,
 		 const struct weft_flow_key *key,
