@@ -9,6 +9,8 @@
 #include <net/genetlink.h>
 #include <uapi/linux/weft.h>
 
+#define WEFT_MODULE_VERSION	"0.1.0"
+
 extern struct genl_family weft_genl_family;
 
 int weft_genl_init(void);
@@ -46,7 +48,7 @@ extern const struct nla_policy weft_packet_nl_policy[WEFT_PACKET_A_MAX + 1];
 int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info);
 
 /*
- * weft_nl_dp_from_info() - the datapath named by @attr (a DP_IFINDEX u32) in
+ * weft_nl_dp_from_attr() - the datapath named by @attr (a DP_IFINDEX u32) in
  * the requester's namespace; sets an extack message when missing.
  * weft_lock must be held. Return: the datapath or ERR_PTR(-ENODEV/-EINVAL).
  */

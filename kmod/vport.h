@@ -29,6 +29,7 @@ struct weft_vport_parms {
 	struct weft_datapath *dp;
 	u32 port_no;
 	const struct nlattr *options;
+	const struct nlattr *name_attr;	/* for extack, may be NULL */
 };
 
 struct weft_vport_ops {
@@ -45,10 +46,13 @@ struct weft_vport *weft_vport_alloc(const struct weft_vport_ops *ops,
 				    const struct weft_vport_parms *parms);
 /** weft_vport_free() - free after a grace period. */
 void weft_vport_free(struct weft_vport *vport);
-/** weft_vport_add() - create a vport of parms->type. Return: vport or ERR_PTR. */
+/**
+ * weft_vport_add() - create a vport of parms->type and hash it into its
+ * datapath (rtnl_lock and weft_lock held). Return: vport or ERR_PTR.
+ */
 struct weft_vport *weft_vport_add(const struct weft_vport_parms *parms,
 				  struct netlink_ext_ack *extack);
-/** weft_vport_del() - detach and destroy (weft_lock held). */
+/** weft_vport_del() - detach and destroy (rtnl_lock and weft_lock held). */
 void weft_vport_del(struct weft_vport *vport);
 /** weft_vport_receive() - a packet arrived on @vport: key it, process it. */
 void weft_vport_receive(struct weft_vport *vport, struct sk_buff *skb);
@@ -62,5 +66,17 @@ extern const struct weft_vport_ops weft_vport_internal_ops;
 
 /** weft_vport_internal_is() - Return: whether @dev is a weft internal device. */
 bool weft_vport_internal_is(const struct net_device *dev);
+/** weft_vport_internal_get() - RCU or rtnl. Return: the vport of internal @dev, or NULL. */
+struct weft_vport *weft_vport_internal_get(const struct net_device *dev);
+/** weft_vport_netdev_get() - RCU or rtnl. Return: the netdev vport @dev is attached as, or NULL. */
+struct weft_vport *weft_vport_netdev_get(const struct net_device *dev);
+
+/** weft_vport_find_by_name() - weft_lock. Return: @dp's port called @name, or NULL. */
+struct weft_vport *weft_vport_find_by_name(const struct weft_datapath *dp,
+					   const char *name);
+
+/* The netdevice notifier that detaches ports whose device goes away. */
+int weft_vport_netdev_init(void);
+void weft_vport_netdev_exit(void);
 
 #endif /* _WEFT_VPORT_H */

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * WEFT_CMD_PACKET_EXECUTE: userspace injects a frame with its metadata and
+ * an action list, typically the packet of a miss it has just handled.
+ */
+#include <linux/etherdevice.h>
+#include <net/genetlink.h>
+#include "actions.h"
+#include "datapath.h"
+#include "genl.h"
+#include "key_nl.h"
+#include "vport.h"
+
+/* The largest frame: what one netlink attribute can carry. */
+#define WEFT_PACKET_MAX_LEN	(U16_MAX - NLA_HDRLEN)
+
+const struct nla_policy weft_packet_nl_policy[WEFT_PACKET_A_MAX + 1] = {
+	[WEFT_PACKET_A_DP_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[WEFT_PACKET_A_PACKET] = NLA_POLICY_MIN_LEN(ETH_HLEN),
+	[WEFT_PACKET_A_KEY] = { .type = NLA_NESTED },
+	[WEFT_PACKET_A_ACTIONS] = { .type = NLA_NESTED },
+	[WEFT_PACKET_A_PROBE] = { .type = NLA_FLAG },
+	/* USERDATA and LEN travel only in upcalls: refused as unknown. */
+};
+
+static struct sk_buff *packet_build(const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	unsigned int len = nla_len(attr);
+	struct sk_buff *skb;
+
+	if (len > WEFT_PACKET_MAX_LEN) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "WEFT_PACKET_A_PACKET is too long");
+		return ERR_PTR(-EINVAL);
+	}
+	skb = __dev_alloc_skb(NET_IP_ALIGN + len, GFP_KERNEL);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_put_data(skb, nla_data(attr), len);
+	skb_reset_mac_header(skb);
+	return skb;
+}
+
+/* Run @acts on @skb as if it had arrived on key->md.in_port (weft_lock). */
+static int packet_execute(struct genl_info *info, struct sk_buff *skb,
+			  struct weft_flow_actions *acts,
+			  struct weft_flow_key *key)
+{
+	struct weft_datapath *dp;
+	struct weft_vport *vport;
+	int err;
+
+	dp = weft_nl_dp_from_attr(genl_info_net(info),
+				  info->attrs[WEFT_PACKET_A_DP_IFINDEX],
+				  info->extack);
+	if (IS_ERR(dp)) {
+		kfree_skb(skb);
+		return PTR_ERR(dp);
+	}
+	vport = weft_dp_lookup_port(dp, key->md.in_port);
+	if (!vport)
+		vport = weft_dp_lookup_port(dp, WEFT_VPORT_LOCAL);
+	if (WARN_ON_ONCE(!vport)) {	/* a datapath always has port 0 */
+		kfree_skb(skb);
+		return -ENODEV;
+	}
+	skb->dev = vport->dev;
+	skb->mark = key->md.skb_mark;
+	skb->priority = key->md.priority;
+
+	rcu_read_lock();
+	local_bh_disable();
+	err = weft_actions_execute(dp, skb, acts, key);
+	local_bh_enable();
+	rcu_read_unlock();
+	return err;
+}
+
+/**
+ * weft_packet_nl_execute() - WEFT_CMD_PACKET_EXECUTE.
+ * @skb: the request.
+ * @info: its attributes: the frame, its metadata key, the actions.
+ *
+ * Return: 0, or -errno (the frame was invalid or the actions failed).
+ */
+int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct weft_flow_actions *acts;
+	struct weft_flow_key key;
+	struct sk_buff *packet;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, WEFT_PACKET_A_DP_IFINDEX) ||
+	    GENL_REQ_ATTR_CHECK(info, WEFT_PACKET_A_PACKET) ||
+	    GENL_REQ_ATTR_CHECK(info, WEFT_PACKET_A_KEY) ||
+	    GENL_REQ_ATTR_CHECK(info, WEFT_PACKET_A_ACTIONS))
+		return -EINVAL;
+	/* Only the metadata counts; the headers come from the frame. */
+	err = weft_key_parse(a[WEFT_PACKET_A_KEY], &key, NULL, false,
+			     info->extack);
+	if (err)
+		return err;
+	packet = packet_build(a[WEFT_PACKET_A_PACKET], info->extack);
+	if (IS_ERR(packet))
+		return PTR_ERR(packet);
+	err = weft_flow_key_extract_userspace(packet, &key);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[WEFT_PACKET_A_PACKET],
+				    "cannot extract a flow key from the packet");
+		goto err_free_packet;
+	}
+	acts = weft_actions_parse(a[WEFT_PACKET_A_ACTIONS], &key, NULL,
+				  info->extack);
+	if (IS_ERR(acts)) {
+		err = PTR_ERR(acts);
+		goto err_free_packet;
+	}
+
+	weft_lock();
+	err = packet_execute(info, packet, acts, &key);
+	weft_unlock();
+	weft_actions_free(acts);
+	return err;
+
+err_free_packet:
+	kfree_skb(packet);
+	return err;
+}
