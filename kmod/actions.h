@@ -43,27 +43,49 @@ struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
 					     const struct weft_flow_key *mask,
 					     struct netlink_ext_ack *extack);
 
-/** weft_actions_free() - free now. */
+/**
+ * weft_actions_free() - free now.
+ * @acts: the list, or NULL.
+ */
 void weft_actions_free(struct weft_flow_actions *acts);
-/** weft_actions_free_rcu() - free after an RCU grace period. */
+
+/**
+ * weft_actions_free_rcu() - free after an RCU grace period.
+ * @acts: the list, or NULL.
+ */
 void weft_actions_free_rcu(struct weft_flow_actions *acts);
 
 /**
  * weft_actions_put() - emit @acts as nest @attrtype in the uapi form.
+ * @skb: the message.
+ * @attrtype: WEFT_FLOW_A_ACTIONS or WEFT_PACKET_A_ACTIONS.
+ * @acts: the list.
+ *
+ * What is emitted parses back to the same list: set actions carry only the
+ * fields they write, and a MASK only when some field is written in part;
+ * hash, sample and check_pkt_len carry every attribute, defaults included.
+ *
  * Return: 0 or -EMSGSIZE.
  */
 int weft_actions_put(struct sk_buff *skb, int attrtype,
 		     const struct weft_flow_actions *acts);
 
-/** weft_actions_nlmsg_size() - Return: bytes weft_actions_put() may need. */
+/**
+ * weft_actions_nlmsg_size() - the room weft_actions_put() needs.
+ * @acts: the list.
+ *
+ * Return: bytes, exact, including the outer nest (never above U16_MAX).
+ */
 size_t weft_actions_nlmsg_size(const struct weft_flow_actions *acts);
 
 /**
  * weft_actions_execute() - run @acts on @skb (RCU read side, BH disabled).
  * @dp: the datapath.
- * @skb: consumed in every case.
+ * @skb: consumed in every case. skb->data must be at the Ethernet header,
+ *       the network/transport header offsets those of key extraction, and
+ *       a CHECKSUM_COMPLETE skb->csum must cover the frame from skb->data.
  * @acts: the list.
- * @key: the packet's key; updated by set actions.
+ * @key: the packet's key; updated by set, push_vlan, pop_vlan and hash.
  *
  * Return: 0 or -errno (the packet was dropped).
  */
