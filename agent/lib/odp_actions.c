@@ -229,7 +229,7 @@ static int parse_push_vlan(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		seen |= 1u << i;
 		c->pos += n + 1;
 		err = wft_odp_parse_uint(c, "push_vlan", max[i], &v[i]);
-		if (!err && wft_odp_peek(c) == ',' && c->s[c->pos + 1] != ')')
+		if (!err && wft_odp_peek(c) == ',')
 			c->pos++;
 		else if (!err && wft_odp_peek(c) != ')')
 			err = wft_odp_expect(c, ')', "push_vlan");
@@ -482,7 +482,8 @@ static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
 		if (wft_odp_peek(c) == ',') {
 			c->pos++;
 			wft_odp_skip_space(c);
-			if (wft_odp_peek(c) == end)
+			/* "1,2," is fine at the top, as in OVS. */
+			if (wft_odp_peek(c) == end && end)
 				return wft_odp_fail(c, c->pos,
 					"actions: expected an action after ','");
 		} else if (wft_odp_peek(c) != end) {

@@ -199,7 +199,8 @@ int wft_odp_parse_header(struct wft_odp_cur *c, const struct wft_odp_hdr *h,
 		err = parse_field_value(c, h, f, img, pos);
 		if (err)
 			return err;
-		if (wft_odp_peek(c) == ',' && c->s[c->pos + 1] != ')')
+		/* A trailing ',' before ')' is fine, as in OVS. */
+		if (wft_odp_peek(c) == ',')
 			c->pos++;
 		else if (wft_odp_peek(c) != ')')
 			return wft_odp_expect(c, ')', h->name);
@@ -244,7 +245,7 @@ static int parse_vlan(struct wft_odp_cur *c, struct wft_odp_slot *s)
 				 v << bits[i].shift);
 		mask = (uint16_t)((mask & ~(bits[i].max << bits[i].shift)) |
 				  m << bits[i].shift);
-		if (wft_odp_peek(c) == ',' && c->s[c->pos + 1] != ')')
+		if (wft_odp_peek(c) == ',')
 			c->pos++;
 		else if (wft_odp_peek(c) != ')')
 			return wft_odp_expect(c, ')', "vlan");

@@ -99,6 +99,7 @@ bool wft_odp_word_is(const struct wft_odp_cur *c, size_t len, const char *w)
 
 int wft_odp_expect(struct wft_odp_cur *c, char ch, const char *ctx)
 {
+	char what[32];
 	size_t n;
 
 	if (c->s[c->pos] == ch) {
@@ -109,10 +110,8 @@ int wft_odp_expect(struct wft_odp_cur *c, char ch, const char *ctx)
 		return wft_odp_fail(c, c->pos, "%s: expected '%c' but the text ends",
 				    ctx, ch);
 	n = strcspn(c->s + c->pos, ",()");
-	return wft_odp_fail_token(c, c->pos, n ? n : 1, ctx,
-				  ch == ')' ? "expected ')' before" :
-				  ch == '(' ? "expected '(' before" :
-				  "unexpected");
+	snprintf(what, sizeof(what), "expected '%c' before", ch);
+	return wft_odp_fail_token(c, c->pos, n ? n : 1, ctx, what);
 }
 
 /* Numbers as scanf's %i reads them: 0x.. hex, 0.. octal, else decimal. */
