@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the parts of the dpif library that need no kernel: UFIDs,
+ * datapath names, vport types, TCP flag text.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/dpif.h"
+
+/* UFID text. */
+
+static const struct {
+	const char *in;
+	int ret;		/* consumed, 0 (no prefix) or -EINVAL */
+	struct wft_ufid want;
+} ufid_cases[] = {
+	{ "ufid:0c8a3ce6-2e5e-4a5b-8a2e-9c3d6c2a1f00", 41,
+	  { { 0x0c8a3ce6, 0x2e5e4a5b, 0x8a2e9c3d, 0x6c2a1f00 } } },
+	{ "ufid:0C8A3CE6-2E5E-4A5B-8A2E-9C3D6C2A1F00", 41,
+	  { { 0x0c8a3ce6, 0x2e5e4a5b, 0x8a2e9c3d, 0x6c2a1f00 } } },
+	{ "ufid:0c8a3ce62e5e4a5b8a2e9c3d6c2a1f00", 37,
+	  { { 0x0c8a3ce6, 0x2e5e4a5b, 0x8a2e9c3d, 0x6c2a1f00 } } },
+	{ "ufid:0c8a3ce6-2e5e-4a5b-8a2e-9c3d6c2a1f00,in_port(1)", 41,
+	  { { 0x0c8a3ce6, 0x2e5e4a5b, 0x8a2e9c3d, 0x6c2a1f00 } } },
+	{ "ufid:00000000000000000000000000000001 in_port(1)", 37,
+	  { { 0, 0, 0, 1 } } },
+	{ "in_port(1)", 0, { { 0 } } },
+	{ "", 0, { { 0 } } },
+	{ "ufid:", -EINVAL, { { 0 } } },
+	{ "ufid:0c8a3ce6", -EINVAL, { { 0 } } },
+	{ "ufid:0c8a3ce62e5e4a5b8a2e9c3d6c2a1f0", -EINVAL, { { 0 } } },
+	{ "ufid:0c8a3ce62e5e4a5b8a2e9c3d6c2a1f001", -EINVAL, { { 0 } } },
+	{ "ufid:0c8a3ce6-2e5e-4a5b-8a2e-9c3d6c2a1f0g", -EINVAL, { { 0 } } },
+	{ "ufid:0c8a3ce6-2e5e4a5b-8a2e-9c3d6c2a1f00", -EINVAL, { { 0 } } },
+	{ "ufid:xyz", -EINVAL, { { 0 } } },
+};
+
+START_TEST(test_ufid_parse)
+{
+	struct wft_ufid u;
+	int r;
+
+	memset(&u, 0, sizeof(u));
+	r = wft_ufid_from_string(ufid_cases[_i].in, &u);
+	ck_assert_msg(r == ufid_cases[_i].ret, "\"%s\": got %d, want %d",
+		      ufid_cases[_i].in, r, ufid_cases[_i].ret);
+	if (r > 0)
+		ck_assert(wft_ufid_equal(&u, &ufid_cases[_i].want));
+}
+END_TEST
+
+START_TEST(test_ufid_roundtrip)
+{
+	struct wft_ufid u = { { 0x0c8a3ce6, 0x2e5e4a5b, 0x8a2e9c3d,
+				0x6c2a1f00 } }, v;
+	char buf[WFT_UFID_STRLEN + 1], text[64];
+
+	wft_ufid_format(&u, buf);
+	ck_assert_str_eq(buf, "0c8a3ce6-2e5e-4a5b-8a2e-9c3d6c2a1f00");
+	snprintf(text, sizeof(text), "ufid:%s", buf);
+	ck_assert_int_eq(wft_ufid_from_string(text, &v), 41);
+	ck_assert(wft_ufid_equal(&u, &v));
+}
+END_TEST
+
+START_TEST(test_ufid_from_key)
+{
+	const uint8_t key[] = { 8, 0, 1, 0, 1, 0, 0, 0 };
+	const uint8_t mask[] = { 8, 0, 1, 0, 0xff, 0xff, 0xff, 0xff };
+	struct wft_ufid a, b, c;
+
+	wft_ufid_from_key(key, sizeof(key), mask, sizeof(mask), &a);
+	wft_ufid_from_key(key, sizeof(key), mask, sizeof(mask), &b);
+	ck_assert(wft_ufid_equal(&a, &b));
+	wft_ufid_from_key(key, sizeof(key), NULL, 0, &c);
+	ck_assert(!wft_ufid_equal(&a, &c));
+	ck_assert(a.w[0] || a.w[1] || a.w[2] || a.w[3]);
+}
+END_TEST
+
+START_TEST(test_ufid_random)
+{
+	struct wft_ufid a, b;
+
+	ck_assert_int_eq(wft_ufid_random(&a), 0);
+	ck_assert_int_eq(wft_ufid_random(&b), 0);
+	ck_assert(!wft_ufid_equal(&a, &b));
+}
+END_TEST
+
+/* Datapath names. */
+
+static const struct {
+	const char *in;
+	const char *name;	/* NULL: refused */
+} dp_cases[] = {
+	{ "dp0", "dp0" },
+	{ "system@dp0", "dp0" },
+	{ "weft-system", "weft-system" },
+	{ "system@weft-system", "weft-system" },
+	{ "123456789012345", "123456789012345" },
+	{ "1234567890123456", NULL },
+	{ "netdev@dp0", NULL },
+	{ "dummy@dp0", NULL },
+	{ "systemx@dp0", NULL },
+	{ "system@", NULL },
+	{ "", NULL },
+	{ "@dp0", NULL },
+	{ "dp 0", NULL },
+	{ "a/b", NULL },
+};
+
+START_TEST(test_dp_name)
+{
+	char name[WEFT_DP_NAME_MAX];
+	const char *msg = NULL;
+	int r;
+
+	r = wft_dp_name_parse(dp_cases[_i].in, name, &msg);
+	if (dp_cases[_i].name) {
+		ck_assert_msg(!r, "\"%s\" refused: %s", dp_cases[_i].in, msg);
+		ck_assert_str_eq(name, dp_cases[_i].name);
+	} else {
+		ck_assert_msg(r == -EINVAL, "\"%s\" accepted",
+			      dp_cases[_i].in);
+		ck_assert_ptr_nonnull(msg);
+	}
+}
+END_TEST
+
+/* Vport types. */
+
+START_TEST(test_vport_types)
+{
+	uint32_t t;
+
+	ck_assert_int_eq(wft_vport_type_parse("internal", &t), 0);
+	ck_assert_uint_eq(t, WEFT_VPORT_TYPE_INTERNAL);
+	ck_assert_int_eq(wft_vport_type_parse("netdev", &t), 0);
+	ck_assert_uint_eq(t, WEFT_VPORT_TYPE_NETDEV);
+	ck_assert_int_eq(wft_vport_type_parse("system", &t), 0);
+	ck_assert_uint_eq(t, WEFT_VPORT_TYPE_NETDEV);
+	ck_assert_int_eq(wft_vport_type_parse("Internal", &t), -EINVAL);
+	ck_assert_int_eq(wft_vport_type_parse("", &t), -EINVAL);
+	ck_assert_str_eq(wft_vport_type_name(WEFT_VPORT_TYPE_INTERNAL),
+			 "internal");
+	ck_assert_str_eq(wft_vport_type_name(WEFT_VPORT_TYPE_NETDEV),
+			 "netdev");
+	ck_assert_str_eq(wft_vport_type_name(0), "unknown");
+	ck_assert_str_eq(wft_vport_type_name(1000), "unknown");
+}
+END_TEST
+
+/* TCP flags, as ovs-dpctl prints them. */
+
+static const struct {
+	uint16_t flags;
+	const char *text;
+} tcp_cases[] = {
+	{ 0, "none" },
+	{ 0x002, "S" },
+	{ 0x012, "S." },
+	{ 0x010, "." },
+	{ 0x019, "FP." },
+	{ 0x014, "R." },
+	{ 0x0c2, "SEC" },
+	{ 0xfff, "SFPRU.ECN[200][400][800]" },
+};
+
+START_TEST(test_tcp_flags)
+{
+	char buf[64];
+
+	wft_tcp_flags_format(tcp_cases[_i].flags, buf, sizeof(buf));
+	ck_assert_str_eq(buf, tcp_cases[_i].text);
+}
+END_TEST
+
+START_TEST(test_tcp_flags_short_buffer)
+{
+	char buf[4];
+
+	wft_tcp_flags_format(0xfff, buf, sizeof(buf));
+	ck_assert_uint_lt(strlen(buf), sizeof(buf));
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *dpif_suite(void)
+{
+	Suite *s = suite_create("dpif");
+	TCase *tc;
+
+	tc = tcase_create("ufid");
+	tcase_add_loop_test(tc, test_ufid_parse, 0, N(ufid_cases));
+	tcase_add_test(tc, test_ufid_roundtrip);
+	tcase_add_test(tc, test_ufid_from_key);
+	tcase_add_test(tc, test_ufid_random);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dp_name");
+	tcase_add_loop_test(tc, test_dp_name, 0, N(dp_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("vport_type");
+	tcase_add_test(tc, test_vport_types);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tcp_flags");
+	tcase_add_loop_test(tc, test_tcp_flags, 0, N(tcp_cases));
+	tcase_add_test(tc, test_tcp_flags_short_buffer);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(dpif_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
