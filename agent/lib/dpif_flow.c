@@ -153,6 +153,9 @@ int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
 	} else {
 		cmd = WEFT_CMD_FLOW_SET;
 	}
+	/* The module answers NEW and SET only when asked to echo. */
+	if (reply)
+		nlflags |= NLM_F_ECHO;
 	nlh = wft_nl_request(nl, cmd, nlflags);
 	err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, put->key,
 			  put->key_len, put->mask, put->mask_len);

@@ -115,7 +115,8 @@ int wft_dp_dump(struct wft_dpif *dpif, struct wft_dp **dps, size_t *n);
 
 /*
  * Registers upcall listeners: @pids[i] receives the misses of CPU i (with
- * WEFT_DP_F_DISPATCH_PER_CPU set). n_pids == 1 sends everything to one port.
+ * WEFT_DP_F_DISPATCH_PER_CPU set; the module takes CPU % n_pids). n_pids ==
+ * 1 sends everything to one port; n_pids == 0 unregisters every listener.
  */
 int wft_dp_set_upcall_pids(struct wft_dpif *dpif, uint32_t dp_ifindex,
 			   const uint32_t *pids, size_t n_pids);
@@ -233,7 +234,7 @@ struct wft_flow_put {
  * CREATE: WEFT_CMD_FLOW_NEW with NLM_F_CREATE|NLM_F_EXCL (-EEXIST when the
  * flow exists); MODIFY: WEFT_CMD_FLOW_SET (-ENOENT when it does not);
  * CREATE|MODIFY: WEFT_CMD_FLOW_NEW with NLM_F_CREATE (create or replace).
- * @reply (may be NULL) receives what the module sent back, if anything.
+ * @reply (may be NULL) asks for the flow as installed (NLM_F_ECHO).
  */
 int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
 		 struct wft_flow *reply);

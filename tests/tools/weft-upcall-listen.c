@@ -272,7 +272,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	ret = listen_loop(dpif, sock, &o, &acts);
-	wft_dp_set_upcall_pids(dpif, dp.ifindex, &zero, 1);
+	wft_dp_set_upcall_pids(dpif, dp.ifindex, &zero, 0);
 out:
 	wft_upcall_sock_close(sock);
 	wft_dp_uninit(&dp);
