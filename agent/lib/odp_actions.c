@@ -478,17 +478,11 @@ static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
 		err = parse_action(c, acts);
 		if (err)
 			return err;
-		wft_odp_skip_space(c);
-		if (wft_odp_peek(c) == ',') {
-			c->pos++;
-			wft_odp_skip_space(c);
-			/* "1,2," is fine at the top, as in OVS. */
-			if (wft_odp_peek(c) == end && end)
-				return wft_odp_fail(c, c->pos,
-					"actions: expected an action after ','");
-		} else if (wft_odp_peek(c) != end) {
-			return wft_odp_expect(c, end ? end : ',', "actions");
-		}
+		err = wft_odp_separator(c, end, "actions");
+		if (err < 0)
+			return err;
+		if (!err)
+			break;
 	}
 	c->depth--;
 	return 0;

@@ -339,6 +339,22 @@ static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 	return wft_odp_parse_header(c, h, img);
 }
 
+/*
+ * A mask that says nothing about a tag matches "no tag" (TCI 0 exactly), as
+ * openvswitch.ko does for every flow with a mask: in OVS's text a flow
+ * without vlan() is a flow for untagged frames. Printing is driven by the
+ * key, so this mask-only nest never shows up in the text.
+ */
+static void match_untagged(struct wft_odp_image *img, uint16_t nest)
+{
+	struct wft_odp_slot *s = &img->slot[nest][SLOT_TCI];
+
+	img->nest_mask[nest] = true;
+	s->mask[0] = s->mask[1] = 0xff;
+	s->len = 2;
+	s->in_mask = true;
+}
+
 /* Folds one level's eth_type/vlan/encap into weft's VLAN attributes. */
 static int fold_level(struct wft_odp_cur *c, struct wft_odp_image *img,
 		      unsigned int level, struct level *lv)
@@ -351,6 +367,8 @@ static int fold_level(struct wft_odp_cur *c, struct wft_odp_image *img,
 			img->nest_key[WEFT_KEY_A_ETHERTYPE] = true;
 			img->nest_mask[WEFT_KEY_A_ETHERTYPE] = true;
 		}
+		if (!level)
+			match_untagged(img, WEFT_KEY_A_VLAN);
 		return 0;
 	}
 	if (lv->has_l3)
@@ -362,6 +380,11 @@ static int fold_level(struct wft_odp_cur *c, struct wft_odp_image *img,
 		img->slot[nest][SLOT_TPID] = lv->eth_type;
 	if (lv->has_vlan)
 		img->slot[nest][SLOT_TCI] = lv->tci;
+	/* One tag matched as present and nothing said of a second. */
+	if (!level && lv->has_vlan && (lv->tci.key[0] & lv->tci.mask[0] &
+				       VLAN_CFI >> 8) &&
+	    !img->nest_key[WEFT_KEY_A_CVLAN])
+		match_untagged(img, WEFT_KEY_A_CVLAN);
 	return 0;
 }
 
@@ -383,11 +406,11 @@ static int parse_level(struct wft_odp_cur *c, struct wft_odp_image *img,
 		err = parse_item(c, img, level, seen, &lv);
 		if (err)
 			return err;
-		wft_odp_skip_space(c);
-		if (wft_odp_peek(c) == ',')
-			c->pos++;
-		else if (wft_odp_peek(c) != end)
-			return wft_odp_expect(c, end ? end : ',', "flow");
+		err = wft_odp_separator(c, end, "flow");
+		if (err < 0)
+			return err;
+		if (!err)
+			break;
 	}
 	return fold_level(c, img, level, &lv);
 }

@@ -114,6 +114,28 @@ int wft_odp_expect(struct wft_odp_cur *c, char ch, const char *ctx)
 	return wft_odp_fail_token(c, c->pos, n ? n : 1, ctx, what);
 }
 
+/*
+ * After an item of a list: consumes the separator, a ',' and/or white space
+ * (OVS's delimiters; a trailing ',' is fine too). Returns 1 when another
+ * item may follow, 0 at @end, or an error when something else follows.
+ */
+int wft_odp_separator(struct wft_odp_cur *c, char end, const char *ctx)
+{
+	size_t start = c->pos;
+
+	wft_odp_skip_space(c);
+	if (wft_odp_peek(c) == ',') {
+		c->pos++;
+		wft_odp_skip_space(c);
+		return wft_odp_peek(c) != end;
+	}
+	if (wft_odp_peek(c) == end)
+		return 0;
+	if (c->pos > start && wft_odp_peek(c))
+		return 1;
+	return wft_odp_expect(c, end ? end : ',', ctx);
+}
+
 /* Numbers as scanf's %i reads them: 0x.. hex, 0.. octal, else decimal. */
 static bool num_from(const char *s, size_t n, uint64_t max, uint64_t *v)
 {

@@ -324,9 +324,24 @@ START_TEST(test_attr_vlan)
 			  0xffff);
 	ck_assert_uint_eq(BE16(&p.key, WEFT_KEY_A_ETHERTYPE), 0x0800);
 	ck_assert(!PATH(&p.key, &len, WEFT_KEY_A_CVLAN));
+	/* Nothing said of a second tag: there is none (as openvswitch.ko). */
+	ck_assert_uint_eq(BE16(&p.mask, WEFT_KEY_A_CVLAN, WEFT_VLAN_A_TCI),
+			  0xffff);
+	ck_assert(!PATH(&p.mask, &len, WEFT_KEY_A_CVLAN, WEFT_VLAN_A_TPID));
 	ck_assert(PATH(&p.key, &len, WEFT_KEY_A_IPV4, WEFT_IPV4_A_SRC));
 	ck_assert(!PATH(&p.key, &len, WEFT_KEY_A_IPV4, WEFT_IPV4_A_DST));
 	ck_assert(!PATH(&p.mask, &len, WEFT_KEY_A_IPV4, WEFT_IPV4_A_TTL));
+	parsed_free(&p);
+
+	/* No vlan(): untagged frames only, in the mask alone. */
+	parsed_init(&p);
+	ck_assert_int_eq(flow_rt("in_port(1),eth(),eth_type(0x0800)", &p, 0), 0);
+	ck_assert(!PATH(&p.key, &len, WEFT_KEY_A_VLAN));
+	ck_assert_uint_eq(BE16(&p.mask, WEFT_KEY_A_VLAN, WEFT_VLAN_A_TCI),
+			  0xffff);
+	ck_assert(!PATH(&p.mask, &len, WEFT_KEY_A_CVLAN));
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text),
+			 "in_port(1),eth(),eth_type(0x0800)");
 	parsed_free(&p);
 
 	/* vlan() alone: any tagged frame (CFI matched, VID/PCP not). */

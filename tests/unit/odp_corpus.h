@@ -112,6 +112,7 @@ static const struct { const char *in, *out; } flows_canon[] = {
 	{ "dp_hash(0/0),in_port(1)", "in_port(1)" },
 	{ "ipv4(src=1.2.3.4/0.0.0.0)", "" },
 	{ " in_port(1) , eth() ", "in_port(1),eth()" },
+	{ "in_port(1) eth()\teth_type(0x0800)", "in_port(1),eth(),eth_type(0x0800)" },
 	{ "vlan(vid=5),eth_type(0x8100),encap(ipv4(frag=no),eth_type(0x0800))",
 	  "eth_type(0x8100),vlan(vid=5),encap(eth_type(0x0800),ipv4(frag=no))" },
 	{ "eth_type(0x8100),vlan(vid=5,cfi=1)", "eth_type(0x8100),vlan(vid=5),encap()" },
@@ -193,6 +194,9 @@ static const struct { const char *in, *out; } acts_canon[] = {
 	{ "sample(sample=50%,actions(1))", "sample(sample=50.0%,actions(1))" },
 	{ "1, 2,\t3", "1,2,3" },
 	{ "1,2,", "1,2" },
+	{ "1 2\t3", "1,2,3" },
+	{ "clone(1,)", "clone(1)" },
+	{ "clone( 1 , 2 )", "clone(1,2)" },
 	{ "trunc(0x64)", "trunc(100)" },
 };
 
@@ -253,7 +257,7 @@ static const struct bad bad_acts[] = {
 	{ "foo", 0, "actions: unknown action \"foo\" at position 0" },
 	{ "output(1)", 0, "unknown action \"output\"" },
 	{ "1,,2", 2, "expected an action" },
-	{ "clone(1,)", 8, "expected an action after ','" },
+	{ "1 ,,2", 3, "expected an action" },
 	{ "", 0, "empty" },
 	{ "clone(1", 7, "expected ')' but the text ends" },
 	{ "sample(sample=101%,actions(1))", 14, "sample: bad percentage \"101\"" },
