@@ -175,7 +175,10 @@ static int parse_set(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	h = wft_odp_hdr_lookup(c->s + pos, n);
 	if (!h || !h->settable)
 		return wft_odp_fail_token(c, pos, n ? n : 1, "set",
-				h ? "header cannot be set:" : "unknown header");
+				h ? "header cannot be set:" :
+				wft_odp_is_ovs_only(c->s + pos, n, false) ?
+				"weft does not support the header" :
+				"unknown header");
 	c->pos += n;
 	img = calloc(1, sizeof(*img));
 	if (!img)
@@ -394,6 +397,9 @@ static int parse_output(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	}
 	if (!n)
 		return wft_odp_fail(c, pos, "actions: expected an action");
+	if (wft_odp_is_ovs_only(c->s + pos, wft_odp_word_len(c), true))
+		return wft_odp_fail_token(c, pos, wft_odp_word_len(c), "actions",
+					  "weft does not support the action");
 	if (!pm || !pm->number || n >= sizeof(name) ||
 	    c->s[pos + n] == '(')
 		return wft_odp_fail_token(c, pos, n ? n : 1, "actions",

@@ -322,7 +322,9 @@ static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 	h = wft_odp_hdr_lookup(c->s + pos, n);
 	if (!h)
 		return wft_odp_fail_token(c, pos, n ? n : 1, "flow",
-					  "unknown header");
+				wft_odp_is_ovs_only(c->s + pos, n, false) ?
+				"weft does not support the header" :
+				"unknown header");
 	if (*seen & (1u << (h - hdrs)))
 		return wft_odp_fail_token(c, pos, n, "flow",
 					  "header given twice:");

@@ -99,6 +99,7 @@ size_t wft_odp_word_len(const struct wft_odp_cur *c);
 bool wft_odp_word_is(const struct wft_odp_cur *c, size_t len, const char *w);
 int wft_odp_expect(struct wft_odp_cur *c, char ch, const char *ctx);
 int wft_odp_separator(struct wft_odp_cur *c, char end, const char *ctx);
+bool wft_odp_is_ovs_only(const char *w, size_t n, bool action);
 int wft_odp_parse_uint(struct wft_odp_cur *c, const char *ctx,
 		       uint64_t max, uint64_t *v);
 size_t wft_odp_vtype_len(enum wft_odp_vtype t);

@@ -136,6 +136,30 @@ int wft_odp_separator(struct wft_odp_cur *c, char end, const char *ctx)
 	return wft_odp_expect(c, end ? end : ',', ctx);
 }
 
+/*
+ * Keywords of OVS's text that weft does not implement (yet): refused with a
+ * message that says so, rather than as a typo.
+ */
+bool wft_odp_is_ovs_only(const char *w, size_t n, bool action)
+{
+	static const char *const keys[] = {
+		"tunnel", "ct_state", "ct_zone", "ct_mark", "ct_label",
+		"ct_tuple4", "ct_tuple6", "mpls", "packet_type", "nsh",
+		"nd_ext", "tun_id", NULL,
+	};
+	static const char *const acts[] = {
+		"ct", "ct_clear", "tnl_push", "tnl_pop", "push_mpls",
+		"pop_mpls", "add_mpls", "meter", "lb_output", "push_eth",
+		"pop_eth", "push_nsh", "pop_nsh", "psample", NULL,
+	};
+	const char *const *k;
+
+	for (k = action ? acts : keys; *k; k++)
+		if (strlen(*k) == n && !memcmp(*k, w, n))
+			return true;
+	return false;
+}
+
 /* Numbers as scanf's %i reads them: 0x.. hex, 0.. octal, else decimal. */
 static bool num_from(const char *s, size_t n, uint64_t max, uint64_t *v)
 {

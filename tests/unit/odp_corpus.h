@@ -250,12 +250,18 @@ static const struct bad bad_flows[] = {
 	{ "eth_type(0x0800),ipv4(src=1.2.3.4),encap()", 17,
 	  "ipv4: must be inside encap() after vlan()" },
 	{ "In_port(1)", 0, "unknown header \"In_port\"" },
+	{ "in_port(1),ct_state(+trk)", 11,
+	  "flow: weft does not support the header \"ct_state\"" },
+	{ "tunnel(tun_id=0x5)", 0, "does not support the header \"tunnel\"" },
 	{ "in_port (1)", 7, "expected '(' before" },
 };
 
 static const struct bad bad_acts[] = {
 	{ "foo", 0, "actions: unknown action \"foo\" at position 0" },
 	{ "output(1)", 0, "unknown action \"output\"" },
+	{ "ct(commit),1", 0, "weft does not support the action \"ct\"" },
+	{ "1,ct_clear", 2, "does not support the action \"ct_clear\"" },
+	{ "set(tunnel(tun_id=0x1))", 4, "set: weft does not support the header" },
 	{ "1,,2", 2, "expected an action" },
 	{ "1 ,,2", 3, "expected an action" },
 	{ "", 0, "empty" },
