@@ -528,6 +528,11 @@ static void decode_value(struct wft_odp_image *img, struct wft_odp_slot *s,
 		img->bad = true;
 		return;
 	}
+	if (!is_mask && !wft_odp_value_fits((enum wft_odp_vtype)type, a->data)) {
+		s->bad = true;
+		img->bad = true;
+		return;
+	}
 	s->len = (uint8_t)a->len;
 	memcpy(is_mask ? s->mask : s->key, a->data, a->len);
 	if (is_mask)

@@ -110,6 +110,7 @@ void wft_odp_format_value(struct wft_strbuf *out, enum wft_odp_vtype t,
 			  const struct wft_odp_port_map *ports);
 bool wft_odp_mask_is_zero(const uint8_t *m, size_t n);
 bool wft_odp_mask_is_exact(enum wft_odp_vtype t, const uint8_t *m);
+bool wft_odp_value_fits(enum wft_odp_vtype t, const uint8_t *v);
 void wft_odp_put_hex(struct wft_strbuf *out, const void *p, size_t n);
 
 /* Walking attributes safely: 1 and *a filled, 0 at the end, -1 malformed. */

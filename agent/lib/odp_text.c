@@ -580,6 +580,16 @@ bool wft_odp_mask_is_exact(enum wft_odp_vtype t, const uint8_t *m)
 	return !memcmp(m, full, n);
 }
 
+/* Whether a key value fits its field (a label or TCP flags is narrower). */
+bool wft_odp_value_fits(enum wft_odp_vtype t, const uint8_t *v)
+{
+	if (t == WFT_VT_LABEL)
+		return get_be32(v) <= 0xfffff;
+	if (t == WFT_VT_TCP_FLAGS)
+		return get_be16(v) <= TCP_FLAGS_ALL;
+	return true;
+}
+
 void wft_odp_put_hex(struct wft_strbuf *out, const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -672,7 +682,8 @@ static void format_one(struct wft_strbuf *out, enum wft_odp_vtype t,
 		break;
 	}
 	case WFT_VT_LABEL:
-		wft_strbuf_printf(out, "%#x", get_be32(v));
+		/* A mask may have the bits above the label set. */
+		wft_strbuf_printf(out, "%#x", get_be32(v) & 0xfffff);
 		break;
 	case WFT_VT_IPV4:
 		wft_strbuf_printf(out, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
