@@ -266,7 +266,7 @@ static int parse_vlan(struct wft_odp_cur *c, struct wft_odp_slot *s)
 struct level {
 	struct wft_odp_slot eth_type;
 	struct wft_odp_slot tci;
-	size_t eth_type_pos, vlan_pos, encap_pos, l3_pos;
+	size_t l3_pos;
 	bool has_eth_type, has_vlan, has_encap, has_l3;
 	const char *l3_name;
 };
@@ -274,51 +274,62 @@ struct level {
 static int parse_level(struct wft_odp_cur *c, struct wft_odp_image *img,
 		       unsigned int level, uint32_t *seen);
 
+/* "vlan(...)" or "encap(...)" at the cursor (@n bytes of keyword). */
+static int parse_tag_item(struct wft_odp_cur *c, struct wft_odp_image *img,
+			  unsigned int level, uint32_t *seen, struct level *lv,
+			  size_t n)
+{
+	size_t pos = c->pos;
+	bool encap = c->s[pos] == 'e';
+	int err;
+
+	if (encap ? lv->has_encap : lv->has_vlan)
+		return wft_odp_fail_token(c, pos, n, "flow",
+					  "header given twice:");
+	if (level >= 2)
+		return wft_odp_fail_token(c, pos, n, "flow",
+					  "more than two VLAN tags:");
+	c->pos += n;
+	if (!encap) {
+		lv->has_vlan = true;
+		return parse_vlan(c, &lv->tci);
+	}
+	lv->has_encap = true;
+	err = wft_odp_expect(c, '(', "encap");
+	if (!err)
+		err = parse_level(c, img, level + 1, seen);
+	return err ? err : wft_odp_expect(c, ')', "encap");
+}
+
+/* "eth_type(...)": the TPID of a tag that follows, or the EtherType. */
+static int parse_eth_type(struct wft_odp_cur *c, struct level *lv, size_t n)
+{
+	int err;
+
+	if (lv->has_eth_type)
+		return wft_odp_fail_token(c, c->pos, n, "flow",
+					  "header given twice:");
+	c->pos += n;
+	lv->has_eth_type = true;
+	err = wft_odp_expect(c, '(', "eth_type");
+	if (!err)
+		err = wft_odp_parse_value(c, "eth_type", WFT_VT_BE16X,
+					  lv->eth_type.key, lv->eth_type.mask);
+	lv->eth_type.len = 2;
+	lv->eth_type.in_key = lv->eth_type.in_mask = true;
+	return err ? err : wft_odp_expect(c, ')', "eth_type");
+}
+
 static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 		      unsigned int level, uint32_t *seen, struct level *lv)
 {
 	size_t pos = c->pos, n = wft_odp_word_len(c);
 	const struct wft_odp_hdr *h;
-	int err;
 
-	if (wft_odp_word_is(c, n, "encap") || wft_odp_word_is(c, n, "vlan")) {
-		bool encap = c->s[pos] == 'e';
-
-		if (encap ? lv->has_encap : lv->has_vlan)
-			return wft_odp_fail_token(c, pos, n, "flow",
-						  "header given twice:");
-		if (level >= 2)
-			return wft_odp_fail_token(c, pos, n, "flow",
-				"more than two VLAN tags:");
-		c->pos += n;
-		if (!encap) {
-			lv->has_vlan = true;
-			lv->vlan_pos = pos;
-			return parse_vlan(c, &lv->tci);
-		}
-		lv->has_encap = true;
-		lv->encap_pos = pos;
-		err = wft_odp_expect(c, '(', "encap");
-		if (!err)
-			err = parse_level(c, img, level + 1, seen);
-		return err ? err : wft_odp_expect(c, ')', "encap");
-	}
-	if (wft_odp_word_is(c, n, "eth_type")) {
-		if (lv->has_eth_type)
-			return wft_odp_fail_token(c, pos, n, "flow",
-						  "header given twice:");
-		c->pos += n;
-		lv->has_eth_type = true;
-		lv->eth_type_pos = pos;
-		err = wft_odp_expect(c, '(', "eth_type");
-		if (!err)
-			err = wft_odp_parse_value(c, "eth_type", WFT_VT_BE16X,
-						  lv->eth_type.key,
-						  lv->eth_type.mask);
-		lv->eth_type.len = 2;
-		lv->eth_type.in_key = lv->eth_type.in_mask = true;
-		return err ? err : wft_odp_expect(c, ')', "eth_type");
-	}
+	if (wft_odp_word_is(c, n, "encap") || wft_odp_word_is(c, n, "vlan"))
+		return parse_tag_item(c, img, level, seen, lv, n);
+	if (wft_odp_word_is(c, n, "eth_type"))
+		return parse_eth_type(c, lv, n);
 	h = wft_odp_hdr_lookup(c->s + pos, n);
 	if (!h)
 		return wft_odp_fail_token(c, pos, n ? n : 1, "flow",

@@ -432,6 +432,19 @@ static bool tcp_flags_from(const char *s, size_t n, uint16_t *key,
 	return n > 0;
 }
 
+/* A port name, through the caller's map. */
+static bool port_from(const struct wft_odp_port_map *pm, const char *s,
+		      size_t n, uint32_t *port)
+{
+	char name[64];
+
+	if (!pm || !pm->number || n >= sizeof(name))
+		return false;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return !pm->number(pm->aux, name, port);
+}
+
 /* Parses one textual value (no mask) of type @t into @out. */
 static bool value_from(struct wft_odp_cur *c, enum wft_odp_vtype t,
 		       const char *s, size_t n, uint8_t *out, bool is_mask)
@@ -466,22 +479,13 @@ static bool value_from(struct wft_odp_cur *c, enum wft_odp_vtype t,
 		return true;
 	case WFT_VT_U32X:
 	case WFT_VT_PORT: {
-		uint32_t u;
+		uint32_t u = 0;
 
-		if (!num_from(s, n, 0xffffffffu, &v)) {
-			const struct wft_odp_port_map *pm = c->ports;
-			char name[64];
-
-			if (is_mask || t != WFT_VT_PORT || !pm || !pm->number ||
-			    n >= sizeof(name))
-				return false;
-			memcpy(name, s, n);
-			name[n] = '\0';
-			if (pm->number(pm->aux, name, &u))
-				return false;
-		} else {
+		if (num_from(s, n, 0xffffffffu, &v))
 			u = (uint32_t)v;
-		}
+		else if (is_mask || t != WFT_VT_PORT ||
+			 !port_from(c->ports, s, n, &u))
+			return false;
 		memcpy(out, &u, 4);
 		return true;
 	}

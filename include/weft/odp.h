@@ -22,6 +22,16 @@
  *   eth_type(0x88a8),vlan(..),encap(eth_type(0x8100),vlan(..),encap(..))
  * and maps to WEFT_KEY_A_VLAN / WEFT_KEY_A_CVLAN (TPID, TCI with 0x1000 set
  * for a present tag) plus WEFT_KEY_A_ETHERTYPE (the type after the tags).
+ * As in openvswitch.ko, where a flow with a mask always matches the TCI, a
+ * flow without vlan() is for untagged frames: the parser puts
+ * VLAN{TCI=0xffff} in the mask (CVLAN{TCI=0xffff} after one tag), and the
+ * formatter, which follows the key, prints no tag for it.
+ *
+ * Items are separated by ',' and/or white space, and a trailing ',' is
+ * accepted, as ovs-dpctl does. OVS keywords weft lacks (ct_state, tunnel,
+ * ct, tnl_push, ...) are refused as not supported. Errors name the token and
+ * its byte offset from the start of the text (0-based): err->pos, and
+ * " at position N" at the end of err->msg.
  *
  * The formatters print the canonical text, in a fixed header order, which the
  * parsers accept back unchanged (parse(format(x)) == x).
