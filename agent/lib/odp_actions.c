@@ -5,11 +5,11 @@
  *   2,set(ipv4(src=10.0.0.1/255.255.255.0,ttl=63)),push_vlan(vid=10,pcp=0),
  *   clone(pop_vlan,3),sample(sample=50.0%,actions(userspace(pid=7))),
  *   check_pkt_len(size=200,gt(4),le(drop)),dec_ttl(le_1(drop)),
- *   hash(l4(0)),recirc(0x1),trunc(100),drop
+ *   hash(l4(0)),recirc(1),trunc(100),drop
  *
  * "drop" as a whole top-level list is WEFT_ACTION_A_DROP (reason 0), as
- * OVS parses it; as the whole of a nested list it is the empty list, which
- * is how an empty nested list prints.
+ * OVS parses it; as the whole of a nested list it is the empty list (OVS
+ * prints empty nested lists so).
  */
 #include <arpa/inet.h>
 #include <errno.h>

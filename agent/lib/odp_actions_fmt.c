@@ -18,7 +18,7 @@ struct fmt {
 };
 
 static void format_list(struct fmt *f, const uint8_t *p, size_t len,
-			unsigned int depth);
+			unsigned int depth, const char *empty);
 
 static void generic(struct fmt *f, const char *prefix,
 		    const struct wft_odp_attr *a)
@@ -166,12 +166,18 @@ static void format_hash(struct fmt *f, const struct wft_odp_attr *a)
 	wft_strbuf_printf(f->out, "hash(l4(%u))", basis);
 }
 
-/* "name(" list ")" for a nest that is itself an action list. */
+/*
+ * "name(" list ")" for a nest that is itself an action list. An empty one
+ * prints as @empty: OVS 3.1 prints "drop" everywhere but parses it only in
+ * check_pkt_len's branches, so clone() and actions() stay empty for
+ * ovs-dpctl to accept them (weft's parser takes both forms).
+ */
 static void format_sublist(struct fmt *f, const char *name,
-			   const struct wft_odp_attr *a, unsigned int depth)
+			   const struct wft_odp_attr *a, unsigned int depth,
+			   const char *empty)
 {
 	wft_strbuf_printf(f->out, "%s(", name);
-	format_list(f, a->data, a->len, depth + 1);
+	format_list(f, a->data, a->len, depth + 1, empty);
 	wft_strbuf_putc(f->out, ')');
 }
 
@@ -187,7 +193,7 @@ static void format_sample(struct fmt *f, const struct wft_odp_attr *a,
 		return generic(f, "action", a);
 	wft_strbuf_printf(f->out, "sample(sample=%.1f%%,",
 			  100.0 * prob / UINT32_MAX);
-	format_sublist(f, "actions", &tb[WEFT_SAMPLE_A_ACTIONS], depth);
+	format_sublist(f, "actions", &tb[WEFT_SAMPLE_A_ACTIONS], depth, "");
 	wft_strbuf_putc(f->out, ')');
 }
 
@@ -203,9 +209,11 @@ static void format_check_pkt_len(struct fmt *f, const struct wft_odp_attr *a,
 	    !tb[WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL].data)
 		return generic(f, "action", a);
 	wft_strbuf_printf(f->out, "check_pkt_len(size=%u,", size);
-	format_sublist(f, "gt", &tb[WEFT_CHECK_PKT_LEN_A_IF_GREATER], depth);
+	format_sublist(f, "gt", &tb[WEFT_CHECK_PKT_LEN_A_IF_GREATER], depth,
+		       "drop");
 	wft_strbuf_putc(f->out, ',');
-	format_sublist(f, "le", &tb[WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL], depth);
+	format_sublist(f, "le", &tb[WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL], depth,
+		       "drop");
 	wft_strbuf_putc(f->out, ')');
 }
 
@@ -218,7 +226,8 @@ static void format_dec_ttl(struct fmt *f, const struct wft_odp_attr *a,
 	    !tb[WEFT_DEC_TTL_A_ACTIONS].data)
 		return generic(f, "action", a);
 	wft_strbuf_puts(f->out, "dec_ttl(");
-	format_sublist(f, "le_1", &tb[WEFT_DEC_TTL_A_ACTIONS], depth);
+	/* As OVS 3.4 prints it; 3.1 knows no dec_ttl at all. */
+	format_sublist(f, "le_1", &tb[WEFT_DEC_TTL_A_ACTIONS], depth, "drop");
 	wft_strbuf_putc(f->out, ')');
 }
 
@@ -262,7 +271,8 @@ static void format_action(struct fmt *f, const struct wft_odp_attr *a,
 	case WEFT_ACTION_A_RECIRC:
 		if (!get_u32(a, &v))
 			break;
-		wft_strbuf_printf(f->out, "recirc(%#x)", v);
+		/* OVS prints %#x but its parser reads only decimal. */
+		wft_strbuf_printf(f->out, "recirc(%u)", v);
 		return;
 	case WEFT_ACTION_A_HASH:
 		format_hash(f, a);
@@ -273,7 +283,7 @@ static void format_action(struct fmt *f, const struct wft_odp_attr *a,
 		wft_strbuf_printf(f->out, "trunc(%u)", v);
 		return;
 	case WEFT_ACTION_A_CLONE:
-		format_sublist(f, "clone", a, depth);
+		format_sublist(f, "clone", a, depth, "");
 		return;
 	case WEFT_ACTION_A_SAMPLE:
 		format_sample(f, a, depth);
@@ -297,7 +307,7 @@ static void format_action(struct fmt *f, const struct wft_odp_attr *a,
 }
 
 static void format_list(struct fmt *f, const uint8_t *p, size_t len,
-			unsigned int depth)
+			unsigned int depth, const char *empty)
 {
 	struct wft_odp_iter it;
 	struct wft_odp_attr a;
@@ -310,7 +320,7 @@ static void format_list(struct fmt *f, const uint8_t *p, size_t len,
 		return;
 	}
 	if (!len) {
-		wft_strbuf_puts(f->out, "drop");
+		wft_strbuf_puts(f->out, empty);
 		return;
 	}
 	wft_odp_iter_init(&it, p, len);
@@ -335,7 +345,7 @@ int wft_odp_actions_format_ports(const void *acts, size_t len,
 
 	(void)flags;	/* no verbose form for actions */
 
-	format_list(&f, acts, acts ? len : 0, 0);
+	format_list(&f, acts, acts ? len : 0, 0, "drop");
 	if (out->error)
 		return out->error;
 	return f.bad ? -EINVAL : 0;

@@ -320,6 +320,56 @@ static int parse_eth_type(struct wft_odp_cur *c, struct level *lv, size_t n)
 	return err ? err : wft_odp_expect(c, ')', "eth_type");
 }
 
+/* A mask token that is zero in any of the text forms OVS prints. */
+static bool zero_mask(const char *s, size_t n)
+{
+	bool digit = false;
+
+	if (n == 2 && !memcmp(s, "::", 2))
+		return true;
+	if (n > 2 && s[0] == '0' && s[1] == 'x') {
+		s += 2;
+		n -= 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '0')
+			digit = true;
+		else if (s[i] != '.' && s[i] != ':')
+			return false;
+	}
+	return digit;
+}
+
+/*
+ * "(v/0)" or "(f=v/0,g=w/0,...)" at the cursor, for a header weft does not
+ * have: when every value is wildcarded the header matches nothing and can
+ * be skipped. Consumes it and returns true in that case only.
+ */
+static bool skip_wildcarded(struct wft_odp_cur *c)
+{
+	size_t pos = c->pos, end, item;
+	const char *slash;
+
+	if (c->s[pos] != '(')
+		return false;
+	end = pos + 1 + strcspn(c->s + pos + 1, "()");
+	if (c->s[end] != ')')
+		return false;
+	for (item = pos + 1; item < end; ) {
+		size_t n = strcspn(c->s + item, ",)");
+
+		slash = memrchr(c->s + item, '/', n);
+		if (!slash || !zero_mask(slash + 1,
+					 n - (size_t)(slash + 1 - (c->s + item))))
+			return false;
+		item += n + (c->s[item + n] == ',');
+	}
+	if (item == pos + 1)
+		return false;
+	c->pos = end + 1;
+	return true;
+}
+
 static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 		      unsigned int level, uint32_t *seen, struct level *lv)
 {
@@ -331,11 +381,17 @@ static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 	if (wft_odp_word_is(c, n, "eth_type"))
 		return parse_eth_type(c, lv, n);
 	h = wft_odp_hdr_lookup(c->s + pos, n);
+	if (!h && wft_odp_is_ovs_only(c->s + pos, n, false)) {
+		/* What ovs-dpctl -m prints for fields weft lacks: no match. */
+		c->pos += n;
+		if (skip_wildcarded(c))
+			return 0;
+		return wft_odp_fail_token(c, pos, n, "flow",
+					  "weft does not support the header");
+	}
 	if (!h)
 		return wft_odp_fail_token(c, pos, n ? n : 1, "flow",
-				wft_odp_is_ovs_only(c->s + pos, n, false) ?
-				"weft does not support the header" :
-				"unknown header");
+					  "unknown header");
 	if (*seen & (1u << (h - hdrs)))
 		return wft_odp_fail_token(c, pos, n, "flow",
 					  "header given twice:");

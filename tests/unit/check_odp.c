@@ -445,7 +445,7 @@ START_TEST(test_attr_actions)
 	parsed_init(&p);
 	ck_assert_int_eq(acts_rt("sample(sample=50.0%,actions(drop)),"
 				 "sample(sample=100.0%,actions(1)),"
-				 "clone(drop)", &p), 0);
+				 "clone()", &p), 0);
 	ck_assert_uint_eq(U32(&p.key, WEFT_ACTION_A_SAMPLE,
 			      WEFT_SAMPLE_A_PROBABILITY), 2147483648u);
 	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_SAMPLE,
@@ -454,7 +454,7 @@ START_TEST(test_attr_actions)
 	parsed_free(&p);
 
 	parsed_init(&p);
-	ck_assert_int_eq(acts_rt("hash(l4(7)),recirc(0x10),trunc(64),"
+	ck_assert_int_eq(acts_rt("hash(l4(7)),recirc(16),trunc(64),"
 				 "check_pkt_len(size=100,gt(1),le(drop))", &p), 0);
 	ck_assert_uint_eq(U32(&p.key, WEFT_ACTION_A_HASH, WEFT_HASH_A_ALG),
 			  WEFT_HASH_ALG_L4);
