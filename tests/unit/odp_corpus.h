@@ -11,12 +11,15 @@
 
 #include <stddef.h>
 
+/* Not every includer uses every table. */
+#define CORPUS static const __attribute__((unused))
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 #define ETH "eth(src=52:54:00:12:34:56,dst=52:54:00:ab:cd:ef)"
 #define P1 "in_port(1)," ETH
 
-static const char *const flows[] = {
+CORPUS char *const flows[] = {
 	P1,
 	P1 ",eth_type(0x1234)",
 	P1 ",eth_type(0x0800),ipv4(src=192.0.2.7,dst=198.51.100.9,proto=5,tos=0x80,ttl=128,frag=no)",
@@ -94,7 +97,7 @@ static const char *const flows[] = {
 };
 
 /* Each becomes the given canonical text (order, defaults, number base). */
-static const struct { const char *in, *out; } flows_canon[] = {
+CORPUS struct { const char *in, *out; } flows_canon[] = {
 	{ "in_port(1),skb_mark(0),recirc_id(0),dp_hash(0/0),skb_priority(0),eth(src=00:11:22:33:44:55,dst=00:11:22:33:44:66)",
 	  "recirc_id(0),skb_priority(0),in_port(1),skb_mark(0),eth(src=00:11:22:33:44:55,dst=00:11:22:33:44:66)" },
 	{ "eth(),in_port(1)", "in_port(1),eth()" },
@@ -128,7 +131,7 @@ static const struct { const char *in, *out; } flows_canon[] = {
 	  "eth_type(0x8100),vlan(vid=1),encap()" },
 };
 
-static const char *const acts[] = {
+CORPUS char *const acts[] = {
 	"1",
 	"1,2,3",
 	"0",
@@ -190,7 +193,7 @@ static const char *const acts[] = {
 	"clone(sample(sample=1.0%,actions(check_pkt_len(size=64,gt(dec_ttl(le_1(drop))),le(trunc(64),1)))))",
 };
 
-static const struct { const char *in, *out; } acts_canon[] = {
+CORPUS struct { const char *in, *out; } acts_canon[] = {
 	{ "recirc(0x2a)", "recirc(42)" },
 	{ "clone(drop)", "clone()" },
 	{ "sample(sample=5.0%,actions(drop))", "sample(sample=5.0%,actions())" },
@@ -211,7 +214,7 @@ static const struct { const char *in, *out; } acts_canon[] = {
 
 struct bad { const char *s; size_t pos; const char *msg; };
 
-static const struct bad bad_flows[] = {
+CORPUS struct bad bad_flows[] = {
 	{ "ipv4(srcx=1.2.3.4)", 5, "ipv4: unknown field \"srcx\" at position 5" },
 	{ "in_port(1),eth(),eth_type(0x0800),ipv4(srcx=10.0.0.1)", 39,
 	  "unknown field \"srcx\"" },
@@ -269,7 +272,7 @@ static const struct bad bad_flows[] = {
 	{ "in_port (1)", 7, "expected '(' before" },
 };
 
-static const struct bad bad_acts[] = {
+CORPUS struct bad bad_acts[] = {
 	{ "foo", 0, "actions: unknown action \"foo\" at position 0" },
 	{ "output(1)", 0, "unknown action \"output\"" },
 	{ "ct(commit),1", 0, "weft does not support the action \"ct\"" },
