@@ -96,7 +96,21 @@ int wft_odp_flow_format_ports(const void *key, size_t key_len,
 			      const struct wft_odp_port_map *ports,
 			      struct wft_strbuf *out, unsigned int flags);
 
-/* Action lists ("drop" alone is WEFT_ACTION_A_DROP with reason 0). */
+/*
+ * Action lists: N (output), drop, userspace(pid=N[,userdata(HEX)]),
+ * set(HEADER(field=value[/mask],...)), push_vlan([tpid=T,]vid=V,pcp=P[,cfi=0]),
+ * pop_vlan, recirc(N), hash(l4(BASIS)), trunc(N), clone(LIST),
+ * sample(sample=P%,actions(LIST)), check_pkt_len(size=N,gt(LIST),le(LIST)),
+ * dec_ttl(le_1(LIST)). "drop" alone is WEFT_ACTION_A_DROP with reason 0; a
+ * nested list that is just "drop" is empty. A set is a masked set (with
+ * WEFT_SET_A_MASK) when any field has a partial mask.
+ *
+ * Printed forms follow OVS 3.1 except where its own parser cannot read what
+ * it prints: recirc(N) is decimal (OVS prints %#x, reads %u), and empty
+ * clone()/actions() lists stay empty (OVS prints "drop", reads it only in
+ * check_pkt_len). Both forms are read. hash() and dec_ttl() have no OVS 3.1
+ * parser at all; their text follows later OVS versions.
+ */
 int wft_odp_actions_from_string(const char *s, struct wft_attrbuf *acts,
 				struct wft_odp_error *err);
 int wft_odp_actions_from_string_ports(const char *s,
