@@ -7,9 +7,9 @@
  *   check_pkt_len(size=200,gt(4),le(drop)),dec_ttl(le_1(drop)),
  *   hash(l4(0)),recirc(1),trunc(100),drop
  *
- * "drop" as a whole top-level list is WEFT_ACTION_A_DROP (reason 0), as
- * OVS parses it; as the whole of a nested list it is the empty list (OVS
- * prints empty nested lists so).
+ * "drop" is WEFT_ACTION_A_DROP (reason 0), as OVS parses it, except as the
+ * whole of a check_pkt_len or dec_ttl branch, where it is the empty list
+ * (OVS prints an empty branch so, and reads it back so).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,11 +21,17 @@
 #include "odp_private.h"
 
 static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
-		      char end);
+		      char end, bool drop_is_empty);
 
-/* "(list)" after a keyword: the cursor is on the '('. */
+/*
+ * "(list)" after a keyword: the cursor is on the '('. @drop_is_empty: a
+ * list that is just "drop" is the empty list, where OVS prints an empty
+ * list so (check_pkt_len's and dec_ttl's branches); elsewhere "drop" is
+ * the drop action, as printed.
+ */
 static int parse_nested_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
-			     uint16_t type, const char *ctx)
+			     uint16_t type, const char *ctx,
+			     bool drop_is_empty)
 {
 	size_t nest;
 	int err;
@@ -34,7 +40,7 @@ static int parse_nested_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
 	if (err)
 		return err;
 	nest = wft_attr_nest_start(acts, type);
-	err = parse_list(c, acts, ')');
+	err = parse_list(c, acts, ')', drop_is_empty);
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -317,7 +323,8 @@ static int parse_sample(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_SAMPLE);
 	wft_attr_put_u32(acts, WEFT_SAMPLE_A_PROBABILITY,
 			 p >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)p);
-	err = parse_nested_list(c, acts, WEFT_SAMPLE_A_ACTIONS, "actions");
+	err = parse_nested_list(c, acts, WEFT_SAMPLE_A_ACTIONS, "actions",
+				false);
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -344,7 +351,8 @@ static int parse_check_pkt_len(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	c->pos--;
 	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_CHECK_PKT_LEN);
 	wft_attr_put_u16(acts, WEFT_CHECK_PKT_LEN_A_PKT_LEN, (uint16_t)size);
-	err = parse_nested_list(c, acts, WEFT_CHECK_PKT_LEN_A_IF_GREATER, "gt");
+	err = parse_nested_list(c, acts, WEFT_CHECK_PKT_LEN_A_IF_GREATER, "gt",
+				true);
 	if (!err)
 		err = wft_odp_expect(c, ',', "check_pkt_len");
 	if (!err)
@@ -353,7 +361,7 @@ static int parse_check_pkt_len(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		return err;
 	c->pos--;
 	err = parse_nested_list(c, acts, WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL,
-				"le");
+				"le", true);
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -372,7 +380,7 @@ static int parse_dec_ttl(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		return err;
 	c->pos--;
 	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_DEC_TTL);
-	err = parse_nested_list(c, acts, WEFT_DEC_TTL_A_ACTIONS, "le_1");
+	err = parse_nested_list(c, acts, WEFT_DEC_TTL_A_ACTIONS, "le_1", true);
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -450,7 +458,8 @@ static int parse_action(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	if (IS("hash"))
 		return parse_hash(c, acts);
 	if (IS("clone"))
-		return parse_nested_list(c, acts, WEFT_ACTION_A_CLONE, "clone");
+		return parse_nested_list(c, acts, WEFT_ACTION_A_CLONE, "clone",
+					 false);
 	if (IS("sample"))
 		return parse_sample(c, acts);
 	if (IS("check_pkt_len"))
@@ -461,22 +470,30 @@ static int parse_action(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	return parse_output(c, acts);
 }
 
-/*
- * A comma-separated list up to @end ('\0' at the top, ')' nested). A nested
- * list that is just "drop" is the empty list.
- */
-static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
-		      char end)
+/* Whether the list at the cursor is just "drop" (separators allowed). */
+static bool just_drop(const struct wft_odp_cur *c, char end)
 {
-	size_t n;
+	const char *p = c->s + c->pos;
+
+	if (strncmp(p, "drop", 4))
+		return false;
+	p += 4 + strspn(p + 4, " \t\r\n");
+	if (*p == ',')
+		p += 1 + strspn(p + 1, " \t\r\n");
+	return *p == end;
+}
+
+/* A list of actions up to @end ('\0' at the top, ')' nested). */
+static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
+		      char end, bool drop_is_empty)
+{
 	int err;
 
 	if (++c->depth > WFT_ODP_MAX_DEPTH)
 		return wft_odp_fail(c, c->pos, "actions: nested too deeply");
 	wft_odp_skip_space(c);
-	n = wft_odp_word_len(c);
-	if (end && wft_odp_word_is(c, n, "drop") && c->s[c->pos + n] == end) {
-		c->pos += n;
+	if (drop_is_empty && just_drop(c, end)) {
+		c->pos += strcspn(c->s + c->pos, ")");
 		c->depth--;
 		return 0;
 	}
@@ -509,7 +526,7 @@ int wft_odp_actions_from_string_ports(const char *s,
 	if (!wft_odp_peek(&c))
 		ret = wft_odp_fail(&c, c.pos, "actions: empty (use \"drop\")");
 	else
-		ret = parse_list(&c, acts, '\0');
+		ret = parse_list(&c, acts, '\0', false);
 	if (!ret && acts->error)
 		ret = acts->error;
 	if (ret) {

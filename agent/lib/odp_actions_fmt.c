@@ -170,7 +170,8 @@ static void format_hash(struct fmt *f, const struct wft_odp_attr *a)
  * "name(" list ")" for a nest that is itself an action list. An empty one
  * prints as @empty: OVS 3.1 prints "drop" everywhere but parses it only in
  * check_pkt_len's branches, so clone() and actions() stay empty for
- * ovs-dpctl to accept them (weft's parser takes both forms).
+ * ovs-dpctl to accept them (weft reads "clone(drop)" as a clone that
+ * drops, which does the same).
  */
 static void format_sublist(struct fmt *f, const char *name,
 			   const struct wft_odp_attr *a, unsigned int depth,

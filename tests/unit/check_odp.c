@@ -443,7 +443,7 @@ START_TEST(test_attr_actions)
 	parsed_free(&p);
 
 	parsed_init(&p);
-	ck_assert_int_eq(acts_rt("sample(sample=50.0%,actions(drop)),"
+	ck_assert_int_eq(acts_rt("sample(sample=50.0%,actions()),"
 				 "sample(sample=100.0%,actions(1)),"
 				 "clone()", &p), 0);
 	ck_assert_uint_eq(U32(&p.key, WEFT_ACTION_A_SAMPLE,

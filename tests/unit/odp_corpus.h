@@ -178,6 +178,9 @@ CORPUS char *const acts[] = {
 	"clone(1)",
 	"clone()",
 	"clone(drop,1)",
+	"clone(drop)",
+	"sample(sample=5.0%,actions(drop))",
+	"clone(1,drop)",
 	"clone(clone(push_vlan(vid=12,pcp=0),2),1)",
 	"check_pkt_len(size=200,gt(4),le(5))",
 	"check_pkt_len(size=200,gt(drop),le(5))",
@@ -195,8 +198,9 @@ CORPUS char *const acts[] = {
 
 CORPUS struct { const char *in, *out; } acts_canon[] = {
 	{ "recirc(0x2a)", "recirc(42)" },
-	{ "clone(drop)", "clone()" },
-	{ "sample(sample=5.0%,actions(drop))", "sample(sample=5.0%,actions())" },
+	{ "check_pkt_len(size=9,gt(drop,),le( drop ))",
+	  "check_pkt_len(size=9,gt(drop),le(drop))" },
+	{ "clone(drop,)", "clone(drop)" },
 	{ "check_pkt_len(size=9,gt(),le())", "check_pkt_len(size=9,gt(drop),le(drop))" },
 	{ "dec_ttl(le_1())", "dec_ttl(le_1(drop))" },
 	{ "push_vlan(pcp=0,vid=12)", "push_vlan(vid=12,pcp=0)" },
