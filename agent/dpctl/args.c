@@ -29,16 +29,46 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * getopt_long() takes any unique prefix of a long option; weft-dpctl takes
+ * the exact name only, so that a new option can never change what an old
+ * command line means (iproute2 deprecated prefixes for that reason).
+ */
+static const char *long_opt_word(char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (strncmp(arg, "--", 2))	/* the value of "--format json" */
+		arg = argv[optind - 2];
+	return arg;
+}
+
+static bool long_opt_exact(const char *word, int idx)
+{
+	size_t len = strcspn(word + 2, "=");
+
+	return len == strlen(long_opts[idx].name) &&
+	       !strncmp(word + 2, long_opts[idx].name, len);
+}
+
 int dpctl_parse_opts(int argc, char **argv, struct dpctl_opts *o, int *first,
 		     char *err, size_t errlen)
 {
-	int c;
+	int c, idx;
 
 	memset(o, 0, sizeof(*o));
 	o->names = -1;
 	optind = 0;		/* glibc: start over (the unit tests parse often) */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "smf:jhV", long_opts, NULL)) != -1) {
+	while ((idx = -1,
+		c = getopt_long(argc, argv, "smf:jhV", long_opts, &idx)) != -1) {
+		if (idx >= 0 && !long_opt_exact(long_opt_word(argv), idx)) {
+			snprintf(err, errlen, "unknown option %.*s (did you "
+				 "mean --%s?)",
+				 (int)strcspn(long_opt_word(argv), "="),
+				 long_opt_word(argv), long_opts[idx].name);
+			return -EINVAL;
+		}
 		switch (c) {
 		case 's':
 			o->statistics = true;

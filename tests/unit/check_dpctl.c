@@ -78,8 +78,11 @@ static const struct opt_case opt_cases[] = {
 	{ .argv = { "weft-dpctl", "--format" }, .ret = -EINVAL },
 	{ .argv = { "weft-dpctl", "-x", "show" }, .ret = -EINVAL },
 	{ .argv = { "weft-dpctl", "--bogus", "show" }, .ret = -EINVAL },
-	{ { "weft-dpctl", "--name", "dump-flows" }, 0, "dump-flows", 0,
-	  OPT_NAMES, false, 0, 1 },	/* getopt_long: unique prefix */
+	{ .argv = { "weft-dpctl", "--name", "dump-flows" }, .ret = -EINVAL },
+	{ .argv = { "weft-dpctl", "--stat", "show" }, .ret = -EINVAL },
+	{ .argv = { "weft-dpctl", "--form=json", "show" }, .ret = -EINVAL },
+	{ { "weft-dpctl", "--statistics", "show" }, 0, "show", 0,
+	  OPT_STATISTICS, false, 0, -1 },
 };
 
 START_TEST(test_opts)
