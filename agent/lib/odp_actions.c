@@ -8,8 +8,8 @@
  *   hash(l4(0)),recirc(1),trunc(100),drop
  *
  * "drop" is WEFT_ACTION_A_DROP (reason 0), as OVS parses it, except as the
- * whole of a check_pkt_len or dec_ttl branch, where it is the empty list
- * (OVS prints an empty branch so, and reads it back so).
+ * whole of a nested list, where it is the empty list (OVS prints an empty
+ * list so).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,17 +21,14 @@
 #include "odp_private.h"
 
 static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
-		      char end, bool drop_is_empty);
+		      char end);
 
 /*
- * "(list)" after a keyword: the cursor is on the '('. @drop_is_empty: a
- * list that is just "drop" is the empty list, where OVS prints an empty
- * list so (check_pkt_len's and dec_ttl's branches); elsewhere "drop" is
- * the drop action, as printed.
+ * "(list)" after a keyword: the cursor is on the '('. A list that is just
+ * "drop" is the empty list, as OVS prints an empty list.
  */
 static int parse_nested_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
-			     uint16_t type, const char *ctx,
-			     bool drop_is_empty)
+			     uint16_t type, const char *ctx)
 {
 	size_t nest;
 	int err;
@@ -40,7 +37,7 @@ static int parse_nested_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
 	if (err)
 		return err;
 	nest = wft_attr_nest_start(acts, type);
-	err = parse_list(c, acts, ')', drop_is_empty);
+	err = parse_list(c, acts, ')');
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -323,8 +320,7 @@ static int parse_sample(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_SAMPLE);
 	wft_attr_put_u32(acts, WEFT_SAMPLE_A_PROBABILITY,
 			 p >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)p);
-	err = parse_nested_list(c, acts, WEFT_SAMPLE_A_ACTIONS, "actions",
-				false);
+	err = parse_nested_list(c, acts, WEFT_SAMPLE_A_ACTIONS, "actions");
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -351,8 +347,7 @@ static int parse_check_pkt_len(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	c->pos--;
 	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_CHECK_PKT_LEN);
 	wft_attr_put_u16(acts, WEFT_CHECK_PKT_LEN_A_PKT_LEN, (uint16_t)size);
-	err = parse_nested_list(c, acts, WEFT_CHECK_PKT_LEN_A_IF_GREATER, "gt",
-				true);
+	err = parse_nested_list(c, acts, WEFT_CHECK_PKT_LEN_A_IF_GREATER, "gt");
 	if (!err)
 		err = wft_odp_expect(c, ',', "check_pkt_len");
 	if (!err)
@@ -361,7 +356,7 @@ static int parse_check_pkt_len(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		return err;
 	c->pos--;
 	err = parse_nested_list(c, acts, WEFT_CHECK_PKT_LEN_A_IF_LESS_EQUAL,
-				"le", true);
+				"le");
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -380,7 +375,7 @@ static int parse_dec_ttl(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		return err;
 	c->pos--;
 	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_DEC_TTL);
-	err = parse_nested_list(c, acts, WEFT_DEC_TTL_A_ACTIONS, "le_1", true);
+	err = parse_nested_list(c, acts, WEFT_DEC_TTL_A_ACTIONS, "le_1");
 	if (err)
 		return err;
 	wft_attr_nest_end(acts, nest);
@@ -458,8 +453,7 @@ static int parse_action(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 	if (IS("hash"))
 		return parse_hash(c, acts);
 	if (IS("clone"))
-		return parse_nested_list(c, acts, WEFT_ACTION_A_CLONE, "clone",
-					 false);
+		return parse_nested_list(c, acts, WEFT_ACTION_A_CLONE, "clone");
 	if (IS("sample"))
 		return parse_sample(c, acts);
 	if (IS("check_pkt_len"))
@@ -485,14 +479,14 @@ static bool just_drop(const struct wft_odp_cur *c, char end)
 
 /* A list of actions up to @end ('\0' at the top, ')' nested). */
 static int parse_list(struct wft_odp_cur *c, struct wft_attrbuf *acts,
-		      char end, bool drop_is_empty)
+		      char end)
 {
 	int err;
 
 	if (++c->depth > WFT_ODP_MAX_DEPTH)
 		return wft_odp_fail(c, c->pos, "actions: nested too deeply");
 	wft_odp_skip_space(c);
-	if (drop_is_empty && just_drop(c, end)) {
+	if (end && just_drop(c, end)) {
 		c->pos += strcspn(c->s + c->pos, ")");
 		c->depth--;
 		return 0;
@@ -526,7 +520,7 @@ int wft_odp_actions_from_string_ports(const char *s,
 	if (!wft_odp_peek(&c))
 		ret = wft_odp_fail(&c, c.pos, "actions: empty (use \"drop\")");
 	else
-		ret = parse_list(&c, acts, '\0', false);
+		ret = parse_list(&c, acts, '\0');
 	if (!ret && acts->error)
 		ret = acts->error;
 	if (ret) {

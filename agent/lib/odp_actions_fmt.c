@@ -170,8 +170,8 @@ static void format_hash(struct fmt *f, const struct wft_odp_attr *a)
  * "name(" list ")" for a nest that is itself an action list. An empty one
  * prints as @empty: OVS 3.1 prints "drop" everywhere but parses it only in
  * check_pkt_len's branches, so clone() and actions() stay empty for
- * ovs-dpctl to accept them (weft reads "clone(drop)" as a clone that
- * drops, which does the same).
+ * ovs-dpctl to accept them. A list of one drop action prints the same way
+ * (it does the same), so that the text parses back to itself.
  */
 static void format_sublist(struct fmt *f, const char *name,
 			   const struct wft_odp_attr *a, unsigned int depth,
@@ -307,6 +307,18 @@ static void format_action(struct fmt *f, const struct wft_odp_attr *a,
 	generic(f, "action", a);
 }
 
+/* Whether a list is exactly one drop action (of any reason). */
+static bool only_drop(const uint8_t *p, size_t len)
+{
+	struct wft_odp_iter it;
+	struct wft_odp_attr a;
+
+	wft_odp_iter_init(&it, p, len);
+	return wft_odp_iter_next(&it, &a) > 0 &&
+	       a.type == WEFT_ACTION_A_DROP && a.len == 4 &&
+	       !wft_odp_iter_next(&it, &a);
+}
+
 static void format_list(struct fmt *f, const uint8_t *p, size_t len,
 			unsigned int depth, const char *empty)
 {
@@ -320,7 +332,7 @@ static void format_list(struct fmt *f, const uint8_t *p, size_t len,
 		f->bad = true;
 		return;
 	}
-	if (!len) {
+	if (!len || (depth && only_drop(p, len))) {
 		wft_strbuf_puts(f->out, empty);
 		return;
 	}

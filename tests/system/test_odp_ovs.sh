@@ -17,7 +17,9 @@
 #                      accepted by weft
 #   actions_accepted   every action list of the corpus parses in OVS, except
 #                      what OVS 3.1 has no parser for (hash, dec_ttl, and
-#                      drop inside a list); OVS's dump of it reads back in
+#                      the drop action inside a list; weft prints an empty
+#                      list as clone() where OVS prints clone(drop) and
+#                      cannot read it); OVS's dump of it reads back in
 #                      weft as the same canonical text (userspace() aside:
 #                      OVS adds its own cookie as userdata)
 #
@@ -140,8 +142,9 @@ case_actions() {
 
 	CASE=actions_accepted
 	while IFS= read -r a; do
+		# OVS 3.1 reads "drop" only alone or as a check_pkt_len branch.
 		case $a in
-		*hash\(*|*dec_ttl\(*|*,drop*|*drop,*)
+		*hash\(*|*dec_ttl\(*|*,drop*|*drop,*|*clone\(drop*|*actions\(drop*)
 			skipped=$((skipped + 1)); continue ;;
 		esac
 		out=$(add "in_port(1),eth(),eth_type(0x0800),ipv4(frag=no)" "$a")
