@@ -48,8 +48,8 @@ static void *builder_reserve(struct weft_acts_builder *b, int len)
  *
  * Return: the offset of the new attribute in @b->buf, or -E2BIG.
  */
-int weft_acts_builder_put(struct weft_acts_builder *b, int type, const void *data,
-		       int len)
+int weft_acts_builder_put(struct weft_acts_builder *b, int type,
+			  const void *data, int len)
 {
 	struct nlattr *nla = builder_reserve(b, nla_total_size(len));
 
@@ -73,8 +73,8 @@ static int convert_list(struct weft_acts_builder *b, const struct nlattr *list,
 			int depth);
 
 /* The nested list of CLONE, SAMPLE, CHECK_PKT_LEN or DEC_TTL. */
-static int convert_nested(struct weft_acts_builder *b, const struct nlattr *list,
-			  int depth)
+static int convert_nested(struct weft_acts_builder *b,
+			  const struct nlattr *list, int depth)
 {
 	if (depth > WEFT_ACTIONS_MAX_DEPTH) {
 		NL_SET_ERR_MSG_ATTR(b->extack, list,
@@ -115,12 +115,17 @@ static const struct nla_policy dec_ttl_policy[WEFT_DEC_TTL_A_MAX + 1] = {
 	[WEFT_DEC_TTL_A_ACTIONS]	= { .type = NLA_NESTED },
 };
 
+/* Port numbers outgrow the s16 bounds of NLA_POLICY_MAX(). */
+static const struct netlink_range_validation output_range = {
+	.max = WEFT_VPORT_MAX,
+};
+
 /*
  * One policy for every action; nested action lists are plain nests here and
  * validated level by level by convert_list(), which bounds the depth.
  */
 static const struct nla_policy action_policy[WEFT_ACTION_A_MAX + 1] = {
-	[WEFT_ACTION_A_OUTPUT]	= NLA_POLICY_MAX(NLA_U32, WEFT_VPORT_MAX),
+	[WEFT_ACTION_A_OUTPUT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &output_range),
 	[WEFT_ACTION_A_USERSPACE] = NLA_POLICY_NESTED(userspace_policy),
 	[WEFT_ACTION_A_SET]	= { .type = NLA_NESTED },
 	[WEFT_ACTION_A_PUSH_VLAN] = NLA_POLICY_NESTED(vlan_policy),
@@ -379,7 +384,7 @@ static int convert_list(struct weft_acts_builder *b, const struct nlattr *list,
 		if (err)
 			return err;
 	}
-	if (rem) {
+	if (rem > 0) {
 		NL_SET_ERR_MSG_ATTR(b->extack, list,
 				    "actions: trailing bytes after the last action");
 		return -EINVAL;
