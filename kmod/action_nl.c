@@ -115,8 +115,8 @@ static const struct nla_policy dec_ttl_policy[WEFT_DEC_TTL_A_MAX + 1] = {
 	[WEFT_DEC_TTL_A_ACTIONS]	= { .type = NLA_NESTED },
 };
 
-/* Port numbers outgrow the s16 bounds of NLA_POLICY_MAX(). */
-static const struct netlink_range_validation output_range = {
+/* Port numbers outgrow the s16 bounds of NLA_POLICY_MAX(); 6.1 takes no const. */
+static struct netlink_range_validation output_range = {
 	.max = WEFT_VPORT_MAX,
 };
 
