@@ -38,16 +38,18 @@ TOOL_BINS := $(patsubst $(TOP)/tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC
 UNIT_SRCS := $(sort $(wildcard $(TOP)/tests/unit/check_*.c))
 UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all module userspace clean check check-unit check-system demo \
+.PHONY: all module userspace tests clean check check-unit check-system demo \
 	bench deps install
 
-all: module userspace
+all: module userspace tests
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR): run scripts/deps" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 userspace: $(addprefix $(BUILD)/,$(PROGS)) $(TOOL_BINS)
+
+tests: $(UNIT_BINS) $(TOOL_BINS)
 
 $(BUILD)/%.o: $(TOP)/%.c
 	@mkdir -p $(dir $@)
@@ -68,6 +70,47 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# ---- tests, demo, install ------------------------------------------------
+#
+# `make check` installs what is missing (scripts/deps, quick when all is
+# there), builds everything, runs the unit tests on the host (plain and
+# under valgrind) and the system tests in the VM, and ends with the line
+# "N passed, N failed".  TESTS="test_foo test_bar" runs only those system
+# tests (and skips the unit tests); logs are in results/NAME/.
+
+deps:
+	@$(TOP)/scripts/deps
+
+check:
+	@$(TOP)/scripts/deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/run-tests $(if $(TESTS),,--unit --valgrind) --system \
+		$(if $(TESTS),--tests "$(TESTS)")
+
+check-unit: $(UNIT_BINS)
+	@$(TOP)/scripts/run-tests --unit --valgrind
+
+check-system:
+	@$(MAKE) --no-print-directory module userspace
+	@$(TOP)/scripts/run-tests --system $(if $(TESTS),--tests "$(TESTS)")
+
+# Two namespaces talking through a weft datapath, in the VM.
+demo:
+	@$(TOP)/scripts/deps
+	@$(MAKE) --no-print-directory module userspace
+	@$(TOP)/scripts/vm-run --name demo $(TOP)/scripts/demo
+
+PREFIX ?= /usr/local
+MODDIR ?= /lib/modules/$(KVER)/extra
+
+install: all
+	install -D -m 0644 $(TOP)/kmod/weft.ko $(DESTDIR)$(MODDIR)/weft.ko
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(addprefix $(BUILD)/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
+	install -D -m 0644 $(TOP)/uapi/linux/weft.h \
+		$(DESTDIR)$(PREFIX)/include/linux/weft.h
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(TOP)/results
