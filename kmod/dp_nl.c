@@ -34,7 +34,8 @@ static size_t dp_msg_size(const struct weft_datapath *dp)
 		+ 6 * nla_total_size_64bit(sizeof(u64))
 		+ nla_total_size(sizeof(u32))		/* STATS_A_MASKS */
 		+ nla_total_size(n_pids * sizeof(u32))	/* UPCALL_PIDS */
-		+ 2 * nla_total_size(sizeof(u32));	/* FEATURES, QUEUE_MAX */
+		/* USER_FEATURES, UPCALL_QUEUE_MAX, MASKS_CACHE_SIZE */
+		+ 3 * nla_total_size(sizeof(u32));
 }
 
 static int dp_put_stats(struct sk_buff *skb, const struct weft_datapath *dp)
@@ -89,7 +90,8 @@ static int dp_fill(struct sk_buff *skb, const struct weft_datapath *dp,
 		    pids ? pids->n_pids * sizeof(u32) : 0,
 		    pids ? pids->pids : NULL) ||
 	    nla_put_u32(skb, WEFT_DP_A_USER_FEATURES, dp->user_features) ||
-	    nla_put_u32(skb, WEFT_DP_A_UPCALL_QUEUE_MAX, dp->upcall_queue_max)) {
+	    nla_put_u32(skb, WEFT_DP_A_UPCALL_QUEUE_MAX, dp->upcall_queue_max) ||
+	    nla_put_u32(skb, WEFT_DP_A_MASKS_CACHE_SIZE, WEFT_MASK_CACHE_SIZE)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
