@@ -16,17 +16,18 @@
 #   ^ weft-pktfuzz sends here          |
 #                                  port 0: mal0 (internal, local)
 #
-# Environment: WEFT_FUZZ_COUNT (frames per phase, default 100000),
-# WEFT_FUZZ_SEED (default: fresh, printed).
+# Arguments: [COUNT [SEED]], or WEFT_FUZZ_COUNT (frames per phase,
+# default 100000) and WEFT_FUZZ_SEED (default: fresh, printed).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-KO=$TOP/kmod/weft.ko
+KO=${WEFT_KO:-$TOP/kmod/weft.ko}
+[ -f "$KO" ] || [ ! -f "$TOP/weft.ko" ] || KO=$TOP/weft.ko
 DPCTL=$TOP/build/weft-dpctl
 PKTFUZZ=$TOP/build/tests/tools/weft-pktfuzz
 LISTEN=$TOP/build/tests/tools/weft-upcall-listen
-COUNT=${WEFT_FUZZ_COUNT:-100000}
-SEED=${WEFT_FUZZ_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}
+COUNT=${1:-${WEFT_FUZZ_COUNT:-100000}}
+SEED=${2:-${WEFT_FUZZ_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}}
 CASE=setup
 LISTEN_PID=
 

@@ -15,16 +15,17 @@
 #   netns nla                     init netns                      netns nlb
 #   va 10.9.0.1/24 ---veth--- a1 [port 1  dp nfz0  port 2] b1 ---veth--- vb 10.9.0.2/24
 #
-# Environment: WEFT_FUZZ_COUNT (default 100000), WEFT_FUZZ_SEED (default: a
-# fresh one, printed).
+# Arguments: [COUNT [SEED]], or WEFT_FUZZ_COUNT (default 100000) and
+# WEFT_FUZZ_SEED (default: a fresh one, printed).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-KO=$TOP/kmod/weft.ko
+KO=${WEFT_KO:-$TOP/kmod/weft.ko}
+[ -f "$KO" ] || [ ! -f "$TOP/weft.ko" ] || KO=$TOP/weft.ko
 DPCTL=$TOP/build/weft-dpctl
 NLFUZZ=$TOP/build/tests/tools/weft-nlfuzz
-COUNT=${WEFT_FUZZ_COUNT:-100000}
-SEED=${WEFT_FUZZ_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}
+COUNT=${1:-${WEFT_FUZZ_COUNT:-100000}}
+SEED=${2:-${WEFT_FUZZ_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}}
 CASE=setup
 
 fail() {

@@ -19,7 +19,8 @@
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-KO=$TOP/kmod/weft.ko
+KO=${WEFT_KO:-$TOP/kmod/weft.ko}
+[ -f "$KO" ] || [ ! -f "$TOP/weft.ko" ] || KO=$TOP/weft.ko
 DPCTL=$TOP/build/weft-dpctl
 NLFUZZ=$TOP/build/tests/tools/weft-nlfuzz
 CASE=setup

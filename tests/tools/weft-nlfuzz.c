@@ -213,6 +213,13 @@ struct fz {
 	unsigned long cmd_ok[256], cmd_err[256];	/* valid messages */
 	unsigned long replies, upcalls, strays, enobufs, timeouts;
 	unsigned long consecutive_timeouts;
+	char extack[256];		/* message of the last error, or "" */
+	struct {			/* why valid messages were refused */
+		char msg[300];
+		int cmd;
+		unsigned long n;
+	} why[64];
+	int n_why;
 };
 
 static struct fz F;
@@ -266,6 +273,34 @@ static int nl_send(const void *buf, size_t len)
 
 typedef void (*reply_cb)(const struct nlmsghdr *nlh, void *arg);
 
+/* Keep the extack message (NLMSGERR_ATTR_MSG) of an error, if any. */
+static void read_extack(const struct nlmsghdr *nlh, const struct nlmsgerr *e)
+{
+	const uint8_t *p = (const uint8_t *)(e + 1);
+	const uint8_t *end = (const uint8_t *)nlh + nlh->nlmsg_len;
+
+	F.extack[0] = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		p += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(e->msg);
+	while (p + NLA_HDRLEN <= end) {
+		uint16_t len = get16(p), type = get16(p + 2) & NLA_TYPE_MASK;
+
+		if (len < NLA_HDRLEN || p + len > end)
+			break;
+		if (type == NLMSGERR_ATTR_MSG) {
+			size_t n = len - NLA_HDRLEN;
+
+			if (n >= sizeof(F.extack))
+				n = sizeof(F.extack) - 1;
+			memcpy(F.extack, p + NLA_HDRLEN, n);
+			F.extack[n] = 0;
+		}
+		p += NLA_ALIGN(len);
+	}
+}
+
 /*
  * Read until the ACK, error or DONE of @seq. Returns the errno of that
  * reply (0 = success), R_TIMEOUT if nothing came within the timeout.
@@ -312,6 +347,7 @@ static int nl_wait(uint32_t seq, reply_cb cb, void *arg, int timeout_ms)
 
 				if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 					return EBADMSG;
+				read_extack(nlh, e);
 				return -e->error;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -1416,6 +1452,26 @@ static int send_unsure(struct msg *m)
 	return R_NOREPLY;
 }
 
+/* Count the reasons valid messages were refused, by extack message. */
+static void note_why(int v, int err)
+{
+	char msg[300];
+	int i;
+
+	snprintf(msg, sizeof(msg), "%.200s (%.60s)", F.extack[0] ? F.extack : "-",
+		 err == R_TIMEOUT ? "timeout" : strerror(err));
+	for (i = 0; i < F.n_why; i++)
+		if (F.why[i].cmd == v && !strcmp(F.why[i].msg, msg)) {
+			F.why[i].n++;
+			return;
+		}
+	if (F.n_why < (int)(sizeof(F.why) / sizeof(F.why[0]))) {
+		memcpy(F.why[F.n_why].msg, msg, sizeof(msg));
+		F.why[F.n_why].cmd = v;
+		F.why[F.n_why++].n = 1;
+	}
+}
+
 static void print_results(unsigned long n, double el)
 {
 	int i;
@@ -1429,6 +1485,11 @@ static void print_results(unsigned long n, double el)
 	for (i = 0; i < V_N; i++)
 		printf("  %-11s %7lu / %lu\n", valid_names[i], F.cmd_ok[i],
 		       F.cmd_err[i]);
+	printf("why valid messages were refused (first %d reasons):\n",
+	       F.n_why);
+	for (i = 0; i < F.n_why; i++)
+		printf("  %-11s %6lu  %s\n", valid_names[F.why[i].cmd],
+		       F.why[i].n, F.why[i].msg);
 	printf("final replies by errno:\n");
 	for (i = 0; i < 4096; i++)
 		if (F.by_errno[i])
@@ -1521,10 +1582,12 @@ static int run_fuzz(unsigned long n, int verbose)
 		}
 		tally(cat, err);
 		if (v >= 0) {
-			if (err)
+			if (err) {
 				F.cmd_err[v]++;
-			else
+				note_why(v, err);
+			} else {
 				F.cmd_ok[v]++;
+			}
 			if (v == V_DP_NEW || v == V_DP_DEL)
 				refresh_dps();
 		}
