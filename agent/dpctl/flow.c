@@ -273,7 +273,7 @@ static int put_flow(struct dpctl *ctx, int argc, char **argv,
 	if (parse_flow_arg(ctx, &pm, argv[0], &fa))
 		goto out;
 	if (!fa.has_key) {
-		dpctl_error(ctx, "no flow match after the UFID");
+		dpctl_error(ctx, "no flow match given (FLOW ACTIONS)");
 		goto out;
 	}
 	if (parse_actions_arg(ctx, &pm, argv[1], &acts) || ports_dp(&pm))
