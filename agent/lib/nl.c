@@ -83,9 +83,9 @@ static int resolve_family(struct wft_nl *nl)
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = CTRL_CMD_GETFAMILY;
 	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WEFT_GENL_NAME);
-
-	err = wft_nl_transact(nl, nlh, family_cb, &id);
+	err = wft_nl_put_str(nl, nlh, CTRL_ATTR_FAMILY_NAME, WEFT_GENL_NAME);
+	if (!err)
+		err = wft_nl_transact(nl, nlh, family_cb, &id);
 	if (err == -ENOENT)
 		return wft_nl_fail(nl, err, "weft.ko is not loaded "
 				   "(no generic netlink family \"%s\")",
@@ -173,6 +173,13 @@ struct nlmsghdr *wft_nl_request(struct wft_nl *nl, uint8_t cmd,
 int wft_nl_put(struct wft_nl *nl, struct nlmsghdr *nlh, uint16_t type,
 	       size_t len, const void *data)
 {
+	size_t room = WFT_NL_TXSIZE - nlh->nlmsg_len;
+	size_t need = MNL_ATTR_HDRLEN + MNL_ALIGN(len);
+
+	/* libmnl leaves the alignment padding as it finds it: zero it, so
+	 * that no stale bytes of an earlier request go to the kernel. */
+	if (need <= room)
+		memset(mnl_nlmsg_get_payload_tail(nlh), 0, need);
 	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
 	    !mnl_attr_put_check(nlh, WFT_NL_TXSIZE, type, len, data))
 		return wft_nl_fail(nl, -EMSGSIZE,
