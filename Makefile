@@ -70,6 +70,10 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# Keep the objects of test programs (make would delete them as
+# intermediate files, and then rebuild the programs every time).
+.SECONDARY:
+
 # ---- tests, demo, install ------------------------------------------------
 #
 # `make check` installs what is missing (scripts/deps, quick when all is
