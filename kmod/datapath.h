@@ -71,6 +71,7 @@ struct weft_datapath {
 	struct weft_upcall_pids __rcu *upcall_pids;
 	u32 user_features;
 	u32 upcall_queue_max;		/* reported; the socket buffer bounds */
+	u32 ports_generation;		/* bumped when a port comes or goes */
 	struct rcu_head rcu;
 };
 

@@ -94,6 +94,7 @@ struct weft_vport *weft_vport_add(const struct weft_vport_parms *parms,
 		return vport;
 	hlist_add_head_rcu(&vport->dp_hash_node,
 			   weft_dp_port_bucket(parms->dp, parms->port_no));
+	parms->dp->ports_generation++;
 	return vport;
 }
 
@@ -108,6 +109,7 @@ void weft_vport_del(struct weft_vport *vport)
 	ASSERT_RTNL();
 	weft_assert_locked();
 	hlist_del_rcu(&vport->dp_hash_node);
+	vport->dp->ports_generation++;
 	vport->ops->destroy(vport);
 }
 

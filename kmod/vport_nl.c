@@ -67,14 +67,18 @@ static int vport_put_stats(struct sk_buff *skb, struct weft_vport *vport)
 	return 0;
 }
 
+/* One port as a message; with @cb, part of a dump. */
 static int vport_fill(struct sk_buff *skb, struct weft_vport *vport,
-		      u32 portid, u32 seq, int flags, u8 cmd)
+		      u32 portid, u32 seq, int flags, u8 cmd,
+		      struct netlink_callback *cb)
 {
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &weft_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, WEFT_VPORT_A_DP_IFINDEX,
 			weft_dp_ifindex(vport->dp)) ||
 	    nla_put_u32(skb, WEFT_VPORT_A_PORT_NO, vport->port_no) ||
@@ -98,7 +102,8 @@ static int vport_reply(struct weft_vport *vport, struct genl_info *info,
 	msg = genlmsg_new(vport_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = vport_fill(msg, vport, info->snd_portid, info->snd_seq, 0, cmd);
+	err = vport_fill(msg, vport, info->snd_portid, info->snd_seq, 0, cmd,
+			 NULL);
 	if (WARN_ON_ONCE(err)) {	/* vport_msg_size() is wrong */
 		nlmsg_free(msg);
 		return err;
@@ -330,6 +335,8 @@ int weft_vport_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		err = PTR_ERR(dp);
 		goto out_unlock;
 	}
+	/* Nonzero, so that genl_dump_check_consistent() compares it. */
+	cb->seq = dp->ports_generation | 1U << 31;
 	for (bucket = cb->args[0]; bucket < WEFT_DP_PORT_HASH_BUCKETS;
 	     bucket++, skip = 0) {
 		i = 0;
@@ -337,7 +344,7 @@ int weft_vport_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			if (i >= skip &&
 			    vport_fill(skb, vport, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				       WEFT_CMD_VPORT_GET) < 0)
+				       WEFT_CMD_VPORT_GET, cb) < 0)
 				goto out_save;
 			i++;
 		}

@@ -158,6 +158,23 @@ EOF
 	[ "$(grep -c 'got' /tmp/exec.txt)" = 3 ] || fail "executed frames on sm1: $(cat /tmp/exec.txt)"
 }
 
+case_flows() {
+	CASE=flows
+	local dpctl=$TOP/build/weft-dpctl out
+
+	[ -x "$dpctl" ] || { log "no weft-dpctl: skipped"; return; }
+	# A flow that recirculates into itself: bounded, dropped, logged.
+	expect_ok "$dpctl" add-flow smoke0 "in_port(1),eth_type(0x0800),ipv4()" "recirc(0)"
+	out=$($NL dp-get smoke0)
+	send_frames sm1 3
+	sleep 1
+	log "$($NL dp-get smoke0)"
+	dmesg | grep -q 'recirculation deeper than 8' || fail "recirc loop not bounded/logged"
+	"$dpctl" dump-flows smoke0
+	"$dpctl" dump-flows smoke0 | grep -q 'packets:27' || fail "expected 3 x 9 passes"
+	expect_ok "$dpctl" del-flows smoke0
+}
+
 case_notifier() {
 	CASE=notifier
 	ip link del sm0
@@ -203,6 +220,7 @@ case_vports
 case_strict
 case_upcalls
 case_execute
+case_flows
 case_notifier
 case_netns
 case_teardown
