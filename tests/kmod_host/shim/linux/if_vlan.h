@@ -1,0 +1,2 @@
+#include "kshim.h"
+#include_next <linux/if_vlan.h>

@@ -1,0 +1,2 @@
+#include "kshim.h"
+#include_next <linux/in6.h>
