@@ -46,6 +46,11 @@ log() {
 	echo "[$(date +%T)] $CASE: $*"
 }
 
+# weft-dpctl, bounded in time: a hung request fails its case, not the run.
+dpctl() {
+	timeout 30 dpctl "$@"
+}
+
 # A failed check fails the case but lets the others run.
 fail() {
 	echo "FAIL: case $CASE: $*" >&2
@@ -87,16 +92,16 @@ trap cleanup EXIT
 flows() {
 	local line
 
-	"$DPCTL" del-flows act0 || fail "del-flows"
+	dpctl del-flows act0 || fail "del-flows"
 	for line in "$@"; do
 		# shellcheck disable=SC2086 # MATCH and ACTIONS are two words
-		"$DPCTL" add-flow act0 $line || fail "add-flow $line"
+		dpctl add-flow act0 $line || fail "add-flow $line"
 	done
 }
 
 # The packets counted on the flow whose match starts with $1.
 flow_packets() {
-	"$DPCTL" dump-flows act0 | grep -F "$1" | head -n 1 |
+	dpctl dump-flows act0 | grep -F "$1" | head -n 1 |
 		sed -n 's/.*packets:\([0-9]*\).*/\1/p'
 }
 
@@ -289,9 +294,9 @@ case_prepare() {
 	ip -n tsa neigh replace fd09::100 lladdr $MAC_V dev sa nud permanent
 	ip -n tsb neigh replace 10.9.0.1 lladdr $MAC_A dev sb nud permanent
 	ip -n tsb neigh replace fd09::1 lladdr $MAC_A dev sb nud permanent
-	"$DPCTL" add-dp act0 a1 b1 || die "add-dp"
+	dpctl add-dp act0 a1 b1 || die "add-dp"
 	ip link set act0 up
-	"$DPCTL" show act0
+	dpctl show act0
 }
 
 case_output() {
@@ -522,11 +527,11 @@ case_hash_recirc() {
 		fail "ping through hash,recirc"
 	csum_offload off
 	echo_test tcp 10.9.0.2 80 10.9.0.2 80 20000
-	"$DPCTL" dump-flows act0
+	dpctl dump-flows act0
 	# Every packet from port 1 lands in one of the two dp_hash buckets.
-	p0=$("$DPCTL" dump-flows act0 | grep -F 'recirc_id(0x5)' |
+	p0=$(dpctl dump-flows act0 | grep -F 'recirc_id(0x5)' |
 		grep -vF 'dp_hash(0x1/0x1)' | sed -n 's/.*packets:\([0-9]*\).*/\1/p')
-	p1=$("$DPCTL" dump-flows act0 | grep -F 'dp_hash(0x1/0x1)' |
+	p1=$(dpctl dump-flows act0 | grep -F 'dp_hash(0x1/0x1)' |
 		sed -n 's/.*packets:\([0-9]*\).*/\1/p')
 	log "dp_hash buckets: even ${p0:-none}, odd ${p1:-none}"
 	[ $((${p0:-0} + ${p1:-0})) -ge 8 ] ||
@@ -602,7 +607,7 @@ $(cap_text | head -n 12)"
 expect_refused() {
 	local pat=$1 out
 
-	if out=$("$DPCTL" add-flow act0 "$2" "$3" 2>&1); then
+	if out=$(dpctl add-flow act0 "$2" "$3" 2>&1); then
 		fail "accepted: $2 $3"
 	elif ! echo "$out" | grep -qiE "$pat"; then
 		fail "refused without saying '$pat': $out"
@@ -613,7 +618,7 @@ expect_refused() {
 
 case_refused() {
 	CASE=refused
-	"$DPCTL" del-flows act0
+	dpctl del-flows act0
 	expect_refused 'eth_type 0x0800' "in_port(1)" "set(ipv4(ttl=3)),2"
 	expect_refused 'ip proto 6' "in_port(1),eth_type(0x0800),ipv4()" \
 		"set(tcp(dst=1)),2"
@@ -631,10 +636,10 @@ case_round_trip() {
 
 	acts="set(ipv4(src=10.9.0.7/255.255.255.0,ttl=9)),push_vlan(vid=10,pcp=2),clone(pop_vlan,2),sample(sample=50.0%,actions(userspace(pid=7))),check_pkt_len(size=200,gt(trunc(100),2),le(dec_ttl(le_1(drop)),1)),hash(l4(7)),recirc(0x1)"
 	flows "in_port(1),eth_type(0x0800),ipv4() $acts"
-	a1=$("$DPCTL" dump-flows act0 | sed -n 's/.*actions://p')
+	a1=$(dpctl dump-flows act0 | sed -n 's/.*actions://p')
 	log "dumped: $a1"
 	flows "in_port(1),eth_type(0x0800),ipv4() $a1"
-	a2=$("$DPCTL" dump-flows act0 | sed -n 's/.*actions://p')
+	a2=$(dpctl dump-flows act0 | sed -n 's/.*actions://p')
 	[ -n "$a1" ] && [ "$a1" = "$a2" ] ||
 		fail "dump does not round-trip: '$a1' then '$a2'"
 	echo "$a1" | grep -q 'src=10.9.0.7/255.255.255.0' ||
@@ -643,7 +648,7 @@ case_round_trip() {
 
 case_rmmod() {
 	CASE=rmmod
-	"$DPCTL" del-dp act0 || fail "del-dp"
+	dpctl del-dp act0 || fail "del-dp"
 	rmmod weft || fail "rmmod"
 	dmesg_check
 }
