@@ -48,7 +48,7 @@ log() {
 
 # weft-dpctl, bounded in time: a hung request fails its case, not the run.
 dpctl() {
-	timeout 30 dpctl "$@"
+	timeout 30 "$DPCTL" "$@"
 }
 
 # A failed check fails the case but lets the others run.
