@@ -693,9 +693,16 @@ static void put_set(struct msg *m, struct fz_rng *r, const struct keyspec *ks)
 				if (fz_chance(r, 50))
 					field(m, r, WEFT_IPV6_A_HLIMIT, 1, mask,
 					      0);
-				if (fz_chance(r, 30))
-					field(m, r, WEFT_IPV6_A_LABEL, 4, mask,
-					      0);
+				if (fz_chance(r, 30)) {
+					uint32_t l = mask ? 0x000fffff :
+						fz_below(r, 1 << 20);
+					uint8_t b[4] = { (uint8_t)(l >> 24),
+							 (uint8_t)(l >> 16),
+							 (uint8_t)(l >> 8),
+							 (uint8_t)l };
+
+					attr(m, WEFT_IPV6_A_LABEL, b, 4, NULL);
+				}
 				break;
 			case WEFT_KEY_A_TCP:
 			case WEFT_KEY_A_UDP:
@@ -714,7 +721,8 @@ static void put_set(struct msg *m, struct fz_rng *r, const struct keyspec *ks)
 				field(m, r, WEFT_ND_A_TARGET, 16, mask, 0);
 				break;
 			case WEFT_KEY_A_VLAN:
-				field(m, r, WEFT_VLAN_A_TCI, 2, mask, 0);
+				attr_be16(m, WEFT_VLAN_A_TCI, (uint16_t)(mask ?
+					  0x0fff : 0x1000 | fz_below(r, 0x1000)));
 				break;
 			}
 			nest_end(m, hn);
