@@ -46,6 +46,14 @@ log() {
 	echo "[$(date +%T)] $CASE: $*"
 }
 
+# weft-dpctl, bounded in time so that a hang fails the case that hit it.
+dpctl() {
+	timeout 30 "$DPCTL" "$@"
+	local rc=$?
+	[ "$rc" != 124 ] || echo "weft-dpctl $* timed out after 30 s" >&2
+	return "$rc"
+}
+
 dmesg_mark() {
 	DMESG_LINES=$(dmesg | wc -l)
 }
@@ -77,7 +85,7 @@ fuzz() {
 
 	rx0=$(rx_packets a1)
 	t0=$(date +%s.%N)
-	ip netns exec mpa "$PKTFUZZ" --iface pa --count "$COUNT" \
+	ip netns exec mpa timeout 300 "$PKTFUZZ" --iface pa --count "$COUNT" \
 		--seed "$seed" || fail "weft-pktfuzz failed (seed $seed)"
 	t1=$(date +%s.%N)
 	rx1=$(rx_packets a1)
@@ -92,7 +100,7 @@ fuzz() {
 flow() {
 	local must=$1 match=$2 actions=$3
 
-	if ! "$DPCTL" add-flow mal0 "$match" "$actions"; then
+	if ! dpctl add-flow mal0 "$match" "$actions"; then
 		[ "$must" = must ] && fail "add-flow $match $actions"
 		echo "NOTE: flow refused, its actions go untested: $match -> $actions"
 	fi
@@ -119,11 +127,11 @@ case_prepare() {
 	ip -n mpb link set lo up
 	ip link set a1 up
 	ip link set b1 up
-	"$DPCTL" add-dp mal0 || fail "add-dp"
-	"$DPCTL" add-if mal0 a1 || fail "add-if a1"
-	"$DPCTL" add-if mal0 b1 || fail "add-if b1"
+	dpctl add-dp mal0 || fail "add-dp"
+	dpctl add-if mal0 a1 || fail "add-if a1"
+	dpctl add-if mal0 b1 || fail "add-if b1"
 	ip link set mal0 up
-	"$DPCTL" show mal0
+	dpctl show mal0
 }
 
 case_misses() {
@@ -143,7 +151,7 @@ case_misses() {
 		LISTEN_PID=
 		tail -n 5 "${WEFT_RESULTS:-/tmp}/upcalls.log"
 	fi
-	"$DPCTL" show -s mal0 || fail "show -s"
+	dpctl show -s mal0 || fail "show -s"
 }
 
 case_flows() {
@@ -176,22 +184,22 @@ case_flows() {
 	flow may "in_port(1),eth_type(0x8100),vlan()" "push_vlan(vid=9,pcp=0),pop_vlan,2"
 	flow may "in_port(1),eth_type(0x86dd),ipv6(proto=44)" \
 		"sample(sample=50.0%,actions(2)),userspace(pid=0)"
-	"$DPCTL" dump-flows mal0 || fail "dump-flows"
+	dpctl dump-flows mal0 || fail "dump-flows"
 	fuzz "$((SEED + 1))"
-	"$DPCTL" dump-flows mal0 || fail "dump-flows after fuzzing"
-	"$DPCTL" show -s mal0 || fail "show -s"
+	dpctl dump-flows mal0 || fail "dump-flows after fuzzing"
+	dpctl show -s mal0 || fail "show -s"
 }
 
 case_valid_traffic() {
 	CASE=valid-traffic
 	local out
 
-	"$DPCTL" del-flows mal0 || fail "del-flows"
-	"$DPCTL" add-flow mal0 "in_port(1)" 2 || fail "add-flow 1->2"
-	"$DPCTL" add-flow mal0 "in_port(2)" 1 || fail "add-flow 2->1"
+	dpctl del-flows mal0 || fail "del-flows"
+	dpctl add-flow mal0 "in_port(1)" 2 || fail "add-flow 1->2"
+	dpctl add-flow mal0 "in_port(2)" 1 || fail "add-flow 2->1"
 	ip netns exec mpa "${PING[@]}" -c 5 -W 2 10.8.0.2 ||
 		fail "valid traffic does not flow after the malformed frames"
-	out=$("$DPCTL" dump-flows mal0) || fail "dump-flows"
+	out=$(dpctl dump-flows mal0) || fail "dump-flows"
 	echo "$out"
 	echo "$out" | grep -q 'packets:[1-9]' || fail "flows counted nothing"
 	dmesg_check

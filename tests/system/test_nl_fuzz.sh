@@ -37,6 +37,14 @@ log() {
 	echo "[$(date +%T)] $CASE: $*"
 }
 
+# weft-dpctl, bounded in time so that a hang fails the case that hit it.
+dpctl() {
+	timeout 30 "$DPCTL" "$@"
+	local rc=$?
+	[ "$rc" != 124 ] || echo "weft-dpctl $* timed out after 30 s" >&2
+	return "$rc"
+}
+
 if command -v ping >/dev/null 2>&1; then
 	PING=(ping)
 else
@@ -88,7 +96,7 @@ case_fuzz() {
 	done
 	log "weft-nlfuzz --count $COUNT --seed $SEED"
 	t0=$(date +%s)
-	ip netns exec nlfz "$NLFUZZ" --count "$COUNT" --seed "$SEED" \
+	ip netns exec nlfz timeout 600 "$NLFUZZ" --count "$COUNT" --seed "$SEED" \
 		--netdev fzv0 --netdev fzv1 -v
 	rc=$?
 	t1=$(date +%s)
@@ -120,18 +128,18 @@ case_still_works() {
 	ip link set a1 up
 	ip link set b1 up
 
-	"$DPCTL" add-dp nfz0 || fail "add-dp"
-	"$DPCTL" add-if nfz0 a1 || fail "add-if a1"
-	"$DPCTL" add-if nfz0 b1 || fail "add-if b1"
-	"$DPCTL" add-flow nfz0 "in_port(1)" 2 || fail "add-flow 1->2"
-	"$DPCTL" add-flow nfz0 "in_port(2)" 1 || fail "add-flow 2->1"
+	dpctl add-dp nfz0 || fail "add-dp"
+	dpctl add-if nfz0 a1 || fail "add-if a1"
+	dpctl add-if nfz0 b1 || fail "add-if b1"
+	dpctl add-flow nfz0 "in_port(1)" 2 || fail "add-flow 1->2"
+	dpctl add-flow nfz0 "in_port(2)" 1 || fail "add-flow 2->1"
 	ip netns exec nla "${PING[@]}" -c 3 -W 2 10.9.0.2 ||
 		fail "no ping through the datapath after fuzzing"
-	out=$("$DPCTL" dump-flows nfz0) || fail "dump-flows"
+	out=$(dpctl dump-flows nfz0) || fail "dump-flows"
 	echo "$out"
 	echo "$out" | grep -q 'packets:[1-9]' ||
 		fail "flows counted no packets"
-	"$DPCTL" del-dp nfz0 || fail "del-dp"
+	dpctl del-dp nfz0 || fail "del-dp"
 	ip link show a1 >/dev/null 2>&1 || fail "a1 vanished with the datapath"
 	ip netns del nla
 	ip netns del nlb

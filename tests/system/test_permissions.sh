@@ -36,6 +36,14 @@ log() {
 	echo "[$(date +%T)] $CASE: $*"
 }
 
+# weft-dpctl, bounded in time so that a hang fails the case that hit it.
+dpctl() {
+	timeout 30 "$DPCTL" "$@"
+	local rc=$?
+	[ "$rc" != 124 ] || echo "weft-dpctl $* timed out after 30 s" >&2
+	return "$rc"
+}
+
 dmesg_mark() {
 	DMESG_LINES=$(dmesg | wc -l)
 }
@@ -56,7 +64,7 @@ cleanup() {
 
 # The flows of perm0, one per line, without statistics.
 flows_of() {
-	"$DPCTL" dump-flows "$1" | sed 's/packets:.*actions:/actions:/'
+	dpctl dump-flows "$1" | sed 's/packets:.*actions:/actions:/'
 }
 
 case_prepare() {
@@ -71,9 +79,9 @@ case_prepare() {
 	ip link add pm0 type veth peer name pm1 || fail "veth"
 	ip link set pm0 up
 	ip link set pm1 up
-	"$DPCTL" add-dp perm0 || fail "add-dp"
-	"$DPCTL" add-if perm0 pm0 || fail "add-if"
-	"$DPCTL" add-flow perm0 "in_port(1),eth_type(0x0800),ipv4()" 0 ||
+	dpctl add-dp perm0 || fail "add-dp"
+	dpctl add-if perm0 pm0 || fail "add-if"
+	dpctl add-flow perm0 "in_port(1),eth_type(0x0800),ipv4()" 0 ||
 		fail "add-flow"
 }
 
@@ -81,7 +89,7 @@ case_unprivileged_netlink() {
 	CASE=unprivileged-netlink
 	# Every command once, straight over netlink: mutating ones must be
 	# refused with EPERM, read-only ones must not be.
-	"${NOBODY[@]}" "$NLFUZZ" --perm-check perm0 ||
+	timeout 60 "${NOBODY[@]}" "$NLFUZZ" --perm-check perm0 ||
 		fail "weft-nlfuzz --perm-check: see the FAIL lines above"
 }
 
@@ -94,7 +102,7 @@ case_unprivileged_dpctl() {
 	while read -r cmd; do
 		[ -n "$cmd" ] || continue
 		# shellcheck disable=SC2086 # word splitting is intended
-		if out=$("${NOBODY[@]}" "$DPCTL" $cmd 2>&1); then
+		if out=$(timeout 30 "${NOBODY[@]}" "$DPCTL" $cmd 2>&1); then
 			fail "unprivileged 'weft-dpctl $cmd' succeeded: $out"
 		fi
 		echo "$out" | grep -qi 'not permitted\|EPERM\|permission' ||
@@ -113,7 +121,7 @@ case_unprivileged_dpctl() {
 	# Read-only commands work for anyone.
 	for cmd in "show" "show perm0" "dump-dps" "dump-flows perm0"; do
 		# shellcheck disable=SC2086
-		out=$("${NOBODY[@]}" "$DPCTL" $cmd 2>&1) ||
+		out=$(timeout 30 "${NOBODY[@]}" "$DPCTL" $cmd 2>&1) ||
 			fail "unprivileged 'weft-dpctl $cmd' failed: $out"
 		log "allowed: weft-dpctl $cmd"
 	done
@@ -122,9 +130,9 @@ case_unprivileged_dpctl() {
 	[ "$before" = "$after" ] || fail "flows changed:
 before: $before
 after:  $after"
-	"$DPCTL" show perm0 | grep -q pm0 || fail "port pm0 is gone"
+	dpctl show perm0 | grep -q pm0 || fail "port pm0 is gone"
 	ip link show nobody0 >/dev/null 2>&1 && fail "datapath nobody0 exists"
-	"$DPCTL" del-dp perm0 || fail "del-dp as root"
+	dpctl del-dp perm0 || fail "del-dp as root"
 	ip link del pm1
 	dmesg_check
 }
@@ -139,21 +147,21 @@ case_netns_delete() {
 	ip link add dv1 type veth peer name dv0 netns doomed || fail "veth"
 	ip link set dv1 up
 	ip -n doomed link set dv0 up
-	ip netns exec doomed "$DPCTL" add-dp dd0 || fail "add-dp dd0"
-	ip netns exec doomed "$DPCTL" add-dp dd1 || fail "add-dp dd1"
-	ip netns exec doomed "$DPCTL" add-if dd0 dv0 || fail "add-if dv0"
-	ip netns exec doomed "$DPCTL" add-if dd0 ddi0,type=internal ||
+	ip netns exec doomed timeout 30 "$DPCTL" add-dp dd0 || fail "add-dp dd0"
+	ip netns exec doomed timeout 30 "$DPCTL" add-dp dd1 || fail "add-dp dd1"
+	ip netns exec doomed timeout 30 "$DPCTL" add-if dd0 dv0 || fail "add-if dv0"
+	ip netns exec doomed timeout 30 "$DPCTL" add-if dd0 ddi0,type=internal ||
 		fail "add-if ddi0"
-	ip netns exec doomed "$DPCTL" add-if dd1 ddi1,type=internal ||
+	ip netns exec doomed timeout 30 "$DPCTL" add-if dd1 ddi1,type=internal ||
 		fail "add-if ddi1"
 	ip -n doomed link set ddi0 up
 	ip -n doomed addr add 10.7.0.2/24 dev ddi0
 	ip addr add 10.7.0.1/24 dev dv1
-	ip netns exec doomed "$DPCTL" add-flow dd0 "in_port(1)" 2 ||
+	ip netns exec doomed timeout 30 "$DPCTL" add-flow dd0 "in_port(1)" 2 ||
 		fail "add-flow"
-	ip netns exec doomed "$DPCTL" add-flow dd0 "in_port(2)" 1 ||
+	ip netns exec doomed timeout 30 "$DPCTL" add-flow dd0 "in_port(2)" 1 ||
 		fail "add-flow"
-	ip netns exec doomed "$DPCTL" add-flow dd1 \
+	ip netns exec doomed timeout 30 "$DPCTL" add-flow dd1 \
 		"in_port(1),eth_type(0x0800),ipv4(proto=17)" "userspace(pid=0)" ||
 		fail "add-flow dd1"
 	# Traffic, so flows and ports hold packets' references too.
@@ -162,8 +170,8 @@ case_netns_delete() {
 	else
 		busybox ping -c 2 -W 2 10.7.0.2 >/dev/null
 	fi
-	ip netns exec doomed "$DPCTL" show
-	ip netns exec doomed "$DPCTL" dump-flows dd0
+	ip netns exec doomed timeout 30 "$DPCTL" show
+	ip netns exec doomed timeout 30 "$DPCTL" dump-flows dd0
 
 	ip netns del doomed || fail "netns del"
 	# The veth pair goes when its netns half does.
