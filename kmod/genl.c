@@ -137,7 +137,14 @@ struct genl_family weft_genl_family __ro_after_init = {
 	.ops = weft_genl_ops,
 	.n_ops = ARRAY_SIZE(weft_genl_ops),
 	.module = THIS_MODULE,
-	/* resv_start_op stays 0: every command gets strict header checks. */
+	/*
+	 * The flow commands take NLM_F_CREATE/EXCL/REPLACE as OVS's datapath
+	 * does, and genetlink refuses those flags on commands at or above
+	 * resv_start_op. Attribute validation stays strict for every command
+	 * (each has a policy and .validate is 0); only the nlmsg_flags and
+	 * genlmsghdr.reserved checks are left to the handlers.
+	 */
+	.resv_start_op = WEFT_CMD_FLOW_SET + 1,
 };
 
 /**
