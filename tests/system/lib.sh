@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/system/lib.sh: helpers shared by weft's system tests.  Source it
+# from a test; the test runs as root inside the VM (scripts/vm-run), where
+# the tree is at the same path as on the host.
+#
+# The conventions a test follows:
+#
+#   #!/bin/bash
+#   # SPDX-License-Identifier: GPL-2.0
+#   # vm-timeout: 120            (optional: seconds before the VM is killed)
+#   #
+#   # What the test proves, in a sentence or two, then its topology:
+#   #
+#   #   ns1: v1p 10.0.0.1 --- v1 [port 1  dp0  port 2] v2 --- v2p 10.0.0.2 :ns2
+#   #
+#   . "$(dirname "$0")/lib.sh"
+#   case_ping() { ping_ok ns1 10.0.0.2 || fail "no reply"; }
+#   setup
+#   run_case ping
+#   finish
+#
+# One function per named case (case_NAME), run with run_case NAME; fail
+# records the failure and lets the test go on; finish prints a summary,
+# checks the kernel log since the test started and sets the exit status.
+# Everything made with netns_add, veth_add, weft_load, ovs_dp_add or
+# on_exit is undone, last first, when the test exits however it exits.
+
+set -u
+
+WEFT_TOP=${WEFT_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+WEFT_RESULTS=${WEFT_RESULTS:-/tmp}
+if [ -z "${WEFT_KO:-}" ]; then
+	WEFT_KO=$WEFT_TOP/kmod/weft.ko
+	[ -f "$WEFT_KO" ] || [ ! -f "$WEFT_TOP/weft.ko" ] || WEFT_KO=$WEFT_TOP/weft.ko
+fi
+DPCTL=$WEFT_TOP/build/weft-dpctl
+TOOLS=$WEFT_TOP/build/tests/tools
+
+CASE=setup
+CASES_RUN=0
+CASES_FAILED=0
+FAILED_CASES=
+_CASE_FAILED=0
+
+# ---- messages and verdicts ----------------------------------------------
+
+log() { echo "[$(date +%T)] $CASE: $*"; }
+
+# fail MESSAGE: the current case fails; the test continues.
+fail() {
+	echo "FAIL: $CASE: $*" >&2
+	_CASE_FAILED=1
+	[ "$CASE" != setup ] || _SETUP_FAILED=1
+}
+
+# die MESSAGE: stop the whole test now (for broken set-up).
+die() {
+	echo "FATAL: $CASE: $*" >&2
+	exit 1
+}
+
+# skip MESSAGE: the whole test cannot run here; counts as success.
+skip() {
+	echo "SKIP: $*"
+	exit 0
+}
+
+# require CMD...: die unless every command exists.
+require() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] ||
+			die "missing $c (run scripts/deps / make)"
+	done
+}
+
+# ---- cleanup ---------------------------------------------------------------
+
+_CLEANUP=()
+
+# on_exit CMD...: run CMD when the test exits (last registered, first run).
+on_exit() {
+	local q
+	printf -v q '%q ' "$@"
+	_CLEANUP+=("$q")
+}
+
+_run_cleanup() {
+	local i
+	for ((i = ${#_CLEANUP[@]} - 1; i >= 0; i--)); do
+		eval "${_CLEANUP[i]}" >/dev/null 2>&1 || true
+	done
+	_CLEANUP=()
+}
+trap _run_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- assertions ------------------------------------------------------------
+
+# assert_eq EXPECTED ACTUAL WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || { fail "$3: expected '$1', got '$2'"; return 1; }
+}
+
+# assert_match TEXT REGEX WHAT (extended regex)
+assert_match() {
+	grep -qE -- "$2" <<<"$1" || { fail "$3: '$1' does not match /$2/"; return 1; }
+}
+
+# assert_ok CMD...: CMD must succeed; its output is shown when it does not.
+assert_ok() {
+	local out
+	out=$("$@" 2>&1) || { fail "'$*' failed: $out"; return 1; }
+}
+
+# assert_fail CMD...: CMD must fail.
+assert_fail() {
+	"$@" >/dev/null 2>&1 && { fail "'$*' succeeded, expected failure"; return 1; }
+	return 0
+}
+
+# wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- kernel log --------------------------------------------------------------
+
+KERNEL_REPORTS='BUG:|WARNING:|Oops|kernel BUG|refcount_t|list_add corruption|list_del corruption|unreferenced object|general protection fault|KASAN|UBSAN|soft lockup|blocked for more than|RCU stall|rcu_sched detected stalls|unregister_netdevice: waiting for'
+_DMESG_MARK=0
+
+# dmesg_mark: remember where the kernel log is now.
+dmesg_mark() { _DMESG_MARK=$(dmesg | wc -l); }
+
+# dmesg_check: fail if the kernel reported a problem since dmesg_mark.
+dmesg_check() {
+	local bad
+	bad=$(dmesg | tail -n +"$((_DMESG_MARK + 1))" | grep -E "$KERNEL_REPORTS")
+	[ -z "$bad" ] || { fail "kernel reports:
+$bad"; return 1; }
+}
+
+# ---- cases -------------------------------------------------------------------
+
+# run_case NAME: run case_NAME and record its verdict.
+run_case() {
+	CASE=$1
+	_CASE_FAILED=0
+	CASES_RUN=$((CASES_RUN + 1))
+	log "start"
+	"case_$1" || [ "$_CASE_FAILED" = 1 ] || fail "returned $?"
+	if [ "$_CASE_FAILED" = 1 ]; then
+		CASES_FAILED=$((CASES_FAILED + 1))
+		FAILED_CASES="$FAILED_CASES $1"
+		log "FAILED"
+	else
+		log "ok"
+	fi
+	CASE=done
+}
+
+# finish: summary, a last kernel-log check, exit status.
+finish() {
+	CASE=finish
+	dmesg_check || CASES_FAILED=$((CASES_FAILED + 1))
+	echo "$((CASES_RUN - CASES_FAILED < 0 ? 0 : CASES_RUN - CASES_FAILED))/$CASES_RUN cases passed${FAILED_CASES:+; failed:$FAILED_CASES}"
+	[ "$CASES_FAILED" = 0 ] && [ -z "${_SETUP_FAILED:-}" ]
+	exit
+}
+
+# ---- modules and datapaths ---------------------------------------------------
+
+# weft_load [PARAM=VALUE...]: insmod the tree's weft.ko (rmmod'ing an old
+# one first); it is removed when the test exits.
+weft_load() {
+	[ -f "$WEFT_KO" ] || die "no $WEFT_KO: run 'make module' first"
+	if grep -q '^weft ' /proc/modules; then
+		rmmod weft || die "rmmod of an already loaded weft failed"
+	fi
+	insmod "$WEFT_KO" "$@" || die "insmod $WEFT_KO failed"
+	on_exit weft_unload
+}
+
+weft_unload() {
+	grep -q '^weft ' /proc/modules || return 0
+	rmmod weft
+}
+
+# ovs_dp_add NAME: load openvswitch.ko and create a datapath with ovs-dpctl
+# (no ovsdb-server needed); it is deleted when the test exits.
+ovs_dp_add() {
+	modprobe openvswitch || die "modprobe openvswitch failed"
+	ovs-dpctl add-dp "$1" || die "ovs-dpctl add-dp $1 failed"
+	on_exit ovs-dpctl del-dp "$1"
+}
+
+# ---- namespaces and links ----------------------------------------------------
+
+# netns_add NAME...: fresh namespaces with lo up, deleted at exit.
+netns_add() {
+	local ns
+	for ns in "$@"; do
+		ip netns del "$ns" 2>/dev/null
+		ip netns add "$ns" || die "ip netns add $ns failed"
+		on_exit ip netns del "$ns"
+		ip -n "$ns" link set lo up
+	done
+}
+
+# in_ns NS CMD...: run CMD in NS ("" or "-" for the initial namespace).
+in_ns() {
+	local ns=$1
+	shift
+	if [ -z "$ns" ] || [ "$ns" = - ]; then
+		"$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+# veth_add A B [NS_B [ADDR_B/PLEN]]: a veth pair A (initial namespace, up)
+# and B (moved to NS_B when given, up, with ADDR_B when given).
+veth_add() {
+	local a=$1 b=$2 ns=${3:-} addr=${4:-}
+	ip link add "$a" type veth peer name "$b" || die "veth $a/$b failed"
+	on_exit ip link del "$a"
+	[ -z "$ns" ] || ip link set "$b" netns "$ns" || die "moving $b to $ns failed"
+	ip link set "$a" up
+	in_ns "$ns" ip link set "$b" up
+	[ -z "$addr" ] || in_ns "$ns" ip addr add "$addr" dev "$b" ||
+		die "address $addr on $b failed"
+}
+
+# mac_of NS IFACE
+mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
+
+# ---- traffic ---------------------------------------------------------------------
+
+# ping_ok NS ADDR [COUNT]: ping from NS; succeeds if a reply comes back.
+# Uses iputils' ping, or busybox's when iputils-ping is not installed.
+ping_ok() {
+	local ns=$1 addr=$2 count=${3:-3}
+	if command -v ping >/dev/null 2>&1; then
+		in_ns "$ns" ping -q -c "$count" -i 0.2 -W 2 "$addr" >/dev/null
+	else
+		in_ns "$ns" busybox ping -q -c "$count" -W 2 "$addr" >/dev/null
+	fi
+}
+
+# ping_fail NS ADDR: one ping gets no reply.
+ping_fail() { ! ping_ok "$1" "$2" 1; }
+
+# tcpdump_start NS IFACE FILE [FILTER...]: capture to FILE (pcap) and return
+# once tcpdump is really listening; its pid is in TCPDUMP_PID.  Stop it with
+# tcpdump_stop.  (Under TCG tcpdump needs a second or more to start.)
+TCPDUMP_PID=
+tcpdump_start() {
+	local ns=$1 ifc=$2 file=$3 err
+	shift 3
+	err=$file.stderr
+	# Not through in_ns: $! must be tcpdump itself (ip netns exec execs
+	# it), not a subshell that would ignore signals.
+	if [ -z "$ns" ] || [ "$ns" = - ]; then
+		tcpdump -n -U -s 0 -i "$ifc" -w "$file" "$@" 2>"$err" &
+	else
+		ip netns exec "$ns" tcpdump -n -U -s 0 -i "$ifc" -w "$file" "$@" 2>"$err" &
+	fi
+	TCPDUMP_PID=$!
+	on_exit kill -KILL "$TCPDUMP_PID"
+	if ! wait_for 20 grep -q 'listening on' "$err"; then
+		cat "$err" >&2
+		die "tcpdump on $ns/$ifc did not start"
+	fi
+}
+
+# tcpdump_stop: stop the capture and wait until the file is complete.
+# tcpdump drops what it has not read yet when it is told to stop, so it
+# gets a second to drain first.  (SIGTERM: background processes of a
+# script ignore SIGINT.)
+tcpdump_stop() {
+	local i
+	[ -n "$TCPDUMP_PID" ] || return 0
+	sleep 1
+	kill -TERM "$TCPDUMP_PID" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$TCPDUMP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$TCPDUMP_PID" 2>/dev/null
+	wait "$TCPDUMP_PID" 2>/dev/null
+	TCPDUMP_PID=
+}
+
+# pcap_count FILE [FILTER]: number of packets in FILE matching FILTER.
+pcap_count() {
+	local file=$1
+	shift
+	tcpdump -n -r "$file" "$@" 2>/dev/null | wc -l
+}
+
+# save FILE...: copy artefacts (captures, dumps) to results/<test>/ on the host.
+save() { cp -- "$@" "$WEFT_RESULTS"/ 2>/dev/null || true; }
+
+dmesg_mark
