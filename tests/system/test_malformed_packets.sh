@@ -137,9 +137,14 @@ case_prepare() {
 case_misses() {
 	CASE=misses
 	if [ -x "$LISTEN" ]; then
-		"$LISTEN" mal0 >"${WEFT_RESULTS:-/tmp}/upcalls.log" 2>&1 &
+		"$LISTEN" -t 600 mal0 >"${WEFT_RESULTS:-/tmp}/upcalls.log" 2>&1 &
 		LISTEN_PID=$!
-		sleep 1
+		for _ in $(seq 40); do
+			grep -q '^ready' "${WEFT_RESULTS:-/tmp}/upcalls.log" && break
+			sleep 0.25
+		done
+		grep -q '^ready' "${WEFT_RESULTS:-/tmp}/upcalls.log" ||
+			fail "weft-upcall-listen did not register on mal0"
 		log "upcall listener $LISTEN_PID on mal0"
 	else
 		log "no weft-upcall-listen: misses are lost and counted"
