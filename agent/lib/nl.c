@@ -329,7 +329,12 @@ int wft_nl_iter_start(struct wft_nl_iter *it, struct wft_nl *nl,
 	wft_nl_clear_error(nl);
 	nl->dump_intr = false;
 	nlh->nlmsg_seq = it->seq;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/*
+	 * NLM_F_DUMP is two bits, and NLM_F_EXCL shares one of them: only
+	 * both together make a dump. Anything else must ask for the ACK that
+	 * ends the exchange, or a request with no reply waits forever.
+	 */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
 		it->done = true;
