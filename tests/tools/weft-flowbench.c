@@ -10,6 +10,10 @@
  * that neither side pays for a process per flow. Requests go out in batches of
  * several messages per send(), with at most WINDOW of them unacknowledged; each
  * carries NLM_F_ACK, so every request is answered by exactly one NLMSG_ERROR.
+ * The flags are NLM_F_CREATE without NLM_F_EXCL (create, or replace the
+ * actions of an identical flow; the same work for new flows): a generic
+ * netlink family that validates its header flags strictly (Linux 6.1's
+ * resv_start_op) refuses NLM_F_EXCL, whose bit is also NLM_F_MATCH.
  * The time from the first send to the last acknowledgement is measured with
  * CLOCK_MONOTONIC (guest time when qemu runs with -icount).
  *
@@ -296,13 +300,13 @@ static int install(struct bench *b, unsigned int n, unsigned int window)
 			memcpy(ufid + 12, &i, sizeof(i));
 			if (b->fam == FAM_OVS) {
 				nlh = put_genl_header(buf + off, b->family_id,
-					NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
+					NLM_F_CREATE | NLM_F_ACK,
 					seq++, OVS_FLOW_CMD_NEW,
 					OVS_FLOW_VERSION);
 				put_ovs_flow(b, nlh, &f, ufid);
 			} else {
 				nlh = put_genl_header(buf + off, b->family_id,
-					NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
+					NLM_F_CREATE | NLM_F_ACK,
 					seq++, WEFT_CMD_FLOW_NEW,
 					WEFT_GENL_VERSION);
 				put_weft_flow(b, nlh, &f, ufid);
