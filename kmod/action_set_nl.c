@@ -12,6 +12,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/string.h>
+#include <net/ndisc.h>
 #include <net/netlink.h>
 
 #include "actions_int.h"
@@ -146,12 +147,19 @@ static bool prereq_arp(const struct weft_acts_builder *b)
 	       FLOW_EXACT(b, eth.type, htons(ETH_P_RARP));
 }
 
+/* The key keeps the ICMP type in tp.src as htons(type): exact is 0x00ff. */
+static bool flow_icmp_type(const struct weft_acts_builder *b, u8 type)
+{
+	if (b->mask && (b->mask->tp.src & htons(0xff)) != htons(0xff))
+		return false;
+	return (b->key->tp.src & htons(0xff)) == htons(type);
+}
+
 static bool prereq_nd(const struct weft_acts_builder *b)
 {
-	/* The key holds the ICMPv6 type in tp.src. */
 	return prereq_ipv6(b) && FLOW_EXACT(b, ip.proto, IPPROTO_ICMPV6) &&
-	       (FLOW_EXACT(b, tp.src, htons(135)) ||
-		FLOW_EXACT(b, tp.src, htons(136)));
+	       (flow_icmp_type(b, NDISC_NEIGHBOUR_SOLICITATION) ||
+		flow_icmp_type(b, NDISC_NEIGHBOUR_ADVERTISEMENT));
 }
 
 #define SET_HEADER(s, f, p, msg) {					\
