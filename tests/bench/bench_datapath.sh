@@ -116,19 +116,24 @@ prefix_mask() {
 	echo "$((m >> 24 & 255)).$((m >> 16 & 255)).$((m >> 8 & 255)).$((m & 255))"
 }
 
-# Decoy number K (1..63): a mask of its own, never hit by the traffic. Its
-# value is the mask itself (255.255.255.255 cut to LEN bits): the top bit is
-# set, so it never matches 10.0.0.x, and every LEN gives a different key, so
-# that no two decoys collide (ovs-dpctl makes a flow's UFID from its key).
+# Decoy number K (1..63): a mask of its own, never hit by the traffic, and
+# no decoy's key matched by another decoy's flow (openvswitch.ko refuses a new
+# flow whose key an installed flow already matches, with EEXIST). Decoys 1-31
+# match an IPv4 source prefix of length 2..32, decoys 32-62 a destination
+# prefix of length 2..32, whose value is LEN-1 one bits and then a zero: a
+# top bit of 1 never matches 10.0.0.x, and no two such prefixes overlap.
+# Decoy 63 matches a DSCP of 1 (tos=0x4/0xfc).
 decoy_match() {
-	local k=$1 field len m
-	if [ "$k" -le 32 ]; then
-		field=src len=$k
+	local k=$1 field len
+	if [ "$k" -le 31 ]; then
+		field=src len=$((k + 1))
+	elif [ "$k" -le 62 ]; then
+		field=dst len=$((k - 30))
 	else
-		field=dst len=$((k - 32))
+		echo "in_port(1),eth(),eth_type(0x0800),ipv4(tos=0x4/0xfc,frag=no)"
+		return
 	fi
-	m=$(prefix_mask "$len")
-	echo "in_port(1),eth(),eth_type(0x0800),ipv4($field=$m/$m,frag=no)"
+	echo "in_port(1),eth(),eth_type(0x0800),ipv4($field=$(prefix_mask $((len - 1)))/$(prefix_mask "$len"),frag=no)"
 }
 
 setup_system() {
