@@ -310,7 +310,9 @@ case_output() {
 
 case_vlan() {
 	CASE=vlan
-	flows "in_port(1) push_vlan(vid=10,pcp=3),2" "in_port(2) pop_vlan,1"
+	# As in OVS, a flow without vlan() matches untagged frames only.
+	flows "in_port(1) push_vlan(vid=10,pcp=3),2" \
+	      "in_port(2),eth_type(0x8100),vlan(vid=10) pop_vlan,1"
 	cap_start vlan
 	# sb.10 only answers tagged frames: the ping works only if the tag
 	# goes on towards sb and comes off towards sa.

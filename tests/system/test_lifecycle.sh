@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600
+#
+# Case a of issue 3: insmod; create datapaths, ports and flows; push traffic
+# through them; rmmod with all of it still present — twenty times — with a
+# clean kernel log (finish and the harness fail the run on any report).
+#
+#   netns lcns
+#   lc1 10.7.0.1 ---veth--- lc0 [port 1  dp lcA  port 2] lci0 10.7.0.2 (internal)
+#                                 port 0: lcA (internal)
+#   lc3 ---veth--- lc2 [port 1  dp lcB]    (a second datapath, a VLAN flow)
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${1:-20}
+
+setup() {
+	modprobe veth || die "modprobe veth"
+	require "$DPCTL"
+	[ -f "$WEFT_KO" ] || die "no $WEFT_KO (make module)"
+	netns_add lcns
+	veth_add lc0 lc1 lcns 10.7.0.1/24
+	veth_add lc2 lc3
+}
+
+# One round builds everything from scratch; rmmod alone tears it down.
+case_round() {
+	insmod "$WEFT_KO" || { fail "insmod"; return; }
+	assert_ok "$DPCTL" add-dp lcA lc0 lci0,type=internal
+	assert_ok "$DPCTL" add-dp lcB lc2
+	ip link set lci0 up
+	ip addr add 10.7.0.2/24 dev lci0
+	assert_ok "$DPCTL" add-flow lcA "in_port(1)" 2
+	assert_ok "$DPCTL" add-flow lcA "in_port(2)" 1
+	assert_ok "$DPCTL" add-flow lcB \
+		"in_port(1),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=53)" \
+		"push_vlan(vid=5,pcp=0),1"
+	ping_ok lcns 10.7.0.2 2 || fail "no ping through lcA"
+	assert_match "$("$DPCTL" dump-flows lcA)" \
+		'^in_port\(1\).*packets:[1-9]' "ping counted on in_port(1)"
+	rmmod weft || { fail "rmmod with datapaths, ports and flows present"; return; }
+	ip link show lci0 >/dev/null 2>&1 && fail "lci0 survived rmmod"
+	ip link show lc0 >/dev/null 2>&1 || fail "rmmod destroyed lc0, not ours"
+	dmesg_check
+}
+
+setup
+for r in $(seq 1 "$ROUNDS"); do
+	run_case round
+done
+finish
