@@ -104,6 +104,13 @@ demo:
 	@$(MAKE) --no-print-directory module userspace
 	@$(TOP)/scripts/vm-run --name demo $(TOP)/scripts/demo
 
+# The datapath benchmark, weft.ko beside openvswitch.ko, veth and a bridge,
+# in one VM under -icount; it updates docs/benchmarks.md. Not a test.
+bench:
+	@$(TOP)/scripts/deps
+	@$(MAKE) --no-print-directory module userspace
+	@$(TOP)/tests/bench/bench_datapath.sh
+
 PREFIX ?= /usr/local
 MODDIR ?= /lib/modules/$(KVER)/extra
 
