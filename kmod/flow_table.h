@@ -59,7 +59,14 @@ struct weft_flow {
 	bool has_ufid;
 	struct weft_flow_mask *mask;	/* set by weft_flow_table_insert() */
 	struct weft_flow_actions __rcu *acts;
-	struct weft_flow_stats __percpu *stats;
+	/*
+	 * CPU 0 counts into @stats0, as does any CPU whose own stats could
+	 * not be allocated. Any other CPU allocates its stats[] entry on its
+	 * first packet: only that CPU writes the slot, readers sum what is
+	 * there. nr_cpu_ids entries (the flow cache is sized for them).
+	 */
+	struct weft_flow_stats stats0;
+	struct weft_flow_stats __rcu *stats[];
 };
 
 struct weft_flow_table;		/* private to flow_table.c */
