@@ -24,19 +24,50 @@
 #include "actions_int.h"
 #include "key_nl.h"
 
+/*
+ * Make room for @need more bytes: the buffer starts near the size of the
+ * input and doubles, up to WEFT_ACTIONS_MAX_SIZE. It may move, which is
+ * why the converters keep offsets into it, not pointers.
+ */
+static bool builder_grow(struct weft_acts_builder *b, size_t need)
+{
+	size_t cap = ksize(b->buf);
+	u8 *buf;
+
+	if (b->len + need <= cap)
+		return true;
+	if (b->len + need > WEFT_ACTIONS_MAX_SIZE) {
+		NL_SET_ERR_MSG(b->extack,
+			       "actions: list longer than " __stringify(WEFT_ACTIONS_MAX_SIZE) " bytes");
+		return false;
+	}
+	cap = min_t(size_t, max(2 * cap, b->len + need), WEFT_ACTIONS_MAX_SIZE);
+	buf = krealloc(b->buf, cap, GFP_KERNEL);
+	if (!buf) {
+		NL_SET_ERR_MSG(b->extack, "actions: out of memory");
+		return false;
+	}
+	b->buf = buf;
+	return true;
+}
+
 static void *builder_reserve(struct weft_acts_builder *b, int len)
 {
 	void *p;
 
-	if (b->len + NLA_ALIGN(len) > WEFT_ACTIONS_MAX_SIZE) {
-		NL_SET_ERR_MSG(b->extack,
-			       "actions: list longer than " __stringify(WEFT_ACTIONS_MAX_SIZE) " bytes");
+	if (!builder_grow(b, NLA_ALIGN(len)))
 		return NULL;
-	}
 	p = b->buf + b->len;
 	memset(p, 0, NLA_ALIGN(len));
 	b->len += NLA_ALIGN(len);
 	return p;
+}
+
+/* Why builder_reserve(@b, @len) failed: too long, or out of memory. */
+static int builder_err(const struct weft_acts_builder *b, int len)
+{
+	return b->len + NLA_ALIGN(len) > WEFT_ACTIONS_MAX_SIZE ? -E2BIG :
+								 -ENOMEM;
 }
 
 /**
@@ -46,7 +77,8 @@ static void *builder_reserve(struct weft_acts_builder *b, int len)
  * @data: @len bytes of payload, or NULL to leave it zeroed.
  * @len: the payload length.
  *
- * Return: the offset of the new attribute in @b->buf, or -E2BIG.
+ * Return: the offset of the new attribute in @b->buf (which may move), or
+ * -E2BIG, -ENOMEM.
  */
 int weft_acts_builder_put(struct weft_acts_builder *b, int type,
 			  const void *data, int len)
@@ -54,7 +86,7 @@ int weft_acts_builder_put(struct weft_acts_builder *b, int type,
 	struct nlattr *nla = builder_reserve(b, nla_total_size(len));
 
 	if (!nla)
-		return -E2BIG;
+		return builder_err(b, nla_total_size(len));
 	nla->nla_type = type;
 	nla->nla_len = nla_attr_size(len);
 	if (data)
@@ -235,7 +267,7 @@ static int convert_sample(struct weft_acts_builder *b, const struct nlattr *a,
 		return start;
 	prob = builder_reserve(b, sizeof(*prob));
 	if (!prob)
-		return -E2BIG;
+		return builder_err(b, sizeof(*prob));
 	*prob = nla_get_u32(tb[WEFT_SAMPLE_A_PROBABILITY]);
 	err = convert_nested(b, tb[WEFT_SAMPLE_A_ACTIONS], depth + 1);
 	if (err)
@@ -267,13 +299,13 @@ static int convert_check_len(struct weft_acts_builder *b, const struct nlattr *a
 	if (start < 0)
 		return start;
 	if (!builder_reserve(b, sizeof(*cl)))
-		return -E2BIG;
+		return builder_err(b, sizeof(*cl));
 	hdr = b->len - sizeof(*cl);
 	greater = b->len;
 	err = convert_nested(b, tb[WEFT_CHECK_PKT_LEN_A_IF_GREATER], depth + 1);
 	if (err)
 		return err;
-	/* The buffer never moves, but look the header up after the writes. */
+	/* The buffer may have moved: look the header up by its offset. */
 	cl = (struct weft_check_len *)(b->buf + hdr);
 	cl->pkt_len = nla_get_u16(tb[WEFT_CHECK_PKT_LEN_A_PKT_LEN]);
 	cl->greater_len = b->len - greater;
@@ -609,7 +641,9 @@ struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
 	size_t uapi_len;
 	int err;
 
-	b.buf = kvmalloc(WEFT_ACTIONS_MAX_SIZE, GFP_KERNEL);
+	/* Converted lists are rarely much longer than their input. */
+	b.buf = kmalloc(min_t(int, 2 * nla_len(attr) + 64,
+			      WEFT_ACTIONS_MAX_SIZE), GFP_KERNEL);
 	if (!b.buf)
 		return acts;
 	err = convert_list(&b, attr, 0);
@@ -633,7 +667,7 @@ struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
 	acts->len = b.len;
 	memcpy(acts->actions, b.buf, b.len);
 out:
-	kvfree(b.buf);
+	kfree(b.buf);
 	return acts;
 }
 
