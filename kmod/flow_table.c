@@ -25,6 +25,7 @@
  */
 
 #include <linux/jhash.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
@@ -119,10 +120,6 @@ static struct weft_flow_ti *ti_rehash(struct weft_flow_ti *old, u32 n_buckets,
 	struct weft_flow *flow;
 	u32 i;
 
-	/* The links about to be reused may still carry readers of the
-	 * instance that used them before @old.
-	 */
-	cond_synchronize_rcu(old->gp_cookie);
 	ti = ti_alloc(n_buckets, !ver);
 	if (!ti)
 		return NULL;
@@ -142,20 +139,32 @@ static struct weft_flow_ti *ti_rehash(struct weft_flow_ti *old, u32 n_buckets,
 }
 
 /*
- * ti_insert() - link @flow into the instance at *@tip, doubling it first
- * when it is full. A failed doubling only makes the chains longer.
+ * ti_insert() - link @flow into the instance at *@tip, doubling it (or
+ * more) first when it is full. A failed doubling only makes the chains
+ * longer.
+ *
+ * A doubling relinks the flows through the nodes that the instance before
+ * this one used, so it waits until the readers of that instance are gone:
+ * until then (one grace period, which the last doubling started) the flows
+ * go into the full instance and a later insert doubles it. Waiting here
+ * instead would hold weft_lock for a grace period per doubling.
  */
 static void ti_insert(struct weft_flow_ti __rcu **tip, struct weft_flow *flow,
 		      bool ufid)
 {
 	struct weft_flow_ti *ti, *bigger;
+	u32 n;
 
 	ti = rcu_dereference_protected(*tip, weft_lock_is_held());
-	if (ti->count >= ti->n_buckets && ti->n_buckets < TI_MAX_BUCKETS) {
-		bigger = ti_rehash(ti, ti->n_buckets * 2, ufid);
+	if (ti->count >= ti->n_buckets && ti->n_buckets < TI_MAX_BUCKETS &&
+	    poll_state_synchronize_rcu(ti->gp_cookie)) {
+		/* Past a postponed doubling, grow enough for every flow. */
+		n = max_t(u32, ti->n_buckets * 2,
+			  roundup_pow_of_two(ti->count + 1));
+		bigger = ti_rehash(ti, min_t(u32, n, TI_MAX_BUCKETS), ufid);
 		if (bigger) {
 			rcu_assign_pointer(*tip, bigger);
-			bigger->gp_cookie = get_state_synchronize_rcu();
+			bigger->gp_cookie = start_poll_synchronize_rcu();
 			kvfree_rcu(ti, rcu);
 			ti = bigger;
 		}
@@ -177,16 +186,18 @@ static void ti_remove(struct weft_flow_ti __rcu **tip, struct weft_flow *flow,
 /* The byte range where @mask is nonzero, widened to whole longs. */
 static struct weft_key_range mask_range(const struct weft_flow_key *mask)
 {
-	const u8 *p = (const u8 *)mask;
-	size_t first = 0, last = sizeof(*mask);
+	const unsigned long *p = (const unsigned long *)mask;
+	size_t first = 0, last = sizeof(*mask) / sizeof(long);
 	struct weft_key_range range;
 
-	while (first < sizeof(*mask) && !p[first])
+	/* Scanned a long at a time: the range is in whole longs anyway. */
+	BUILD_BUG_ON(sizeof(*mask) % sizeof(long));
+	while (first < last && !p[first])
 		first++;
 	while (last > first && !p[last - 1])
 		last--;
-	range.start = rounddown(first, sizeof(long));
-	range.end = roundup(last, sizeof(long));
+	range.start = first * sizeof(long);
+	range.end = last * sizeof(long);
 	return range;
 }
 
