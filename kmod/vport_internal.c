@@ -177,6 +177,12 @@ static void internal_send(struct weft_vport *vport, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	secpath_reset(skb);
+	/*
+	 * eth_type_trans() only ever demotes pkt_type: a frame that came in on
+	 * another port addressed to this device's MAC still says OTHERHOST
+	 * from there, and IP would drop it.
+	 */
+	skb->pkt_type = PACKET_HOST;
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	dev_sw_netstats_rx_add(dev, skb->len);
