@@ -122,7 +122,7 @@ struct weft_check_len {
 
 /* Building the internal form (action_nl.c) in a scratch buffer. */
 struct weft_acts_builder {
-	u8 *buf;			/* WEFT_ACTIONS_MAX_SIZE bytes */
+	u8 *buf;			/* kmalloc()ed; grows, up to WEFT_ACTIONS_MAX_SIZE */
 	u32 len;
 	const struct weft_flow_key *key;	/* the flow's (masked) key */
 	const struct weft_flow_key *mask;	/* NULL: @key is exact */
