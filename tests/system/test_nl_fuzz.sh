@@ -103,8 +103,14 @@ case_fuzz() {
 	log "weft-nlfuzz exited $rc after $((t1 - t0)) s"
 	[ "$rc" = 0 ] || fail "weft-nlfuzz failed (seed $SEED)"
 	dmesg_check
-	# Nothing the fuzzer made may outlive its datapaths.
-	local left
+	# Nothing the fuzzer made may outlive its datapaths. A mutated request
+	# may have created a datapath under another name (fz0 -> fz4 is one bit
+	# flip): delete every datapath that is left, then look.
+	local left dp
+	for dp in $(ip netns exec nlfz timeout 30 "$DPCTL" dump-dps 2>/dev/null); do
+		ip netns exec nlfz timeout 30 "$DPCTL" del-dp "$dp" ||
+			fail "del-dp $dp after the fuzz"
+	done
 	left=$(ip -n nlfz -o link show | awk -F': ' '{print $2}' |
 		grep -E '^(fz[0-9]|fzi)' || true)
 	[ -z "$left" ] || fail "devices left behind: $left"
