@@ -25,10 +25,17 @@ LIB_SRCS := $(sort $(wildcard $(TOP)/agent/lib/*.c))
 LIB_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libweft.a
 
-# Each program is a directory of sources under agent/.
-PROGS := weft-dpctl
-DPCTL_SRCS := $(sort $(wildcard $(TOP)/agent/dpctl/*.c))
-DPCTL_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(DPCTL_SRCS))
+# Each program is a directory of sources under agent/: agent/weftd builds
+# weftd, agent/NAME builds weft-NAME (agent/lib is the library).
+PROG_DIRS := $(filter-out lib,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard $(TOP)/agent/*/*.c))))))
+prog_name = $(if $(filter weftd,$(1)),weftd,weft-$(1))
+PROGS := $(foreach d,$(PROG_DIRS),$(call prog_name,$(d)))
+
+define prog_rule
+$(BUILD)/$(call prog_name,$(1)): $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(sort $(wildcard $(TOP)/agent/$(1)/*.c))) $(LIB)
+	$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB) $(LIBS)
+endef
+$(foreach d,$(PROG_DIRS),$(eval $(call prog_rule,$(d))))
 
 # Test tools (run inside the VM by tests/system): tests/tools/NAME.c is one
 # program, build/tests/tools/NAME, linked with libweft.
@@ -58,9 +65,6 @@ $(BUILD)/%.o: $(TOP)/%.c
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
-
-$(BUILD)/weft-dpctl: $(DPCTL_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(DPCTL_OBJS) $(LIB) $(LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)

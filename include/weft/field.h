@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fields of struct wft_flow by name: what ovs-ofctl calls them, how wide
+ * they are, where they live, what a rule must match before it may match
+ * them (prerequisites), and whether actions may write them.
+ *
+ * Every field is a big-endian byte string of n_bytes at offset in struct
+ * wft_flow, of which the low n_bits are meaningful (vlan_vid: 2 bytes, 12
+ * bits). A subfield "reg0[8..15]" or "NXM_NX_REG0[8..15]" is a field plus a
+ * bit range counted from the least significant bit of the whole field.
+ */
+#ifndef WEFT_FIELD_H
+#define WEFT_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/flow.h"
+
+enum wft_field_id {
+	WFT_F_IN_PORT,
+	WFT_F_REG0,		/* .. WFT_F_REG0 + 15 */
+	WFT_F_XREG0 = WFT_F_REG0 + WFT_N_REGS,	/* .. + 7 */
+	WFT_F_XXREG0 = WFT_F_XREG0 + WFT_N_XREGS,	/* .. + 3 */
+	WFT_F_METADATA = WFT_F_XXREG0 + WFT_N_XXREGS,
+	WFT_F_PKT_MARK,
+	WFT_F_SKB_PRIORITY,
+	WFT_F_DP_HASH,
+	WFT_F_ETH_SRC,
+	WFT_F_ETH_DST,
+	WFT_F_ETH_TYPE,
+	WFT_F_VLAN_TCI,
+	WFT_F_VLAN_VID,		/* OF1.2+ vlan_vid: VID with the present bit */
+	WFT_F_VLAN_PCP,
+	WFT_F_DL_VLAN,		/* OF1.0 dl_vlan: VID only */
+	WFT_F_DL_VLAN_PCP,
+	WFT_F_IP_SRC,		/* nw_src */
+	WFT_F_IP_DST,		/* nw_dst */
+	WFT_F_IPV6_SRC,
+	WFT_F_IPV6_DST,
+	WFT_F_IPV6_LABEL,
+	WFT_F_IP_PROTO,		/* nw_proto */
+	WFT_F_IP_DSCP,		/* nw_tos (DSCP in the high 6 bits) */
+	WFT_F_IP_DSCP_SHIFTED,	/* ip_dscp (0..63) */
+	WFT_F_IP_ECN,		/* nw_ecn */
+	WFT_F_IP_TTL,		/* nw_ttl */
+	WFT_F_IP_FRAG,
+	WFT_F_ARP_OP,
+	WFT_F_ARP_SPA,
+	WFT_F_ARP_TPA,
+	WFT_F_ARP_SHA,
+	WFT_F_ARP_THA,
+	WFT_F_TCP_SRC,
+	WFT_F_TCP_DST,
+	WFT_F_TCP_FLAGS,
+	WFT_F_UDP_SRC,
+	WFT_F_UDP_DST,
+	WFT_F_SCTP_SRC,
+	WFT_F_SCTP_DST,
+	WFT_F_ICMPV4_TYPE,
+	WFT_F_ICMPV4_CODE,
+	WFT_F_ICMPV6_TYPE,
+	WFT_F_ICMPV6_CODE,
+	WFT_F_ND_TARGET,
+	WFT_F_ND_SLL,
+	WFT_F_ND_TLL,
+	WFT_N_FIELDS
+};
+
+/* What must be matched (exactly) before a field may be matched or set. */
+enum wft_prereq {
+	WFT_P_NONE,
+	WFT_P_VLAN,		/* a VLAN tag present (vlan_tci CFI) */
+	WFT_P_ARP,		/* dl_type arp or rarp */
+	WFT_P_IP,		/* dl_type ip or ipv6 */
+	WFT_P_IPV4,
+	WFT_P_IPV6,
+	WFT_P_TCP,		/* ip or ipv6, nw_proto 6 */
+	WFT_P_UDP,
+	WFT_P_SCTP,
+	WFT_P_ICMPV4,
+	WFT_P_ICMPV6,
+	WFT_P_ND,		/* icmpv6 type 135 or 136, code 0 */
+	WFT_P_ND_SOLICIT,	/* icmpv6 type 135 */
+	WFT_P_ND_ADVERT,	/* icmpv6 type 136 */
+};
+
+/* How a value prints and parses. */
+enum wft_field_format {
+	WFT_FMT_DECIMAL,
+	WFT_FMT_HEX,
+	WFT_FMT_ETHERNET,	/* 00:11:22:33:44:55 */
+	WFT_FMT_IPV4,		/* 10.0.0.1, with /len or /mask */
+	WFT_FMT_IPV6,
+	WFT_FMT_OFP_PORT,	/* numbers, or LOCAL, IN_PORT, ... */
+	WFT_FMT_FRAG,		/* no, first, later, yes, not_later */
+	WFT_FMT_TCP_FLAGS,	/* +syn-ack or 0x012/0xfff */
+};
+
+struct wft_field {
+	enum wft_field_id id;
+	const char *name;	/* as ovs-ofctl prints it in a match: "nw_src" */
+	const char *alias;	/* another accepted name ("ip_src"), or NULL */
+	const char *nxm_name;	/* "NXM_OF_IP_SRC", for load/move; or NULL */
+	const char *oxm_name;	/* "OXM_OF_IPV4_SRC"; or NULL */
+	uint16_t offset;	/* in struct wft_flow */
+	uint8_t n_bytes;
+	uint16_t n_bits;
+	enum wft_prereq prereq;
+	enum wft_field_format format;
+	bool maskable;		/* may be matched with an arbitrary mask */
+	bool writable;		/* set_field, load and move may write it */
+};
+
+/* The field @id, or the one named @name (any of its names), or NULL. */
+const struct wft_field *wft_field_from_id(enum wft_field_id id);
+const struct wft_field *wft_field_from_name(const char *name, size_t len);
+
+/* A bit range of a field: "reg0[8..15]", "NXM_OF_ETH_DST[]". */
+struct wft_subfield {
+	const struct wft_field *field;
+	unsigned int ofs;	/* lowest bit, from the field's LSB */
+	unsigned int n_bits;
+};
+
+/*
+ * Reads and writes @sf's bits of @flow; @value holds the bits right-aligned
+ * in a big-endian buffer of @sf->field->n_bytes (at most 16). Setting also
+ * sets the same bits in @wc when it is not NULL.
+ */
+void wft_subfield_get(const struct wft_subfield *sf, const struct wft_flow *flow,
+		      uint8_t *value);
+void wft_subfield_set(const struct wft_subfield *sf, const uint8_t *value,
+		      struct wft_flow *flow, struct wft_flow_wc *wc);
+
+/* Whether @flow matches the prerequisites of @field under the rule's mask
+ * @wc (each prerequisite field exactly matched with the right value). */
+bool wft_field_prereqs_ok(const struct wft_field *field,
+			  const struct wft_flow *flow,
+			  const struct wft_flow_wc *wc);
+
+#endif /* WEFT_FIELD_H */

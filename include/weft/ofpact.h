@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pipeline actions (what an ovs-ofctl flow's "actions=" holds), parsed into
+ * a list that xlate runs and the formatter prints back.
+ *
+ * A list is an array of struct wft_ofpact; clone() owns a nested list. The
+ * aliases ovs-ofctl accepts (mod_dl_src, mod_nw_dst, load:, ...) are kept as
+ * what they were written as where ovs-ofctl prints them back that way, and
+ * are all run as set_field/load on a struct wft_subfield.
+ */
+#ifndef WEFT_OFPACT_H
+#define WEFT_OFPACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/field.h"
+
+/* Reserved OpenFlow port numbers (OpenFlow 1.1+ values, 32 bits). */
+#define WFT_OFPP_MAX		0xffffff00u
+#define WFT_OFPP_UNSET		0xfffffff7u	/* not given */
+#define WFT_OFPP_IN_PORT	0xfffffff8u
+#define WFT_OFPP_TABLE		0xfffffff9u
+#define WFT_OFPP_NORMAL		0xfffffffau
+#define WFT_OFPP_FLOOD		0xfffffffbu
+#define WFT_OFPP_ALL		0xfffffffcu
+#define WFT_OFPP_CONTROLLER	0xfffffffdu
+#define WFT_OFPP_LOCAL		0xfffffffeu
+#define WFT_OFPP_ANY		0xffffffffu	/* "none" */
+
+#define WFT_N_TABLES		255	/* tables 0..254 */
+#define WFT_TABLE_UNSET		0xff	/* resubmit without a table */
+
+enum wft_ofpact_type {
+	WFT_OFPACT_OUTPUT,	/* output:PORT, a bare port, in_port, normal,
+				 * flood, all, local, controller */
+	WFT_OFPACT_OUTPUT_REG,	/* output:reg0[0..15] */
+	WFT_OFPACT_RESUBMIT,	/* resubmit(port,table), resubmit:port */
+	WFT_OFPACT_GOTO_TABLE,	/* goto_table:N */
+	WFT_OFPACT_DROP,	/* drop (an explicit empty list) */
+	WFT_OFPACT_SET_FIELD,	/* set_field:V[/M]->FIELD, mod_dl_src:..., ... */
+	WFT_OFPACT_LOAD,	/* load:V->FIELD[a..b] */
+	WFT_OFPACT_MOVE,	/* move:SRC[a..b]->DST[c..d] */
+	WFT_OFPACT_MOD_VLAN_VID,
+	WFT_OFPACT_MOD_VLAN_PCP,
+	WFT_OFPACT_STRIP_VLAN,	/* strip_vlan, pop_vlan */
+	WFT_OFPACT_PUSH_VLAN,	/* push_vlan:ETHERTYPE */
+	WFT_OFPACT_DEC_TTL,
+	WFT_OFPACT_CONTROLLER,	/* controller, controller(reason=..,userdata=..) */
+	WFT_OFPACT_CLONE,	/* clone(ACTIONS) */
+	WFT_OFPACT_NOTE,	/* note:HEX, kept and printed, no effect */
+};
+
+/* How an action was written, so that it prints back the same way. */
+enum wft_ofpact_spelling {
+	WFT_SPELL_DEFAULT,
+	WFT_SPELL_MOD_DL_SRC, WFT_SPELL_MOD_DL_DST,
+	WFT_SPELL_MOD_NW_SRC, WFT_SPELL_MOD_NW_DST,
+	WFT_SPELL_MOD_NW_TOS, WFT_SPELL_MOD_NW_ECN, WFT_SPELL_MOD_NW_TTL,
+	WFT_SPELL_MOD_TP_SRC, WFT_SPELL_MOD_TP_DST,
+	WFT_SPELL_POP_VLAN,
+};
+
+struct wft_ofpact {
+	enum wft_ofpact_type type;
+	enum wft_ofpact_spelling spelling;
+	union {
+		struct {			/* OUTPUT */
+			uint32_t port;		/* number or WFT_OFPP_* */
+			uint16_t max_len;	/* controller */
+		} output;
+		struct {			/* OUTPUT_REG */
+			struct wft_subfield src;
+			uint16_t max_len;
+		} output_reg;
+		struct {			/* RESUBMIT */
+			uint32_t in_port;	/* WFT_OFPP_IN_PORT: unchanged */
+			uint8_t table;		/* WFT_TABLE_UNSET: the current one */
+		} resubmit;
+		struct {			/* GOTO_TABLE */
+			uint8_t table;
+		} goto_table;
+		struct {			/* SET_FIELD, LOAD */
+			struct wft_subfield dst;	/* the whole field for set_field */
+			uint8_t value[16];	/* right-aligned, big-endian, dst width */
+			uint8_t mask[16];	/* set_field's /MASK; all ones if none */
+		} set;
+		struct {			/* MOVE */
+			struct wft_subfield src;
+			struct wft_subfield dst;
+		} move;
+		struct {			/* MOD_VLAN_VID, MOD_VLAN_PCP, PUSH_VLAN */
+			uint16_t vid;		/* host order */
+			uint8_t pcp;
+			uint16_t ethertype;	/* push_vlan, host order */
+		} vlan;
+		struct {			/* CONTROLLER */
+			uint16_t max_len;	/* 0xffff: whole packet */
+			uint8_t reason;		/* 0 no_match, 1 action, ... */
+			uint16_t controller_id;
+			uint8_t *userdata;	/* owned */
+			size_t userdata_len;
+			bool pause;
+		} controller;
+		struct {			/* CLONE */
+			struct wft_ofpacts *actions;	/* owned */
+		} clone;
+		struct {			/* NOTE */
+			uint8_t *data;		/* owned */
+			size_t len;
+		} note;
+	};
+};
+
+struct wft_ofpacts {
+	struct wft_ofpact *acts;
+	size_t n;
+	size_t allocated;
+};
+
+void wft_ofpacts_init(struct wft_ofpacts *list);
+/* Appends a zeroed action of @type and returns it (aborts on ENOMEM like
+ * every allocation in weftd: xmalloc semantics). */
+struct wft_ofpact *wft_ofpacts_put(struct wft_ofpacts *list,
+				   enum wft_ofpact_type type);
+void wft_ofpacts_clone(struct wft_ofpacts *dst, const struct wft_ofpacts *src);
+void wft_ofpacts_uninit(struct wft_ofpacts *list);
+bool wft_ofpacts_equal(const struct wft_ofpacts *a,
+		       const struct wft_ofpacts *b);
+
+#endif /* WEFT_OFPACT_H */
