@@ -5,9 +5,17 @@
  * them (prerequisites), and whether actions may write them.
  *
  * Every field is a big-endian byte string of n_bytes at offset in struct
- * wft_flow, of which the low n_bits are meaningful (vlan_vid: 2 bytes, 12
- * bits). A subfield "reg0[8..15]" or "NXM_NX_REG0[8..15]" is a field plus a
- * bit range counted from the least significant bit of the whole field.
+ * wft_flow, of which n_bits starting at bit shift (counted from the least
+ * significant bit) are meaningful: vlan_vid is 2 bytes, 13 bits, shift 0;
+ * vlan_pcp shares those 2 bytes, 3 bits, shift 13. A field's value, as
+ * subfields and set_field see it, is those bits moved down to bit 0. A
+ * subfield "reg0[8..15]" or "NXM_NX_REG0[8..15]" is a field plus a bit
+ * range counted from the least significant bit of that value.
+ *
+ * Two fields are views narrower than their storage, as in OVS: in_port is
+ * the 16-bit OpenFlow 1.0 port (NXM_OF_IN_PORT) over the 32-bit in_port,
+ * reserved ports 0xff00.. mapping to 0xffffff00.. on write; nw_tos is the
+ * whole ToS byte of which writes touch only the DSCP bits (0xfc).
  */
 #ifndef WEFT_FIELD_H
 #define WEFT_FIELD_H
@@ -107,6 +115,7 @@ struct wft_field {
 	uint16_t offset;	/* in struct wft_flow */
 	uint8_t n_bytes;
 	uint16_t n_bits;
+	uint8_t shift;		/* lowest meaningful bit within the bytes */
 	enum wft_prereq prereq;
 	enum wft_field_format format;
 	bool maskable;		/* may be matched with an arbitrary mask */
@@ -117,12 +126,22 @@ struct wft_field {
 const struct wft_field *wft_field_from_id(enum wft_field_id id);
 const struct wft_field *wft_field_from_name(const char *name, size_t len);
 
+/* The bits of @field within its bytes, as a big-endian mask of
+ * @field->n_bytes bytes (vlan_pcp: e0 00; nw_tos: fc). */
+void wft_field_bytes_mask(const struct wft_field *field, uint8_t *mask);
+
 /* A bit range of a field: "reg0[8..15]", "NXM_OF_ETH_DST[]". */
 struct wft_subfield {
 	const struct wft_field *field;
 	unsigned int ofs;	/* lowest bit, from the field's LSB */
 	unsigned int n_bits;
 };
+
+/* Parses a subfield "NAME[]", "NAME[a..b]", "NAME[a]" or "NAME" (the
+ * whole field) at the start of @s; returns 0 and stores it and the number
+ * of characters used, or -EINVAL with the reason in @err. */
+int wft_subfield_parse(const char *s, struct wft_subfield *sf, size_t *used,
+		       char *err, size_t errlen);
 
 /*
  * Reads and writes @sf's bits of @flow; @value holds the bits right-aligned

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The field registry (include/weft/field.h): one table, indexed by enum
+ * wft_field_id, of every field a rule may match or an action may write,
+ * with the names ovs-ofctl accepts for it; bit-range access to fields as
+ * big-endian byte strings; prerequisite checks.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/field.h"
+
+#define OFS(member)	((uint16_t)offsetof(struct wft_flow, member))
+#define SZ(member)	((uint8_t)sizeof(((struct wft_flow *)0)->member))
+
+/* A field: id, names, storage, bits, prerequisite, format, mask, write. */
+#define F(ID, NAME, ALIAS, NXM, OXM, OFFSET, NBYTES, NBITS, SHIFT, PRE, FMT, \
+	  MASKABLE, WRITABLE)						\
+	[ID] = { ID, NAME, ALIAS, NXM, OXM, OFFSET, NBYTES, NBITS, SHIFT, \
+		 PRE, FMT, MASKABLE, WRITABLE }
+
+#define REG(n)								\
+	F(WFT_F_REG0 + n, "reg" #n, NULL, "NXM_NX_REG" #n, NULL,	\
+	  OFS(regs[n]), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, true, true)
+#define XREG(n)								\
+	F(WFT_F_XREG0 + n, "xreg" #n, NULL, NULL, "OXM_OF_PKT_REG" #n,	\
+	  OFS(regs[2 * n]), 8, 64, 0, WFT_P_NONE, WFT_FMT_HEX, true, true)
+#define XXREG(n)							\
+	F(WFT_F_XXREG0 + n, "xxreg" #n, NULL, "NXM_NX_XXREG" #n, NULL,	\
+	  OFS(regs[4 * n]), 16, 128, 0, WFT_P_NONE, WFT_FMT_HEX, true, true)
+
+/* Transport ports share tp_src/tp_dst; ICMP type and code are the low
+ * byte of those big-endian 16-bit words. */
+#define TP(ID, NAME, NXM, OXM, MEMBER, PRE)				\
+	F(ID, NAME, NULL, NXM, OXM, OFS(MEMBER), 2, 16, 0, PRE,		\
+	  WFT_FMT_DECIMAL, true, true)
+#define ICMP(ID, NAME, NXM, OXM, MEMBER, PRE)				\
+	F(ID, NAME, NULL, NXM, OXM, OFS(MEMBER) + 1, 1, 8, 0, PRE,	\
+	  WFT_FMT_DECIMAL, false, true)
+
+static const struct wft_field fields[WFT_N_FIELDS] = {
+	F(WFT_F_IN_PORT, "in_port", NULL, "NXM_OF_IN_PORT", "OXM_OF_IN_PORT",
+	  OFS(in_port), 4, 16, 0, WFT_P_NONE, WFT_FMT_OFP_PORT, false, true),
+	REG(0), REG(1), REG(2), REG(3), REG(4), REG(5), REG(6), REG(7),
+	REG(8), REG(9), REG(10), REG(11), REG(12), REG(13), REG(14), REG(15),
+	XREG(0), XREG(1), XREG(2), XREG(3), XREG(4), XREG(5), XREG(6),
+	XREG(7),
+	XXREG(0), XXREG(1), XXREG(2), XXREG(3),
+	F(WFT_F_METADATA, "metadata", NULL, NULL, "OXM_OF_METADATA",
+	  OFS(metadata), 8, 64, 0, WFT_P_NONE, WFT_FMT_HEX, true, true),
+	F(WFT_F_PKT_MARK, "pkt_mark", NULL, "NXM_NX_PKT_MARK", NULL,
+	  OFS(pkt_mark), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, true, true),
+	F(WFT_F_SKB_PRIORITY, "skb_priority", NULL, NULL, NULL,
+	  OFS(skb_priority), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, false, false),
+	F(WFT_F_DP_HASH, "dp_hash", NULL, "NXM_NX_DP_HASH", NULL,
+	  OFS(dp_hash), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, true, false),
+	F(WFT_F_ETH_SRC, "dl_src", "eth_src", "NXM_OF_ETH_SRC",
+	  "OXM_OF_ETH_SRC", OFS(dl_src), 6, 48, 0, WFT_P_NONE,
+	  WFT_FMT_ETHERNET, true, true),
+	F(WFT_F_ETH_DST, "dl_dst", "eth_dst", "NXM_OF_ETH_DST",
+	  "OXM_OF_ETH_DST", OFS(dl_dst), 6, 48, 0, WFT_P_NONE,
+	  WFT_FMT_ETHERNET, true, true),
+	F(WFT_F_ETH_TYPE, "dl_type", "eth_type", "NXM_OF_ETH_TYPE",
+	  "OXM_OF_ETH_TYPE", OFS(dl_type), 2, 16, 0, WFT_P_NONE, WFT_FMT_HEX,
+	  false, false),
+	F(WFT_F_VLAN_TCI, "vlan_tci", NULL, "NXM_OF_VLAN_TCI", NULL,
+	  OFS(vlan_tci), 2, 16, 0, WFT_P_NONE, WFT_FMT_HEX, true, true),
+	F(WFT_F_VLAN_VID, "vlan_vid", NULL, NULL, "OXM_OF_VLAN_VID",
+	  OFS(vlan_tci), 2, 13, 0, WFT_P_NONE, WFT_FMT_DECIMAL, true, true),
+	F(WFT_F_VLAN_PCP, "vlan_pcp", NULL, NULL, "OXM_OF_VLAN_PCP",
+	  OFS(vlan_tci), 2, 3, 13, WFT_P_VLAN, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_DL_VLAN, "dl_vlan", NULL, NULL, NULL,
+	  OFS(vlan_tci), 2, 12, 0, WFT_P_NONE, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_DL_VLAN_PCP, "dl_vlan_pcp", NULL, NULL, NULL,
+	  OFS(vlan_tci), 2, 3, 13, WFT_P_NONE, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_IP_SRC, "nw_src", "ip_src", "NXM_OF_IP_SRC", "OXM_OF_IPV4_SRC",
+	  OFS(nw_src), 4, 32, 0, WFT_P_IPV4, WFT_FMT_IPV4, true, true),
+	F(WFT_F_IP_DST, "nw_dst", "ip_dst", "NXM_OF_IP_DST", "OXM_OF_IPV4_DST",
+	  OFS(nw_dst), 4, 32, 0, WFT_P_IPV4, WFT_FMT_IPV4, true, true),
+	F(WFT_F_IPV6_SRC, "ipv6_src", NULL, "NXM_NX_IPV6_SRC",
+	  "OXM_OF_IPV6_SRC", OFS(ipv6_src), 16, 128, 0, WFT_P_IPV6,
+	  WFT_FMT_IPV6, true, true),
+	F(WFT_F_IPV6_DST, "ipv6_dst", NULL, "NXM_NX_IPV6_DST",
+	  "OXM_OF_IPV6_DST", OFS(ipv6_dst), 16, 128, 0, WFT_P_IPV6,
+	  WFT_FMT_IPV6, true, true),
+	F(WFT_F_IPV6_LABEL, "ipv6_label", NULL, "NXM_NX_IPV6_LABEL",
+	  "OXM_OF_IPV6_FLABEL", OFS(ipv6_label), 4, 20, 0, WFT_P_IPV6,
+	  WFT_FMT_HEX, true, true),
+	F(WFT_F_IP_PROTO, "nw_proto", "ip_proto", "NXM_OF_IP_PROTO",
+	  "OXM_OF_IP_PROTO", OFS(nw_proto), 1, 8, 0, WFT_P_IP,
+	  WFT_FMT_DECIMAL, false, false),
+	F(WFT_F_IP_DSCP, "nw_tos", NULL, "NXM_OF_IP_TOS", NULL,
+	  OFS(nw_tos), 1, 8, 0, WFT_P_IP, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_IP_DSCP_SHIFTED, "ip_dscp", NULL, NULL, "OXM_OF_IP_DSCP",
+	  OFS(nw_tos), 1, 6, 2, WFT_P_IP, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_IP_ECN, "nw_ecn", "ip_ecn", "NXM_NX_IP_ECN", "OXM_OF_IP_ECN",
+	  OFS(nw_tos), 1, 2, 0, WFT_P_IP, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_IP_TTL, "nw_ttl", NULL, "NXM_NX_IP_TTL", NULL,
+	  OFS(nw_ttl), 1, 8, 0, WFT_P_IP, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_IP_FRAG, "nw_frag", "ip_frag", "NXM_NX_IP_FRAG", NULL,
+	  OFS(nw_frag), 1, 2, 0, WFT_P_IP, WFT_FMT_FRAG, true, false),
+	/* OVS's arp_op is 16 bits; weft keeps the opcode's low byte in
+	 * nw_proto (every opcode in use fits). */
+	F(WFT_F_ARP_OP, "arp_op", NULL, "NXM_OF_ARP_OP", "OXM_OF_ARP_OP",
+	  OFS(nw_proto), 1, 8, 0, WFT_P_ARP, WFT_FMT_DECIMAL, false, true),
+	F(WFT_F_ARP_SPA, "arp_spa", NULL, "NXM_OF_ARP_SPA", "OXM_OF_ARP_SPA",
+	  OFS(nw_src), 4, 32, 0, WFT_P_ARP, WFT_FMT_IPV4, true, true),
+	F(WFT_F_ARP_TPA, "arp_tpa", NULL, "NXM_OF_ARP_TPA", "OXM_OF_ARP_TPA",
+	  OFS(nw_dst), 4, 32, 0, WFT_P_ARP, WFT_FMT_IPV4, true, true),
+	F(WFT_F_ARP_SHA, "arp_sha", NULL, "NXM_NX_ARP_SHA", "OXM_OF_ARP_SHA",
+	  OFS(arp_sha), 6, 48, 0, WFT_P_ARP, WFT_FMT_ETHERNET, true, true),
+	F(WFT_F_ARP_THA, "arp_tha", NULL, "NXM_NX_ARP_THA", "OXM_OF_ARP_THA",
+	  OFS(arp_tha), 6, 48, 0, WFT_P_ARP, WFT_FMT_ETHERNET, true, true),
+	TP(WFT_F_TCP_SRC, "tcp_src", "NXM_OF_TCP_SRC", "OXM_OF_TCP_SRC",
+	   tp_src, WFT_P_TCP),
+	TP(WFT_F_TCP_DST, "tcp_dst", "NXM_OF_TCP_DST", "OXM_OF_TCP_DST",
+	   tp_dst, WFT_P_TCP),
+	F(WFT_F_TCP_FLAGS, "tcp_flags", NULL, "NXM_NX_TCP_FLAGS",
+	  "OXM_OF_TCP_FLAGS", OFS(tcp_flags), 2, 12, 0, WFT_P_TCP,
+	  WFT_FMT_TCP_FLAGS, true, false),
+	TP(WFT_F_UDP_SRC, "udp_src", "NXM_OF_UDP_SRC", "OXM_OF_UDP_SRC",
+	   tp_src, WFT_P_UDP),
+	TP(WFT_F_UDP_DST, "udp_dst", "NXM_OF_UDP_DST", "OXM_OF_UDP_DST",
+	   tp_dst, WFT_P_UDP),
+	TP(WFT_F_SCTP_SRC, "sctp_src", NULL, "OXM_OF_SCTP_SRC",
+	   tp_src, WFT_P_SCTP),
+	TP(WFT_F_SCTP_DST, "sctp_dst", NULL, "OXM_OF_SCTP_DST",
+	   tp_dst, WFT_P_SCTP),
+	ICMP(WFT_F_ICMPV4_TYPE, "icmp_type", "NXM_OF_ICMP_TYPE",
+	     "OXM_OF_ICMPV4_TYPE", tp_src, WFT_P_ICMPV4),
+	ICMP(WFT_F_ICMPV4_CODE, "icmp_code", "NXM_OF_ICMP_CODE",
+	     "OXM_OF_ICMPV4_CODE", tp_dst, WFT_P_ICMPV4),
+	ICMP(WFT_F_ICMPV6_TYPE, "icmpv6_type", "NXM_NX_ICMPV6_TYPE",
+	     "OXM_OF_ICMPV6_TYPE", tp_src, WFT_P_ICMPV6),
+	ICMP(WFT_F_ICMPV6_CODE, "icmpv6_code", "NXM_NX_ICMPV6_CODE",
+	     "OXM_OF_ICMPV6_CODE", tp_dst, WFT_P_ICMPV6),
+	F(WFT_F_ND_TARGET, "nd_target", NULL, "NXM_NX_ND_TARGET",
+	  "OXM_OF_IPV6_ND_TARGET", OFS(nd_target), 16, 128, 0, WFT_P_ND,
+	  WFT_FMT_IPV6, true, true),
+	F(WFT_F_ND_SLL, "nd_sll", NULL, "NXM_NX_ND_SLL", "OXM_OF_IPV6_ND_SLL",
+	  OFS(arp_sha), 6, 48, 0, WFT_P_ND_SOLICIT, WFT_FMT_ETHERNET, true,
+	  true),
+	F(WFT_F_ND_TLL, "nd_tll", NULL, "NXM_NX_ND_TLL", "OXM_OF_IPV6_ND_TLL",
+	  OFS(arp_tha), 6, 48, 0, WFT_P_ND_ADVERT, WFT_FMT_ETHERNET, true,
+	  true),
+};
+
+const struct wft_field *wft_field_from_id(enum wft_field_id id)
+{
+	if ((unsigned int)id >= WFT_N_FIELDS)
+		return NULL;
+	return &fields[id];
+}
+
+static bool name_is(const char *candidate, const char *name, size_t len)
+{
+	return candidate && strlen(candidate) == len &&
+	       !strncmp(candidate, name, len);
+}
+
+/* OVS's older spellings that are not a field's one alias. */
+static const struct {
+	const char *name;
+	enum wft_field_id id;
+} extra_names[] = {
+	{ "tp_src", WFT_F_TCP_SRC },
+	{ "tp_dst", WFT_F_TCP_DST },
+	{ "icmpv4_type", WFT_F_ICMPV4_TYPE },
+	{ "icmpv4_code", WFT_F_ICMPV4_CODE },
+	{ "in_port_oxm", WFT_F_IN_PORT },
+};
+
+const struct wft_field *wft_field_from_name(const char *name, size_t len)
+{
+	const struct wft_field *f;
+	size_t i;
+
+	for (f = fields; f < fields + WFT_N_FIELDS; f++)
+		if (name_is(f->name, name, len) || name_is(f->alias, name, len) ||
+		    name_is(f->nxm_name, name, len) ||
+		    name_is(f->oxm_name, name, len))
+			return f;
+	for (i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
+		if (name_is(extra_names[i].name, name, len))
+			return &fields[extra_names[i].id];
+	return NULL;
+}
+
+/* Bit @i (0 = least significant) of the big-endian string @p of @n bytes. */
+static inline bool bit_get(const uint8_t *p, unsigned int n, unsigned int i)
+{
+	return p[n - 1 - i / 8] >> (i % 8) & 1;
+}
+
+static inline void bit_put(uint8_t *p, unsigned int n, unsigned int i, bool v)
+{
+	uint8_t m = (uint8_t)(1u << (i % 8));
+
+	if (v)
+		p[n - 1 - i / 8] |= m;
+	else
+		p[n - 1 - i / 8] &= (uint8_t)~m;
+}
+
+void wft_field_bytes_mask(const struct wft_field *field, uint8_t *mask)
+{
+	unsigned int i;
+
+	memset(mask, 0, field->n_bytes);
+	if (field->id == WFT_F_IP_DSCP) {
+		/* nw_tos holds the whole byte, but only DSCP is its own. */
+		mask[0] = 0xfc;
+		return;
+	}
+	for (i = 0; i < field->n_bits; i++)
+		bit_put(mask, field->n_bytes, field->shift + i, true);
+}
+
+void wft_subfield_get(const struct wft_subfield *sf, const struct wft_flow *flow,
+		      uint8_t *value)
+{
+	const struct wft_field *f = sf->field;
+	const uint8_t *p = (const uint8_t *)flow + f->offset;
+	unsigned int i;
+
+	memset(value, 0, f->n_bytes);
+	for (i = 0; i < sf->n_bits; i++)
+		bit_put(value, f->n_bytes, i,
+			bit_get(p, f->n_bytes, f->shift + sf->ofs + i));
+}
+
+/* in_port is written as a 16-bit OpenFlow 1.0 port: its reserved values
+ * 0xff00.. stand for the 32-bit 0xffffff00.., others are themselves. */
+static void in_port_widen(struct wft_flow *flow)
+{
+	uint32_t port = ntohl(flow->in_port) & 0xffff;
+
+	if (port >= 0xff00)
+		port |= 0xffff0000u;
+	flow->in_port = htonl(port);
+}
+
+void wft_subfield_set(const struct wft_subfield *sf, const uint8_t *value,
+		      struct wft_flow *flow, struct wft_flow_wc *wc)
+{
+	const struct wft_field *f = sf->field;
+	uint8_t *p = (uint8_t *)flow + f->offset;
+	uint8_t *m = wc ? (uint8_t *)&wc->masks + f->offset : NULL;
+	uint8_t valid[16];
+	unsigned int i, bit;
+
+	wft_field_bytes_mask(f, valid);
+	for (i = 0; i < sf->n_bits; i++) {
+		bit = f->shift + sf->ofs + i;
+		/* nw_tos: ECN bits are not the field's to write. */
+		if (!bit_get(valid, f->n_bytes, bit))
+			continue;
+		bit_put(p, f->n_bytes, bit, bit_get(value, f->n_bytes, i));
+		if (m)
+			bit_put(m, f->n_bytes, bit, true);
+	}
+	if (f->id == WFT_F_IN_PORT) {
+		in_port_widen(flow);
+		if (wc)
+			wc->masks.in_port = 0xffffffffu;
+	}
+}
+
+/* Whether @wc matches all of @n bytes at @ofs exactly and @flow holds
+ * @want there (host-order integer of 1, 2 or 4 bytes). */
+static bool exact_is(const struct wft_flow *flow, const struct wft_flow_wc *wc,
+		     size_t ofs, unsigned int n, uint32_t want)
+{
+	const uint8_t *v = (const uint8_t *)flow + ofs;
+	const uint8_t *m = (const uint8_t *)&wc->masks + ofs;
+	uint32_t got = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (m[i] != 0xff)
+			return false;
+		got = got << 8 | v[i];
+	}
+	return got == want;
+}
+
+static bool eth_type_is(const struct wft_flow *flow,
+			const struct wft_flow_wc *wc, uint16_t type)
+{
+	return exact_is(flow, wc, offsetof(struct wft_flow, dl_type), 2, type);
+}
+
+static bool proto_is(const struct wft_flow *flow, const struct wft_flow_wc *wc,
+		     bool v4, bool v6, uint8_t proto)
+{
+	if (!((v4 && eth_type_is(flow, wc, WFT_ETH_TYPE_IP)) ||
+	      (v6 && eth_type_is(flow, wc, WFT_ETH_TYPE_IPV6))))
+		return false;
+	return exact_is(flow, wc, offsetof(struct wft_flow, nw_proto), 1, proto);
+}
+
+static bool icmpv6_type_is(const struct wft_flow *flow,
+			   const struct wft_flow_wc *wc, uint8_t type)
+{
+	return proto_is(flow, wc, false, true, IPPROTO_ICMPV6) &&
+	       exact_is(flow, wc, offsetof(struct wft_flow, tp_src) + 1, 1, type);
+}
+
+static bool nd_ok(const struct wft_flow *flow, const struct wft_flow_wc *wc,
+		  bool solicit, bool advert)
+{
+	if (!exact_is(flow, wc, offsetof(struct wft_flow, tp_dst) + 1, 1, 0))
+		return false;
+	return (solicit && icmpv6_type_is(flow, wc, 135)) ||
+	       (advert && icmpv6_type_is(flow, wc, 136));
+}
+
+bool wft_field_prereqs_ok(const struct wft_field *field,
+			  const struct wft_flow *flow,
+			  const struct wft_flow_wc *wc)
+{
+	const uint8_t *tci = (const uint8_t *)&flow->vlan_tci;
+	const uint8_t *tci_m = (const uint8_t *)&wc->masks.vlan_tci;
+
+	switch (field->prereq) {
+	case WFT_P_NONE:
+		return true;
+	case WFT_P_VLAN:
+		return tci_m[0] & 0x10 && tci[0] & 0x10;
+	case WFT_P_ARP:
+		return eth_type_is(flow, wc, WFT_ETH_TYPE_ARP) ||
+		       eth_type_is(flow, wc, WFT_ETH_TYPE_RARP);
+	case WFT_P_IP:
+		return eth_type_is(flow, wc, WFT_ETH_TYPE_IP) ||
+		       eth_type_is(flow, wc, WFT_ETH_TYPE_IPV6);
+	case WFT_P_IPV4:
+		return eth_type_is(flow, wc, WFT_ETH_TYPE_IP);
+	case WFT_P_IPV6:
+		return eth_type_is(flow, wc, WFT_ETH_TYPE_IPV6);
+	case WFT_P_TCP:
+		return proto_is(flow, wc, true, true, IPPROTO_TCP);
+	case WFT_P_UDP:
+		return proto_is(flow, wc, true, true, IPPROTO_UDP);
+	case WFT_P_SCTP:
+		return proto_is(flow, wc, true, true, IPPROTO_SCTP);
+	case WFT_P_ICMPV4:
+		return proto_is(flow, wc, true, false, IPPROTO_ICMP);
+	case WFT_P_ICMPV6:
+		return proto_is(flow, wc, false, true, IPPROTO_ICMPV6);
+	case WFT_P_ND:
+		return nd_ok(flow, wc, true, true);
+	case WFT_P_ND_SOLICIT:
+		return nd_ok(flow, wc, true, false);
+	case WFT_P_ND_ADVERT:
+		return nd_ok(flow, wc, false, true);
+	}
+	return false;
+}
+
+static int parse_uint(const char **p, unsigned int *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (**p < '0' || **p > '9')
+		return -EINVAL;
+	n = strtoul(*p, &end, 10);
+	if (n > 0xffff)
+		return -EINVAL;
+	*v = (unsigned int)n;
+	*p = end;
+	return 0;
+}
+
+/* The "[...]" after a field name: empty, a bit, or a range "a..b". */
+static int parse_range(const char **p, const struct wft_field *f,
+		       struct wft_subfield *sf, char *err, size_t errlen)
+{
+	const char *s = *p;
+	unsigned int a, b;
+
+	sf->ofs = 0;
+	sf->n_bits = f->n_bits;
+	if (*s != '[')
+		return 0;
+	s++;
+	if (*s == ']') {
+		*p = s + 1;
+		return 0;
+	}
+	if (parse_uint(&s, &a))
+		goto bad;
+	b = a;
+	if (s[0] == '.' && s[1] == '.') {
+		s += 2;
+		if (parse_uint(&s, &b))
+			goto bad;
+	}
+	if (*s != ']')
+		goto bad;
+	if (a > b || b >= f->n_bits) {
+		snprintf(err, errlen, "%s[%u..%u] is outside the field's %u bits",
+			 f->name, a, b, f->n_bits);
+		return -EINVAL;
+	}
+	sf->ofs = a;
+	sf->n_bits = b - a + 1;
+	*p = s + 1;
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: malformed bit range at \"%s\" "
+		 "(expected [], [N] or [M..N])", f->name, *p);
+	return -EINVAL;
+}
+
+int wft_subfield_parse(const char *s, struct wft_subfield *sf, size_t *used,
+		       char *err, size_t errlen)
+{
+	const struct wft_field *f;
+	const char *p = s;
+	size_t len;
+
+	len = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	if (!len) {
+		snprintf(err, errlen, "expected a field name at \"%s\"", s);
+		return -EINVAL;
+	}
+	f = wft_field_from_name(s, len);
+	if (!f) {
+		snprintf(err, errlen, "unknown field \"%.*s\"", (int)len, s);
+		return -EINVAL;
+	}
+	p = s + len;
+	sf->field = f;
+	if (parse_range(&p, f, sf, err, errlen))
+		return -EINVAL;
+	*used = (size_t)(p - s);
+	return 0;
+}

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the field registry (include/weft/field.h):
+ *  - the table: every id at its own index, storage inside struct wft_flow,
+ *    every name and alias found again;
+ *  - subfield access over big-endian storage: registers, their xreg and
+ *    xxreg views, shifted fields (vlan_pcp, ip_dscp), nw_tos leaving ECN
+ *    alone, in_port's 16-bit view;
+ *  - subfield parsing, good and bad;
+ *  - prerequisites against a rule's mask.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/field.h"
+
+static const struct wft_field *by_name(const char *name)
+{
+	return wft_field_from_name(name, strlen(name));
+}
+
+START_TEST(test_table_consistent)
+{
+	unsigned int id;
+
+	for (id = 0; id < WFT_N_FIELDS; id++) {
+		const struct wft_field *f = wft_field_from_id(id);
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(f->id, id);
+		ck_assert_ptr_nonnull(f->name);
+		ck_assert_uint_le(f->offset + f->n_bytes, sizeof(struct wft_flow));
+		ck_assert_uint_le(f->n_bits + f->shift, f->n_bytes * 8u);
+		ck_assert_uint_le(f->n_bytes, 16);
+		ck_assert_ptr_eq(by_name(f->name), f);
+		if (f->alias)
+			ck_assert_ptr_eq(by_name(f->alias), f);
+		if (f->nxm_name)
+			ck_assert_ptr_eq(by_name(f->nxm_name), f);
+		if (f->oxm_name)
+			ck_assert_ptr_eq(by_name(f->oxm_name), f);
+	}
+	ck_assert_ptr_null(wft_field_from_id(WFT_N_FIELDS));
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	enum wft_field_id id;
+} names[] = {
+	{ "in_port", WFT_F_IN_PORT }, { "reg0", WFT_F_REG0 },
+	{ "reg15", WFT_F_REG0 + 15 }, { "NXM_NX_REG7", WFT_F_REG0 + 7 },
+	{ "xreg3", WFT_F_XREG0 + 3 }, { "OXM_OF_PKT_REG5", WFT_F_XREG0 + 5 },
+	{ "xxreg3", WFT_F_XXREG0 + 3 }, { "NXM_NX_XXREG1", WFT_F_XXREG0 + 1 },
+	{ "metadata", WFT_F_METADATA }, { "dl_src", WFT_F_ETH_SRC },
+	{ "eth_src", WFT_F_ETH_SRC }, { "NXM_OF_ETH_DST", WFT_F_ETH_DST },
+	{ "dl_type", WFT_F_ETH_TYPE }, { "eth_type", WFT_F_ETH_TYPE },
+	{ "nw_src", WFT_F_IP_SRC }, { "ip_src", WFT_F_IP_SRC },
+	{ "ip_dst", WFT_F_IP_DST }, { "nw_proto", WFT_F_IP_PROTO },
+	{ "ip_proto", WFT_F_IP_PROTO }, { "nw_tos", WFT_F_IP_DSCP },
+	{ "ip_dscp", WFT_F_IP_DSCP_SHIFTED }, { "ip_ecn", WFT_F_IP_ECN },
+	{ "nw_frag", WFT_F_IP_FRAG }, { "ip_frag", WFT_F_IP_FRAG },
+	{ "tp_src", WFT_F_TCP_SRC }, { "tp_dst", WFT_F_TCP_DST },
+	{ "icmpv6_type", WFT_F_ICMPV6_TYPE }, { "nd_sll", WFT_F_ND_SLL },
+	{ "OXM_OF_IPV6_ND_TARGET", WFT_F_ND_TARGET },
+};
+
+START_TEST(test_names)
+{
+	ck_assert_ptr_eq(by_name(names[_i].name),
+			 wft_field_from_id(names[_i].id));
+}
+END_TEST
+
+START_TEST(test_unknown_names)
+{
+	ck_assert_ptr_null(by_name("reg16"));
+	ck_assert_ptr_null(by_name("nosuch"));
+	ck_assert_ptr_null(by_name(""));
+	/* A prefix of a name is not the name. */
+	ck_assert_ptr_null(wft_field_from_name("reg10", 3));
+	ck_assert_ptr_eq(wft_field_from_name("reg10", 4),
+			 wft_field_from_id(WFT_F_REG0 + 1));
+}
+END_TEST
+
+static struct wft_subfield sf_of(const char *s)
+{
+	struct wft_subfield sf;
+	char err[128];
+	size_t used;
+
+	ck_assert_msg(!wft_subfield_parse(s, &sf, &used, err, sizeof(err)),
+		      "%s: %s", s, err);
+	ck_assert_uint_eq(used, strlen(s));
+	return sf;
+}
+
+START_TEST(test_reg_views)
+{
+	struct wft_flow flow;
+	struct wft_flow_wc wc;
+	struct wft_subfield sf;
+	uint8_t v[16], out[16];
+
+	memset(&flow, 0, sizeof(flow));
+	memset(&wc, 0, sizeof(wc));
+	/* reg0[8..15] := 0xab */
+	sf = sf_of("reg0[8..15]");
+	memset(v, 0, sizeof(v));
+	v[3] = 0xab;
+	wft_subfield_set(&sf, v, &flow, &wc);
+	ck_assert_uint_eq(ntohl(flow.regs[0]), 0xab00);
+	ck_assert_uint_eq(ntohl(wc.masks.regs[0]), 0xff00);
+	wft_subfield_get(&sf, &flow, out);
+	ck_assert_mem_eq(out, v, 4);
+
+	/* xreg0 is reg0 (high half) and reg1 (low half). */
+	flow.regs[1] = htonl(0x11223344);
+	sf = sf_of("xreg0[]");
+	wft_subfield_get(&sf, &flow, out);
+	ck_assert_mem_eq(out, "\x00\x00\xab\x00\x11\x22\x33\x44", 8);
+
+	/* xxreg1[0..31] is reg7. */
+	sf = sf_of("NXM_NX_XXREG1[0..31]");
+	v[0] = 0xde, v[1] = 0xad, v[2] = 0xbe, v[3] = 0xef;
+	memcpy(v + 12, v, 4);
+	wft_subfield_set(&sf, v, &flow, NULL);
+	ck_assert_uint_eq(ntohl(flow.regs[7]), 0xdeadbeef);
+	ck_assert_uint_eq(flow.regs[6], 0);
+}
+END_TEST
+
+START_TEST(test_shifted_fields)
+{
+	struct wft_flow flow;
+	struct wft_flow_wc wc;
+	struct wft_subfield sf;
+	uint8_t v[2] = { 0, 5 }, out[2];
+
+	memset(&flow, 0, sizeof(flow));
+	memset(&wc, 0, sizeof(wc));
+	flow.vlan_tci = htons(0x1064);
+	sf = sf_of("vlan_pcp");
+	wft_subfield_set(&sf, v, &flow, &wc);
+	ck_assert_uint_eq(ntohs(flow.vlan_tci), 0xb064);
+	ck_assert_uint_eq(ntohs(wc.masks.vlan_tci), 0xe000);
+	wft_subfield_get(&sf, &flow, out);
+	ck_assert_mem_eq(out, v, 2);
+
+	/* ip_dscp 10 is ToS 40; ECN stays. */
+	flow.nw_tos = 0x03;
+	sf = sf_of("ip_dscp");
+	v[0] = 10;
+	wft_subfield_set(&sf, v, &flow, NULL);
+	ck_assert_uint_eq(flow.nw_tos, 0x2b);
+	/* nw_tos writes only DSCP bits. */
+	sf = sf_of("NXM_OF_IP_TOS[]");
+	v[0] = 0xff;
+	wft_subfield_set(&sf, v, &flow, &wc);
+	ck_assert_uint_eq(flow.nw_tos, 0xff);
+	ck_assert_uint_eq(wc.masks.nw_tos, 0xfc);
+	flow.nw_tos = 0;
+	wft_subfield_set(&sf, v, &flow, NULL);
+	ck_assert_uint_eq(flow.nw_tos, 0xfc);
+}
+END_TEST
+
+START_TEST(test_in_port_view)
+{
+	struct wft_flow flow;
+	struct wft_subfield sf = sf_of("NXM_OF_IN_PORT[]");
+	uint8_t v[4] = { 0, 0, 0xff, 0xfe }, out[4];
+
+	memset(&flow, 0, sizeof(flow));
+	ck_assert_uint_eq(sf.n_bits, 16);
+	wft_subfield_set(&sf, v, &flow, NULL);
+	ck_assert_uint_eq(ntohl(flow.in_port), 0xfffffffe);	/* LOCAL */
+	wft_subfield_get(&sf, &flow, out);
+	ck_assert_mem_eq(out, v, 4);
+	v[2] = 0, v[3] = 7;
+	wft_subfield_set(&sf, v, &flow, NULL);
+	ck_assert_uint_eq(ntohl(flow.in_port), 7);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	unsigned int ofs, n_bits;
+} good_sf[] = {
+	{ "reg0", 0, 32 }, { "reg0[]", 0, 32 }, { "reg0[5]", 5, 1 },
+	{ "reg0[0..31]", 0, 32 }, { "NXM_NX_REG3[16..31]", 16, 16 },
+	{ "eth_dst[40..47]", 40, 8 }, { "xxreg0[64..127]", 64, 64 },
+	{ "vlan_vid[]", 0, 13 }, { "ipv6_label", 0, 20 },
+};
+
+START_TEST(test_subfield_parse_good)
+{
+	struct wft_subfield sf = sf_of(good_sf[_i].s);
+
+	ck_assert_uint_eq(sf.ofs, good_sf[_i].ofs);
+	ck_assert_uint_eq(sf.n_bits, good_sf[_i].n_bits);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	const char *err;
+} bad_sf[] = {
+	{ "reg0[32]", "outside" }, { "reg0[5..2]", "outside" },
+	{ "reg0[0..32]", "outside" }, { "reg0[a]", "malformed" },
+	{ "reg0[1..", "malformed" }, { "reg0[1", "malformed" },
+	{ "nosuch[]", "unknown field \"nosuch\"" }, { "[1]", "expected a field" },
+};
+
+START_TEST(test_subfield_parse_bad)
+{
+	struct wft_subfield sf;
+	char err[128] = "";
+	size_t used;
+
+	ck_assert_int_ne(wft_subfield_parse(bad_sf[_i].s, &sf, &used, err,
+					    sizeof(err)), 0);
+	ck_assert_msg(strstr(err, bad_sf[_i].err), "%s: got \"%s\"",
+		      bad_sf[_i].s, err);
+}
+END_TEST
+
+/* A rule matching dl_type (and nw_proto, icmp type/code when non-zero). */
+static void rule(struct wft_flow *f, struct wft_flow_wc *wc, uint16_t type,
+		 int proto, int icmp_type, int icmp_code)
+{
+	memset(f, 0, sizeof(*f));
+	memset(wc, 0, sizeof(*wc));
+	if (type) {
+		f->dl_type = htons(type);
+		wc->masks.dl_type = 0xffff;
+	}
+	if (proto >= 0) {
+		f->nw_proto = (uint8_t)proto;
+		wc->masks.nw_proto = 0xff;
+	}
+	if (icmp_type >= 0) {
+		f->tp_src = htons((uint16_t)icmp_type);
+		wc->masks.tp_src = htons(0xff);
+	}
+	if (icmp_code >= 0) {
+		f->tp_dst = htons((uint16_t)icmp_code);
+		wc->masks.tp_dst = htons(0xff);
+	}
+}
+
+static const struct {
+	enum wft_field_id id;
+	uint16_t type;
+	int proto, icmp_type, icmp_code;
+	bool ok;
+} prereqs[] = {
+	{ WFT_F_ETH_SRC, 0, -1, -1, -1, true },
+	{ WFT_F_IP_SRC, 0, -1, -1, -1, false },
+	{ WFT_F_IP_SRC, 0x0800, -1, -1, -1, true },
+	{ WFT_F_IP_SRC, 0x86dd, -1, -1, -1, false },
+	{ WFT_F_IPV6_SRC, 0x86dd, -1, -1, -1, true },
+	{ WFT_F_IP_PROTO, 0x86dd, -1, -1, -1, true },
+	{ WFT_F_ARP_SPA, 0x0806, -1, -1, -1, true },
+	{ WFT_F_ARP_SPA, 0x8035, -1, -1, -1, true },
+	{ WFT_F_ARP_SPA, 0x0800, -1, -1, -1, false },
+	{ WFT_F_TCP_SRC, 0x0800, 6, -1, -1, true },
+	{ WFT_F_TCP_SRC, 0x86dd, 6, -1, -1, true },
+	{ WFT_F_TCP_SRC, 0x0800, 17, -1, -1, false },
+	{ WFT_F_TCP_SRC, 0x0800, -1, -1, -1, false },
+	{ WFT_F_UDP_DST, 0x0800, 17, -1, -1, true },
+	{ WFT_F_SCTP_DST, 0x86dd, 132, -1, -1, true },
+	{ WFT_F_ICMPV4_TYPE, 0x0800, 1, -1, -1, true },
+	{ WFT_F_ICMPV4_TYPE, 0x86dd, 1, -1, -1, false },
+	{ WFT_F_ICMPV6_TYPE, 0x86dd, 58, -1, -1, true },
+	{ WFT_F_ND_TARGET, 0x86dd, 58, 135, 0, true },
+	{ WFT_F_ND_TARGET, 0x86dd, 58, 136, 0, true },
+	{ WFT_F_ND_TARGET, 0x86dd, 58, 135, -1, false },
+	{ WFT_F_ND_TARGET, 0x86dd, 58, 128, 0, false },
+	{ WFT_F_ND_SLL, 0x86dd, 58, 135, 0, true },
+	{ WFT_F_ND_SLL, 0x86dd, 58, 136, 0, false },
+	{ WFT_F_ND_TLL, 0x86dd, 58, 136, 0, true },
+};
+
+START_TEST(test_prereqs)
+{
+	struct wft_flow f;
+	struct wft_flow_wc wc;
+
+	rule(&f, &wc, prereqs[_i].type, prereqs[_i].proto,
+	     prereqs[_i].icmp_type, prereqs[_i].icmp_code);
+	ck_assert_int_eq(wft_field_prereqs_ok(wft_field_from_id(prereqs[_i].id),
+					      &f, &wc), prereqs[_i].ok);
+}
+END_TEST
+
+START_TEST(test_prereq_vlan)
+{
+	const struct wft_field *pcp = wft_field_from_id(WFT_F_VLAN_PCP);
+	struct wft_flow f;
+	struct wft_flow_wc wc;
+
+	memset(&f, 0, sizeof(f));
+	memset(&wc, 0, sizeof(wc));
+	ck_assert(!wft_field_prereqs_ok(pcp, &f, &wc));
+	f.vlan_tci = htons(WFT_VLAN_CFI);
+	wc.masks.vlan_tci = htons(WFT_VLAN_CFI);
+	ck_assert(wft_field_prereqs_ok(pcp, &f, &wc));
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *field_suite(void)
+{
+	Suite *s = suite_create("field");
+	TCase *tc;
+
+	tc = tcase_create("table");
+	tcase_add_test(tc, test_table_consistent);
+	tcase_add_loop_test(tc, test_names, 0, N(names));
+	tcase_add_test(tc, test_unknown_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("subfield_access");
+	tcase_add_test(tc, test_reg_views);
+	tcase_add_test(tc, test_shifted_fields);
+	tcase_add_test(tc, test_in_port_view);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("subfield_parse");
+	tcase_add_loop_test(tc, test_subfield_parse_good, 0, N(good_sf));
+	tcase_add_loop_test(tc, test_subfield_parse_bad, 0, N(bad_sf));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("prereqs");
+	tcase_add_loop_test(tc, test_prereqs, 0, N(prereqs));
+	tcase_add_test(tc, test_prereq_vlan);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(field_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
