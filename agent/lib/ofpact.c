@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Action lists (include/weft/ofpact.h). A list owns what its actions point
+ * to (controller userdata, note bytes, a clone's nested list), so copying
+ * and comparing are deep.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/ofpact.h"
+#include "weft/util.h"
+
+void wft_ofpacts_init(struct wft_ofpacts *list)
+{
+	list->acts = NULL;
+	list->n = 0;
+	list->allocated = 0;
+}
+
+struct wft_ofpact *wft_ofpacts_put(struct wft_ofpacts *list,
+				   enum wft_ofpact_type type)
+{
+	struct wft_ofpact *a;
+
+	if (list->n == list->allocated) {
+		list->allocated = list->allocated ? list->allocated * 2 : 4;
+		list->acts = wft_xrealloc(list->acts,
+					  list->allocated * sizeof(*a));
+	}
+	a = &list->acts[list->n++];
+	memset(a, 0, sizeof(*a));
+	a->type = type;
+	return a;
+}
+
+/* Makes @a own copies of what it points to (it was copied bytewise). */
+static void deep_copy(struct wft_ofpact *a)
+{
+	struct wft_ofpacts *nested;
+
+	switch (a->type) {
+	case WFT_OFPACT_CONTROLLER:
+		if (a->controller.userdata)
+			a->controller.userdata = wft_xmemdup(
+				a->controller.userdata,
+				a->controller.userdata_len);
+		break;
+	case WFT_OFPACT_NOTE:
+		if (a->note.data)
+			a->note.data = wft_xmemdup(a->note.data, a->note.len);
+		break;
+	case WFT_OFPACT_CLONE:
+		nested = wft_xmalloc(sizeof(*nested));
+		wft_ofpacts_clone(nested, a->clone.actions);
+		a->clone.actions = nested;
+		break;
+	default:
+		break;
+	}
+}
+
+void wft_ofpacts_clone(struct wft_ofpacts *dst, const struct wft_ofpacts *src)
+{
+	size_t i;
+
+	wft_ofpacts_init(dst);
+	if (!src->n)
+		return;
+	dst->acts = wft_xmalloc(src->n * sizeof(*dst->acts));
+	memcpy(dst->acts, src->acts, src->n * sizeof(*dst->acts));
+	dst->n = dst->allocated = src->n;
+	for (i = 0; i < dst->n; i++)
+		deep_copy(&dst->acts[i]);
+}
+
+void wft_ofpacts_uninit(struct wft_ofpacts *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		struct wft_ofpact *a = &list->acts[i];
+
+		switch (a->type) {
+		case WFT_OFPACT_CONTROLLER:
+			free(a->controller.userdata);
+			break;
+		case WFT_OFPACT_NOTE:
+			free(a->note.data);
+			break;
+		case WFT_OFPACT_CLONE:
+			if (a->clone.actions) {
+				wft_ofpacts_uninit(a->clone.actions);
+				free(a->clone.actions);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	free(list->acts);
+	wft_ofpacts_init(list);
+}
+
+static bool subfield_equal(const struct wft_subfield *a,
+			   const struct wft_subfield *b)
+{
+	return a->field == b->field && a->ofs == b->ofs &&
+	       a->n_bits == b->n_bits;
+}
+
+static bool bytes_equal(const uint8_t *a, size_t alen, const uint8_t *b,
+			size_t blen)
+{
+	return alen == blen && (!alen || !memcmp(a, b, alen));
+}
+
+static bool set_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
+{
+	size_t n = a->set.dst.field ? a->set.dst.field->n_bytes : 0;
+
+	return subfield_equal(&a->set.dst, &b->set.dst) &&
+	       !memcmp(a->set.value, b->set.value, n) &&
+	       !memcmp(a->set.mask, b->set.mask, n);
+}
+
+static bool controller_equal(const struct wft_ofpact *a,
+			     const struct wft_ofpact *b)
+{
+	return a->controller.max_len == b->controller.max_len &&
+	       a->controller.reason == b->controller.reason &&
+	       a->controller.controller_id == b->controller.controller_id &&
+	       a->controller.pause == b->controller.pause &&
+	       bytes_equal(a->controller.userdata, a->controller.userdata_len,
+			   b->controller.userdata, b->controller.userdata_len);
+}
+
+/* Field by field, never memcmp() of the union: it holds pointers and
+ * padding. */
+static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
+{
+	if (a->type != b->type || a->spelling != b->spelling)
+		return false;
+	switch (a->type) {
+	case WFT_OFPACT_OUTPUT:
+		return a->output.port == b->output.port &&
+		       a->output.max_len == b->output.max_len;
+	case WFT_OFPACT_OUTPUT_REG:
+		return subfield_equal(&a->output_reg.src, &b->output_reg.src) &&
+		       a->output_reg.max_len == b->output_reg.max_len;
+	case WFT_OFPACT_RESUBMIT:
+		return a->resubmit.in_port == b->resubmit.in_port &&
+		       a->resubmit.table == b->resubmit.table;
+	case WFT_OFPACT_GOTO_TABLE:
+		return a->goto_table.table == b->goto_table.table;
+	case WFT_OFPACT_SET_FIELD:
+	case WFT_OFPACT_LOAD:
+		return set_equal(a, b);
+	case WFT_OFPACT_MOVE:
+		return subfield_equal(&a->move.src, &b->move.src) &&
+		       subfield_equal(&a->move.dst, &b->move.dst);
+	case WFT_OFPACT_MOD_VLAN_VID:
+	case WFT_OFPACT_MOD_VLAN_PCP:
+	case WFT_OFPACT_PUSH_VLAN:
+		return a->vlan.vid == b->vlan.vid && a->vlan.pcp == b->vlan.pcp &&
+		       a->vlan.ethertype == b->vlan.ethertype;
+	case WFT_OFPACT_CONTROLLER:
+		return controller_equal(a, b);
+	case WFT_OFPACT_CLONE:
+		return wft_ofpacts_equal(a->clone.actions, b->clone.actions);
+	case WFT_OFPACT_NOTE:
+		return bytes_equal(a->note.data, a->note.len, b->note.data,
+				   b->note.len);
+	case WFT_OFPACT_DROP:
+	case WFT_OFPACT_STRIP_VLAN:
+	case WFT_OFPACT_DEC_TTL:
+		return true;
+	}
+	return false;
+}
+
+bool wft_ofpacts_equal(const struct wft_ofpacts *a,
+		       const struct wft_ofpacts *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!act_equal(&a->acts[i], &b->acts[i]))
+			return false;
+	return true;
+}
