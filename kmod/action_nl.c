@@ -25,14 +25,16 @@
 #include "key_nl.h"
 
 /*
- * Make room for @need more bytes: the buffer starts near the size of the
- * input and doubles, up to WEFT_ACTIONS_MAX_SIZE. It may move, which is
- * why the converters keep offsets into it, not pointers.
+ * Make room for @need more bytes. The list is built in place in the struct
+ * weft_flow_actions that will hold it; that starts a little larger than the
+ * input and doubles, up to WEFT_ACTIONS_MAX_SIZE. It may move, which is why
+ * the converters keep offsets into it, not pointers.
  */
 static bool builder_grow(struct weft_acts_builder *b, size_t need)
 {
-	size_t cap = ksize(b->buf);
-	u8 *buf;
+	const size_t head = offsetof(struct weft_flow_actions, actions);
+	size_t cap = ksize(b->acts) - head;
+	struct weft_flow_actions *acts;
 
 	if (b->len + need <= cap)
 		return true;
@@ -42,12 +44,13 @@ static bool builder_grow(struct weft_acts_builder *b, size_t need)
 		return false;
 	}
 	cap = min_t(size_t, max(2 * cap, b->len + need), WEFT_ACTIONS_MAX_SIZE);
-	buf = krealloc(b->buf, cap, GFP_KERNEL);
-	if (!buf) {
+	acts = krealloc(b->acts, head + cap, GFP_KERNEL);
+	if (!acts) {
 		NL_SET_ERR_MSG(b->extack, "actions: out of memory");
 		return false;
 	}
-	b->buf = buf;
+	b->acts = acts;
+	b->buf = (u8 *)acts->actions;
 	return true;
 }
 
@@ -637,38 +640,32 @@ struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
 	struct weft_acts_builder b = {
 		.key = key, .mask = mask, .extack = extack,
 	};
-	struct weft_flow_actions *acts = ERR_PTR(-ENOMEM);
 	size_t uapi_len;
 	int err;
 
 	/* Converted lists are rarely much longer than their input. */
-	b.buf = kmalloc(min_t(int, 2 * nla_len(attr) + 64,
-			      WEFT_ACTIONS_MAX_SIZE), GFP_KERNEL);
-	if (!b.buf)
-		return acts;
+	b.acts = kmalloc(struct_size(b.acts, actions, 0) +
+			 min_t(int, nla_len(attr) + 32, WEFT_ACTIONS_MAX_SIZE),
+			 GFP_KERNEL);
+	if (!b.acts)
+		return ERR_PTR(-ENOMEM);
+	b.buf = (u8 *)b.acts->actions;
 	err = convert_list(&b, attr, 0);
-	if (err) {
-		acts = ERR_PTR(err);
-		goto out;
-	}
+	if (err)
+		goto err;
 	/* A dump puts the list back in one nest, whose length is a u16. */
 	uapi_len = put_size((struct nlattr *)b.buf, b.len);
 	if (uapi_len > U16_MAX - NLA_HDRLEN) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "actions: list too long to be dumped back");
-		acts = ERR_PTR(-E2BIG);
-		goto out;
+		err = -E2BIG;
+		goto err;
 	}
-	acts = kmalloc(struct_size(acts, actions, 0) + b.len, GFP_KERNEL);
-	if (!acts) {
-		acts = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	acts->len = b.len;
-	memcpy(acts->actions, b.buf, b.len);
-out:
-	kfree(b.buf);
-	return acts;
+	b.acts->len = b.len;
+	return b.acts;
+err:
+	kfree(b.acts);
+	return ERR_PTR(err);
 }
 
 /**

@@ -290,7 +290,7 @@ static int set_header_of(struct weft_acts_builder *b, const struct nlattr *key,
 	weft_key_attrs_t present, mpresent;
 	int type, err;
 
-	/* The key parser holds the strict policy of every header. */
+	/* The key parser checks every header and field. */
 	err = weft_key_parse(key, &scratch, &present, false, b->extack);
 	if (err)
 		return err;

@@ -121,8 +121,11 @@ struct weft_check_len {
 };
 
 /* Building the internal form (action_nl.c) in a scratch buffer. */
+struct weft_flow_actions;
+
 struct weft_acts_builder {
-	u8 *buf;			/* kmalloc()ed; grows, up to WEFT_ACTIONS_MAX_SIZE */
+	struct weft_flow_actions *acts;	/* kmalloc()ed; grows, up to WEFT_ACTIONS_MAX_SIZE */
+	u8 *buf;			/* = acts->actions */
 	u32 len;
 	const struct weft_flow_key *key;	/* the flow's (masked) key */
 	const struct weft_flow_key *mask;	/* NULL: @key is exact */

@@ -39,8 +39,9 @@
 
 const struct nla_policy weft_flow_nl_policy[WEFT_FLOW_A_MAX + 1] = {
 	[WEFT_FLOW_A_DP_IFINDEX]	= { .type = NLA_U32 },
-	[WEFT_FLOW_A_KEY]		= NLA_POLICY_NESTED(weft_key_nl_policy),
-	[WEFT_FLOW_A_MASK]	= NLA_POLICY_NESTED(weft_key_nl_mask_policy),
+	/* weft_key_parse() validates these in the same pass that reads them. */
+	[WEFT_FLOW_A_KEY]		= { .type = NLA_NESTED },
+	[WEFT_FLOW_A_MASK]		= { .type = NLA_NESTED },
 	[WEFT_FLOW_A_ACTIONS]		= { .type = NLA_NESTED },
 	[WEFT_FLOW_A_UFID]		= NLA_POLICY_EXACT_LEN(WEFT_UFID_LEN),
 	[WEFT_FLOW_A_UFID_FLAGS]	= NLA_POLICY_MASK(NLA_U32,

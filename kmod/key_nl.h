@@ -15,17 +15,12 @@
  */
 typedef u32 weft_key_attrs_t;
 
-/*
- * Strict policies of a key nest and of a mask nest (they differ only in
- * the range of the fragment kind), for NLA_POLICY_NESTED() in the policies
- * of the commands that carry keys. weft_key_parse() applies them again.
- */
-extern const struct nla_policy weft_key_nl_policy[WEFT_KEY_A_MAX + 1];
-extern const struct nla_policy weft_key_nl_mask_policy[WEFT_KEY_A_MAX + 1];
-
 /**
  * weft_key_parse() - parse one WEFT_KEY_A_* nest into @out.
- * @nest: the nest; each header and field is checked against a strict policy.
+ * @nest: the nest. Commands give it a plain NLA_NESTED policy: this walk
+ *        is its only validation, as strict as a policy (known types, exact
+ *        lengths, NLA_F_NESTED on header nests only, nothing left over) and
+ *        each attribute at most once.
  * @out: zeroed and filled; absent fields stay zero.
  * @present: if not NULL, set to the WEFT_KEY_A_* headers found.
  * @is_mask: a mask nest: values are bitmasks, no range checks on values;
