@@ -10,6 +10,8 @@
  * that neither side pays for a process per flow. Requests go out in batches of
  * several messages per send(), with at most WINDOW of them unacknowledged; each
  * carries NLM_F_ACK, so every request is answered by exactly one NLMSG_ERROR.
+ * Every request is encoded before the clock starts: the figure is the
+ * module's (and netlink's) work, not that of the encoder in this tool.
  * The flags are NLM_F_CREATE without NLM_F_EXCL (create, or replace the
  * actions of an identical flow; the same work for new flows): a generic
  * netlink family that validates its header flags strictly (Linux 6.1's
@@ -281,44 +283,64 @@ static int wait_acks(struct bench *b, unsigned int limit)
 	return 0;
 }
 
-static int install(struct bench *b, unsigned int n, unsigned int window)
+/* BATCH requests back to back, sent with one send(). */
+struct batch {
+	char buf[BATCH * MSG_SPACE];
+	size_t len;
+	unsigned int count;
+};
+
+/* Encodes the @n requests before the clock starts. */
+static struct batch *build(struct bench *b, unsigned int n)
 {
-	static char buf[BATCH * MSG_SPACE];
-	unsigned int i = 0, j, seq = 100;
+	unsigned int i, nbatches = (n + BATCH - 1) / BATCH, seq = 100;
+	struct batch *batches = calloc(nbatches ? nbatches : 1,
+				       sizeof(*batches));
 
-	while (i < n) {
-		size_t off = 0;
+	if (!batches)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		struct batch *bt = &batches[i / BATCH];
+		struct nlmsghdr *nlh;
+		struct flow_spec f;
+		uint8_t ufid[16];
 
-		for (j = 0; j < BATCH && i < n; j++, i++) {
-			struct nlmsghdr *nlh;
-			struct flow_spec f;
-			uint8_t ufid[16];
-
-			flow_spec_init(&f, i);
-			memset(ufid, 0, sizeof(ufid));
-			memcpy(ufid, "wfbench", 7);
-			memcpy(ufid + 12, &i, sizeof(i));
-			if (b->fam == FAM_OVS) {
-				nlh = put_genl_header(buf + off, b->family_id,
-					NLM_F_CREATE | NLM_F_ACK,
-					seq++, OVS_FLOW_CMD_NEW,
-					OVS_FLOW_VERSION);
-				put_ovs_flow(b, nlh, &f, ufid);
-			} else {
-				nlh = put_genl_header(buf + off, b->family_id,
-					NLM_F_CREATE | NLM_F_ACK,
-					seq++, WEFT_CMD_FLOW_NEW,
-					WEFT_GENL_VERSION);
-				put_weft_flow(b, nlh, &f, ufid);
-			}
-			off += NLMSG_ALIGN(nlh->nlmsg_len);
+		flow_spec_init(&f, i);
+		memset(ufid, 0, sizeof(ufid));
+		memcpy(ufid, "wfbench", 7);
+		memcpy(ufid + 12, &i, sizeof(i));
+		if (b->fam == FAM_OVS) {
+			nlh = put_genl_header(bt->buf + bt->len, b->family_id,
+					      NLM_F_CREATE | NLM_F_ACK, seq++,
+					      OVS_FLOW_CMD_NEW,
+					      OVS_FLOW_VERSION);
+			put_ovs_flow(b, nlh, &f, ufid);
+		} else {
+			nlh = put_genl_header(bt->buf + bt->len, b->family_id,
+					      NLM_F_CREATE | NLM_F_ACK, seq++,
+					      WEFT_CMD_FLOW_NEW,
+					      WEFT_GENL_VERSION);
+			put_weft_flow(b, nlh, &f, ufid);
 		}
-		if (mnl_socket_sendto(b->nl, buf, off) < 0) {
+		bt->len += NLMSG_ALIGN(nlh->nlmsg_len);
+		bt->count++;
+	}
+	return batches;
+}
+
+static int install(struct bench *b, const struct batch *batches,
+		   unsigned int n, unsigned int window)
+{
+	unsigned int k, nbatches = (n + BATCH - 1) / BATCH;
+
+	for (k = 0; k < nbatches; k++) {
+		if (mnl_socket_sendto(b->nl, batches[k].buf,
+				      batches[k].len) < 0) {
 			fprintf(stderr, "weft-flowbench: send: %s\n",
 				strerror(errno));
 			return -errno;
 		}
-		b->outstanding += j;
+		b->outstanding += batches[k].count;
 		if (wait_acks(b, window > BATCH ? window - BATCH : 0))
 			return -1;
 	}
@@ -334,6 +356,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct bench b = { 0 };
+	struct batch *batches;
 	unsigned int n, window = 256;
 	int one = 1, bufsz = 4 << 20;
 	double t0, t1;
@@ -379,10 +402,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	batches = build(&b, n);
+	if (!batches) {
+		perror("weft-flowbench: building the requests");
+		return 1;
+	}
 	t0 = now();
-	if (install(&b, n, window))
+	if (install(&b, batches, n, window))
 		return 1;
 	t1 = now();
+	free(batches);
 
 	printf("family=%s flows=%u errors=%lu seconds=%.6f flows_per_sec=%.0f\n",
 	       argv[1], n, b.errors, t1 - t0, n / (t1 - t0));
