@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals shared by the ovs-ofctl flow syntax code: the tokenizer
+ * (ofp_token.c), field values (ofp_value.c), and the match/action parsers
+ * and formatters (ofp_parse*.c, ofp_format*.c).
+ */
+#ifndef WEFT_OFP_PRIVATE_H
+#define WEFT_OFP_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/field.h"
+#include "weft/ofp_flow.h"
+#include "weft/strbuf.h"
+
+/* Writes a message into @err and returns -EINVAL. */
+int ofp_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * One "key", "key=value", "key:value" or "key(value)" of a comma- or
+ * space-separated list, as ovs-ofctl splits flows and actions: a value
+ * after '=' or ':' runs to the next comma or space outside parentheses, one
+ * after '(' to the matching ')'.
+ */
+struct ofp_token {
+	const char *key;
+	size_t key_len;
+	const char *value;	/* "" when there is none */
+	size_t value_len;
+	char delim;		/* '=', ':', '(' or 0 (no value) */
+};
+
+/* The next token of *@s; returns 1, 0 at the end, or -EINVAL (an
+ * unbalanced parenthesis). Advances *@s. */
+int ofp_next_token(const char **s, struct ofp_token *t, char *err,
+		   size_t errlen);
+bool ofp_token_is(const struct ofp_token *t, const char *keyword);
+
+/* If @name is a field or keyword of ovs-ofctl's that weft does not
+ * support (tun_*, ct_*, ...), writes why into @err and returns -EINVAL;
+ * else returns 0. */
+int ofp_unsupported_field(const char *name, size_t len, char *err,
+			  size_t errlen);
+
+/* Bit @i (0: least significant) of the big-endian @n-byte string @p. */
+bool ofp_bit_get(const uint8_t *p, unsigned int n, unsigned int i);
+void ofp_bit_put(uint8_t *p, unsigned int n, unsigned int i, bool v);
+bool ofp_is_zero(const uint8_t *p, size_t n);
+bool ofp_is_ones(const uint8_t *p, size_t n);
+
+/* An unsigned integer: decimal, 0x hex or 0 octal (strtoull base 0, as
+ * ovs-ofctl reads most numbers), at most @max. */
+int ofp_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *v);
+/* Decimal only (ports, tables). */
+int ofp_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *v);
+
+/*
+ * A value of @f, "V" or "V/M", into right-aligned big-endian buffers of
+ * f->n_bytes (@mask all ones where no mask is written). Checks that the
+ * value fits the field; a mask only where the field is maskable (or the
+ * mask is all ones). Messages name the field.
+ */
+int ofp_field_parse(const struct wft_field *f, const char *s, size_t len,
+		    uint8_t *value, uint8_t *mask, char *err, size_t errlen);
+/* A value of @f as ovs-ofctl prints it in set_field (mask NULL or all
+ * ones: none printed). */
+void ofp_field_format(const struct wft_field *f, const uint8_t *value,
+		      const uint8_t *mask, struct wft_strbuf *sb);
+
+/* The field's bits of @flow/@wc, as a right-aligned value and mask. */
+void ofp_field_get(const struct wft_field *f, const struct wft_flow *flow,
+		   const struct wft_flow_wc *wc, uint8_t *value, uint8_t *mask);
+/* Replaces the field's bits in @flow and @wc by @value under @mask. */
+void ofp_field_put(const struct wft_field *f, const uint8_t *value,
+		   const uint8_t *mask, struct wft_flow *flow,
+		   struct wft_flow_wc *wc);
+
+/* Printing helpers for integers in big-endian buffers. */
+void ofp_put_hex(struct wft_strbuf *sb, const uint8_t *p, size_t n);
+uint64_t ofp_get_uint(const uint8_t *p, size_t n);	/* n <= 8 */
+void ofp_put_uint(uint8_t *p, size_t n, uint64_t v);	/* n <= 8 */
+void ofp_put_eth(struct wft_strbuf *sb, const uint8_t *mac);
+void ofp_put_ipv4(struct wft_strbuf *sb, const uint8_t *ip);
+void ofp_put_ipv6(struct wft_strbuf *sb, const uint8_t *ip);
+/* The prefix length of a CIDR mask, or -1 if it is not one. */
+int ofp_cidr_len(const uint8_t *mask, size_t n);
+
+/* TCP flags: "+syn-ack", "syn|ack", "0x012/0x0ff". */
+int ofp_tcp_flags_parse(const char *s, size_t len, uint16_t *value,
+			uint16_t *mask, char *err, size_t errlen);
+void ofp_tcp_flags_format(uint16_t value, uint16_t mask,
+			  struct wft_strbuf *sb);
+
+/* The name ovs-ofctl gives a field in set_field ("eth_src" for dl_src). */
+const char *ofp_field_set_name(const struct wft_field *f);
+/* The name it prints in load/move: NXM name, else OXM name. */
+const char *ofp_field_nxm_name(const struct wft_field *f);
+/* "NXM_NX_REG0[]", "NXM_NX_REG0[8..15]", "NXM_NX_REG0[3]". */
+void ofp_subfield_format(const struct wft_subfield *sf, struct wft_strbuf *sb);
+
+/* Whether the rule's value @flow (every field exact, as ovs-ofctl checks
+ * actions) has a VLAN tag. */
+bool ofp_flow_has_vlan(const struct wft_flow *flow);
+
+#endif /* WEFT_OFP_PRIVATE_H */
