@@ -189,7 +189,7 @@ static uint64_t now_msec(void)
 }
 
 /* "packets:N, bytes:N, used:X[, flags:F]" (ovs-dpctl's stats format). */
-static void print_flow_stats(struct pr *p, const struct wft_flow *f,
+static void print_flow_stats(struct pr *p, const struct wft_dpif_flow *f,
 			     uint64_t now)
 {
 	char flags[64];
@@ -208,7 +208,7 @@ static void print_flow_stats(struct pr *p, const struct wft_flow *f,
 }
 
 static void print_flow(struct dpctl *ctx, struct ports *pm,
-		       const struct wft_flow *f, uint64_t now)
+		       const struct wft_dpif_flow *f, uint64_t now)
 {
 	struct wft_odp_port_map map = { port_name, NULL, pm };
 	const struct wft_odp_port_map *mp = ctx->opts.names ? &map : NULL;
@@ -246,7 +246,7 @@ static void print_flow(struct dpctl *ctx, struct ports *pm,
 }
 
 /* The stats line of -s, as one JSON object. */
-static void print_stats_only(struct dpctl *ctx, const struct wft_flow *f)
+static void print_stats_only(struct dpctl *ctx, const struct wft_dpif_flow *f)
 {
 	pr_obj_open(ctx->pr, NULL);
 	print_flow_stats(ctx->pr, f, now_msec());
@@ -258,10 +258,10 @@ static int put_flow(struct dpctl *ctx, int argc, char **argv,
 		    unsigned int flags)
 {
 	const char *dparg = dpctl_take_dp(&argc, &argv, 2);
-	struct wft_flow_put put;
+	struct wft_dpif_flow_put put;
 	struct wft_attrbuf acts;
 	struct flow_arg fa;
-	struct wft_flow reply;
+	struct wft_dpif_flow reply;
 	struct ports pm;
 	struct wft_ufid hashed;
 	int ret = 1;
@@ -269,7 +269,7 @@ static int put_flow(struct dpctl *ctx, int argc, char **argv,
 	ports_init(&pm, ctx, dparg);
 	flow_arg_init(&fa);
 	wft_attrbuf_init(&acts);
-	wft_flow_init(&reply);
+	wft_dpif_flow_init(&reply);
 	if (parse_flow_arg(ctx, &pm, argv[0], &fa))
 		goto out;
 	if (!fa.has_key) {
@@ -294,7 +294,7 @@ static int put_flow(struct dpctl *ctx, int argc, char **argv,
 	put.actions = acts.data ? (const void *)acts.data : "";
 	put.actions_len = acts.len;
 	put.flags = flags;
-	if (wft_flow_put(ctx->dpif, &put, &reply)) {
+	if (wft_dpif_flow_put(ctx->dpif, &put, &reply)) {
 		dpctl_error(ctx, "%s", wft_dpif_error(ctx->dpif));
 		goto out;
 	}
@@ -302,7 +302,7 @@ static int put_flow(struct dpctl *ctx, int argc, char **argv,
 		print_stats_only(ctx, &reply);
 	ret = 0;
 out:
-	wft_flow_uninit(&reply);
+	wft_dpif_flow_uninit(&reply);
 	wft_attrbuf_free(&acts);
 	flow_arg_uninit(&fa);
 	ports_uninit(&pm);
@@ -311,17 +311,17 @@ out:
 
 int cmd_flow_add(struct dpctl *ctx, int argc, char **argv)
 {
-	return put_flow(ctx, argc, argv, WFT_FLOW_PUT_CREATE);
+	return put_flow(ctx, argc, argv, WFT_DPIF_FLOW_PUT_CREATE);
 }
 
 int cmd_flow_mod(struct dpctl *ctx, int argc, char **argv)
 {
-	unsigned int flags = WFT_FLOW_PUT_MODIFY;
+	unsigned int flags = WFT_DPIF_FLOW_PUT_MODIFY;
 
 	if (ctx->opts.may_create)
-		flags |= WFT_FLOW_PUT_CREATE;
+		flags |= WFT_DPIF_FLOW_PUT_CREATE;
 	if (ctx->opts.clear)
-		flags |= WFT_FLOW_PUT_ZERO_STATS;
+		flags |= WFT_DPIF_FLOW_PUT_ZERO_STATS;
 	return put_flow(ctx, argc, argv, flags);
 }
 
@@ -331,36 +331,36 @@ int cmd_flow_mod(struct dpctl *ctx, int argc, char **argv)
  * (a flow someone else added under another UFID).
  */
 static int del_flow(struct dpctl *ctx, const struct wft_dp *dp,
-		    const struct flow_arg *fa, struct wft_flow *reply)
+		    const struct flow_arg *fa, struct wft_dpif_flow *reply)
 {
 	const void *mask = fa->mask.len ? fa->mask.data : NULL;
 	struct wft_ufid hashed;
 	int err;
 
 	if (fa->has_ufid)
-		return wft_flow_del(ctx->dpif, dp->ifindex, &fa->ufid, NULL, 0,
+		return wft_dpif_flow_del(ctx->dpif, dp->ifindex, &fa->ufid, NULL, 0,
 				    NULL, 0, reply);
 	wft_ufid_from_key(fa->key.data, fa->key.len, mask, fa->mask.len,
 			  &hashed);
-	err = wft_flow_del(ctx->dpif, dp->ifindex, &hashed, NULL, 0, NULL, 0,
+	err = wft_dpif_flow_del(ctx->dpif, dp->ifindex, &hashed, NULL, 0, NULL, 0,
 			   reply);
 	if (err != -ENOENT)
 		return err;
-	return wft_flow_del(ctx->dpif, dp->ifindex, NULL, fa->key.data,
+	return wft_dpif_flow_del(ctx->dpif, dp->ifindex, NULL, fa->key.data,
 			    fa->key.len, mask, fa->mask.len, reply);
 }
 
 int cmd_flow_del(struct dpctl *ctx, int argc, char **argv)
 {
 	const char *dparg = dpctl_take_dp(&argc, &argv, 1);
-	struct wft_flow reply;
+	struct wft_dpif_flow reply;
 	struct flow_arg fa;
 	struct ports pm;
 	int ret = 1;
 
 	ports_init(&pm, ctx, dparg);
 	flow_arg_init(&fa);
-	wft_flow_init(&reply);
+	wft_dpif_flow_init(&reply);
 	if (parse_flow_arg(ctx, &pm, argv[0], &fa))
 		goto out;
 	if (!fa.has_ufid && !fa.has_key) {
@@ -377,7 +377,7 @@ int cmd_flow_del(struct dpctl *ctx, int argc, char **argv)
 		print_stats_only(ctx, &reply);
 	ret = 0;
 out:
-	wft_flow_uninit(&reply);
+	wft_dpif_flow_uninit(&reply);
 	flow_arg_uninit(&fa);
 	ports_uninit(&pm);
 	return ret;
@@ -390,7 +390,7 @@ int cmd_flow_del_all(struct dpctl *ctx, int argc, char **argv)
 
 	if (dpctl_open_dp(ctx, argc ? argv[0] : NULL, &dp))
 		return 1;
-	if (wft_flow_del_all(ctx->dpif, dp.ifindex)) {
+	if (wft_dpif_flow_del_all(ctx->dpif, dp.ifindex)) {
 		dpctl_error(ctx, "%s", wft_dpif_error(ctx->dpif));
 		ret = 1;
 	}
@@ -401,7 +401,7 @@ int cmd_flow_del_all(struct dpctl *ctx, int argc, char **argv)
 int cmd_flow_get(struct dpctl *ctx, int argc, char **argv)
 {
 	const char *dparg = dpctl_take_dp(&argc, &argv, 1);
-	struct wft_flow flow;
+	struct wft_dpif_flow flow;
 	struct wft_ufid ufid;
 	struct ports pm;
 	int r, ret = 1;
@@ -413,10 +413,10 @@ int cmd_flow_get(struct dpctl *ctx, int argc, char **argv)
 		return 1;
 	}
 	ports_init(&pm, ctx, dparg);
-	wft_flow_init(&flow);
+	wft_dpif_flow_init(&flow);
 	if (ports_dp(&pm))
 		goto out;
-	if (wft_flow_get(ctx->dpif, pm.dp.ifindex, &ufid, NULL, 0, NULL, 0,
+	if (wft_dpif_flow_get(ctx->dpif, pm.dp.ifindex, &ufid, NULL, 0, NULL, 0,
 			 &flow)) {
 		dpctl_error(ctx, "%s", wft_dpif_error(ctx->dpif));
 		goto out;
@@ -428,7 +428,7 @@ int cmd_flow_get(struct dpctl *ctx, int argc, char **argv)
 	print_flow(ctx, &pm, &flow, now_msec());
 	ret = 0;
 out:
-	wft_flow_uninit(&flow);
+	wft_dpif_flow_uninit(&flow);
 	ports_uninit(&pm);
 	return ret;
 }
@@ -436,7 +436,7 @@ out:
 /* Dumps. */
 
 struct flow_list {
-	struct wft_flow *f;
+	struct wft_dpif_flow *f;
 	size_t n, cap;
 };
 
@@ -445,29 +445,29 @@ static void flow_list_free(struct flow_list *l)
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		wft_flow_uninit(&l->f[i]);
+		wft_dpif_flow_uninit(&l->f[i]);
 	free(l->f);
 	memset(l, 0, sizeof(*l));
 }
 
-/* One pass: collects the flows passing @filt; returns wft_flow_dump_done(). */
+/* One pass: collects the flows passing @filt; returns wft_dpif_flow_dump_done(). */
 static int dump_once(struct dpctl *ctx, uint32_t dp_ifindex,
 		     const struct flow_filter *filt, struct flow_list *l)
 {
-	struct wft_flow_dump *dump;
-	struct wft_flow f;
+	struct wft_dpif_flow_dump *dump;
+	struct wft_dpif_flow f;
 	int err, nomem = 0;
 
-	err = wft_flow_dump_start(ctx->dpif, dp_ifindex, 0, &dump);
+	err = wft_dpif_flow_dump_start(ctx->dpif, dp_ifindex, 0, &dump);
 	if (err)
 		return err;
-	wft_flow_init(&f);
-	while (wft_flow_dump_next(dump, &f) == 1) {
+	wft_dpif_flow_init(&f);
+	while (wft_dpif_flow_dump_next(dump, &f) == 1) {
 		if (filt && !flow_filter_match(filt, &f))
 			continue;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? 2 * l->cap : 64;
-			struct wft_flow *nf = realloc(l->f, cap * sizeof(*nf));
+			struct wft_dpif_flow *nf = realloc(l->f, cap * sizeof(*nf));
 
 			if (!nf) {
 				nomem = -ENOMEM;
@@ -477,10 +477,10 @@ static int dump_once(struct dpctl *ctx, uint32_t dp_ifindex,
 			l->cap = cap;
 		}
 		l->f[l->n++] = f;	/* the list takes f's buffers */
-		wft_flow_init(&f);
+		wft_dpif_flow_init(&f);
 	}
-	wft_flow_uninit(&f);
-	err = wft_flow_dump_done(dump);
+	wft_dpif_flow_uninit(&f);
+	err = wft_dpif_flow_dump_done(dump);
 	return nomem ? nomem : err;
 }
 

@@ -141,7 +141,7 @@ static bool match(const void *fk, size_t fklen, const void *fm, size_t fmlen,
 }
 
 bool flow_filter_match(const struct flow_filter *filt,
-		       const struct wft_flow *flow)
+		       const struct wft_dpif_flow *flow)
 {
 	if (!flow->has_key)
 		return false;

@@ -27,6 +27,6 @@ int flow_filter_init(struct flow_filter *filt, const struct wft_attrbuf *key,
 		     const struct wft_attrbuf *mask);
 void flow_filter_uninit(struct flow_filter *filt);
 bool flow_filter_match(const struct flow_filter *filt,
-		       const struct wft_flow *flow);
+		       const struct wft_dpif_flow *flow);
 
 #endif /* WEFT_DPCTL_FLOW_FILTER_H */

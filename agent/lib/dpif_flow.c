@@ -10,7 +10,7 @@
 
 #include "dpif_priv.h"
 
-void wft_flow_init(struct wft_flow *flow)
+void wft_dpif_flow_init(struct wft_dpif_flow *flow)
 {
 	memset(flow, 0, sizeof(*flow));
 	wft_attrbuf_init(&flow->key);
@@ -18,7 +18,7 @@ void wft_flow_init(struct wft_flow *flow)
 	wft_attrbuf_init(&flow->actions);
 }
 
-void wft_flow_uninit(struct wft_flow *flow)
+void wft_dpif_flow_uninit(struct wft_dpif_flow *flow)
 {
 	wft_attrbuf_free(&flow->key);
 	wft_attrbuf_free(&flow->mask);
@@ -26,7 +26,7 @@ void wft_flow_uninit(struct wft_flow *flow)
 }
 
 /* Resets @flow but keeps its buffers' allocations. */
-static void flow_clear(struct wft_flow *flow)
+static void flow_clear(struct wft_dpif_flow *flow)
 {
 	struct wft_attrbuf key = flow->key, mask = flow->mask;
 	struct wft_attrbuf actions = flow->actions;
@@ -50,7 +50,7 @@ static int copy_nest(const struct nlattr *a, struct wft_attrbuf *b,
 				   mnl_attr_get_payload_len(a));
 }
 
-static int parse_flow(const struct nlmsghdr *nlh, struct wft_flow *flow)
+static int parse_flow(const struct nlmsghdr *nlh, struct wft_dpif_flow *flow)
 {
 	const struct nlattr *tb[WEFT_FLOW_A_MAX + 1];
 	const struct nlattr *st[WEFT_FLOW_STATS_A_MAX + 1];
@@ -124,8 +124,8 @@ static int put_flow_id(struct wft_nl *nl, struct nlmsghdr *nlh,
 	return err;
 }
 
-int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
-		 struct wft_flow *reply)
+int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,
+		 struct wft_dpif_flow *reply)
 {
 	struct wft_nl *nl = &dpif->nl;
 	unsigned int f = put->flags;
@@ -137,18 +137,18 @@ int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
 	err = wft_dpif_check_idle(dpif);
 	if (err)
 		return err;
-	if (!(f & (WFT_FLOW_PUT_CREATE | WFT_FLOW_PUT_MODIFY)))
+	if (!(f & (WFT_DPIF_FLOW_PUT_CREATE | WFT_DPIF_FLOW_PUT_MODIFY)))
 		return wft_nl_fail(nl, -EINVAL, "flow put needs CREATE or "
 				   "MODIFY");
 	if (!put->key)
 		return wft_nl_fail(nl, -EINVAL, "flow put needs a key");
-	if ((f & WFT_FLOW_PUT_CREATE) && !put->actions)
+	if ((f & WFT_DPIF_FLOW_PUT_CREATE) && !put->actions)
 		return wft_nl_fail(nl, -EINVAL, "a new flow needs actions");
 
-	if (f & WFT_FLOW_PUT_CREATE) {
+	if (f & WFT_DPIF_FLOW_PUT_CREATE) {
 		cmd = WEFT_CMD_FLOW_NEW;
 		nlflags = NLM_F_CREATE;
-		if (!(f & WFT_FLOW_PUT_MODIFY))
+		if (!(f & WFT_DPIF_FLOW_PUT_MODIFY))
 			nlflags |= NLM_F_EXCL;
 	} else {
 		cmd = WEFT_CMD_FLOW_SET;
@@ -162,7 +162,7 @@ int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
 	if (!err && put->actions)
 		err = wft_dpif_put_nest(nl, nlh, WEFT_FLOW_A_ACTIONS,
 					put->actions, put->actions_len);
-	if (!err && (f & WFT_FLOW_PUT_ZERO_STATS))
+	if (!err && (f & WFT_DPIF_FLOW_PUT_ZERO_STATS))
 		err = wft_nl_put(nl, nlh, WEFT_FLOW_A_CLEAR, 0, NULL);
 	if (err)
 		return err;
@@ -174,7 +174,7 @@ int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
 static int flow_request(struct wft_dpif *dpif, uint8_t cmd,
 			uint32_t dp_ifindex, const struct wft_ufid *ufid,
 			const void *key, size_t key_len, const void *mask,
-			size_t mask_len, struct wft_flow *reply)
+			size_t mask_len, struct wft_dpif_flow *reply)
 {
 	struct wft_nl *nl = &dpif->nl;
 	struct nlmsghdr *nlh;
@@ -196,23 +196,23 @@ static int flow_request(struct wft_dpif *dpif, uint8_t cmd,
 	return wft_nl_transact(nl, nlh, flow_reply_cb, reply);
 }
 
-int wft_flow_del(struct wft_dpif *dpif, uint32_t dp_ifindex,
+int wft_dpif_flow_del(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		 const struct wft_ufid *ufid, const void *key, size_t key_len,
-		 const void *mask, size_t mask_len, struct wft_flow *reply)
+		 const void *mask, size_t mask_len, struct wft_dpif_flow *reply)
 {
 	return flow_request(dpif, WEFT_CMD_FLOW_DEL, dp_ifindex, ufid, key,
 			    key_len, mask, mask_len, reply);
 }
 
-int wft_flow_get(struct wft_dpif *dpif, uint32_t dp_ifindex,
+int wft_dpif_flow_get(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		 const struct wft_ufid *ufid, const void *key, size_t key_len,
-		 const void *mask, size_t mask_len, struct wft_flow *flow)
+		 const void *mask, size_t mask_len, struct wft_dpif_flow *flow)
 {
 	return flow_request(dpif, WEFT_CMD_FLOW_GET, dp_ifindex, ufid, key,
 			    key_len, mask, mask_len, flow);
 }
 
-int wft_flow_del_all(struct wft_dpif *dpif, uint32_t dp_ifindex)
+int wft_dpif_flow_del_all(struct wft_dpif *dpif, uint32_t dp_ifindex)
 {
 	struct nlmsghdr *nlh;
 	int err;
@@ -230,18 +230,18 @@ int wft_flow_del_all(struct wft_dpif *dpif, uint32_t dp_ifindex)
 
 /* Dumps. */
 
-struct wft_flow_dump {
+struct wft_dpif_flow_dump {
 	struct wft_dpif *dpif;
 	struct wft_nl_iter it;
 	bool finished;
 	int status;
 };
 
-int wft_flow_dump_start(struct wft_dpif *dpif, uint32_t dp_ifindex,
-			uint32_t ufid_flags, struct wft_flow_dump **dumpp)
+int wft_dpif_flow_dump_start(struct wft_dpif *dpif, uint32_t dp_ifindex,
+			uint32_t ufid_flags, struct wft_dpif_flow_dump **dumpp)
 {
 	struct wft_nl *nl = &dpif->nl;
-	struct wft_flow_dump *dump;
+	struct wft_dpif_flow_dump *dump;
 	struct nlmsghdr *nlh;
 	int err;
 
@@ -269,7 +269,7 @@ int wft_flow_dump_start(struct wft_dpif *dpif, uint32_t dp_ifindex,
 	return 0;
 }
 
-int wft_flow_dump_next(struct wft_flow_dump *dump, struct wft_flow *flow)
+int wft_dpif_flow_dump_next(struct wft_dpif_flow_dump *dump, struct wft_dpif_flow *flow)
 {
 	const struct nlmsghdr *m;
 	int r, err;
@@ -291,7 +291,7 @@ int wft_flow_dump_next(struct wft_flow_dump *dump, struct wft_flow *flow)
 	return r;
 }
 
-int wft_flow_dump_done(struct wft_flow_dump *dump)
+int wft_dpif_flow_dump_done(struct wft_dpif_flow_dump *dump)
 {
 	struct wft_dpif *dpif = dump->dpif;
 	const struct nlmsghdr *m;

@@ -195,7 +195,7 @@ void wft_ufid_from_key(const void *key, size_t key_len, const void *mask,
 int wft_ufid_random(struct wft_ufid *ufid);
 
 /* Flows. */
-struct wft_flow {
+struct wft_dpif_flow {
 	uint32_t dp_ifindex;
 	bool ufid_present;
 	struct wft_ufid ufid;
@@ -209,16 +209,16 @@ struct wft_flow {
 	uint16_t tcp_flags;	/* host order, OR of the flags seen */
 };
 
-void wft_flow_init(struct wft_flow *flow);
-void wft_flow_uninit(struct wft_flow *flow);
+void wft_dpif_flow_init(struct wft_dpif_flow *flow);
+void wft_dpif_flow_uninit(struct wft_dpif_flow *flow);
 
-enum wft_flow_put_flags {
-	WFT_FLOW_PUT_CREATE	= 1 << 0,	/* may create a new flow */
-	WFT_FLOW_PUT_MODIFY	= 1 << 1,	/* may replace an existing one */
-	WFT_FLOW_PUT_ZERO_STATS	= 1 << 2,	/* zero the stats (modify) */
+enum wft_dpif_flow_put_flags {
+	WFT_DPIF_FLOW_PUT_CREATE	= 1 << 0,	/* may create a new flow */
+	WFT_DPIF_FLOW_PUT_MODIFY	= 1 << 1,	/* may replace an existing one */
+	WFT_DPIF_FLOW_PUT_ZERO_STATS	= 1 << 2,	/* zero the stats (modify) */
 };
 
-struct wft_flow_put {
+struct wft_dpif_flow_put {
 	uint32_t dp_ifindex;
 	const struct wft_ufid *ufid;	/* NULL: no UFID attribute */
 	const void *key;
@@ -227,7 +227,7 @@ struct wft_flow_put {
 	size_t mask_len;
 	const void *actions;		/* NULL: none (modify only) */
 	size_t actions_len;
-	unsigned int flags;		/* enum wft_flow_put_flags */
+	unsigned int flags;		/* enum wft_dpif_flow_put_flags */
 };
 
 /*
@@ -236,35 +236,35 @@ struct wft_flow_put {
  * CREATE|MODIFY: WEFT_CMD_FLOW_NEW with NLM_F_CREATE (create or replace).
  * @reply (may be NULL) asks for the flow as installed (NLM_F_ECHO).
  */
-int wft_flow_put(struct wft_dpif *dpif, const struct wft_flow_put *put,
-		 struct wft_flow *reply);
+int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,
+		 struct wft_dpif_flow *reply);
 /*
  * Deletes one flow, by @ufid when non-NULL, else by @key and @mask; @reply
  * (may be NULL) receives its final stats.
  */
-int wft_flow_del(struct wft_dpif *dpif, uint32_t dp_ifindex,
+int wft_dpif_flow_del(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		 const struct wft_ufid *ufid, const void *key, size_t key_len,
-		 const void *mask, size_t mask_len, struct wft_flow *reply);
-int wft_flow_del_all(struct wft_dpif *dpif, uint32_t dp_ifindex);
-/* Same addressing as wft_flow_del(). */
-int wft_flow_get(struct wft_dpif *dpif, uint32_t dp_ifindex,
+		 const void *mask, size_t mask_len, struct wft_dpif_flow *reply);
+int wft_dpif_flow_del_all(struct wft_dpif *dpif, uint32_t dp_ifindex);
+/* Same addressing as wft_dpif_flow_del(). */
+int wft_dpif_flow_get(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		 const struct wft_ufid *ufid, const void *key, size_t key_len,
-		 const void *mask, size_t mask_len, struct wft_flow *flow);
+		 const void *mask, size_t mask_len, struct wft_dpif_flow *flow);
 
 /*
- * Flow dumps, streamed: wft_flow_dump_next() returns 1 with the next flow in
- * @flow, 0 at the end, or a negative errno. wft_flow_dump_done() frees the
+ * Flow dumps, streamed: wft_dpif_flow_dump_next() returns 1 with the next flow in
+ * @flow, 0 at the end, or a negative errno. wft_dpif_flow_dump_done() frees the
  * dump and returns its outcome: 0, the error that ended it, or -EAGAIN when
  * the module flagged a message NLM_F_DUMP_INTR (the table changed during the
  * dump, so flows may be missing or repeated; dump again for a consistent
  * view). @ufid_flags: enum weft_ufid_flags (terse dumps).
  */
-struct wft_flow_dump;
+struct wft_dpif_flow_dump;
 
-int wft_flow_dump_start(struct wft_dpif *dpif, uint32_t dp_ifindex,
-			uint32_t ufid_flags, struct wft_flow_dump **dumpp);
-int wft_flow_dump_next(struct wft_flow_dump *dump, struct wft_flow *flow);
-int wft_flow_dump_done(struct wft_flow_dump *dump);
+int wft_dpif_flow_dump_start(struct wft_dpif *dpif, uint32_t dp_ifindex,
+			uint32_t ufid_flags, struct wft_dpif_flow_dump **dumpp);
+int wft_dpif_flow_dump_next(struct wft_dpif_flow_dump *dump, struct wft_dpif_flow *flow);
+int wft_dpif_flow_dump_done(struct wft_dpif_flow_dump *dump);
 
 /* Packets. */
 struct wft_execute {

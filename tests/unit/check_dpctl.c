@@ -381,7 +381,7 @@ static void put_flow_mask(struct wft_attrbuf *b, uint32_t src_mask)
 
 static bool filter_matches(void (*mkfilter)(struct wft_attrbuf *,
 					    struct wft_attrbuf *),
-			   const struct wft_flow *flow)
+			   const struct wft_dpif_flow *flow)
 {
 	struct wft_attrbuf k, m;
 	struct flow_filter filt;
@@ -442,9 +442,9 @@ static void f_src_host(struct wft_attrbuf *k, struct wft_attrbuf *m)
 
 START_TEST(test_filter)
 {
-	struct wft_flow f;
+	struct wft_dpif_flow f;
 
-	wft_flow_init(&f);
+	wft_dpif_flow_init(&f);
 	f.has_key = f.has_mask = true;
 	put_flow_key(&f.key, 2, 17, htonl(0x0a010203));
 	put_flow_mask(&f.mask, htonl(0xffffff00));	/* src /24 */
@@ -464,7 +464,7 @@ START_TEST(test_filter)
 	/* A terse flow (no key) matches no filter. */
 	f.has_key = false;
 	ck_assert(!filter_matches(f_proto_udp, &f));
-	wft_flow_uninit(&f);
+	wft_dpif_flow_uninit(&f);
 }
 END_TEST
 
