@@ -49,8 +49,9 @@ static const struct {
 	{ "arp", WFT_ETH_TYPE_ARP, 0 }, { "rarp", WFT_ETH_TYPE_RARP, 0 },
 };
 
-/* Keywords ovs-ofctl knows that weft does not support (yet), by prefix,
- * with the reason the error gives. */
+/* Keywords ovs-ofctl knows that weft does not support (yet), with the
+ * reason the error gives: a name ending in '_' (and "mpls") is a prefix,
+ * others are whole names. */
 static const struct {
 	const char *prefix;
 	const char *what;
@@ -72,8 +73,11 @@ int ofp_unsupported_field(const char *name, size_t len, char *err,
 	size_t i, n;
 
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
-		n = strlen(unsupported[i].prefix);
-		if (len >= n && !strncmp(name, unsupported[i].prefix, n))
+		const char *p = unsupported[i].prefix;
+		bool prefix = p[strlen(p) - 1] == '_' || !strcmp(p, "mpls");
+
+		n = strlen(p);
+		if ((prefix ? len >= n : len == n) && !strncmp(name, p, n))
 			return ofp_err(err, errlen, "%.*s: not supported by weft "
 				       "(%s)", (int)len, name,
 				       unsupported[i].what);
