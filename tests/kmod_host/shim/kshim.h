@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Minimal userspace stand-ins for the kernel APIs flow_key.c uses. */
+/* Minimal userspace stand-ins for the kernel APIs of flow_key.c, key_parse.c. */
 #ifndef KSHIM_H
 #define KSHIM_H
 #include <stdbool.h>
@@ -119,5 +119,32 @@ static inline __be32 ip6_flowlabel(const struct ipv6hdr *h)
 static inline u8 ipv6_get_dsfield(const struct ipv6hdr *h)
 {
 	return ntohs(get_unaligned((const __be16 *)h)) >> 4;
+}
+
+/* For key_parse.c. */
+#ifndef EINVAL
+#define EINVAL 22
+#endif
+#define U32_MAX ((u32)~0U)
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+#define BIT(n) (1UL << (n))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define sizeof_field(t, m) sizeof(((t *)0)->m)
+#define BUILD_BUG_ON(c) _Static_assert(!(c), "BUILD_BUG_ON(" #c ")")
+#define hweight32(w) __builtin_popcount((u32)(w))
+
+static inline void eth_broadcast_addr(u8 *a) { memset(a, 0xff, 6); }
+
+/* The first byte of @p[0..n) that is not @c, or NULL. */
+static inline void *memchr_inv(const void *p, int c, size_t n)
+{
+	const u8 *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != (u8)c)
+			return (void *)(b + i);
+	return NULL;
 }
 #endif

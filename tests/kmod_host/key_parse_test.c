@@ -1,0 +1,1845 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-side check of kmod/key_parse.c under ASan/UBSan. The parser replaces
+ * the kernel's policy validation of flow keys and masks, so it is held to
+ * an independent model written here from the uapi (uapi/linux/weft.h and
+ * kmod/key_nl.h): a byte-level walk that predicts, for any nest, whether
+ * weft_key_parse() accepts it, which attribute it blames and with what
+ * message, and the exact struct weft_flow_key it fills; and, for
+ * weft_key_parse_flow(), the masked key, the mask (given or exact) and the
+ * prerequisite verdict.
+ *
+ *   1. Acceptance: flows in ovs-dpctl text, turned into key and mask nests
+ *      by libweft's wft_odp_flow_from_string() exactly as the agent sends
+ *      them, parse and give the listed field values.
+ *      Some are edited first (see edit()): masks whose values are too
+ *      wide are trimmed, not refused.
+ *   2. Rejection: such nests edited (a type, a flag, a length, a value, an
+ *      attribute repeated, added or removed, bytes appended, an nla_len
+ *      beyond the nest) or flows that miss a prerequisite fail with the
+ *      listed extack message, blaming the listed attribute.
+ *   3. Robustness: every nest of parts 1 and 2 truncated at every length, every
+ *      attribute's type replaced by 0..40 with NLA_F_NESTED as sent and
+ *      flipped, random byte mutations and random attribute trees. Every
+ *      call returns 0 or -EINVAL, sets an extack message exactly when it
+ *      fails, blames an attribute that was walked, and agrees with the
+ *      model. Each nest lives in a buffer of its exact size, so ASan sees
+ *      any read past it.
+ *
+ * usage: key_parse_test [MUTATIONS [SEED]]
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "key_parse.c"
+
+#include "weft/attrbuf.h"
+#include "weft/odp.h"
+
+int inet_pton(int af, const char *src, void *dst);
+
+static unsigned long n_fail, n_accepted, n_rejected, n_flow_ok;
+static unsigned long n_calls;	/* of the two functions under test */
+static const char *cur_case = "";
+
+#define FAIL(...)							\
+	do {								\
+		n_fail++;						\
+		fprintf(stderr, "FAIL %s:%d [%s]: ", __FILE__, __LINE__, \
+			cur_case);					\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		if (n_fail > 30)					\
+			exit(1);					\
+	} while (0)
+#define CHECK(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
+
+static unsigned long long rnd_state = 1;
+
+/* splitmix64: the same sequence on every libc. */
+static u64 rnd(void)
+{
+	u64 z = (rnd_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int rn(unsigned int n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static u16 rd16(const u8 *p)
+{
+	u16 v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static void wr16(u8 *p, u16 v)
+{
+	memcpy(p, &v, 2);
+}
+
+/* ---- the specification, from uapi/linux/weft.h ------------------------ */
+
+struct spec_field {
+	const char *name;
+	int type;
+	int len;
+};
+
+struct spec_hdr {
+	const char *name;
+	int type;
+	int len;			/* of a scalar; 0 for a nest */
+	const struct spec_field *f;
+	int nf;
+};
+
+static const struct spec_field eth_sf[] = {
+	{ "src", WEFT_ETH_A_SRC, 6 }, { "dst", WEFT_ETH_A_DST, 6 },
+};
+static const struct spec_field vlan_sf[] = {
+	{ "tpid", WEFT_VLAN_A_TPID, 2 }, { "tci", WEFT_VLAN_A_TCI, 2 },
+};
+static const struct spec_field ipv4_sf[] = {
+	{ "src", WEFT_IPV4_A_SRC, 4 }, { "dst", WEFT_IPV4_A_DST, 4 },
+	{ "proto", WEFT_IPV4_A_PROTO, 1 }, { "tos", WEFT_IPV4_A_TOS, 1 },
+	{ "ttl", WEFT_IPV4_A_TTL, 1 }, { "frag", WEFT_IPV4_A_FRAG, 1 },
+};
+static const struct spec_field ipv6_sf[] = {
+	{ "src", WEFT_IPV6_A_SRC, 16 }, { "dst", WEFT_IPV6_A_DST, 16 },
+	{ "label", WEFT_IPV6_A_LABEL, 4 }, { "proto", WEFT_IPV6_A_PROTO, 1 },
+	{ "tclass", WEFT_IPV6_A_TCLASS, 1 },
+	{ "hlimit", WEFT_IPV6_A_HLIMIT, 1 }, { "frag", WEFT_IPV6_A_FRAG, 1 },
+};
+static const struct spec_field tcp_sf[] = {
+	{ "src", WEFT_TP_A_SRC, 2 }, { "dst", WEFT_TP_A_DST, 2 },
+	{ "flags", WEFT_TP_A_FLAGS, 2 },
+};
+static const struct spec_field ports_sf[] = {
+	{ "src", WEFT_TP_A_SRC, 2 }, { "dst", WEFT_TP_A_DST, 2 },
+};
+static const struct spec_field icmp_sf[] = {
+	{ "type", WEFT_ICMP_A_TYPE, 1 }, { "code", WEFT_ICMP_A_CODE, 1 },
+};
+static const struct spec_field arp_sf[] = {
+	{ "sip", WEFT_ARP_A_SIP, 4 }, { "tip", WEFT_ARP_A_TIP, 4 },
+	{ "op", WEFT_ARP_A_OP, 2 }, { "sha", WEFT_ARP_A_SHA, 6 },
+	{ "tha", WEFT_ARP_A_THA, 6 },
+};
+static const struct spec_field nd_sf[] = {
+	{ "target", WEFT_ND_A_TARGET, 16 }, { "sll", WEFT_ND_A_SLL, 6 },
+	{ "tll", WEFT_ND_A_TLL, 6 },
+};
+
+#define NEST(n, t, f) { n, t, 0, f, ARRAY_SIZE(f) }
+static const struct spec_hdr spec[] = {
+	{ "in_port", WEFT_KEY_A_IN_PORT, 4, NULL, 0 },
+	{ "skb_mark", WEFT_KEY_A_SKB_MARK, 4, NULL, 0 },
+	{ "priority", WEFT_KEY_A_PRIORITY, 4, NULL, 0 },
+	{ "recirc_id", WEFT_KEY_A_RECIRC_ID, 4, NULL, 0 },
+	{ "dp_hash", WEFT_KEY_A_DP_HASH, 4, NULL, 0 },
+	NEST("eth", WEFT_KEY_A_ETHERNET, eth_sf),
+	NEST("vlan", WEFT_KEY_A_VLAN, vlan_sf),
+	NEST("cvlan", WEFT_KEY_A_CVLAN, vlan_sf),
+	{ "eth_type", WEFT_KEY_A_ETHERTYPE, 2, NULL, 0 },
+	NEST("ipv4", WEFT_KEY_A_IPV4, ipv4_sf),
+	NEST("ipv6", WEFT_KEY_A_IPV6, ipv6_sf),
+	NEST("tcp", WEFT_KEY_A_TCP, tcp_sf),
+	NEST("udp", WEFT_KEY_A_UDP, ports_sf),
+	NEST("sctp", WEFT_KEY_A_SCTP, ports_sf),
+	NEST("icmp", WEFT_KEY_A_ICMP, icmp_sf),
+	NEST("icmpv6", WEFT_KEY_A_ICMPV6, icmp_sf),
+	NEST("arp", WEFT_KEY_A_ARP, arp_sf),
+	NEST("nd", WEFT_KEY_A_ND, nd_sf),
+};
+
+static const struct spec_hdr *spec_hdr(int type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(spec); i++)
+		if (spec[i].type == type)
+			return &spec[i];
+	return NULL;
+}
+
+static const struct spec_field *spec_field(const struct spec_hdr *h, int type)
+{
+	for (int i = 0; h && i < h->nf; i++)
+		if (h->f[i].type == type)
+			return &h->f[i];
+	return NULL;
+}
+
+/* ---- the model ---------------------------------------------------------- */
+
+struct verdict {
+	int err;		/* 0 or -EINVAL */
+	long bad;		/* offset of the blamed attribute in the buffer */
+	const char *msg;	/* a substring of the expected message */
+};
+
+#define M_UNKNOWN	"unknown attribute type"
+#define M_FIELD_NESTED	"NLA_F_NESTED set on a flow key field"
+#define M_LEN		"wrong length"
+#define M_FIELD_TWICE	"field given twice"
+#define M_HDR_TWICE	"header given twice"
+#define M_NO_NESTED	"lacks NLA_F_NESTED"
+#define M_HDR_LEFT	"left over after the last attribute of a flow key header"
+#define M_KEY_LEFT	"left over after the last attribute of a flow key"
+#define M_FRAG		"frag must be"
+#define M_LABEL		"label is wider than 20 bits"
+#define M_FLAGS		"flags are wider than 12 bits"
+#define M_ARP_OP	"arp op above 255"
+#define M_CFI		"needs VLAN_CFI_MASK"
+#define M_TPID		"tpid must be 0x8100 or 0x88a8"
+#define M_L3		"ipv4, ipv6 and arp are exclusive"
+#define M_L4		"tcp, udp, sctp, icmp and icmpv6 are exclusive"
+#define M_ND		"nd goes with ipv6 only"
+
+static void *field_ptr(struct weft_flow_key *k, int hdr, int f)
+{
+	switch (hdr) {
+	case WEFT_KEY_A_IN_PORT: return &k->md.in_port;
+	case WEFT_KEY_A_SKB_MARK: return &k->md.skb_mark;
+	case WEFT_KEY_A_PRIORITY: return &k->md.priority;
+	case WEFT_KEY_A_RECIRC_ID: return &k->md.recirc_id;
+	case WEFT_KEY_A_DP_HASH: return &k->md.dp_hash;
+	case WEFT_KEY_A_ETHERTYPE: return &k->eth.type;
+	case WEFT_KEY_A_ETHERNET:
+		return f == WEFT_ETH_A_SRC ? k->eth.src : k->eth.dst;
+	case WEFT_KEY_A_VLAN:
+		return f == WEFT_VLAN_A_TPID ? &k->eth.vlan.tpid :
+					       &k->eth.vlan.tci;
+	case WEFT_KEY_A_CVLAN:
+		return f == WEFT_VLAN_A_TPID ? &k->eth.cvlan.tpid :
+					       &k->eth.cvlan.tci;
+	case WEFT_KEY_A_IPV4:
+		switch (f) {
+		case WEFT_IPV4_A_SRC: return &k->ipv4.src;
+		case WEFT_IPV4_A_DST: return &k->ipv4.dst;
+		case WEFT_IPV4_A_PROTO: return &k->ip.proto;
+		case WEFT_IPV4_A_TOS: return &k->ip.tos;
+		case WEFT_IPV4_A_TTL: return &k->ip.ttl;
+		case WEFT_IPV4_A_FRAG: return &k->ip.frag;
+		}
+		break;
+	case WEFT_KEY_A_IPV6:
+		switch (f) {
+		case WEFT_IPV6_A_SRC: return &k->ipv6.src;
+		case WEFT_IPV6_A_DST: return &k->ipv6.dst;
+		case WEFT_IPV6_A_LABEL: return &k->ipv6.label;
+		case WEFT_IPV6_A_PROTO: return &k->ip.proto;
+		case WEFT_IPV6_A_TCLASS: return &k->ip.tos;
+		case WEFT_IPV6_A_HLIMIT: return &k->ip.ttl;
+		case WEFT_IPV6_A_FRAG: return &k->ip.frag;
+		}
+		break;
+	case WEFT_KEY_A_TCP:
+	case WEFT_KEY_A_UDP:
+	case WEFT_KEY_A_SCTP:
+		return f == WEFT_TP_A_SRC ? &k->tp.src :
+		       f == WEFT_TP_A_DST ? &k->tp.dst : &k->tp.flags;
+	case WEFT_KEY_A_ICMP:
+	case WEFT_KEY_A_ICMPV6:
+		return f == WEFT_ICMP_A_TYPE ? &k->tp.src : &k->tp.dst;
+	case WEFT_KEY_A_ARP:
+		switch (f) {
+		case WEFT_ARP_A_SIP: return &k->ipv4.src;
+		case WEFT_ARP_A_TIP: return &k->ipv4.dst;
+		case WEFT_ARP_A_OP: return &k->ip.proto;
+		case WEFT_ARP_A_SHA: return k->ipv4.arp.sha;
+		case WEFT_ARP_A_THA: return k->ipv4.arp.tha;
+		}
+		break;
+	case WEFT_KEY_A_ND:
+		switch (f) {
+		case WEFT_ND_A_TARGET: return &k->ipv6.nd.target;
+		case WEFT_ND_A_SLL: return k->ipv6.nd.sll;
+		case WEFT_ND_A_TLL: return k->ipv6.nd.tll;
+		}
+		break;
+	}
+	abort();
+}
+
+/*
+ * Stores value @v (@len bytes, as sent) of field @f of header @hdr.
+ * Returns the message of a key's range error, or NULL.
+ */
+static const char *model_store(struct weft_flow_key *k, int hdr, int f,
+			       const u8 *v, int len, bool is_mask)
+{
+	u8 *p = field_ptr(k, hdr, f);
+	u32 x;
+
+	if ((hdr == WEFT_KEY_A_IPV4 && f == WEFT_IPV4_A_FRAG) ||
+	    (hdr == WEFT_KEY_A_IPV6 && f == WEFT_IPV6_A_FRAG)) {
+		*p = v[0];
+		return !is_mask && v[0] > 2 ? M_FRAG : NULL;
+	}
+	if (hdr == WEFT_KEY_A_IPV6 && f == WEFT_IPV6_A_LABEL) {
+		x = (u32)v[0] << 24 | v[1] << 16 | v[2] << 8 | v[3];
+		if (x > 0xfffff && !is_mask)
+			return M_LABEL;
+		x &= 0xfffff;
+		p[0] = x >> 24; p[1] = x >> 16; p[2] = x >> 8; p[3] = x;
+		return NULL;
+	}
+	if (hdr == WEFT_KEY_A_TCP && f == WEFT_TP_A_FLAGS) {
+		if ((v[0] & 0xf0) && !is_mask)
+			return M_FLAGS;
+		p[0] = v[0] & 0x0f;
+		p[1] = v[1];
+		return NULL;
+	}
+	if (hdr == WEFT_KEY_A_ICMP || hdr == WEFT_KEY_A_ICMPV6) {
+		p[0] = 0;		/* network order: the byte is the low one */
+		p[1] = v[0];
+		return NULL;
+	}
+	if (hdr == WEFT_KEY_A_ARP && f == WEFT_ARP_A_OP) {
+		if (v[0] && !is_mask)
+			return M_ARP_OP;
+		*p = v[1];
+		return NULL;
+	}
+	memcpy(p, v, len);
+	return NULL;
+}
+
+static struct verdict bad(long off, const char *msg)
+{
+	return (struct verdict){ -EINVAL, off, msg };
+}
+
+/*
+ * weft_key_parse() as the uapi describes it, on the nest at @buf + @off:
+ * one walk in attribute order, each attribute judged when it is met, a
+ * header's leftovers and VLAN tag after its last field, the nest's
+ * leftovers and the exclusive headers at the end.
+ */
+static struct verdict model_parse(const u8 *buf, long off, bool is_mask,
+				  struct weft_flow_key *out, u32 *present)
+{
+	long end = off + rd16(buf + off), pos = off + 4;
+	u32 hdrs = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (end - pos >= 4) {
+		int alen = rd16(buf + pos), atype = rd16(buf + pos + 2);
+		int type = atype & NLA_TYPE_MASK;
+		const struct spec_hdr *h = spec_hdr(type);
+
+		if (alen < 4 || alen > end - pos)
+			break;
+		if (h && !h->len) {
+			long fend = pos + alen, fpos = pos + 4;
+			u32 seen = 0;
+
+			if (hdrs & BIT(type))
+				return bad(pos, M_HDR_TWICE);
+			hdrs |= BIT(type);
+			if (!(atype & NLA_F_NESTED))
+				return bad(pos, M_NO_NESTED);
+			while (fend - fpos >= 4) {
+				int flen = rd16(buf + fpos);
+				int ftype = rd16(buf + fpos + 2);
+				const struct spec_field *f;
+				const char *msg;
+
+				if (flen < 4 || flen > fend - fpos)
+					break;
+				f = spec_field(h, ftype & NLA_TYPE_MASK);
+				if (!f)		/* UDP and SCTP lack flags */
+					return bad(fpos, M_UNKNOWN);
+				if (ftype & NLA_F_NESTED)
+					return bad(fpos, M_FIELD_NESTED);
+				if (flen - 4 != f->len)
+					return bad(fpos, M_LEN);
+				if (seen & BIT(f->type))
+					return bad(fpos, M_FIELD_TWICE);
+				seen |= BIT(f->type);
+				msg = model_store(out, type, f->type,
+						  buf + fpos + 4, f->len,
+						  is_mask);
+				if (msg)
+					return bad(fpos, msg);
+				fpos += NLA_ALIGN(flen);
+			}
+			if (fpos < fend)
+				return bad(pos, M_HDR_LEFT);
+			if (!is_mask && (type == WEFT_KEY_A_VLAN ||
+					 type == WEFT_KEY_A_CVLAN)) {
+				struct weft_key_vlan *v = type == WEFT_KEY_A_VLAN ?
+					&out->eth.vlan : &out->eth.cvlan;
+				u16 tci = ntohs(v->tci), tpid;
+
+				if (tci && !(tci & 0x1000))
+					return bad(pos, M_CFI);
+				if (tci && !(seen & BIT(WEFT_VLAN_A_TPID)))
+					v->tpid = htons(0x8100);
+				tpid = ntohs(v->tpid);
+				if (tci ? tpid != 0x8100 && tpid != 0x88a8 : tpid)
+					return bad(pos, M_TPID);
+			}
+		} else {
+			if (!h)
+				return bad(pos, M_UNKNOWN);
+			if (atype & NLA_F_NESTED)
+				return bad(pos, M_FIELD_NESTED);
+			if (alen - 4 != h->len)
+				return bad(pos, M_LEN);
+			if (hdrs & BIT(type))
+				return bad(pos, M_FIELD_TWICE);
+			hdrs |= BIT(type);
+			model_store(out, type, 0, buf + pos + 4, h->len,
+				    is_mask);
+		}
+		pos += NLA_ALIGN(alen);
+	}
+	if (pos < end)
+		return bad(off, M_KEY_LEFT);
+#define H(x) BIT(WEFT_KEY_A_##x)
+	if (__builtin_popcount(hdrs & (H(IPV4) | H(IPV6) | H(ARP))) > 1)
+		return bad(off, M_L3);
+	if (__builtin_popcount(hdrs & (H(TCP) | H(UDP) | H(SCTP) | H(ICMP) |
+				       H(ICMPV6))) > 1)
+		return bad(off, M_L4);
+	if ((hdrs & H(ND)) && (hdrs & (H(IPV4) | H(ARP))))
+		return bad(off, M_ND);
+	*present = hdrs;
+	return (struct verdict){ 0, -1, NULL };
+}
+
+/* The mask of a flow sent without one: all of every field of every header. */
+static void model_exact_mask(u32 hdrs, struct weft_flow_key *m)
+{
+	static const u8 ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < ARRAY_SIZE(spec); i++) {
+		const struct spec_hdr *h = &spec[i];
+
+		if (!(hdrs & BIT(h->type)))
+			continue;
+		if (h->len)
+			model_store(m, h->type, 0, ones, h->len, true);
+		for (int f = 0; f < h->nf; f++)
+			model_store(m, h->type, h->f[f].type, ones, h->f[f].len,
+				    true);
+	}
+}
+
+static bool any(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return true;
+	return false;
+}
+
+/* Whether the mask matches some bit of a field of header @hdr. */
+static bool model_matched(const struct weft_flow_key *m, int hdr)
+{
+	const struct spec_hdr *h = spec_hdr(hdr);
+	struct weft_flow_key tmp = *m;
+	int f;
+
+	for (f = 0; f < h->nf; f++) {
+		u8 *p = field_ptr(&tmp, hdr, h->f[f].type);
+		int n = hdr == WEFT_KEY_A_ICMP || hdr == WEFT_KEY_A_ICMPV6 ? 2 :
+			hdr == WEFT_KEY_A_ARP && h->f[f].type == WEFT_ARP_A_OP ?
+			1 : h->f[f].len;
+
+		if (any(p, n))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The prerequisites, from key_nl.h: a header the mask matches needs its
+ * enclosing headers matched exactly in the (masked) key.
+ */
+static const char *model_prereq(const struct weft_flow_key *k,
+				const struct weft_flow_key *m, u32 mask_hdrs)
+{
+	u16 et = m->eth.type == 0xffff ? ntohs(k->eth.type) : 0;
+	bool proto_exact = m->ip.proto == 0xff;
+	bool later = k->ip.frag == 2;
+	int hdr;
+
+	for (hdr = 1; hdr <= WEFT_KEY_A_MAX; hdr++) {
+		const struct spec_hdr *h = spec_hdr(hdr);
+
+		if (!(mask_hdrs & BIT(hdr)) || h->len || hdr == WEFT_KEY_A_ETHERNET ||
+		    hdr == WEFT_KEY_A_VLAN || !model_matched(m, hdr))
+			continue;
+		switch (hdr) {
+		case WEFT_KEY_A_CVLAN:
+			if (!(ntohs(k->eth.vlan.tci) & ntohs(m->eth.vlan.tci) &
+			      0x1000))
+				return "cvlan needs the outer vlan tag";
+			break;
+		case WEFT_KEY_A_IPV4:
+			if (et != 0x0800)
+				return "ipv4 needs eth_type 0x0800";
+			break;
+		case WEFT_KEY_A_IPV6:
+			if (et != 0x86dd)
+				return "ipv6 needs eth_type 0x86dd";
+			break;
+		case WEFT_KEY_A_ARP:
+			if (et != 0x0806 && et != 0x8035)
+				return "arp needs eth_type 0x0806";
+			break;
+		case WEFT_KEY_A_TCP:
+			if ((et != 0x0800 && et != 0x86dd) || !proto_exact ||
+			    k->ip.proto != 6 || later)
+				return "tcp needs ipv4/ipv6 proto 6";
+			break;
+		case WEFT_KEY_A_UDP:
+			if ((et != 0x0800 && et != 0x86dd) || !proto_exact ||
+			    k->ip.proto != 17 || later)
+				return "udp needs ipv4/ipv6 proto 17";
+			break;
+		case WEFT_KEY_A_SCTP:
+			if ((et != 0x0800 && et != 0x86dd) || !proto_exact ||
+			    k->ip.proto != 132 || later)
+				return "sctp needs ipv4/ipv6 proto 132";
+			break;
+		case WEFT_KEY_A_ICMP:
+			if (et != 0x0800 || !proto_exact || k->ip.proto != 1 ||
+			    later)
+				return "icmp needs ipv4 proto 1";
+			break;
+		case WEFT_KEY_A_ICMPV6:
+			if (et != 0x86dd || !proto_exact || k->ip.proto != 58 ||
+			    later)
+				return "icmpv6 needs ipv6 proto 58";
+			break;
+		case WEFT_KEY_A_ND:
+			if (et != 0x86dd || !proto_exact || k->ip.proto != 58 ||
+			    later || ntohs(m->tp.src) != 0xff ||
+			    (ntohs(k->tp.src) != 135 && ntohs(k->tp.src) != 136))
+				return "nd needs icmpv6 type 135 or 136";
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* How often each outcome of weft_key_parse_flow() was seen, for the log. */
+static struct { const char *msg; unsigned long n; } outcomes[64];
+
+static void tally(const char *msg)
+{
+	int i;
+
+	for (i = 0; i < 63 && outcomes[i].msg && strcmp(outcomes[i].msg, msg); i++)
+		;
+	outcomes[i].msg = msg;
+	outcomes[i].n++;
+}
+
+/* ---- running the parser -------------------------------------------------- */
+
+/* Offsets of every attribute a netlink walk meets, nests entered. */
+static void walk_offsets(const u8 *buf, long off, bool *is_attr, int depth)
+{
+	long end = off + rd16(buf + off), pos = off + 4;
+
+	is_attr[off] = true;
+	while (end - pos >= 4 && rd16(buf + pos) >= 4 &&
+	       rd16(buf + pos) <= end - pos) {
+		if (depth < 2)
+			walk_offsets(buf, pos, is_attr, depth + 1);
+		else
+			is_attr[pos] = true;
+		pos += NLA_ALIGN(rd16(buf + pos));
+	}
+}
+
+static void check_extack(int ret, const struct netlink_ext_ack *ack,
+			 const u8 *k, const u8 *m)
+{
+	CHECK(ret == 0 || ret == -EINVAL, "returned %d", ret);
+	if (!ret) {
+		CHECK(!ack->n_set, "success with extack \"%s\"", ack->_msg);
+		return;
+	}
+	CHECK(ack->n_set && ack->_msg && *ack->_msg, "-EINVAL without a message");
+	{
+		const u8 *b = (const u8 *)ack->bad_attr;
+		bool in_k = b >= k && b < k + rd16(k);
+		bool in_m = m && b >= m && b < m + rd16(m);
+		const u8 *nest = in_k ? k : m;
+
+		CHECK(in_k || in_m, "blamed attribute outside the nests");
+		if (in_k || in_m) {
+			bool *is_attr = calloc(rd16(nest), sizeof(bool));
+
+			walk_offsets(nest, 0, is_attr, 0);
+			CHECK(is_attr[b - nest], "blamed offset %ld is no attribute",
+			      (long)(b - nest));
+			free(is_attr);
+		}
+	}
+}
+
+static int call_parse(const u8 *nest, bool is_mask, struct weft_flow_key *out,
+		      u32 *present, struct netlink_ext_ack *ack)
+{
+	int ret;
+
+	memset(ack, 0, sizeof(*ack));
+	memset(out, 0x5a, sizeof(*out));
+	*present = 0xdeadbeef;
+	ret = weft_key_parse((const struct nlattr *)nest, out, present, is_mask,
+			     ack);
+	n_calls++;
+	check_extack(ret, ack, nest, NULL);
+	return ret;
+}
+
+static void dump(const char *what, const u8 *b)
+{
+	fprintf(stderr, "    %s:", what);
+	for (int i = 0; b && i < rd16(b); i++)
+		fprintf(stderr, "%s%02x", i % 4 ? "" : " ", b[i]);
+	fputc('\n', stderr);
+}
+
+/* weft_key_parse() on @nest must do what the model says. */
+static int check_parse(const u8 *nest, bool is_mask)
+{
+	struct weft_flow_key got, want;
+	struct netlink_ext_ack ack;
+	u32 gp, wp;
+	struct verdict v = model_parse(nest, 0, is_mask, &want, &wp);
+	int ret = call_parse(nest, is_mask, &got, &gp, &ack);
+
+	if (ret != v.err) {
+		FAIL("%s: parse returned %d (%s), the model says %d (%s at %ld)",
+		     is_mask ? "mask" : "key", ret, ack._msg ?: "", v.err,
+		     v.msg ?: "", v.bad);
+		dump("nest", nest);
+	} else if (ret) {
+		long at = (const u8 *)ack.bad_attr - nest;
+
+		if (!strstr(ack._msg ?: "", v.msg) || at != v.bad) {
+			FAIL("%s: \"%s\" at %ld, the model says \"%s\" at %ld",
+			     is_mask ? "mask" : "key", ack._msg, at, v.msg, v.bad);
+			dump("nest", nest);
+		}
+	} else {
+		CHECK(gp == wp, "present %#x, the model says %#x", gp, wp);
+		if (memcmp(&got, &want, sizeof(got))) {
+			FAIL("%s: parsed key differs from the model",
+			     is_mask ? "mask" : "key");
+			dump("nest", nest);
+		}
+	}
+	return ret;
+}
+
+/* weft_key_parse_flow() on @k and @m (NULL: no mask), against the model. */
+static int check_flow(const u8 *k, const u8 *m, struct weft_flow_key *key,
+		      struct weft_flow_key *mask, struct netlink_ext_ack *ack)
+{
+	struct weft_flow_key wk, wm;
+	struct verdict v;
+	u32 kp, mp;
+	const char *pre = NULL;
+	long where = -1;
+	const u8 *wbuf = k;
+	int ret;
+	size_t i;
+
+	memset(ack, 0, sizeof(*ack));
+	memset(key, 0x5a, sizeof(*key));
+	memset(mask, 0xa5, sizeof(*mask));
+	ret = weft_key_parse_flow((const struct nlattr *)k,
+				  (const struct nlattr *)m, key, mask, ack);
+	n_calls++;
+	n_flow_ok += !ret;
+	check_extack(ret, ack, k, m);
+	tally(ret ? ack->_msg : "(accepted)");
+
+	v = model_parse(k, 0, false, &wk, &kp);
+	if (!v.err && m) {
+		v = model_parse(m, 0, true, &wm, &mp);
+		wbuf = m;
+	} else if (!v.err) {
+		model_exact_mask(kp, &wm);
+		mp = kp;
+	}
+	if (!v.err) {
+		for (i = 0; i < sizeof(wk); i++)
+			((u8 *)&wk)[i] &= ((u8 *)&wm)[i];
+		pre = model_prereq(&wk, &wm, mp);
+		if (pre) {
+			v = bad(0, pre);
+			wbuf = m ?: k;
+		}
+	}
+	where = v.err ? v.bad : -1;
+	if (ret != v.err) {
+		FAIL("flow: returned %d (%s), the model says %d (%s)", ret,
+		     ack->_msg ?: "", v.err, v.msg ?: "");
+		dump("key", k);
+		dump("mask", m);
+	} else if (ret) {
+		const u8 *b = (const u8 *)ack->bad_attr;
+
+		if (!strstr(ack->_msg ?: "", v.msg) || b != wbuf + where) {
+			FAIL("flow: \"%s\" at %s+%ld, the model says \"%s\" at %s+%ld",
+			     ack->_msg, m && b >= m && b < m + rd16(m) ? "mask" : "key",
+			     m && b >= m && b < m + rd16(m) ? (long)(b - m) : (long)(b - k),
+			     v.msg, wbuf == k ? "key" : "mask", where);
+			dump("key", k);
+			dump("mask", m);
+		}
+	} else {
+		if (memcmp(key, &wk, sizeof(wk)) || memcmp(mask, &wm, sizeof(wm))) {
+			FAIL("flow: key or mask differs from the model");
+			dump("key", k);
+			dump("mask", m);
+		}
+		for (i = 0; i < sizeof(*key); i++)
+			CHECK(!(((u8 *)key)[i] & ~((u8 *)mask)[i]),
+			      "key byte %zu outside the mask", i);
+	}
+	return ret;
+}
+
+/* ---- attribute trees ------------------------------------------------------ */
+
+#define MAX_KIDS 40
+
+struct node {
+	u16 type;		/* as sent: NLA_F_NESTED included */
+	bool nest;		/* has children rather than bytes */
+	u8 data[40];
+	int dlen;
+	struct node *kid[MAX_KIDS];
+	int nkids;
+	int trail;		/* garbage bytes after the last child */
+	int over;		/* added to nla_len, parents left alone */
+	long off;		/* where the last serialization put it */
+};
+
+static struct node pool[4096];
+static int npool;
+
+static struct node *new_node(u16 type, bool nest)
+{
+	struct node *n;
+
+	if (npool == ARRAY_SIZE(pool))
+		abort();
+	n = &pool[npool++];
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->nest = nest;
+	return n;
+}
+
+static struct node *copy_tree(const struct node *src)
+{
+	struct node *n = new_node(src->type, src->nest);
+
+	memcpy(n->data, src->data, sizeof(n->data));
+	n->dlen = src->dlen;
+	n->trail = src->trail;
+	n->over = src->over;
+	for (int i = 0; i < src->nkids; i++)
+		n->kid[n->nkids++] = copy_tree(src->kid[i]);
+	return n;
+}
+
+/* The attributes of @buf[0..len) as children of @parent. */
+static void from_bytes(struct node *parent, const u8 *buf, size_t len)
+{
+	size_t pos = 0;
+
+	while (len - pos >= 4) {
+		u16 alen = rd16(buf + pos), type = rd16(buf + pos + 2);
+		struct node *n;
+
+		if (alen < 4 || alen > len - pos || parent->nkids == MAX_KIDS)
+			abort();
+		n = new_node(type, type & NLA_F_NESTED);
+		if (n->nest) {
+			from_bytes(n, buf + pos + 4, alen - 4);
+		} else {
+			if (alen - 4 > (int)sizeof(n->data))
+				abort();
+			n->dlen = alen - 4;
+			memcpy(n->data, buf + pos + 4, n->dlen);
+		}
+		parent->kid[parent->nkids++] = n;
+		pos += NLA_ALIGN(alen);
+	}
+}
+
+static size_t tree_size(const struct node *n)
+{
+	size_t s = 4;
+
+	if (!n->nest)
+		return 4 + n->dlen;
+	for (int i = 0; i < n->nkids; i++)
+		s += NLA_ALIGN(tree_size(n->kid[i]));
+	return s + n->trail;
+}
+
+static void put_tree(struct node *n, u8 *buf, long off)
+{
+	size_t size = tree_size(n);
+	long pos = off + 4;
+
+	n->off = off;
+	wr16(buf + off, (u16)(size + n->over));
+	wr16(buf + off + 2, n->type);
+	if (!n->nest) {
+		memcpy(buf + pos, n->data, n->dlen);
+		return;
+	}
+	for (int i = 0; i < n->nkids; i++) {
+		put_tree(n->kid[i], buf, pos);
+		pos += NLA_ALIGN(tree_size(n->kid[i]));
+	}
+	memset(buf + pos, 0xee, n->trail);
+}
+
+/*
+ * The tree as a buffer of exactly its size. Padding after a child that is
+ * not the last is zero, as the sender's would be.
+ */
+static u8 *serialize(struct node *root)
+{
+	size_t size = tree_size(root);
+	u8 *buf = calloc(1, size + 4);
+
+	/* The calloc is padded for a last child's alignment; shrink it. */
+	put_tree(root, buf, 0);
+	buf = realloc(buf, size);
+	return buf;
+}
+
+static bool in_tree(const struct node *root, const struct node *n)
+{
+	if (root == n)
+		return true;
+	for (int i = 0; root->nest && i < root->nkids; i++)
+		if (in_tree(root->kid[i], n))
+			return true;
+	return false;
+}
+
+static bool in_tree_buf(const u8 *buf, const void *p)
+{
+	return (const u8 *)p >= buf && (const u8 *)p < buf + rd16(buf);
+}
+
+/* ---- flows from text ------------------------------------------------------ */
+
+struct flow {
+	struct node *key, *mask;	/* WEFT_FLOW_A_KEY and _MASK nests */
+};
+
+static struct node *wrap(u16 type, const struct wft_attrbuf *b)
+{
+	struct node *n = new_node(type | NLA_F_NESTED, true);
+
+	from_bytes(n, b->data, b->len);
+	return n;
+}
+
+static int flow_from_text(const char *text, struct flow *f)
+{
+	struct wft_attrbuf k, m;
+	struct wft_odp_error err;
+	int ret;
+
+	wft_attrbuf_init(&k);
+	wft_attrbuf_init(&m);
+	ret = wft_odp_flow_from_string(text, &k, &m, &err);
+	if (ret) {
+		FAIL("odp parser refuses \"%s\": %s", text, err.msg);
+	} else {
+		f->key = wrap(WEFT_FLOW_A_KEY, &k);
+		f->mask = wrap(WEFT_FLOW_A_MASK, &m);
+	}
+	wft_attrbuf_free(&k);
+	wft_attrbuf_free(&m);
+	return ret;
+}
+
+/* ---- field checks: "k.tp.dst=80 m.ipv6.label=0xfffff" --------------------- */
+
+enum fkind { FK_U8, FK_U32, FK_BE16, FK_BE32, FK_MAC, FK_IP6 };
+
+#define FK(n, m, k) { n, offsetof(struct weft_flow_key, m), k }
+static const struct { const char *name; size_t off; enum fkind kind; } fk[] = {
+	FK("md.in_port", md.in_port, FK_U32),
+	FK("md.skb_mark", md.skb_mark, FK_U32),
+	FK("md.priority", md.priority, FK_U32),
+	FK("md.recirc_id", md.recirc_id, FK_U32),
+	FK("md.dp_hash", md.dp_hash, FK_U32),
+	FK("eth.src", eth.src, FK_MAC),
+	FK("eth.dst", eth.dst, FK_MAC),
+	FK("eth.vlan.tpid", eth.vlan.tpid, FK_BE16),
+	FK("eth.vlan.tci", eth.vlan.tci, FK_BE16),
+	FK("eth.cvlan.tpid", eth.cvlan.tpid, FK_BE16),
+	FK("eth.cvlan.tci", eth.cvlan.tci, FK_BE16),
+	FK("eth.type", eth.type, FK_BE16),
+	FK("ip.proto", ip.proto, FK_U8),
+	FK("ip.tos", ip.tos, FK_U8),
+	FK("ip.ttl", ip.ttl, FK_U8),
+	FK("ip.frag", ip.frag, FK_U8),
+	FK("tp.src", tp.src, FK_BE16),
+	FK("tp.dst", tp.dst, FK_BE16),
+	FK("tp.flags", tp.flags, FK_BE16),
+	FK("ipv4.src", ipv4.src, FK_BE32),
+	FK("ipv4.dst", ipv4.dst, FK_BE32),
+	FK("arp.sha", ipv4.arp.sha, FK_MAC),
+	FK("arp.tha", ipv4.arp.tha, FK_MAC),
+	FK("ipv6.src", ipv6.src, FK_IP6),
+	FK("ipv6.dst", ipv6.dst, FK_IP6),
+	FK("ipv6.label", ipv6.label, FK_BE32),
+	FK("nd.target", ipv6.nd.target, FK_IP6),
+	FK("nd.sll", ipv6.nd.sll, FK_MAC),
+	FK("nd.tll", ipv6.nd.tll, FK_MAC),
+};
+
+static void check_fields(const char *checks, const struct weft_flow_key *key,
+			 const struct weft_flow_key *mask)
+{
+	char buf[1024], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", checks ? checks : "");
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		const struct weft_flow_key *k = tok[0] == 'm' ? mask : key;
+		char *eq = strchr(tok, '=');
+		u8 want[16] = { 0 }, *got;
+		size_t i, n = 0;
+		unsigned long v;
+
+		if (!eq || tok[1] != '.')
+			abort();
+		*eq = '\0';
+		for (i = 0; i < ARRAY_SIZE(fk) && strcmp(fk[i].name, tok + 2); i++)
+			;
+		if (i == ARRAY_SIZE(fk)) {
+			FAIL("no field %s in the test's table", tok + 2);
+			continue;
+		}
+		got = (u8 *)k + fk[i].off;
+		v = strtoul(eq + 1, NULL, 0);
+		switch (fk[i].kind) {
+		case FK_U8: want[0] = v; n = 1; break;
+		case FK_U32: memcpy(want, &(u32){ v }, 4); n = 4; break;
+		case FK_BE16: want[0] = v >> 8; want[1] = v; n = 2; break;
+		case FK_BE32:
+			n = 4;
+			if (strchr(eq + 1, '.')) {
+				if (inet_pton(AF_INET, eq + 1, want) != 1)
+					abort();
+				break;
+			}
+			want[0] = v >> 24; want[1] = v >> 16;
+			want[2] = v >> 8; want[3] = v;
+			break;
+		case FK_MAC:
+			n = 6;
+			if (sscanf(eq + 1, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				   &want[0], &want[1], &want[2], &want[3],
+				   &want[4], &want[5]) != 6)
+				abort();
+			break;
+		case FK_IP6:
+			n = 16;
+			if (inet_pton(AF_INET6, eq + 1, want) != 1)
+				abort();
+			break;
+		}
+		if (memcmp(got, want, n)) {
+			char hex[40] = "";
+
+			for (i = 0; i < n; i++)
+				sprintf(hex + 2 * i, "%02x", got[i]);
+			FAIL("%s is %s, not %s", tok, hex, eq + 1);
+		}
+	}
+}
+
+/* ---- edits: "k:ipv4.proto:len=2;m:ipv6.label:val=ffffffff" ---------------- */
+
+static struct node *find(struct node *root, const char *path, struct node **parent)
+{
+	char buf[64], *dot;
+	struct node *n = root, *p = NULL;
+	const struct spec_hdr *h = NULL;
+	char *seg;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (seg = buf; seg && *seg; seg = dot) {
+		int type = -1, i;
+
+		dot = strchr(seg, '.');
+		if (dot)
+			*dot++ = '\0';
+		if (seg[0] == '#') {
+			type = atoi(seg + 1);
+		} else if (n == root) {
+			for (i = 0; i < (int)ARRAY_SIZE(spec); i++)
+				if (!strcmp(spec[i].name, seg))
+					h = &spec[i], type = h->type;
+		} else {
+			for (i = 0; h && i < h->nf; i++)
+				if (!strcmp(h->f[i].name, seg))
+					type = h->f[i].type;
+		}
+		p = n;
+		for (i = 0, n = NULL; i < p->nkids; i++)
+			if ((p->kid[i]->type & NLA_TYPE_MASK) == type) {
+				n = p->kid[i];
+				break;
+			}
+		if (!n) {
+			FAIL("edit: no %s in the nest", path);
+			abort();
+		}
+		if (n != root && !h)
+			h = spec_hdr(type);
+	}
+	if (parent)
+		*parent = p;
+	return n;
+}
+
+static int hexbytes(const char *s, u8 *out)
+{
+	int n = 0;
+
+	while (s[0] && s[1] && n < 40) {
+		sscanf(s, "%2hhx", &out[n++]);
+		s += 2;
+	}
+	return n;
+}
+
+static void remove_kid(struct node *p, struct node *n)
+{
+	for (int i = 0; i < p->nkids; i++)
+		if (p->kid[i] == n) {
+			memmove(&p->kid[i], &p->kid[i + 1],
+				(p->nkids - i - 1) * sizeof(p->kid[0]));
+			p->nkids--;
+			return;
+		}
+}
+
+static void insert_after(struct node *p, struct node *after, struct node *n)
+{
+	int i;
+
+	for (i = 0; i < p->nkids && p->kid[i] != after; i++)
+		;
+	memmove(&p->kid[i + 2], &p->kid[i + 1],
+		(p->nkids - i - 1) * sizeof(p->kid[0]));
+	p->kid[i + 1] = n;
+	p->nkids++;
+}
+
+/*
+ * Applies the edits to @f. Each is SIDE:PATH:OP with SIDE k or m, PATH
+ * empty (the nest itself), a header ("ipv4"), a field ("ipv4.proto") or
+ * "#N" for type N, and OP one of type=N, flip (NLA_F_NESTED), len=N,
+ * val=HEX, dup, del, trail=N, over=N, add=T:HEX, addnest=T; or "nomask".
+ * Returns the node the last edit touched or made.
+ */
+static struct node *edit(struct flow *f, const char *edits, bool *nomask)
+{
+	char buf[512], *save, *e;
+	struct node *last = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", edits ? edits : "");
+	for (e = strtok_r(buf, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
+		char *path, *op, *arg;
+		struct node *root, *n, *p;
+
+		if (!strcmp(e, "nomask")) {
+			*nomask = true;
+			continue;
+		}
+		root = e[0] == 'm' ? f->mask : f->key;
+		path = e + 2;
+		op = strchr(path, ':');
+		*op++ = '\0';
+		arg = strchr(op, '=');
+		if (arg)
+			*arg++ = '\0';
+		n = *path ? find(root, path, &p) : root;
+		last = n;
+		if (!strcmp(op, "type")) {
+			n->type = (n->type & ~NLA_TYPE_MASK) | atoi(arg);
+		} else if (!strcmp(op, "flip")) {
+			n->type ^= NLA_F_NESTED;
+		} else if (!strcmp(op, "len")) {
+			int len = atoi(arg);
+
+			if (len > n->dlen)
+				memset(n->data + n->dlen, 0, len - n->dlen);
+			n->dlen = len;
+		} else if (!strcmp(op, "val")) {
+			n->dlen = hexbytes(arg, n->data);
+		} else if (!strcmp(op, "dup")) {
+			last = copy_tree(n);
+			insert_after(p, n, last);
+		} else if (!strcmp(op, "del")) {
+			remove_kid(p, n);
+		} else if (!strcmp(op, "trail")) {
+			n->trail = atoi(arg);
+		} else if (!strcmp(op, "over")) {
+			n->over = atoi(arg);
+		} else if (!strcmp(op, "add")) {
+			last = new_node(atoi(arg), false);
+			last->dlen = hexbytes(strchr(arg, ':') + 1, last->data);
+			n->kid[n->nkids++] = last;
+		} else if (!strcmp(op, "addnest")) {
+			last = new_node(atoi(arg) | NLA_F_NESTED, true);
+			n->kid[n->nkids++] = last;
+		} else {
+			FAIL("edit: unknown op %s", op);
+			abort();
+		}
+	}
+	return last;
+}
+
+/* ---- 1. acceptance -------------------------------------------------------- */
+
+#define ETH_SD	"eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),"
+#define V4(x)	"eth_type(0x0800),ipv4(" x ")"
+#define V6(x)	"eth_type(0x86dd),ipv6(" x ")"
+
+struct accept_case {
+	const char *flow;	/* ovs-dpctl text */
+	const char *edits;	/* see edit() */
+	const char *checks;	/* see check_fields() */
+};
+
+static const struct accept_case accepts[] = {
+	{ "in_port(1)," ETH_SD V4("src=10.0.0.1/255.255.255.0,proto=17,frag=no") ",udp(dst=53)", NULL,
+	  "k.md.in_port=1 m.md.in_port=0xffffffff k.eth.src=02:00:00:00:00:01 k.eth.dst=02:00:00:00:00:02 "
+	  "k.eth.type=0x0800 m.eth.type=0xffff k.ipv4.src=10.0.0.0 m.ipv4.src=255.255.255.0 m.ipv4.dst=0 "
+	  "k.ip.proto=17 m.ip.proto=0xff m.ip.frag=0xff k.tp.dst=53 m.tp.dst=0xffff m.tp.src=0 "
+	  "k.eth.vlan.tci=0 m.eth.vlan.tci=0xffff k.eth.vlan.tpid=0" },
+	{ V4("src=192.168.1.1,dst=192.168.1.2,proto=6,tos=0x10,ttl=64,frag=no") ",tcp(src=1234,dst=80)", NULL,
+	  "k.ipv4.dst=192.168.1.2 k.ip.tos=0x10 k.ip.ttl=64 k.tp.src=1234 k.tp.dst=80 m.tp.flags=0" },
+	{ V4("proto=6,frag=no") ",tcp(dst=443),tcp_flags(syn|ack)", NULL,
+	  "k.tp.dst=443 k.tp.flags=0x012 m.tp.flags=0x0fff" },
+	{ V4("proto=6,frag=no") ",tcp_flags(+syn-ack)", NULL,
+	  "k.tp.flags=0x002 m.tp.flags=0x012 m.tp.dst=0" },
+	{ V4("proto=6") ",tcp(src=0x1234/0xf000)", NULL,
+	  "k.tp.src=0x1000 m.tp.src=0xf000 k.ip.frag=0 m.ip.frag=0" },
+	{ V6("src=2001:db8::1,dst=2001:db8::/32,label=0x12345,proto=6,tclass=0x20,hlimit=64,frag=no") ",tcp(dst=22)", NULL,
+	  "k.eth.type=0x86dd k.ipv6.src=2001:db8::1 m.ipv6.src=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
+	  "k.ipv6.dst=2001:db8:: m.ipv6.dst=ffff:ffff:: k.ipv6.label=0x12345 m.ipv6.label=0xfffff "
+	  "k.ip.proto=6 k.ip.tos=0x20 k.ip.ttl=64 k.tp.dst=22" },
+	{ V6("label=0xabcde/0xff,proto=17") ",udp(src=547,dst=546)", NULL,
+	  "k.ipv6.label=0xde m.ipv6.label=0xff k.tp.src=547 k.tp.dst=546" },
+	{ V6("proto=58") ",icmpv6(type=128,code=0)", NULL,
+	  "k.ip.proto=58 k.tp.src=128 m.tp.src=0xff k.tp.dst=0 m.tp.dst=0xff" },
+	{ V6("proto=58") ",icmpv6(type=135),nd(target=fe80::2,sll=02:00:00:00:00:09)", NULL,
+	  "k.tp.src=135 k.nd.target=fe80::2 k.nd.sll=02:00:00:00:00:09 m.nd.sll=ff:ff:ff:ff:ff:ff m.nd.tll=00:00:00:00:00:00" },
+	{ V6("proto=58,frag=no") ",icmpv6(type=136,code=0),nd(target=fe80::1:2/ffff::,tll=02:00:00:00:00:0a)", NULL,
+	  "k.tp.src=136 k.nd.target=fe80:: m.nd.target=ffff:: k.nd.tll=02:00:00:00:00:0a" },
+	{ V4("proto=1") ",icmp(type=8,code=0)", NULL, "k.ip.proto=1 k.tp.src=8 m.tp.src=0xff" },
+	{ V4("proto=1,frag=first") ",icmp(type=0x13/0xf0)", NULL,
+	  "k.tp.src=0x10 m.tp.src=0xf0 m.tp.dst=0 k.ip.frag=1" },
+	{ V4("proto=132") ",sctp(src=5000,dst=5001)", NULL, "k.ip.proto=132 k.tp.src=5000 k.tp.dst=5001" },
+	{ V6("proto=132") ",sctp(dst=9/0xff)", NULL, "k.tp.dst=9 m.tp.dst=0xff" },
+	{ "eth_type(0x0806),arp(sip=10.0.0.1,tip=10.0.0.2,op=1,sha=02:00:00:00:00:01,tha=00:00:00:00:00:00)", NULL,
+	  "k.eth.type=0x0806 k.ipv4.src=10.0.0.1 k.ipv4.dst=10.0.0.2 k.ip.proto=1 m.ip.proto=0xff "
+	  "k.arp.sha=02:00:00:00:00:01 m.arp.tha=ff:ff:ff:ff:ff:ff" },
+	{ "eth_type(0x8035),arp(op=3)", NULL, "k.eth.type=0x8035 k.ip.proto=3 m.ipv4.src=0" },
+	{ "eth_type(0x0806),arp(tip=10.1.2.3/255.0.0.0,op=2)", NULL, "k.ipv4.dst=10.0.0.0 m.ipv4.dst=255.0.0.0 k.ip.proto=2" },
+	{ ETH_SD "eth_type(0x8100),vlan(vid=10,pcp=3),encap(" V4("proto=17") ",udp(dst=4789))", NULL,
+	  "k.eth.vlan.tpid=0x8100 m.eth.vlan.tpid=0xffff k.eth.vlan.tci=0x700a m.eth.vlan.tci=0xffff "
+	  "k.eth.type=0x0800 k.eth.cvlan.tci=0 m.eth.cvlan.tci=0xffff k.tp.dst=4789" },
+	{ "eth_type(0x8100),vlan(vid=100/0xff0),encap(eth_type(0x86dd))", NULL,
+	  "k.eth.vlan.tci=0x1060 m.eth.vlan.tci=0x1ff0 k.eth.type=0x86dd" },
+	{ "eth_type(0x88a8),vlan(vid=20),encap(eth_type(0x8100),vlan(vid=10),encap(" V4("proto=6") ",tcp(dst=22)))", NULL,
+	  "k.eth.vlan.tpid=0x88a8 k.eth.vlan.tci=0x1014 k.eth.cvlan.tpid=0x8100 k.eth.cvlan.tci=0x100a "
+	  "m.eth.cvlan.tci=0x1fff k.eth.type=0x0800 k.tp.dst=22" },
+	{ "eth_type(0x88a8),vlan(vid=1,pcp=7),encap(eth_type(0x88a8),vlan(vid=2),encap(eth_type(0x0806),arp(op=1)))", NULL,
+	  "k.eth.vlan.tci=0xf001 k.eth.cvlan.tpid=0x88a8 k.eth.cvlan.tci=0x1002 k.ip.proto=1" },
+	/* A tag without TPID is 802.1Q. */
+	{ "eth_type(0x8100),vlan(vid=10),encap(" V4("proto=17") ")", "k:vlan.tpid:del",
+	  "k.eth.vlan.tpid=0x8100 k.eth.vlan.tci=0x100a" },
+	{ "eth_type(0x88a8),vlan(vid=20),encap(eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800)))", "k:cvlan.tpid:del",
+	  "k.eth.cvlan.tpid=0x8100 k.eth.cvlan.tci=0x100a" },
+	{ "recirc_id(5),dp_hash(0x12345678/0xff),skb_priority(7),skb_mark(0x10/0xf0),in_port(3)", NULL,
+	  "k.md.recirc_id=5 m.md.recirc_id=0xffffffff k.md.dp_hash=0x78 m.md.dp_hash=0xff k.md.priority=7 "
+	  "k.md.skb_mark=0x10 m.md.skb_mark=0xf0 k.md.in_port=3" },
+	{ "", NULL, "k.eth.type=0 m.eth.type=0 m.eth.vlan.tci=0xffff m.md.in_port=0" },
+	{ "eth(src=02:00:00:00:00:00/ff:00:00:00:00:00,dst=ff:ff:ff:ff:ff:ff)", NULL,
+	  "k.eth.src=02:00:00:00:00:00 m.eth.src=ff:00:00:00:00:00 k.eth.dst=ff:ff:ff:ff:ff:ff" },
+	{ "eth_type(0x88cc)", NULL, "k.eth.type=0x88cc m.eth.type=0xffff" },
+	{ V4("proto=17,frag=later"), NULL, "k.ip.frag=2 m.ip.frag=0xff k.ip.proto=17" },
+	{ V4("proto=17,frag=first") ",udp(src=1)", NULL, "k.ip.frag=1 k.tp.src=1" },
+	{ V6("proto=6,frag=later"), NULL, "k.ip.frag=2 k.ip.proto=6" },
+	{ V4("proto=6") ",tcp_flags(syn)", NULL, "k.ip.frag=0 m.ip.frag=0 k.tp.flags=2" },
+	{ V4("proto=6/0xf0,tos=0x03/0x03"), NULL, "k.ip.proto=0 m.ip.proto=0xf0 k.ip.tos=3 m.ip.tos=3" },
+	{ V4("src=10.1.2.3/255.255.0.0,dst=10.9.9.9/0.0.0.255"), NULL,
+	  "k.ipv4.src=10.1.0.0 m.ipv4.src=255.255.0.0 k.ipv4.dst=0.0.0.9" },
+	{ V6("src=::1,proto=6,frag=first") ",tcp(src=80),tcp_flags(fin)", NULL,
+	  "k.ipv6.src=::1 k.ip.frag=1 k.tp.src=80 k.tp.flags=1 m.tp.flags=0xfff" },
+	{ "recirc_id(0x10),in_port(4),skb_mark(0)," V4("dst=1.2.3.4"), NULL,
+	  "k.md.recirc_id=0x10 m.md.skb_mark=0xffffffff k.ipv4.dst=1.2.3.4" },
+	/* No mask: every field of every header given is exact. */
+	{ "in_port(2)," ETH_SD V4("src=10.0.0.1,dst=10.0.0.2,proto=6,frag=no") ",tcp(dst=80)", "nomask",
+	  "m.md.in_port=0xffffffff m.md.skb_mark=0 m.eth.src=ff:ff:ff:ff:ff:ff m.eth.type=0xffff "
+	  "m.ip.tos=0xff m.ip.ttl=0xff m.ip.frag=0xff m.ipv4.src=255.255.255.255 "
+	  "m.tp.src=0xffff m.tp.flags=0x0fff m.eth.vlan.tci=0 k.tp.dst=80" },
+	{ V6("src=fe80::1,proto=58") ",icmpv6(type=135),nd(target=fe80::2)", "nomask",
+	  "m.ipv6.label=0xfffff m.ipv6.dst=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff m.tp.src=0xff m.tp.dst=0xff "
+	  "m.tp.flags=0 m.nd.tll=ff:ff:ff:ff:ff:ff k.nd.target=fe80::2" },
+	{ "eth_type(0x0806),arp(op=2)", "nomask",
+	  "m.ip.proto=0xff m.ip.tos=0 m.ipv4.src=255.255.255.255 m.arp.tha=ff:ff:ff:ff:ff:ff k.ip.proto=2" },
+	{ "eth_type(0x8100),vlan(vid=5),encap(" V4("proto=1") ",icmp(type=0))", "nomask",
+	  "m.eth.vlan.tpid=0xffff m.eth.vlan.tci=0xffff m.eth.cvlan.tci=0 k.eth.vlan.tci=0x1005" },
+	{ "recirc_id(1),dp_hash(2),skb_priority(3),skb_mark(4),in_port(5)", "nomask",
+	  "m.md.recirc_id=0xffffffff m.md.dp_hash=0xffffffff m.md.priority=0xffffffff k.md.skb_mark=4 m.eth.type=0" },
+	{ V4("proto=17") ",udp(src=68,dst=67)", "nomask", "m.tp.src=0xffff m.tp.flags=0 k.tp.dst=67" },
+	{ V6("proto=132") ",sctp(src=1)", "nomask", "m.tp.dst=0xffff k.tp.src=1" },
+	/* Masks: the bits beyond a field's width are dropped, values are not ranged. */
+	{ V6("label=0x12345,proto=6") ",tcp(dst=22)", "m:ipv6.label:val=ffffffff",
+	  "m.ipv6.label=0xfffff k.ipv6.label=0x12345" },
+	{ V4("proto=6,frag=no") ",tcp(dst=443),tcp_flags(syn)", "m:tcp.flags:val=ffff", "m.tp.flags=0x0fff" },
+	{ "eth_type(0x0806),arp(op=1)", "m:arp.op:val=ffff", "m.ip.proto=0xff k.ip.proto=1" },
+	{ "eth_type(0x0806),arp(op=1)", "m:arp.op:val=ff00", "m.ip.proto=0 k.ip.proto=0" },
+	{ V4("proto=6,frag=no") ",tcp(dst=80)", "m:ipv4.frag:val=03", "m.ip.frag=3 k.ip.frag=0" },
+	{ V6("proto=17,frag=first") ",udp(dst=80)", "m:ipv6.frag:val=ff", "m.ip.frag=0xff k.ip.frag=1" },
+	{ "eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800))", "m:vlan.tci:val=0fff;m:vlan.tpid:val=1234;m:cvlan:del",
+	  "m.eth.vlan.tpid=0x1234 m.eth.vlan.tci=0x0fff k.eth.vlan.tci=0x000a k.eth.vlan.tpid=0" },
+	{ V4("proto=1") ",icmp(type=3)", "m:icmp.type:val=ff", "m.tp.src=0xff k.tp.src=3" },
+	/* A header without fields matches nothing and needs nothing. */
+	{ "eth_type(0x0800)", "k::addnest=10;m::addnest=12", "k.ip.proto=0 m.tp.src=0" },
+	{ "eth_type(0x86dd)", "m::addnest=18;m:nd:add=2:000000000000", "m.nd.sll=00:00:00:00:00:00" },
+	/* Field order within a nest does not matter. */
+	{ V4("proto=6") ",tcp(dst=80)", "k:ipv4.proto:del;k:ipv4:add=3:06;k:eth_type:del;k::add=9:0800",
+	  "k.ip.proto=6 k.eth.type=0x0800" },
+};
+
+static int n_accept_cases;
+
+static void run_accepts(void)
+{
+	struct weft_flow_key key, mask;
+	struct netlink_ext_ack ack;
+
+	for (size_t i = 0; i < ARRAY_SIZE(accepts); i++) {
+		const struct accept_case *c = &accepts[i];
+		bool nomask = false;
+		struct flow f;
+		u8 *k, *m;
+		int ret;
+
+		cur_case = c->flow;
+		npool = 0;
+		if (flow_from_text(c->flow, &f))
+			continue;
+		edit(&f, c->edits, &nomask);
+		k = serialize(f.key);
+		m = nomask ? NULL : serialize(f.mask);
+		ret = check_flow(k, m, &key, &mask, &ack);
+		if (ret) {
+			FAIL("refused: %s", ack._msg);
+		} else {
+			check_fields(c->checks, &key, &mask);
+			n_accepted++;
+		}
+		check_parse(k, false);
+		if (m)
+			check_parse(m, true);
+		free(k);
+		free(m);
+	}
+	n_accept_cases = ARRAY_SIZE(accepts);
+}
+
+/* ---- 2. rejection --------------------------------------------------------- */
+
+#define UDP4	V4("src=10.0.0.1,proto=17,frag=no") ",udp(src=1,dst=53)"
+#define TCP4	V4("proto=6,tos=4,frag=no") ",tcp(src=1,dst=80),tcp_flags(syn)"
+#define TCP6	V6("src=::1,dst=::2,label=5,proto=6,frag=no") ",tcp(dst=80)"
+#define ND6	V6("proto=58") ",icmpv6(type=135,code=0),nd(target=fe80::1,sll=02:00:00:00:00:01,tll=02:00:00:00:00:02)"
+#define ARP	"eth_type(0x0806),arp(sip=1.1.1.1,tip=2.2.2.2,op=1,sha=02:00:00:00:00:01,tha=02:00:00:00:00:02)"
+#define VLAN	"eth_type(0x8100),vlan(vid=10),encap(" UDP4 ")"
+#define QINQ	"eth_type(0x88a8),vlan(vid=20),encap(eth_type(0x8100),vlan(vid=10),encap(" TCP4 "))"
+#define ICMP4	V4("proto=1") ",icmp(type=8,code=0)"
+#define SCTP4	V4("proto=132") ",sctp(src=1,dst=2)"
+#define MD	"in_port(1),skb_mark(2),skb_priority(3),recirc_id(4),dp_hash(5)," ETH_SD UDP4
+
+struct reject_case {
+	const char *flow;
+	const char *edits;
+	const char *msg;	/* substring of the extack message */
+	const char *blame;	/* "@": the node the last edit touched or made;
+				 * "k", "m": the key or mask nest; or
+				 * "k:PATH", "m:PATH" */
+};
+
+static const struct reject_case rejects[] = {
+	/* Unknown types, at the top and in each header; UNSPEC. */
+	{ UDP4, "k::add=19:00000000", "unknown attribute type in a flow key", "@" },
+	{ UDP4, "k::add=40:0000", "unknown attribute", "@" },
+	{ UDP4, "m::add=1000:00000000", "unknown attribute", "@" },
+	{ UDP4, "k::add=0:00000000", "unknown attribute", "@" },
+	{ UDP4, "m::add=0:", "unknown attribute", "@" },
+	{ MD, "k:eth:add=3:000000000000", "unknown attribute", "@" },
+	{ MD, "k:eth:add=0:000000000000", "unknown attribute", "@" },
+	{ VLAN, "k:vlan:add=3:0000", "unknown attribute", "@" },
+	{ VLAN, "m:vlan:add=0:ffff", "unknown attribute", "@" },
+	{ QINQ, "k:cvlan:add=3:0000", "unknown attribute", "@" },
+	{ UDP4, "k:ipv4:add=7:00", "unknown attribute", "@" },
+	{ UDP4, "m:ipv4:add=0:ff", "unknown attribute", "@" },
+	{ TCP6, "k:ipv6:add=8:00", "unknown attribute", "@" },
+	{ TCP4, "k:tcp:add=4:0000", "unknown attribute", "@" },
+	{ TCP4, "k:tcp:add=0:0000", "unknown attribute", "@" },
+	{ UDP4, "k:udp:add=3:0000", "unknown attribute", "@" },	/* flags */
+	{ SCTP4, "m:sctp:add=3:0fff", "unknown attribute", "@" },
+	{ ICMP4, "k:icmp:add=3:00", "unknown attribute", "@" },
+	{ ND6, "k:icmpv6:add=3:00", "unknown attribute", "@" },
+	{ ARP, "k:arp:add=6:000000000000", "unknown attribute", "@" },
+	{ ND6, "k:nd:add=4:000000000000", "unknown attribute", "@" },
+	{ ND6, "m:nd:add=0:", "unknown attribute", "@" },
+	/* Wrong lengths, short and long, of each kind of field. */
+	{ MD, "k:in_port:len=2", "wrong length", "@" },
+	{ MD, "k:dp_hash:len=8", "wrong length", "@" },
+	{ MD, "m:skb_mark:len=0", "wrong length", "@" },
+	{ UDP4, "k:eth_type:len=1", "wrong length", "@" },
+	{ UDP4, "m:eth_type:len=4", "wrong length", "@" },
+	{ MD, "k:eth.src:len=5", "wrong length", "@" },
+	{ MD, "m:eth.dst:len=7", "wrong length", "@" },
+	{ VLAN, "k:vlan.tci:len=4", "wrong length", "@" },
+	{ VLAN, "k:vlan.tpid:len=1", "wrong length", "@" },
+	{ UDP4, "k:ipv4.src:len=2", "wrong length", "@" },
+	{ UDP4, "k:ipv4.proto:len=0", "wrong length", "@" },
+	{ UDP4, "m:ipv4.proto:len=2", "wrong length", "@" },
+	{ UDP4, "k:ipv4.frag:len=4", "wrong length", "@" },
+	{ TCP6, "k:ipv6.src:len=15", "wrong length", "@" },
+	{ TCP6, "m:ipv6.dst:len=17", "wrong length", "@" },
+	{ TCP6, "k:ipv6.label:len=3", "wrong length", "@" },
+	{ TCP6, "k:ipv6.label:len=5", "wrong length", "@" },
+	{ TCP4, "k:tcp.flags:len=1", "wrong length", "@" },
+	{ TCP4, "m:tcp.flags:len=4", "wrong length", "@" },
+	{ UDP4, "k:udp.dst:len=4", "wrong length", "@" },
+	{ ICMP4, "k:icmp.type:len=2", "wrong length", "@" },
+	{ ARP, "k:arp.op:len=1", "wrong length", "@" },
+	{ ARP, "k:arp.sha:len=8", "wrong length", "@" },
+	{ ND6, "k:nd.target:len=4", "wrong length", "@" },
+	{ ND6, "k:nd.sll:len=8", "wrong length", "@" },
+	/* NLA_F_NESTED: on fields never, on headers always. */
+	{ MD, "k:in_port:flip", "NLA_F_NESTED set on a flow key field", "@" },
+	{ UDP4, "k:eth_type:flip", "NLA_F_NESTED set", "@" },
+	{ UDP4, "k:ipv4.proto:flip", "NLA_F_NESTED set", "@" },
+	{ MD, "m:eth.src:flip", "NLA_F_NESTED set", "@" },
+	{ UDP4, "k:ipv4:flip", "header nest lacks NLA_F_NESTED", "@" },
+	{ TCP4, "m:tcp:flip", "lacks NLA_F_NESTED", "@" },
+	{ MD, "k:eth:flip", "lacks NLA_F_NESTED", "@" },
+	{ VLAN, "m:vlan:flip", "lacks NLA_F_NESTED", "@" },
+	/* Twice. */
+	{ UDP4, "k:ipv4.proto:dup", "flow key field given twice", "@" },
+	{ MD, "k:in_port:dup", "field given twice", "@" },
+	{ MD, "m:eth.dst:dup", "field given twice", "@" },
+	{ UDP4, "m:eth_type:dup", "field given twice", "@" },
+	{ UDP4, "k:ipv4:dup", "flow key header given twice", "@" },
+	{ VLAN, "m:vlan:dup", "header given twice", "@" },
+	{ MD, "k:eth:dup", "header given twice", "@" },
+	{ UDP4, "k:udp:dup", "header given twice", "@" },
+	/* Leftovers: bytes too few for an attribute, or one longer than its nest. */
+	{ UDP4, "k::trail=1", "bytes left over after the last attribute of a flow key", "k" },
+	{ UDP4, "m::trail=3", "left over after the last attribute of a flow key", "m" },
+	{ UDP4, "k:ipv4:trail=2", "bytes left over after the last attribute of a flow key header", "@" },
+	{ TCP4, "m:tcp:trail=3", "of a flow key header", "@" },
+	{ "", "k::trail=2", "left over after the last attribute of a flow key", "k" },
+	{ UDP4, "k:eth_type:over=4", "wrong length", "@" },
+	{ UDP4, "k:eth_type:over=200", "left over after the last attribute of a flow key", "k" },
+	{ UDP4, "k:udp:over=1", "left over after the last attribute of a flow key", "k" },
+	{ UDP4, "k:ipv4.src:over=100", "of a flow key header", "k:ipv4" },
+	{ UDP4, "k:ipv4.proto:over=-3", "of a flow key header", "k:ipv4" },
+	{ MD, "m:in_port:over=-4", "wrong length", "@" },
+	{ MD, "m:in_port:over=-5", "left over after the last attribute of a flow key", "m" },
+	{ MD, "k:in_port:over=-8", "left over after the last attribute of a flow key", "k" },
+	{ UDP4, "k:ipv4.proto:over=-5", "of a flow key header", "k:ipv4" },
+	/* Key values out of range. */
+	{ UDP4, "k:ipv4.frag:val=03", "frag must be 0 (no), 1 (first) or 2 (later)", "@" },
+	{ TCP6, "k:ipv6.frag:val=ff", "frag must be", "@" },
+	{ TCP6, "k:ipv6.label:val=00100000", "ipv6 label is wider than 20 bits", "@" },
+	{ TCP6, "k:ipv6.label:val=80000005", "label is wider", "@" },
+	{ TCP4, "k:tcp.flags:val=1000", "tcp flags are wider than 12 bits", "@" },
+	{ TCP4, "k:tcp.flags:val=f002", "flags are wider", "@" },
+	{ ARP, "k:arp.op:val=0100", "arp op above 255 cannot be matched", "@" },
+	{ ARP, "k:arp.op:val=ff01", "arp op above 255", "@" },
+	{ VLAN, "k:vlan.tci:val=000a", "vlan tci needs VLAN_CFI_MASK", "k:vlan" },
+	{ QINQ, "k:cvlan.tci:val=0fff", "needs VLAN_CFI_MASK", "k:cvlan" },
+	{ VLAN, "k:vlan.tpid:val=0800", "vlan tpid must be 0x8100 or 0x88a8", "k:vlan" },
+	{ QINQ, "k:cvlan.tpid:val=9100", "tpid must be", "k:cvlan" },
+	{ VLAN, "k:vlan.tpid:val=0000", "tpid must be", "k:vlan" },
+	{ VLAN, "k:vlan.tci:val=0000", "tpid must be 0x8100 or 0x88a8 on a tag and absent without one", "k:vlan" },
+	/* Headers that share storage. */
+	{ UDP4, "k::addnest=11", "ipv4, ipv6 and arp are exclusive", "k" },
+	{ TCP6, "m::addnest=10", "ipv4, ipv6 and arp are exclusive", "m" },
+	{ UDP4, "k::addnest=17", "ipv4, ipv6 and arp are exclusive", "k" },
+	{ ARP, "m::addnest=11", "exclusive", "m" },
+	{ TCP4, "k::addnest=13", "tcp, udp, sctp, icmp and icmpv6 are exclusive", "k" },
+	{ UDP4, "m::addnest=14", "tcp, udp, sctp, icmp and icmpv6 are exclusive", "m" },
+	{ ICMP4, "k::addnest=16", "tcp, udp, sctp, icmp and icmpv6 are exclusive", "k" },
+	{ UDP4, "k::addnest=18", "nd goes with ipv6 only", "k" },
+	{ ARP, "m::addnest=18", "nd goes with ipv6 only", "m" },
+	/* Prerequisites. */
+	{ V4("proto=17/0xf0") ",udp(dst=53)", NULL, "udp needs ipv4/ipv6 proto 17 matched exactly", "m" },
+	{ V4("proto=6") ",udp(dst=53)", NULL, "udp needs ipv4/ipv6 proto 17", "m" },
+	{ V4("proto=17,frag=later") ",udp(dst=53)", NULL, "udp needs ipv4/ipv6 proto 17", "m" },
+	{ V4("proto=6,frag=later") ",tcp(dst=80)", NULL, "tcp needs ipv4/ipv6 proto 6", "m" },
+	{ "eth_type(0x86dd),ipv6(proto=6),tcp(dst=80)", "m:ipv6.proto:val=7f", "tcp needs", "m" },
+	{ V4("proto=17") ",sctp(dst=1)", NULL, "sctp needs ipv4/ipv6 proto 132", "m" },
+	{ V6("proto=1") ",icmp(type=8)", NULL, "icmp needs ipv4 proto 1", "m" },
+	{ V4("proto=58") ",icmpv6(type=128)", NULL, "icmpv6 needs ipv6 proto 58", "m" },
+	{ V6("proto=58,frag=later") ",icmpv6(type=128)", NULL, "icmpv6 needs", "m" },
+	{ "ipv4(src=1.2.3.4)", NULL, "ipv4 needs eth_type 0x0800 matched exactly", "m" },
+	{ "eth_type(0x0800/0xff00),ipv4(src=1.2.3.4)", NULL, "ipv4 needs eth_type 0x0800", "m" },
+	{ "eth_type(0x0800),ipv6(src=::1)", NULL, "ipv6 needs eth_type 0x86dd", "m" },
+	{ "eth_type(0x0800),arp(op=1)", NULL, "arp needs eth_type 0x0806 (or 0x8035)", "m" },
+	{ V6("proto=58") ",icmpv6(type=128),nd(target=::1)", NULL, "nd needs icmpv6 type 135 or 136", "m" },
+	{ V6("proto=58") ",icmpv6(type=135/0xfe),nd(target=::1)", NULL, "nd needs icmpv6 type 135 or 136", "m" },
+	{ V6("proto=58") ",icmpv6(type=135/0x87),nd(target=::1)", NULL, "nd needs icmpv6 type 135 or 136", "m" },
+	{ V6("proto=17") ",udp(src=135),nd(target=::1)", NULL, "nd needs", "m" },
+	{ QINQ, "m:vlan.tci:val=0fff", "cvlan needs the outer vlan tag matched as present", "m" },
+	{ QINQ, "k:vlan:del", "cvlan needs the outer vlan tag", "m" },
+	{ V4("proto=6") ",udp(dst=53)", "nomask", "udp needs ipv4/ipv6 proto 17", "k" },
+	{ "ipv4(src=1.2.3.4)", "nomask", "ipv4 needs eth_type", "k" },
+	{ V4("proto=17"), "m::addnest=12;m:tcp:add=2:ffff", "tcp needs ipv4/ipv6 proto 6", "m" },
+	{ V4("proto=6") ",tcp(dst=80)", "m:ipv4.proto:del", "tcp needs", "m" },
+};
+
+static int n_reject_cases;
+
+static void run_rejects(void)
+{
+	struct weft_flow_key key, mask;
+	struct netlink_ext_ack ack;
+
+	for (size_t i = 0; i < ARRAY_SIZE(rejects); i++) {
+		const struct reject_case *c = &rejects[i];
+		bool nomask = false;
+		struct node *last, *blamed = NULL;
+		char what[200];
+		struct flow f;
+		u8 *k, *m;
+		int ret;
+
+		snprintf(what, sizeof(what), "%s | %s", c->flow, c->edits ?: "");
+		cur_case = what;
+		npool = 0;
+		if (flow_from_text(c->flow, &f))
+			continue;
+		last = edit(&f, c->edits, &nomask);
+		if (!c->blame)
+			blamed = NULL;
+		else if (!strcmp(c->blame, "@"))
+			blamed = last;
+		else if (!strcmp(c->blame, "k"))
+			blamed = f.key;
+		else if (!strcmp(c->blame, "m"))
+			blamed = f.mask;
+		else
+			blamed = find(c->blame[0] == 'm' ? f.mask : f.key,
+				      c->blame + 2, NULL);
+		k = serialize(f.key);
+		m = nomask ? NULL : serialize(f.mask);
+		ret = check_flow(k, m, &key, &mask, &ack);
+		if (!c->msg) {
+			CHECK(!ret, "refused: %s", ack._msg);
+		} else if (!ret) {
+			FAIL("accepted");
+		} else {
+			const u8 *want = (in_tree(f.key, blamed) ? k : m) +
+					 blamed->off;
+
+			CHECK(strstr(ack._msg ?: "", c->msg),
+			      "message \"%s\", wanted \"%s\"", ack._msg, c->msg);
+			CHECK((const u8 *)ack.bad_attr == want,
+			      "blamed %s+%ld, wanted %s+%ld",
+			      in_tree_buf(k, ack.bad_attr) ? "key" : "mask",
+			      (long)((const u8 *)ack.bad_attr -
+				     (in_tree_buf(k, ack.bad_attr) ? k : m)),
+			      in_tree(f.key, blamed) ? "key" : "mask",
+			      blamed->off);
+			n_rejected++;
+		}
+		free(k);
+		free(m);
+	}
+	n_reject_cases = ARRAY_SIZE(rejects);
+}
+
+/* ---- 3. robustness ------------------------------------------------------- */
+
+/* The key and mask nests of every flow of parts 1 and 2, unedited. */
+static struct flow *bases;
+static const char **base_text;
+static int n_bases;
+static struct node base_pool[1 << 15];
+static int n_base_pool;
+
+static void collect_bases(void)
+{
+	size_t n = ARRAY_SIZE(accepts) + ARRAY_SIZE(rejects);
+	struct flow f;
+
+	bases = calloc(n, sizeof(*bases));
+	base_text = calloc(n, sizeof(*base_text));
+	for (size_t i = 0; i < n; i++) {
+		const char *text = i < ARRAY_SIZE(accepts) ? accepts[i].flow :
+				   rejects[i - ARRAY_SIZE(accepts)].flow;
+		int j;
+
+		for (j = 0; j < n_bases; j++)
+			if (!strcmp(text, base_text[j]))
+				break;
+		if (j < n_bases)
+			continue;
+		npool = 0;
+		if (flow_from_text(text, &f))
+			continue;
+		/* Keep the trees in a pool of their own. */
+		if (n_base_pool + npool > (int)ARRAY_SIZE(base_pool))
+			abort();
+		for (int p = 0; p < npool; p++) {
+			base_pool[n_base_pool + p] = pool[p];
+			for (int q = 0; q < pool[p].nkids; q++)
+				base_pool[n_base_pool + p].kid[q] =
+					&base_pool[n_base_pool +
+						   (pool[p].kid[q] - pool)];
+		}
+		bases[n_bases].key = &base_pool[n_base_pool + (f.key - pool)];
+		bases[n_bases].mask = &base_pool[n_base_pool + (f.mask - pool)];
+		n_base_pool += npool;
+		base_text[n_bases] = text;
+		n_bases++;
+	}
+}
+
+/* Every truncation of @full (its nla_len fixed up), as key and as mask. */
+static void truncations(const u8 *full, const u8 *other, bool full_is_key)
+{
+	struct weft_flow_key key, mask;
+	struct netlink_ext_ack ack;
+	int size = rd16(full);
+
+	for (int n = 4; n < size; n++) {
+		u8 *t = malloc(n);
+
+		memcpy(t, full, n);
+		wr16(t, n);
+		check_parse(t, false);
+		check_parse(t, true);
+		if (full_is_key) {
+			check_flow(t, other, &key, &mask, &ack);
+			check_flow(t, NULL, &key, &mask, &ack);
+		} else {
+			check_flow(other, t, &key, &mask, &ack);
+		}
+		free(t);
+	}
+}
+
+static void all_nodes(struct node *n, struct node **out, int *count)
+{
+	out[(*count)++] = n;
+	for (int i = 0; n->nest && i < n->nkids; i++)
+		all_nodes(n->kid[i], out, count);
+}
+
+/* Every attribute's type replaced by 0..40, NLA_F_NESTED as sent and flipped. */
+static void retypes(struct flow *f, bool on_mask)
+{
+	struct node *root = on_mask ? f->mask : f->key, *nodes[256];
+	struct weft_flow_key key, mask;
+	struct netlink_ext_ack ack;
+	int count = 0;
+	u8 *other = serialize(on_mask ? f->key : f->mask);
+
+	all_nodes(root, nodes, &count);
+	for (int i = 1; i < count; i++) {
+		u16 saved = nodes[i]->type;
+
+		for (int t = 0; t <= 40; t++)
+			for (int flip = 0; flip < 2; flip++) {
+				u8 *b;
+
+				nodes[i]->type = (saved & ~NLA_TYPE_MASK) | t;
+				if (flip)
+					nodes[i]->type ^= NLA_F_NESTED;
+				b = serialize(root);
+				check_parse(b, on_mask);
+				if (on_mask)
+					check_flow(other, b, &key, &mask, &ack);
+				else
+					check_flow(b, other, &key, &mask, &ack);
+				free(b);
+			}
+		nodes[i]->type = saved;
+	}
+	free(other);
+}
+
+/* Random bytes of the payloads changed; the outer header is the caller's. */
+static void byte_mutations(unsigned long iters)
+{
+	struct weft_flow_key key, mask;
+	struct netlink_ext_ack ack;
+
+	for (unsigned long it = 0; it < iters; it++) {
+		struct flow *f = &bases[rn(n_bases)];
+		u8 *k = serialize(f->key), *m = serialize(f->mask);
+		u8 *t = rn(2) ? k : m;
+		int size = rd16(t), n = 1 + rn(4);
+
+		if (size <= 4)
+			t = t == k ? m : k, size = rd16(t);
+		while (size > 4 && n--) {
+			int at = 4 + rn(size - 4);
+
+			switch (rn(4)) {
+			case 0: t[at] = rnd(); break;
+			case 1: t[at] ^= 1 << rn(8); break;
+			case 2: t[at] = rn(2) ? 0 : 0xff; break;
+			/* A small change of a length or type byte. */
+			default: t[at] += rn(9) - 4; break;
+			}
+		}
+		check_parse(t, t == m);
+		check_flow(k, rn(8) ? m : NULL, &key, &mask, &ack);
+		free(k);
+		free(m);
+	}
+}
+
+/* A random value for field @f of header @h, mostly plausible. */
+static void rand_value(int h, int f, u8 *v, int len, bool mask)
+{
+	static const u16 ethertypes[] = { 0x0800, 0x86dd, 0x0806, 0x8035,
+					  0x8100, 0x88a8, 0x88cc };
+	static const u8 protos[] = { 1, 6, 17, 58, 132, 44 };
+	int r = rn(8);
+
+	for (int i = 0; i < len; i++)
+		v[i] = rnd();
+	if (mask) {
+		if (r < 4)
+			memset(v, 0xff, len);
+		else if (r == 4)
+			memset(v, 0, len);
+		return;
+	}
+	if (r < 2)
+		return;
+	if (h == WEFT_KEY_A_ETHERTYPE) {
+		u16 e = ethertypes[rn(ARRAY_SIZE(ethertypes))];
+
+		v[0] = e >> 8, v[1] = e;
+	} else if ((h == WEFT_KEY_A_IPV4 && f == WEFT_IPV4_A_PROTO) ||
+		   (h == WEFT_KEY_A_IPV6 && f == WEFT_IPV6_A_PROTO)) {
+		v[0] = protos[rn(ARRAY_SIZE(protos))];
+	} else if (f == WEFT_IPV4_A_FRAG && h == WEFT_KEY_A_IPV4) {
+		v[0] = rn(4);
+	} else if (f == WEFT_IPV6_A_FRAG && h == WEFT_KEY_A_IPV6) {
+		v[0] = rn(4);
+	} else if (h == WEFT_KEY_A_IPV6 && f == WEFT_IPV6_A_LABEL) {
+		v[0] = 0, v[1] &= rn(4) ? 0x0f : 0xff;
+	} else if (h == WEFT_KEY_A_TCP && f == WEFT_TP_A_FLAGS) {
+		v[0] &= rn(4) ? 0x0f : 0xff;
+	} else if (h == WEFT_KEY_A_ARP && f == WEFT_ARP_A_OP) {
+		v[0] = rn(4) ? 0 : v[0];
+	} else if ((h == WEFT_KEY_A_VLAN || h == WEFT_KEY_A_CVLAN) &&
+		   f == WEFT_VLAN_A_TCI) {
+		v[0] = rn(4) ? v[0] | 0x10 : rn(2) ? 0 : v[0];
+		if (!v[0])
+			v[1] = 0;
+	} else if ((h == WEFT_KEY_A_VLAN || h == WEFT_KEY_A_CVLAN) &&
+		   f == WEFT_VLAN_A_TPID) {
+		v[0] = rn(2) ? 0x81 : 0x88, v[1] = v[0] == 0x81 ? 0 : 0xa8;
+	} else if (h == WEFT_KEY_A_ICMPV6 && f == WEFT_ICMP_A_TYPE) {
+		v[0] = 133 + rn(5);
+	} else if (h == WEFT_KEY_A_ICMP && f == WEFT_ICMP_A_TYPE) {
+		v[0] = rn(16);
+	}
+}
+
+/* A random attribute tree, mostly well-formed. */
+static struct node *rand_tree(bool mask)
+{
+	struct node *root = new_node((mask ? WEFT_FLOW_A_MASK : WEFT_FLOW_A_KEY) |
+				     NLA_F_NESTED, true);
+	int nkids = rn(10);
+
+	for (int i = 0; i < nkids; i++) {
+		const struct spec_hdr *h = &spec[rn(ARRAY_SIZE(spec))];
+		int type = rn(16) ? h->type : rn(41);
+		bool nest = rn(32) ? !h->len : rn(2);
+		struct node *n;
+
+		if (type != h->type)
+			h = spec_hdr(type);
+		if (!h)
+			nest = rn(2);
+		n = new_node(type | (nest ? NLA_F_NESTED : 0), nest);
+		if (!rn(32))
+			n->type ^= NLA_F_NESTED;
+		if (nest) {
+			int nf = rn(h && h->nf ? h->nf + 2 : 4);
+
+			for (int j = 0; j < nf; j++) {
+				const struct spec_field *f = h && h->nf ?
+					&h->f[rn(h->nf)] : NULL;
+				int ft = f && rn(16) ? f->type : rn(10);
+				int len = f && rn(16) ? f->len : rn(20);
+				struct node *c = new_node(ft, false);
+
+				if (!rn(64))
+					c->type |= NLA_F_NESTED;
+				c->dlen = len;
+				rand_value(h ? h->type : 0, ft, c->data, len, mask);
+				n->kid[n->nkids++] = c;
+			}
+			if (!rn(32))
+				n->trail = 1 + rn(3);
+		} else {
+			n->dlen = h && rn(16) ? h->len : rn(20);
+			rand_value(type, 0, n->data, n->dlen, mask);
+		}
+		if (!rn(64))
+			n->over = rn(9) - 4;
+		root->kid[root->nkids++] = n;
+	}
+	if (!rn(32))
+		root->trail = 1 + rn(3);
+	return root;
+}
+
+/* A mask for @key: its headers and fields, values mostly all ones. */
+static struct node *mask_like(const struct node *key)
+{
+	struct node *m = copy_tree(key);
+	struct node *nodes[256];
+	int count = 0;
+
+	m->type = WEFT_FLOW_A_MASK | NLA_F_NESTED;
+	all_nodes(m, nodes, &count);
+	for (int i = 1; i < count; i++) {
+		if (nodes[i]->nest)
+			continue;
+		rand_value(0, 0, nodes[i]->data, nodes[i]->dlen, true);
+	}
+	return m;
+}
+
+static void random_trees(unsigned long iters)
+{
+	struct weft_flow_key key, mask;
+	struct netlink_ext_ack ack;
+
+	for (unsigned long it = 0; it < iters; it++) {
+		struct node *kt, *mt;
+		u8 *k, *m;
+
+		npool = 0;
+		kt = rand_tree(false);
+		mt = rn(4) ? mask_like(kt) : rand_tree(true);
+		k = serialize(kt);
+		m = serialize(mt);
+		check_parse(k, false);
+		check_parse(m, true);
+		check_flow(k, rn(4) ? m : NULL, &key, &mask, &ack);
+		free(k);
+		free(m);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long iters = argc > 1 ? strtoul(argv[1], NULL, 0) : 300000;
+	unsigned long before, ok, robust;
+
+	rnd_state = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
+
+	run_accepts();
+	run_rejects();
+	cur_case = "robustness";
+	collect_bases();
+	robust = n_calls;
+
+	before = n_calls;
+	ok = n_flow_ok;
+	for (int i = 0; i < n_bases; i++) {
+		u8 *k = serialize(bases[i].key), *m = serialize(bases[i].mask);
+
+		cur_case = base_text[i];
+		truncations(k, m, true);
+		truncations(m, k, false);
+		free(k);
+		free(m);
+	}
+	printf("truncations: %lu calls, %lu flows accepted\n", n_calls - before,
+	       n_flow_ok - ok);
+
+	before = n_calls;
+	ok = n_flow_ok;
+	for (int i = 0; i < n_bases; i++) {
+		cur_case = base_text[i];
+		retypes(&bases[i], false);
+		retypes(&bases[i], true);
+	}
+	printf("types: %lu calls, %lu flows accepted\n", n_calls - before,
+	       n_flow_ok - ok);
+
+	cur_case = "byte mutations";
+	before = n_calls;
+	ok = n_flow_ok;
+	byte_mutations(iters);
+	printf("byte mutations: %lu calls, %lu flows accepted\n", n_calls - before,
+	       n_flow_ok - ok);
+
+	cur_case = "random trees";
+	before = n_calls;
+	ok = n_flow_ok;
+	random_trees(iters / 2);
+	printf("random trees: %lu calls, %lu flows accepted\n", n_calls - before,
+	       n_flow_ok - ok);
+
+	printf("outcomes of weft_key_parse_flow():\n");
+	for (int i = 0; i < (int)ARRAY_SIZE(outcomes) && outcomes[i].msg; i++)
+		printf("%10lu  %s\n", outcomes[i].n, outcomes[i].msg);
+	printf("key_parse: %lu accepted, %lu rejected as expected, %lu mutations, %lu failures\n",
+	       n_accepted, n_rejected, n_calls - robust, n_fail);
+	return n_fail != 0 || n_accepted != ARRAY_SIZE(accepts) ||
+	       n_rejected != ARRAY_SIZE(rejects);
+}
