@@ -317,11 +317,11 @@ void wft_ofp_flow_format(const struct wft_ofp_flow *f, struct wft_strbuf *sb)
 	if (sb->buf[sb->len - 1] != ' ')
 		wft_strbuf_putc(sb, ' ');
 	if (f->cookie_mask)
-		wft_strbuf_printf(sb, "cookie:%#llx/%#llx ",
+		wft_strbuf_printf(sb, "cookie:0x%llx/0x%llx ",
 				  (unsigned long long)f->cookie,
 				  (unsigned long long)f->cookie_mask);
 	else if (f->cookie && f->cookie != UINT64_MAX)
-		wft_strbuf_printf(sb, "cookie:%#llx ",
+		wft_strbuf_printf(sb, "cookie:0x%llx ",
 				  (unsigned long long)f->cookie);
 	if (f->idle_timeout)
 		wft_strbuf_printf(sb, "idle:%u ", f->idle_timeout);
@@ -369,7 +369,7 @@ void wft_ofp_flow_format_dump(const struct wft_ofp_flow *f,
 	size_t len;
 
 	if (st || f->cookie)
-		wft_strbuf_printf(sb, "cookie=%#llx, ",
+		wft_strbuf_printf(sb, "cookie=0x%llx, ",
 				  (unsigned long long)f->cookie);
 	if (st) {
 		wft_strbuf_puts(sb, "duration=");

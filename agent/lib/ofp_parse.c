@@ -300,6 +300,24 @@ static bool prereq_alt_ok(const struct match_ctx *c, const struct wft_field *f,
 	}
 }
 
+/* tp_src/tp_dst under icmp or icmp6 are the ICMP type and code: one
+ * byte, matched exactly (that is how they print, as icmp_type=). */
+static int check_icmp_word(const struct match_ctx *c, enum wft_field_id id,
+			   const uint16_t *value, const uint16_t *mask)
+{
+	uint16_t v = ntohs(*value), m = ntohs(*mask);
+
+	if (!c->given[id].name || strncmp(c->given[id].name, "tp_", 3) ||
+	    !(prereq_is(c, WFT_P_ICMPV4) || prereq_is(c, WFT_P_ICMPV6)))
+		return 0;
+	if ((v & m) > 0xff || (m != 0xffff && m != 0x00ff))
+		return ofp_err(c->err, c->errlen, "%.*s: under icmp it is the "
+			       "ICMP %s, an exact value from 0 to 255",
+			       (int)c->given[id].len, c->given[id].name,
+			       id == WFT_F_TCP_SRC ? "type" : "code");
+	return 0;
+}
+
 static int check_prereqs(const struct match_ctx *c)
 {
 	const struct wft_field *f;
@@ -319,6 +337,11 @@ static int check_prereqs(const struct match_ctx *c)
 			       "tcp, udp, sctp, icmp or icmp6 (or their IPv6 "
 			       "forms)" : prereq_hint(f->prereq));
 	}
+	if (check_icmp_word(c, WFT_F_TCP_SRC, &c->flow->tp_src,
+			    &c->wc->masks.tp_src) ||
+	    check_icmp_word(c, WFT_F_TCP_DST, &c->flow->tp_dst,
+			    &c->wc->masks.tp_dst))
+		return -EINVAL;
 	return 0;
 }
 

@@ -78,6 +78,12 @@ static int check_writable(struct acts_ctx *c, const struct wft_field *f)
 {
 	if (!f->writable)
 		return ACT_ERR(c, "%s is read-only", ofp_field_set_name(f));
+	/* vlan_vid has no prerequisite to be matched, but writing it (unlike
+	 * mod_vlan_vid) needs a tag to write into, as in ovs-ofctl. */
+	if (f->id == WFT_F_VLAN_VID && !ofp_flow_has_vlan(&c->flow))
+		return ACT_ERR(c, "destination vlan_vid lacks correct "
+			       "prerequisites (the match needs a VLAN tag, or "
+			       "push_vlan first)");
 	return check_prereqs(c, f, "destination");
 }
 
@@ -299,10 +305,15 @@ static int parse_output(struct acts_ctx *c, struct wft_ofpacts *acts)
 		return ACT_ERR(c, "missing port");
 	if (!wft_ofp_port_parse(t->value, t->value_len, &port))
 		return parse_output_port(c, t->value, t->value_len, 0, acts);
+	/* Not a port: a field ("reg0", "NXM_NX_REG0[0..15]"), whose errors
+	 * are worth more than "not a port" once it has a bit range. */
 	if ((t->value[0] >= '0' && t->value[0] <= '9') ||
-	    parse_subfield_at(c, t->value, t->value_len, &src))
+	    (!memchr(t->value, '[', t->value_len) &&
+	     !wft_field_from_name(t->value, t->value_len)))
 		return ACT_ERR(c, "\"%.*s\" is not a port or a field",
 			       (int)t->value_len, t->value);
+	if (parse_subfield_at(c, t->value, t->value_len, &src))
+		return -EINVAL;
 	if (check_prereqs(c, src.field, "source"))
 		return -EINVAL;
 	a = wft_ofpacts_put(acts, WFT_OFPACT_OUTPUT_REG);
