@@ -11,22 +11,16 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 
 #include "cls_private.h"
+#include "weft/util.h"
 
 void *wft_cls_xzalloc(size_t n)
 {
-	void *p = calloc(1, n ? n : 1);
-
-	if (!p) {
-		fprintf(stderr, "weft: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return p;
+	return wft_xcalloc(1, n ? n : 1);
 }
 
 struct wft_cls *wft_cls_create(void)

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pipeline's tables (include/weft/pipeline.h): flow_mods, dumps,
+ * expiry, statistics and the lookup xlate calls.
+ *
+ * Each table is a classifier whose rules are the struct wft_rule's own
+ * embedded wft_cls_rule. Rules with a timeout are also on one list, so
+ * that expiry does not walk every rule of every table.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/pipeline.h"
+#include "weft/util.h"
+
+struct wft_table {
+	struct wft_cls *cls;
+	_Atomic uint64_t n_lookups;
+	_Atomic uint64_t n_matches;
+};
+
+struct wft_pipeline {
+	pthread_rwlock_t lock;
+	struct wft_table tables[WFT_N_TABLES];
+	_Atomic uint64_t version;
+	uint64_t next_seq;
+	size_t n_rules;
+	struct wft_rule *expirable;	/* rules with a timeout */
+};
+
+struct wft_pipeline *wft_pipeline_create(void)
+{
+	struct wft_pipeline *p = wft_xcalloc(1, sizeof(*p));
+	pthread_rwlockattr_t attr;
+	int i;
+
+	pthread_rwlockattr_init(&attr);
+	/* Writers first: a busy set of handler threads must not hold rule
+	 * updates off forever. Readers therefore never nest the lock. */
+	pthread_rwlockattr_setkind_np(&attr,
+			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&p->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	for (i = 0; i < WFT_N_TABLES; i++)
+		p->tables[i].cls = wft_cls_create();
+	return p;
+}
+
+void wft_pipeline_destroy(struct wft_pipeline *p)
+{
+	struct wft_cls_rule **rules;
+	size_t i, n;
+	int t;
+
+	if (!p)
+		return;
+	for (t = 0; t < WFT_N_TABLES; t++) {
+		rules = wft_cls_collect(p->tables[t].cls, NULL, NULL, &n);
+		for (i = 0; i < n; i++) {
+			struct wft_rule *r = rules[i]->aux;
+
+			wft_cls_remove(p->tables[t].cls, rules[i]);
+			r->removed = WFT_RULE_DELETED;
+			wft_rule_unref(r);
+		}
+		free(rules);
+		wft_cls_destroy(p->tables[t].cls);
+	}
+	pthread_rwlock_destroy(&p->lock);
+	free(p);
+}
+
+void wft_flow_mod_init(struct wft_flow_mod *fm, enum wft_fm_command command)
+{
+	memset(fm, 0, sizeof(*fm));
+	fm->command = command;
+	fm->table_id = command == WFT_FM_ADD ? 0 : WFT_TABLE_ALL;
+	fm->priority = 32768;
+	wft_flow_wc_init_catchall(&fm->wc);
+	fm->new_cookie = WFT_COOKIE_KEEP;
+	fm->out_port = WFT_OFPP_ANY;
+}
+
+static void bump(struct wft_pipeline *p)
+{
+	atomic_fetch_add_explicit(&p->version, 1, memory_order_release);
+}
+
+/* The list of rules with timeouts. */
+static void expirable_update(struct wft_pipeline *p, struct wft_rule *r)
+{
+	bool want = r->idle_timeout || r->hard_timeout;
+	bool on = r->exp_prev || p->expirable == r;
+
+	if (want == on)
+		return;
+	if (want) {
+		r->exp_prev = NULL;
+		r->exp_next = p->expirable;
+		if (p->expirable)
+			p->expirable->exp_prev = r;
+		p->expirable = r;
+		return;
+	}
+	if (r->exp_prev)
+		r->exp_prev->exp_next = r->exp_next;
+	else
+		p->expirable = r->exp_next;
+	if (r->exp_next)
+		r->exp_next->exp_prev = r->exp_prev;
+	r->exp_prev = r->exp_next = NULL;
+}
+
+/* Takes @r out of its table; its reference moves to @removed or goes. */
+static void rule_remove(struct wft_pipeline *p, struct wft_rule *r,
+			enum wft_rule_removed why, struct wft_rule_list *removed)
+{
+	wft_cls_remove(p->tables[r->table_id].cls, &r->cr);
+	r->idle_timeout = r->hard_timeout = 0;
+	expirable_update(p, r);
+	r->removed = why;
+	p->n_rules--;
+	if (removed)
+		wft_rule_list_push(removed, r);
+	wft_rule_unref(r);
+}
+
+static void zero_counters(struct wft_rule *r)
+{
+	atomic_store_explicit(&r->n_packets, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->n_bytes, 0, memory_order_relaxed);
+}
+
+static void set_actions(struct wft_rule *r, const struct wft_ofpacts *acts)
+{
+	wft_ofpacts_uninit(&r->actions);
+	if (acts)
+		wft_ofpacts_clone(&r->actions, acts);
+	else
+		wft_ofpacts_init(&r->actions);
+}
+
+/* Whether some packet could match both @a and @b. */
+static bool overlap(const struct wft_cls_rule *a, const struct wft_cls_rule *b)
+{
+	const uint64_t *x = (const uint64_t *)&a->match;
+	const uint64_t *y = (const uint64_t *)&b->match;
+	const uint64_t *m = (const uint64_t *)&a->mask.masks;
+	const uint64_t *n = (const uint64_t *)&b->mask.masks;
+	size_t i;
+
+	for (i = 0; i < sizeof(a->match) / 8; i++)
+		if ((x[i] ^ y[i]) & m[i] & n[i])
+			return false;
+	return true;
+}
+
+static bool overlaps_any(const struct wft_cls *cls,
+			 const struct wft_cls_rule *cr)
+{
+	struct wft_cls_rule **rules;
+	bool found = false;
+	size_t i, n;
+
+	rules = wft_cls_collect(cls, NULL, NULL, &n);
+	for (i = 0; i < n && !found; i++)
+		found = rules[i]->priority == cr->priority &&
+			overlap(rules[i], cr);
+	free(rules);
+	return found;
+}
+
+static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+		  uint8_t table, long long now)
+{
+	struct wft_cls *cls = p->tables[table].cls;
+	struct wft_cls_rule *old;
+	struct wft_rule *r;
+
+	old = wft_cls_find_exact(cls, &fm->match, &fm->wc, fm->priority);
+	if (old) {
+		r = old->aux;
+		set_actions(r, fm->actions);
+		r->cookie = fm->cookie;
+		r->idle_timeout = fm->idle_timeout;
+		r->hard_timeout = fm->hard_timeout;
+		r->flags = fm->flags & ~WFT_RULE_CHECK_OVERLAP;
+		r->modified_ms = now;
+		if (fm->flags & WFT_RULE_RESET_COUNTS)
+			zero_counters(r);
+		expirable_update(p, r);
+		return 0;
+	}
+	r = wft_xcalloc(1, sizeof(*r));
+	wft_cls_rule_init(&r->cr, &fm->match, &fm->wc, fm->priority, r);
+	if ((fm->flags & WFT_RULE_CHECK_OVERLAP) && overlaps_any(cls, &r->cr)) {
+		free(r);
+		return -EEXIST;
+	}
+	r->table_id = table;
+	r->cookie = fm->cookie;
+	r->idle_timeout = fm->idle_timeout;
+	r->hard_timeout = fm->hard_timeout;
+	r->flags = fm->flags & ~WFT_RULE_CHECK_OVERLAP;
+	set_actions(r, fm->actions);
+	r->created_ms = r->modified_ms = now;
+	atomic_init(&r->used_ms, now);
+	atomic_init(&r->refcnt, 1);
+	r->seq = p->next_seq++;
+	r->removed = WFT_RULE_IN_TABLE;
+	wft_cls_replace(cls, &r->cr);
+	expirable_update(p, r);
+	p->n_rules++;
+	return 0;
+}
+
+/* The rules @fm selects (OpenFlow's loose or strict matching, cookie and,
+ * for deletes and dumps, out_port). References are taken. */
+static void select_rules(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+			 bool strict, bool use_out_port,
+			 struct wft_rule_list *out)
+{
+	int t, first = 0, last = WFT_N_TABLES - 1;
+
+	if (fm->table_id != WFT_TABLE_ALL)
+		first = last = fm->table_id;
+	for (t = first; t <= last; t++) {
+		struct wft_cls *cls = p->tables[t].cls;
+		struct wft_cls_rule **rules = NULL, *one;
+		size_t i, n = 0;
+
+		if (wft_cls_is_empty(cls))
+			continue;
+		if (strict) {
+			one = wft_cls_find_exact(cls, &fm->match, &fm->wc,
+						 fm->priority);
+			rules = one ? &one : NULL;
+			n = one ? 1 : 0;
+		} else {
+			rules = wft_cls_collect(cls, &fm->match, &fm->wc, &n);
+		}
+		for (i = 0; i < n; i++) {
+			struct wft_rule *r = rules[i]->aux;
+
+			if ((r->cookie ^ fm->cookie) & fm->cookie_mask)
+				continue;
+			if (use_out_port && !wft_rule_outputs_to(r, fm->out_port))
+				continue;
+			wft_rule_list_push(out, r);
+		}
+		if (!strict)
+			free(rules);
+	}
+}
+
+static void do_modify(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+		      const struct wft_rule_list *rules, long long now)
+{
+	size_t i;
+
+	for (i = 0; i < rules->n; i++) {
+		struct wft_rule *r = rules->rules[i];
+
+		set_actions(r, fm->actions);
+		if (fm->new_cookie != WFT_COOKIE_KEEP)
+			r->cookie = fm->new_cookie;
+		if (fm->flags & WFT_RULE_RESET_COUNTS)
+			zero_counters(r);
+		r->modified_ms = now;
+	}
+}
+
+static int flow_mod_locked(struct wft_pipeline *p,
+			   const struct wft_flow_mod *fm, long long now,
+			   struct wft_rule_list *removed, size_t *n_rules)
+{
+	bool strict = fm->command == WFT_FM_MODIFY_STRICT ||
+		      fm->command == WFT_FM_DELETE_STRICT;
+	struct wft_rule_list sel;
+	uint8_t add_table;
+	size_t i;
+	int err = 0;
+
+	*n_rules = 0;
+	add_table = fm->table_id == WFT_TABLE_ALL ? 0 : fm->table_id;
+	if (fm->command == WFT_FM_ADD) {
+		if (fm->table_id >= WFT_N_TABLES)
+			return -EINVAL;
+		err = do_add(p, fm, add_table, now);
+		*n_rules = !err;
+		return err;
+	}
+	wft_rule_list_init(&sel);
+	if (fm->command == WFT_FM_MODIFY || fm->command == WFT_FM_MODIFY_STRICT) {
+		select_rules(p, fm, strict, false, &sel);
+		if (sel.n) {
+			do_modify(p, fm, &sel, now);
+			*n_rules = sel.n;
+		} else if (!fm->cookie_mask) {
+			err = do_add(p, fm, add_table, now);
+			*n_rules = !err;
+		}
+	} else {
+		select_rules(p, fm, strict, true, &sel);
+		for (i = 0; i < sel.n; i++)
+			rule_remove(p, sel.rules[i], WFT_RULE_DELETED, removed);
+		*n_rules = sel.n;
+	}
+	wft_rule_list_destroy(&sel);
+	return err;
+}
+
+int wft_pipeline_flow_mod(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+			  long long now_ms, struct wft_rule_list *removed,
+			  size_t *n_rules)
+{
+	size_t n;
+	int err;
+
+	if (fm->priority < 0 || fm->priority > 0xffff ||
+	    (fm->table_id >= WFT_N_TABLES && fm->table_id != WFT_TABLE_ALL))
+		return -EINVAL;
+	pthread_rwlock_wrlock(&p->lock);
+	err = flow_mod_locked(p, fm, now_ms, removed, &n);
+	if (!err && n)
+		bump(p);
+	pthread_rwlock_unlock(&p->lock);
+	if (n_rules)
+		*n_rules = err ? 0 : n;
+	return err;
+}
+
+int wft_pipeline_add(struct wft_pipeline *p, uint8_t table, int priority,
+		     const struct wft_flow *match, const struct wft_flow_wc *wc,
+		     const struct wft_ofpacts *actions, long long now_ms)
+{
+	struct wft_flow_mod fm;
+
+	wft_flow_mod_init(&fm, WFT_FM_ADD);
+	fm.table_id = table;
+	fm.priority = priority;
+	fm.match = *match;
+	fm.wc = *wc;
+	fm.actions = actions;
+	return wft_pipeline_flow_mod(p, &fm, now_ms, NULL, NULL);
+}
+
+static int dump_order(const void *a_, const void *b_)
+{
+	const struct wft_rule *a = *(struct wft_rule *const *)a_;
+	const struct wft_rule *b = *(struct wft_rule *const *)b_;
+
+	if (a->table_id != b->table_id)
+		return a->table_id < b->table_id ? -1 : 1;
+	if (a->cr.priority != b->cr.priority)
+		return a->cr.priority > b->cr.priority ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void wft_pipeline_dump(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+		       struct wft_rule_list *out)
+{
+	struct wft_flow_mod all;
+	size_t first = out->n;
+
+	if (!fm) {
+		wft_flow_mod_init(&all, WFT_FM_DELETE);
+		fm = &all;
+	}
+	pthread_rwlock_rdlock(&p->lock);
+	select_rules(p, fm, fm->command == WFT_FM_DELETE_STRICT ||
+		     fm->command == WFT_FM_MODIFY_STRICT, true, out);
+	pthread_rwlock_unlock(&p->lock);
+	qsort(out->rules + first, out->n - first, sizeof(*out->rules),
+	      dump_order);
+}
+
+/* When @r expires by itself, if it does by @now. */
+static enum wft_rule_removed expiry(const struct wft_rule *r, long long now)
+{
+	long long used = atomic_load_explicit(&r->used_ms,
+					      memory_order_relaxed);
+
+	if (r->hard_timeout && now >= r->modified_ms + r->hard_timeout * 1000LL)
+		return WFT_RULE_HARD_TIMEOUT;
+	if (r->idle_timeout && now >= used + r->idle_timeout * 1000LL)
+		return WFT_RULE_IDLE_TIMEOUT;
+	return WFT_RULE_IN_TABLE;
+}
+
+size_t wft_pipeline_expire(struct wft_pipeline *p, long long now_ms,
+			   struct wft_rule_list *expired)
+{
+	struct wft_rule *r, *next;
+	size_t n = 0;
+
+	pthread_rwlock_wrlock(&p->lock);
+	for (r = p->expirable; r; r = next) {
+		enum wft_rule_removed why = expiry(r, now_ms);
+
+		next = r->exp_next;
+		if (why == WFT_RULE_IN_TABLE)
+			continue;
+		rule_remove(p, r, why, expired);
+		n++;
+	}
+	if (n)
+		bump(p);
+	pthread_rwlock_unlock(&p->lock);
+	return n;
+}
+
+void wft_pipeline_table_stats(struct wft_pipeline *p, uint8_t table,
+			      struct wft_table_stats *stats)
+{
+	struct wft_table *t;
+
+	memset(stats, 0, sizeof(*stats));
+	if (table >= WFT_N_TABLES)
+		return;
+	t = &p->tables[table];
+	pthread_rwlock_rdlock(&p->lock);
+	stats->n_rules = wft_cls_count(t->cls);
+	pthread_rwlock_unlock(&p->lock);
+	stats->n_lookups = atomic_load_explicit(&t->n_lookups,
+						memory_order_relaxed);
+	stats->n_matches = atomic_load_explicit(&t->n_matches,
+						memory_order_relaxed);
+}
+
+size_t wft_pipeline_n_rules(struct wft_pipeline *p)
+{
+	size_t n;
+
+	pthread_rwlock_rdlock(&p->lock);
+	n = p->n_rules;
+	pthread_rwlock_unlock(&p->lock);
+	return n;
+}
+
+uint64_t wft_pipeline_version(const struct wft_pipeline *p)
+{
+	return atomic_load_explicit(&p->version, memory_order_acquire);
+}
+
+void wft_pipeline_read_lock(struct wft_pipeline *p)
+{
+	pthread_rwlock_rdlock(&p->lock);
+}
+
+void wft_pipeline_read_unlock(struct wft_pipeline *p)
+{
+	pthread_rwlock_unlock(&p->lock);
+}
+
+struct wft_rule *wft_pipeline_lookup(struct wft_pipeline *p, uint8_t table,
+				     const struct wft_flow *flow,
+				     struct wft_flow_wc *wc)
+{
+	struct wft_table *t;
+	const struct wft_cls_rule *cr;
+
+	if (table >= WFT_N_TABLES)
+		return NULL;
+	t = &p->tables[table];
+	atomic_fetch_add_explicit(&t->n_lookups, 1, memory_order_relaxed);
+	cr = wft_cls_lookup(t->cls, flow, wc);
+	if (!cr)
+		return NULL;
+	atomic_fetch_add_explicit(&t->n_matches, 1, memory_order_relaxed);
+	return cr->aux;
+}
