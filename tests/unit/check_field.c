@@ -188,6 +188,28 @@ START_TEST(test_in_port_view)
 END_TEST
 
 static const struct {
+	enum wft_field_id id;
+	uint8_t mask[4];
+} byte_masks[] = {
+	{ WFT_F_VLAN_TCI, { 0xff, 0xff } }, { WFT_F_VLAN_VID, { 0x1f, 0xff } },
+	{ WFT_F_DL_VLAN, { 0x0f, 0xff } }, { WFT_F_VLAN_PCP, { 0xe0, 0x00 } },
+	{ WFT_F_IP_DSCP, { 0xfc } }, { WFT_F_IP_DSCP_SHIFTED, { 0xfc } },
+	{ WFT_F_IP_ECN, { 0x03 } }, { WFT_F_IP_FRAG, { 0x03 } },
+	{ WFT_F_IPV6_LABEL, { 0x00, 0x0f, 0xff, 0xff } },
+	{ WFT_F_TCP_FLAGS, { 0x0f, 0xff } }, { WFT_F_IN_PORT, { 0, 0, 0xff, 0xff } },
+};
+
+START_TEST(test_bytes_mask)
+{
+	const struct wft_field *f = wft_field_from_id(byte_masks[_i].id);
+	uint8_t mask[16];
+
+	wft_field_bytes_mask(f, mask);
+	ck_assert_mem_eq(mask, byte_masks[_i].mask, f->n_bytes);
+}
+END_TEST
+
+static const struct {
 	const char *s;
 	unsigned int ofs, n_bits;
 } good_sf[] = {
@@ -330,6 +352,7 @@ static Suite *field_suite(void)
 	tcase_add_test(tc, test_reg_views);
 	tcase_add_test(tc, test_shifted_fields);
 	tcase_add_test(tc, test_in_port_view);
+	tcase_add_loop_test(tc, test_bytes_mask, 0, N(byte_masks));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("subfield_parse");

@@ -182,14 +182,6 @@ static void clear_spellings(struct wft_ofpacts *acts)
 	}
 }
 
-/*
- * Two spellings read back as other actions, as in ovs-ofctl: mod_vlan_vid
- * and mod_vlan_pcp print as set_field on vlan_vid/vlan_pcp (after a
- * push_vlan where the rule does not guarantee a tag: OpenFlow 1.4 has no
- * "push if needed"), a masked set_field prints as loads, and a load of
- * more than 64 bits as several (OpenFlow's load carries 64). The text
- * still round-trips; the structs are compared for everything else.
- */
 /* Whether set_field @a writes only part of its field (a "/MASK"). */
 static bool is_masked_set(const struct wft_ofpact *a)
 {
@@ -202,6 +194,14 @@ static bool is_masked_set(const struct wft_ofpact *a)
 	return false;
 }
 
+/*
+ * Some actions read back as other actions, as in ovs-ofctl: mod_vlan_vid
+ * and mod_vlan_pcp print as set_field on vlan_vid/vlan_pcp (after a
+ * push_vlan where the rule does not guarantee a tag: OpenFlow 1.4 has no
+ * "push if needed"), a masked set_field prints as loads, and a load of
+ * more than 64 bits as several (OpenFlow's load carries 64). The text
+ * still round-trips; the structs are compared for everything else.
+ */
 static bool reads_back_differently(const struct wft_ofpacts *acts)
 {
 	const struct wft_ofpact *a;
