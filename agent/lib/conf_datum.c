@@ -173,7 +173,9 @@ void wft_datum_default(struct wft_datum *d, const struct wft_column *c)
 	union wft_atom a;
 
 	wft_datum_init(d);
-	if (c->n_min != 1 || wft_column_is_map(c))
+	/* A reference has no meaningful default: it starts empty. */
+	if (c->n_min != 1 || wft_column_is_map(c) ||
+	    c->key.type == WFT_AT_UUID)
 		return;
 	atom_default(&a, c->key.type);
 	wft_datum_append(d, &a, NULL, c);

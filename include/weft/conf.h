@@ -149,7 +149,8 @@ void wft_datum_clone(struct wft_datum *dst, const struct wft_datum *src,
 		     const struct wft_column *c);
 bool wft_datum_equal(const struct wft_datum *a, const struct wft_datum *b,
 		     const struct wft_column *c);
-/* The default: one "", 0 or false for n_min == 1 columns, else empty. */
+/* The default: one "", 0 or false for n_min == 1 columns, else (and for
+ * references) empty. */
 void wft_datum_default(struct wft_datum *d, const struct wft_column *c);
 bool wft_datum_is_default(const struct wft_datum *d,
 			  const struct wft_column *c);
