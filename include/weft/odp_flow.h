@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * struct wft_flow to and from the datapath's flow keys and masks: the
+ * contents of WEFT_PACKET_A_KEY (an upcall) become a flow for xlate, and a
+ * flow with its megaflow mask becomes WEFT_FLOW_A_KEY and WEFT_FLOW_A_MASK
+ * for WEFT_CMD_FLOW_NEW.
+ *
+ * The datapath's rules shape the key (uapi/linux/weft.h, kmod/key_parse.c):
+ *  - a header may be matched only when its prerequisites are matched
+ *    exactly (ipv4 needs eth_type 0x0800, tcp needs ip proto 6 and a packet
+ *    that is not a later fragment, nd needs icmpv6 type 135/136, cvlan the
+ *    outer tag), so the mask is widened to what they need
+ *    (wft_odp_flow_widen()) and a header nest appears only when they hold;
+ *  - as in openvswitch.ko, a megaflow always matches the outer VLAN TCI (an
+ *    untagged flow matches "no tag"), and the inner one after a tag;
+ *  - datapath port numbers are not OpenFlow's: a callback maps them.
+ *
+ * wft_flow keeps no VLAN TPIDs: a key's outer tag is 0x88a8 when an inner
+ * tag follows, else 0x8100, and masks leave TPIDs wildcarded.
+ */
+#ifndef WEFT_ODP_FLOW_H
+#define WEFT_ODP_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/attrbuf.h"
+#include "weft/flow.h"
+
+struct wft_odp_flow_ports {
+	/* Each returns 0 and sets *@out, or -ENOENT for a port it does not
+	 * know. A NULL callback (or a NULL struct) maps ports to themselves. */
+	int (*to_ofp)(void *aux, uint32_t odp_port, uint32_t *out);
+	int (*to_odp)(void *aux, uint32_t ofp_port, uint32_t *out);
+	void *aux;
+};
+
+/*
+ * Reads a key (a sequence of WEFT_KEY_A_* attributes, the payload of
+ * WEFT_PACKET_A_KEY) into @flow, zeroing what the key leaves out. Returns 0,
+ * -EINVAL for a malformed attribute, or -ENOENT when in_port maps to no
+ * OpenFlow port.
+ */
+int wft_odp_key_to_flow(const void *key, size_t len,
+			const struct wft_odp_flow_ports *ports,
+			struct wft_flow *flow);
+
+/* Widens @wc, a megaflow mask for @flow, with what the datapath requires
+ * (see above). Idempotent. */
+void wft_odp_flow_widen(const struct wft_flow *flow, struct wft_flow_wc *wc);
+
+/*
+ * Appends to @key the key of @flow and, when @mask is not NULL, to @mask
+ * the megaflow mask @wc widened (@wc NULL: exact). Header nests appear for
+ * the headers @flow has whose prerequisites the (widened) mask matches.
+ * Returns 0, -ENOENT when in_port maps to no datapath port, or the
+ * buffers' error.
+ */
+int wft_odp_flow_to_key(const struct wft_flow *flow,
+			const struct wft_flow_wc *wc,
+			const struct wft_odp_flow_ports *ports,
+			struct wft_attrbuf *key, struct wft_attrbuf *mask);
+
+/*
+ * For set actions: appends one header nest @hdr (a WEFT_KEY_A_* header or
+ * SKB_MARK/PRIORITY) holding, for each field with bits in @sel, the
+ * field's value from @src (or, with @as_mask, @sel's bits themselves).
+ * Returns how many fields it put.
+ */
+int wft_odp_flow_put_header(struct wft_attrbuf *b, uint16_t hdr,
+			    const struct wft_flow *src,
+			    const struct wft_flow_wc *sel, bool as_mask);
+
+/* Sets in @wc every bit of every field of header @hdr. */
+void wft_odp_flow_header_bits(uint16_t hdr, struct wft_flow_wc *wc);
+/* Sets in @wc the bits of the @i-th field of header @hdr; false when the
+ * header has no such field. */
+bool wft_odp_flow_field_bits(uint16_t hdr, unsigned int i,
+			     struct wft_flow_wc *wc);
+
+/* Whether every field of header @hdr that has bits in @sel has all of
+ * them (a set of whole fields, which needs no mask). */
+bool wft_odp_flow_header_whole(uint16_t hdr, const struct wft_flow_wc *sel);
+
+/* Whether the datapath can set every field of @hdr that has bits in @sel
+ * (ip proto, frag, tcp flags and ICMP type/code cannot be set). */
+bool wft_odp_flow_header_settable(uint16_t hdr,
+				  const struct wft_flow_wc *sel);
+
+#endif /* WEFT_ODP_FLOW_H */
