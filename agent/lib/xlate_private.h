@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of xlate (xlate.c: tables and bookkeeping; xlate_actions.c:
+ * pipeline actions; xlate_output.c: where packets go; xlate_commit.c:
+ * header changes as datapath actions). Not an API: include/weft/xlate.h is.
+ *
+ * Two copies of the packet travel through a translation: @flow, the packet
+ * as the pipeline sees it (every action changes it at once), and @base, the
+ * packet as the datapath actions emitted so far leave it. Committing turns
+ * the difference into set/push_vlan/pop_vlan actions. @dirty holds the bits
+ * written since the last commit, @known the bits of @base whose value the
+ * actions fixed (so an unchanged rewrite of a known value is skipped
+ * without matching the packet on it).
+ *
+ * @overwritten holds every bit an action has written so far. Such a bit of
+ * @flow no longer comes from the packet but from the actions (constants,
+ * or fields that were matched when they were read), so later reads of it
+ * add nothing to the mask: wft_xlate_read() filters them out.
+ */
+#ifndef WEFT_XLATE_PRIVATE_H
+#define WEFT_XLATE_PRIVATE_H
+
+#include "weft/xlate.h"
+
+/* What a clone must restore afterwards: the packet state. */
+struct xlate_pkt_state {
+	struct wft_flow flow;
+	struct wft_flow base;
+	struct wft_flow_wc dirty;
+	struct wft_flow_wc known;
+	struct wft_flow_wc overwritten;
+	uint16_t tpid[2];
+	uint16_t base_tpid[2];
+};
+
+struct wft_xlate_ctx {
+	const struct wft_xlate_in *in;
+	struct wft_xlate_out *out;
+	struct wft_flow_wc *wc;		/* &out->wc */
+	struct wft_attrbuf *odp;	/* &out->actions */
+
+	struct wft_flow flow;
+	struct wft_flow base;
+	struct wft_flow_wc dirty;
+	struct wft_flow_wc known;
+	struct wft_flow_wc overwritten;
+	uint16_t tpid[2];		/* TPIDs of @flow's tags, host order */
+	uint16_t base_tpid[2];
+
+	unsigned int depth;		/* resubmit/goto/clone nesting */
+	unsigned int odp_nest;		/* datapath clone nesting */
+	unsigned int n_lookups;
+	unsigned int n_actions;
+	uint8_t table;			/* of the rule running */
+	struct wft_rule *rule;		/* running, or NULL */
+	bool stop;			/* an error ends everything */
+};
+
+/* xlate.c */
+void wft_xlate_error(struct wft_xlate_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Looks up @table with in_port @in_port (WFT_OFPP_IN_PORT: unchanged) and
+ * runs what it finds. */
+void wft_xlate_table(struct wft_xlate_ctx *ctx, uint8_t table,
+		     uint32_t in_port);
+bool wft_xlate_tracing(const struct wft_xlate_ctx *ctx);
+/* Adds to the mask the bits of @read that still come from the packet. */
+void wft_xlate_read(struct wft_xlate_ctx *ctx, const struct wft_flow_wc *read);
+
+/* xlate_actions.c */
+void wft_xlate_actions(struct wft_xlate_ctx *ctx,
+		       const struct wft_ofpacts *acts);
+/* Whether the packet has what @field needs (its headers), reading, and so
+ * un-wildcarding, the fields that tell. */
+bool wft_xlate_packet_has(struct wft_xlate_ctx *ctx,
+			  const struct wft_field *field);
+void wft_xlate_save(const struct wft_xlate_ctx *ctx,
+		    struct xlate_pkt_state *s);
+void wft_xlate_restore(struct wft_xlate_ctx *ctx,
+		       const struct xlate_pkt_state *s);
+
+/* xlate_output.c */
+void wft_xlate_do_output(struct wft_xlate_ctx *ctx, uint32_t port,
+			 uint16_t max_len);
+void wft_xlate_controller(struct wft_xlate_ctx *ctx, uint8_t reason,
+			  uint16_t max_len, uint16_t controller_id,
+			  const uint8_t *userdata, size_t userdata_len,
+			  bool pause);
+
+/* xlate_commit.c */
+void wft_xlate_commit(struct wft_xlate_ctx *ctx);
+
+#endif /* WEFT_XLATE_PRIVATE_H */

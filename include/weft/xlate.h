@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xlate: runs one packet's flow through the pipeline and returns what the
+ * datapath should do with every packet like it, and what "like it" means:
+ *  - datapath actions (WEFT_ACTION_A_* attributes, the contents of
+ *    WEFT_FLOW_A_ACTIONS or WEFT_PACKET_A_ACTIONS);
+ *  - the megaflow mask: every bit of the packet that a table lookup or an
+ *    action depended on, and no more (hand it with the flow to
+ *    wft_odp_flow_to_key(), which adds what the datapath itself requires);
+ *  - the rules hit, to credit their statistics; and on request a trace.
+ *
+ * Semantics, as in Open vSwitch:
+ *  - translation starts in table 0; a table miss drops (ends that table's
+ *    part; a resubmit's caller carries on);
+ *  - resubmit(port,table) looks the table up with in_port temporarily
+ *    replaced, then runs the rule's actions with the real in_port; goto_table
+ *    is a resubmit to the table; nesting is bounded (64), and so are the
+ *    lookups (4,096) and actions (65,536) of one translation;
+ *  - output to the packet's own in_port is dropped unless written
+ *    output:in_port; flood and all skip the in_port; NORMAL calls the
+ *    bridge's hook (MAC learning lives there) and floods without one;
+ *  - header changes are committed lazily: consecutive set_field/load/move
+ *    coalesce into one datapath set per header, emitted just before the
+ *    packet leaves (output, controller); a field that was written is set
+ *    whether or not the value changed, so that the written field need not
+ *    be matched; VLAN changes become pop_vlan/push_vlan;
+ *  - dec_ttl reads the TTL (so it is matched) and sets TTL-1; at TTL 0 or
+ *    1 it sends the packet to the controller (reason invalid_ttl) and ends
+ *    the current action list, as OVS does;
+ *  - controller actions become userspace actions whose userdata is
+ *    described below.
+ * Errors (loops, limits, a field the datapath cannot set) make the
+ * translation fail: the actions are then empty (drop), the mask is kept,
+ * and out->error / out->errmsg say why.
+ */
+#ifndef WEFT_XLATE_H
+#define WEFT_XLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/attrbuf.h"
+#include "weft/flow.h"
+#include "weft/pipeline.h"
+
+#define WFT_XLATE_MAX_DEPTH	64	/* resubmit/goto/clone nesting */
+#define WFT_XLATE_MAX_LOOKUPS	4096	/* table lookups per translation */
+#define WFT_XLATE_MAX_ACTIONS	65536	/* pipeline actions run */
+#define WFT_XLATE_MAX_ODP_NEST	4	/* datapath clone nesting */
+#define WFT_XLATE_MAX_ODP_SIZE	32768	/* bytes of datapath actions */
+
+/* VLAN modes of a bridge port, for NORMAL (ovs-vsctl's vlan_mode). */
+enum wft_vlan_mode {
+	WFT_VLAN_TRUNK,
+	WFT_VLAN_ACCESS,
+	WFT_VLAN_NATIVE_TAGGED,
+	WFT_VLAN_NATIVE_UNTAGGED,
+};
+
+/* What xlate knows of a bridge port. */
+struct wft_xlate_port {
+	uint32_t ofp_port;		/* OpenFlow number (LOCAL for local) */
+	uint32_t odp_port;		/* datapath number */
+	const char *name;
+	enum wft_vlan_mode vlan_mode;
+	uint16_t tag;			/* access or native VLAN; 0: none */
+	const uint64_t *trunks;		/* 4096-bit VID bitmap; NULL: all */
+	bool no_flood;			/* left out of FLOOD */
+};
+
+struct wft_xlate_ctx;
+
+/* The bridge, as the daemon provides it to xlate. */
+struct wft_xlate_bridge {
+	/* The port numbered @ofp_port (WFT_OFPP_LOCAL included), or NULL. */
+	const struct wft_xlate_port *(*port)(void *aux, uint32_t ofp_port);
+	/* Calls @cb on every port, in a stable order (FLOOD, ALL). */
+	void (*for_each_port)(void *aux,
+			      void (*cb)(const struct wft_xlate_port *port,
+					 void *cb_aux),
+			      void *cb_aux);
+	/* output:NORMAL; NULL floods. */
+	void (*normal)(struct wft_xlate_ctx *ctx, void *aux);
+	uint32_t upcall_pid;		/* for userspace actions; 0: per CPU */
+	void *aux;
+};
+
+struct wft_xlate_in {
+	struct wft_pipeline *pipeline;
+	const struct wft_xlate_bridge *bridge;
+	struct wft_flow flow;		/* the packet; in_port is OpenFlow's */
+	uint8_t table;			/* where to start: 0 */
+	bool trace;			/* fill out->trace */
+};
+
+enum wft_trace_kind {
+	WFT_TRACE_LOOKUP,		/* a table lookup: rule or miss */
+	WFT_TRACE_NOTE,			/* something xlate decided */
+};
+
+struct wft_trace_entry {
+	enum wft_trace_kind kind;
+	unsigned int depth;		/* resubmit nesting, 0 at the top */
+	uint8_t table;
+	struct wft_rule *rule;		/* a reference; NULL on a miss */
+	struct wft_flow flow;		/* the flow the lookup saw */
+	char *text;			/* NOTE: malloc()ed */
+};
+
+struct wft_xlate_trace {
+	struct wft_trace_entry *entries;
+	size_t n, allocated;
+};
+
+struct wft_xlate_out {
+	struct wft_attrbuf actions;	/* datapath actions */
+	struct wft_flow_wc wc;		/* the megaflow mask */
+	struct wft_rule_list rules;	/* rules hit, referenced */
+	struct wft_xlate_trace trace;
+	bool has_userspace;		/* some action goes to the controller */
+	int error;			/* 0 or -errno (see above) */
+	char errmsg[160];
+};
+
+void wft_xlate_out_init(struct wft_xlate_out *out);
+void wft_xlate_out_uninit(struct wft_xlate_out *out);
+
+/*
+ * Translates @in into @out (initialized by the caller, reused freely after
+ * wft_xlate_out_uninit()). Takes the pipeline's read lock for its whole
+ * run. Returns out->error.
+ */
+int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out);
+
+/*
+ * For the NORMAL hook (and other bridge logic running inside a
+ * translation). The flow is the packet as the pipeline has changed it so
+ * far; whatever the hook reads from it must be added to the mask.
+ */
+const struct wft_flow *wft_xlate_flow(const struct wft_xlate_ctx *ctx);
+struct wft_flow_wc *wft_xlate_wc(struct wft_xlate_ctx *ctx);
+const struct wft_xlate_bridge *wft_xlate_bridge(const struct wft_xlate_ctx *ctx);
+/* output:@ofp_port, as the action would (in_port and reserved ports
+ * included). */
+void wft_xlate_output(struct wft_xlate_ctx *ctx, uint32_t ofp_port);
+/* Outputs to @ofp_port with the outer VLAN TCI set to @vlan_tci for this
+ * output only (0: untagged), as NORMAL does for access and trunk ports. */
+void wft_xlate_output_vlan(struct wft_xlate_ctx *ctx, uint32_t ofp_port,
+			   uint16_t vlan_tci);
+/* FLOOD (@all false) or ALL. */
+void wft_xlate_flood(struct wft_xlate_ctx *ctx, bool all);
+/* Adds a note to the trace, when one is being recorded. */
+void wft_xlate_note(struct wft_xlate_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The userdata of a userspace action xlate emits for a controller action
+ * (WEFT_USERSPACE_A_USERDATA), all multi-byte fields big-endian:
+ *     0  u8    WFT_UD_CONTROLLER
+ *     1  u8    reason: 0 no_match, 1 action, 2 invalid_ttl
+ *     2  be16  max_len (0xffff: whole packet)
+ *     4  be16  controller_id
+ *     6  u8    table_id of the rule that sent it
+ *     7  u8    flags: WFT_UD_F_PAUSE
+ *     8  be64  the rule's cookie
+ *    16  be64  metadata
+ *    24  be32  in_port (OpenFlow)
+ *    28  be32  reg0..reg15
+ *    92        the controller action's own userdata
+ * so that the packet-in carries the pipeline state OVN's controller
+ * actions need.
+ */
+#define WFT_UD_CONTROLLER	1
+#define WFT_UD_F_PAUSE		0x01
+#define WFT_UD_HDR_LEN		92
+
+enum {
+	WFT_PACKET_IN_NO_MATCH = 0,
+	WFT_PACKET_IN_ACTION = 1,
+	WFT_PACKET_IN_INVALID_TTL = 2,
+};
+
+struct wft_packet_in_md {
+	uint8_t reason;
+	uint8_t table_id;
+	uint8_t flags;
+	uint16_t max_len;
+	uint16_t controller_id;
+	uint64_t cookie;		/* host order */
+	uint64_t metadata;		/* host order */
+	uint32_t in_port;
+	uint32_t regs[16];		/* host order */
+	const uint8_t *userdata;	/* points into the parsed buffer */
+	size_t userdata_len;
+};
+
+/* Reads userdata @data; returns 0, or -EINVAL when it is not xlate's. */
+int wft_xlate_userdata_parse(const void *data, size_t len,
+			     struct wft_packet_in_md *md);
+
+#endif /* WEFT_XLATE_H */

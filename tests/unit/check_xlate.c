@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for xlate (include/weft/xlate.h) and the flow <-> datapath key
+ * conversion (include/weft/odp_flow.h):
+ *  - table-driven pipelines (rules in ovs-ofctl syntax) run on a packet,
+ *    checking the exact datapath actions and megaflow, both as ovs-dpctl
+ *    text: resubmit, goto_table, registers, set_field, load, move, VLAN
+ *    operations, dec_ttl, clone, output to in_port/flood/all/local/NORMAL;
+ *  - controller actions and their userdata; TTL expiry;
+ *  - errors: resubmit loops, fields the datapath cannot set;
+ *  - the trace;
+ *  - megaflow economy: 1,000 UDP flows differing only in source port, over
+ *    an L2/L3 pipeline, need one megaflow;
+ *  - upcall keys to flows and back, and the mask widening the datapath's
+ *    prerequisite rules need.
+ * The test bridge numbers datapath ports as OpenFlow port + 10 (LOCAL is
+ * datapath port 0), so that a missed mapping shows.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uapi/linux/weft.h"
+#include "weft/odp.h"
+#include "weft/odp_flow.h"
+#include "weft/ofp_flow.h"
+#include "weft/pipeline.h"
+#include "weft/xlate.h"
+
+#include "flow_text.h"
+
+/* The test bridge: ports 1..5, port 5 left out of FLOOD. */
+static struct wft_xlate_port ports[6];
+
+static const struct wft_xlate_port *br_port(void *aux, uint32_t ofp)
+{
+	if (ofp == WFT_OFPP_LOCAL)
+		return &ports[0];
+	return ofp >= 1 && ofp <= 5 ? &ports[ofp] : NULL;
+}
+
+static void br_for_each(void *aux,
+			void (*cb)(const struct wft_xlate_port *, void *),
+			void *cb_aux)
+{
+	int i;
+
+	for (i = 1; i <= 5; i++)
+		cb(&ports[i], cb_aux);
+}
+
+static const struct wft_xlate_bridge bridge = {
+	.port = br_port,
+	.for_each_port = br_for_each,
+};
+
+static void ports_init(void)
+{
+	int i;
+
+	memset(ports, 0, sizeof(ports));
+	ports[0].ofp_port = WFT_OFPP_LOCAL;
+	ports[0].odp_port = 0;
+	for (i = 1; i <= 5; i++) {
+		ports[i].ofp_port = (uint32_t)i;
+		ports[i].odp_port = (uint32_t)i + 10;
+	}
+	ports[5].no_flood = true;
+}
+
+static int to_odp(void *aux, uint32_t ofp, uint32_t *out)
+{
+	const struct wft_xlate_port *p = br_port(aux, ofp);
+
+	if (!p)
+		return -ENOENT;
+	*out = p->odp_port;
+	return 0;
+}
+
+static int to_ofp(void *aux, uint32_t odp, uint32_t *out)
+{
+	if (odp == 0)
+		*out = WFT_OFPP_LOCAL;
+	else if (odp >= 11 && odp <= 15)
+		*out = odp - 10;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static const struct wft_odp_flow_ports port_map = { to_ofp, to_odp, NULL };
+
+static void add_rule(struct wft_pipeline *p, const char *s)
+{
+	struct wft_ofp_flow f;
+	char err[256];
+	int r;
+	struct wft_flow_mod fm;
+
+	r = wft_ofp_flow_parse(s, WFT_OFPFC_ADD, &f, err, sizeof(err));
+	ck_assert_msg(!r, "%s: %s", s, err);
+	wft_flow_mod_init(&fm, WFT_FM_ADD);
+	fm.table_id = f.table == WFT_TABLE_ALL ? 0 : f.table;
+	fm.priority = f.priority;
+	fm.match = f.match;
+	fm.wc = f.mask;
+	fm.cookie = f.cookie;
+	fm.actions = &f.actions;
+	r = wft_pipeline_flow_mod(p, &fm, 0, NULL, NULL);
+	ck_assert_int_eq(r, 0);
+	wft_ofp_flow_uninit(&f);
+}
+
+static void packet(const char *s, struct wft_flow *flow)
+{
+	struct wft_flow_wc m;
+	char err[256];
+
+	ck_assert_msg(!wft_ofp_match_parse(s, flow, &m, err, sizeof(err)),
+		      "%s: %s", s, err);
+}
+
+/* A translation and its results as text. */
+struct run {
+	struct wft_pipeline *p;
+	struct wft_xlate_in in;
+	struct wft_xlate_out out;
+	struct wft_strbuf acts, mf;
+};
+
+static void run_init(struct run *r, const char *const *rules)
+{
+	memset(r, 0, sizeof(*r));
+	ports_init();
+	r->p = wft_pipeline_create();
+	for (; rules && *rules; rules++)
+		add_rule(r->p, *rules);
+	r->in.pipeline = r->p;
+	r->in.bridge = &bridge;
+	wft_xlate_out_init(&r->out);
+	wft_strbuf_init(&r->acts);
+	wft_strbuf_init(&r->mf);
+}
+
+static void megaflow_text(const struct wft_flow *flow,
+			  const struct wft_flow_wc *wc, struct wft_strbuf *sb)
+{
+	struct wft_attrbuf k, m;
+
+	wft_attrbuf_init(&k);
+	wft_attrbuf_init(&m);
+	ck_assert_int_eq(wft_odp_flow_to_key(flow, wc, &port_map, &k, &m), 0);
+	ck_assert_int_eq(wft_odp_flow_format(k.data, k.len, m.data, m.len, sb,
+					     0), 0);
+	wft_attrbuf_free(&k);
+	wft_attrbuf_free(&m);
+}
+
+static void run_xlate(struct run *r, const char *pkt)
+{
+	packet(pkt, &r->in.flow);
+	wft_xlate(&r->in, &r->out);
+	wft_strbuf_reset(&r->acts);
+	wft_strbuf_reset(&r->mf);
+	ck_assert_int_eq(wft_odp_actions_format(r->out.actions.data,
+						r->out.actions.len, &r->acts,
+						0), 0);
+	megaflow_text(&r->in.flow, &r->out.wc, &r->mf);
+}
+
+static void run_free(struct run *r)
+{
+	wft_xlate_out_uninit(&r->out);
+	wft_strbuf_free(&r->acts);
+	wft_strbuf_free(&r->mf);
+	wft_pipeline_destroy(r->p);
+}
+
+/* The pipelines. */
+struct xcase {
+	const char *name;
+	const char *rules[8];
+	const char *packet;
+	const char *actions;
+	const char *megaflow;
+};
+
+#define IP4 "in_port=1,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64"
+#define UDP4 "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64," \
+	     "tp_src=1000,tp_dst=53"
+#define MF_IP "recirc_id(0),in_port(11),eth(),eth_type(0x0800),"
+
+static const struct xcase cases[] = {
+	{ "output maps ports",
+	  { "in_port=1,actions=output:2" }, IP4, "12",
+	  MF_IP "ipv4(frag=no)" },
+	{ "a table miss drops",
+	  { "in_port=2,actions=output:3" }, IP4, "drop",
+	  MF_IP "ipv4(frag=no)" },
+	{ "resubmit, goto_table and a register",
+	  { "in_port=1,actions=load:0x5->NXM_NX_REG0[],resubmit(,1)",
+	    "table=1,reg0=5,ip,nw_dst=10.0.0.0/8,actions=goto_table:2",
+	    "table=2,reg0=5,actions=output:3" },
+	  IP4, "13", MF_IP "ipv4(dst=10.0.0.0/255.0.0.0,frag=no)" },
+	{ "resubmit to another in_port, actions see the real one",
+	  { "in_port=1,actions=resubmit(2,1)",
+	    "table=1,in_port=2,actions=output:in_port,output:2" },
+	  IP4, "11,12", MF_IP "ipv4(frag=no)" },
+	{ "set_fields coalesce into one set per header",
+	  { "in_port=1,ip,actions=set_field:10.0.0.9->ip_dst,"
+	    "mod_nw_src:10.0.0.8,mod_dl_dst:00:00:00:00:00:09,output:2" },
+	  IP4, "set(eth(dst=00:00:00:00:00:09)),"
+	  "set(ipv4(src=10.0.0.8,dst=10.0.0.9)),12", MF_IP "ipv4(frag=no)" },
+	{ "a partial write is a masked set",
+	  { "in_port=1,ip,actions=load:0xab->NXM_OF_IP_SRC[0..7],"
+	    "mod_nw_ecn:2,output:2" },
+	  IP4, "set(ipv4(src=0.0.0.171/0.0.0.255,tos=0x2/0x3)),12",
+	  MF_IP "ipv4(frag=no)" },
+	{ "a rewrite of a known value is skipped",
+	  { "in_port=1,ip,actions=mod_nw_dst:1.1.1.1,output:2,"
+	    "mod_nw_dst:1.1.1.1,output:3,mod_nw_dst:2.2.2.2,output:4" },
+	  IP4, "set(ipv4(dst=1.1.1.1)),12,13,set(ipv4(dst=2.2.2.2)),14",
+	  MF_IP "ipv4(frag=no)" },
+	{ "transport set reads the protocol",
+	  { "in_port=1,udp,actions=mod_tp_dst:5353,output:2" },
+	  UDP4, "set(udp(dst=5353)),12", MF_IP "ipv4(proto=17,frag=no)" },
+	{ "move reads its source",
+	  { "in_port=1,udp,actions=move:NXM_OF_UDP_SRC[]->NXM_OF_UDP_DST[],"
+	    "output:2" },
+	  UDP4, "set(udp(dst=1000)),12",
+	  MF_IP "ipv4(proto=17,frag=no),udp(src=1000)" },
+	{ "a lookup on a rewritten field does not match the packet on it",
+	  { "in_port=1,ip,actions=mod_nw_dst:10.9.9.9,resubmit(,1)",
+	    "table=1,ip,nw_dst=10.9.9.9,actions=output:2",
+	    "table=1,ip,nw_dst=10.0.0.2,actions=output:3" },
+	  IP4, "set(ipv4(dst=10.9.9.9)),12", MF_IP "ipv4(frag=no)" },
+	{ "mod_vlan_vid tags an untagged packet",
+	  { "in_port=1,actions=mod_vlan_vid:10,output:2" },
+	  IP4, "push_vlan(vid=10,pcp=0),12", MF_IP "ipv4(frag=no)" },
+	{ "strip_vlan, and the tag is matched",
+	  { "in_port=1,actions=output:3,strip_vlan,output:2" },
+	  "in_port=1,dl_vlan=7,ip", "13,pop_vlan,12",
+	  "recirc_id(0),in_port(11),eth(),vlan(vid=7,pcp=0),"
+	  "encap(eth_type(0x0800),ipv4(frag=no))" },
+	{ "push_vlan with set_field vlan_vid, then back to untagged",
+	  { "in_port=1,actions=push_vlan:0x8100,set_field:4106->vlan_vid,"
+	    "output:2,strip_vlan,output:3" },
+	  IP4, "push_vlan(vid=10,pcp=0),12,pop_vlan,13",
+	  MF_IP "ipv4(frag=no)" },
+	{ "a changed VID is pop and push",
+	  { "in_port=1,actions=mod_vlan_vid:8,output:2" },
+	  "in_port=1,dl_vlan=7,ip", "pop_vlan,push_vlan(vid=8,pcp=0),12",
+	  "recirc_id(0),in_port(11),eth(),vlan(vid=7,pcp=0),"
+	  "encap(eth_type(0x0800),ipv4(frag=no))" },
+	{ "802.1ad outside a tag",
+	  { "in_port=1,actions=push_vlan:0x88a8,set_field:4099->vlan_vid,"
+	    "output:2" },
+	  "in_port=1,dl_vlan=7,ip", "push_vlan(tpid=0x88a8,vid=3,pcp=0),12",
+	  "recirc_id(0),in_port(11),eth(),vlan(vid=7,pcp=0),"
+	  "encap(eth_type(0x0800),ipv4(frag=no))" },
+	{ "dec_ttl reads and sets the TTL",
+	  { "in_port=1,ip,actions=dec_ttl,output:2" },
+	  IP4, "set(ipv4(ttl=63)),12", MF_IP "ipv4(ttl=64,frag=no)" },
+	{ "clone isolates its changes",
+	  { "in_port=1,actions=clone(mod_dl_src:00:00:00:00:00:01,output:2),"
+	    "output:3" },
+	  IP4, "clone(set(eth(src=00:00:00:00:00:01)),12),13",
+	  MF_IP "ipv4(frag=no)" },
+	{ "a clone that changes nothing runs in line",
+	  { "in_port=1,actions=clone(output:2),clone(),output:3" },
+	  IP4, "12,13", MF_IP "ipv4(frag=no)" },
+	{ "output to the input port needs in_port",
+	  { "in_port=1,actions=output:1,in_port,local" },
+	  IP4, "11,0", MF_IP "ipv4(frag=no)" },
+	{ "flood skips the input port and no-flood ports",
+	  { "in_port=1,actions=flood" }, IP4, "12,13,14",
+	  MF_IP "ipv4(frag=no)" },
+	{ "all skips only the input port",
+	  { "in_port=1,actions=all" }, IP4, "12,13,14,15",
+	  MF_IP "ipv4(frag=no)" },
+	{ "NORMAL without a hook floods",
+	  { "in_port=1,actions=normal" }, IP4, "12,13,14",
+	  MF_IP "ipv4(frag=no)" },
+	{ "output to a register",
+	  { "in_port=1,actions=load:0x3->NXM_NX_REG1[0..15],"
+	    "output:NXM_NX_REG1[0..15]" },
+	  IP4, "13", MF_IP "ipv4(frag=no)" },
+	{ "port rules: a miss reads only the port bits that tell",
+	  { "in_port=1,tcp,tp_dst=80,actions=output:2",
+	    "in_port=1,tcp,tp_dst=443,actions=output:3" },
+	  "in_port=1,tcp,tp_src=999,tp_dst=12345", "drop",
+	  MF_IP "ipv4(proto=6,frag=no),tcp(dst=8192/0xe000)" },
+	{ "a prefix miss reads a few address bits",
+	  { "priority=20,in_port=1,ip,nw_dst=192.168.0.0/16,actions=output:2",
+	    "priority=10,in_port=1,ip,actions=output:3" },
+	  IP4, "13", MF_IP "ipv4(dst=0.0.0.0/128.0.0.0,frag=no)" },
+};
+
+START_TEST(test_pipelines)
+{
+	const struct xcase *c = &cases[_i];
+	struct run r;
+
+	run_init(&r, c->rules);
+	run_xlate(&r, c->packet);
+	ck_assert_msg(!r.out.error, "%s: %s", c->name, r.out.errmsg);
+	ck_assert_msg(!strcmp(wft_strbuf_cstr(&r.acts), c->actions),
+		      "%s: actions %s, want %s", c->name,
+		      wft_strbuf_cstr(&r.acts), c->actions);
+	ck_assert_msg(!strcmp(wft_strbuf_cstr(&r.mf), c->megaflow),
+		      "%s: megaflow %s, want %s", c->name,
+		      wft_strbuf_cstr(&r.mf), c->megaflow);
+	run_free(&r);
+}
+END_TEST
+
+/* The userspace action of a controller action, parsed back. */
+static void first_userdata(const struct wft_attrbuf *acts,
+			   struct wft_packet_in_md *md)
+{
+	const struct nlattr *a = (const struct nlattr *)acts->data;
+	const struct nlattr *u;
+
+	ck_assert_uint_ge(acts->len, NLA_HDRLEN);
+	ck_assert_uint_eq(a->nla_type & NLA_TYPE_MASK, WEFT_ACTION_A_USERSPACE);
+	u = (const struct nlattr *)((const uint8_t *)a + NLA_HDRLEN);
+	ck_assert_uint_eq(u->nla_type & NLA_TYPE_MASK,
+			  WEFT_USERSPACE_A_USERDATA);
+	ck_assert_int_eq(wft_xlate_userdata_parse((const uint8_t *)u +
+						  NLA_HDRLEN,
+						  u->nla_len - NLA_HDRLEN, md),
+			 0);
+}
+
+START_TEST(test_controller)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=load:0x2a->NXM_NX_REG14[],"
+		"load:0x7->OXM_OF_METADATA[],resubmit(,3)",
+		"table=3,cookie=0x55,ip,actions=mod_nw_dst:10.1.1.1,"
+		"controller(reason=no_match,max_len=128,id=4,userdata=01.02.03)",
+		NULL,
+	};
+	struct wft_packet_in_md md;
+	struct run r;
+
+	run_init(&r, rules);
+	run_xlate(&r, IP4);
+	ck_assert_msg(!r.out.error, "%s", r.out.errmsg);
+	ck_assert(r.out.has_userspace);
+	/* The packet is committed first, then sent up. */
+	ck_assert_msg(!strncmp(wft_strbuf_cstr(&r.acts),
+			       "set(ipv4(dst=10.1.1.1)),userspace(", 34),
+		      "%s", wft_strbuf_cstr(&r.acts));
+	/* Skip the set to reach the userspace action. */
+	{
+		const struct nlattr *a = (const struct nlattr *)r.out.actions.data;
+		struct wft_attrbuf rest = r.out.actions;
+
+		rest.data += NLA_ALIGN(a->nla_len);
+		rest.len -= NLA_ALIGN(a->nla_len);
+		first_userdata(&rest, &md);
+	}
+	ck_assert_uint_eq(md.reason, WFT_PACKET_IN_NO_MATCH);
+	ck_assert_uint_eq(md.max_len, 128);
+	ck_assert_uint_eq(md.controller_id, 4);
+	ck_assert_uint_eq(md.table_id, 3);
+	ck_assert_uint_eq(md.cookie, 0x55);
+	ck_assert_uint_eq(md.metadata, 7);
+	ck_assert_uint_eq(md.in_port, 1);
+	ck_assert_uint_eq(md.regs[14], 0x2a);
+	ck_assert_uint_eq(md.userdata_len, 3);
+	ck_assert(!memcmp(md.userdata, "\x01\x02\x03", 3));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_ttl_expiry)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=resubmit(,1),output:3",
+		"table=1,ip,actions=dec_ttl,output:2",
+		NULL,
+	};
+	struct wft_packet_in_md md;
+	struct run r;
+
+	run_init(&r, rules);
+	run_xlate(&r, "in_port=1,ip,nw_ttl=1");
+	/* The controller gets it, table 1's list ends, table 0's goes on. */
+	first_userdata(&r.out.actions, &md);
+	ck_assert_uint_eq(md.reason, WFT_PACKET_IN_INVALID_TTL);
+	ck_assert_uint_eq(md.table_id, 1);
+	ck_assert_msg(strstr(wft_strbuf_cstr(&r.acts), ")),13") &&
+		      !strstr(wft_strbuf_cstr(&r.acts), ",12"), "%s",
+		      wft_strbuf_cstr(&r.acts));
+	ck_assert_str_eq(wft_strbuf_cstr(&r.mf),
+			 MF_IP "ipv4(ttl=1,frag=no)");
+	run_free(&r);
+}
+END_TEST
+
+static const struct {
+	const char *rules[5];
+	const char *packet;
+	int error;
+} error_cases[] = {
+	{ { "actions=resubmit(,0)" }, IP4, -ELOOP },
+	{ { "actions=resubmit(,1)", "table=1,actions=resubmit(,0)" }, IP4,
+	  -ELOOP },
+	{ { "actions=output:2,resubmit(,1),resubmit(,1)",
+	    "table=1,actions=resubmit(,2),resubmit(,2)",
+	    "table=2,actions=resubmit(,3),resubmit(,3)",
+	    "table=3,actions=resubmit(,1),resubmit(,1)" }, IP4, -ELOOP },
+	{ { "icmp,actions=set_field:3->icmp_type,output:2" },
+	  "in_port=1,icmp,icmp_type=8", -EOPNOTSUPP },
+};
+
+START_TEST(test_errors)
+{
+	struct run r;
+
+	run_init(&r, error_cases[_i].rules);
+	run_xlate(&r, error_cases[_i].packet);
+	ck_assert_int_eq(r.out.error, error_cases[_i].error);
+	ck_assert(r.out.errmsg[0]);
+	/* A failed translation drops. */
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "drop");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_trace)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=resubmit(,1),resubmit(,2)",
+		"table=1,ip,actions=output:2",
+		NULL,
+	};
+	const struct wft_trace_entry *e;
+	struct run r;
+
+	run_init(&r, rules);
+	r.in.trace = true;
+	run_xlate(&r, IP4);
+	ck_assert_uint_eq(r.out.trace.n, 3);
+	e = r.out.trace.entries;
+	ck_assert_int_eq(e[0].kind, WFT_TRACE_LOOKUP);
+	ck_assert_uint_eq(e[0].table, 0);
+	ck_assert_uint_eq(e[0].depth, 0);
+	ck_assert_ptr_nonnull(e[0].rule);
+	ck_assert_uint_eq(e[1].table, 1);
+	ck_assert_uint_eq(e[1].depth, 1);
+	ck_assert_ptr_nonnull(e[1].rule);
+	ck_assert_uint_eq(e[2].table, 2);
+	ck_assert_ptr_null(e[2].rule);		/* a miss */
+	ck_assert_uint_eq(r.out.rules.n, 2);	/* rules hit, for stats */
+	run_free(&r);
+}
+END_TEST
+
+/* A NORMAL hook that outputs to port 4 tagged with VLAN 9. */
+static void test_normal(struct wft_xlate_ctx *ctx, void *aux)
+{
+	wft_xlate_wc(ctx)->masks.dl_dst[0] = 0xff;
+	wft_xlate_output_vlan(ctx, 4, 9);
+	wft_xlate_output(ctx, 3);
+}
+
+START_TEST(test_normal_hook)
+{
+	static const char *const rules[] = { "actions=normal", NULL };
+	struct wft_xlate_bridge br = bridge;
+	struct run r;
+
+	run_init(&r, rules);
+	br.normal = test_normal;
+	r.in.bridge = &br;
+	run_xlate(&r, IP4);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts),
+			 "push_vlan(vid=9,pcp=0),14,pop_vlan,13");
+	ck_assert_str_eq(wft_strbuf_cstr(&r.mf),
+			 "recirc_id(0),in_port(11),eth(dst=00:00:00:00:00:00/"
+			 "ff:00:00:00:00:00),eth_type(0x0800),ipv4(frag=no)");
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * The issue's case: 1,000 UDP flows that differ only in their source port,
+ * through an OVN-like L2/L3 pipeline, and a datapath in miniature that
+ * installs a megaflow per miss: one megaflow.
+ */
+START_TEST(test_source_ports_one_megaflow)
+{
+	static const char *const rules[] = {
+		"priority=100,in_port=1,actions=load:0x1->OXM_OF_METADATA[],"
+		"load:0x1->NXM_NX_REG14[],resubmit(,8)",
+		"table=8,priority=50,metadata=0x1,dl_dst=00:00:00:00:00:02,"
+		"actions=resubmit(,10)",
+		"table=8,priority=50,metadata=0x1,dl_dst=00:00:00:00:00:03,"
+		"actions=drop",
+		"table=10,priority=100,ip,metadata=0x1,nw_dst=10.0.0.0/24,"
+		"actions=dec_ttl,mod_dl_src:00:00:00:00:00:aa,resubmit(,11)",
+		"table=10,priority=90,ip,metadata=0x1,nw_src=192.168.0.0/16,"
+		"actions=drop",
+		"table=11,priority=10,reg14=0x1,actions=output:2",
+		NULL,
+	};
+	struct wft_flow keys[8], pkt;
+	struct wft_flow_wc masks[8];
+	size_t n = 0, i, j;
+	struct run r;
+
+	run_init(&r, rules);
+	packet("in_port=1,dl_dst=00:00:00:00:00:02,udp,nw_src=10.1.0.1,"
+	       "nw_dst=10.0.0.7,nw_ttl=64,tp_dst=53", &pkt);
+	for (i = 0; i < 1000; i++) {
+		pkt.tp_src = htons((uint16_t)(20000 + i));
+		for (j = 0; j < n; j++)
+			if (wft_flow_equal_except(&keys[j], &pkt, &masks[j]))
+				break;
+		if (j < n)
+			continue;
+		ck_assert_uint_lt(n, 8);
+		wft_xlate_out_uninit(&r.out);
+		wft_xlate_out_init(&r.out);
+		r.in.flow = pkt;
+		wft_xlate(&r.in, &r.out);
+		ck_assert_int_eq(r.out.error, 0);
+		masks[n] = r.out.wc;
+		wft_odp_flow_widen(&pkt, &masks[n]);
+		keys[n] = pkt;
+		wft_flow_zero_wildcards(&keys[n], &masks[n]);
+		n++;
+	}
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(masks[0].masks.tp_src, 0);
+	run_free(&r);
+}
+END_TEST
+
+/* Upcall keys: text -> attributes -> flow -> attributes -> text. */
+static const char *const keys[] = {
+	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(11),skb_mark(0),"
+	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),"
+	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),"
+	"udp(src=1000,dst=53)",
+	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(12),skb_mark(0x5),"
+	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x8100),"
+	"vlan(vid=10,pcp=3),encap(eth_type(0x86dd),"
+	"ipv6(src=2001:db8::1,dst=2001:db8::2,label=0x12345,proto=6,"
+	"tclass=0x10,hlimit=9,frag=no),tcp(src=1,dst=2),tcp_flags(syn))",
+	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(0),skb_mark(0),"
+	"eth(src=00:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),eth_type(0x0806),"
+	"arp(sip=10.0.0.1,tip=10.0.0.2,op=1,sha=00:00:00:00:00:01,"
+	"tha=00:00:00:00:00:00)",
+	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(13),skb_mark(0),"
+	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x86dd),"
+	"ipv6(src=fe80::1,dst=ff02::1,label=0,proto=58,tclass=0,hlimit=255,"
+	"frag=no),icmpv6(type=135,code=0),nd(target=fe80::2,"
+	"sll=00:00:00:00:00:01,tll=00:00:00:00:00:00)",
+	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(11),skb_mark(0),"
+	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x88a8),"
+	"vlan(vid=100,pcp=0),encap(eth_type(0x8100),vlan(vid=200,pcp=0),"
+	"encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=1,"
+	"tos=0,ttl=64,frag=first),icmp(type=8,code=0)))",
+};
+
+START_TEST(test_key_roundtrip)
+{
+	struct wft_attrbuf k, m, k2;
+	struct wft_odp_error err;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	struct wft_flow flow;
+
+	ports_init();
+	wft_attrbuf_init(&k);
+	wft_attrbuf_init(&m);
+	wft_attrbuf_init(&k2);
+	ck_assert_msg(!wft_odp_flow_from_string(keys[_i], &k, &m, &err),
+		      "%s", err.msg);
+	ck_assert_int_eq(wft_odp_key_to_flow(k.data, k.len, &port_map, &flow),
+			 0);
+	ck_assert_int_eq(wft_odp_flow_to_key(&flow, NULL, &port_map, &k2,
+					     NULL), 0);
+	ck_assert_int_eq(wft_odp_flow_format(k2.data, k2.len, NULL, 0, &sb, 0),
+			 0);
+	ck_assert_str_eq(wft_strbuf_cstr(&sb), keys[_i]);
+	wft_attrbuf_free(&k);
+	wft_attrbuf_free(&m);
+	wft_attrbuf_free(&k2);
+	wft_strbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(test_key_errors)
+{
+	struct wft_attrbuf k, m;
+	struct wft_flow flow;
+	struct wft_odp_error err;
+
+	ports_init();
+	wft_attrbuf_init(&k);
+	wft_attrbuf_init(&m);
+	/* A port the bridge does not have. */
+	ck_assert(!wft_odp_flow_from_string("in_port(99),eth(),eth_type(0x0800)",
+					    &k, &m, &err));
+	ck_assert_int_eq(wft_odp_key_to_flow(k.data, k.len, &port_map, &flow),
+			 -ENOENT);
+	/* Truncated attributes. */
+	ck_assert_int_eq(wft_odp_key_to_flow(k.data, k.len - 5, NULL, &flow),
+			 -EINVAL);
+	wft_attrbuf_free(&k);
+	wft_attrbuf_free(&m);
+}
+END_TEST
+
+/* Megaflow masks widened to the datapath's prerequisites. */
+static const struct {
+	const char *packet;
+	const char *mask;	/* wc fields, as value text */
+	const char *megaflow;
+} widen_cases[] = {
+	{ UDP4, "tp_src=0xffff",
+	  "in_port(11),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),"
+	  "udp(src=1000)" },
+	{ UDP4, "nw_dst=255.255.255.0",
+	  "in_port(11),eth(),eth_type(0x0800),ipv4(dst=10.0.0.0/"
+	  "255.255.255.0)" },
+	{ "in_port=1,arp,arp_spa=10.0.0.1", "tp_src=0xffff",
+	  "in_port(11),eth(),eth_type(0x0806)" },
+	{ "in_port=1,icmp6,icmp_type=136,icmp_code=0,nd_target=fe80::1",
+	  "nd_target=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	  "in_port(11),eth(),eth_type(0x86dd),ipv6(proto=58,frag=no),"
+	  "icmpv6(type=136),nd(target=fe80::1)" },
+	{ "in_port=1,dl_vlan=3,ip", "",
+	  "in_port(11),eth(),vlan(vid=3,pcp=0),encap(eth_type(0x0800))" },
+};
+
+START_TEST(test_widen)
+{
+	struct wft_flow flow;
+	struct wft_flow_wc wc, unused;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+
+	ports_init();
+	packet(widen_cases[_i].packet, &flow);
+	wft_flow_wc_init_catchall(&wc);
+	ft_match(widen_cases[_i].mask, &wc.masks, &unused, NULL);
+	/* What xlate always matches. */
+	wc.masks.in_port = UINT32_MAX;
+	wc.masks.dl_type = 0xffff;
+	megaflow_text(&flow, &wc, &sb);
+	ck_assert_str_eq(wft_strbuf_cstr(&sb), widen_cases[_i].megaflow);
+	wft_strbuf_free(&sb);
+}
+END_TEST
+
+static Suite *xlate_suite(void)
+{
+	Suite *s = suite_create("xlate");
+	TCase *tc;
+
+	tc = tcase_create("pipelines");
+	tcase_add_loop_test(tc, test_pipelines, 0,
+			    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_normal_hook);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("controller");
+	tcase_add_test(tc, test_controller);
+	tcase_add_test(tc, test_ttl_expiry);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_errors, 0,
+			    sizeof(error_cases) / sizeof(error_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("trace");
+	tcase_add_test(tc, test_trace);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("megaflows");
+	tcase_add_test(tc, test_source_ports_one_megaflow);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("odp_flow");
+	tcase_add_loop_test(tc, test_key_roundtrip, 0,
+			    sizeof(keys) / sizeof(keys[0]));
+	tcase_add_test(tc, test_key_errors);
+	tcase_add_loop_test(tc, test_widen, 0,
+			    sizeof(widen_cases) / sizeof(widen_cases[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(xlate_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
