@@ -5,7 +5,8 @@
  *    the real ovs-ofctl printed it (data/ofctl_flows.expected, made by
  *    data/gen-ofctl-expected.sh with "ovs-ofctl -O OpenFlow14 parse-flows";
  *    that script says why 1.4). A mismatch prints the flow, both texts and
- *    where they part;
+ *    where they part. Likewise the dump-flows form against what a real
+ *    ovs-vswitchd dumps (data/ofctl_flows.dump-expected);
  *  - round trips: parse(dump-format(x)) == x for every corpus flow;
  *  - bad flows (data/ofctl_bad_flows.txt): each must fail with the error
  *    written beside it;
@@ -166,6 +167,45 @@ START_TEST(test_corpus_matches_ovs_ofctl)
 	free_lines(&in);
 	free_lines(&want);
 	ck_assert_msg(!bad, "%zu flows differ from ovs-ofctl (see above)", bad);
+}
+END_TEST
+
+/* Each flow as ovs-vswitchd dumps it once installed ("-": refused). */
+START_TEST(test_corpus_dump_matches_ovs)
+{
+	struct wft_strbuf got = WFT_STRBUF_INIT;
+	struct lines in, want;
+	struct wft_ofp_flow f;
+	char err[256];
+	size_t i, bad = 0, n = 0;
+
+	read_lines("ofctl_flows.txt", NULL, &in);
+	read_lines("ofctl_flows.dump-expected", "", &want);
+	ck_assert_msg(in.n == want.n, "%zu flows but %zu dump lines: rerun "
+		      "data/gen-ofctl-expected.sh", in.n, want.n);
+	for (i = 0; i < in.n; i++) {
+		if (!strcmp(want.line[i], "-"))
+			continue;
+		n++;
+		ck_assert_msg(!wft_ofp_flow_parse(in.line[i], WFT_OFPFC_ADD, &f,
+						  err, sizeof(err)),
+			      "%s: %s", in.line[i], err);
+		wft_strbuf_reset(&got);
+		wft_ofp_flow_format_dump(&f, NULL, &got);
+		wft_ofp_flow_uninit(&f);
+		if (strcmp(wft_strbuf_cstr(&got), want.line[i])) {
+			printf("ofctl_flows.txt:%u: %s\n  ovs dump: %s\n"
+			       "  weft:     %s\n", in.lineno[i], in.line[i],
+			       want.line[i], wft_strbuf_cstr(&got));
+			bad++;
+		}
+	}
+	printf("dump: %zu of %zu installed flows dump exactly as "
+	       "ovs-vswitchd's\n", n - bad, n);
+	wft_strbuf_free(&got);
+	free_lines(&in);
+	free_lines(&want);
+	ck_assert_msg(!bad, "%zu dumps differ (see above)", bad);
 }
 END_TEST
 
@@ -602,6 +642,7 @@ static Suite *ofp_suite(void)
 	tc = tcase_create("corpus");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_corpus_matches_ovs_ofctl);
+	tcase_add_test(tc, test_corpus_dump_matches_ovs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("round_trip");
