@@ -411,14 +411,11 @@ fail:
 	return ret;
 }
 
-int wft_control_open(struct wft_loop *loop, const char *path,
-		     const struct wft_control_limits *limits,
-		     struct wft_control **ctlp, struct wft_strbuf *err)
+struct wft_control *wft_control_new(struct wft_loop *loop,
+				    const struct wft_control_limits *limits)
 {
 	struct wft_control *ctl = wft_xcalloc(1, sizeof(*ctl));
-	int ret;
 
-	*ctlp = NULL;
 	ctl->loop = loop;
 	ctl->lfd = -1;
 	if (limits)
@@ -431,16 +428,32 @@ int wft_control_open(struct wft_loop *loop, const char *path,
 		ctl->limits.max_output = 64 << 20;
 	if (!ctl->limits.max_clients)
 		ctl->limits.max_clients = 4096;
-	ctl->path = wft_xstrdup(path);
+	return ctl;
+}
+
+int wft_control_listen(struct wft_control *ctl, const char *path,
+		       struct wft_strbuf *err)
+{
+	int ret;
+
+	if (ctl->path)
+		return -EALREADY;
 	ret = listen_on(ctl, path, err);
-	if (!ret)
-		ret = wft_loop_watch(loop, ctl->lfd, EPOLLIN, on_listen, ctl,
-				     &ctl->listen_watch);
+	if (!ret) {
+		ret = wft_loop_watch(ctl->loop, ctl->lfd, EPOLLIN, on_listen,
+				     ctl, &ctl->listen_watch);
+		if (ret)
+			wft_strbuf_printf(err, "%s: epoll: %s", path,
+					  strerror(-ret));
+	}
 	if (ret) {
-		wft_control_close(ctl);
+		if (ctl->lfd >= 0)
+			close(ctl->lfd);
+		ctl->lfd = -1;
 		return ret;
 	}
-	*ctlp = ctl;
+	ctl->path = wft_xstrdup(path);
+	wft_info("listening on %s", path);
 	return 0;
 }
 
@@ -452,7 +465,8 @@ void wft_control_stop_accepting(struct wft_control *ctl)
 	ctl->listen_watch = NULL;
 	close(ctl->lfd);
 	ctl->lfd = -1;
-	unlink(ctl->path);
+	if (ctl->path)
+		unlink(ctl->path);
 }
 
 void wft_control_close(struct wft_control *ctl)

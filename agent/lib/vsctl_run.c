@@ -20,7 +20,7 @@ json_t *wft_vsctl_params_new(const struct wft_vsctl_options *o,
 			     const struct wft_vsctl_cmds *cmds)
 {
 	const struct wft_vsctl_table_style *st = &o->style;
-	json_t *list = json_array(), *group;
+	json_t *list = json_array(), *group, *style;
 	size_t i;
 	int k;
 
@@ -31,12 +31,14 @@ json_t *wft_vsctl_params_new(const struct wft_vsctl_options *o,
 					      json_string(cmds->cmds[i].raw[k]));
 		json_array_append_new(list, group);
 	}
-	return json_pack("{s:o,s:{s:s,s:s,s:b,s:b,s:s?},s:b}",
-			 "commands", list, "style",
-			 "format", format_names[st->format],
-			 "data", st->data_json ? "json" : "string",
-			 "bare", st->bare, "headings", !st->no_headings,
-			 "columns", st->columns, "dry_run", o->dry_run);
+	style = json_pack("{s:s,s:s,s:b,s:b}", "format",
+			  format_names[st->format], "data",
+			  st->data_json ? "json" : "string", "bare", st->bare,
+			  "headings", !st->no_headings);
+	if (st->columns)
+		json_object_set_new(style, "columns", json_string(st->columns));
+	return json_pack("{s:o,s:o,s:b}", "commands", list, "style", style,
+			 "dry_run", o->dry_run);
 }
 
 static int parse_style(const json_t *j, struct wft_vsctl_options *o,

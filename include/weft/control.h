@@ -69,14 +69,16 @@ struct wft_control_limits {
 	unsigned int max_clients; /* 0: 4096 */
 };
 
+/* A server with no socket yet: methods can be registered. */
+struct wft_control *wft_control_new(struct wft_loop *loop,
+				    const struct wft_control_limits *limits);
 /*
  * Listens on @path: creates its parent directory (0755) if missing,
  * refuses to start when another server answers there, replaces a stale
  * socket. Returns 0 or -errno with the reason in @err.
  */
-int wft_control_open(struct wft_loop *loop, const char *path,
-		     const struct wft_control_limits *limits,
-		     struct wft_control **ctlp, struct wft_strbuf *err);
+int wft_control_listen(struct wft_control *ctl, const char *path,
+		       struct wft_strbuf *err);
 /* Closes every client (pending calls are dropped), unlinks the socket. */
 void wft_control_close(struct wft_control *ctl);
 /* Stops accepting new clients (shutdown). */
