@@ -326,6 +326,7 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 {
 	struct xlate_pkt_state saved;
 	size_t start = ctx->odp->len, body;
+	unsigned int rewrites = ctx->n_rewrites;
 
 	if (ctx->depth >= WFT_XLATE_MAX_DEPTH ||
 	    ctx->odp_nest >= WFT_XLATE_MAX_ODP_NEST) {
@@ -344,11 +345,9 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 		/* Reported at the end. */
 	} else if (ctx->odp->len == body) {
 		ctx->odp->len = start;		/* nothing to clone */
-	} else if (!memcmp(&ctx->base, &saved.base, sizeof(saved.base)) &&
-		   !memcmp(ctx->base_tpid, saved.base_tpid,
-			   sizeof(saved.base_tpid))) {
-		/* The body leaves the packet as it found it: no copy is
-		 * needed, its actions can run in line. */
+	} else if (ctx->n_rewrites == rewrites) {
+		/* The body changes nothing in the packet (whatever its
+		 * values): no copy is needed, its actions can run in line. */
 		memmove(ctx->odp->data + start, ctx->odp->data + body,
 			ctx->odp->len - body);
 		ctx->odp->len -= body - start;

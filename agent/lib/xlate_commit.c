@@ -69,6 +69,7 @@ static void emit_set(struct wft_xlate_ctx *ctx, uint16_t hdr,
 	/* Bits outside the written ones stay out of the action, so that it
 	 * does not depend on them. */
 	wft_flow_zero_wildcards(&value, sel);
+	ctx->n_rewrites++;
 	nest = wft_attr_nest_start(b, WEFT_ACTION_A_SET);
 	inner = wft_attr_nest_start(b, WEFT_SET_A_KEY);
 	wft_odp_flow_put_header(b, hdr, &value, sel, false);
@@ -279,6 +280,7 @@ static void commit_vlans(struct wft_xlate_ctx *ctx)
 		keep++;
 	if (keep == want.n && keep == have.n)
 		return;
+	ctx->n_rewrites++;
 	for (i = 0; i < have.n - keep; i++)
 		wft_attr_put_flag(ctx->odp, WEFT_ACTION_A_POP_VLAN);
 	for (i = want.n - keep - 1; i >= 0; i--) {

@@ -51,6 +51,7 @@ struct wft_xlate_ctx {
 	unsigned int odp_nest;		/* datapath clone nesting */
 	unsigned int n_lookups;
 	unsigned int n_actions;
+	unsigned int n_rewrites;	/* set/push_vlan/pop_vlan emitted */
 	uint8_t table;			/* of the rule running */
 	struct wft_rule *rule;		/* running, or NULL */
 	bool stop;			/* an error ends everything */

@@ -545,6 +545,187 @@ START_TEST(test_source_ports_one_megaflow)
 }
 END_TEST
 
+/*
+ * The megaflow contract on random pipelines: every packet that agrees with
+ * a translated one on the megaflow mask gets exactly the same datapath
+ * actions. Pipelines of four tables mix matches on ports, registers, VLANs,
+ * prefixes and ports with rewrites, moves, VLAN operations, dec_ttl,
+ * clones, controller actions and resubmits.
+ */
+static uint64_t rng_state;
+
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 11);
+}
+
+#define PICK(a) (a)[rnd() % (sizeof(a) / sizeof((a)[0]))]
+
+static const char *const protos[] = { "", "ip", "udp", "tcp", "ip", "udp" };
+
+static const char *const any_matches[] = {
+	"", "in_port=1", "in_port=2", "reg0=1", "reg0=2", "reg1=0x10/0xf0",
+	"dl_vlan=5", "vlan_tci=0/0x1000", "dl_dst=00:00:00:00:00:02",
+	"metadata=0x1",
+};
+static const char *const ip_matches[] = {
+	"nw_dst=10.0.0.0/24", "nw_dst=10.0.1.0/24", "nw_dst=10.0.0.2",
+	"nw_src=10.0.0.0/16", "nw_src=192.168.1.0/24", "nw_ttl=1",
+	"nw_tos=16",
+};
+static const char *const l4_matches[] = {
+	"tp_dst=53", "tp_dst=80", "tp_src=1000", "tp_dst=0x1000/0xf000",
+};
+static const char *const any_actions[] = {
+	"output:2", "output:3", "output:in_port", "flood", "local",
+	"load:0x1->NXM_NX_REG0[]", "load:0x2->NXM_NX_REG0[]",
+	"load:0x13->NXM_NX_REG1[]", "load:0x1->OXM_OF_METADATA[]",
+	"mod_dl_src:00:00:00:00:00:aa", "mod_dl_dst:00:00:00:00:00:02",
+	"mod_vlan_vid:9", "strip_vlan", "push_vlan:0x8100", "mod_vlan_pcp:3",
+	"move:NXM_OF_ETH_SRC[0..15]->NXM_NX_REG1[0..15]",
+	"move:NXM_NX_REG0[0..2]->NXM_NX_REG2[0..2]",
+	"output:NXM_NX_REG2[0..2]", "controller", "clone(output:4)",
+	"clone(mod_dl_dst:00:00:00:00:00:bb,output:4)", "dec_ttl",
+};
+static const char *const ip_actions[] = {
+	"mod_nw_dst:10.0.0.9", "mod_nw_src:10.0.1.1", "mod_nw_tos:32",
+	"mod_nw_ecn:1", "move:NXM_OF_IP_SRC[0..7]->NXM_NX_REG0[0..7]",
+	"move:NXM_NX_REG1[0..7]->NXM_OF_IP_DST[0..7]", "dec_ttl",
+	"load:0x7->NXM_OF_IP_DST[24..31]",
+};
+static const char *const l4_actions[] = {
+	"mod_tp_dst:5353", "mod_tp_src:7",
+	"move:NXM_NX_REG0[0..15]->NXM_OF_TCP_DST[]",
+};
+
+static void append(char *buf, size_t size, const char *sep, const char *s)
+{
+	if (*s)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", sep, s);
+}
+
+static void random_rule(char *buf, size_t size, int table)
+{
+	const char *proto = PICK(protos);
+	bool ip = *proto, l4 = ip && strcmp(proto, "ip");
+	int i, n;
+
+	snprintf(buf, size, "table=%d,priority=%u", table, rnd() % 50);
+	append(buf, size, ",", proto);
+	append(buf, size, ",", PICK(any_matches));
+	if (ip && rnd() % 2)
+		append(buf, size, ",", PICK(ip_matches));
+	if (l4 && rnd() % 3 == 0)
+		append(buf, size, ",",
+		       !strcmp(proto, "tcp") || rnd() % 2 ? PICK(l4_matches)
+							  : "tp_dst=53");
+	if (!strcmp(proto, "udp") && strstr(buf, "tp_"))
+		/* move into TCP_DST needs tcp: keep udp rules off it. */
+		l4 = false;
+	append(buf, size, ",", "actions=");
+	n = 1 + (int)(rnd() % 5);
+	for (i = 0; i < n; i++) {
+		unsigned int k = rnd() % 10;
+		const char *a = k < 6 || !ip ? PICK(any_actions) :
+				k < 9 || !l4 ? PICK(ip_actions) :
+				PICK(l4_actions);
+
+		if (strstr(a, "TCP_DST") && strcmp(proto, "tcp"))
+			a = "output:3";
+		append(buf, size, i ? "," : "", a);
+		if (table < 3 && rnd() % 4 == 0) {
+			char r[32];
+
+			snprintf(r, sizeof(r), "resubmit(,%u)",
+				 table + 1 + rnd() % (3 - table));
+			append(buf, size, ",", r);
+		}
+	}
+}
+
+static void random_packet(struct wft_flow *f)
+{
+	static const char *const l3[] = { "ip", "udp", "tcp", "arp", "ipv6" };
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "in_port=%u,dl_dst=00:00:00:00:00:0%u,%s",
+		 1 + rnd() % 3, 1 + rnd() % 3, PICK(l3));
+	if (rnd() % 3 == 0)
+		append(buf, sizeof(buf), ",", "dl_vlan=5");
+	if (strstr(buf, "ip") && !strstr(buf, "ipv6")) {
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			 ",nw_src=%s.%u,nw_dst=10.0.%u.%u,nw_ttl=%u,nw_tos=%u",
+			 rnd() % 2 ? "10.0.0" : "192.168.1", rnd() % 4,
+			 rnd() % 2, 1 + rnd() % 3, rnd() % 3 ? 64 : 1 + rnd() % 2,
+			 rnd() % 2 ? 16 : 0);
+	}
+	if (strstr(buf, "udp") || strstr(buf, "tcp"))
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			 ",tp_src=%u,tp_dst=%u", rnd() % 2 ? 1000 : rnd() % 65536,
+			 rnd() % 2 ? 53 : rnd() % 65536);
+	packet(buf, f);
+	f->dl_src[5] = (uint8_t)rnd();
+}
+
+/* @q takes @p's value wherever @wc has bits. */
+static void blend(struct wft_flow *q, const struct wft_flow *p,
+		  const struct wft_flow_wc *wc)
+{
+	uint8_t *d = (uint8_t *)q;
+	const uint8_t *s = (const uint8_t *)p, *m = (const uint8_t *)&wc->masks;
+	size_t i;
+
+	for (i = 0; i < sizeof(*q); i++)
+		d[i] = (uint8_t)((s[i] & m[i]) | (d[i] & ~m[i]));
+}
+
+START_TEST(test_random_megaflow_contract)
+{
+	struct run r, r2;
+	char rule[512];
+	int i, k;
+
+	rng_state = 0x1234567ULL * (uint64_t)(_i + 1);
+	run_init(&r, NULL);
+	for (i = 0; i < 24; i++) {
+		random_rule(rule, sizeof(rule), i % 4);
+		add_rule(r.p, rule);
+	}
+	run_init(&r2, NULL);
+	r2.in.pipeline = r.p;
+	for (i = 0; i < 150; i++) {
+		wft_xlate_out_uninit(&r.out);
+		wft_xlate_out_init(&r.out);
+		random_packet(&r.in.flow);
+		wft_xlate(&r.in, &r.out);
+		for (k = 0; k < 3; k++) {
+			wft_xlate_out_uninit(&r2.out);
+			wft_xlate_out_init(&r2.out);
+			random_packet(&r2.in.flow);
+			blend(&r2.in.flow, &r.in.flow, &r.out.wc);
+			wft_xlate(&r2.in, &r2.out);
+			ck_assert_int_eq(r2.out.error, r.out.error);
+			ck_assert_msg(r2.out.actions.len == r.out.actions.len &&
+				      (!r.out.actions.len ||
+				       !memcmp(r2.out.actions.data,
+					       r.out.actions.data,
+					       r.out.actions.len)),
+				      "pipeline %d packet %d: actions differ "
+				      "inside one megaflow", _i, i);
+		}
+	}
+	wft_pipeline_destroy(r2.p);
+	r2.p = r.p;
+	run_free(&r);
+	wft_xlate_out_uninit(&r2.out);
+	wft_strbuf_free(&r2.acts);
+	wft_strbuf_free(&r2.mf);
+}
+END_TEST
+
 /* Upcall keys: text -> attributes -> flow -> attributes -> text. */
 static const char *const keys[] = {
 	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(11),skb_mark(0),"
@@ -688,7 +869,9 @@ static Suite *xlate_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("megaflows");
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_source_ports_one_megaflow);
+	tcase_add_loop_test(tc, test_random_megaflow_contract, 0, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("odp_flow");
