@@ -503,8 +503,28 @@ static int check_prereq(int type, const struct weft_flow_key *k,
 		       (k->tp.src == htons(NDISC_NEIGHBOUR_SOLICITATION) ||
 			k->tp.src == htons(NDISC_NEIGHBOUR_ADVERTISEMENT)),
 		       "nd needs icmpv6 type 135 or 136 matched exactly");
+		/* Packets carry nd fields only with code 0 (flow_key.c). */
+		PREREQ(!k->tp.dst, "nd needs icmpv6 code 0 or code wildcarded");
 		break;
 	}
+	return 0;
+}
+
+/*
+ * A flow must read back as it was given: a match on tag bits needs the
+ * tag's presence (CFI) in the mask, and a tagged match needs its TPID
+ * exact, or the stored key would fail its own checks when dumped and sent
+ * back. @k is already masked.
+ */
+static int check_vlan_mask(const struct weft_key_vlan *k,
+			   const struct weft_key_vlan *m,
+			   const struct nlattr *where,
+			   struct netlink_ext_ack *extack)
+{
+	if ((m->tci & ~htons(VLAN_CFI_MASK)) && !(m->tci & htons(VLAN_CFI_MASK)))
+		return BAD(where, "vlan: matching tci bits needs the tag's presence (cfi) matched too");
+	if ((k->tci & htons(VLAN_CFI_MASK)) && m->tpid != htons(0xffff))
+		return BAD(where, "vlan: a tagged match needs its tpid matched exactly");
 	return 0;
 }
 
@@ -531,9 +551,23 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
 		mask_hdrs = key_hdrs;
 	}
 
+	/* A key header and a different mask header would share storage. */
+	err = check_exclusive(key_hdrs | mask_hdrs, mask_attr ?: key_attr,
+			      extack);
+	if (err)
+		return err;
+
 	/* Key bits outside the mask are cleared, not refused. */
 	for (i = 0; i < sizeof(*key) / sizeof(long); i++)
 		k[i] &= m[i];
+
+	err = check_vlan_mask(&key->eth.vlan, &mask->eth.vlan,
+			      mask_attr ?: key_attr, extack);
+	if (!err)
+		err = check_vlan_mask(&key->eth.cvlan, &mask->eth.cvlan,
+				      mask_attr ?: key_attr, extack);
+	if (err)
+		return err;
 
 	for (type = 1; type <= WEFT_KEY_A_MAX; type++) {
 		if (!(mask_hdrs & BIT(type)) || !hdr_matched(type, mask))

@@ -532,6 +532,8 @@ static const char *model_prereq(const struct weft_flow_key *k,
 			    later || ntohs(m->tp.src) != 0xff ||
 			    (ntohs(k->tp.src) != 135 && ntohs(k->tp.src) != 136))
 				return "nd needs icmpv6 type 135 or 136";
+			if (k->tp.dst)
+				return "nd needs icmpv6 code 0";
 			break;
 		}
 	}
@@ -652,6 +654,43 @@ static int check_parse(const u8 *nest, bool is_mask)
 	return ret;
 }
 
+/* Headers that share storage in the key, as in the uapi's key layout. */
+static const char *model_exclusive(u32 hdrs)
+{
+	u32 l3 = BIT(WEFT_KEY_A_IPV4) | BIT(WEFT_KEY_A_IPV6) | BIT(WEFT_KEY_A_ARP);
+	u32 l4 = BIT(WEFT_KEY_A_TCP) | BIT(WEFT_KEY_A_UDP) |
+		 BIT(WEFT_KEY_A_SCTP) | BIT(WEFT_KEY_A_ICMP) |
+		 BIT(WEFT_KEY_A_ICMPV6);
+
+	if (__builtin_popcount(hdrs & l3) > 1)
+		return "ipv4, ipv6 and arp are exclusive";
+	if (__builtin_popcount(hdrs & l4) > 1)
+		return "tcp, udp, sctp, icmp and icmpv6 are exclusive";
+	if ((hdrs & BIT(WEFT_KEY_A_ND)) &&
+	    (hdrs & (BIT(WEFT_KEY_A_IPV4) | BIT(WEFT_KEY_A_ARP))))
+		return "nd goes with ipv6 only";
+	return NULL;
+}
+
+/* A stored VLAN match must pass the key checks when dumped back. */
+static const char *model_vlan_mask(const struct weft_flow_key *k,
+				   const struct weft_flow_key *m)
+{
+	const struct weft_key_vlan *kv[2] = { &k->eth.vlan, &k->eth.cvlan };
+	const struct weft_key_vlan *mv[2] = { &m->eth.vlan, &m->eth.cvlan };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		u16 mt = ntohs(mv[i]->tci);
+
+		if ((mt & ~0x1000) && !(mt & 0x1000))
+			return "vlan: matching tci bits needs the tag's presence";
+		if ((ntohs(kv[i]->tci) & 0x1000) && mv[i]->tpid != 0xffff)
+			return "vlan: a tagged match needs its tpid matched exactly";
+	}
+	return NULL;
+}
+
 /* weft_key_parse_flow() on @k and @m (NULL: no mask), against the model. */
 static int check_flow(const u8 *k, const u8 *m, struct weft_flow_key *key,
 		      struct weft_flow_key *mask, struct netlink_ext_ack *ack)
@@ -684,9 +723,15 @@ static int check_flow(const u8 *k, const u8 *m, struct weft_flow_key *key,
 		mp = kp;
 	}
 	if (!v.err) {
-		for (i = 0; i < sizeof(wk); i++)
+		/* Key and mask headers together must still be exclusive. */
+		pre = model_exclusive(kp | mp);
+		wbuf = m ?: k;
+		for (i = 0; !pre && i < sizeof(wk); i++)
 			((u8 *)&wk)[i] &= ((u8 *)&wm)[i];
-		pre = model_prereq(&wk, &wm, mp);
+		if (!pre)
+			pre = model_vlan_mask(&wk, &wm);
+		if (!pre)
+			pre = model_prereq(&wk, &wm, mp);
 		if (pre) {
 			v = bad(0, pre);
 			wbuf = m ?: k;
@@ -1235,8 +1280,8 @@ static const struct accept_case accepts[] = {
 	{ "eth_type(0x0806),arp(op=1)", "m:arp.op:val=ff00", "m.ip.proto=0 k.ip.proto=0" },
 	{ V4("proto=6,frag=no") ",tcp(dst=80)", "m:ipv4.frag:val=03", "m.ip.frag=3 k.ip.frag=0" },
 	{ V6("proto=17,frag=first") ",udp(dst=80)", "m:ipv6.frag:val=ff", "m.ip.frag=0xff k.ip.frag=1" },
-	{ "eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800))", "m:vlan.tci:val=0fff;m:vlan.tpid:val=1234;m:cvlan:del",
-	  "m.eth.vlan.tpid=0x1234 m.eth.vlan.tci=0x0fff k.eth.vlan.tci=0x000a k.eth.vlan.tpid=0" },
+	{ "eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800))", "m:vlan.tci:val=1fff;m:vlan.tpid:val=ffff;m:cvlan:del",
+	  "m.eth.vlan.tpid=0xffff m.eth.vlan.tci=0x1fff k.eth.vlan.tci=0x100a k.eth.vlan.tpid=0x8100" },
 	{ V4("proto=1") ",icmp(type=3)", "m:icmp.type:val=ff", "m.tp.src=0xff k.tp.src=3" },
 	/* A header without fields matches nothing and needs nothing. */
 	{ "eth_type(0x0800)", "k::addnest=10;m::addnest=12", "k.ip.proto=0 m.tp.src=0" },
@@ -1431,7 +1476,15 @@ static const struct reject_case rejects[] = {
 	{ V6("proto=58") ",icmpv6(type=135/0xfe),nd(target=::1)", NULL, "nd needs icmpv6 type 135 or 136", "m" },
 	{ V6("proto=58") ",icmpv6(type=135/0x87),nd(target=::1)", NULL, "nd needs icmpv6 type 135 or 136", "m" },
 	{ V6("proto=17") ",udp(src=135),nd(target=::1)", NULL, "nd needs", "m" },
-	{ QINQ, "m:vlan.tci:val=0fff", "cvlan needs the outer vlan tag matched as present", "m" },
+	{ QINQ, "m:vlan.tci:val=0000", "cvlan needs the outer vlan tag matched as present", "m" },
+	/* A stored match must survive its own dump: tag bits need CFI, a tag its tpid. */
+	{ QINQ, "m:vlan.tci:val=0fff", "vlan: matching tci bits needs the tag's presence", "m" },
+	{ "eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800))", "m:vlan.tpid:val=0000",
+	  "vlan: a tagged match needs its tpid matched exactly", "m" },
+	{ "eth_type(0x86dd),ipv6(proto=58),icmpv6(type=135,code=1),nd(target=fe80::1)", NULL,
+	  "nd needs icmpv6 code 0", "m" },
+	{ V4("proto=17") ",udp(dst=53)", "k:ipv4:del;k:eth_type:val=86dd;k::addnest=11",
+	  "ipv4, ipv6 and arp are exclusive", "m" },
 	{ QINQ, "k:vlan:del", "cvlan needs the outer vlan tag", "m" },
 	{ V4("proto=6") ",udp(dst=53)", "nomask", "udp needs ipv4/ipv6 proto 17", "k" },
 	{ "ipv4(src=1.2.3.4)", "nomask", "ipv4 needs eth_type", "k" },
