@@ -70,7 +70,6 @@ struct weft_datapath {
 	struct weft_dp_stats_percpu __percpu *stats;
 	struct weft_upcall_pids __rcu *upcall_pids;
 	u32 user_features;
-	u32 upcall_queue_max;		/* reported; the socket buffer bounds */
 	u32 ports_generation;		/* bumped when a port comes or goes */
 	struct rcu_head rcu;
 };

@@ -17,7 +17,7 @@ const struct nla_policy weft_dp_nl_policy[WEFT_DP_A_MAX + 1] = {
 	[WEFT_DP_A_UPCALL_PIDS] = { .type = NLA_BINARY,
 				    .len = WEFT_DP_MAX_UPCALL_PIDS * sizeof(u32) },
 	[WEFT_DP_A_USER_FEATURES] = NLA_POLICY_MASK(NLA_U32, __WEFT_DP_F_ALL),
-	[WEFT_DP_A_UPCALL_QUEUE_MAX] = NLA_POLICY_RANGE(NLA_U32, 1, S16_MAX),
+	[WEFT_DP_A_UNUSED] = { .type = NLA_REJECT },
 	/* STATS and MASKS_CACHE_SIZE are reply-only: refused as unknown. */
 };
 
@@ -34,8 +34,8 @@ static size_t dp_msg_size(const struct weft_datapath *dp)
 		+ 6 * nla_total_size_64bit(sizeof(u64))
 		+ nla_total_size(sizeof(u32))		/* STATS_A_MASKS */
 		+ nla_total_size(n_pids * sizeof(u32))	/* UPCALL_PIDS */
-		/* USER_FEATURES, UPCALL_QUEUE_MAX, MASKS_CACHE_SIZE */
-		+ 3 * nla_total_size(sizeof(u32));
+		/* USER_FEATURES, MASKS_CACHE_SIZE */
+		+ 2 * nla_total_size(sizeof(u32));
 }
 
 static int dp_put_stats(struct sk_buff *skb, const struct weft_datapath *dp)
@@ -90,7 +90,6 @@ static int dp_fill(struct sk_buff *skb, const struct weft_datapath *dp,
 		    pids ? pids->n_pids * sizeof(u32) : 0,
 		    pids ? pids->pids : NULL) ||
 	    nla_put_u32(skb, WEFT_DP_A_USER_FEATURES, dp->user_features) ||
-	    nla_put_u32(skb, WEFT_DP_A_UPCALL_QUEUE_MAX, dp->upcall_queue_max) ||
 	    nla_put_u32(skb, WEFT_DP_A_MASKS_CACHE_SIZE, WEFT_MASK_CACHE_SIZE)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -162,8 +161,6 @@ static int dp_apply(struct weft_datapath *dp, struct genl_info *info)
 	}
 	if (a[WEFT_DP_A_USER_FEATURES])
 		dp->user_features = nla_get_u32(a[WEFT_DP_A_USER_FEATURES]);
-	if (a[WEFT_DP_A_UPCALL_QUEUE_MAX])
-		dp->upcall_queue_max = nla_get_u32(a[WEFT_DP_A_UPCALL_QUEUE_MAX]);
 	return 0;
 }
 

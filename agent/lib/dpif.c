@@ -197,7 +197,6 @@ static int parse_dp(const struct nlmsghdr *nlh, struct wft_dp *dp)
 	dp->ifindex = get_u32(tb[WEFT_DP_A_DP_IFINDEX]);
 	parse_dp_stats(tb[WEFT_DP_A_STATS], &dp->stats);
 	dp->user_features = get_u32(tb[WEFT_DP_A_USER_FEATURES]);
-	dp->upcall_queue_max = get_u32(tb[WEFT_DP_A_UPCALL_QUEUE_MAX]);
 	dp->masks_cache_size = get_u32(tb[WEFT_DP_A_MASKS_CACHE_SIZE]);
 	pids = tb[WEFT_DP_A_UPCALL_PIDS];
 	if (pids && mnl_attr_get_payload_len(pids) >= sizeof(uint32_t)) {
@@ -250,9 +249,6 @@ static int put_dp_config(struct wft_nl *nl, struct nlmsghdr *nlh,
 	if (!err && cfg->set_user_features)
 		err = wft_nl_put_u32(nl, nlh, WEFT_DP_A_USER_FEATURES,
 				     cfg->user_features);
-	if (!err && cfg->set_upcall_queue_max)
-		err = wft_nl_put_u32(nl, nlh, WEFT_DP_A_UPCALL_QUEUE_MAX,
-				     cfg->upcall_queue_max);
 	return err;
 }
 

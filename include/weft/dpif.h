@@ -81,7 +81,6 @@ struct wft_dp {
 	uint32_t ifindex;
 	struct wft_dp_stats stats;
 	uint32_t user_features;		/* enum weft_dp_user_features */
-	uint32_t upcall_queue_max;
 	uint32_t masks_cache_size;
 	size_t n_upcall_pids;
 	uint32_t *upcall_pids;		/* owned: wft_dp_uninit() frees */
@@ -96,8 +95,6 @@ struct wft_dp_config {
 	size_t n_upcall_pids;
 	bool set_user_features;
 	uint32_t user_features;
-	bool set_upcall_queue_max;	/* wft_dp_set() only */
-	uint32_t upcall_queue_max;
 };
 
 /* @cfg may be NULL; @reply (may be NULL) receives the new datapath. */

@@ -609,9 +609,9 @@ static int build_valid(struct msg *m, struct fz_rng *r, int v)
 			attr_u32(m, WEFT_DP_A_USER_FEATURES, fz_chance(r, 90) ?
 				 fz_below(r, __WEFT_DP_F_ALL + 1) :
 				 fz_rand32(r));
-		if (fz_chance(r, 40))
-			attr_u32(m, WEFT_DP_A_UPCALL_QUEUE_MAX, fz_chance(r, 80) ?
-				 fz_below(r, 4096) : fz_rand32(r));
+		/* Refused: the attribute slot that is never used. */
+		if (fz_chance(r, 3))
+			attr_u32(m, WEFT_DP_A_UNUSED, fz_rand32(r));
 		break;
 	case V_VPORT_NEW:
 		name = pick_vport_name(r, &type);

@@ -32,12 +32,14 @@
  *                    Creates the datapath and its local port 0 (internal).
  * WEFT_CMD_DP_DEL    request: WEFT_DP_A_NAME | WEFT_DP_A_DP_IFINDEX
  * WEFT_CMD_DP_SET    request: as DEL, plus [WEFT_DP_A_UPCALL_PIDS],
- *                             [WEFT_DP_A_USER_FEATURES],
- *                             [WEFT_DP_A_UPCALL_QUEUE_MAX]
+ *                             [WEFT_DP_A_USER_FEATURES]
  * WEFT_CMD_DP_GET    doit: as DEL; dumpit: every datapath of the namespace.
  *   reply (and the reply of NEW/SET): WEFT_DP_A_DP_IFINDEX, WEFT_DP_A_NAME,
  *          WEFT_DP_A_STATS, WEFT_DP_A_UPCALL_PIDS, WEFT_DP_A_USER_FEATURES,
- *          WEFT_DP_A_UPCALL_QUEUE_MAX, WEFT_DP_A_MASKS_CACHE_SIZE
+ *          WEFT_DP_A_MASKS_CACHE_SIZE
+ *   Upcalls queue in the receiving socket, bounded by its buffer
+ *   (SO_RCVBUF); what does not fit is dropped and counted in
+ *   WEFT_DP_STATS_A_LOST.
  *
  * WEFT_CMD_VPORT_NEW request: WEFT_VPORT_A_DP_IFINDEX, WEFT_VPORT_A_TYPE,
  *                             WEFT_VPORT_A_NAME, [WEFT_VPORT_A_PORT_NO],
@@ -168,7 +170,7 @@ enum weft_dp_attr {
 	WEFT_DP_A_UPCALL_PIDS,		/* binary: array of u32, one per CPU */
 	WEFT_DP_A_STATS,		/* nest: enum weft_dp_stats_attr */
 	WEFT_DP_A_USER_FEATURES,	/* u32: enum weft_dp_user_features */
-	WEFT_DP_A_UPCALL_QUEUE_MAX,	/* u32: upcalls in flight, bounded */
+	WEFT_DP_A_UNUSED,		/* never used; refused */
 	WEFT_DP_A_MASKS_CACHE_SIZE,	/* u32: per-CPU mask cache entries */
 	WEFT_DP_A_PAD,
 	__WEFT_DP_A_MAX

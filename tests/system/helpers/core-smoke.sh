@@ -58,7 +58,7 @@ case_basics() {
 	expect_err 'File exists: a datapath with this name already exists' $NL dp-new smoke0
 	expect_err 'File exists' $NL dp-new lo
 	[ "$($NL dp-dump | wc -l)" = 2 ] || fail "dp-dump: $($NL dp-dump)"
-	expect_ok $NL dp-set smoke1 pids= features=1 queue=100
+	expect_ok $NL dp-set smoke1 pids= features=1
 	expect_err 'Invalid argument' $NL dp-set smoke1 features=8
 	ip link show smoke0 >/dev/null || fail "no local port netdevice"
 	expect_err 'Operation not supported' ip link del smoke0

@@ -41,7 +41,7 @@ CMD = dict(GET_FEATURES=1, DP_NEW=2, DP_DEL=3, DP_GET=4, DP_SET=5,
            FLOW_NEW=10, FLOW_DEL=11, FLOW_GET=12, FLOW_SET=13,
            PACKET_MISS=14, PACKET_ACTION=15, PACKET_EXECUTE=16)
 DP_A = dict(NAME=1, DP_IFINDEX=2, UPCALL_PIDS=3, STATS=4, USER_FEATURES=5,
-            UPCALL_QUEUE_MAX=6, MASKS_CACHE_SIZE=7)
+            UNUSED=6, MASKS_CACHE_SIZE=7)
 DP_STATS = {1: 'hit', 2: 'missed', 3: 'lost', 4: 'flows', 5: 'mask_hit',
             6: 'masks', 7: 'cache_hit'}
 VPORT_A = dict(DP_IFINDEX=1, PORT_NO=2, TYPE=3, NAME=4, IFINDEX=5, STATS=6,
@@ -157,10 +157,9 @@ def show_dp(a):
                   for k, v in sorted(stats.items()) if k in DP_STATS)
     pids = a.get(DP_A['UPCALL_PIDS'], b'')
     pids = list(struct.unpack('%dI' % (len(pids) // 4), pids))
-    print('dp %s ifindex=%d features=%d queue=%d pids=%s %s' % (
+    print('dp %s ifindex=%d features=%d pids=%s %s' % (
         a[DP_A['NAME']].rstrip(b'\0').decode(), get_u32(a, DP_A['DP_IFINDEX']),
-        get_u32(a, DP_A['USER_FEATURES']), get_u32(a, DP_A['UPCALL_QUEUE_MAX']),
-        pids, st))
+        get_u32(a, DP_A['USER_FEATURES']), pids, st))
 
 
 def show_vport(a):
@@ -228,8 +227,6 @@ def main(argv):
                     struct.pack('I', int(p)) for p in v.split(',') if p)))
             elif k == 'features':
                 at.append(u32(D['USER_FEATURES'], int(v)))
-            elif k == 'queue':
-                at.append(u32(D['UPCALL_QUEUE_MAX'], int(v)))
         show_dp(nl.request(C['DP_SET'], at)[0][1])
     elif cmd == 'dp-dump':
         for _, a in nl.request(C['DP_GET'], [], dump=True):
