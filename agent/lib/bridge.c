@@ -235,8 +235,12 @@ static void sync_bridge(struct bridges *b, const struct wft_conf *conf,
 			iface_result(local, WFT_OFPP_LOCAL, have[i].ifindex,
 				     NULL);
 	prune_ports(b, dp, ifindex, have, n_have, w, n_want);
+	/* Requested numbers first, before the module hands them out. */
+	for (i = 0; i < n_want; i++)
+		if (!w[i].found && w[i].request != WFT_PORT_ANY)
+			add_port(b, dp, ifindex, &w[i]);
 	for (i = 0; i < n_want; i++) {
-		if (!w[i].found)
+		if (!w[i].found && w[i].request == WFT_PORT_ANY)
 			add_port(b, dp, ifindex, &w[i]);
 		apply_mtu(b, w[i].iface);
 	}
