@@ -517,10 +517,8 @@ int wft_odp_actions_from_string_ports(const char *s,
 
 	wft_odp_cur_init(&c, s, ports, err);
 	wft_odp_skip_space(&c);
-	if (!wft_odp_peek(&c))
-		ret = wft_odp_fail(&c, c.pos, "actions: empty (use \"drop\")");
-	else
-		ret = parse_list(&c, acts, '\0');
+	/* Nothing at all is the empty list, drop, as ovs-dpctl takes it. */
+	ret = wft_odp_peek(&c) ? parse_list(&c, acts, '\0') : 0;
 	if (!ret && acts->error)
 		ret = acts->error;
 	if (ret) {
