@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for xlate (include/weft/xlate.h) and the flow <-> datapath key
- * conversion (include/weft/odp_flow.h):
+ * Unit tests for xlate (include/weft/xlate.h):
  *  - table-driven pipelines (rules in ovs-ofctl syntax) run on a packet,
  *    checking the exact datapath actions and megaflow, both as ovs-dpctl
  *    text: resubmit, goto_table, registers, set_field, load, move, VLAN
@@ -11,10 +10,11 @@
  *  - the trace;
  *  - megaflow economy: 1,000 UDP flows differing only in source port, over
  *    an L2/L3 pipeline, need one megaflow;
- *  - upcall keys to flows and back, and the mask widening the datapath's
- *    prerequisite rules need.
- * The test bridge numbers datapath ports as OpenFlow port + 10 (LOCAL is
- * datapath port 0), so that a missed mapping shows.
+ *  - the megaflow contract on random pipelines: packets that agree on the
+ *    mask get the same actions.
+ * The test bridge (xlate_testlib.h) numbers datapath ports as OpenFlow
+ * port + 10, so that a missed mapping shows. The key conversion has its
+ * own suite, check_odp_flow.c.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -32,154 +32,8 @@
 #include "weft/xlate.h"
 
 #include "flow_text.h"
+#include "xlate_testlib.h"
 
-/* The test bridge: ports 1..5, port 5 left out of FLOOD. */
-static struct wft_xlate_port ports[6];
-
-static const struct wft_xlate_port *br_port(void *aux, uint32_t ofp)
-{
-	if (ofp == WFT_OFPP_LOCAL)
-		return &ports[0];
-	return ofp >= 1 && ofp <= 5 ? &ports[ofp] : NULL;
-}
-
-static void br_for_each(void *aux,
-			void (*cb)(const struct wft_xlate_port *, void *),
-			void *cb_aux)
-{
-	int i;
-
-	for (i = 1; i <= 5; i++)
-		cb(&ports[i], cb_aux);
-}
-
-static const struct wft_xlate_bridge bridge = {
-	.port = br_port,
-	.for_each_port = br_for_each,
-};
-
-static void ports_init(void)
-{
-	int i;
-
-	memset(ports, 0, sizeof(ports));
-	ports[0].ofp_port = WFT_OFPP_LOCAL;
-	ports[0].odp_port = 0;
-	for (i = 1; i <= 5; i++) {
-		ports[i].ofp_port = (uint32_t)i;
-		ports[i].odp_port = (uint32_t)i + 10;
-	}
-	ports[5].no_flood = true;
-}
-
-static int to_odp(void *aux, uint32_t ofp, uint32_t *out)
-{
-	const struct wft_xlate_port *p = br_port(aux, ofp);
-
-	if (!p)
-		return -ENOENT;
-	*out = p->odp_port;
-	return 0;
-}
-
-static int to_ofp(void *aux, uint32_t odp, uint32_t *out)
-{
-	if (odp == 0)
-		*out = WFT_OFPP_LOCAL;
-	else if (odp >= 11 && odp <= 15)
-		*out = odp - 10;
-	else
-		return -ENOENT;
-	return 0;
-}
-
-static const struct wft_odp_flow_ports port_map = { to_ofp, to_odp, NULL };
-
-static void add_rule(struct wft_pipeline *p, const char *s)
-{
-	struct wft_ofp_flow f;
-	char err[256];
-	int r;
-	struct wft_flow_mod fm;
-
-	r = wft_ofp_flow_parse(s, WFT_OFPFC_ADD, &f, err, sizeof(err));
-	ck_assert_msg(!r, "%s: %s", s, err);
-	wft_flow_mod_init(&fm, WFT_FM_ADD);
-	fm.table_id = f.table == WFT_TABLE_ALL ? 0 : f.table;
-	fm.priority = f.priority;
-	fm.match = f.match;
-	fm.wc = f.mask;
-	fm.cookie = f.cookie;
-	fm.actions = &f.actions;
-	r = wft_pipeline_flow_mod(p, &fm, 0, NULL, NULL);
-	ck_assert_int_eq(r, 0);
-	wft_ofp_flow_uninit(&f);
-}
-
-static void packet(const char *s, struct wft_flow *flow)
-{
-	struct wft_flow_wc m;
-	char err[256];
-
-	ck_assert_msg(!wft_ofp_match_parse(s, flow, &m, err, sizeof(err)),
-		      "%s: %s", s, err);
-}
-
-/* A translation and its results as text. */
-struct run {
-	struct wft_pipeline *p;
-	struct wft_xlate_in in;
-	struct wft_xlate_out out;
-	struct wft_strbuf acts, mf;
-};
-
-static void run_init(struct run *r, const char *const *rules)
-{
-	memset(r, 0, sizeof(*r));
-	ports_init();
-	r->p = wft_pipeline_create();
-	for (; rules && *rules; rules++)
-		add_rule(r->p, *rules);
-	r->in.pipeline = r->p;
-	r->in.bridge = &bridge;
-	wft_xlate_out_init(&r->out);
-	wft_strbuf_init(&r->acts);
-	wft_strbuf_init(&r->mf);
-}
-
-static void megaflow_text(const struct wft_flow *flow,
-			  const struct wft_flow_wc *wc, struct wft_strbuf *sb)
-{
-	struct wft_attrbuf k, m;
-
-	wft_attrbuf_init(&k);
-	wft_attrbuf_init(&m);
-	ck_assert_int_eq(wft_odp_flow_to_key(flow, wc, &port_map, &k, &m), 0);
-	ck_assert_int_eq(wft_odp_flow_format(k.data, k.len, m.data, m.len, sb,
-					     0), 0);
-	wft_attrbuf_free(&k);
-	wft_attrbuf_free(&m);
-}
-
-static void run_xlate(struct run *r, const char *pkt)
-{
-	packet(pkt, &r->in.flow);
-	wft_xlate(&r->in, &r->out);
-	wft_strbuf_reset(&r->acts);
-	wft_strbuf_reset(&r->mf);
-	ck_assert_int_eq(wft_odp_actions_format(r->out.actions.data,
-						r->out.actions.len, &r->acts,
-						0), 0);
-	megaflow_text(&r->in.flow, &r->out.wc, &r->mf);
-}
-
-static void run_free(struct run *r)
-{
-	wft_xlate_out_uninit(&r->out);
-	wft_strbuf_free(&r->acts);
-	wft_strbuf_free(&r->mf);
-	wft_pipeline_destroy(r->p);
-}
 
 /* The pipelines. */
 struct xcase {
@@ -726,123 +580,6 @@ START_TEST(test_random_megaflow_contract)
 }
 END_TEST
 
-/* Upcall keys: text -> attributes -> flow -> attributes -> text. */
-static const char *const keys[] = {
-	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(11),skb_mark(0),"
-	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),"
-	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),"
-	"udp(src=1000,dst=53)",
-	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(12),skb_mark(0x5),"
-	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x8100),"
-	"vlan(vid=10,pcp=3),encap(eth_type(0x86dd),"
-	"ipv6(src=2001:db8::1,dst=2001:db8::2,label=0x12345,proto=6,"
-	"tclass=0x10,hlimit=9,frag=no),tcp(src=1,dst=2),tcp_flags(syn))",
-	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(0),skb_mark(0),"
-	"eth(src=00:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),eth_type(0x0806),"
-	"arp(sip=10.0.0.1,tip=10.0.0.2,op=1,sha=00:00:00:00:00:01,"
-	"tha=00:00:00:00:00:00)",
-	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(13),skb_mark(0),"
-	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x86dd),"
-	"ipv6(src=fe80::1,dst=ff02::1,label=0,proto=58,tclass=0,hlimit=255,"
-	"frag=no),icmpv6(type=135,code=0),nd(target=fe80::2,"
-	"sll=00:00:00:00:00:01,tll=00:00:00:00:00:00)",
-	"recirc_id(0),dp_hash(0),skb_priority(0),in_port(11),skb_mark(0),"
-	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x88a8),"
-	"vlan(vid=100,pcp=0),encap(eth_type(0x8100),vlan(vid=200,pcp=0),"
-	"encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=1,"
-	"tos=0,ttl=64,frag=first),icmp(type=8,code=0)))",
-};
-
-START_TEST(test_key_roundtrip)
-{
-	struct wft_attrbuf k, m, k2;
-	struct wft_odp_error err;
-	struct wft_strbuf sb = WFT_STRBUF_INIT;
-	struct wft_flow flow;
-
-	ports_init();
-	wft_attrbuf_init(&k);
-	wft_attrbuf_init(&m);
-	wft_attrbuf_init(&k2);
-	ck_assert_msg(!wft_odp_flow_from_string(keys[_i], &k, &m, &err),
-		      "%s", err.msg);
-	ck_assert_int_eq(wft_odp_key_to_flow(k.data, k.len, &port_map, &flow),
-			 0);
-	ck_assert_int_eq(wft_odp_flow_to_key(&flow, NULL, &port_map, &k2,
-					     NULL), 0);
-	ck_assert_int_eq(wft_odp_flow_format(k2.data, k2.len, NULL, 0, &sb, 0),
-			 0);
-	ck_assert_str_eq(wft_strbuf_cstr(&sb), keys[_i]);
-	wft_attrbuf_free(&k);
-	wft_attrbuf_free(&m);
-	wft_attrbuf_free(&k2);
-	wft_strbuf_free(&sb);
-}
-END_TEST
-
-START_TEST(test_key_errors)
-{
-	struct wft_attrbuf k, m;
-	struct wft_flow flow;
-	struct wft_odp_error err;
-
-	ports_init();
-	wft_attrbuf_init(&k);
-	wft_attrbuf_init(&m);
-	/* A port the bridge does not have. */
-	ck_assert(!wft_odp_flow_from_string("in_port(99),eth(),eth_type(0x0800)",
-					    &k, &m, &err));
-	ck_assert_int_eq(wft_odp_key_to_flow(k.data, k.len, &port_map, &flow),
-			 -ENOENT);
-	/* Truncated attributes. */
-	ck_assert_int_eq(wft_odp_key_to_flow(k.data, k.len - 5, NULL, &flow),
-			 -EINVAL);
-	wft_attrbuf_free(&k);
-	wft_attrbuf_free(&m);
-}
-END_TEST
-
-/* Megaflow masks widened to the datapath's prerequisites. */
-static const struct {
-	const char *packet;
-	const char *mask;	/* wc fields, as value text */
-	const char *megaflow;
-} widen_cases[] = {
-	{ UDP4, "tp_src=0xffff",
-	  "in_port(11),eth(),eth_type(0x0800),ipv4(proto=17,frag=no),"
-	  "udp(src=1000)" },
-	{ UDP4, "nw_dst=255.255.255.0",
-	  "in_port(11),eth(),eth_type(0x0800),ipv4(dst=10.0.0.0/"
-	  "255.255.255.0)" },
-	{ "in_port=1,arp,arp_spa=10.0.0.1", "tp_src=0xffff",
-	  "in_port(11),eth(),eth_type(0x0806)" },
-	{ "in_port=1,icmp6,icmp_type=136,icmp_code=0,nd_target=fe80::1",
-	  "nd_target=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-	  "in_port(11),eth(),eth_type(0x86dd),ipv6(proto=58,frag=no),"
-	  "icmpv6(type=136),nd(target=fe80::1)" },
-	{ "in_port=1,dl_vlan=3,ip", "",
-	  "in_port(11),eth(),vlan(vid=3,pcp=0),encap(eth_type(0x0800))" },
-};
-
-START_TEST(test_widen)
-{
-	struct wft_flow flow;
-	struct wft_flow_wc wc, unused;
-	struct wft_strbuf sb = WFT_STRBUF_INIT;
-
-	ports_init();
-	packet(widen_cases[_i].packet, &flow);
-	wft_flow_wc_init_catchall(&wc);
-	ft_match(widen_cases[_i].mask, &wc.masks, &unused, NULL);
-	/* What xlate always matches. */
-	wc.masks.in_port = UINT32_MAX;
-	wc.masks.dl_type = 0xffff;
-	megaflow_text(&flow, &wc, &sb);
-	ck_assert_str_eq(wft_strbuf_cstr(&sb), widen_cases[_i].megaflow);
-	wft_strbuf_free(&sb);
-}
-END_TEST
-
 static Suite *xlate_suite(void)
 {
 	Suite *s = suite_create("xlate");
@@ -874,13 +611,6 @@ static Suite *xlate_suite(void)
 	tcase_add_loop_test(tc, test_random_megaflow_contract, 0, 30);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("odp_flow");
-	tcase_add_loop_test(tc, test_key_roundtrip, 0,
-			    sizeof(keys) / sizeof(keys[0]));
-	tcase_add_test(tc, test_key_errors);
-	tcase_add_loop_test(tc, test_widen, 0,
-			    sizeof(widen_cases) / sizeof(widen_cases[0]));
-	suite_add_tcase(s, tc);
 	return s;
 }
 
