@@ -3,9 +3,9 @@
  * weft-ofctl: pipeline rules in the ovs-ofctl grammar. main.c holds the
  * dispatch table and usage; args.c the option parsing (no I/O); parse.c
  * the offline commands (parse-flows, parse-flow). Commands that need weftd
- * are marked needs_daemon in the table and get their connection from
- * ofctl_connect() (not implemented yet: they will talk JSON-RPC over
- * /run/weft/weftd.sock).
+ * (add-flow, dump-flows, ..., still to come) are marked needs_daemon in the
+ * table: main.c will open the JSON-RPC connection to /run/weft/weftd.sock
+ * for them before calling the handler, and only for them.
  */
 #ifndef WEFT_OFCTL_H
 #define WEFT_OFCTL_H
