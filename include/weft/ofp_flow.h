@@ -23,8 +23,18 @@
  * so that equal rules compare equal with memcmp().
  *
  * Errors: parsers return 0 or -EINVAL, with a message in @err that names the
- * offending keyword or value, e.g. "nw_src: needs ip in the match (write
- * ip,nw_src=... or dl_type=0x0800,nw_src=...)".
+ * offending keyword or value, e.g. "nw_src: needs ip (or dl_type=0x0800)
+ * in the match", "set_field:1.2.3.4->ip_dst: destination ip_dst lacks
+ * correct prerequisites (the match needs ip)", "learn(table=1): action
+ * learn is not supported by weft".
+ *
+ * Action semantics, for xlate: an empty list is drop (WFT_OFPACT_DROP is
+ * never produced); set_field's value and mask are right-aligned in the
+ * field's width (dst is the whole field); load's value is right-aligned
+ * in the subfield, its mask ones over the subfield's n_bits; mod_nw_tos is
+ * a set_field on ip_dscp, mod_tp_src/dst one on the transport the rule
+ * matches; output.max_len != 0 is output(port=P,max_len=N) truncation;
+ * "output:CONTROLLER" is a controller action.
  */
 #ifndef WEFT_OFP_FLOW_H
 #define WEFT_OFP_FLOW_H
