@@ -4,6 +4,8 @@
 # every test (unit tests on the host, system tests in the VM), `make demo`
 # shows a datapath forwarding between two namespaces in the VM.
 
+.DEFAULT_GOAL := all
+
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 
