@@ -8,36 +8,112 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "weft/util.h"
 
 #include "vsctl_priv.h"
 
-#define UUID_COLUMN	(-2)	/* the "_uuid" pseudo column */
+#define UUID_COLUMN	VSCTL_UUID_COLUMN
 
-/* OVS tables weft does not have, for a clearer error than "unknown". */
-static const char *const foreign_tables[] = {
-	"AutoAttach", "CT_Timeout_Policy", "CT_Zone", "Controller",
+/*
+ * Every table of OVS's schema: names are matched as ovs-vsctl matches
+ * them (case-insensitively, exactly or by a unique prefix) against this
+ * fixed list, so that "open" means Open_vSwitch and "i" stays ambiguous
+ * (IPFIX, Interface) as in OVS, whatever weft implements.
+ */
+static const char *const ovs_tables[] = {
+	"AutoAttach", "Bridge", "CT_Timeout_Policy", "CT_Zone", "Controller",
 	"Datapath", "Flow_Sample_Collector_Set", "Flow_Table", "IPFIX",
-	"Manager", "Mirror", "NetFlow", "QoS", "Queue", "SSL", "sFlow",
+	"Interface", "Manager", "Mirror", "NetFlow", "Open_vSwitch", "Port",
+	"QoS", "Queue", "SSL", "sFlow",
 };
+
+/* Exact (case-insensitive) match first, else the only prefix match;
+ * -1 when none, -2 when several. */
+static int match_name(const char *name, size_t len, const char *const *names,
+		      size_t n)
+{
+	int found = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !strncasecmp(names[i], name, len))
+			return i;
+	for (i = 0; i < n; i++) {
+		if (strncasecmp(names[i], name, len))
+			continue;
+		if (found >= 0)
+			return -2;
+		found = i;
+	}
+	return found;
+}
+
+static void list_matches(struct wft_strbuf *err, const char *name, size_t len,
+			 const char *const *names, size_t n)
+{
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strncasecmp(names[i], name, len)) {
+			wft_strbuf_printf(err, "%s%s", first ? "" : ", ",
+					  names[i]);
+			first = false;
+		}
+}
 
 static const struct wft_table *need_table(struct vsctl_ctx *ctx,
 					  const char *name)
 {
-	const struct wft_table *t = wft_table_find(name);
-	size_t i;
+	size_t n = WFT_ARRAY_SIZE(ovs_tables);
+	int i = match_name(name, strlen(name), ovs_tables, n);
+	const struct wft_table *t;
 
-	if (t)
-		return t;
-	for (i = 0; i < WFT_ARRAY_SIZE(foreign_tables); i++)
-		if (!strcasecmp(name, foreign_tables[i])) {
-			vsctl_fail(ctx, "table %s is not supported by weft",
-				   foreign_tables[i]);
-			return NULL;
-		}
-	vsctl_fail(ctx, "unknown table \"%s\"", name);
-	return NULL;
+	if (i == -2) {
+		vsctl_fail(ctx, "\"%s\" matches multiple table names: ", name);
+		list_matches(ctx->err, name, strlen(name), ovs_tables, n);
+		return NULL;
+	}
+	if (i < 0) {
+		vsctl_fail(ctx, "unknown table \"%s\"", name);
+		return NULL;
+	}
+	t = wft_table_find(ovs_tables[i]);
+	if (!t)
+		vsctl_fail(ctx, "table %s is not supported by weft",
+			   ovs_tables[i]);
+	return t;
+}
+
+int vsctl_column_match(struct vsctl_ctx *ctx, const struct wft_table *t,
+		       const char *name, size_t len, int *col)
+{
+	const char *names[64];
+	unsigned int k;
+	int i;
+
+	if (len == 5 && !strncmp(name, "_uuid", 5)) {
+		*col = VSCTL_UUID_COLUMN;
+		return 0;
+	}
+	for (k = 0; k < t->n_columns; k++)
+		names[k] = t->columns[k].name;
+	i = match_name(name, len, names, t->n_columns);
+	if (i >= 0) {
+		*col = i;
+		return 0;
+	}
+	if (i == -2) {
+		vsctl_fail(ctx, "%s contains more than one column whose name "
+			   "matches \"%.*s\": ", t->name, (int)len, name);
+		list_matches(ctx->err, name, len, names, t->n_columns);
+	} else {
+		vsctl_fail(ctx, "%s does not contain a column whose name "
+			   "matches \"%.*s\"", t->name, (int)len, name);
+	}
+	return -EINVAL;
 }
 
 /* The record @name of @t; NULL with an error (or silently with
@@ -76,15 +152,7 @@ static void col_arg_uninit(const struct wft_table *t, struct col_arg *a)
 static int find_column(struct vsctl_ctx *ctx, const struct wft_table *t,
 		       const char *name, size_t len, int *col)
 {
-	char *n = wft_xmemdup(name, len + 1);
-
-	n[len] = '\0';
-	*col = strcmp(n, "_uuid") ? wft_column_find(t, n) : UUID_COLUMN;
-	if (*col == -1)
-		vsctl_fail(ctx, "%s does not contain a column whose name "
-			   "matches \"%s\"", t->name, n);
-	free(n);
-	return *col == -1 ? -EINVAL : 0;
+	return vsctl_column_match(ctx, t, name, len, col);
 }
 
 /* @verb: "get", "set" (needs a value) or NULL (find: value optional). */

@@ -67,6 +67,11 @@ vsctl_handler cmd_ovs_init, cmd_br_add, cmd_br_del, cmd_br_list,
 /* vsctl_db.c */
 vsctl_handler cmd_db_get, cmd_db_set, cmd_db_add, cmd_db_remove,
 	cmd_db_clear, cmd_db_list, cmd_db_find;
+#define VSCTL_UUID_COLUMN	(-2)	/* the "_uuid" pseudo column */
+/* A column of @t by name, as ovs-vsctl matches them: case-insensitively,
+ * exactly or by a unique prefix. Returns 0, or -EINVAL with the error. */
+int vsctl_column_match(struct vsctl_ctx *ctx, const struct wft_table *t,
+		       const char *name, size_t len, int *col);
 /* Applies "COL[:KEY]=VALUE" to @row (set, and add-port's settings). */
 int vsctl_set_column(struct vsctl_ctx *ctx, struct wft_row *row,
 		     const char *arg);

@@ -13,7 +13,7 @@
 
 #include "vsctl_priv.h"
 
-#define UUID_COLUMN	(-2)
+#define UUID_COLUMN	VSCTL_UUID_COLUMN
 
 struct columns {
 	int *cols;		/* column indexes, or UUID_COLUMN */
@@ -51,11 +51,7 @@ static int pick_columns(struct vsctl_ctx *ctx, const struct wft_table *t,
 	copy = wft_xstrdup(spec);
 	for (name = strtok_r(copy, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
-		col = strcmp(name, "_uuid") ? wft_column_find(t, name)
-					    : UUID_COLUMN;
-		if (col == -1) {
-			vsctl_fail(ctx, "%s does not contain a column whose "
-				   "name matches \"%s\"", t->name, name);
+		if (vsctl_column_match(ctx, t, name, strlen(name), &col)) {
 			free(copy);
 			free(cs->cols);
 			return -EINVAL;

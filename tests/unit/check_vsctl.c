@@ -225,6 +225,22 @@ static const struct vcase {
 	  "", NULL },
 	{ "add-br br0", "comment anything -- init", "", NULL },
 
+	/* Table and column names match as in ovs-vsctl. */
+	{ "add-br br0 -- set bridge br0 fail_mode=secure",
+	  "set open . external_ids:system-id=n1 -- get OPEN_VSWITCH . "
+	  "external_ids -- get br br0 name -- get bridge br0 fail -- "
+	  "get bridge br0 FAIL_MODE", "{system-id=n1}\nbr0\nsecure\n"
+	  "secure\n", NULL },
+	{ "", "list i", NULL,
+	  "\"i\" matches multiple table names: IPFIX, Interface" },
+	{ "", "list q", NULL,
+	  "\"q\" matches multiple table names: QoS, Queue" },
+	{ "add-br br0", "get bridge br0 p", NULL, "Bridge contains more than "
+	  "one column whose name matches \"p\": ports, protocols" },
+	{ "", "list x", NULL, "unknown table \"x\"" },
+	{ "", "list contr", NULL,
+	  "table Controller is not supported by weft" },
+
 	/* Errors, worded as ovs-vsctl words them. */
 	{ "add-br br0", "add-br br0", NULL, "cannot create a bridge named br0 "
 	  "because a bridge named br0 already exists" },
