@@ -42,7 +42,7 @@ static void subtable_free(struct cls_subtable *st)
 	for (s = 0; s < CLS_N_STAGES - 1; s++)
 		wft_cls_hset_destroy(&st->stage_index[s]);
 	wft_cls_trie_destroy(&st->ports_trie);
-	free(st->buckets);
+	free(st->slots);
 	free(st);
 }
 
@@ -163,8 +163,8 @@ static struct cls_subtable *subtable_create(const struct wft_flow_wc *mask,
 	wft_cls_trie_init(&st->ports_trie, 32);
 	for (s = 0; s < CLS_N_STAGES - 1; s++)
 		wft_cls_hset_init(&st->stage_index[s]);
-	st->buckets = wft_cls_xzalloc(8 * sizeof(*st->buckets));
-	st->bucket_mask = 7;
+	st->slots = wft_cls_xzalloc(8 * sizeof(*st->slots));
+	st->slot_mask = 7;
 	st->max_priority = INT_MIN;
 	return st;
 }
@@ -286,45 +286,71 @@ static bool rule_values_equal(const struct cls_subtable *st,
 	return true;
 }
 
+/* The slot holding the head with @hash and @match's value, or the free
+ * slot that ends the probe. */
+static struct cls_slot *probe(const struct cls_subtable *st, uint32_t hash,
+			      const struct wft_flow *match)
+{
+	struct cls_slot *sl;
+	size_t i;
+
+	for (i = hash & st->slot_mask;; i = (i + 1) & st->slot_mask) {
+		sl = &st->slots[i];
+		if (!sl->head || (sl->hash == hash &&
+				  rule_values_equal(st, sl->head, match)))
+			return sl;
+	}
+}
+
 static struct wft_cls_rule *find_head(const struct cls_subtable *st,
 				      uint32_t hash,
 				      const struct wft_flow *match)
 {
-	struct wft_cls_rule *r;
-
-	for (r = st->buckets[hash & st->bucket_mask]; r; r = r->hnext)
-		if (r->hash == hash && rule_values_equal(st, r, match))
-			return r;
-	return NULL;
+	return probe(st, hash, match)->head;
 }
 
-/* Puts @new where head @old was in its hash chain. */
+/* Puts @new where head @old was. */
 static void head_swap(struct cls_subtable *st, struct wft_cls_rule *old,
 		      struct wft_cls_rule *new)
 {
-	struct wft_cls_rule **pp = &st->buckets[old->hash & st->bucket_mask];
-
-	while (*pp != old)
-		pp = &(*pp)->hnext;
-	new->hnext = old->hnext;
-	*pp = new;
+	probe(st, old->hash, &old->match)->head = new;
 }
 
-static void buckets_grow(struct cls_subtable *st)
+static void slots_grow(struct cls_subtable *st)
 {
-	size_t old = st->bucket_mask + 1, i;
-	struct wft_cls_rule **b = st->buckets, *r, *next;
+	size_t old = st->slot_mask + 1, i;
+	struct cls_slot *o = st->slots;
 
-	st->buckets = wft_cls_xzalloc(old * 2 * sizeof(*st->buckets));
-	st->bucket_mask = old * 2 - 1;
-	for (i = 0; i < old; i++) {
-		for (r = b[i]; r; r = next) {
-			next = r->hnext;
-			r->hnext = st->buckets[r->hash & st->bucket_mask];
-			st->buckets[r->hash & st->bucket_mask] = r;
-		}
+	st->slots = wft_cls_xzalloc(old * 2 * sizeof(*st->slots));
+	st->slot_mask = old * 2 - 1;
+	for (i = 0; i < old; i++)
+		if (o[i].head)
+			*probe(st, o[i].hash, &o[i].head->match) = o[i];
+	free(o);
+}
+
+/* Whether slot @k lies in the cyclic interval (i, j]. */
+static bool between(size_t i, size_t k, size_t j)
+{
+	return i <= j ? (i < k && k <= j) : (k > i || k <= j);
+}
+
+/* Empties slot @sl, pulling back later entries of its cluster that would
+ * otherwise be cut off from their probe start. */
+static void slot_clear(struct cls_subtable *st, struct cls_slot *sl)
+{
+	size_t i = (size_t)(sl - st->slots), j, k;
+
+	sl->head = NULL;
+	for (j = (i + 1) & st->slot_mask; st->slots[j].head;
+	     j = (j + 1) & st->slot_mask) {
+		k = st->slots[j].hash & st->slot_mask;
+		if (between(i, k, j))
+			continue;
+		st->slots[i] = st->slots[j];
+		st->slots[j].head = NULL;
+		i = j;
 	}
-	free(b);
 }
 
 /* The hashes of @match's value at the end of every stage but the last. */
@@ -344,12 +370,14 @@ static void stage_hashes(const struct cls_subtable *st,
 static void head_add(struct cls_subtable *st, struct wft_cls_rule *r)
 {
 	uint32_t sh[CLS_N_STAGES];
+	struct cls_slot *sl;
 	int s;
 
-	if (st->n_heads >= st->bucket_mask + 1)
-		buckets_grow(st);
-	r->hnext = st->buckets[r->hash & st->bucket_mask];
-	st->buckets[r->hash & st->bucket_mask] = r;
+	if ((st->n_heads + 1) * 4 > (st->slot_mask + 1) * 3)
+		slots_grow(st);
+	sl = probe(st, r->hash, &r->match);
+	sl->hash = r->hash;
+	sl->head = r;
 	st->n_heads++;
 	stage_hashes(st, &r->match, sh);
 	for (s = 0; s + 1 < st->n_stages; s++)
@@ -358,13 +386,10 @@ static void head_add(struct cls_subtable *st, struct wft_cls_rule *r)
 
 static void head_del(struct cls_subtable *st, struct wft_cls_rule *r)
 {
-	struct wft_cls_rule **pp = &st->buckets[r->hash & st->bucket_mask];
 	uint32_t sh[CLS_N_STAGES];
 	int s;
 
-	while (*pp != r)
-		pp = &(*pp)->hnext;
-	*pp = r->hnext;
+	slot_clear(st, probe(st, r->hash, &r->match));
 	st->n_heads--;
 	stage_hashes(st, &r->match, sh);
 	for (s = 0; s + 1 < st->n_stages; s++)
@@ -455,21 +480,21 @@ static void priority_recompute(struct wft_cls *cls, struct cls_subtable *st)
 
 	st->max_priority = INT_MIN;
 	st->n_max_priority = 0;
-	for (i = 0; i <= st->bucket_mask; i++) {
-		/* A head is its list's highest priority. */
-		for (h = st->buckets[i]; h; h = h->hnext) {
-			if (h->priority > st->max_priority) {
-				st->max_priority = h->priority;
-				st->n_max_priority = 0;
-			}
-			if (h->priority == st->max_priority) {
-				struct wft_cls_rule *r;
+	for (i = 0; i <= st->slot_mask; i++) {
+		struct wft_cls_rule *r;
 
-				for (r = h; r && r->priority == h->priority;
-				     r = r->same)
-					st->n_max_priority++;
-			}
+		/* A head is its list's highest priority. */
+		h = st->slots[i].head;
+		if (!h)
+			continue;
+		if (h->priority > st->max_priority) {
+			st->max_priority = h->priority;
+			st->n_max_priority = 0;
 		}
+		if (h->priority == st->max_priority)
+			for (r = h; r && r->priority == h->priority;
+			     r = r->same)
+				st->n_max_priority++;
 	}
 	subtable_reposition(cls, st);
 }
@@ -483,7 +508,6 @@ struct wft_cls_rule *wft_cls_replace(struct wft_cls *cls,
 	rule->subtable = st;
 	rule->hash = rule_hash(st, &rule->match);
 	rule->same = NULL;
-	rule->hnext = NULL;
 	head = find_head(st, rule->hash, &rule->match);
 	if (head)
 		old = same_insert(st, head, rule);
@@ -526,7 +550,7 @@ void wft_cls_remove(struct wft_cls *cls, struct wft_cls_rule *rule)
 	}
 	tries_update(cls, st, rule, false);
 	rule->subtable = NULL;
-	rule->same = rule->hnext = NULL;
+	rule->same = NULL;
 	cls->n_rules--;
 	if (!--st->n_rules) {
 		subtable_destroy(cls, st);
@@ -572,11 +596,28 @@ static bool mask_covers(const struct wft_flow_wc *big,
 	return true;
 }
 
+/* Appends @r to the growing array *@out of *@n rules. */
+static void push(struct wft_cls_rule ***out, size_t *n, size_t *cap,
+		 struct wft_cls_rule *r)
+{
+	if (*n == *cap) {
+		struct wft_cls_rule **a;
+
+		*cap = *cap ? *cap * 2 : 16;
+		a = wft_cls_xzalloc(*cap * sizeof(*a));
+		if (*n)
+			memcpy(a, *out, *n * sizeof(*a));
+		free(*out);
+		*out = a;
+	}
+	(*out)[(*n)++] = r;
+}
+
 struct wft_cls_rule **wft_cls_collect(const struct wft_cls *cls,
 				      const struct wft_flow *match,
 				      const struct wft_flow_wc *mask, size_t *n)
 {
-	struct wft_cls_rule **out = NULL, *h, *r;
+	struct wft_cls_rule **out = NULL, *r;
 	size_t i, b, cap = 0;
 
 	*n = 0;
@@ -585,27 +626,11 @@ struct wft_cls_rule **wft_cls_collect(const struct wft_cls *cls,
 
 		if (mask && !mask_covers(&st->mask, mask))
 			continue;
-		for (b = 0; b <= st->bucket_mask; b++) {
-			for (h = st->buckets[b]; h; h = h->hnext) {
-				for (r = h; r; r = r->same) {
-					if (mask && !wft_flow_equal_except(
-						    &r->match, match, mask))
-						continue;
-					if (*n == cap) {
-						struct wft_cls_rule **a;
-
-						cap = cap ? cap * 2 : 16;
-						a = wft_cls_xzalloc(cap * sizeof(*a));
-						if (*n)
-							memcpy(a, out,
-							       *n * sizeof(*a));
-						free(out);
-						out = a;
-					}
-					out[(*n)++] = r;
-				}
-			}
-		}
+		for (b = 0; b <= st->slot_mask; b++)
+			for (r = st->slots[b].head; r; r = r->same)
+				if (!mask || wft_flow_equal_except(&r->match,
+								   match, mask))
+					push(&out, n, &cap, r);
 	}
 	return out;
 }

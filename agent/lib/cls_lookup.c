@@ -128,8 +128,9 @@ subtable_lookup(const struct wft_cls *cls, const struct cls_subtable *st,
 		const struct wft_flow *flow, struct wft_flow_wc *wc,
 		struct trie_ctx *tctx)
 {
-	const struct wft_cls_rule *r;
+	const struct cls_slot *sl;
 	uint32_t h = 0;
+	size_t i;
 	int s, from = 0;
 
 	for (s = 0; s < st->n_stages; s++) {
@@ -148,10 +149,11 @@ subtable_lookup(const struct wft_cls *cls, const struct cls_subtable *st,
 		from = to;
 	}
 	h = cls_hash_finish(h);
-	for (r = st->buckets[h & st->bucket_mask]; r; r = r->hnext) {
-		if (r->hash == h && head_matches(st, r, flow)) {
+	for (i = h & st->slot_mask; (sl = &st->slots[i])->head;
+	     i = (i + 1) & st->slot_mask) {
+		if (sl->hash == h && head_matches(st, sl->head, flow)) {
 			fold(st, wc, st->n_words);
-			return r;
+			return sl->head;
 		}
 	}
 	fold_last_miss(st, flow, wc);

@@ -111,6 +111,13 @@ void wft_cls_hset_add(struct cls_hset *s, uint32_t h);
 void wft_cls_hset_remove(struct cls_hset *s, uint32_t h);
 bool wft_cls_hset_contains(const struct cls_hset *s, uint32_t h);
 
+/* A slot of a subtable's table of heads: open addressing, so that a probe
+ * compares hashes without touching the rules. */
+struct cls_slot {
+	uint32_t hash;
+	struct wft_cls_rule *head;	/* NULL: free */
+};
+
 /* One subtable: every rule whose mask is @mask. */
 struct cls_subtable {
 	struct wft_flow_wc mask;
@@ -132,8 +139,8 @@ struct cls_subtable {
 	struct cls_trie ports_trie;
 
 	/* Rules by hash of their value; same-value rules hang off a head. */
-	struct wft_cls_rule **buckets;
-	size_t bucket_mask;
+	struct cls_slot *slots;
+	size_t slot_mask;		/* slots - 1 */
 	size_t n_heads;
 	size_t n_rules;
 	int max_priority;

@@ -56,7 +56,6 @@ struct wft_cls_rule {
 	void *aux;			/* the user's, untouched */
 
 	/* Private to the classifier. */
-	struct wft_cls_rule *hnext;	/* hash chain (heads only) */
 	struct wft_cls_rule *same;	/* same match, lower priority */
 	struct cls_subtable *subtable;
 	uint32_t hash;
