@@ -122,6 +122,17 @@ static int need_bridge(struct vsctl_ctx *ctx, const char *name,
 	return vsctl_fail(ctx, "no bridge named %s", name);
 }
 
+/* A bridge that is not a fake one (fail-mode belongs to real ones). */
+static int need_real_bridge(struct vsctl_ctx *ctx, const char *name,
+			    struct vsctl_bridge *b)
+{
+	if (need_bridge(ctx, name, b))
+		return -EINVAL;
+	if (b->fake)
+		return vsctl_fail(ctx, "%s is a fake bridge", name);
+	return 0;
+}
+
 /* Creating and deleting rows. */
 
 static void ref_add(struct wft_row *row, int col, const struct wft_row *kid)
@@ -567,9 +578,15 @@ int cmd_port_del(struct vsctl_ctx *ctx)
 				  "port requires deleting the entire bridge)",
 				  name, wft_row_name(port));
 	vsctl_port_owner(ctx->conf, port, &owner);
-	if (ctx->cmd->argc == 2 && !same_bridge(&owner, &b))
-		return vsctl_fail(ctx, "bridge %s does not have a port %s",
-				  ctx->cmd->argv[0], name);
+	if (ctx->cmd->argc == 2 && !same_bridge(&owner, &b)) {
+		vsctl_fail(ctx, "bridge %s does not have a port %s",
+			   ctx->cmd->argv[0], name);
+		if (!b.fake && owner.fake && owner.br == b.br)
+			wft_strbuf_printf(ctx->err, " (although its child "
+					  "bridge %s does)",
+					  vsctl_bridge_name(&owner));
+		return -EINVAL;
+	}
 	port_delete(ctx->conf, port);
 	return 0;
 }
@@ -619,7 +636,7 @@ int cmd_failmode_set(struct vsctl_ctx *ctx)
 	const char *mode = ctx->cmd->argv[1];
 	struct vsctl_bridge b;
 
-	if (need_bridge(ctx, ctx->cmd->argv[0], &b))
+	if (need_real_bridge(ctx, ctx->cmd->argv[0], &b))
 		return -EINVAL;
 	if (strcmp(mode, "standalone") && strcmp(mode, "secure"))
 		return vsctl_fail(ctx, "fail-mode must be \"standalone\" or "
@@ -632,7 +649,7 @@ int cmd_failmode_del(struct vsctl_ctx *ctx)
 {
 	struct vsctl_bridge b;
 
-	if (need_bridge(ctx, ctx->cmd->argv[0], &b))
+	if (need_real_bridge(ctx, ctx->cmd->argv[0], &b))
 		return -EINVAL;
 	wft_row_set_string(b.br, WFT_BR_FAIL_MODE, NULL);
 	return 0;

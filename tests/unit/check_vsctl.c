@@ -374,6 +374,17 @@ static const struct vcase {
 	  "Port does not contain a column whose name matches \"nosuch\"" },
 	{ "add-br br0", "add-port br0 ''", NULL,
 	  "port name must not be empty string" },
+	{ "add-br br5 -- add-br br5.1 br5 1 -- add-port br5.1 p6",
+	  "del-port br5 p6", NULL, "bridge br5 does not have a port p6 "
+	  "(although its child bridge br5.1 does)" },
+	{ "add-br br5 -- add-br br5.1 br5 1 -- add-port br5 p5",
+	  "del-port br5.1 p5", NULL, "bridge br5.1 does not have a port p5" },
+	{ "add-br br5 -- add-br br5.1 br5 1", "set-fail-mode br5.1 secure",
+	  NULL, "br5.1 is a fake bridge" },
+	{ "add-br br5 -- add-br br5.1 br5 1 -- set-fail-mode br5 secure",
+	  "get-fail-mode br5.1", "secure\n", NULL },
+	{ "add-br br5", "iface-to-br br5", NULL, "no interface named br5" },
+	{ "add-br br5", "port-to-br br5", NULL, "no port named br5" },
 	{ "add-br br0", "set-fail-mode br0 bogus", NULL,
 	  "fail-mode must be \"standalone\" or \"secure\"" },
 
