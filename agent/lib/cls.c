@@ -29,7 +29,8 @@ struct wft_cls *wft_cls_create(void)
 	int t;
 
 	for (t = 0; t < CLS_N_TRIES; t++)
-		wft_cls_trie_init(&cls->tries[t], wft_cls_trie_fields[t].n_bits);
+		wft_cls_trie_init(&cls->tries[t],
+				  wft_cls_trie_fields[t].n_bits);
 	cls->by_mask = wft_cls_xzalloc(16 * sizeof(*cls->by_mask));
 	cls->by_mask_mask = 15;
 	return cls;
@@ -116,7 +117,8 @@ static void subtable_init_words(struct cls_subtable *st)
 		}
 		if (w == CLS_WORD(tp_src)) {
 			st->ports_pos = st->n_words;
-			st->ports_plen = (uint8_t)(32 - __builtin_ctz(ntohl(m[w])));
+			st->ports_plen =
+				(uint8_t)(32 - __builtin_ctz(ntohl(m[w])));
 		}
 		st->idx[st->n_words] = (uint8_t)w;
 		st->mwords[st->n_words++] = m[w];
@@ -196,9 +198,11 @@ static void by_mask_grow(struct wft_cls *cls)
 	cls->by_mask_mask = old * 2 - 1;
 	for (i = 0; i < old; i++) {
 		for (st = b[i]; st; st = next) {
+			size_t h = st->mask_hash & cls->by_mask_mask;
+
 			next = st->hnext;
-			st->hnext = cls->by_mask[st->mask_hash & cls->by_mask_mask];
-			cls->by_mask[st->mask_hash & cls->by_mask_mask] = st;
+			st->hnext = cls->by_mask[h];
+			cls->by_mask[h] = st;
 		}
 	}
 	free(b);
@@ -455,9 +459,11 @@ static void tries_update(struct wft_cls *cls, struct cls_subtable *st,
 		const uint8_t *key = v + offsetof(struct wft_flow, tp_src);
 
 		if (add)
-			wft_cls_trie_insert(&st->ports_trie, key, st->ports_plen);
+			wft_cls_trie_insert(&st->ports_trie, key,
+					    st->ports_plen);
 		else
-			wft_cls_trie_remove(&st->ports_trie, key, st->ports_plen);
+			wft_cls_trie_remove(&st->ports_trie, key,
+					    st->ports_plen);
 	}
 }
 
@@ -587,7 +593,8 @@ struct wft_cls_rule *wft_cls_find_exact(const struct wft_cls *cls,
 static bool mask_covers(const struct wft_flow_wc *big,
 			const struct wft_flow_wc *small)
 {
-	const cls_word *b = cls_words(&big->masks), *s = cls_words(&small->masks);
+	const cls_word *b = cls_words(&big->masks);
+	const cls_word *s = cls_words(&small->masks);
 	int i;
 
 	for (i = 0; i < CLS_N_WORDS; i++)

@@ -70,9 +70,9 @@ static bool tries_pass(const struct wft_cls *cls, const struct cls_subtable *st,
 		if (cls_plens_has(&c->plens, plen))
 			continue;
 		if (wc)
-			wft_cls_set_prefix_bits((uint8_t *)&wc->masks + f->offset,
-					    c->checkbits < plen ? c->checkbits
-								: plen);
+			wft_cls_set_prefix_bits(
+				(uint8_t *)&wc->masks + f->offset,
+				c->checkbits < plen ? c->checkbits : plen);
 		return false;
 	}
 	return true;

@@ -111,7 +111,8 @@ static struct cls_trie_node *new_node(const uint8_t *key, unsigned int plen,
 	return n;
 }
 
-void wft_cls_trie_insert(struct cls_trie *t, const uint8_t *key, unsigned int plen)
+void wft_cls_trie_insert(struct cls_trie *t, const uint8_t *key,
+			 unsigned int plen)
 {
 	struct cls_trie_node *node = &t->root, *c, *mid;
 	unsigned int b, m, end;
@@ -146,7 +147,8 @@ void wft_cls_trie_insert(struct cls_trie *t, const uint8_t *key, unsigned int pl
 	node->n_rules++;
 }
 
-void wft_cls_trie_remove(struct cls_trie *t, const uint8_t *key, unsigned int plen)
+void wft_cls_trie_remove(struct cls_trie *t, const uint8_t *key,
+			 unsigned int plen)
 {
 	struct cls_trie_node **path[130];
 	struct cls_trie_node *node = &t->root, **pp, *n;

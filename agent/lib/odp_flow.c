@@ -298,7 +298,8 @@ static int from_attr(const struct odpf_field *f, const uint8_t *data,
 		return 0;
 	case ODPF_PORT:
 		memcpy(&u32, data, 4);
-		if (ports && ports->to_ofp && ports->to_ofp(ports->aux, u32, &u32))
+		if (ports && ports->to_ofp &&
+		    ports->to_ofp(ports->aux, u32, &u32))
 			return -ENOENT;
 		u32 = htonl(u32);
 		memcpy(p, &u32, 4);

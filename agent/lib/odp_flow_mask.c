@@ -122,7 +122,8 @@ static void put_vlans(const struct wft_flow *kf, const struct wft_flow_wc *w,
 	if (mask && w->masks.vlan_tci)
 		put_tag(mask, WEFT_KEY_A_VLAN, 0, w->masks.vlan_tci);
 	if (inner)
-		put_tag(key, WEFT_KEY_A_CVLAN, WFT_ETH_TYPE_VLAN, kf->cvlan_tci);
+		put_tag(key, WEFT_KEY_A_CVLAN, WFT_ETH_TYPE_VLAN,
+			kf->cvlan_tci);
 	if (mask && outer && w->masks.cvlan_tci)
 		put_tag(mask, WEFT_KEY_A_CVLAN, 0, w->masks.cvlan_tci);
 }

@@ -115,7 +115,8 @@ static void expirable_update(struct wft_pipeline *p, struct wft_rule *r)
 
 /* Takes @r out of its table; its reference moves to @removed or goes. */
 static void rule_remove(struct wft_pipeline *p, struct wft_rule *r,
-			enum wft_rule_removed why, struct wft_rule_list *removed)
+			enum wft_rule_removed why,
+			struct wft_rule_list *removed)
 {
 	wft_cls_remove(p->tables[r->table_id].cls, &r->cr);
 	r->idle_timeout = r->hard_timeout = 0;
@@ -246,7 +247,8 @@ static void select_rules(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 
 			if ((r->cookie ^ fm->cookie) & fm->cookie_mask)
 				continue;
-			if (use_out_port && !wft_rule_outputs_to(r, fm->out_port))
+			if (use_out_port &&
+			    !wft_rule_outputs_to(r, fm->out_port))
 				continue;
 			wft_rule_list_push(out, r);
 		}
@@ -293,7 +295,8 @@ static int flow_mod_locked(struct wft_pipeline *p,
 		return err;
 	}
 	wft_rule_list_init(&sel);
-	if (fm->command == WFT_FM_MODIFY || fm->command == WFT_FM_MODIFY_STRICT) {
+	if (fm->command == WFT_FM_MODIFY ||
+	    fm->command == WFT_FM_MODIFY_STRICT) {
 		select_rules(p, fm, strict, false, &sel);
 		if (sel.n) {
 			do_modify(p, fm, &sel, now);

@@ -237,7 +237,8 @@ struct wft_flow_wc *wft_xlate_wc(struct wft_xlate_ctx *ctx)
 	return ctx->wc;
 }
 
-const struct wft_xlate_bridge *wft_xlate_bridge(const struct wft_xlate_ctx *ctx)
+const struct wft_xlate_bridge *
+wft_xlate_bridge(const struct wft_xlate_ctx *ctx)
 {
 	return ctx->in->bridge;
 }

@@ -261,7 +261,8 @@ static void do_vlan(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_MOD_VLAN_VID:
 		/* OpenFlow 1.0's set_vlan_vid tags an untagged packet. */
 		if (!tagged(f))
-			push_tag(ctx, WFT_ETH_TYPE_VLAN, a->vlan.vid & WFT_VLAN_VID);
+			push_tag(ctx, WFT_ETH_TYPE_VLAN,
+				 a->vlan.vid & WFT_VLAN_VID);
 		else
 			f->vlan_tci = htons((tci & ~WFT_VLAN_VID) |
 					    (a->vlan.vid & WFT_VLAN_VID));
@@ -418,8 +419,8 @@ void wft_xlate_actions(struct wft_xlate_ctx *ctx,
 	for (i = 0; i < acts->n && !ctx->stop; i++) {
 		if (++ctx->n_actions > WFT_XLATE_MAX_ACTIONS) {
 			wft_xlate_error(ctx, -E2BIG,
-					"more than %d actions in one translation",
-					WFT_XLATE_MAX_ACTIONS);
+				"more than %d actions in one translation",
+				WFT_XLATE_MAX_ACTIONS);
 			return;
 		}
 		if (!do_action(ctx, &acts->acts[i]))

@@ -115,7 +115,8 @@ size_t wft_cls_n_subtables(const struct wft_cls *cls);
  */
 struct wft_cls_rule **wft_cls_collect(const struct wft_cls *cls,
 				      const struct wft_flow *match,
-				      const struct wft_flow_wc *mask, size_t *n);
+				      const struct wft_flow_wc *mask,
+				      size_t *n);
 
 /* Whether @flow matches @rule (a plain masked compare, for tests and
  * callers that already hold a rule). */

@@ -136,11 +136,13 @@ int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out);
 /*
  * For the NORMAL hook (and other bridge logic running inside a
  * translation). The flow is the packet as the pipeline has changed it so
- * far; whatever the hook reads from it must be added to the mask.
+ * far; whatever the hook reads from it must be added to the mask. The hook
+ * runs under the pipeline's read lock: it must not change rules.
  */
 const struct wft_flow *wft_xlate_flow(const struct wft_xlate_ctx *ctx);
 struct wft_flow_wc *wft_xlate_wc(struct wft_xlate_ctx *ctx);
-const struct wft_xlate_bridge *wft_xlate_bridge(const struct wft_xlate_ctx *ctx);
+const struct wft_xlate_bridge *
+wft_xlate_bridge(const struct wft_xlate_ctx *ctx);
 /* output:@ofp_port, as the action would (in_port and reserved ports
  * included). */
 void wft_xlate_output(struct wft_xlate_ctx *ctx, uint32_t ofp_port);
