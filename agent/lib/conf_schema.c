@@ -64,9 +64,10 @@ static const struct wft_column bridge_columns[WFT_BR_N_COLUMNS] = {
 static const struct wft_column port_columns[WFT_PORT_N_COLUMNS] = {
 	[WFT_PORT_EXTERNAL_IDS] = MAP("external_ids", 0),
 	[WFT_PORT_FAKE_BRIDGE] = REQUIRED("fake_bridge", BOOLEAN, RO),
-	/* One interface per port: weft has no bonds. */
+	/* A set, as in OVS (so it prints as one); wft_conf_validate()
+	 * allows one interface per port: weft has no bonds. */
 	[WFT_PORT_INTERFACES] = { "interfaces", REF(WFT_TBL_INTERFACE), VOID,
-				  1, 1, RO },
+				  1, UNLIMITED, RO },
 	[WFT_PORT_NAME] = REQUIRED("name", STRING, RO),
 	[WFT_PORT_OTHER_CONFIG] = MAP("other_config", 0),
 	[WFT_PORT_STATUS] = MAP("status", RUNTIME),

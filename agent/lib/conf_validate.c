@@ -319,6 +319,13 @@ static int check_port(const struct wft_conf *conf, const struct wft_row *port,
 	const struct wft_row *iface = port_iface(conf, port), *br;
 	int64_t tag;
 
+	if (port->cols[WFT_PORT_INTERFACES].n > 1) {
+		wft_strbuf_printf(err, "Port %s has %u interfaces: weft has no "
+				  "bonds (one interface per port)",
+				  wft_row_name(port),
+				  port->cols[WFT_PORT_INTERFACES].n);
+		return -EINVAL;
+	}
 	if (!*wft_row_name(port)) {
 		wft_strbuf_puts(err, "port name must not be empty string");
 		return -EINVAL;

@@ -22,7 +22,10 @@
  * - A handler answers with exactly one wft_rpc_reply*() call, either before
  *   it returns or later (from a timer or another event), e.g. once a
  *   datapath change is done. The call stays valid until answered; if the
- *   client went away meanwhile the answer is dropped.
+ *   client went away meanwhile the answer is dropped. A component that
+ *   defers answers answers them all (with an error if need be) in its
+ *   exit: unanswered calls are not freed by wft_control_close().
+ * - @params is valid during the handler only (json_incref() to keep it).
  * - Text results are {"text": "..."}; weft-appctl prints the text. Methods
  *   may return any JSON instead (or beside "text", under "data").
  *

@@ -208,6 +208,12 @@ static const struct {
 	{ "{\"weft_conf_version\": 1, \"bridges\": [{\"name\": \"br0\"}]}",
 	  "Bridge br0 has no local port (a port and an internal interface "
 	  "named br0)" },
+	{ "{\"weft_conf_version\": 1, \"bridges\": [{\"name\": \"br0\", "
+	  "\"ports\": [{\"name\": \"br0\", \"interfaces\": [{\"name\": \"br0\", "
+	  "\"type\": \"internal\"}]}, {\"name\": \"bond0\", \"interfaces\": "
+	  "[{\"name\": \"a\"}, {\"name\": \"b\"}]}]}]}",
+	  "Port bond0 has 2 interfaces: weft has no bonds (one interface per "
+	  "port)" },
 	{ "{\"weft_conf_version\": 1, \"weft_conf_version\": 1}",
 	  "line 1, column 44: duplicate object key near '\"weft_conf_version\"'"
 	},

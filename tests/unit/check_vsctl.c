@@ -187,6 +187,8 @@ static const struct vcase {
 	{ SETUP_BASE, "--if-exists get interface eth0 external_ids:nokey",
 	  "\n", NULL },
 	{ SETUP_BASE, "--if-exists get interface nope name", "", NULL },
+	{ SETUP_BASE, "get port eth0 interfaces",
+	  "[00000000-0000-4000-8000-000000000005]\n", NULL },
 
 	/* Bridges and ports. */
 	{ "add-br br1 -- add-br br0", "list-br", "br0\nbr1\n", NULL },
