@@ -243,6 +243,11 @@ wft_xlate_bridge(const struct wft_xlate_ctx *ctx)
 	return ctx->in->bridge;
 }
 
+bool wft_xlate_may_learn(const struct wft_xlate_ctx *ctx)
+{
+	return ctx->in->may_learn;
+}
+
 static uint64_t get_be64(const uint8_t *p)
 {
 	uint64_t v = 0;

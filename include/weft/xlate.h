@@ -92,6 +92,11 @@ struct wft_xlate_in {
 	struct wft_flow flow;		/* the packet; in_port is OpenFlow's */
 	uint8_t table;			/* where to start: 0 */
 	bool trace;			/* fill out->trace */
+	/* NORMAL may update MAC learning: true for upcalls (and for the
+	 * revalidation of flows that saw packets, so that their sources do
+	 * not age out); false for traces and other revalidations, which
+	 * must not change the bridge's state. */
+	bool may_learn;
 };
 
 enum wft_trace_kind {
@@ -143,6 +148,8 @@ const struct wft_flow *wft_xlate_flow(const struct wft_xlate_ctx *ctx);
 struct wft_flow_wc *wft_xlate_wc(struct wft_xlate_ctx *ctx);
 const struct wft_xlate_bridge *
 wft_xlate_bridge(const struct wft_xlate_ctx *ctx);
+/* in->may_learn of this translation. */
+bool wft_xlate_may_learn(const struct wft_xlate_ctx *ctx);
 /* output:@ofp_port, as the action would (in_port and reserved ports
  * included). */
 void wft_xlate_output(struct wft_xlate_ctx *ctx, uint32_t ofp_port);
