@@ -340,6 +340,20 @@ void wft_bridge_sync(struct wft_daemon *d)
 		sync_all(b);
 }
 
+int wft_bridge_dp_ifindex(struct wft_daemon *d, const char *bridge,
+			  uint32_t *ifindex)
+{
+	struct wft_row *br = wft_conf_find(wft_daemon_conf(d), WFT_TBL_BRIDGE,
+					   bridge);
+	const char *v = br ? wft_row_map_get(br, WFT_BR_STATUS, "dp_ifindex")
+			   : NULL;
+
+	if (!v)
+		return -ENOENT;
+	*ifindex = strtoul(v, NULL, 10);
+	return 0;
+}
+
 static int bridge_init(struct wft_daemon *d, void **state,
 		       struct wft_strbuf *err)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The event loop: epoll, timers, signalfd (see include/weft/loop.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,7 @@ void wft_loop_free(struct wft_loop *loop)
 		wft_timer_cancel(loop->timers);
 	reap(loop);
 	if (loop->sigfd >= 0) {
-		sigprocmask(SIG_UNBLOCK, &loop->sigmask, NULL);
+		pthread_sigmask(SIG_UNBLOCK, &loop->sigmask, NULL);
 		close(loop->sigfd);
 	}
 	close(loop->epfd);
@@ -256,8 +257,10 @@ int wft_loop_signal(struct wft_loop *loop, int signo, wft_signal_cb *cb,
 	if (signo <= 0 || signo >= MAX_SIGNALS)
 		return -EINVAL;
 	sigaddset(&loop->sigmask, signo);
-	if (sigprocmask(SIG_BLOCK, &loop->sigmask, NULL))
-		return -errno;
+	/* Threads started later inherit the mask: only the loop sees it. */
+	ret = pthread_sigmask(SIG_BLOCK, &loop->sigmask, NULL);
+	if (ret)
+		return -ret;
 	fd = signalfd(loop->sigfd, &loop->sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -85,5 +85,13 @@ struct wft_daemon;
 
 /* Reconciles now (also done on every commit and periodically). */
 void wft_bridge_sync(struct wft_daemon *d);
+/*
+ * The ifindex of @bridge's datapath as of the last reconciliation; -ENOENT
+ * when it has none (yet). Components that subscribe to configuration
+ * changes after the bridge component (they come later in weftd's list)
+ * run after the reconciliation, so they see the new datapaths and ofports.
+ */
+int wft_bridge_dp_ifindex(struct wft_daemon *d, const char *bridge,
+			  uint32_t *ifindex);
 
 #endif /* WEFT_BRIDGE_H */

@@ -50,8 +50,9 @@ void wft_timer_rearm(struct wft_timer *t, uint64_t ms);
 void wft_timer_cancel(struct wft_timer *t);
 
 /*
- * Routes @signo to @cb: blocks it in this thread and adds it to the loop's
- * signalfd. Returns 0 or -errno.
+ * Routes @signo to @cb: blocks it in this thread (and in the threads it
+ * starts afterwards) and adds it to the loop's signalfd. Call it before
+ * starting other threads. Returns 0 or -errno.
  */
 int wft_loop_signal(struct wft_loop *loop, int signo, wft_signal_cb *cb,
 		    void *aux);

@@ -547,6 +547,8 @@ START_TEST(test_datapath_follows)
 	ck_assert(fake_has_port("br0", "br0"));
 	ck_assert(fake_has_port("br0", "p1"));
 	ck_assert(!fake_has_port("br0", "pp"));
+	ck_assert_str_eq(vsctl_ok("get bridge br0 status:dp_ifindex"),
+			 "\"100\"\n");
 	out = vsctl_ok("get interface p1 ofport -- get interface p2 ofport -- "
 		       "get interface br0 ofport -- get interface pp ofport -- "
 		       "get interface nodev1 ofport");
