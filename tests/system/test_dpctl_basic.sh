@@ -88,12 +88,26 @@ for _ in range(n):
 EOF
 }
 
+wait_listening() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ -e "$TMP/rx.ready" ] && return 0
+		sleep 0.1
+	done
+	fail "the frame counter did not start"
+}
+
 # Counts frames from 02:00:00:00:00:01 arriving on $1 for $2 seconds.
+# count_frames IFACE SECS: prints how many frames from 02:00:00:00:00:01
+# IFACE receives within SECS; creates $TMP/rx.ready once it is listening
+# (python takes seconds to start on a loaded TCG guest: wait_listening).
 count_frames() {
-	python3 - "$1" "$2" <<'EOF'
+	rm -f "$TMP/rx.ready"
+	python3 - "$1" "$2" "$TMP/rx.ready" <<'EOF'
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind((sys.argv[1], 0))
+open(sys.argv[3], 'w').close()
 end = time.time() + float(sys.argv[2])
 n = 0
 while True:
@@ -219,7 +233,7 @@ assert len(f['ufid']) == 36
 EOF
 	# Traffic: 3 UDP frames hit the flow and come out of dbi0.
 	count_frames dbi0 3 >"$TMP/rx" &
-	sleep 1
+	wait_listening
 	send_frames db1 udp 3
 	wait
 	[ "$(cat "$TMP/rx")" = 3 ] || fail "dbi0 got $(cat "$TMP/rx") of 3"
@@ -266,12 +280,12 @@ case_upcalls() {
 	[ -x "$LISTEN" ] || { fail "no $LISTEN (make)"; return; }
 	"$LISTEN" -n 2 -t 20 -x 2 dp0 >"$TMP/up" 2>&1 &
 	local pid=$!
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		grep -q ready "$TMP/up" && break
 		sleep 0.1
 	done
 	count_frames dbi0 4 >"$TMP/rx" &
-	sleep 1
+	wait_listening
 	send_frames db1 udp 2
 	wait $pid || fail "listener: $(cat "$TMP/up")"
 	wait
