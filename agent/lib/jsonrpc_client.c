@@ -57,6 +57,11 @@ static int wait_fd(int fd, short events, long long deadline)
 	}
 }
 
+/*
+ * A non-blocking connect() on a unix socket either completes, fails, or
+ * (backlog full) returns EAGAIN without queueing anything: then try again
+ * shortly, until the deadline.
+ */
 static int connect_unix(int fd, const char *path, long long deadline)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -66,9 +71,18 @@ static int connect_unix(int fd, const char *path, long long deadline)
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, path);
-	if (!connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
-		return 0;
-	if (errno != EINPROGRESS && errno != EAGAIN)
+	for (;;) {
+		if (!connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			break;
+		if (deadline >= 0 && now_ms() >= deadline)
+			return -ETIMEDOUT;
+		poll(NULL, 0, 5);
+	}
+	if (errno != EINPROGRESS)
 		return -errno;
 	ret = wait_fd(fd, POLLOUT, deadline);
 	if (ret)
