@@ -288,8 +288,6 @@ static int flow_mod_locked(struct wft_pipeline *p,
 	*n_rules = 0;
 	add_table = fm->table_id == WFT_TABLE_ALL ? 0 : fm->table_id;
 	if (fm->command == WFT_FM_ADD) {
-		if (fm->table_id >= WFT_N_TABLES)
-			return -EINVAL;
 		err = do_add(p, fm, add_table, now);
 		*n_rules = !err;
 		return err;

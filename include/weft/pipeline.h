@@ -116,7 +116,8 @@ enum wft_fm_command {
 
 struct wft_flow_mod {
 	enum wft_fm_command command;
-	uint8_t table_id;	/* modify/delete: or WFT_TABLE_ALL */
+	uint8_t table_id;	/* WFT_TABLE_ALL: table 0 for add, every
+				 * table for modify/delete */
 	int priority;		/* 0..65535; strict commands and add */
 	struct wft_flow match;
 	struct wft_flow_wc wc;

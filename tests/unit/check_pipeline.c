@@ -141,6 +141,24 @@ START_TEST(test_check_overlap)
 }
 END_TEST
 
+/* An add without a table goes to table 0; a bad priority is refused. */
+START_TEST(test_add_defaults)
+{
+	struct wft_pipeline *p = wft_pipeline_create();
+	struct wft_flow_mod fm;
+
+	wft_flow_mod_init(&fm, WFT_FM_ADD);
+	fm.table_id = WFT_TABLE_ALL;
+	ck_assert_int_eq(wft_pipeline_flow_mod(p, &fm, 0, NULL, NULL), 0);
+	ck_assert_ptr_nonnull(lookup(p, 0, "ip"));
+	fm.priority = 70000;
+	ck_assert_int_eq(wft_pipeline_flow_mod(p, &fm, 0, NULL, NULL),
+			 -EINVAL);
+	ck_assert_uint_eq(wft_pipeline_n_rules(p), 1);
+	wft_pipeline_destroy(p);
+}
+END_TEST
+
 static void three_rules(struct wft_pipeline *p)
 {
 	add(p, "table=0,priority=10,cookie=0x11,ip,nw_dst=10.0.0.1,actions=output:1");
@@ -381,6 +399,7 @@ static Suite *pipeline_suite(void)
 	tc = tcase_create("add");
 	tcase_add_test(tc, test_add_replaces_in_place);
 	tcase_add_test(tc, test_check_overlap);
+	tcase_add_test(tc, test_add_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("modify_delete");
