@@ -119,6 +119,7 @@ bench:
 
 PREFIX ?= /usr/local
 MODDIR ?= /lib/modules/$(KVER)/extra
+UNITDIR ?= /lib/systemd/system
 
 install: all
 	install -D -m 0644 $(TOP)/kmod/weft.ko $(DESTDIR)$(MODDIR)/weft.ko
@@ -126,6 +127,9 @@ install: all
 	install -m 0755 $(addprefix $(BUILD)/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
 	install -D -m 0644 $(TOP)/uapi/linux/weft.h \
 		$(DESTDIR)$(PREFIX)/include/linux/weft.h
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' $(TOP)/dist/weftd.service \
+		>$(DESTDIR)$(UNITDIR)/weftd.service
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 clean:
