@@ -90,11 +90,17 @@ case_tcp() {
 	sleep 1
 	in_ns fa iperf3 -c 10.8.0.2 -p 5201 -n 4M -J >"$WEFT_RESULTS/iperf3.json" ||
 		{ fail "iperf3 transfer of 4 MiB"; return; }
-	# The client's count: what TCP delivered and had acknowledged.
+	# The client's count: what it wrote. iperf3 reports as soon as it has
+	# written it, while the tail may still be in flight through the
+	# datapath: give the counter a few seconds to catch up.
 	got=$(python3 -c 'import json, sys
 print(int(json.load(open(sys.argv[1]))["end"]["sum_sent"]["bytes"]))' \
 		"$WEFT_RESULTS/iperf3.json")
-	after=$(flow_stat fw0 "$IP12" bytes)
+	for _ in $(seq 50); do
+		after=$(flow_stat fw0 "$IP12" bytes)
+		[ $((after - before)) -ge 4194304 ] && break
+		sleep 0.2
+	done
 	log "iperf3 sent $got bytes; flow 1->2 counted $((after - before)) bytes"
 	[ "${got:-0}" -ge 4194304 ] || fail "sent ${got:-0} < 4 MiB"
 	[ $((after - before)) -ge 4194304 ] ||
