@@ -35,9 +35,13 @@ static const struct odpf_field eth_f[] = {
 	RAW(WEFT_ETH_A_DST, dl_dst, true),
 };
 static const struct odpf_field vlan_f[] = {
-	RAW(WEFT_VLAN_A_TCI, vlan_tci, false) };
+	RAW(WEFT_VLAN_A_TPID, vlan_tpid, false),
+	RAW(WEFT_VLAN_A_TCI, vlan_tci, false),
+};
 static const struct odpf_field cvlan_f[] = {
-	RAW(WEFT_VLAN_A_TCI, cvlan_tci, false) };
+	RAW(WEFT_VLAN_A_TPID, cvlan_tpid, false),
+	RAW(WEFT_VLAN_A_TCI, cvlan_tci, false),
+};
 static const struct odpf_field ipv4_f[] = {
 	RAW(WEFT_IPV4_A_SRC, nw_src, true),
 	RAW(WEFT_IPV4_A_DST, nw_dst, true),
@@ -354,10 +358,6 @@ static int read_nest(const struct odpf_header *h, const struct nlattr *nest,
 		if (!a)
 			return -EINVAL;
 		f = field_by_attr(h, a->nla_type & NLA_TYPE_MASK);
-		/* A tag's TPID has no place in a wft_flow. */
-		if (!f && (a->nla_type & NLA_TYPE_MASK) == WEFT_VLAN_A_TPID &&
-		    (h->fields == vlan_f || h->fields == cvlan_f))
-			continue;
 		if (!f)
 			return -EINVAL;
 		err = from_attr(f, (const uint8_t *)a + NLA_HDRLEN,

@@ -43,9 +43,12 @@ void wft_odp_flow_widen(const struct wft_flow *flow, struct wft_flow_wc *wc)
 
 	if (m->in_port)
 		m->in_port = UINT32_MAX;
-	/* Like openvswitch.ko: the tags a packet has are always matched. */
+	/* Like openvswitch.ko: the tags a packet has are always matched, and
+	 * weft.ko wants a tag's TPID exact wherever the tag is. */
 	m->vlan_tci = 0xffff;
+	m->vlan_tpid = flow->vlan_tci & htons(WFT_VLAN_CFI) ? 0xffff : 0;
 	m->cvlan_tci = flow->vlan_tci & htons(WFT_VLAN_CFI) ? 0xffff : 0;
+	m->cvlan_tpid = flow->cvlan_tci & htons(WFT_VLAN_CFI) ? m->cvlan_tci : 0;
 
 	nd = BITS(m, nd_target) ||
 	     (is_nd(flow) && (BITS(m, arp_sha) || BITS(m, arp_tha)));
@@ -115,17 +118,22 @@ static void put_vlans(const struct wft_flow *kf, const struct wft_flow_wc *w,
 	bool outer = kf->vlan_tci & htons(WFT_VLAN_CFI);
 	bool inner = outer && (kf->cvlan_tci & htons(WFT_VLAN_CFI));
 
+	/* A flow built without TPIDs (tests, traces) gets the usual ones. */
+	uint16_t tpid = kf->vlan_tpid ? ntohs(kf->vlan_tpid) :
+			inner ? WFT_ETH_TYPE_VLAN_8021AD : WFT_ETH_TYPE_VLAN;
+	uint16_t ctpid = kf->cvlan_tpid ? ntohs(kf->cvlan_tpid) :
+			 WFT_ETH_TYPE_VLAN;
+
 	if (outer)
-		put_tag(key, WEFT_KEY_A_VLAN, inner ? WFT_ETH_TYPE_VLAN_8021AD
-						    : WFT_ETH_TYPE_VLAN,
-			kf->vlan_tci);
+		put_tag(key, WEFT_KEY_A_VLAN, tpid, kf->vlan_tci);
 	if (mask && w->masks.vlan_tci)
-		put_tag(mask, WEFT_KEY_A_VLAN, 0, w->masks.vlan_tci);
+		put_tag(mask, WEFT_KEY_A_VLAN, ntohs(w->masks.vlan_tpid),
+			w->masks.vlan_tci);
 	if (inner)
-		put_tag(key, WEFT_KEY_A_CVLAN, WFT_ETH_TYPE_VLAN,
-			kf->cvlan_tci);
+		put_tag(key, WEFT_KEY_A_CVLAN, ctpid, kf->cvlan_tci);
 	if (mask && outer && w->masks.cvlan_tci)
-		put_tag(mask, WEFT_KEY_A_CVLAN, 0, w->masks.cvlan_tci);
+		put_tag(mask, WEFT_KEY_A_CVLAN, ntohs(w->masks.cvlan_tpid),
+			w->masks.cvlan_tci);
 }
 
 /* The transport header of an IP packet whose protocol the mask fixes. */

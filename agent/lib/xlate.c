@@ -195,10 +195,13 @@ static void ctx_init(struct wft_xlate_ctx *ctx, const struct wft_xlate_in *in,
 	wft_flow_wc_init_catchall(&ctx->dirty);
 	wft_flow_wc_init_catchall(&ctx->known);
 	wft_flow_wc_init_catchall(&ctx->overwritten);
-	/* wft_flow keeps no TPIDs: 802.1ad outside 802.1Q is the norm. */
-	ctx->tpid[0] = ctx->flow.cvlan_tci & htons(WFT_VLAN_CFI)
-		       ? WFT_ETH_TYPE_VLAN_8021AD : WFT_ETH_TYPE_VLAN;
-	ctx->tpid[1] = WFT_ETH_TYPE_VLAN;
+	/* The packet's TPIDs; a flow made without them (a trace, a test)
+	 * gets the usual ones: 802.1ad outside 802.1Q. */
+	ctx->tpid[0] = ctx->flow.vlan_tpid ? ntohs(ctx->flow.vlan_tpid) :
+		       ctx->flow.cvlan_tci & htons(WFT_VLAN_CFI) ?
+		       WFT_ETH_TYPE_VLAN_8021AD : WFT_ETH_TYPE_VLAN;
+	ctx->tpid[1] = ctx->flow.cvlan_tpid ? ntohs(ctx->flow.cvlan_tpid) :
+		       WFT_ETH_TYPE_VLAN;
 	memcpy(ctx->base_tpid, ctx->tpid, sizeof(ctx->tpid));
 	ctx->table = in->table;
 }

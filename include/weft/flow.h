@@ -52,6 +52,8 @@ struct wft_flow {
 	uint16_t vlan_tci;		/* be16: PCP, CFI (present), VID */
 	uint16_t cvlan_tci;		/* be16: inner tag of 802.1ad QinQ */
 	uint16_t pad0;
+	uint16_t vlan_tpid;		/* be16: the outer tag's TPID, 0: none */
+	uint16_t cvlan_tpid;		/* be16: the inner tag's TPID, 0: none */
 
 	/* IPv4, IPv6, ARP. ARP reuses nw_src/nw_dst (spa/tpa) and nw_proto
 	 * (the opcode's low byte), as OVS does. */

@@ -154,7 +154,7 @@ static void no_flood3(void)
 #define MF(port, s, d) "recirc_id(0),in_port(" #port "),eth(src=" s ",dst=" \
 	d "),eth_type(0x0800),ipv4(frag=no)"
 #define MF_TAG(port, s, d, vid) "recirc_id(0),in_port(" #port "),eth(src=" \
-	s ",dst=" d "),vlan(vid=" #vid ",pcp=0),encap(eth_type(0x0800)," \
+	s ",dst=" d "),eth_type(0x8100),vlan(vid=" #vid ",pcp=0),encap(eth_type(0x0800)," \
 	"ipv4(frag=no))"
 /* VLAN 10 from port 1: untagged to 2 and 4 (native), tagged to 3 and 5. */
 #define FLOOD10_FROM1 "12,push_vlan(vid=10,pcp=0),13,pop_vlan,14," \
@@ -209,7 +209,7 @@ static const struct scenario scenarios[] = {
 	{ .name = "access ports drop tagged input, take priority tags",
 	  .steps = {
 	  { 0, "in_port=1,dl_vlan=10,dl_src=" A ",dl_dst=" B IP, "drop",
-	    "recirc_id(0),in_port(11),eth(),vlan(vid=10,pcp=0),"
+	    "recirc_id(0),in_port(11),eth(),eth_type(0x8100),vlan(vid=10,pcp=0),"
 	    "encap(eth_type(0x0800),ipv4(frag=no))" },
 	  { 0, "in_port=1,vlan_tci=0xb000,dl_src=" A ",dl_dst=" B IP,
 	    "pop_vlan,12,push_vlan(vid=10,pcp=5),13,pop_vlan,14,"

@@ -116,7 +116,7 @@ static const struct {
 	  "in_port(11),eth(),eth_type(0x86dd),ipv6(proto=58,frag=no),"
 	  "icmpv6(type=136),nd(target=fe80::1)" },
 	{ "in_port=1,dl_vlan=3,ip", "",
-	  "in_port(11),eth(),vlan(vid=3,pcp=0),encap(eth_type(0x0800))" },
+	  "in_port(11),eth(),eth_type(0x8100),vlan(vid=3,pcp=0),encap(eth_type(0x0800))" },
 };
 
 START_TEST(test_widen)

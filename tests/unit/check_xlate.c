@@ -99,7 +99,7 @@ static const struct xcase cases[] = {
 	{ "strip_vlan, and the tag is matched",
 	  { "in_port=1,actions=output:3,strip_vlan,output:2" },
 	  "in_port=1,dl_vlan=7,ip", "13,pop_vlan,12",
-	  "recirc_id(0),in_port(11),eth(),vlan(vid=7,pcp=0),"
+	  "recirc_id(0),in_port(11),eth(),eth_type(0x8100),vlan(vid=7,pcp=0),"
 	  "encap(eth_type(0x0800),ipv4(frag=no))" },
 	{ "push_vlan with set_field vlan_vid, then back to untagged",
 	  { "in_port=1,actions=push_vlan:0x8100,set_field:4106->vlan_vid,"
@@ -109,13 +109,13 @@ static const struct xcase cases[] = {
 	{ "a changed VID is pop and push",
 	  { "in_port=1,actions=mod_vlan_vid:8,output:2" },
 	  "in_port=1,dl_vlan=7,ip", "pop_vlan,push_vlan(vid=8,pcp=0),12",
-	  "recirc_id(0),in_port(11),eth(),vlan(vid=7,pcp=0),"
+	  "recirc_id(0),in_port(11),eth(),eth_type(0x8100),vlan(vid=7,pcp=0),"
 	  "encap(eth_type(0x0800),ipv4(frag=no))" },
 	{ "802.1ad outside a tag",
 	  { "in_port=1,actions=push_vlan:0x88a8,set_field:4099->vlan_vid,"
 	    "output:2" },
 	  "in_port=1,dl_vlan=7,ip", "push_vlan(tpid=0x88a8,vid=3,pcp=0),12",
-	  "recirc_id(0),in_port(11),eth(),vlan(vid=7,pcp=0),"
+	  "recirc_id(0),in_port(11),eth(),eth_type(0x8100),vlan(vid=7,pcp=0),"
 	  "encap(eth_type(0x0800),ipv4(frag=no))" },
 	{ "dec_ttl reads and sets the TTL",
 	  { "in_port=1,ip,actions=dec_ttl,output:2" },
