@@ -222,6 +222,7 @@ int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out)
 		wft_xlate_error(&ctx, -E2BIG,
 				"datapath actions exceed %d bytes",
 				WFT_XLATE_MAX_ODP_SIZE);
+	out->final_flow = ctx.flow;
 	if (ctx.stop) {
 		/* Drop, but keep the mask: the same packets fail the same. */
 		wft_attrbuf_reset(&out->actions);

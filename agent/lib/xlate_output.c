@@ -39,6 +39,10 @@ static void port_out(struct wft_xlate_ctx *ctx, uint32_t ofp_port)
 			       ofp_port);
 		return;
 	}
+	if (p->patch) {
+		wft_xlate_patch(ctx, p);
+		return;
+	}
 	wft_xlate_commit(ctx);
 	wft_attr_put_u32(ctx->odp, WEFT_ACTION_A_OUTPUT, p->odp_port);
 }
@@ -56,6 +60,10 @@ static void flood_one(const struct wft_xlate_port *p, void *aux_)
 	if (ctx->stop || p->ofp_port == ntohl(ctx->flow.in_port) ||
 	    (p->no_flood && !aux->all))
 		return;
+	if (p->patch) {
+		wft_xlate_patch(ctx, p);
+		return;
+	}
 	wft_xlate_commit(ctx);
 	wft_attr_put_u32(ctx->odp, WEFT_ACTION_A_OUTPUT, p->odp_port);
 }

@@ -55,6 +55,7 @@ struct wft_xlate_ctx {
 	uint8_t table;			/* of the rule running */
 	struct wft_rule *rule;		/* running, or NULL */
 	bool stop;			/* an error ends everything */
+	struct xlate_patch_frame *patch; /* innermost patch port crossed */
 };
 
 /* xlate.c */
@@ -87,6 +88,11 @@ void wft_xlate_controller(struct wft_xlate_ctx *ctx, uint8_t reason,
 			  uint16_t max_len, uint16_t controller_id,
 			  const uint8_t *userdata, size_t userdata_len,
 			  bool pause);
+
+/* xlate_patch.c */
+/* Output to patch port @p: the peer bridge's pipeline (xlate.h). */
+void wft_xlate_patch(struct wft_xlate_ctx *ctx,
+		     const struct wft_xlate_port *p);
 
 /* xlate_commit.c */
 void wft_xlate_commit(struct wft_xlate_ctx *ctx);

@@ -67,6 +67,29 @@ struct wft_xlate_port {
 	uint16_t tag;			/* access or native VLAN; 0: none */
 	const uint64_t *trunks;		/* 4096-bit VID bitmap; NULL: all */
 	bool no_flood;			/* left out of FLOOD */
+	/* A patch port: output continues in the peer bridge (see struct
+	 * wft_xlate_patch); NULL for every other port. */
+	const struct wft_xlate_patch *patch;
+};
+
+struct wft_xlate_bridge;
+
+/*
+ * The far end of a patch port. Output to a patch port runs the peer
+ * bridge's pipeline from table 0, with in_port = @ofp_port (the peer patch
+ * port's number in its bridge) and metadata and registers zeroed, inside
+ * the same translation, so that one datapath flow crosses both bridges (as
+ * OVS does). The packet as the peer bridge leaves it does not come back:
+ * its changes are local to that output (a datapath clone when it makes
+ * any). The peer's pipeline read lock is taken for that part unless this
+ * translation already holds it; writers must never wait on two
+ * pipelines at once (weftd changes rules from one thread only).
+ */
+struct wft_xlate_patch {
+	struct wft_pipeline *pipeline;
+	const struct wft_xlate_bridge *bridge;
+	uint32_t ofp_port;
+	const char *bridge_name;	/* for traces */
 };
 
 struct wft_xlate_ctx;
@@ -84,6 +107,7 @@ struct wft_xlate_bridge {
 	void (*normal)(struct wft_xlate_ctx *ctx, void *aux);
 	uint32_t upcall_pid;		/* for userspace actions; 0: per CPU */
 	void *aux;
+	const char *name;		/* for traces; may be NULL */
 };
 
 struct wft_xlate_in {
@@ -124,6 +148,8 @@ struct wft_xlate_out {
 	struct wft_rule_list rules;	/* rules hit, referenced */
 	struct wft_xlate_trace trace;
 	bool has_userspace;		/* some action goes to the controller */
+	struct wft_flow final_flow;	/* the packet after the actions, as
+					 * a trace's "Final flow" */
 	int error;			/* 0 or -errno (see above) */
 	char errmsg[160];
 };
