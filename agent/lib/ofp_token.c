@@ -5,6 +5,7 @@
  * a key ends at '=', ':' or '(', a value after '='/':' ends at a separator
  * outside parentheses, a value after '(' at its matching ')'.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,6 +152,31 @@ static const struct {
 	{ "UNSET", WFT_OFPP_UNSET },
 };
 
+/* The caller's port names (weftd's RPC handlers set them around a parse
+ * or a dump of one bridge's flows); per thread, so handler threads and
+ * tools never see another thread's. */
+static __thread const struct wft_ofp_port_names *names_tl;
+
+const struct wft_ofp_port_names *
+wft_ofp_port_names_set(const struct wft_ofp_port_names *names)
+{
+	const struct wft_ofp_port_names *old = names_tl;
+
+	names_tl = names;
+	return old;
+}
+
+static int port_by_name(const char *s, size_t len, uint32_t *port)
+{
+	if (!names_tl || !names_tl->number || !len)
+		return -EINVAL;
+	if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+		s++;
+		len -= 2;
+	}
+	return names_tl->number(names_tl->aux, s, len, port) ? -EINVAL : 0;
+}
+
 int wft_ofp_port_parse(const char *s, size_t len, uint32_t *port)
 {
 	uint64_t v;
@@ -163,7 +189,7 @@ int wft_ofp_port_parse(const char *s, size_t len, uint32_t *port)
 			return 0;
 		}
 	if (ofp_parse_dec(s, len, UINT32_MAX, &v))
-		return -EINVAL;
+		return port_by_name(s, len, port);
 	/* OpenFlow 1.0 numbers the reserved ports 0xff00..0xffff; weft
 	 * knows the named ones (0xfff7..) and no others. */
 	if (v >= 0xfff7 && v <= 0xffff)
@@ -174,8 +200,24 @@ int wft_ofp_port_parse(const char *s, size_t len, uint32_t *port)
 	return 0;
 }
 
+/* As ovs-ofctl decides: a name that could be read as something else
+ * (a number, a sign, punctuation of the flow syntax) goes in quotes. */
+static bool name_needs_quotes(const char *name)
+{
+	const char *p;
+
+	if (*name == '-' || *name == '+' || (*name >= '0' && *name <= '9'))
+		return true;
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			return true;
+	return false;
+}
+
 void wft_ofp_port_format(uint32_t port, struct wft_strbuf *sb)
 {
+	const char *name;
 	size_t i;
 
 	for (i = 0; i < sizeof(port_names) / sizeof(port_names[0]); i++)
@@ -183,5 +225,12 @@ void wft_ofp_port_format(uint32_t port, struct wft_strbuf *sb)
 			wft_strbuf_puts(sb, port_names[i].name);
 			return;
 		}
-	wft_strbuf_printf(sb, "%u", port);
+	name = names_tl && names_tl->name ? names_tl->name(names_tl->aux, port)
+					  : NULL;
+	if (!name)
+		wft_strbuf_printf(sb, "%u", port);
+	else if (name_needs_quotes(name))
+		wft_strbuf_printf(sb, "\"%s\"", name);
+	else
+		wft_strbuf_puts(sb, name);
 }

@@ -163,8 +163,30 @@ void wft_ofp_flow_format_dump(const struct wft_ofp_flow *flow,
 			      struct wft_strbuf *sb);
 
 /* Port numbers: "LOCAL", "IN_PORT", ..., or decimal. Returns 0 or -EINVAL;
- * OpenFlow 1.0 reserved numbers (65280..65535) map to their 32-bit values. */
+ * OpenFlow 1.0 reserved numbers (65280..65535) map to their 32-bit values.
+ * With port names set (below), also a port name, bare or in quotes. */
 int wft_ofp_port_parse(const char *s, size_t len, uint32_t *port);
+/* Decimal or reserved name; a port name when names are set and know it
+ * (quoted when ovs-ofctl would quote it). */
 void wft_ofp_port_format(uint32_t port, struct wft_strbuf *sb);
+
+/*
+ * Port names, for the one caller that knows a bridge's ports (weftd, as
+ * ovs-ofctl --names does): while set, every parser and formatter above
+ * running in the calling thread resolves and prints names through them.
+ * Offline tools never set them, so their behaviour is unchanged.
+ */
+struct wft_ofp_port_names {
+	/* 0 with *@port for a port named @name (@len bytes), else -ENOENT. */
+	int (*number)(void *aux, const char *name, size_t len, uint32_t *port);
+	/* The name of @port, or NULL to print the number. NULL: parse only. */
+	const char *(*name)(void *aux, uint32_t port);
+	void *aux;
+};
+
+/* Sets this thread's port names (NULL: none); returns the previous ones,
+ * to be set back when done. */
+const struct wft_ofp_port_names *
+wft_ofp_port_names_set(const struct wft_ofp_port_names *names);
 
 #endif /* WEFT_OFP_FLOW_H */
