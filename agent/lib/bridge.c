@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "bridge" component: datapaths follow the configured bridges (see
+ * The "bridge" component: the one datapath and its ports follow the
+ * configured bridges, and every interface gets its OpenFlow number (see
  * include/weft/bridge.h for the rules). It only reads the configuration
  * and writes its runtime columns; it never changes what users configured.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge_priv.h"
 #include "weft/bridge.h"
 #include "weft/coverage.h"
 #include "weft/daemon.h"
@@ -27,18 +30,32 @@ struct bridges {
 	void *ctx;
 	bool open;			/* ops->open() succeeded */
 	bool warned;			/* about a failing open() */
-	char **managed;			/* datapaths of the last sync */
-	size_t n_managed;
+	bool have_dp;
+	bool managed;			/* bridges of ours are on it */
+	uint32_t dp_ifindex;
+	struct wft_dp_port *ports;	/* after the last sync */
+	size_t n_ports;
+	json_t *ofports;		/* ofports.json as saved */
+	char *ofports_path;
+	uint64_t gen;
 	struct wft_timer *timer;
 };
 
-/* What the configuration wants of one datapath port. */
+/* One datapath port the configuration wants. */
 struct want {
-	struct wft_row *iface;
+	struct wft_row *iface;		/* NULL: a local port with no row */
 	const char *name;
 	uint32_t type;
-	uint32_t request;		/* WFT_PORT_ANY: none */
 	bool found;
+	struct wft_dp_port port;	/* when found or added */
+	const char *error;		/* when it could not be added */
+};
+
+struct wants {
+	struct want *w;
+	size_t n, cap;
+	char errors[8][256];		/* the first few failures' texts */
+	size_t n_errors;
 };
 
 static bool vport_type_of(const char *type, uint32_t *vt)
@@ -56,64 +73,85 @@ static bool vport_type_of(const char *type, uint32_t *vt)
 	return true;
 }
 
-static void iface_result(struct wft_row *iface, int64_t ofport,
-			 uint32_t ifindex, const char *error)
+static struct want *want_find(struct wants *ws, const char *name)
 {
-	wft_row_set_opt_int(iface, WFT_IF_OFPORT, ofport != 0, ofport);
-	wft_row_set_opt_int(iface, WFT_IF_IFINDEX, ifindex != 0, ifindex);
-	wft_row_set_string(iface, WFT_IF_ERROR, error);
+	size_t i;
+
+	for (i = 0; i < ws->n; i++)
+		if (!strcmp(ws->w[i].name, name))
+			return &ws->w[i];
+	return NULL;
 }
 
-/* The datapath ports @br's interfaces need, local port excluded. */
-static struct want *wants_of(const struct wft_conf *conf,
-			     const struct wft_row *br, size_t *n)
+static void want_add(struct wants *ws, struct wft_row *iface,
+		     const char *name, uint32_t type)
+{
+	struct want *w;
+
+	if (want_find(ws, name))
+		return;
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? 2 * ws->cap : 16;
+		ws->w = wft_xrealloc(ws->w, ws->cap * sizeof(*ws->w));
+	}
+	w = &ws->w[ws->n++];
+	memset(w, 0, sizeof(*w));
+	w->iface = iface;
+	w->name = name;
+	w->type = type;
+}
+
+/* Calls @cb on every Interface row of @br. */
+static void for_each_iface(const struct wft_conf *conf,
+			   const struct wft_row *br,
+			   void (*cb)(struct wft_row *iface, void *aux),
+			   void *aux)
 {
 	const struct wft_datum *ports = &br->cols[WFT_BR_PORTS], *ifs;
-	struct want *w = wft_xcalloc(ports->n + 1, sizeof(*w));
 	struct wft_row *port, *iface;
 	unsigned int i, k;
-	int64_t req;
 
-	*n = 0;
 	for (i = 0; i < ports->n; i++) {
 		port = wft_conf_get(conf, WFT_TBL_PORT, &ports->keys[i].u);
 		ifs = port ? &port->cols[WFT_PORT_INTERFACES] : NULL;
 		for (k = 0; ifs && k < ifs->n; k++) {
 			iface = wft_conf_get(conf, WFT_TBL_INTERFACE,
 					     &ifs->keys[k].u);
-			if (!iface)
-				continue;
-			if (!strcmp(wft_row_name(iface), wft_row_name(br)) ||
-			    !vport_type_of(wft_row_string(iface, WFT_IF_TYPE),
-					   &w[*n].type)) {
-				iface_result(iface, 0, 0, NULL);
-				continue;
-			}
-			w[*n].iface = iface;
-			w[*n].name = wft_row_name(iface);
-			w[*n].request = wft_row_int(iface,
-						    WFT_IF_OFPORT_REQUEST,
-						    &req) ? req : WFT_PORT_ANY;
-			(*n)++;
+			if (iface)
+				cb(iface, aux);
 		}
 	}
-	return w;
 }
 
-static struct want *want_find(struct want *w, size_t n, const char *name)
+static void want_iface(struct wft_row *iface, void *aux)
 {
+	uint32_t type;
+
+	if (vport_type_of(wft_row_string(iface, WFT_IF_TYPE), &type))
+		want_add(aux, iface, wft_row_name(iface), type);
+}
+
+/* Every datapath port the bridges need: each bridge's local port first. */
+static void wants_of(const struct wft_conf *conf, struct wants *ws)
+{
+	struct wft_row *br;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(w[i].name, name))
-			return &w[i];
-	return NULL;
+	memset(ws, 0, sizeof(*ws));
+	for (i = 0; i < conf->n_rows[WFT_TBL_BRIDGE]; i++) {
+		br = conf->rows[WFT_TBL_BRIDGE][i];
+		want_add(ws, wft_conf_find(conf, WFT_TBL_INTERFACE,
+					   wft_row_name(br)),
+			 wft_row_name(br), WEFT_VPORT_TYPE_INTERNAL);
+	}
+	for (i = 0; i < conf->n_rows[WFT_TBL_BRIDGE]; i++)
+		for_each_iface(conf, conf->rows[WFT_TBL_BRIDGE][i],
+			       want_iface, ws);
 }
 
 /* Deletes the ports nobody wants as they are; marks the others found. */
-static void prune_ports(struct bridges *b, const char *dp, uint32_t ifindex,
-			struct wft_dp_port *have, size_t n_have,
-			struct want *w, size_t n_want)
+static void prune_ports(struct bridges *b, struct wft_dp_port *have,
+			size_t n_have, struct wants *ws)
 {
 	struct want *x;
 	size_t i;
@@ -121,42 +159,43 @@ static void prune_ports(struct bridges *b, const char *dp, uint32_t ifindex,
 	for (i = 0; i < n_have; i++) {
 		if (have[i].port_no == WEFT_VPORT_LOCAL)
 			continue;
-		x = want_find(w, n_want, have[i].name);
-		if (x && x->type == have[i].type &&
-		    (x->request == WFT_PORT_ANY ||
-		     x->request == have[i].port_no)) {
+		x = want_find(ws, have[i].name);
+		if (x && x->type == have[i].type) {
 			x->found = true;
-			iface_result(x->iface, have[i].port_no,
-				     have[i].ifindex, NULL);
+			x->port = have[i];
 			continue;
 		}
-		wft_info("%s: deleting port %u (%s)", dp, have[i].port_no,
-			 have[i].name);
+		wft_info("%s: deleting port %u (%s)", WFT_DP_DEFAULT_NAME,
+			 have[i].port_no, have[i].name);
 		WFT_COVERAGE_INC(bridge_port_del);
-		if (b->ops->port_del(b->ctx, ifindex, have[i].port_no))
-			wft_warn("%s: could not delete port %s: %s", dp,
-				 have[i].name, b->ops->error(b->ctx));
+		b->gen++;
+		if (b->ops->port_del(b->ctx, b->dp_ifindex, have[i].port_no))
+			wft_warn("%s: could not delete port %s: %s",
+				 WFT_DP_DEFAULT_NAME, have[i].name,
+				 b->ops->error(b->ctx));
 	}
 }
 
-static void add_port(struct bridges *b, const char *dp, uint32_t ifindex,
-		     struct want *w)
+static void add_port(struct bridges *b, struct wants *ws, struct want *w)
 {
-	struct wft_dp_port added;
-	char msg[256];
+	char *msg = ws->errors[ws->n_errors < 8 ? ws->n_errors : 7];
 
 	WFT_COVERAGE_INC(bridge_port_add);
-	if (b->ops->port_add(b->ctx, ifindex, w->name, w->type, w->request,
-			     &added)) {
-		snprintf(msg, sizeof(msg), "could not add network device %s to "
-			 "datapath %s: %s", w->name, dp,
+	b->gen++;
+	if (b->ops->port_add(b->ctx, b->dp_ifindex, w->name, w->type,
+			     WFT_PORT_ANY, &w->port)) {
+		snprintf(msg, 256, "could not add network device %s to "
+			 "datapath %s: %s", w->name, WFT_DP_DEFAULT_NAME,
 			 b->ops->error(b->ctx));
 		wft_warn("%s", msg);
-		iface_result(w->iface, -1, 0, msg);
+		if (ws->n_errors < 8)
+			ws->n_errors++;
+		w->error = msg;
 		return;
 	}
-	wft_info("%s: added port %u (%s)", dp, added.port_no, w->name);
-	iface_result(w->iface, added.port_no, added.ifindex, NULL);
+	w->found = true;
+	wft_info("%s: added port %u (%s)", WFT_DP_DEFAULT_NAME,
+		 w->port.port_no, w->name);
 }
 
 static void apply_mtu(struct bridges *b, struct wft_row *iface)
@@ -190,111 +229,184 @@ static void bridge_status(struct wft_row *br, uint32_t ifindex,
 	}
 }
 
-/* Finds or creates the datapath of @br; 0 with its ifindex. */
-static int datapath_of(struct bridges *b, struct wft_row *br,
-		       uint32_t *ifindex)
-{
-	const char *name = wft_row_name(br);
-	int ret = b->ops->dp_get(b->ctx, name, ifindex);
-
-	if (ret == -ENOENT) {
-		WFT_COVERAGE_INC(bridge_dp_create);
-		ret = b->ops->dp_create(b->ctx, name, ifindex);
-		if (!ret)
-			wft_info("created datapath %s", name);
-	}
-	if (ret) {
-		wft_warn("datapath %s: %s", name, b->ops->error(b->ctx));
-		bridge_status(br, 0, b->ops->error(b->ctx));
-	}
-	return ret;
-}
-
-static void sync_bridge(struct bridges *b, const struct wft_conf *conf,
-			struct wft_row *br)
-{
-	const char *dp = wft_row_name(br);
-	struct wft_dp_port *have = NULL;
-	struct want *w;
-	size_t n_have = 0, n_want, i;
-	struct wft_row *local;
-	uint32_t ifindex;
-
-	w = wants_of(conf, br, &n_want);
-	if (datapath_of(b, br, &ifindex) ||
-	    b->ops->port_list(b->ctx, ifindex, &have, &n_have)) {
-		for (i = 0; i < n_want; i++)
-			iface_result(w[i].iface, -1, 0, b->ops->error(b->ctx));
-		free(w);
-		return;
-	}
-	bridge_status(br, ifindex, NULL);
-	local = wft_conf_find(conf, WFT_TBL_INTERFACE, dp);
-	for (i = 0; local && i < n_have; i++)
-		if (have[i].port_no == WEFT_VPORT_LOCAL)
-			iface_result(local, WFT_OFPP_LOCAL, have[i].ifindex,
-				     NULL);
-	prune_ports(b, dp, ifindex, have, n_have, w, n_want);
-	/* Requested numbers first, before the module hands them out. */
-	for (i = 0; i < n_want; i++)
-		if (!w[i].found && w[i].request != WFT_PORT_ANY)
-			add_port(b, dp, ifindex, &w[i]);
-	for (i = 0; i < n_want; i++) {
-		if (!w[i].found && w[i].request == WFT_PORT_ANY)
-			add_port(b, dp, ifindex, &w[i]);
-		apply_mtu(b, w[i].iface);
-	}
-	free(have);
-	free(w);
-}
-
-static bool in_conf(const struct wft_conf *conf, const char *name)
-{
-	return wft_conf_find(conf, WFT_TBL_BRIDGE, name) != NULL;
-}
-
-/* Deletes the datapaths of bridges deleted since the last sync. */
-static void drop_deleted(struct bridges *b, const struct wft_conf *conf)
-{
-	size_t i;
-
-	for (i = 0; i < b->n_managed; i++) {
-		if (in_conf(conf, b->managed[i]))
-			continue;
-		wft_info("deleting datapath %s", b->managed[i]);
-		if (b->ops->dp_delete(b->ctx, b->managed[i]) &&
-		    b->ops->error(b->ctx))
-			wft_warn("datapath %s: %s", b->managed[i],
-				 b->ops->error(b->ctx));
-	}
-}
-
-static void remember(struct bridges *b, const struct wft_conf *conf)
-{
-	size_t i, n = conf->n_rows[WFT_TBL_BRIDGE];
-
-	for (i = 0; i < b->n_managed; i++)
-		free(b->managed[i]);
-	b->managed = wft_xrealloc(b->managed, (n + 1) * sizeof(*b->managed));
-	for (i = 0; i < n; i++)
-		b->managed[i] = wft_xstrdup(
-			wft_row_name(conf->rows[WFT_TBL_BRIDGE][i]));
-	b->n_managed = n;
-}
-
-static void not_open(struct bridges *b, const struct wft_conf *conf,
-		     const char *why)
+static void all_status(const struct wft_conf *conf, uint32_t ifindex,
+		       const char *error)
 {
 	size_t i;
 
 	for (i = 0; i < conf->n_rows[WFT_TBL_BRIDGE]; i++)
-		bridge_status(conf->rows[WFT_TBL_BRIDGE][i], 0, why);
+		bridge_status(conf->rows[WFT_TBL_BRIDGE][i], ifindex, error);
+}
+
+/* Finds or creates the datapath; 0 once b->dp_ifindex is set. */
+static int find_datapath(struct bridges *b)
+{
+	int ret = b->ops->dp_get(b->ctx, WFT_DP_DEFAULT_NAME, &b->dp_ifindex);
+
+	if (ret == -ENOENT) {
+		WFT_COVERAGE_INC(bridge_dp_create);
+		ret = b->ops->dp_create(b->ctx, WFT_DP_DEFAULT_NAME,
+					&b->dp_ifindex);
+		if (!ret)
+			wft_info("created datapath %s", WFT_DP_DEFAULT_NAME);
+		b->gen++;
+	}
+	if (ret)
+		wft_warn("datapath %s: %s", WFT_DP_DEFAULT_NAME,
+			 b->ops->error(b->ctx));
+	b->have_dp = !ret;
+	return ret;
+}
+
+/* Remembers the ports as they now are, for wft_bridge_odp_port(). */
+static void remember_ports(struct bridges *b, const struct wants *ws,
+			   const struct wft_dp_port *local)
+{
+	size_t i, n = 0;
+
+	free(b->ports);
+	b->ports = wft_xcalloc(ws->n + 1, sizeof(*b->ports));
+	if (local)
+		b->ports[n++] = *local;
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i].found)
+			b->ports[n++] = ws->w[i].port;
+	b->n_ports = n;
+}
+
+/* The OpenFlow numbers of one bridge's interfaces. */
+struct numbering {
+	struct wants *ws;
+	struct wft_ofport_iface *ifs;
+	size_t n, cap;
+};
+
+static void collect_iface(struct wft_row *iface, void *aux)
+{
+	struct numbering *nb = aux;
+	struct wft_ofport_iface *x;
+	struct want *w;
+	int64_t req;
+	uint32_t type;
+
+	if (nb->n == nb->cap) {
+		nb->cap = nb->cap ? 2 * nb->cap : 16;
+		nb->ifs = wft_xrealloc(nb->ifs, nb->cap * sizeof(*nb->ifs));
+	}
+	x = &nb->ifs[nb->n++];
+	memset(x, 0, sizeof(*x));
+	x->name = wft_row_name(iface);
+	x->request = wft_row_int(iface, WFT_IF_OFPORT_REQUEST, &req) ? req : 0;
+	w = want_find(nb->ws, x->name);
+	x->ok = !vport_type_of(wft_row_string(iface, WFT_IF_TYPE), &type) ||
+		(w && w->found);
+	x->aux = iface;
+}
+
+static void number_bridge(struct bridges *b, const struct wft_conf *conf,
+			  const struct wft_row *br, struct wants *ws,
+			  json_t *next)
+{
+	struct numbering nb = { .ws = ws };
+	struct wft_row *iface;
+	struct want *w;
+	size_t i;
+
+	for_each_iface(conf, br, collect_iface, &nb);
+	wft_ofport_assign(b->ofports, next, wft_row_name(br), nb.ifs, nb.n);
+	for (i = 0; i < nb.n; i++) {
+		iface = nb.ifs[i].aux;
+		w = want_find(ws, nb.ifs[i].name);
+		wft_row_set_opt_int(iface, WFT_IF_OFPORT, true,
+				    nb.ifs[i].ofport);
+		wft_row_set_opt_int(iface, WFT_IF_IFINDEX, w && w->found,
+				    w ? w->port.ifindex : 0);
+		wft_row_set_string(iface, WFT_IF_ERROR, w ? w->error : NULL);
+		if (w && w->found)
+			apply_mtu(b, iface);
+	}
+	free(nb.ifs);
+}
+
+/* Numbers every bridge's interfaces; saves ofports.json on a change. */
+static void number_all(struct bridges *b, const struct wft_conf *conf,
+		       struct wants *ws)
+{
+	json_t *next = json_object();
+	size_t i;
+	int ret;
+
+	for (i = 0; i < conf->n_rows[WFT_TBL_BRIDGE]; i++)
+		number_bridge(b, conf, conf->rows[WFT_TBL_BRIDGE][i], ws, next);
+	if (json_equal(next, b->ofports)) {
+		json_decref(next);
+		return;
+	}
+	b->gen++;
+	ret = wft_ofport_db_save(next, b->ofports_path);
+	if (ret)
+		wft_warn("%s: %s (OpenFlow port numbers may change on "
+			 "restart)", b->ofports_path, strerror(-ret));
+	json_decref(b->ofports);
+	b->ofports = next;
+}
+
+/* The configuration has no bridge: the datapath goes when it held ours. */
+static void no_bridges(struct bridges *b)
+{
+	if (b->managed) {
+		wft_info("deleting datapath %s", WFT_DP_DEFAULT_NAME);
+		if (b->ops->dp_delete(b->ctx, WFT_DP_DEFAULT_NAME) &&
+		    b->ops->error(b->ctx))
+			wft_warn("datapath %s: %s", WFT_DP_DEFAULT_NAME,
+				 b->ops->error(b->ctx));
+		b->gen++;
+	}
+	b->managed = false;
+	b->have_dp = false;
+	free(b->ports);
+	b->ports = NULL;
+	b->n_ports = 0;
+}
+
+static void sync_ports(struct bridges *b, const struct wft_conf *conf)
+{
+	struct wft_dp_port *have = NULL, *local = NULL;
+	size_t n_have = 0, i;
+	struct wants ws;
+
+	wants_of(conf, &ws);
+	if (find_datapath(b) ||
+	    b->ops->port_list(b->ctx, b->dp_ifindex, &have, &n_have)) {
+		all_status(conf, 0, b->ops->error(b->ctx));
+		for (i = 0; i < ws.n; i++)
+			if (ws.w[i].iface) {
+				wft_row_set_opt_int(ws.w[i].iface,
+						    WFT_IF_OFPORT, true, -1);
+				wft_row_set_string(ws.w[i].iface, WFT_IF_ERROR,
+						   b->ops->error(b->ctx));
+			}
+		free(ws.w);
+		return;
+	}
+	all_status(conf, b->dp_ifindex, NULL);
+	prune_ports(b, have, n_have, &ws);
+	for (i = 0; i < ws.n; i++)
+		if (!ws.w[i].found)
+			add_port(b, &ws, &ws.w[i]);
+	for (i = 0; i < n_have; i++)
+		if (have[i].port_no == WEFT_VPORT_LOCAL)
+			local = &have[i];
+	remember_ports(b, &ws, local);
+	number_all(b, conf, &ws);
+	b->managed = true;
+	free(have);
+	free(ws.w);
 }
 
 static void sync_all(struct bridges *b)
 {
 	struct wft_conf *conf = wft_daemon_conf(b->d);
-	size_t i;
 	int ret;
 
 	WFT_COVERAGE_INC(bridge_sync);
@@ -306,16 +418,16 @@ static void sync_all(struct bridges *b)
 					 b->ops->error(b->ctx),
 					 WFT_BRIDGE_RETRY_MS / 1000);
 			b->warned = true;
-			not_open(b, conf, b->ops->error(b->ctx));
+			all_status(conf, 0, b->ops->error(b->ctx));
 			return;
 		}
 		b->open = true;
 		wft_info("datapath interface open");
 	}
-	drop_deleted(b, conf);
-	for (i = 0; i < conf->n_rows[WFT_TBL_BRIDGE]; i++)
-		sync_bridge(b, conf, conf->rows[WFT_TBL_BRIDGE][i]);
-	remember(b, conf);
+	if (!conf->n_rows[WFT_TBL_BRIDGE])
+		no_bridges(b);
+	else
+		sync_ports(b, conf);
 }
 
 static void on_timer(struct wft_timer *t, void *aux)
@@ -340,18 +452,56 @@ void wft_bridge_sync(struct wft_daemon *d)
 		sync_all(b);
 }
 
+int wft_bridge_datapath(struct wft_daemon *d, uint32_t *ifindex)
+{
+	struct bridges *b = wft_daemon_component(d, "bridge");
+
+	if (!b || !b->have_dp)
+		return -ENOENT;
+	*ifindex = b->dp_ifindex;
+	return 0;
+}
+
 int wft_bridge_dp_ifindex(struct wft_daemon *d, const char *bridge,
 			  uint32_t *ifindex)
 {
-	struct wft_row *br = wft_conf_find(wft_daemon_conf(d), WFT_TBL_BRIDGE,
-					   bridge);
-	const char *v = br ? wft_row_map_get(br, WFT_BR_STATUS, "dp_ifindex")
-			   : NULL;
-
-	if (!v)
+	if (!wft_conf_find(wft_daemon_conf(d), WFT_TBL_BRIDGE, bridge))
 		return -ENOENT;
-	*ifindex = strtoul(v, NULL, 10);
-	return 0;
+	return wft_bridge_datapath(d, ifindex);
+}
+
+int wft_bridge_odp_port(struct wft_daemon *d, const char *name,
+			struct wft_dp_port *port)
+{
+	struct bridges *b = wft_daemon_component(d, "bridge");
+	size_t i;
+
+	for (i = 0; b && i < b->n_ports; i++)
+		if (!strcmp(b->ports[i].name, name)) {
+			*port = b->ports[i];
+			return 0;
+		}
+	return -ENOENT;
+}
+
+uint64_t wft_bridge_generation(struct wft_daemon *d)
+{
+	struct bridges *b = wft_daemon_component(d, "bridge");
+
+	return b ? b->gen : 0;
+}
+
+/* ofports.json lives beside conf.json. */
+static char *ofports_path(const struct wft_daemon_config *cfg)
+{
+	char *copy = wft_xstrdup(cfg->conf_path ? cfg->conf_path
+						: WFT_DEFAULT_CONF);
+	size_t len = strlen(copy) + sizeof(WFT_OFPORTS_FILE) + 2;
+	char *path = wft_xmalloc(len);
+
+	snprintf(path, len, "%s/%s", dirname(copy), WFT_OFPORTS_FILE);
+	free(copy);
+	return path;
 }
 
 static int bridge_init(struct wft_daemon *d, void **state,
@@ -359,6 +509,7 @@ static int bridge_init(struct wft_daemon *d, void **state,
 {
 	const struct wft_daemon_config *cfg = wft_daemon_config(d);
 	struct bridges *b;
+	char why[512];
 
 	if (!cfg->dp_ops) {
 		wft_strbuf_puts(err, "no datapath interface configured");
@@ -368,6 +519,10 @@ static int bridge_init(struct wft_daemon *d, void **state,
 	b->d = d;
 	b->ops = cfg->dp_ops;
 	b->ctx = cfg->dp_ctx;
+	b->ofports_path = ofports_path(cfg);
+	b->ofports = wft_ofport_db_load(b->ofports_path, why, sizeof(why));
+	if (why[0])
+		wft_warn("%s", why);
 	*state = b;
 	wft_daemon_conf_subscribe(d, on_conf, b);
 	b->timer = wft_loop_timer(wft_daemon_loop(d), b->open ?
@@ -379,15 +534,14 @@ static int bridge_init(struct wft_daemon *d, void **state,
 static void bridge_exit(struct wft_daemon *d, void *state)
 {
 	struct bridges *b = state;
-	size_t i;
 
 	wft_daemon_conf_unsubscribe(d, on_conf, b);
 	wft_timer_cancel(b->timer);
 	if (b->open)
 		b->ops->close(b->ctx);
-	for (i = 0; i < b->n_managed; i++)
-		free(b->managed[i]);
-	free(b->managed);
+	json_decref(b->ofports);
+	free(b->ofports_path);
+	free(b->ports);
 	free(b);
 }
 

@@ -1,32 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Bridges to datapaths: weftd keeps one weft datapath per configured
- * bridge, named after the bridge, and makes its ports match the bridge's
- * interfaces.
+ * Bridges on the datapath: every configured bridge lives on one weft
+ * datapath, "weft-system" (WFT_DP_DEFAULT_NAME), as every OVS bridge of
+ * type system lives on "ovs-system".
  *
- * Why one datapath per bridge (OVS has one, "ovs-system", for all): a
- * datapath's name is its local port's, so the bridge's internal interface
- * (br-int) *is* the datapath's port 0, and weft-dpctl shows and addresses
- * each bridge by its name. The cost: a datapath flow cannot cross from one
- * bridge to another, so patch ports between bridges must be handled by the
- * pipeline with an upcall or a second flow, never one datapath flow.
+ * Why one datapath: OVN joins br-int to br-ex (or br-phys) with patch
+ * ports, and a packet must cross them within one datapath flow, without a
+ * second upcall or a second lookup; that needs both bridges' ports on the
+ * same datapath. The datapath's own port 0 is its local port (named
+ * weft-system) and belongs to no bridge; each bridge gets an internal port
+ * named after it, its LOCAL port (OpenFlow port 65534).
+ *
+ * Port numbers: each bridge numbers its ports for OpenFlow (the Interface
+ * ofport column) independently of the datapath port numbers, which the
+ * module chooses. An OpenFlow number is, in order of preference: the
+ * Interface's ofport_request when no other interface of the bridge holds
+ * it; the number the interface had before (so restarts keep numbers); the
+ * lowest free number from 1 (interfaces taken in name order). Patch
+ * interfaces get OpenFlow numbers but no datapath port.
+ *
+ * Persistence: the ofport column is runtime (not in conf.json, as
+ * conf.h's rules say), so the numbers handed out are kept in a file of
+ * their own beside conf.json, "ofports.json" ({"br0": {"p1": 1, ...}}),
+ * rewritten atomically whenever an assignment changes. The datapath
+ * survives weftd, the file survives weftd, so a restart gives every port
+ * the number it had: flows that name ports keep their meaning.
  *
  * Reconciling, after every configuration change, on start and every
  * WFT_BRIDGE_RESYNC_MS:
- * - a bridge whose datapath exists is adopted as it is: no flush, no
- *   re-creation, so weftd restarts without losing traffic; a missing one is
- *   created;
- * - ports are matched by name: a port of the right type is kept (its
- *   number and flows stay); a port nobody configured, or whose type or
- *   requested number changed, is deleted; a configured one that is
- *   missing is added (ofport_request, or a number the module picks);
- * - a datapath is deleted only when its bridge is deleted through weftd;
- *   datapaths weftd does not know of are left alone;
- * - the outcome goes to the runtime columns: Interface ofport (the
- *   datapath port number; 65534 for the bridge's local port, which is
- *   datapath port 0, as OVS numbers it), ifindex, error; Bridge status
+ * - the datapath is adopted as it is when it exists (no flush, no
+ *   re-creation), created otherwise, and deleted when the last bridge is
+ *   deleted through weftd; weftd leaves it alone when it starts with no
+ *   bridge at all;
+ * - datapath ports are matched by name: one of the right type is kept
+ *   (its number and flows stay); one nobody configured, or of another
+ *   type, is deleted; a configured one that is missing is added;
+ * - the outcome goes to the runtime columns: Interface ofport (-1 when
+ *   the datapath port could not be added), ifindex, error; Bridge status
  *   (datapath, dp_ifindex).
- * - patch interfaces get no datapath port (they live in the pipeline).
  *
  * The datapath is reached through struct wft_dp_ops, so that tests use a
  * fake; wft_dp_ops_netlink is the real one (weft.ko through wft_dpif).
@@ -41,7 +52,10 @@
 
 #define WFT_BRIDGE_RESYNC_MS	10000
 #define WFT_BRIDGE_RETRY_MS	5000	/* weft.ko not loaded yet */
-#define WFT_OFPP_LOCAL		65534
+/* OpenFlow 1.0 numbers, as the ofport column holds them (OVS's too). */
+#define WFT_OFPORT_LOCAL	65534
+#define WFT_OFPORT_MAX		65279	/* the highest a port may get */
+#define WFT_OFPORTS_FILE	"ofports.json"
 
 struct wft_dp_port {
 	char name[WFT_IFNAMSIZ];
@@ -49,6 +63,8 @@ struct wft_dp_port {
 	uint32_t type;			/* enum weft_vport_type */
 	uint32_t ifindex;
 };
+
+struct wft_dpif_ops;
 
 /*
  * Every call returns 0 or a negative errno; after a failure, error()
@@ -73,6 +89,10 @@ struct wft_dp_ops {
 	/* Optional (may be NULL): the MTU of a network device. */
 	int (*set_mtu)(void *ctx, const char *ifname, int mtu);
 	const char *(*error)(void *ctx);
+	/* Flows, packets and upcalls on the same datapath, for the upcall
+	 * handlers and the revalidator (weft/udpif.h), with the same @ctx;
+	 * NULL: weftd runs without them (tests of configuration only). */
+	const struct wft_dpif_ops *dpif;
 };
 
 /* The real datapath: weft.ko through weft/dpif.h. Its ctx comes from
@@ -85,13 +105,24 @@ struct wft_daemon;
 
 /* Reconciles now (also done on every commit and periodically). */
 void wft_bridge_sync(struct wft_daemon *d);
+
 /*
- * The ifindex of @bridge's datapath as of the last reconciliation; -ENOENT
- * when it has none (yet). Components that subscribe to configuration
- * changes after the bridge component (they come later in weftd's list)
- * run after the reconciliation, so they see the new datapaths and ofports.
+ * What the last reconciliation left. Components that subscribe to
+ * configuration changes after the bridge component (they come later in
+ * weftd's list) run after the reconciliation, so they see the new ports
+ * and ofports; the generation tells them when a periodic resync changed
+ * something without a configuration change.
  */
+/* The datapath's ifindex; -ENOENT when there is none (yet). */
+int wft_bridge_datapath(struct wft_daemon *d, uint32_t *ifindex);
+/* The same, for a configured bridge (-ENOENT for others). */
 int wft_bridge_dp_ifindex(struct wft_daemon *d, const char *bridge,
 			  uint32_t *ifindex);
+/* The datapath port of network device @name (a bridge's local port
+ * included); -ENOENT when it has none. */
+int wft_bridge_odp_port(struct wft_daemon *d, const char *name,
+			struct wft_dp_port *port);
+/* Bumped by every reconciliation that changed a port or an ofport. */
+uint64_t wft_bridge_generation(struct wft_daemon *d);
 
 #endif /* WEFT_BRIDGE_H */

@@ -13,8 +13,9 @@
  * Cases: 1,000 concurrent clients; garbage, malformed and oversized input,
  * hang-ups mid-message; JSON-RPC errors, notifications, batches; deferred
  * answers; vsctl transactions that fail leave conf.json and the
- * configuration untouched; datapaths and ports follow the bridges, and a
- * restart adopts what exists instead of re-creating it.
+ * configuration untouched; the one datapath and its ports follow the
+ * bridges, each bridge numbers its ports for OpenFlow, and a restart adopts
+ * what exists (ports and their numbers) instead of re-creating it.
  */
 #include <check.h>
 #include <errno.h>
@@ -177,6 +178,8 @@ static void teardown(void)
 
 	snprintf(p, sizeof(p), "%s/run", dir);
 	rmdir(p);
+	snprintf(p, sizeof(p), "%s/" WFT_OFPORTS_FILE, dir);
+	unlink(p);
 	unlink(conf_path);
 	rmdir(dir);
 }
@@ -544,44 +547,66 @@ START_TEST(test_datapath_follows)
 		 "add-port br0 pp -- set interface pp type=patch "
 		 "options:peer=x -- add-port br0 p2 -- "
 		 "set interface p2 ofport_request=7");
-	ck_assert(fake_has_port("br0", "br0"));
-	ck_assert(fake_has_port("br0", "p1"));
-	ck_assert(!fake_has_port("br0", "pp"));
+	/* One datapath, its own local port, one local port per bridge. */
+	ck_assert(fake_has_port(WFT_DP_DEFAULT_NAME, WFT_DP_DEFAULT_NAME));
+	ck_assert(fake_has_port(WFT_DP_DEFAULT_NAME, "br0"));
+	ck_assert(fake_has_port(WFT_DP_DEFAULT_NAME, "p1"));
+	ck_assert(!fake_has_port(WFT_DP_DEFAULT_NAME, "pp"));
+	ck_assert(!fake_has_dp("br0"));
 	ck_assert_str_eq(vsctl_ok("get bridge br0 status:dp_ifindex"),
 			 "\"100\"\n");
+	/* OpenFlow numbers: requested, then the lowest free in name order;
+	 * patch ports have one too, failed ports -1. */
 	out = vsctl_ok("get interface p1 ofport -- get interface p2 ofport -- "
 		       "get interface br0 ofport -- get interface pp ofport -- "
 		       "get interface nodev1 ofport");
-	ck_assert_str_eq(out, "1\n7\n65534\n[]\n-1\n");
+	ck_assert_str_eq(out, "1\n7\n65534\n2\n-1\n");
 	out = vsctl_ok("get interface nodev1 error -- "
 		       "get bridge br0 status:datapath");
 	ck_assert_str_eq(out, "\"could not add network device nodev1 to "
-			 "datapath br0: no netdevice named nodev1 (No such "
-			 "device)\"\nok\n");
+			 "datapath weft-system: no netdevice named nodev1 (No "
+			 "such device)\"\nok\n");
+	/* A second bridge shares the datapath and numbers from 1. */
+	vsctl_ok("add-br br1 -- add-port br1 q1");
+	ck_assert(fake_has_port(WFT_DP_DEFAULT_NAME, "br1"));
+	ck_assert_str_eq(vsctl_ok("get interface q1 ofport -- "
+				  "get bridge br1 status:dp_ifindex"),
+			 "1\n\"100\"\n");
 	vsctl_ok("del-port p1");
-	ck_assert(!fake_has_port("br0", "p1"));
+	ck_assert(!fake_has_port(WFT_DP_DEFAULT_NAME, "p1"));
 	vsctl_ok("del-br br0");
-	ck_assert(!fake_has_port("br0", "br0"));
+	ck_assert(!fake_has_port(WFT_DP_DEFAULT_NAME, "br0"));
+	ck_assert(fake_has_port(WFT_DP_DEFAULT_NAME, "q1"));
+	/* The last bridge takes the datapath with it. */
+	vsctl_ok("del-br br1");
+	ck_assert(!fake_has_dp(WFT_DP_DEFAULT_NAME));
 	daemon_stop();
 }
 END_TEST
 
 START_TEST(test_restart_adopts)
 {
-	int create, add, del, create2, add2, del2;
+	int create, add, del, create2, add2, del2, p1_no;
 	struct fake_dp *dp;
 
 	daemon_start();
 	vsctl_ok("add-br br0 -- add-port br0 p1 -- add-port br0 p2 -- "
-		 "set interface p2 ofport_request=5");
+		 "set interface p2 ofport_request=5 -- add-port br0 p3");
+	/* Added alone later: gets the next number, not its name's rank. */
+	vsctl_ok("add-port br0 a0");
+	ck_assert_str_eq(vsctl_ok("get interface p1 ofport -- "
+				  "get interface p2 ofport -- "
+				  "get interface p3 ofport -- "
+				  "get interface a0 ofport"), "1\n5\n2\n3\n");
 	daemon_stop();
 	fake_counts(&create, &add, &del);
 	ck_assert_int_eq(create, 1);
+	p1_no = fake_port_no(WFT_DP_DEFAULT_NAME, "p1");
 	/* Someone added a port behind weftd's back. */
 	pthread_mutex_lock(&fake.lock);
-	dp = dp_by_name("br0");
+	dp = dp_by_name(WFT_DP_DEFAULT_NAME);
 	snprintf(dp->ports[dp->n].name, WFT_IFNAMSIZ, "junk");
-	dp->ports[dp->n++].port_no = 9;
+	dp->ports[dp->n++].port_no = 60;
 	pthread_mutex_unlock(&fake.lock);
 
 	daemon_start();
@@ -589,14 +614,20 @@ START_TEST(test_restart_adopts)
 	ck_assert_int_eq(create2, create);	/* adopted, not re-created */
 	ck_assert_int_eq(add2, add);		/* ports kept */
 	ck_assert_int_eq(del2, del + 1);	/* the stray one went */
-	ck_assert(!fake_has_port("br0", "junk"));
+	ck_assert(!fake_has_port(WFT_DP_DEFAULT_NAME, "junk"));
+	ck_assert_int_eq(fake_port_no(WFT_DP_DEFAULT_NAME, "p1"), p1_no);
+	/* Every port has the OpenFlow number it had (ofports.json). */
 	ck_assert_str_eq(vsctl_ok("get interface p1 ofport -- "
-				  "get interface p2 ofport"), "1\n5\n");
-	/* A changed request re-creates that one port only. */
-	vsctl_ok("set interface p2 ofport_request=6");
+				  "get interface p2 ofport -- "
+				  "get interface p3 ofport -- "
+				  "get interface a0 ofport"), "1\n5\n2\n3\n");
+	/* A changed request renumbers for OpenFlow only: the datapath port
+	 * stays. A request of a taken number wins over the old owner. */
+	vsctl_ok("set interface p2 ofport_request=2");
 	fake_counts(&create2, &add2, &del2);
-	ck_assert_int_eq(add2, add + 1);
-	ck_assert_str_eq(vsctl_ok("get interface p2 ofport"), "6\n");
+	ck_assert_int_eq(add2, add);
+	ck_assert_str_eq(vsctl_ok("get interface p2 ofport -- "
+				  "get interface p3 ofport"), "2\n4\n");
 	daemon_stop();
 }
 END_TEST
@@ -619,7 +650,7 @@ START_TEST(test_module_missing)
 	pthread_mutex_unlock(&fake.lock);
 	/* The next change (or the retry timer) finds the module. */
 	vsctl_ok("set bridge br0 external_ids:x=1");
-	ck_assert(fake_has_port("br0", "br0"));
+	ck_assert(fake_has_port(WFT_DP_DEFAULT_NAME, "br0"));
 	daemon_stop();
 }
 END_TEST

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A fake datapath behind struct wft_dp_ops (weft/bridge.h), for tests that
- * run weftd's components without weft.ko: a few datapaths of a few ports,
+ * run weftd's components without weft.ko: a few datapaths (weftd makes
+ * one, weft-system) of a few ports,
  * numbered as the module numbers them, behind a lock since weftd's loop
  * thread and the test both look at it. Interface names starting with
  * "nodev" fail to be added, as a missing network device does.
@@ -25,7 +26,7 @@
 struct fake_dp {
 	char name[WFT_IFNAMSIZ];
 	uint32_t ifindex;
-	struct wft_dp_port ports[32];
+	struct wft_dp_port ports[64];
 	size_t n;
 };
 
@@ -233,6 +234,32 @@ static void fake_counts(int *create, int *add, int *del)
 	*add = fake.n_port_add;
 	*del = fake.n_port_del;
 	pthread_mutex_unlock(&fake.lock);
+}
+
+static bool fake_has_dp(const char *dp_name)
+{
+	bool found;
+
+	pthread_mutex_lock(&fake.lock);
+	found = dp_by_name(dp_name) != NULL;
+	pthread_mutex_unlock(&fake.lock);
+	return found;
+}
+
+/* The datapath port number of @port, or -1. */
+static int fake_port_no(const char *dp_name, const char *port)
+{
+	struct fake_dp *dp;
+	int no = -1;
+	size_t i;
+
+	pthread_mutex_lock(&fake.lock);
+	dp = dp_by_name(dp_name);
+	for (i = 0; dp && i < dp->n; i++)
+		if (!strcmp(dp->ports[i].name, port))
+			no = (int)dp->ports[i].port_no;
+	pthread_mutex_unlock(&fake.lock);
+	return no;
 }
 
 static bool fake_has_port(const char *dp_name, const char *port)
