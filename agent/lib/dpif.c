@@ -402,7 +402,10 @@ int wft_dp_name_parse(const char *arg, char name[WEFT_DP_NAME_MAX],
 		*msg = "datapath name too long (at most 15 characters)";
 		return -EINVAL;
 	}
-	if (strpbrk(arg, "/@ \t\n:")) {
+	/* The kernel's rules for device names (dev_valid_name()); an '@'
+	 * is fine after "system@", as in "system@@". */
+	if (strpbrk(arg, "/ \t\n\v\f\r:") || !strcmp(arg, ".") ||
+	    !strcmp(arg, "..")) {
 		*msg = "datapath name has a character a device name cannot "
 		       "have";
 		return -EINVAL;

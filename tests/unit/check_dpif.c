@@ -112,6 +112,12 @@ static const struct {
 	{ "@dp0", NULL },
 	{ "dp 0", NULL },
 	{ "a/b", NULL },
+	{ "a:b", NULL },
+	{ "system@.", NULL },
+	{ "system@..", NULL },
+	/* The kernel takes '@' in a device name; only the first splits. */
+	{ "system@@", "@" },
+	{ "system@a@b", "a@b" },
 };
 
 START_TEST(test_dp_name)
