@@ -7,13 +7,10 @@
  *    "cookie": "0x0", "match": "tcp,tp_dst=80", "actions": "drop",
  *    "text": "ADD tcp,tp_dst=80 actions=drop"}
  * Every bad flow is reported (file:line: message); the status is 1 if
- * there was any.
+ * there was any. FILE is read as add-flows reads it (flows.c).
  */
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "weft/ofp_flow.h"
 #include "weft/strbuf.h"
@@ -63,10 +60,10 @@ static int one_flow(struct ofctl *ctx, const char *where, unsigned int line,
 			ofctl_error(ctx, "out of memory");
 			ret = 1;
 		} else if (out) {
-			json_array_append_new(out, flow_json(&f, line,
-							     wft_strbuf_cstr(&sb)));
+			json_array_append_new(out, flow_json(
+				&f, line, wft_strbuf_cstr(&sb)));
 		} else {
-			printf("%s\n", wft_strbuf_cstr(&sb));
+			fprintf(ctx->out, "%s\n", wft_strbuf_cstr(&sb));
 		}
 	}
 	wft_ofp_flow_uninit(&f);
@@ -74,60 +71,41 @@ static int one_flow(struct ofctl *ctx, const char *where, unsigned int line,
 	return ret;
 }
 
-/* A line of a flows file: '#' starts a comment; blank lines are none. */
-static bool is_blank(char *line)
-{
-	char *hash = strchr(line, '#');
-
-	if (hash)
-		*hash = '\0';
-	line[strcspn(line, "\r\n")] = '\0';
-	return !line[strspn(line, " \t")];
-}
-
-static int finish(json_t *out, int ret)
+static int finish(struct ofctl *ctx, json_t *out, int ret)
 {
 	if (out) {
-		if (json_dumpf(out, stdout, JSON_COMPACT) || puts("") == EOF)
+		if (json_dumpf(out, ctx->out, JSON_COMPACT) ||
+		    fputc('\n', ctx->out) == EOF)
 			ret = 1;
 		json_decref(out);
 	}
-	return fflush(stdout) ? 1 : ret;
+	return fflush(ctx->out) ? 1 : ret;
 }
 
 int cmd_flows_parse(struct ofctl *ctx, int argc, char **argv)
 {
-	const char *name = argv[0];
 	json_t *out = ctx->opts.json ? json_array() : NULL;
-	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
-	unsigned int line = 0;
-	char *buf = NULL;
-	size_t cap = 0;
-	int ret = 0;
+	struct ofctl_flows fl;
+	int ret;
+	size_t i;
 
-	if (!f) {
-		ofctl_error(ctx, "%s: %s", name, strerror(errno));
+	ret = ofctl_flows_read(ctx, argv[0], &fl);
+	if (ret && !fl.n) {	/* nothing read: no output either */
+		ofctl_flows_free(&fl);
 		json_decref(out);
 		return 1;
 	}
-	while (getline(&buf, &cap, f) > 0) {
-		line++;
-		if (!is_blank(buf))
-			ret |= one_flow(ctx, name, line, buf, out);
-	}
-	if (ferror(f)) {
-		ofctl_error(ctx, "%s: read error", name);
-		ret = 1;
-	}
-	free(buf);
-	if (f != stdin)
-		fclose(f);
-	return finish(out, ret);
+	for (i = 0; i < fl.n; i++)
+		ret |= one_flow(ctx, fl.file, fl.lines[i],
+				json_string_value(json_array_get(fl.texts, i)),
+				out);
+	ofctl_flows_free(&fl);
+	return finish(ctx, out, ret);
 }
 
 int cmd_flow_parse(struct ofctl *ctx, int argc, char **argv)
 {
 	json_t *out = ctx->opts.json ? json_array() : NULL;
 
-	return finish(out, one_flow(ctx, NULL, 0, argv[0], out));
+	return finish(ctx, out, one_flow(ctx, NULL, 0, argv[0], out));
 }
