@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "weft/bridge.h"
+#include "weft/udpif.h"
 #include "weft/util.h"
 
 struct dp_netlink {
@@ -188,4 +189,5 @@ const struct wft_dp_ops wft_dp_ops_netlink = {
 	.port_del = nl_port_del,
 	.set_mtu = nl_set_mtu,
 	.error = nl_error,
+	.dpif = &wft_dpif_ops_netlink,
 };

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ofproto and xlate: what a translation calls back (ports, flooding,
+ * NORMAL), datapath keys to flows and flows to megaflows, and the port
+ * names of ovs-ofctl's syntax. Everything here runs with the ports lock
+ * held for reading (ofproto.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "ofproto_priv.h"
+#include "weft/odp_flow.h"
+#include "weft/ofp_flow.h"
+
+/* Whether NORMAL ran in this thread's current translation: flows that
+ * depend on MAC learning are translated again now and then, with
+ * learning, so that the sources they carry do not age out. */
+static __thread bool normal_ran;
+
+static const struct wft_xlate_port *xb_port(void *aux, uint32_t ofp_port)
+{
+	const struct ofport *p = wft_ofproto_find_port(aux, ofp_port);
+
+	return p ? &p->xp : NULL;
+}
+
+static void xb_for_each(void *aux,
+			void (*cb)(const struct wft_xlate_port *, void *),
+			void *cb_aux)
+{
+	const struct wft_ofproto *br = aux;
+	size_t i;
+
+	for (i = 0; i < br->n_ports; i++)
+		cb(&br->ports[i].xp, cb_aux);
+}
+
+static void xb_normal(struct wft_xlate_ctx *ctx, void *aux)
+{
+	const struct wft_ofproto *br = aux;
+
+	normal_ran = true;
+	wft_xlate_normal(ctx, br->ml);
+}
+
+void wft_ofproto_xbridge_init(struct wft_ofproto *br)
+{
+	br->xb.port = xb_port;
+	br->xb.for_each_port = xb_for_each;
+	br->xb.normal = xb_normal;
+	br->xb.upcall_pid = 0;		/* the CPU's handler */
+	br->xb.aux = br;
+	br->xb.name = br->name;
+}
+
+/* Port names for ovs-ofctl's syntax. */
+
+static int name_to_port(void *aux, const char *name, size_t len,
+			uint32_t *port)
+{
+	struct wft_ofproto_port_info info;
+
+	if (wft_ofproto_port_by_name(aux, name, len, &info))
+		return -ENOENT;
+	*port = info.ofport;
+	return 0;
+}
+
+static const char *port_to_name(void *aux, uint32_t port)
+{
+	const struct ofport *p = wft_ofproto_find_port(aux, port);
+
+	return p ? p->name : NULL;
+}
+
+static __thread struct wft_ofp_port_names names_tl;
+
+void wft_ofproto_use_port_names(struct wft_ofproto *br, bool print_names)
+{
+	if (!br) {
+		wft_ofp_port_names_set(NULL);
+		return;
+	}
+	names_tl.number = name_to_port;
+	names_tl.name = print_names ? port_to_name : NULL;
+	names_tl.aux = br;
+	wft_ofp_port_names_set(&names_tl);
+}
+
+/* Keys and megaflows. */
+
+struct key_ports {
+	struct wft_backer *b;
+	struct wft_ofproto *br;		/* the bridge of in_port */
+};
+
+static int key_to_ofp(void *aux, uint32_t odp_port, uint32_t *out)
+{
+	struct key_ports *kp = aux;
+
+	return wft_backer_odp_port(kp->b, odp_port, &kp->br, out);
+}
+
+int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
+			  const void *key, size_t len)
+{
+	struct key_ports kp = { b, NULL };
+	struct wft_odp_flow_ports ports = { key_to_ofp, NULL, &kp };
+	int ret = wft_odp_key_to_flow(key, len, &ports, &x->flow);
+
+	if (!ret && !kp.br)
+		ret = -ENOENT;		/* a key without in_port */
+	x->bridge = kp.br;
+	return ret;
+}
+
+static int flow_to_odp(void *aux, uint32_t ofp_port, uint32_t *out)
+{
+	const struct ofport *p = wft_ofproto_find_port(aux, ofp_port);
+
+	if (!p || p->xp.odp_port == WFT_PORT_ANY)
+		return -ENOENT;
+	*out = p->xp.odp_port;
+	return 0;
+}
+
+void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x)
+{
+	memset(x, 0, sizeof(*x));
+	wft_xlate_out_init(&x->out);
+	wft_attrbuf_init(&x->key);
+	wft_attrbuf_init(&x->mask);
+}
+
+void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x)
+{
+	wft_xlate_out_uninit(&x->out);
+	wft_attrbuf_free(&x->key);
+	wft_attrbuf_free(&x->mask);
+}
+
+/* Empties @out for another translation, keeping its buffers. */
+static void out_reset(struct wft_xlate_out *out)
+{
+	struct wft_attrbuf actions = out->actions;
+	struct wft_rule_list rules = out->rules;
+	size_t i;
+
+	if (out->trace.n) {
+		wft_xlate_out_uninit(out);
+		wft_xlate_out_init(out);
+		return;
+	}
+	for (i = 0; i < rules.n; i++)
+		wft_rule_unref(rules.rules[i]);
+	rules.n = 0;
+	wft_attrbuf_reset(&actions);
+	wft_xlate_out_init(out);
+	out->actions = actions;
+	out->rules = rules;
+}
+
+int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
+{
+	struct wft_odp_flow_ports ports = { NULL, flow_to_odp, x->bridge };
+	struct wft_xlate_in in;
+	struct wft_flow masked;
+	int ret;
+
+	memset(&in, 0, sizeof(in));
+	in.pipeline = x->bridge->pipeline;
+	in.bridge = &x->bridge->xb;
+	in.flow = x->flow;
+	in.trace = x->trace;
+	in.may_learn = x->may_learn;
+	out_reset(&x->out);
+	normal_ran = false;
+	wft_xlate(&in, &x->out);
+	x->used_normal = normal_ran;
+	/* The datapath's prerequisites first, then the key masked by the
+	 * result, so that equal megaflows hash to equal UFIDs. */
+	x->wc = x->out.wc;
+	wft_odp_flow_widen(&x->flow, &x->wc);
+	masked = x->flow;
+	wft_flow_zero_wildcards(&masked, &x->wc);
+	wft_attrbuf_reset(&x->key);
+	wft_attrbuf_reset(&x->mask);
+	ret = wft_odp_flow_to_key(&masked, &x->wc, &ports, &x->key, &x->mask);
+	if (!ret && (x->key.error || x->mask.error))
+		ret = -ENOMEM;
+	if (!ret)
+		wft_ufid_from_key(x->key.data, x->key.len, x->mask.data,
+				  x->mask.len, &x->ufid);
+	return ret;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Upcall handler threads (include/weft/udpif.h): misses become megaflows
+ * and executed packets, userspace-action upcalls become packet-ins.
+ *
+ * Per packet a handler allocates nothing once warm: the key, mask and
+ * action buffers and the translation's rule list are reused; only a
+ * flow it actually installs gets a ukey.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "udpif_priv.h"
+#include "uapi/linux/weft.h"
+#include "weft/coverage.h"
+#include "weft/vlog.h"
+
+WFT_LOG_MODULE(handler);
+WFT_COVERAGE_DEFINE(upcall_miss);
+WFT_COVERAGE_DEFINE(upcall_flow_put);
+WFT_COVERAGE_DEFINE(upcall_duplicate);
+WFT_COVERAGE_DEFINE(upcall_over_limit);
+WFT_COVERAGE_DEFINE(upcall_packet_in);
+WFT_COVERAGE_DEFINE(upcall_lost);
+
+#define INC(h, f)	atomic_fetch_add_explicit(&(h)->c.f, 1, \
+						  memory_order_relaxed)
+
+static void execute(struct handler *h, const struct wft_upcall *up)
+{
+	const struct wft_udpif *u = h->u;
+	const struct wft_attrbuf *acts = &h->x.out.actions;
+	struct wft_execute exe = {
+		.dp_ifindex = u->dp,
+		.packet = up->packet, .packet_len = up->packet_len,
+		.key = up->key, .key_len = up->key_len,
+		.actions = acts->data, .actions_len = acts->len,
+	};
+
+	if (!acts->len)
+		return;		/* drop */
+	if (u->ops->execute(h->chan, &exe)) {
+		INC(h, n_errors);
+		wft_dbg("execute: %s", u->ops->chan_error(h->chan));
+	}
+}
+
+/* Installs the megaflow of h->x unless some handler has (or is about
+ * to): the UFID names it, in the cache and in the datapath. */
+static void install(struct handler *h, const struct wft_upcall *up,
+		    uint64_t rules_gen, uint64_t macs_gen)
+{
+	struct wft_udpif *u = h->u;
+	struct wft_ofproto_xlate *x = &h->x;
+	uint32_t hash = wft_ufid_hash(&x->ufid);
+	struct wft_dpif_flow_put put;
+	struct ukey *k;
+	int ret;
+
+	if (wft_ukey_exists(u, &x->ufid, hash, false))
+		goto duplicate;
+	k = wft_ukey_new(x, wft_key_in_port(up->key, up->key_len),
+			 wft_udpif_now(u));
+	k->rules_gen = rules_gen;
+	k->macs_gen = macs_gen;
+	k->dump_seq = atomic_load(&u->dump_seq);
+	if (!wft_ukey_insert(u, k)) {
+		wft_ukey_free(k);
+		goto duplicate;
+	}
+	memset(&put, 0, sizeof(put));
+	put.dp_ifindex = u->dp;
+	put.ufid = &x->ufid;
+	put.key = x->key.data;
+	put.key_len = x->key.len;
+	put.mask = x->mask.data;
+	put.mask_len = x->mask.len;
+	put.actions = x->out.actions.data;
+	put.actions_len = x->out.actions.len;
+	put.flags = WFT_DPIF_FLOW_PUT_CREATE;
+	/* @k is the revalidator's from here on: only looked up again. */
+	ret = u->ops->flow_put(h->chan, &put);
+	if (!ret) {
+		INC(h, n_installed);
+		WFT_COVERAGE_INC(upcall_flow_put);
+		return;
+	}
+	if (ret == -EEXIST) {
+		/* Installed before this ukey existed (a restart): its
+		 * actions may be another translation's. */
+		wft_ukey_exists(u, &x->ufid, hash, true);
+		goto duplicate;
+	}
+	INC(h, n_errors);
+	wft_warn("flow put: %s", u->ops->chan_error(h->chan));
+	wft_ukey_mark_failed(u, k);
+	return;
+duplicate:
+	INC(h, n_duplicates);
+	WFT_COVERAGE_INC(upcall_duplicate);
+}
+
+/* Translates a miss; returns whether MAC tables changed meanwhile. */
+static bool handle_miss(struct handler *h, const struct wft_upcall *up)
+{
+	struct wft_udpif *u = h->u;
+	struct wft_ofproto_xlate *x = &h->x;
+	uint64_t rules0, macs0, rules1, macs1;
+	int ret;
+
+	INC(h, n_upcalls);
+	WFT_COVERAGE_INC(upcall_miss);
+	if (atomic_load(&u->restore_wait))
+		return false;	/* as OVS: new flows wait for the restore */
+	wft_backer_read_lock(u->backer);
+	wft_backer_generation(u->backer, &rules0, &macs0);
+	ret = wft_ofproto_xlate_key(u->backer, x, up->key, up->key_len);
+	if (!ret) {
+		x->may_learn = true;
+		x->trace = false;
+		ret = wft_ofproto_xlate_run(x);
+	}
+	wft_backer_generation(u->backer, &rules1, &macs1);
+	wft_backer_read_unlock(u->backer);
+	if (ret == -EINVAL || ret == -ENOENT) {
+		/* A key of no bridge's port (one being deleted). */
+		INC(h, n_errors);
+		return false;
+	}
+	if (ret)
+		INC(h, n_errors);
+	else if (rules1 != rules0)
+		INC(h, n_stale);	/* rules changed under the xlate */
+	else if (atomic_load(&u->n_ukeys) >= atomic_load(&u->flow_limit)) {
+		INC(h, n_over_limit);
+		WFT_COVERAGE_INC(upcall_over_limit);
+	} else
+		install(h, up, rules0, macs0);
+	execute(h, up);
+	return macs1 != macs0;
+}
+
+static void handle_action(struct handler *h, const struct wft_upcall *up)
+{
+	struct wft_udpif *u = h->u;
+	struct wft_packet_in_md md;
+	char bridge[64] = "";
+	int ret;
+
+	INC(h, n_packet_ins);
+	WFT_COVERAGE_INC(upcall_packet_in);
+	if (!up->userdata ||
+	    wft_xlate_userdata_parse(up->userdata, up->userdata_len, &md)) {
+		INC(h, n_errors);
+		return;
+	}
+	wft_backer_read_lock(u->backer);
+	ret = wft_ofproto_xlate_key(u->backer, &h->x, up->key, up->key_len);
+	if (!ret)
+		snprintf(bridge, sizeof(bridge), "%s",
+			 wft_ofproto_name(h->x.bridge));
+	wft_backer_read_unlock(u->backer);
+	if (u->pin_cb)
+		u->pin_cb(u->pin_aux, bridge, &md, up->packet,
+			  up->packet_len);
+	else
+		wft_dbg("packet-in on %s: table %u, cookie %#llx, %zu bytes",
+			bridge[0] ? bridge : "?", md.table_id,
+			(unsigned long long)md.cookie, up->packet_len);
+}
+
+/* Up to a batch of upcalls; returns how many, and whether to kick the
+ * revalidator (once per batch). */
+static unsigned int run_batch(struct handler *h, bool *kick)
+{
+	struct wft_udpif *u = h->u;
+	struct wft_upcall up;
+	unsigned int n;
+	int ret;
+
+	for (n = 0; n < WFT_UDPIF_BATCH; n++) {
+		ret = u->ops->upcall_recv(h->sock, &up, false);
+		if (ret == -EAGAIN)
+			break;
+		if (ret == -ENOBUFS) {
+			WFT_COVERAGE_INC(upcall_lost);
+			continue;
+		}
+		if (ret) {
+			INC(h, n_errors);
+			break;
+		}
+		if (up.cmd == WEFT_CMD_PACKET_ACTION)
+			handle_action(h, &up);
+		else
+			*kick |= handle_miss(h, &up);
+	}
+	return n;
+}
+
+void *wft_handler_main(void *arg)
+{
+	struct handler *h = arg;
+	struct wft_udpif *u = h->u;
+	struct pollfd pfd[2];
+	bool kick;
+
+	pfd[0].fd = u->ops->upcall_fd(h->sock);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = u->exit_fd;
+	pfd[1].events = POLLIN;
+	while (!atomic_load(&u->handlers_exit)) {
+		kick = false;
+		if (run_batch(h, &kick) == WFT_UDPIF_BATCH) {
+			if (kick)
+				wft_udpif_kick(u);
+			continue;
+		}
+		if (kick)
+			wft_udpif_kick(u);
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+	}
+	return NULL;
+}

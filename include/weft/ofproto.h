@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ofproto: weftd's bridges as the pipeline and xlate see them, all on
+ * the one datapath (bridge.h).
+ *
+ * A backer (struct wft_backer, as OVS's dpif_backer) holds every bridge
+ * (struct wft_ofproto) of the datapath and maps each datapath port to its
+ * bridge and OpenFlow port, so that an upcall's in_port finds the bridge
+ * whose pipeline runs first. A bridge has a pipeline, a MAC table for
+ * NORMAL, and ports: OpenFlow number, datapath number, name, type, VLAN
+ * settings for NORMAL (Port vlan_mode/tag/trunks) and, for a patch port,
+ * its peer in another bridge (xlate continues there, see xlate.h).
+ *
+ * DOC: Locking.
+ * - The backer's ports lock (a reader-writer lock) guards the set of
+ *   bridges and every bridge's ports: the struct wft_xlate_port pointers
+ *   xlate's callbacks return, the datapath port map, the patch peers.
+ *   Only the main thread writes it (wft_backer_update()); handler
+ *   threads, the revalidator and the main thread's RPCs hold it for
+ *   reading around each translation or port lookup.
+ * - Each pipeline has its own lock (pipeline.h), which xlate takes inside
+ *   the ports lock, possibly several through patch ports, in any order.
+ *   That cannot deadlock because rules, like ports, change in the main
+ *   thread only: at most one writer ever waits, on one lock, while it
+ *   holds none.
+ * - MAC tables lock themselves, inside the pipeline's lock (NORMAL).
+ * Order: ports lock -> pipeline locks -> MAC table locks. Pointers to
+ * bridges and ports are valid while the ports lock is held, or in the
+ * main thread between its own updates.
+ */
+#ifndef WEFT_OFPROTO_H
+#define WEFT_OFPROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/attrbuf.h"
+#include "weft/dpif.h"
+#include "weft/mac_learning.h"
+#include "weft/pipeline.h"
+#include "weft/xlate.h"
+
+struct wft_backer;
+struct wft_ofproto;
+
+/* A port as the configuration describes it (wft_backer_update()). */
+struct wft_port_cfg {
+	const char *name;
+	const char *type;		/* "", "system", "internal", "patch"... */
+	uint32_t ofport;		/* OpenFlow; WFT_OFPP_LOCAL for the
+					 * bridge's own port */
+	uint32_t odp_port;		/* WFT_PORT_ANY: none (patch) */
+	const char *peer;		/* patch: options:peer, else NULL */
+	const char *vlan_mode;		/* NULL: by tag (mac_learning.h) */
+	int tag;			/* -1: none */
+	const uint16_t *trunks;
+	size_t n_trunks;
+};
+
+struct wft_bridge_cfg {
+	const char *name;
+	const struct wft_port_cfg *ports;
+	size_t n_ports;
+	const char *mac_aging_time;	/* other_config, NULL when absent */
+	const char *mac_table_size;
+};
+
+/* Called in the main thread after anything xlate depends on changed. */
+typedef void wft_backer_changed_cb(void *aux);
+
+struct wft_backer *wft_backer_create(void);
+void wft_backer_destroy(struct wft_backer *b);
+void wft_backer_set_changed(struct wft_backer *b, wft_backer_changed_cb *cb,
+			    void *aux);
+/* Tells the changed callback (after rule changes made directly). */
+void wft_backer_changed(struct wft_backer *b);
+
+/*
+ * Makes the bridges exactly @brs: new ones are created (empty pipeline),
+ * missing ones destroyed, ports replaced, patch peers paired (a patch
+ * port whose peer does not name it back, or names nothing, leads nowhere:
+ * output to it drops). Problems (a bad VLAN setting, a lone patch port)
+ * are logged and the port is kept without them. Main thread only.
+ */
+void wft_backer_update(struct wft_backer *b, const struct wft_bridge_cfg *brs,
+		       size_t n);
+
+/* The ports lock (see Locking). */
+void wft_backer_read_lock(struct wft_backer *b);
+void wft_backer_read_unlock(struct wft_backer *b);
+
+/* Bridges by name, and all of them sorted by name (read lock held, or
+ * the main thread). */
+struct wft_ofproto *wft_backer_find(struct wft_backer *b, const char *name);
+size_t wft_backer_bridges(struct wft_backer *b,
+			  struct wft_ofproto *const **bridges);
+
+/*
+ * Changes when anything a translation reads may have changed: *@rules for
+ * rules and ports, *@macs for MAC tables. Both only grow.
+ */
+void wft_backer_generation(struct wft_backer *b, uint64_t *rules,
+			   uint64_t *macs);
+
+const char *wft_ofproto_name(const struct wft_ofproto *br);
+struct wft_pipeline *wft_ofproto_pipeline(const struct wft_ofproto *br);
+struct wft_mac_learning *wft_ofproto_mac(const struct wft_ofproto *br);
+
+/* A bridge's ports, for dumps and names (read lock held). */
+struct wft_ofproto_port_info {
+	const char *name;
+	const char *type;
+	uint32_t ofport;		/* WFT_OFPP_LOCAL for the local port */
+	uint32_t odp_port;		/* WFT_PORT_ANY: none */
+	const char *peer;		/* patch, or NULL */
+};
+size_t wft_ofproto_n_ports(const struct wft_ofproto *br);
+void wft_ofproto_port_get(const struct wft_ofproto *br, size_t i,
+			  struct wft_ofproto_port_info *info);
+/* By OpenFlow number or by name; -ENOENT. */
+int wft_ofproto_port_by_ofport(const struct wft_ofproto *br, uint32_t ofport,
+			       struct wft_ofproto_port_info *info);
+int wft_ofproto_port_by_name(const struct wft_ofproto *br, const char *name,
+			     size_t len, struct wft_ofproto_port_info *info);
+/* Sets this thread's ovs-ofctl port names to @br's ports (ofp_flow.h)
+ * for the duration of a parse or a dump; NULL clears them. */
+void wft_ofproto_use_port_names(struct wft_ofproto *br, bool print_names);
+
+/* The bridge and OpenFlow port of datapath port @odp_port; -ENOENT. */
+int wft_backer_odp_port(struct wft_backer *b, uint32_t odp_port,
+			struct wft_ofproto **brp, uint32_t *ofport);
+
+/*
+ * Translating a datapath flow (handlers, revalidator, trace). Keep one
+ * per thread: buffers are reused, so the packet path allocates nothing
+ * in the steady state.
+ */
+struct wft_ofproto_xlate {
+	/* In. */
+	struct wft_ofproto *bridge;	/* where the packet entered */
+	struct wft_flow flow;		/* in_port is OpenFlow's */
+	bool may_learn;
+	bool trace;
+	/* Out. */
+	struct wft_xlate_out out;
+	struct wft_flow_wc wc;		/* out.wc widened for the datapath */
+	struct wft_attrbuf key;		/* the megaflow: masked key, */
+	struct wft_attrbuf mask;	/* its mask, */
+	struct wft_ufid ufid;		/* and its UFID */
+	bool used_normal;		/* NORMAL ran (MAC refreshes) */
+};
+
+void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x);
+void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x);
+/* Reads a datapath key into x->bridge and x->flow; -EINVAL for a bad key,
+ * -ENOENT when in_port is no bridge's port. Read lock held. */
+int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
+			  const void *key, size_t len);
+/* Translates x->flow in x->bridge and builds the megaflow. Returns 0, or
+ * -errno when no megaflow could be built (the actions are then unusable);
+ * a translation error still gives a drop megaflow (x->out.error). Read
+ * lock held. */
+int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x);
+
+/* The ofproto component: bridges follow the configuration; the ofctl,
+ * ofproto/trace and fdb methods. The udpif component: handlers, the
+ * revalidator, and the dpif, upcall and revalidator methods. */
+struct wft_component;
+extern const struct wft_component wft_ofproto_component;
+extern const struct wft_component wft_udpif_component;
+
+struct wft_daemon;
+/* The backer of a running weftd (NULL before the component starts). */
+struct wft_backer *wft_ofproto_backer(struct wft_daemon *d);
+
+#endif /* WEFT_OFPROTO_H */
