@@ -74,7 +74,7 @@ void wft_conf_free(struct wft_conf *conf)
 
 	if (!conf)
 		return;
-	for (t = 0; t < WFT_N_TABLES; t++) {
+	for (t = 0; t < WFT_CONF_N_TABLES; t++) {
 		for (i = 0; i < conf->n_rows[t]; i++)
 			row_free(conf->rows[t][i]);
 		free(conf->rows[t]);
@@ -104,7 +104,7 @@ struct wft_conf *wft_conf_clone(const struct wft_conf *src)
 
 	conf->gen = src->gen;
 	conf->gen_aux = src->gen_aux;
-	for (t = 0; t < WFT_N_TABLES; t++)
+	for (t = 0; t < WFT_CONF_N_TABLES; t++)
 		for (i = 0; i < src->n_rows[t]; i++)
 			add_row(conf, row_clone(src->rows[t][i]));
 	return conf;
@@ -131,7 +131,7 @@ bool wft_conf_equal(const struct wft_conf *a, const struct wft_conf *b)
 	size_t i;
 	int t;
 
-	for (t = 0; t < WFT_N_TABLES; t++) {
+	for (t = 0; t < WFT_CONF_N_TABLES; t++) {
 		if (a->n_rows[t] != b->n_rows[t])
 			return false;
 		for (i = 0; i < a->n_rows[t]; i++) {
@@ -185,7 +185,7 @@ static void drop_dangling(struct wft_conf *conf)
 	size_t r;
 	int t;
 
-	for (t = 0; t < WFT_N_TABLES; t++)
+	for (t = 0; t < WFT_CONF_N_TABLES; t++)
 		for (r = 0; r < conf->n_rows[t]; r++) {
 			row = conf->rows[t][r];
 			for (col = 0; col < row->table->n_columns; col++) {
@@ -417,7 +417,7 @@ void wft_conf_clear_runtime(struct wft_conf *conf)
 	size_t i;
 	int t;
 
-	for (t = 0; t < WFT_N_TABLES; t++) {
+	for (t = 0; t < WFT_CONF_N_TABLES; t++) {
 		tbl = wft_table_get(t);
 		for (i = 0; i < conf->n_rows[t]; i++) {
 			row = conf->rows[t][i];

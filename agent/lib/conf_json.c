@@ -348,8 +348,8 @@ static int check_uuids(struct reader *r)
 	size_t i, k;
 	int t, u;
 
-	for (t = 0; t < WFT_N_TABLES; t++)
-		for (u = t; u < WFT_N_TABLES; u++)
+	for (t = 0; t < WFT_CONF_N_TABLES; t++)
+		for (u = t; u < WFT_CONF_N_TABLES; u++)
 			for (i = 0; i < r->conf->n_rows[t]; i++)
 				for (k = (u == t ? i + 1 : 0);
 				     k < r->conf->n_rows[u]; k++) {

@@ -92,7 +92,7 @@ static const struct wft_column iface_columns[WFT_IF_N_COLUMNS] = {
 	[WFT_IF_TYPE] = REQUIRED("type", STRING, 0),
 };
 
-static const struct wft_table tables[WFT_N_TABLES] = {
+static const struct wft_table tables[WFT_CONF_N_TABLES] = {
 	[WFT_TBL_OPEN_VSWITCH] = { WFT_TBL_OPEN_VSWITCH, "Open_vSwitch",
 				   "open_vswitch", ovs_columns,
 				   WFT_OVS_N_COLUMNS, -1 },
@@ -113,7 +113,7 @@ const struct wft_table *wft_table_find(const char *name)
 {
 	int i;
 
-	for (i = 0; i < WFT_N_TABLES; i++)
+	for (i = 0; i < WFT_CONF_N_TABLES; i++)
 		if (!strcasecmp(name, tables[i].name))
 			return &tables[i];
 	return NULL;

@@ -189,7 +189,7 @@ static int check_columns(const struct wft_conf *conf, struct wft_strbuf *err)
 	size_t i, mark;
 	int t;
 
-	for (t = 0; t < WFT_N_TABLES; t++) {
+	for (t = 0; t < WFT_CONF_N_TABLES; t++) {
 		tbl = wft_table_get(t);
 		for (i = 0; i < conf->n_rows[t]; i++) {
 			row = conf->rows[t][i];
@@ -217,7 +217,7 @@ static int check_unique_names(const struct wft_conf *conf,
 	size_t i, j;
 	int t;
 
-	for (t = WFT_TBL_BRIDGE; t < WFT_N_TABLES; t++)
+	for (t = WFT_TBL_BRIDGE; t < WFT_CONF_N_TABLES; t++)
 		for (i = 0; i < conf->n_rows[t]; i++)
 			for (j = i + 1; j < conf->n_rows[t]; j++) {
 				if (strcmp(wft_row_name(conf->rows[t][i]),

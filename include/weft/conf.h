@@ -66,7 +66,7 @@ enum wft_table_id {
 	WFT_TBL_BRIDGE,
 	WFT_TBL_PORT,
 	WFT_TBL_INTERFACE,
-	WFT_N_TABLES
+	WFT_CONF_N_TABLES
 };
 
 struct wft_base {
@@ -216,9 +216,9 @@ struct wft_row {
 typedef void wft_uuid_gen(struct wft_uuid *u, void *aux);
 
 struct wft_conf {
-	struct wft_row **rows[WFT_N_TABLES];
-	size_t n_rows[WFT_N_TABLES];
-	size_t cap_rows[WFT_N_TABLES];
+	struct wft_row **rows[WFT_CONF_N_TABLES];
+	size_t n_rows[WFT_CONF_N_TABLES];
+	size_t cap_rows[WFT_CONF_N_TABLES];
 	wft_uuid_gen *gen;		/* NULL: wft_uuid_random() */
 	void *gen_aux;
 };
