@@ -9,12 +9,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ofproto_priv.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
 WFT_LOG_MODULE(ofproto);
+
+long long wft_ofproto_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct wft_backer *wft_backer_create(void)
 {
@@ -309,6 +318,22 @@ static struct wft_ofproto *bridge_new(struct wft_backer *b, const char *name)
 	return br;
 }
 
+static void add_default_rule(struct wft_ofproto *br)
+{
+	struct wft_ofpacts acts;
+	struct wft_flow match;
+	struct wft_flow_wc wc;
+
+	memset(&match, 0, sizeof(match));
+	wft_flow_wc_init_catchall(&wc);
+	wft_ofpacts_init(&acts);
+	wft_ofpacts_put(&acts, WFT_OFPACT_OUTPUT)->output.port =
+		WFT_OFPP_NORMAL;
+	wft_pipeline_add(br->pipeline, 0, 0, &match, &wc, &acts,
+			 wft_ofproto_now());
+	wft_ofpacts_uninit(&acts);
+}
+
 static void bridge_configure(struct wft_ofproto *br,
 			     const struct wft_bridge_cfg *cfg)
 {
@@ -430,6 +455,8 @@ void wft_backer_update(struct wft_backer *b, const struct wft_bridge_cfg *brs,
 		br = wft_backer_find(b, brs[i].name);
 		if (!br) {
 			br = bridge_new(b, brs[i].name);
+			if (brs[i].standalone)
+				add_default_rule(br);
 			b->brs[b->n_brs++] = br;
 			qsort(b->brs, b->n_brs, sizeof(*b->brs), by_name);
 		}

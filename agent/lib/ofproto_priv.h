@@ -54,6 +54,8 @@ struct wft_backer {
 };
 
 /* ofproto.c */
+/* Monotonic milliseconds, the pipeline's and the datapath's clock. */
+long long wft_ofproto_now(void);
 struct ofport *wft_ofproto_find_port(const struct wft_ofproto *br,
 				     uint32_t ofport);
 

@@ -104,10 +104,10 @@ void wft_xlate_patch(struct wft_xlate_ctx *ctx, const struct wft_xlate_port *p)
 	start = wft_attr_nest_start(ctx->odp, WEFT_ACTION_A_CLONE);
 	body = ctx->odp->len;
 	enter_peer(ctx, peer->ofp_port);
-	ctx->depth++;
+	/* Not a resubmit: the peer's table 0 is at the output's depth (the
+	 * lookup's own actions nest below it, which bounds patch loops). */
 	ctx->odp_nest++;
 	wft_xlate_table(ctx, 0, WFT_OFPP_IN_PORT);
-	ctx->depth--;
 	ctx->odp_nest--;
 	close_clone(ctx, start, body, rewrites);
 	if (lock)

@@ -18,6 +18,7 @@
 
 #include "weft/bridge.h"
 #include "weft/daemon.h"
+#include "weft/ofproto.h"
 #include "weft/vlog.h"
 
 #include "process.h"
@@ -31,8 +32,10 @@ WFT_LOG_MODULE(weftd);
 static const struct wft_component *const components[] = {
 	&wft_appctl_component,	/* list-commands, version, exit, vlog/... */
 	&wft_conf_component,	/* conf.json and vsctl/transact */
-	&wft_bridge_component,	/* one datapath per bridge, ports to match */
-	/* The pipeline, upcall handlers and OVN glue go here. */
+	&wft_bridge_component,	/* the datapath, its ports, their ofports */
+	&wft_ofproto_component,	/* bridges' pipelines, ofctl/, ofproto/trace */
+	&wft_udpif_component,	/* upcall handlers, revalidator, dpif/ */
+	/* The OVN glue goes here. */
 	&wft_listen_component,	/* the control socket, once all is ready */
 };
 

@@ -64,6 +64,11 @@ struct wft_bridge_cfg {
 	size_t n_ports;
 	const char *mac_aging_time;	/* other_config, NULL when absent */
 	const char *mac_table_size;
+	/* fail_mode standalone (not secure): when the bridge is created it
+	 * gets OVS's default rule, table 0 "priority=0,actions=NORMAL",
+	 * which users may delete. weftd's rules are not persistent, so a
+	 * restart brings it back, as with ovs-vswitchd. */
+	bool standalone;
 };
 
 /* Called in the main thread after anything xlate depends on changed. */

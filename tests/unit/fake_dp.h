@@ -227,7 +227,7 @@ static const struct wft_dp_ops fake_ops = {
 };
 
 /* Counts of what the daemon did to the fake. */
-static void fake_counts(int *create, int *add, int *del)
+static __attribute__((unused)) void fake_counts(int *create, int *add, int *del)
 {
 	pthread_mutex_lock(&fake.lock);
 	*create = fake.n_dp_create;
@@ -236,7 +236,7 @@ static void fake_counts(int *create, int *add, int *del)
 	pthread_mutex_unlock(&fake.lock);
 }
 
-static bool fake_has_dp(const char *dp_name)
+static __attribute__((unused)) bool fake_has_dp(const char *dp_name)
 {
 	bool found;
 
@@ -247,7 +247,7 @@ static bool fake_has_dp(const char *dp_name)
 }
 
 /* The datapath port number of @port, or -1. */
-static int fake_port_no(const char *dp_name, const char *port)
+static __attribute__((unused)) int fake_port_no(const char *dp_name, const char *port)
 {
 	struct fake_dp *dp;
 	int no = -1;
@@ -262,7 +262,7 @@ static int fake_port_no(const char *dp_name, const char *port)
 	return no;
 }
 
-static bool fake_has_port(const char *dp_name, const char *port)
+static __attribute__((unused)) bool fake_has_port(const char *dp_name, const char *port)
 {
 	struct fake_dp *dp;
 	bool found = false;

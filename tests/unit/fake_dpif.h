@@ -469,7 +469,7 @@ static const struct wft_dpif_ops fdp_ops = {
  * arriving on @cpu. The key is exact, as the module sends it; the packet
  * bytes are a stand-in (xlate never reads them).
  */
-static void fdp_miss(const struct wft_flow *flow, unsigned int cpu)
+static __attribute__((unused)) void fdp_miss(const struct wft_flow *flow, unsigned int cpu)
 {
 	struct wft_attrbuf key;
 	struct fdp_upcall up;
@@ -497,7 +497,7 @@ static void fdp_miss(const struct wft_flow *flow, unsigned int cpu)
 	v_; })
 
 /* The only flow's text "MATCH actions:ACTIONS", or "" (test helper). */
-static const char *fdp_flow_text(size_t i)
+static __attribute__((unused)) const char *fdp_flow_text(size_t i)
 {
 	static char buf[1024];
 	struct wft_strbuf sb = WFT_STRBUF_INIT;

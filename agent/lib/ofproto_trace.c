@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ofproto/trace {"bridge", "flow", "format"?} -> {"text", "trace"}: one
+ * packet through a bridge's pipeline, reported as ovs-appctl
+ * ofproto/trace reports it:
+ *
+ *   Flow: tcp,in_port=1,nw_src=10.0.0.1,tp_dst=80
+ *
+ *   bridge("br0")
+ *   -------------
+ *    0. tcp,tp_dst=80, priority 100, cookie 0x5
+ *       resubmit(,1)
+ *        1. priority 0
+ *           output:2
+ *
+ *   Final flow: unchanged
+ *   Megaflow: tcp,in_port=1,nw_frag=no,tp_dst=80
+ *   Datapath actions: 3
+ *
+ * Each lookup is indented by its resubmit depth; a rule's actions follow
+ * it one per line, and the lookups they lead to come after them (OVS
+ * interleaves them with the action that caused them). Nothing is
+ * learned and nothing is installed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ofproto_rpc.h"
+#include "weft/daemon.h"
+#include "weft/odp.h"
+#include "weft/util.h"
+
+static void indent(struct wft_strbuf *sb, unsigned int depth)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4 * depth; i++)
+		wft_strbuf_putc(sb, ' ');
+}
+
+/* The rule's actions, one per line, into @text and @acts. */
+static void put_actions(const struct wft_rule *r, unsigned int depth,
+			struct wft_strbuf *text, json_t *acts)
+{
+	struct wft_strbuf one = WFT_STRBUF_INIT;
+	struct wft_ofpacts single;
+	size_t i;
+
+	if (!r->actions.n) {
+		indent(text, depth + 1);
+		wft_strbuf_puts(text, "drop\n");
+		return;
+	}
+	for (i = 0; i < r->actions.n; i++) {
+		single.acts = &r->actions.acts[i];
+		single.n = single.allocated = 1;
+		wft_strbuf_reset(&one);
+		wft_ofp_actions_format(&single, &r->cr.match, &r->cr.mask,
+				       &one);
+		indent(text, depth + 1);
+		wft_strbuf_printf(text, "%s\n", wft_strbuf_cstr(&one));
+		json_array_append_new(acts, json_string(wft_strbuf_cstr(&one)));
+	}
+	wft_strbuf_free(&one);
+}
+
+static json_t *trace_lookup(const struct wft_trace_entry *e,
+			    struct wft_strbuf *text)
+{
+	struct wft_strbuf m = WFT_STRBUF_INIT;
+	const struct wft_rule *r = e->rule;
+	json_t *j, *acts;
+
+	indent(text, e->depth);
+	wft_strbuf_printf(text, "%2u. ", e->table);
+	j = json_pack("{s:s,s:i,s:i}", "kind", "lookup", "depth", e->depth,
+		      "table", e->table);
+	if (!r) {
+		wft_strbuf_puts(text, "No match.\n");
+		indent(text, e->depth + 1);
+		wft_strbuf_puts(text, "drop\n");
+		json_object_set_new(j, "rule", json_null());
+		return j;
+	}
+	wft_ofp_match_format(&r->cr.match, &r->cr.mask,
+			     WFT_OFP_DEFAULT_PRIORITY, &m);
+	wft_strbuf_printf(text, "%s%spriority %d", wft_strbuf_cstr(&m),
+			  m.len ? ", " : "", r->cr.priority);
+	if (r->cookie)
+		wft_strbuf_printf(text, ", cookie %#llx",
+				  (unsigned long long)r->cookie);
+	wft_strbuf_putc(text, '\n');
+	acts = json_array();
+	put_actions(r, e->depth, text, acts);
+	json_object_set_new(j, "rule", json_pack("{s:s,s:i,s:o,s:o}",
+		"match", wft_strbuf_cstr(&m), "priority", r->cr.priority,
+		"cookie", json_sprintf("0x%llx",
+				       (unsigned long long)r->cookie),
+		"actions", acts));
+	wft_strbuf_free(&m);
+	return j;
+}
+
+static json_t *trace_note(const struct wft_trace_entry *e,
+			  struct wft_strbuf *text)
+{
+	const char *s = e->text ? e->text : "";
+	size_t len;
+
+	/* Notes come from actions: at their rule's action indentation. */
+	if (!strncmp(s, "bridge(\"", 8)) {
+		/* A patch port: the peer bridge's header, as OVS has it. */
+		len = strlen(s);
+		wft_strbuf_putc(text, '\n');
+		indent(text, e->depth);
+		wft_strbuf_printf(text, "%s\n", s);
+		indent(text, e->depth);
+		while (len--)
+			wft_strbuf_putc(text, '-');
+		wft_strbuf_putc(text, '\n');
+	} else {
+		indent(text, e->depth);
+		wft_strbuf_printf(text, ">> %s\n", s);
+	}
+	return json_pack("{s:s,s:i,s:s}", "kind", "note", "depth", e->depth,
+			 "text", s);
+}
+
+/* The final flow, with the fields the user gave and those that changed. */
+static void final_flow(const struct wft_flow *in, const struct wft_flow_wc *wc,
+		       const struct wft_flow *out, struct wft_strbuf *sb)
+{
+	const uint8_t *a = (const uint8_t *)in, *b = (const uint8_t *)out;
+	struct wft_flow_wc m = *wc;
+	uint8_t *mm = (uint8_t *)&m.masks;
+	size_t i;
+
+	if (!memcmp(in, out, sizeof(*in))) {
+		wft_strbuf_puts(sb, "unchanged");
+		return;
+	}
+	for (i = 0; i < sizeof(*in); i++)
+		mm[i] |= a[i] ^ b[i] ? 0xff : 0;
+	wft_ofp_match_format(out, &m, WFT_OFP_DEFAULT_PRIORITY, sb);
+}
+
+struct trace_req {
+	struct wft_ofproto *br;
+	struct wft_flow flow;
+	struct wft_flow_wc mask;	/* what the user wrote */
+};
+
+static void report(const struct trace_req *rq, struct wft_ofproto_xlate *x,
+		   int ret, struct wft_strbuf *text, json_t *trace)
+{
+	struct wft_strbuf s = WFT_STRBUF_INIT;
+	const char *name = wft_ofproto_name(rq->br);
+	json_t *steps = json_array();
+	struct wft_flow megaflow;
+	size_t i, len = strlen(name) + 10;
+
+	wft_ofp_match_format(&rq->flow, &rq->mask, WFT_OFP_DEFAULT_PRIORITY,
+			     &s);
+	wft_strbuf_printf(text, "Flow: %s\n\nbridge(\"%s\")\n",
+			  wft_strbuf_cstr(&s), name);
+	json_object_set_new(trace, "flow", json_string(wft_strbuf_cstr(&s)));
+	json_object_set_new(trace, "bridge", json_string(name));
+	while (len--)
+		wft_strbuf_putc(text, '-');
+	wft_strbuf_putc(text, '\n');
+	for (i = 0; i < x->out.trace.n; i++) {
+		const struct wft_trace_entry *e = &x->out.trace.entries[i];
+
+		json_array_append_new(steps, e->kind == WFT_TRACE_LOOKUP
+					     ? trace_lookup(e, text)
+					     : trace_note(e, text));
+	}
+	json_object_set_new(trace, "steps", steps);
+	wft_strbuf_reset(&s);
+	final_flow(&rq->flow, &rq->mask, &x->out.final_flow, &s);
+	wft_strbuf_printf(text, "\nFinal flow: %s\n", wft_strbuf_cstr(&s));
+	json_object_set_new(trace, "final_flow",
+			    json_string(wft_strbuf_cstr(&s)));
+	wft_strbuf_reset(&s);
+	megaflow = x->flow;
+	wft_flow_zero_wildcards(&megaflow, &x->wc);
+	wft_ofp_match_format(&megaflow, &x->wc, WFT_OFP_DEFAULT_PRIORITY, &s);
+	wft_strbuf_printf(text, "Megaflow: %s\n", wft_strbuf_cstr(&s));
+	json_object_set_new(trace, "megaflow", json_string(wft_strbuf_cstr(&s)));
+	wft_strbuf_reset(&s);
+	wft_odp_actions_format(x->out.actions.data, x->out.actions.len, &s, 0);
+	wft_strbuf_printf(text, "Datapath actions: %s\n", wft_strbuf_cstr(&s));
+	json_object_set_new(trace, "datapath_actions",
+			    json_string(wft_strbuf_cstr(&s)));
+	if (x->out.error || ret) {
+		wft_strbuf_printf(text, "Translation failed: %s\n",
+				  x->out.error ? x->out.errmsg
+					       : "no datapath port for in_port");
+		json_object_set_new(trace, "error", json_string(
+			x->out.error ? x->out.errmsg
+				     : "no datapath port for in_port"));
+	}
+	wft_strbuf_free(&s);
+}
+
+static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
+{
+	/* weft-trace sends an object, weft-appctl "BRIDGE FLOW". */
+	const char *s = json_string_value(json_is_array(params)
+					  ? json_array_get(params, 1)
+					  : json_object_get(params, "flow"));
+	struct wft_strbuf text = WFT_STRBUF_INIT;
+	struct wft_ofproto_xlate x;
+	struct trace_req rq;
+	char err[256];
+	json_t *trace;
+	int ret;
+
+	rq.br = wft_rpc_bridge(aux, call, params);
+	if (!rq.br)
+		return;
+	wft_ofproto_use_port_names(rq.br, false);
+	ret = s ? wft_ofp_match_parse(s, &rq.flow, &rq.mask, err,
+				      sizeof(err)) : -EINVAL;
+	wft_ofproto_use_port_names(NULL, false);
+	if (ret) {
+		wft_rpc_reply_error(call, WFT_RPC_FAILED, NULL, "%s",
+				    s ? err : "missing \"flow\" (a match in "
+				    "ovs-ofctl syntax)");
+		return;
+	}
+	wft_ofproto_xlate_init(&x);
+	x.bridge = rq.br;
+	x.flow = rq.flow;
+	x.trace = true;
+	ret = wft_ofproto_xlate_run(&x);
+	trace = json_object();
+	wft_ofproto_use_port_names(rq.br, false);
+	report(&rq, &x, ret, &text, trace);
+	wft_ofproto_use_port_names(NULL, false);
+	wft_rpc_reply(call, json_pack("{s:s,s:o}", "text",
+				      wft_strbuf_cstr(&text), "trace", trace));
+	wft_strbuf_free(&text);
+	wft_ofproto_xlate_uninit(&x);
+}
+
+void wft_ofproto_register_trace(struct ofproto_state *st)
+{
+	wft_control_register(wft_daemon_control(st->d),
+			     &(struct wft_rpc_method) {
+		.name = "ofproto/trace", .usage = "{bridge, flow, format}",
+		.args_max = WFT_RPC_ANY_PARAMS, .handler = do_trace,
+		.aux = st });
+}
