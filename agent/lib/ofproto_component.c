@@ -169,6 +169,14 @@ static void on_tick(struct wft_timer *t, void *aux)
 		wft_backer_changed(st->backer);
 }
 
+void wft_ofproto_refresh(struct wft_daemon *d)
+{
+	struct ofproto_state *st = wft_daemon_component(d, "ofproto");
+
+	if (st && wft_bridge_generation(d) != st->bridge_gen)
+		sync_bridges(st);
+}
+
 struct wft_backer *wft_ofproto_backer(struct wft_daemon *d)
 {
 	struct ofproto_state *st = wft_daemon_component(d, "ofproto");

@@ -129,15 +129,16 @@ static enum verdict judge(struct cycle *c, struct ukey *k,
 
 	if (c->purge || c->kill_all || atomic_load(&k->failed))
 		return DELETE;
+	/* flow-restore-wait: flows from before the restart are neither
+	 * translated nor expired until whoever restores the rules is done. */
+	if (k->adopted && atomic_load(&c->u->restore_wait))
+		return KEEP;
 	if (used < k->created_ms)
 		used = k->created_ms;
 	if (c->now - used > (long long)c->max_idle) {
 		atomic_fetch_add(&c->u->n_idle, 1);
 		return DELETE;
 	}
-	if (k->adopted && k->refreshed_ms == k->created_ms &&
-	    atomic_load(&c->u->restore_wait))
-		return KEEP;	/* not translated until restored */
 	if (k->rules_gen != c->rules_gen || k->macs_gen != c->macs_gen ||
 	    atomic_exchange(&k->stale, false) ||
 	    (k->normal && delta && c->now - k->refreshed_ms >= REFRESH_MS))

@@ -118,6 +118,7 @@ static void sync(struct udpif_state *st)
 
 	if (!st->ops)
 		return;
+	wft_ofproto_refresh(st->d);
 	if (wft_bridge_datapath(st->d, &dp)) {
 		udpif_down(st);
 		return;

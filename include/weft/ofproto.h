@@ -178,5 +178,10 @@ extern const struct wft_component wft_udpif_component;
 struct wft_daemon;
 /* The backer of a running weftd (NULL before the component starts). */
 struct wft_backer *wft_ofproto_backer(struct wft_daemon *d);
+/* Brings the bridges up to date with the bridge component's last
+ * reconciliation now (a periodic resync, weft.ko appearing), rather than
+ * at the next tick: udpif calls it before it reads the datapath, so that
+ * no flow is judged against stale ports. */
+void wft_ofproto_refresh(struct wft_daemon *d);
 
 #endif /* WEFT_OFPROTO_H */
