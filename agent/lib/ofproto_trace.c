@@ -22,6 +22,7 @@
  * interleaves them with the action that caused them). Nothing is
  * learned and nothing is installed.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,12 +128,60 @@ static json_t *trace_note(const struct wft_trace_entry *e,
 			 "text", s);
 }
 
-/* The final flow, with the fields the user gave and those that changed. */
-static void final_flow(const struct wft_flow *in, const struct wft_flow_wc *wc,
-		       const struct wft_flow *out, struct wft_strbuf *sb)
+static bool is_l4(const struct wft_flow *f)
+{
+	return !(f->nw_frag & WFT_FRAG_LATER) &&
+	       (f->nw_proto == 6 || f->nw_proto == 17 || f->nw_proto == 132 ||
+		f->nw_proto == 1 || f->nw_proto == 58);
+}
+
+/* Every field the packet has, as OVS's "Flow:" line shows them (and the
+ * registers and metadata the pipeline set). */
+static void packet_mask(const struct wft_flow *f, struct wft_flow_wc *wc)
+{
+	struct wft_flow *m = &wc->masks;
+	uint16_t type = ntohs(f->dl_type);
+	int i;
+
+	wft_flow_wc_init_catchall(wc);
+	for (i = 0; i < WFT_N_REGS; i++)
+		m->regs[i] = f->regs[i] ? UINT32_MAX : 0;
+	m->metadata = f->metadata ? UINT64_MAX : 0;
+	m->in_port = UINT32_MAX;
+	m->vlan_tci = 0xffff;
+	memset(m->dl_src, 0xff, 6);
+	memset(m->dl_dst, 0xff, 6);
+	m->dl_type = 0xffff;
+	if (type == WFT_ETH_TYPE_ARP || type == WFT_ETH_TYPE_RARP) {
+		m->nw_src = m->nw_dst = UINT32_MAX;
+		m->nw_proto = 0xff;
+		memset(m->arp_sha, 0xff, 6);
+		memset(m->arp_tha, 0xff, 6);
+		return;
+	}
+	if (type != WFT_ETH_TYPE_IP && type != WFT_ETH_TYPE_IPV6)
+		return;
+	if (type == WFT_ETH_TYPE_IP) {
+		m->nw_src = m->nw_dst = UINT32_MAX;
+	} else {
+		memset(&m->ipv6_src, 0xff, sizeof(m->ipv6_src));
+		memset(&m->ipv6_dst, 0xff, sizeof(m->ipv6_dst));
+		m->ipv6_label = htonl(0xfffff);
+	}
+	m->nw_proto = m->nw_tos = m->nw_ttl = 0xff;
+	m->nw_frag = WFT_FRAG_ANY | WFT_FRAG_LATER;
+	if (is_l4(f))
+		m->tp_src = m->tp_dst = 0xffff;
+	if (is_l4(f) && f->nw_proto == 6)
+		m->tcp_flags = htons(0x0fff);
+}
+
+/* The final flow: the packet's fields and those the actions set. */
+static void final_flow(const struct wft_flow *in, const struct wft_flow *out,
+		       struct wft_strbuf *sb)
 {
 	const uint8_t *a = (const uint8_t *)in, *b = (const uint8_t *)out;
-	struct wft_flow_wc m = *wc;
+	struct wft_flow_wc m;
 	uint8_t *mm = (uint8_t *)&m.masks;
 	size_t i;
 
@@ -140,6 +189,7 @@ static void final_flow(const struct wft_flow *in, const struct wft_flow_wc *wc,
 		wft_strbuf_puts(sb, "unchanged");
 		return;
 	}
+	packet_mask(out, &m);
 	for (i = 0; i < sizeof(*in); i++)
 		mm[i] |= a[i] ^ b[i] ? 0xff : 0;
 	wft_ofp_match_format(out, &m, WFT_OFP_DEFAULT_PRIORITY, sb);
@@ -158,10 +208,11 @@ static void report(const struct trace_req *rq, struct wft_ofproto_xlate *x,
 	const char *name = wft_ofproto_name(rq->br);
 	json_t *steps = json_array();
 	struct wft_flow megaflow;
+	struct wft_flow_wc m;
 	size_t i, len = strlen(name) + 10;
 
-	wft_ofp_match_format(&rq->flow, &rq->mask, WFT_OFP_DEFAULT_PRIORITY,
-			     &s);
+	packet_mask(&rq->flow, &m);
+	wft_ofp_match_format(&rq->flow, &m, WFT_OFP_DEFAULT_PRIORITY, &s);
 	wft_strbuf_printf(text, "Flow: %s\n\nbridge(\"%s\")\n",
 			  wft_strbuf_cstr(&s), name);
 	json_object_set_new(trace, "flow", json_string(wft_strbuf_cstr(&s)));
@@ -178,7 +229,7 @@ static void report(const struct trace_req *rq, struct wft_ofproto_xlate *x,
 	}
 	json_object_set_new(trace, "steps", steps);
 	wft_strbuf_reset(&s);
-	final_flow(&rq->flow, &rq->mask, &x->out.final_flow, &s);
+	final_flow(&rq->flow, &x->out.final_flow, &s);
 	wft_strbuf_printf(text, "\nFinal flow: %s\n", wft_strbuf_cstr(&s));
 	json_object_set_new(trace, "final_flow",
 			    json_string(wft_strbuf_cstr(&s)));

@@ -363,28 +363,31 @@ END_TEST
 
 START_TEST(test_trace)
 {
-	const char *t;
-	char want[64];
+	const char *t, *want;
+	char line[64];
 	json_t *r;
 
 	br0_up();
 	json_decref(call_ok("ofctl/flow-mods", flow_mods("br0", "add", rules)));
 	t = text_of("ofproto/trace", json_pack("{s:s,s:s}", "bridge", "br0",
 		"flow", "in_port=p2,tcp,nw_src=10.0.0.1,tp_dst=80"));
-	ck_assert_msg(!strncmp(t, "Flow: tcp,in_port=2,nw_src=10.0.0.1,"
-			       "tp_dst=80\n\nbridge(\"br0\")\n-------------\n"
-			       " 0. ip,nw_src=10.0.0.0/8, priority 50\n"
-			       "    resubmit(,1)\n"
-			       "     1. tcp,tp_dst=80, priority 10, cookie 0x5\n"
-			       "        drop\n\nFinal flow: unchanged\n", 200),
-		      "%s", t);
+	/* The Flow line as ovs-appctl ofproto/trace prints it (3.1). */
+	want = "Flow: tcp,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,"
+	       "dl_dst=00:00:00:00:00:00,nw_src=10.0.0.1,nw_dst=0.0.0.0,"
+	       "nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=80,"
+	       "tcp_flags=0\n\nbridge(\"br0\")\n-------------\n"
+	       " 0. ip,nw_src=10.0.0.0/8, priority 50\n"
+	       "    resubmit(,1)\n"
+	       "     1. tcp,tp_dst=80, priority 10, cookie 0x5\n"
+	       "        drop\n\nFinal flow: unchanged\n";
+	ck_assert_msg(!strncmp(t, want, strlen(want)), "%s", t);
 	matches(t, "^Megaflow: .*nw_src=10\\.0\\.0\\.0/8");
 	matches(t, "^Datapath actions: drop$");
 	/* appctl style, and a port that outputs. */
 	r = call_ok("ofproto/trace", json_pack("[s,s]", "br0", "in_port=p1"));
-	snprintf(want, sizeof(want), "Datapath actions: %d\n",
+	snprintf(line, sizeof(line), "Datapath actions: %d\n",
 		 fake_port_no(WFT_DP_DEFAULT_NAME, "p2"));
-	ck_assert(strstr(json_string_value(json_object_get(r, "text")), want));
+	ck_assert(strstr(json_string_value(json_object_get(r, "text")), line));
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r,
 		"trace"), "bridge")), "br0");
 	json_decref(r);
