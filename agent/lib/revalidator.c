@@ -330,9 +330,11 @@ static void run_cycle(struct wft_udpif *u, bool purge)
 		wft_backer_generation(u->backer, &c.rules_gen, &c.macs_gen);
 		wft_backer_read_unlock(u->backer);
 		ret = dump_once(&c);
-		/* A torn dump may have skipped flows: dump again, so that
-		 * one cycle still sees every flow. */
-	} while (ret == -EAGAIN && ++tries < 4);
+		/* A torn dump (our own deletes tear it too) may have skipped
+		 * flows: one more dump, so that a rule change reaches every
+		 * flow within this cycle; flows it revisits only cost a
+		 * statistics check. */
+	} while (ret == -EAGAIN && ++tries < 2);
 	if (ret && ret != -EAGAIN)
 		wft_warn("flow dump: %s", u->ops->chan_error(u->dump_chan));
 	if (!ret)

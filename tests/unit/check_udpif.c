@@ -403,6 +403,27 @@ START_TEST(test_revalidate_after_flow_mod)
 }
 END_TEST
 
+/* A dump the datapath flags as torn is done again in the same cycle. */
+START_TEST(test_torn_dump_redone)
+{
+	int dumps;
+
+	add("priority=10,ip,actions=output:2");
+	start(1, 1, 0, false);
+	miss("in_port=2,ip,nw_dst=10.0.0.2", 0);
+	wait_handled(1, 1);
+	revalidate();
+	dumps = FDP_GET(n_dumps);
+	pthread_mutex_lock(&fdp.lock);
+	fdp.tear_next_dump = true;
+	pthread_mutex_unlock(&fdp.lock);
+	flow_mod("br0", WFT_OFPFC_DELETE, "");
+	revalidate();
+	ck_assert_int_ge(FDP_GET(n_dumps), dumps + 2);
+	ck_assert(strstr(fdp_flow_text(0), "actions:drop"));
+}
+END_TEST
+
 START_TEST(test_stats_pushed_to_rules)
 {
 	struct wft_rule_list rules;
@@ -628,6 +649,7 @@ static Suite *udpif_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_revalidate_after_flow_mod);
+	tcase_add_test(tc, test_torn_dump_redone);
 	tcase_add_test(tc, test_stats_pushed_to_rules);
 	tcase_add_test(tc, test_idle_expiry);
 	tcase_add_test(tc, test_restart_adoption);
