@@ -9,11 +9,8 @@
 
 #include <jansson.h>
 
-/* conf.h (through daemon.h) first: its enum has a WFT_N_TABLES that
- * ofpact.h's macro of the same name would otherwise replace. */
-#include "weft/daemon.h"
-
 #include "weft/control.h"
+#include "weft/daemon.h"
 #include "weft/ofp_flow.h"
 #include "weft/ofproto.h"
 

@@ -6,9 +6,7 @@
 #ifndef WEFT_UDPIF_RPC_H
 #define WEFT_UDPIF_RPC_H
 
-/* conf.h first: see ofproto_rpc.h. */
 #include "weft/daemon.h"
-
 #include "weft/ofproto.h"
 #include "weft/udpif.h"
 
