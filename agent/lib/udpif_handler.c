@@ -102,6 +102,18 @@ duplicate:
 	WFT_COVERAGE_INC(upcall_duplicate);
 }
 
+/* The packet of a miss is forwarded by its execute, never counted by the
+ * datapath flow: its rules count it here, as OVS's do. */
+static void credit_miss(struct handler *h, const struct wft_upcall *up)
+{
+	const struct wft_rule_list *rules = &h->x.out.rules;
+	long long now = wft_udpif_now(h->u);
+	size_t i;
+
+	for (i = 0; i < rules->n; i++)
+		wft_rule_credit(rules->rules[i], 1, up->packet_len, now);
+}
+
 /* Translates a miss; returns whether MAC tables changed meanwhile. */
 static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 {
@@ -129,6 +141,8 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 		INC(h, n_errors);
 		return false;
 	}
+	if (!ret)
+		credit_miss(h, up);
 	if (ret)
 		INC(h, n_errors);
 	else if (rules1 != rules0)
