@@ -103,10 +103,14 @@ static enum verdict retranslate(struct cycle *c, struct ukey *k,
 	wft_backer_read_unlock(u->backer);
 	if (ret)
 		return DELETE;
-	if (k->adopted ? !same_bytes(x->key.data, x->key.len, k->key,
-				     k->key_len) ||
-			 !same_bytes(x->mask.data, x->mask.len, k->mask,
-				     k->mask_len)
+	/*
+	 * An adopted flow is the same megaflow when translating it again
+	 * gives its UFID, which weftd derives from the key and mask it
+	 * builds (the datapath dumps them in its own form: every field of a
+	 * header, zeros included, so the bytes never compare equal). A flow
+	 * weftd did not install gets another UFID and goes.
+	 */
+	if (k->adopted ? !wft_ufid_equal(&x->ufid, &k->ufid)
 		       : has_extra_bits(&x->wc, &k->wc))
 		return DELETE;
 	if (k->adopted) {
