@@ -86,7 +86,10 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 # there), builds everything, runs the unit tests on the host (plain and
 # under valgrind) and the system tests in the VM, and ends with the line
 # "N passed, N failed".  TESTS="test_foo test_bar" runs only those system
-# tests (and skips the unit tests); logs are in results/NAME/.
+# tests (and skips the unit tests); logs are in results/NAME/. System tests
+# run JOBS VMs at a time (2: a guest mostly keeps one vCPU busy).
+
+JOBS ?= 2
 
 deps:
 	@$(TOP)/scripts/deps
@@ -95,14 +98,15 @@ check:
 	@$(TOP)/scripts/deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/run-tests $(if $(TESTS),,--unit --valgrind) --system \
-		$(if $(TESTS),--tests "$(TESTS)")
+		--jobs $(JOBS) $(if $(TESTS),--tests "$(TESTS)")
 
 check-unit: $(UNIT_BINS)
 	@$(TOP)/scripts/run-tests --unit --valgrind
 
 check-system:
 	@$(MAKE) --no-print-directory module userspace
-	@$(TOP)/scripts/run-tests --system $(if $(TESTS),--tests "$(TESTS)")
+	@$(TOP)/scripts/run-tests --system --jobs $(JOBS) \
+		$(if $(TESTS),--tests "$(TESTS)")
 
 # Two namespaces talking through a weft datapath, in the VM.
 demo:
