@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600
+# vm-timeout: 900
 #
 # Case c of issue 3: every action checked on the wire. Flows between two
 # namespaces rewrite, tag, truncate, branch and copy the traffic; tcpdump in

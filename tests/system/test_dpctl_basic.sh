@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # weft-dpctl against the real module: every command, its output in
 # ovs-dpctl's layout, --format json, the errors (kernel extack messages and

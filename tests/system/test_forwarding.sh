@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # Case b of issue 3: two namespaces behind veths and a datapath with flows
 # both ways; ping and a TCP transfer succeed, and the packet and byte counts

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 180
+# vm-timeout: 300
 #
 # The test bed itself, without weft: the VM boots, modprobe loads the guest
 # kernel's modules, and the reference peer of the differential tests works:

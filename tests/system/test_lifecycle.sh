@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600
+# vm-timeout: 900
 #
 # Case a of issue 3: insmod; create datapaths, ports and flows; push traffic
 # through them; rmmod with all of it still present — twenty times — with a

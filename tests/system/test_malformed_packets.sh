@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 420
+# vm-timeout: 600
 #
 # Case h of issue 3: weft-pktfuzz sends at least 100,000 malformed frames
 # (every template truncated at every offset, bad IHL and lengths, broken IPv6

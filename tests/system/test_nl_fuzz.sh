@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 420
+# vm-timeout: 900
 #
 # Case g of issue 3: weft-nlfuzz sends at least 100,000 random, valid and
 # mutated generic netlink messages; the module must not crash or report

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # The flow text codec against weft.ko: the attributes the codec makes from
 # each flow and action list of its corpus go through the module's strict

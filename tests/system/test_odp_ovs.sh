@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # weft's flow text against the real OVS 3.1 parser, with no kernel module:
 # ovs-vswitchd runs a dummy (userspace) datapath, and `ovs-appctl

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 400
+# vm-timeout: 600
 #
 # Case e of issue 3: the same flows, installed in openvswitch.ko with ovs-dpctl
 # and in weft.ko with weft-dpctl, forward the same packets the same way.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # Case f of issue 3: a caller without CAP_NET_ADMIN is refused every
 # mutating command (EPERM) while read-only ones work; deleting a network
