@@ -277,6 +277,10 @@ static struct ofport *ports_build(const char *br,
 		port_vlan(br, p, &cfg[i]);
 	}
 	qsort(ports, n, sizeof(*ports), by_ofport);
+	/* The sort moved each port's trunk bitmap: point at its new place. */
+	for (i = 0; i < n; i++)
+		if (ports[i].xp.trunks)
+			ports[i].xp.trunks = ports[i].trunks;
 	return ports;
 }
 
