@@ -2,16 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 600
 #
-# PENDING (not in make check until fixed): the vlan_trunk case fails when it
-# runs soon after the earlier cases (it passed when their flows had idled
-# out first): frames from access ports in VLANs 10 and 20 no longer reach
-# the trunk port p3 after `set Port p1 tag=10 -- set Port p2 tag=20 -- set
-# Port p3 trunks=10,20` (n3's capture on the trunk is empty). A weftd bug
-# in applying port VLAN changes to NORMAL or to installed flows, under
-# investigation; the other eight cases pass. Run it with
-# `scripts/vm-run tests/system/pending_weftd_normal.sh`; rename it back to
-# test_weftd_normal.sh once it passes.
-#
 # Issue 4, NORMAL: a bridge made with weft-vsctl behaves as ovs-vswitchd's
 # does with its default rule (priority=0,actions=NORMAL): it forwards ping
 # and TCP between all its ports, learns where MACs are (fdb/show), follows
