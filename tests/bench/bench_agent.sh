@@ -408,9 +408,12 @@ bench_memory() {
 		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }' >"$W/load.$s"
 		# The rules in place, from the table statistics (dump-flows of
 		# them all is checked as well, and noted when it fails).
-		of "$s" dump-tables "${BR[$s]}" |
-			awk -F'active=' 'NF > 1 { split($2, a, ","); n += a[1] } END { print n + 0 }' \
-			>"$W/nrules.$s"
+		# (ovs-ofctl prints "table N: ditto" for a table whose
+		# statistics equal the previous one's.)
+		of "$s" dump-tables "${BR[$s]}" | tee "$W/tables.$s" |
+			awk -F'active=' 'NF > 1 { split($2, a, ","); last = a[1]; n += last }
+				/table [0-9]+: *ditto/ { n += last }
+				END { print n + 0 }' >"$W/nrules.$s"
 		if ! of "$s" dump-flows "${BR[$s]}" >/dev/null 2>"$W/dump.err.$s"; then
 			cat "$W/dump.err.$s" >&2
 			BENCH_NOTES="${BENCH_NOTES:+$BENCH_NOTES
