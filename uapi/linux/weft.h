@@ -45,8 +45,11 @@
  *                             WEFT_VPORT_A_NAME, [WEFT_VPORT_A_PORT_NO],
  *                             [WEFT_VPORT_A_OPTIONS]
  *                    A netdev vport attaches the existing device NAME; an
- *                    internal vport creates a netdevice NAME. The module picks
- *                    the lowest free port number when none is given.
+ *                    internal vport creates a netdevice NAME; a geneve or
+ *                    vxlan vport opens a UDP socket (OPTIONS: enum
+ *                    weft_vport_options_attr) and has no netdevice (IFINDEX
+ *                    0). The module picks the lowest free port number when
+ *                    none is given.
  * WEFT_CMD_VPORT_DEL request: WEFT_VPORT_A_DP_IFINDEX and PORT_NO or NAME
  * WEFT_CMD_VPORT_SET request: as DEL, plus [WEFT_VPORT_A_OPTIONS]
  * WEFT_CMD_VPORT_GET doit: as DEL; dumpit: WEFT_VPORT_A_DP_IFINDEX, every port.
@@ -89,8 +92,10 @@
  *   and counted in WEFT_DP_STATS_A_LOST.
  * WEFT_CMD_PACKET_EXECUTE request: WEFT_PACKET_A_DP_IFINDEX,
  *   WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY (metadata: in_port, skb_mark,
- *   priority, recirc_id, dp_hash; header fields are re-extracted from the
- *   packet), WEFT_PACKET_A_ACTIONS, [WEFT_PACKET_A_PROBE].
+ *   priority, recirc_id, dp_hash, tunnel; header fields are re-extracted
+ *   from the packet), WEFT_PACKET_A_ACTIONS, [WEFT_PACKET_A_PROBE].
+ *   The key of a MISS or ACTION upcall of a packet that a tunnel vport
+ *   received carries its WEFT_KEY_A_TUNNEL.
  *
  * Flow keys and masks (WEFT_FLOW_A_KEY, WEFT_FLOW_A_MASK, WEFT_PACKET_A_KEY)
  * are a nest of WEFT_KEY_A_* attributes, one per header, each header a nest of
@@ -146,7 +151,9 @@ enum weft_feature_bits {
 	WEFT_F_TRUNC		= 1 << 9,
 	WEFT_F_HASH		= 1 << 10,
 	WEFT_F_QINQ		= 1 << 11,
-	/* Appended by later work: tunnels, conntrack. */
+	WEFT_F_TUNNEL_GENEVE	= 1 << 12,	/* geneve vports, tunnel keys */
+	WEFT_F_TUNNEL_VXLAN	= 1 << 13,	/* vxlan vports, tunnel keys */
+	/* Appended by later work: conntrack. */
 };
 
 enum weft_features_attr {
@@ -205,8 +212,8 @@ enum weft_vport_type {
 	WEFT_VPORT_TYPE_UNSPEC,
 	WEFT_VPORT_TYPE_NETDEV,		/* an existing interface */
 	WEFT_VPORT_TYPE_INTERNAL,	/* a netdevice weft creates */
-	WEFT_VPORT_TYPE_GENEVE,		/* reserved for tunnel vports */
-	WEFT_VPORT_TYPE_VXLAN,		/* reserved for tunnel vports */
+	WEFT_VPORT_TYPE_GENEVE,		/* GENEVE (RFC 8926) UDP tunnel */
+	WEFT_VPORT_TYPE_VXLAN,		/* VXLAN (RFC 7348) UDP tunnel */
 	__WEFT_VPORT_TYPE_MAX
 };
 #define WEFT_VPORT_TYPE_MAX (__WEFT_VPORT_TYPE_MAX - 1)
@@ -219,7 +226,7 @@ enum weft_vport_attr {
 	WEFT_VPORT_A_NAME,		/* string, < IFNAMSIZ */
 	WEFT_VPORT_A_IFINDEX,		/* u32: the netdevice's ifindex */
 	WEFT_VPORT_A_STATS,		/* nest: enum weft_vport_stats_attr */
-	WEFT_VPORT_A_OPTIONS,		/* nest: per type (tunnels, later) */
+	WEFT_VPORT_A_OPTIONS,		/* nest: enum weft_vport_options_attr */
 	WEFT_VPORT_A_PAD,
 	__WEFT_VPORT_A_MAX
 };
@@ -236,9 +243,40 @@ enum weft_vport_stats_attr {
 	WEFT_VPORT_STATS_A_TX_ERRORS,	/* u64 */
 	WEFT_VPORT_STATS_A_TX_DROPPED,	/* u64 */
 	WEFT_VPORT_STATS_A_PAD,
+	/*
+	 * Tunnel vports only (the counters below are also in RX_ERRORS /
+	 * TX_ERRORS). MALFORMED: received datagrams dropped because their
+	 * tunnel header is invalid (truncated, wrong version, option lengths
+	 * that overrun the header or the packet, a VXLAN header without the
+	 * I flag, a non-Ethernet payload). PMTU: packets that would exceed
+	 * the underlay path MTU once encapsulated, answered with an ICMP
+	 * "fragmentation needed" / ICMPv6 "packet too big" to the inner
+	 * sender (or dropped if that is impossible) instead of being sent.
+	 * NO_ROUTE: no route to the remote endpoint, or no tunnel metadata
+	 * (no set(tunnel(...)) before the output).
+	 */
+	WEFT_VPORT_STATS_A_RX_MALFORMED,	/* u64 */
+	WEFT_VPORT_STATS_A_TX_PMTU,		/* u64 */
+	WEFT_VPORT_STATS_A_TX_NO_ROUTE,		/* u64 */
 	__WEFT_VPORT_STATS_A_MAX
 };
 #define WEFT_VPORT_STATS_A_MAX (__WEFT_VPORT_STATS_A_MAX - 1)
+
+/*
+ * Options of a tunnel vport (WEFT_VPORT_A_OPTIONS), given at creation and
+ * echoed in every reply. A vport of another type refuses the nest.
+ * DST_PORT: the UDP port the vport's socket listens on and the default
+ * destination port of what it sends (a set(tunnel(tp_dst=..)) overrides
+ * it per packet); default 6081 for geneve, 4789 for vxlan. The socket is
+ * bound to the wildcard address, IPv4 and IPv6, in the datapath's network
+ * namespace; two vports of one namespace cannot share a port (-EADDRINUSE).
+ */
+enum weft_vport_options_attr {
+	WEFT_VPORT_OPT_A_UNSPEC,
+	WEFT_VPORT_OPT_A_DST_PORT,	/* u16: host order, nonzero */
+	__WEFT_VPORT_OPT_A_MAX
+};
+#define WEFT_VPORT_OPT_A_MAX (__WEFT_VPORT_OPT_A_MAX - 1)
 
 /* Flows. */
 #define WEFT_UFID_LEN	16
@@ -297,7 +335,8 @@ enum weft_key_attr {
 	WEFT_KEY_A_ICMPV6,	/* nest: enum weft_icmp_attr */
 	WEFT_KEY_A_ARP,		/* nest: enum weft_arp_attr */
 	WEFT_KEY_A_ND,		/* nest: enum weft_nd_attr */
-	/* Appended by later work: tunnel, ct_state, ct_zone, ... */
+	WEFT_KEY_A_TUNNEL,	/* nest: enum weft_tunnel_attr */
+	/* Appended by later work: ct_state, ct_zone, ... */
 	__WEFT_KEY_A_MAX
 };
 #define WEFT_KEY_A_MAX (__WEFT_KEY_A_MAX - 1)
@@ -392,6 +431,79 @@ enum weft_nd_attr {
 	__WEFT_ND_A_MAX
 };
 #define WEFT_ND_A_MAX (__WEFT_ND_A_MAX - 1)
+
+/*
+ * Tunnel metadata (WEFT_KEY_A_TUNNEL), the outer headers of a packet that a
+ * tunnel vport received, and, inside a set action, what the next output to
+ * a tunnel vport puts on the wire.
+ *
+ * In a flow key or mask: what the tunnel vport decapsulated. A packet that
+ * did not arrive through a tunnel has an all-zero tunnel key, so a flow
+ * whose mask matches any tunnel bit never matches it unless the key asks
+ * for zeros. IPV4_* and IPV6_* are exclusive: a key has the pair of the
+ * underlay family the packet came in on (in a mask, either pair, all-ones
+ * when the family must match; matching an address also matches the
+ * family). ID: the 24-bit VNI in the low bits (GENEVE and VXLAN); FLAGS
+ * has WEFT_TUNNEL_F_KEY for both. TTL and TOS are the outer IP header's
+ * (TOS = the IPv6 traffic class for an IPv6 underlay). TP_SRC/TP_DST are
+ * the outer UDP ports. GENEVE_OPTS: the options exactly as on the wire
+ * (each a 4-byte header: __be16 class, u8 type, 3 reserved bits and 5 bits
+ * of length in 4-byte words, then the data), at most WEFT_TUN_OPTS_MAX
+ * bytes, a multiple of 4; in a mask the same length of bytes as the key's,
+ * matched bit by bit (so class/type/length are matched by masking their
+ * bytes). A key with options of one length never matches a flow whose key
+ * has options of another length.
+ *
+ * Critical options (RFC 8926 3.5): the module does not interpret options;
+ * like openvswitch.ko it sets WEFT_TUNNEL_F_CRIT (the GENEVE C bit) in the
+ * key and hands the options up. A packet whose options no flow matches is
+ * a miss; userspace, which knows which options it understands, decides
+ * (and must drop a critical option it does not know). The module drops
+ * only what it cannot parse, counted in WEFT_VPORT_STATS_A_RX_MALFORMED.
+ *
+ * In a set action (WEFT_ACTION_A_SET, WEFT_SET_A_KEY holding exactly one
+ * WEFT_KEY_A_TUNNEL and no WEFT_SET_A_MASK): the metadata the next output
+ * to a geneve or vxlan vport encapsulates with. IPV4_DST or IPV6_DST is
+ * required; the SRC of that family is optional (0 or absent: the route's
+ * preferred source). TTL 0 or absent means 64. TP_SRC 0 or absent: from
+ * the inner flow's hash (entropy for ECMP/RSS). TP_DST 0 or absent: the
+ * vport's WEFT_VPORT_OPT_A_DST_PORT. FLAGS: DF sets the outer don't-fragment
+ * bit (IPv4), CSUM computes the outer UDP checksum (otherwise zero for IPv4;
+ * an IPv6 underlay always has one), OAM sets the GENEVE O bit; KEY is
+ * accepted and ignored (the VNI is always sent); CRIT is ignored: the GENEVE
+ * C bit is set when any option's type has its high bit (0x80) set. A vxlan
+ * vport refuses to send GENEVE_OPTS (counted in TX_ERRORS) and sends only
+ * the low 24 bits of ID. The metadata stays with the packet until the list
+ * ends or another set(tunnel) replaces it; outputs to other vports ignore
+ * it.
+ */
+#define WEFT_TUN_OPTS_MAX	252	/* GENEVE: 6-bit length in words */
+
+enum weft_tunnel_flags {
+	WEFT_TUNNEL_F_DF	= 1 << 0,	/* outer IPv4 don't fragment */
+	WEFT_TUNNEL_F_CSUM	= 1 << 1,	/* outer UDP checksum nonzero */
+	WEFT_TUNNEL_F_KEY	= 1 << 2,	/* a VNI was present (always) */
+	WEFT_TUNNEL_F_OAM	= 1 << 3,	/* GENEVE O bit */
+	WEFT_TUNNEL_F_CRIT	= 1 << 4,	/* GENEVE C bit */
+	__WEFT_TUNNEL_F_ALL	= (1 << 5) - 1,
+};
+
+enum weft_tunnel_attr {
+	WEFT_TUNNEL_A_UNSPEC,
+	WEFT_TUNNEL_A_ID,		/* __be64: VNI in the low 24 bits */
+	WEFT_TUNNEL_A_IPV4_SRC,		/* __be32 */
+	WEFT_TUNNEL_A_IPV4_DST,		/* __be32 */
+	WEFT_TUNNEL_A_IPV6_SRC,		/* binary, 16 bytes */
+	WEFT_TUNNEL_A_IPV6_DST,		/* binary, 16 bytes */
+	WEFT_TUNNEL_A_TOS,		/* u8 */
+	WEFT_TUNNEL_A_TTL,		/* u8 */
+	WEFT_TUNNEL_A_FLAGS,		/* u16: host order, weft_tunnel_flags */
+	WEFT_TUNNEL_A_TP_SRC,		/* __be16: outer UDP source port */
+	WEFT_TUNNEL_A_TP_DST,		/* __be16: outer UDP destination */
+	WEFT_TUNNEL_A_GENEVE_OPTS,	/* binary: 4..WEFT_TUN_OPTS_MAX, n*4 */
+	__WEFT_TUNNEL_A_MAX
+};
+#define WEFT_TUNNEL_A_MAX (__WEFT_TUNNEL_A_MAX - 1)
 
 /*
  * Actions: a nest of WEFT_ACTION_A_* executed in order. The module bounds the
