@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "weft/field.h"
+#include "weft/tlv_map.h"
 
 #define OFS(member)	((uint16_t)offsetof(struct wft_flow, member))
 #define SZ(member)	((uint8_t)sizeof(((struct wft_flow *)0)->member))
@@ -41,6 +42,11 @@
 	F(ID, NAME, NULL, NXM, OXM, OFS(MEMBER) + 1, 1, 8, 0, PRE,	\
 	  WFT_FMT_DECIMAL, false, true)
 
+/* tun_metadataN with no TLV map active: 4 bytes at 4 * N (field.h). */
+#define TMD(n)								\
+	F(WFT_F_TUN_METADATA0 + n, "tun_metadata" #n, NULL,		\
+	  "NXM_NX_TUN_METADATA" #n, NULL, OFS(tun_md) + 4 * n, 4, 32, 0,	\
+	  WFT_P_NONE, WFT_FMT_HEX, true, true)
 static const struct wft_field fields[WFT_N_FIELDS] = {
 	F(WFT_F_IN_PORT, "in_port", NULL, "NXM_OF_IN_PORT", "OXM_OF_IN_PORT",
 	  OFS(in_port), 4, 16, 0, WFT_P_NONE, WFT_FMT_OFP_PORT, false, true),
@@ -146,12 +152,47 @@ static const struct wft_field fields[WFT_N_FIELDS] = {
 	F(WFT_F_ND_TLL, "nd_tll", NULL, "NXM_NX_ND_TLL", "OXM_OF_IPV6_ND_TLL",
 	  OFS(arp_tha), 6, 48, 0, WFT_P_ND_ADVERT, WFT_FMT_ETHERNET, true,
 	  true),
+	F(WFT_F_TUN_ID, "tun_id", "tunnel_id", "NXM_NX_TUN_ID",
+	  "OXM_OF_TUNNEL_ID", OFS(tun_id), 8, 64, 0, WFT_P_NONE, WFT_FMT_HEX,
+	  true, true),
+	F(WFT_F_TUN_SRC, "tun_src", NULL, "NXM_NX_TUN_IPV4_SRC", NULL,
+	  OFS(tun_src), 4, 32, 0, WFT_P_NONE, WFT_FMT_IPV4, true, true),
+	F(WFT_F_TUN_DST, "tun_dst", NULL, "NXM_NX_TUN_IPV4_DST", NULL,
+	  OFS(tun_dst), 4, 32, 0, WFT_P_NONE, WFT_FMT_IPV4, true, true),
+	F(WFT_F_TUN_IPV6_SRC, "tun_ipv6_src", NULL, "NXM_NX_TUN_IPV6_SRC",
+	  NULL, OFS(tun_ipv6_src), 16, 128, 0, WFT_P_NONE, WFT_FMT_IPV6, true,
+	  true),
+	F(WFT_F_TUN_IPV6_DST, "tun_ipv6_dst", NULL, "NXM_NX_TUN_IPV6_DST",
+	  NULL, OFS(tun_ipv6_dst), 16, 128, 0, WFT_P_NONE, WFT_FMT_IPV6, true,
+	  true),
+	/* Only OAM is OpenFlow's: the datapath's flags beside it in
+	 * tun_flags are not part of the field. */
+	F(WFT_F_TUN_FLAGS, "tun_flags", NULL, "NXM_NX_TUN_FLAGS", NULL,
+	  OFS(tun_flags), 2, 1, 0, WFT_P_NONE, WFT_FMT_TNL_FLAGS, true, true),
+	TMD(0), TMD(1), TMD(2), TMD(3), TMD(4), TMD(5),
+	TMD(6), TMD(7), TMD(8), TMD(9), TMD(10), TMD(11),
+	TMD(12), TMD(13), TMD(14), TMD(15), TMD(16), TMD(17),
+	TMD(18), TMD(19), TMD(20), TMD(21), TMD(22), TMD(23),
+	TMD(24), TMD(25), TMD(26), TMD(27), TMD(28), TMD(29),
+	TMD(30), TMD(31), TMD(32), TMD(33), TMD(34), TMD(35),
+	TMD(36), TMD(37), TMD(38), TMD(39), TMD(40), TMD(41),
+	TMD(42), TMD(43), TMD(44), TMD(45), TMD(46), TMD(47),
+	TMD(48), TMD(49), TMD(50), TMD(51), TMD(52), TMD(53),
+	TMD(54), TMD(55), TMD(56), TMD(57), TMD(58), TMD(59),
+	TMD(60), TMD(61), TMD(62), TMD(63),
 };
 
 const struct wft_field *wft_field_from_id(enum wft_field_id id)
 {
+	const struct wft_tlv_map *map = wft_tlv_map_active();
+	unsigned int i;
+
 	if ((unsigned int)id >= WFT_N_FIELDS)
 		return NULL;
+	if (wft_field_id_is_tun_md(id) && map) {
+		i = id - WFT_F_TUN_METADATA0;
+		return wft_tlv_map_get(map, i) ? &map->fields[i] : NULL;
+	}
 	return &fields[id];
 }
 
@@ -182,11 +223,34 @@ const struct wft_field *wft_field_from_name(const char *name, size_t len)
 		if (name_is(f->name, name, len) || name_is(f->alias, name, len) ||
 		    name_is(f->nxm_name, name, len) ||
 		    name_is(f->oxm_name, name, len))
-			return f;
+			return wft_field_from_id(f->id);
 	for (i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
 		if (name_is(extra_names[i].name, name, len))
 			return &fields[extra_names[i].id];
 	return NULL;
+}
+
+bool wft_field_tun_md_unmapped(const char *name, size_t len, char *err,
+			       size_t errlen)
+{
+	const struct wft_field *f;
+	size_t i;
+
+	if (!wft_tlv_map_active())
+		return false;
+	for (i = WFT_F_TUN_METADATA0; i < WFT_N_FIELDS; i++) {
+		f = &fields[i];
+		if ((name_is(f->name, name, len) ||
+		     name_is(f->nxm_name, name, len)) &&
+		    !wft_field_from_id(f->id)) {
+			snprintf(err, errlen, "%s is not mapped by the bridge's "
+				 "GENEVE TLV map (NXFMFC_INVALID_TLV_FIELD: "
+				 "map it first with weft-ofctl add-tlv-map)",
+				 f->name);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Bit @i (0 = least significant) of the big-endian string @p of @n bytes. */
@@ -261,6 +325,13 @@ void wft_subfield_set(const struct wft_subfield *sf, const uint8_t *value,
 		bit_put(p, f->n_bytes, bit, bit_get(value, f->n_bytes, i));
 		if (m)
 			bit_put(m, f->n_bytes, bit, true);
+	}
+	if (wft_field_id_is_tun_md(f->id)) {
+		/* A written option is one the packet will carry. */
+		flow->tun_md_present |= 1ull << (f->id - WFT_F_TUN_METADATA0);
+		if (wc)
+			wc->masks.tun_md_present |=
+				1ull << (f->id - WFT_F_TUN_METADATA0);
 	}
 	if (f->id == WFT_F_IN_PORT) {
 		in_port_widen(flow);

@@ -239,6 +239,61 @@ static void put_l4(struct wft_strbuf *sb, const struct wft_flow *f,
 	}
 }
 
+/* tun_metadataN that the active TLV map (or the default layout) has. */
+static void put_tun_md(struct wft_strbuf *sb, const struct wft_flow *f,
+		       const struct wft_flow_wc *wc)
+{
+	uint8_t value[16], mask[16];
+	const struct wft_field *fd;
+	unsigned int i;
+
+	for (i = 0; i < WFT_N_TUN_METADATA; i++) {
+		if (!(wc->masks.tun_md_present >> i & 1))
+			continue;
+		fd = wft_field_from_id(WFT_F_TUN_METADATA0 + i);
+		if (!fd)
+			continue;
+		ofp_field_get(fd, f, wc, value, mask);
+		wft_strbuf_printf(sb, "%s", fd->name);
+		if (ofp_is_zero(mask, fd->n_bytes)) {
+			/* Only presence is matched. */
+			wft_strbuf_putc(sb, ',');
+			continue;
+		}
+		wft_strbuf_putc(sb, '=');
+		ofp_put_hex(sb, value, fd->n_bytes);
+		if (!ofp_tun_md_mask_whole(mask, fd->n_bytes)) {
+			wft_strbuf_putc(sb, '/');
+			ofp_put_hex(sb, mask, fd->n_bytes);
+		}
+		wft_strbuf_putc(sb, ',');
+	}
+}
+
+/* The tunnel fields, in ovs-ofctl's order. */
+static void put_tunnel(struct wft_strbuf *sb, const struct wft_flow *f,
+		       const struct wft_flow_wc *wc)
+{
+	if (wc->masks.tun_id) {
+		wft_strbuf_printf(sb, "tun_id=%#llx", (unsigned long long)
+				  be64toh(f->tun_id));
+		if (wc->masks.tun_id != UINT64_MAX)
+			wft_strbuf_printf(sb, "/%#llx", (unsigned long long)
+					  be64toh(wc->masks.tun_id));
+		wft_strbuf_putc(sb, ',');
+	}
+	put_ip_masked(sb, "tun_src", &f->tun_src, &wc->masks.tun_src, 4);
+	put_ip_masked(sb, "tun_dst", &f->tun_dst, &wc->masks.tun_dst, 4);
+	put_ip_masked(sb, "tun_ipv6_src", &f->tun_ipv6_src,
+		      &wc->masks.tun_ipv6_src, 16);
+	put_ip_masked(sb, "tun_ipv6_dst", &f->tun_ipv6_dst,
+		      &wc->masks.tun_ipv6_dst, 16);
+	if (ntohs(wc->masks.tun_flags) & WFT_TNL_F_OAM)
+		wft_strbuf_printf(sb, "tun_flags=%coam,",
+				  ntohs(f->tun_flags) & WFT_TNL_F_OAM ? '+' : '-');
+	put_tun_md(sb, f, wc);
+}
+
 void wft_ofp_match_format(const struct wft_flow *f,
 			  const struct wft_flow_wc *wc, unsigned int priority,
 			  struct wft_strbuf *sb)
@@ -260,6 +315,7 @@ void wft_ofp_match_format(const struct wft_flow *f,
 		put_u32_masked(sb, name, ntohl(f->regs[i]),
 			       ntohl(wc->masks.regs[i]));
 	}
+	put_tunnel(sb, f, wc);
 	put_u64_masked(sb, "metadata", be64toh(f->metadata),
 		       be64toh(wc->masks.metadata));
 	if (wc->masks.in_port) {

@@ -76,10 +76,35 @@ static bool mask_is_full(const struct wft_field *f, const uint8_t *mask)
 	return true;
 }
 
+/* ovs-ofctl prints every write to a tun_metadata field, masked or not,
+ * load or set_field, as set_field (OpenFlow 1.4 carries them as
+ * NXAST_REG_LOAD2, whose printed form is set_field). @value and @mask are
+ * in field bits. */
+static void put_tun_md_set(struct fmt_ctx *c, const struct wft_field *f,
+			   const uint8_t *value, const uint8_t *mask)
+{
+	uint8_t v[16];
+	unsigned int i;
+
+	for (i = 0; i < f->n_bytes; i++)
+		v[i] = value[i] & mask[i];
+	wft_strbuf_puts(c->sb, "set_field:");
+	ofp_put_hex(c->sb, v, f->n_bytes);
+	if (!ofp_is_ones(mask, f->n_bytes)) {
+		wft_strbuf_putc(c->sb, '/');
+		ofp_put_hex(c->sb, mask, f->n_bytes);
+	}
+	wft_strbuf_printf(c->sb, "->%s,", f->name);
+}
+
 static void put_set_field(struct fmt_ctx *c, const struct wft_ofpact *a)
 {
 	const struct wft_field *f = a->set.dst.field;
 
+	if (wft_field_id_is_tun_md(f->id)) {
+		put_tun_md_set(c, f, a->set.value, a->set.mask);
+		return;
+	}
 	if (f->id == WFT_F_VLAN_TCI)
 		c->has_vlan = a->set.value[0] & 0x10;
 	if (!mask_is_full(f, a->set.mask)) {
@@ -101,9 +126,20 @@ static void put_load(struct fmt_ctx *c, const struct wft_ofpact *a)
 {
 	const struct wft_subfield *dst = &a->set.dst;
 	const struct wft_field *f = dst->field;
-	uint8_t shifted[16];
+	uint8_t shifted[16], mask[16];
 	unsigned int i;
 
+	if (wft_field_id_is_tun_md(f->id)) {
+		memset(shifted, 0, sizeof(shifted));
+		memset(mask, 0, sizeof(mask));
+		for (i = 0; i < dst->n_bits; i++) {
+			ofp_bit_put(shifted, f->n_bytes, dst->ofs + i,
+				    ofp_bit_get(a->set.value, f->n_bytes, i));
+			ofp_bit_put(mask, f->n_bytes, dst->ofs + i, true);
+		}
+		put_tun_md_set(c, f, shifted, mask);
+		return;
+	}
 	if (dst->n_bits <= 64) {
 		struct wft_subfield sf = *dst;
 		unsigned long long v = ofp_get_uint(a->set.value + f->n_bytes -

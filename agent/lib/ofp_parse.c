@@ -56,7 +56,12 @@ static const struct {
 	const char *prefix;
 	const char *what;
 } unsupported[] = {
-	{ "tun_", "tunnel fields" }, { "tunnel_id", "tunnel fields" },
+	{ "tun_gbp_", "VXLAN group policy fields" },
+	{ "tun_erspan_", "ERSPAN fields" }, { "tun_gtpu_", "GTP-U fields" },
+	{ "tun_tos", "tun_tos (not matchable in OpenFlow)" },
+	{ "tun_ttl", "tun_ttl (not matchable in OpenFlow)" },
+	{ "tun_metadata", "tun_metadata0 to tun_metadata63 only" },
+	{ "tun_", "this tunnel field" },
 	{ "ct_", "conntrack fields" }, { "conj_id", "conjunctive matches" },
 	{ "mpls", "MPLS" }, { "packet_type", "packet_type" }, { "eth", "packet_type" },
 	{ "actset_output", "actset_output" }, { "recirc_id", "recirc_id" },
@@ -72,9 +77,16 @@ int ofp_unsupported_field(const char *name, size_t len, char *err,
 {
 	size_t i, n;
 
+	/* The tunnel fields weft has are not caught by "tun_" below. */
+	if (len > 4 && !strncmp(name, "tun_", 4) &&
+	    wft_field_from_name(name, len))
+		return 0;
+	if (wft_field_tun_md_unmapped(name, len, err, errlen))
+		return -EINVAL;
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
 		const char *p = unsupported[i].prefix;
-		bool prefix = p[strlen(p) - 1] == '_' || !strcmp(p, "mpls");
+		bool prefix = p[strlen(p) - 1] == '_' || !strcmp(p, "mpls") ||
+			      !strcmp(p, "tun_metadata");
 
 		n = strlen(p);
 		if ((prefix ? len >= n : len == n) && !strncmp(name, p, n))

@@ -143,6 +143,14 @@ static int parse_set_field(struct acts_ctx *c, struct wft_ofpacts *acts)
 	if (f->id == WFT_F_VLAN_VID && !(value[0] & 0x10))
 		return ACT_ERR(c, "a vlan_vid value includes the present bit "
 			       "0x1000 (e.g. 4101 for VLAN 5)");
+	if (f->id == WFT_F_TUN_FLAGS &&
+	    (memchr(v, '/', vlen) || v[0] == '+' || v[0] == '-')) {
+		/* ovs-ofctl reads "+oam" and "V/M" as a mask on the 16-bit
+		 * NXM field, so it becomes a load of the one flag bit. */
+		put_set_field(c, acts, f, value, mask, WFT_SPELL_DEFAULT)->type =
+			WFT_OFPACT_LOAD;
+		return 0;
+	}
 	put_set_field(c, acts, f, value, mask, WFT_SPELL_DEFAULT);
 	return 0;
 }

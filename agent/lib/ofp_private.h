@@ -94,6 +94,14 @@ int ofp_tcp_flags_parse(const char *s, size_t len, uint16_t *value,
 void ofp_tcp_flags_format(uint16_t value, uint16_t mask,
 			  struct wft_strbuf *sb);
 
+/* tun_flags: "+oam", "-oam", "oam" into 2-byte value and mask. */
+int ofp_tnl_flags_parse(const char *s, size_t len, uint8_t *value,
+			uint8_t *mask, char *err, size_t errlen);
+/* Whether a tun_metadata mask is whole low bytes of ones (0xff, 0xffff...):
+ * ovs-ofctl gives a tun_metadata match the length of its mask, so it
+ * prints such a mask as no mask at all. */
+bool ofp_tun_md_mask_whole(const uint8_t *mask, size_t n);
+
 /* The name ovs-ofctl gives a field in set_field ("eth_src" for dl_src). */
 const char *ofp_field_set_name(const struct wft_field *f);
 /* The name it prints in load/move: NXM name, else OXM name. */

@@ -208,6 +208,7 @@ static int parse_one(const struct wft_field *f, const char *s, size_t len,
 	switch (f->format) {
 	case WFT_FMT_DECIMAL:
 	case WFT_FMT_HEX:
+	case WFT_FMT_TNL_FLAGS:		/* the numeric form */
 		return parse_int(s, len, p, f->n_bytes, f->n_bits);
 	case WFT_FMT_ETHERNET:
 		return parse_eth(s, len, p);
@@ -246,6 +247,8 @@ static int parse_special(const struct wft_field *f, const char *s,
 	uint16_t v, m;
 	int ret;
 
+	if (f->format == WFT_FMT_TNL_FLAGS)
+		return ofp_tnl_flags_parse(s, len, value, mask, err, errlen);
 	if (f->format == WFT_FMT_FRAG) {
 		if (parse_frag(s, len, value, mask))
 			return ofp_err(err, errlen, "%s: \"%.*s\" is not a %s",
@@ -280,7 +283,8 @@ int ofp_field_parse(const struct wft_field *f, const char *s, size_t len,
 
 	if (!len)
 		return ofp_err(err, errlen, "%s: missing value", f->name);
-	if (f->format == WFT_FMT_FRAG || f->format == WFT_FMT_TCP_FLAGS)
+	if (f->format == WFT_FMT_FRAG || f->format == WFT_FMT_TCP_FLAGS ||
+	    (f->format == WFT_FMT_TNL_FLAGS && (s[0] < '0' || s[0] > '9')))
 		return parse_special(f, s, len, value, mask, err, errlen);
 	ret = parse_one(f, s, vlen, value, false);
 	if (ret)
@@ -372,6 +376,11 @@ static void format_one(const struct wft_field *f, const uint8_t *p,
 	case WFT_FMT_IPV6:
 		ofp_put_ipv6(sb, p);
 		break;
+	case WFT_FMT_TNL_FLAGS:
+		/* set_field prints the flags set by name, 0 for none. */
+		wft_strbuf_puts(sb, p[f->n_bytes - 1] & WFT_TNL_F_OAM ? "oam"
+							    : "0");
+		break;
 	case WFT_FMT_OFP_PORT:
 		port = (uint32_t)ofp_get_uint(p, f->n_bytes);
 		wft_ofp_port_format(port >= 0xff00 ? port | 0xffff0000u : port,
@@ -423,6 +432,13 @@ void ofp_field_put(const struct wft_field *f, const uint8_t *value,
 	unsigned int i, bit;
 	bool on;
 
+	/* Matching an option's bits means matching that it is present;
+	 * "tun_metadata0=0/0" matches only that, as in OVS. */
+	if (wft_field_id_is_tun_md(f->id)) {
+		flow->tun_md_present |= 1ull << (f->id - WFT_F_TUN_METADATA0);
+		wc->masks.tun_md_present |=
+			1ull << (f->id - WFT_F_TUN_METADATA0);
+	}
 	wft_field_bytes_mask(f, valid);
 	for (i = 0; i < f->n_bits; i++) {
 		bit = f->shift + i;
@@ -458,7 +474,10 @@ const char *ofp_field_nxm_name(const struct wft_field *f)
 void ofp_subfield_format(const struct wft_subfield *sf, struct wft_strbuf *sb)
 {
 	wft_strbuf_puts(sb, ofp_field_nxm_name(sf->field));
-	if (!sf->ofs && sf->n_bits == sf->field->n_bits)
+	/* OVS's tun_metadata fields are 124 bytes whatever their mapping,
+	 * so a whole one of weft's is a bit range there. */
+	if (!sf->ofs && sf->n_bits == sf->field->n_bits &&
+	    !wft_field_id_is_tun_md(sf->field->id))
 		wft_strbuf_puts(sb, "[]");
 	else if (sf->n_bits == 1)
 		wft_strbuf_printf(sb, "[%u]", sf->ofs);
@@ -470,4 +489,46 @@ void ofp_subfield_format(const struct wft_subfield *sf, struct wft_strbuf *sb)
 bool ofp_flow_has_vlan(const struct wft_flow *flow)
 {
 	return ntohs(flow->vlan_tci) & WFT_VLAN_CFI;
+}
+
+int ofp_tnl_flags_parse(const char *s, size_t len, uint8_t *value,
+			uint8_t *mask, char *err, size_t errlen)
+{
+	const char *p = s, *end = s + len;
+	bool on, seen = false;
+
+	memset(value, 0, 2);
+	memset(mask, 0, 2);
+	while (p < end) {
+		on = *p != '-';
+		if (*p == '+' || *p == '-')
+			p++;
+		if (end - p < 3 || strncmp(p, "oam", 3) ||
+		    (p + 3 < end && p[3] != '+' && p[3] != '-'))
+			return ofp_err(err, errlen, "tun_flags: \"%.*s\" is not "
+				       "a tunnel flag (weft knows oam; or write "
+				       "VALUE/MASK)", (int)(end - p), p);
+		if (seen)
+			return ofp_err(err, errlen, "oam: Each tunnel flag can "
+				       "be specified only once");
+		seen = true;
+		value[1] = on ? WFT_TNL_F_OAM : 0;
+		mask[1] = WFT_TNL_F_OAM;
+		p += 3;
+	}
+	return 0;
+}
+
+bool ofp_tun_md_mask_whole(const uint8_t *mask, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && !mask[i])
+		i++;
+	if (i == n)
+		return false;
+	for (; i < n; i++)
+		if (mask[i] != 0xff)
+			return false;
+	return true;
 }

@@ -73,8 +73,20 @@ enum wft_field_id {
 	WFT_F_ND_TARGET,
 	WFT_F_ND_SLL,
 	WFT_F_ND_TLL,
-	WFT_N_FIELDS
+	WFT_F_TUN_ID,		/* tun_id, tunnel_id */
+	WFT_F_TUN_SRC,
+	WFT_F_TUN_DST,
+	WFT_F_TUN_IPV6_SRC,
+	WFT_F_TUN_IPV6_DST,
+	WFT_F_TUN_FLAGS,	/* 1 bit: oam */
+	WFT_F_TUN_METADATA0,	/* .. WFT_F_TUN_METADATA0 + 63 */
+	WFT_N_FIELDS = WFT_F_TUN_METADATA0 + WFT_N_TUN_METADATA
 };
+
+static inline bool wft_field_id_is_tun_md(enum wft_field_id id)
+{
+	return id >= WFT_F_TUN_METADATA0 && id < WFT_N_FIELDS;
+}
 
 /* What must be matched (exactly) before a field may be matched or set. */
 enum wft_prereq {
@@ -104,6 +116,7 @@ enum wft_field_format {
 	WFT_FMT_OFP_PORT,	/* numbers, or LOCAL, IN_PORT, ... */
 	WFT_FMT_FRAG,		/* no, first, later, yes, not_later */
 	WFT_FMT_TCP_FLAGS,	/* +syn-ack or 0x012/0xfff */
+	WFT_FMT_TNL_FLAGS,	/* +oam, -oam, oam, 0x1/0x1 */
 };
 
 struct wft_field {
@@ -122,9 +135,25 @@ struct wft_field {
 	bool writable;		/* set_field, load and move may write it */
 };
 
-/* The field @id, or the one named @name (any of its names), or NULL. */
+/*
+ * The field @id, or the one named @name (any of its names), or NULL.
+ *
+ * tun_metadata0..63 have no fixed place: the GENEVE TLV map of the bridge
+ * a rule belongs to gives each mapped one its length and its offset in
+ * struct wft_flow's tun_md (include/weft/tlv_map.h). While a map is active
+ * in the calling thread (wft_tlv_map_activate()), these return the map's
+ * own descriptors (NULL for an unmapped tun_metadataN, which
+ * wft_field_tun_md_unmapped() then explains). With no map active, as in
+ * offline tools, tun_metadataN is 4 bytes at offset 4 * N: every field
+ * fits in the 256 bytes, and OVN's one option (4 bytes) is representable.
+ */
 const struct wft_field *wft_field_from_id(enum wft_field_id id);
 const struct wft_field *wft_field_from_name(const char *name, size_t len);
+
+/* Whether @name is tun_metadataN (any spelling) that the active map does
+ * not map; writes the message into @err. */
+bool wft_field_tun_md_unmapped(const char *name, size_t len, char *err,
+			       size_t errlen);
 
 /* The bits of @field within its bytes, as a big-endian mask of
  * @field->n_bytes bytes (vlan_pcp: e0 00; nw_tos: fc). */

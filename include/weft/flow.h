@@ -26,6 +26,19 @@
 #define WFT_N_XREGS	8	/* xreg0..7: 64-bit views of reg pairs */
 #define WFT_N_XXREGS	4	/* xxreg0..3: 128-bit views of reg quads */
 
+/* Tunnel flags (tun_flags). Only OAM is an OpenFlow field bit (tun_flags
+ * is 1 bit wide, as in OVS); the others are the datapath's, kept beside it
+ * so that one struct carries the whole tunnel key. */
+#define WFT_TNL_F_OAM	0x0001
+#define WFT_TNL_F_DF	0x0002	/* don't fragment the outer packet */
+#define WFT_TNL_F_CSUM	0x0004	/* outer UDP checksum */
+#define WFT_TNL_F_KEY	0x0008	/* a VNI is present (always for geneve/vxlan) */
+#define WFT_TNL_F_CRIT	0x0010	/* a GENEVE option is critical */
+
+/* GENEVE option space for tun_metadata0..63: 256 bytes, as OVS. */
+#define WFT_TUN_MD_SIZE		256
+#define WFT_N_TUN_METADATA	64
+
 /* nw_frag bits, as ovs-ofctl's ip_frag=no|first|later|yes|not_later. */
 #define WFT_FRAG_ANY	0x01	/* the packet is a fragment */
 #define WFT_FRAG_LATER	0x02	/* ... and not the first one */
@@ -76,7 +89,26 @@ struct wft_flow {
 	uint16_t tcp_flags;		/* be16, low 12 bits */
 	uint16_t pad1;
 
-	/* Appended by later work: tunnel metadata, conntrack state. */
+	/* Tunnel metadata. On receive: what the datapath's tunnel key held
+	 * (the packet came in over a tunnel when tun_dst or tun_ipv6_dst is
+	 * set). On output to a tunnel port: what set(tunnel(...)) carries.
+	 * tun_md holds tun_metadata0..63 at the offsets the bridge's GENEVE
+	 * TLV map gives them (include/weft/tlv_map.h); bit N of
+	 * tun_md_present says tun_metadataN is present (matched or set). */
+	uint64_t tun_id;		/* be64 */
+	uint32_t tun_src;		/* be32 */
+	uint32_t tun_dst;		/* be32 */
+	struct in6_addr tun_ipv6_src;
+	struct in6_addr tun_ipv6_dst;
+	uint16_t tun_flags;		/* be16: WFT_TNL_F_* */
+	uint8_t tun_tos;
+	uint8_t tun_ttl;
+	uint16_t tun_tp_src;		/* be16: outer UDP ports */
+	uint16_t tun_tp_dst;
+	uint64_t tun_md_present;	/* host order, bit N: tun_metadataN */
+	uint8_t tun_md[WFT_TUN_MD_SIZE];
+
+	/* Appended by later work: conntrack state. */
 } __attribute__((aligned(8)));
 
 /* A mask: 1 bits where the value of the paired struct wft_flow matters. */

@@ -7,15 +7,22 @@
  *    xxreg views, shifted fields (vlan_pcp, ip_dscp), nw_tos leaving ECN
  *    alone, in_port's 16-bit view;
  *  - subfield parsing, good and bad;
- *  - prerequisites against a rule's mask.
+ *  - prerequisites against a rule's mask;
+ *  - tunnel fields and GENEVE TLV maps (issue 5): tun_metadataN's default
+ *    place, a map's places and errors (OVS's NXTTMFC_* names), parsing and
+ *    printing rules with a map active, dump-tlv-map's text, persistence.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "weft/field.h"
+#include "weft/ofp_flow.h"
+#include "weft/tlv_map.h"
 
 static const struct wft_field *by_name(const char *name)
 {
@@ -66,6 +73,13 @@ static const struct {
 	{ "tp_src", WFT_F_TCP_SRC }, { "tp_dst", WFT_F_TCP_DST },
 	{ "icmpv6_type", WFT_F_ICMPV6_TYPE }, { "nd_sll", WFT_F_ND_SLL },
 	{ "OXM_OF_IPV6_ND_TARGET", WFT_F_ND_TARGET },
+	{ "tun_id", WFT_F_TUN_ID }, { "tunnel_id", WFT_F_TUN_ID },
+	{ "NXM_NX_TUN_ID", WFT_F_TUN_ID }, { "OXM_OF_TUNNEL_ID", WFT_F_TUN_ID },
+	{ "tun_src", WFT_F_TUN_SRC }, { "NXM_NX_TUN_IPV4_DST", WFT_F_TUN_DST },
+	{ "tun_ipv6_src", WFT_F_TUN_IPV6_SRC },
+	{ "NXM_NX_TUN_IPV6_DST", WFT_F_TUN_IPV6_DST },
+	{ "tun_flags", WFT_F_TUN_FLAGS }, { "tun_metadata0", WFT_F_TUN_METADATA0 },
+	{ "NXM_NX_TUN_METADATA63", WFT_F_TUN_METADATA0 + 63 },
 };
 
 START_TEST(test_names)
@@ -335,6 +349,303 @@ START_TEST(test_prereq_vlan)
 }
 END_TEST
 
+/* Tunnel fields and TLV maps. */
+
+START_TEST(test_tun_md_default_places)
+{
+	const struct wft_field *f;
+	unsigned int i;
+
+	ck_assert_ptr_null(wft_tlv_map_active());
+	for (i = 0; i < WFT_N_TUN_METADATA; i++) {
+		f = wft_field_from_id(WFT_F_TUN_METADATA0 + i);
+		ck_assert_uint_eq(f->offset,
+				  offsetof(struct wft_flow, tun_md) + 4 * i);
+		ck_assert_uint_eq(f->n_bytes, 4);
+		ck_assert(f->maskable && f->writable);
+	}
+	f = by_name("tun_flags");
+	ck_assert_uint_eq(f->n_bits, 1);
+}
+END_TEST
+
+START_TEST(test_tun_md_set_marks_present)
+{
+	struct wft_subfield sf = sf_of("tun_metadata5[0..15]");
+	uint8_t v[4] = { 0, 0, 0x12, 0x34 };
+	struct wft_flow flow;
+	struct wft_flow_wc wc;
+
+	memset(&flow, 0, sizeof(flow));
+	wft_flow_wc_init_catchall(&wc);
+	wft_subfield_set(&sf, v, &flow, &wc);
+	ck_assert_uint_eq(flow.tun_md_present, 1ull << 5);
+	ck_assert_uint_eq(wc.masks.tun_md_present, 1ull << 5);
+	ck_assert_uint_eq(flow.tun_md[20 + 2], 0x12);
+	ck_assert_uint_eq(flow.tun_md[20 + 3], 0x34);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int n;			/* -1: a parse error */
+} tlv_parse[] = {
+	{ "{class=0x0102,type=0x80,len=4}->tun_metadata0", 1 },
+	{ "{class=0xffff,type=1,len=8}->tun_metadata3,"
+	  "{class=0x1,type=0x2,len=12}->tun_metadata10", 2 },
+	{ "", 0 },
+	{ "{class=0x0102,type=0x80}->tun_metadata0", -1 },
+	{ "{class=0x10000,type=0x80,len=4}->tun_metadata0", -1 },
+	{ "{class=1,type=0x100,len=4}->tun_metadata0", -1 },
+	{ "{class=1,type=1,len=4}->reg0", -1 },
+	{ "{class=1,type=1,len=4}->tun_metadata", -1 },
+	{ "{class=1,type=1,len=4}->tun_metadata1;", -1 },
+};
+
+START_TEST(test_tlv_parse)
+{
+	struct wft_tlv_mapping m[4];
+	char err[256];
+	size_t n;
+	int ret;
+
+	ret = wft_tlv_mappings_parse(tlv_parse[_i].text, m, 4, &n, err,
+				     sizeof(err));
+	if (tlv_parse[_i].n < 0) {
+		ck_assert_int_eq(ret, -EINVAL);
+		ck_assert_msg(*err, "no message for %s", tlv_parse[_i].text);
+	} else {
+		ck_assert_msg(!ret, "%s: %s", tlv_parse[_i].text, err);
+		ck_assert_uint_eq(n, (size_t)tlv_parse[_i].n);
+	}
+}
+END_TEST
+
+static void map_add(struct wft_tlv_map *map, const char *text, char *err,
+		    size_t errlen, int *ret)
+{
+	struct wft_tlv_mapping m[8];
+	size_t n;
+
+	ck_assert_msg(!wft_tlv_mappings_parse(text, m, 8, &n, err, errlen),
+		      "%s: %s", text, err);
+	*ret = wft_tlv_map_add(map, m, n, err, errlen);
+}
+
+/* Each added to a map holding {0x102,0x80,4}->0 and {0xffff,1,8}->3,
+ * with the error OVS gives (NULL: accepted). */
+static const struct {
+	const char *text;
+	const char *err;
+} tlv_add[] = {
+	{ "{class=0x0102,type=0x80,len=4}->tun_metadata1", "NXTTMFC_DUP_ENTRY" },
+	{ "{class=0x0103,type=0x80,len=4}->tun_metadata0",
+	  "NXTTMFC_ALREADY_MAPPED" },
+	{ "{class=0x0103,type=0x80,len=5}->tun_metadata5", "NXTTMFC_BAD_OPT_LEN" },
+	{ "{class=0x0103,type=0x80,len=0}->tun_metadata5", "NXTTMFC_BAD_OPT_LEN" },
+	{ "{class=0x0103,type=0x80,len=128}->tun_metadata5",
+	  "NXTTMFC_BAD_OPT_LEN" },
+	{ "{class=0x0103,type=0x80,len=124}->tun_metadata5",
+	  "weft maps GENEVE options of at most 16 bytes" },
+	{ "{class=0x0103,type=0x80,len=4}->tun_metadata64",
+	  "NXTTMFC_BAD_FIELD_IDX" },
+	{ "{class=0x0103,type=0x80,len=4}->tun_metadata6,"
+	  "{class=0x0104,type=0x80,len=4}->tun_metadata6",
+	  "NXTTMFC_ALREADY_MAPPED" },
+	{ "{class=0x0103,type=0x80,len=16}->tun_metadata63", NULL },
+	{ "{class=0x0103,type=0x81,len=4}->tun_metadata1,"
+	  "{class=0x0103,type=0x82,len=4}->tun_metadata2", NULL },
+};
+
+static void base_map(struct wft_tlv_map *map)
+{
+	char err[256];
+	int ret;
+
+	wft_tlv_map_init(map);
+	map_add(map, "{class=0x0102,type=0x80,len=4}->tun_metadata0,"
+		"{class=0xffff,type=1,len=8}->tun_metadata3", err,
+		sizeof(err), &ret);
+	ck_assert_msg(!ret, "%s", err);
+}
+
+START_TEST(test_tlv_add)
+{
+	struct wft_tlv_map map, before;
+	char err[256] = "";
+	int ret;
+
+	base_map(&map);
+	before = map;
+	map_add(&map, tlv_add[_i].text, err, sizeof(err), &ret);
+	if (!tlv_add[_i].err) {
+		ck_assert_msg(!ret, "%s: %s", tlv_add[_i].text, err);
+		return;
+	}
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_msg(strstr(err, tlv_add[_i].err), "%s: got \"%s\"",
+		      tlv_add[_i].text, err);
+	/* All or nothing. */
+	ck_assert(!memcmp(&map, &before, sizeof(map)));
+}
+END_TEST
+
+START_TEST(test_tlv_table_full)
+{
+	struct wft_tlv_map map;
+	struct wft_tlv_mapping m = { 1, 0, 16, 0 };
+	char err[256];
+	unsigned int i;
+
+	wft_tlv_map_init(&map);
+	for (i = 0; i < 16; i++) {
+		m.type = (uint8_t)i;
+		m.index = (uint8_t)i;
+		ck_assert(!wft_tlv_map_add(&map, &m, 1, err, sizeof(err)));
+	}
+	ck_assert_uint_eq(wft_tlv_map_space(&map), 256);
+	m.type = 99;
+	m.index = 20;
+	m.len = 4;
+	ck_assert_int_eq(wft_tlv_map_add(&map, &m, 1, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_msg(strstr(err, "NXTTMFC_TABLE_FULL"), "%s", err);
+}
+END_TEST
+
+START_TEST(test_tlv_format)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	struct wft_tlv_map map;
+
+	base_map(&map);
+	wft_tlv_map_format(&map, &sb);
+	/* What ovs-ofctl dump-tlv-map printed for the same map (OVS 3.1). */
+	ck_assert_str_eq(wft_strbuf_cstr(&sb),
+		"NXT_TLV_TABLE_REPLY (xid=0x2):\n"
+		" max option space=256 max fields=64\n"
+		" allocated option space=12\n"
+		"\n"
+		" mapping table:\n"
+		"  class  type  length  match field\n"
+		" ------  ----  ------  --------------\n"
+		"  0x102  0x80       4  tun_metadata0\n"
+		" 0xffff   0x1       8  tun_metadata3\n");
+	wft_strbuf_free(&sb);
+}
+END_TEST
+
+static bool uses_field(void *aux, const struct wft_field *f)
+{
+	return f == aux;
+}
+
+START_TEST(test_tlv_del)
+{
+	struct wft_tlv_mapping m = { 0, 0, 0, 3 };
+	struct wft_tlv_map map;
+	char err[256];
+
+	base_map(&map);
+	/* In use: refused, nothing deleted. */
+	ck_assert_int_eq(wft_tlv_map_del(&map, &m, 1, uses_field,
+					 &map.fields[3], err, sizeof(err)),
+			 -EBUSY);
+	ck_assert_msg(strstr(err, "NXTTMFC_INVALID_TLV_DEL"), "%s", err);
+	ck_assert_ptr_nonnull(wft_tlv_map_get(&map, 3));
+	/* By index, whatever the class (as OVS); unmapped ones ignored. */
+	ck_assert(!wft_tlv_map_del(&map, &m, 1, NULL, NULL, err, sizeof(err)));
+	ck_assert_ptr_null(wft_tlv_map_get(&map, 3));
+	m.index = 9;
+	ck_assert(!wft_tlv_map_del(&map, &m, 1, NULL, NULL, err, sizeof(err)));
+	/* All. */
+	ck_assert(!wft_tlv_map_del(&map, NULL, 0, NULL, NULL, err,
+				   sizeof(err)));
+	ck_assert_uint_eq(wft_tlv_map_space(&map), 0);
+}
+END_TEST
+
+START_TEST(test_tlv_json)
+{
+	struct wft_tlv_map map, back;
+	char err[256];
+	json_t *j;
+
+	base_map(&map);
+	j = wft_tlv_map_to_json(&map);
+	ck_assert(!wft_tlv_map_from_json(&back, j, err, sizeof(err)));
+	json_decref(j);
+	ck_assert_int_eq(wft_tlv_map_find(&back, 0x102, 0x80, 4), 0);
+	ck_assert_int_eq(wft_tlv_map_find(&back, 0xffff, 1, 8), 3);
+	ck_assert_uint_eq(back.e[3].offset, map.e[3].offset);
+	j = json_loads("[{\"class\":1,\"type\":2,\"len\":5,\"index\":0}]", 0,
+		       NULL);
+	ck_assert_int_eq(wft_tlv_map_from_json(&back, j, err, sizeof(err)),
+			 -EINVAL);
+	json_decref(j);
+	j = json_loads("[{\"class\":1}]", 0, NULL);
+	ck_assert_int_eq(wft_tlv_map_from_json(&back, j, err, sizeof(err)),
+			 -EINVAL);
+	json_decref(j);
+}
+END_TEST
+
+/* Rules parsed and printed with a map active use its places. */
+static const struct {
+	const char *in;
+	const char *out;	/* NULL: an error containing err */
+	const char *err;
+} mapped[] = {
+	{ "tun_metadata0=0x20001,actions=drop",
+	  "ADD tun_metadata0=0x20001 actions=drop", NULL },
+	{ "tun_metadata3=0x1122334455667788/0xffff0000ffff0000,actions=drop",
+	  "ADD tun_metadata3=0x1122000055660000/0xffff0000ffff0000 "
+	  "actions=drop", NULL },
+	{ "actions=set_field:0x1122334455667788->tun_metadata3",
+	  "ADD actions=set_field:0x1122334455667788->tun_metadata3", NULL },
+	{ "actions=move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30]",
+	  "ADD actions=move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30]",
+	  NULL },
+	{ "tun_metadata1=1,actions=drop", NULL,
+	  "tun_metadata1 is not mapped by the bridge's GENEVE TLV map" },
+	{ "actions=set_field:1->tun_metadata2", NULL,
+	  "tun_metadata2 is not mapped" },
+	{ "actions=load:1->NXM_NX_TUN_METADATA2[0..3]", NULL,
+	  "tun_metadata2 is not mapped" },
+};
+
+START_TEST(test_tlv_mapped_rules)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	const struct wft_tlv_map *prev;
+	struct wft_ofp_flow flow;
+	struct wft_tlv_map map;
+	char err[256] = "";
+	int ret;
+
+	base_map(&map);
+	prev = wft_tlv_map_activate(&map);
+	ck_assert_ptr_eq(wft_field_from_id(WFT_F_TUN_METADATA0 + 3),
+			 &map.fields[3]);
+	ck_assert_ptr_eq(by_name("NXM_NX_TUN_METADATA3"), &map.fields[3]);
+	ck_assert_uint_eq(map.fields[3].n_bytes, 8);
+	ck_assert_ptr_null(wft_field_from_id(WFT_F_TUN_METADATA0 + 1));
+	ret = wft_ofp_flow_parse(mapped[_i].in, WFT_OFPFC_ADD, &flow, err,
+				 sizeof(err));
+	if (mapped[_i].out) {
+		ck_assert_msg(!ret, "%s: %s", mapped[_i].in, err);
+		wft_ofp_flow_format(&flow, &sb);
+		ck_assert_str_eq(wft_strbuf_cstr(&sb), mapped[_i].out);
+	} else {
+		ck_assert_msg(ret && strstr(err, mapped[_i].err), "%s: %s",
+			      mapped[_i].in, err);
+	}
+	wft_ofp_flow_uninit(&flow);
+	wft_tlv_map_activate(prev);
+	wft_strbuf_free(&sb);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *field_suite(void)
@@ -363,6 +674,18 @@ static Suite *field_suite(void)
 	tc = tcase_create("prereqs");
 	tcase_add_loop_test(tc, test_prereqs, 0, N(prereqs));
 	tcase_add_test(tc, test_prereq_vlan);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tunnel");
+	tcase_add_test(tc, test_tun_md_default_places);
+	tcase_add_test(tc, test_tun_md_set_marks_present);
+	tcase_add_loop_test(tc, test_tlv_parse, 0, N(tlv_parse));
+	tcase_add_loop_test(tc, test_tlv_add, 0, N(tlv_add));
+	tcase_add_test(tc, test_tlv_table_full);
+	tcase_add_test(tc, test_tlv_format);
+	tcase_add_test(tc, test_tlv_del);
+	tcase_add_test(tc, test_tlv_json);
+	tcase_add_loop_test(tc, test_tlv_mapped_rules, 0, N(mapped));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -239,7 +239,8 @@ static bool is_masked_set(const struct wft_ofpact *a)
  * and mod_vlan_pcp print as set_field on vlan_vid/vlan_pcp (after a
  * push_vlan where the rule does not guarantee a tag: OpenFlow 1.4 has no
  * "push if needed"), a masked set_field prints as loads, and a load of
- * more than 64 bits as several (OpenFlow's load carries 64). The text
+ * more than 64 bits as several (OpenFlow's load carries 64), and a load
+ * to tun_metadata or "+oam" to tun_flags as the other form. The text
  * still round-trips; the structs are compared for everything else.
  */
 static bool reads_back_differently(const struct wft_ofpacts *acts)
@@ -253,6 +254,10 @@ static bool reads_back_differently(const struct wft_ofpacts *acts)
 		    a->type == WFT_OFPACT_MOD_VLAN_PCP ||
 		    (a->type == WFT_OFPACT_SET_FIELD && is_masked_set(a)) ||
 		    (a->type == WFT_OFPACT_LOAD && a->set.dst.n_bits > 64) ||
+		    ((a->type == WFT_OFPACT_LOAD ||
+		      a->type == WFT_OFPACT_SET_FIELD) &&
+		     (wft_field_id_is_tun_md(a->set.dst.field->id) ||
+		      a->set.dst.field->id == WFT_F_TUN_FLAGS)) ||
 		    (a->type == WFT_OFPACT_CLONE &&
 		     reads_back_differently(a->clone.actions)))
 			return true;

@@ -17,7 +17,9 @@
 #                              of a throwaway ovs-vswitchd (dummy datapath,
 #                              everything under a temporary directory), or
 #                              "-" where that switch refuses the flow (table
-#                              254 is hidden, dp_hash is not matchable)
+#                              254 is hidden, dp_hash is not matchable);
+#                              tun_metadata0, 1, 7 and 63 are mapped to
+#                              4-byte options
 #
 # Why "-O OpenFlow14": without -O, ovs-ofctl picks one protocol for the
 # whole file from the intersection of what every flow can use, so one flow
@@ -58,6 +60,13 @@ ovs-vswitchd --enable-dummy=system --disable-system --disable-system-route \
 	--log-file="$tmp/vswitchd.log" unix:"$tmp/db.sock"
 ovs-vsctl --db=unix:"$tmp/db.sock" --timeout=10 add-br br0 -- \
 	set bridge br0 datapath_type=dummy
+# tun_metadata flows need a TLV map; 4 bytes each, as weft-ofctl assumes
+# offline.
+map=
+for i in 0 1 7 63; do
+	map="$map${map:+,}{class=0xffff,type=$i,len=4}->tun_metadata$i"
+done
+ovs-ofctl add-tlv-map br0 "$map"
 
 of() { ovs-ofctl -O OpenFlow14 "$@" </dev/null 2>/dev/null; }
 sed 's/#.*//' ofctl_flows.txt | grep -v '^[[:space:]]*$' | while IFS= read -r flow; do
