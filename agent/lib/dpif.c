@@ -516,7 +516,16 @@ int wft_vport_new(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		  const char *name, uint32_t type, uint32_t port_no,
 		  struct wft_vport *reply)
 {
+	return wft_vport_new_tunnel(dpif, dp_ifindex, name, type, 0, port_no,
+				    reply);
+}
+
+int wft_vport_new_tunnel(struct wft_dpif *dpif, uint32_t dp_ifindex,
+			 const char *name, uint32_t type, uint16_t dst_port,
+			 uint32_t port_no, struct wft_vport *reply)
+{
 	struct nlmsghdr *nlh;
+	struct nlattr *opts;
 	int err;
 
 	if (reply)
@@ -533,6 +542,18 @@ int wft_vport_new(struct wft_dpif *dpif, uint32_t dp_ifindex,
 	if (!err && port_no != WFT_PORT_ANY)
 		err = wft_nl_put_u32(&dpif->nl, nlh, WEFT_VPORT_A_PORT_NO,
 				     port_no);
+	if (!err && dst_port) {
+		/* The options nest holds one u16 attribute (padded to 8). */
+		uint8_t nest[8] = { 0 };
+
+		opts = (struct nlattr *)nest;
+		opts->nla_len = NLA_HDRLEN + sizeof(dst_port);
+		opts->nla_type = WEFT_VPORT_OPT_A_DST_PORT;
+		memcpy(nest + NLA_HDRLEN, &dst_port, sizeof(dst_port));
+		err = wft_nl_put(&dpif->nl, nlh,
+				 WEFT_VPORT_A_OPTIONS | NLA_F_NESTED,
+				 sizeof(nest), nest);
+	}
 	if (err)
 		return err;
 	return wft_nl_transact(&dpif->nl, nlh, vport_reply_cb, reply);

@@ -151,6 +151,11 @@ int wft_vport_type_parse(const char *s, uint32_t *type);
 int wft_vport_new(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		  const char *name, uint32_t type, uint32_t port_no,
 		  struct wft_vport *reply);
+/* A geneve or vxlan vport whose socket listens on UDP @dst_port (host
+ * order; 0: the type's default). */
+int wft_vport_new_tunnel(struct wft_dpif *dpif, uint32_t dp_ifindex,
+			 const char *name, uint32_t type, uint16_t dst_port,
+			 uint32_t port_no, struct wft_vport *reply);
 /* Addressed by @name, or by @port_no when @name is NULL. */
 int wft_vport_del(struct wft_dpif *dpif, uint32_t dp_ifindex,
 		  const char *name, uint32_t port_no);
