@@ -515,6 +515,8 @@ static int put_one(struct sk_buff *skb, const struct nlattr *a)
 			       nla_len(a), nla_data(a));
 	case WEFT_IACT_SET:
 		return weft_set_nl_put(skb, nla_data(a));
+	case WEFT_IACT_SET_TUNNEL:
+		return weft_tun_set_nl_put(skb, nla_data(a));
 	case WEFT_IACT_PUSH_VLAN:
 		return put_push_vlan(skb, nla_data(a));
 	case WEFT_IACT_HASH:
@@ -559,6 +561,9 @@ static size_t put_size(const struct nlattr *attrs, int len)
 			break;
 		case WEFT_IACT_SET:
 			size += weft_set_nl_size(nla_data(a));
+			break;
+		case WEFT_IACT_SET_TUNNEL:
+			size += weft_tun_set_nl_size(nla_data(a));
 			break;
 		case WEFT_IACT_PUSH_VLAN:
 			size += nla_total_size(2 * nla_total_size(sizeof(__be16)));

@@ -347,6 +347,10 @@ int weft_set_nl_convert(struct weft_acts_builder *b, const struct nlattr *a)
 		NL_SET_ERR_MSG_ATTR(b->extack, a, "set: needs KEY");
 		return -EINVAL;
 	}
+	/* Tunnel metadata is not a header of the packet: its own action. */
+	if (nla_find_nested(tb[WEFT_SET_A_KEY], WEFT_KEY_A_TUNNEL))
+		return weft_tun_set_nl_convert(b, tb[WEFT_SET_A_KEY],
+					       tb[WEFT_SET_A_MASK]);
 	type = set_header_of(b, tb[WEFT_SET_A_KEY], tb[WEFT_SET_A_MASK]);
 	if (type < 0)
 		return type;

@@ -80,9 +80,12 @@ static int apply_trunc(struct sk_buff *skb, u32 max_len)
 	return pskb_trim_rcsum(skb, max_len);
 }
 
-/* Send @skb (consumed) out of port @port_no. */
+/*
+ * Send @skb (consumed) out of port @port_no, with the tunnel metadata of
+ * the last set(tunnel) when the port is a tunnel.
+ */
 static void do_output(struct weft_datapath *dp, struct sk_buff *skb,
-		      u32 port_no, u32 trunc)
+		      const struct weft_flow_key *key, u32 port_no, u32 trunc)
 {
 	struct weft_vport *vport = weft_dp_lookup_port(dp, port_no);
 
@@ -90,7 +93,7 @@ static void do_output(struct weft_datapath *dp, struct sk_buff *skb,
 		kfree_skb(skb);
 		return;
 	}
-	weft_vport_send(vport, skb);
+	weft_vport_send(vport, skb, key->egress_tun);
 }
 
 /* The userspace action: an upcall of a copy of @skb (not consumed). */
@@ -305,12 +308,13 @@ static int do_execute(struct weft_datapath *dp, struct sk_buff *skb,
 		switch (nla_type(a)) {
 		case WEFT_ACTION_A_OUTPUT:
 			if (last) {
-				do_output(dp, skb, nla_get_u32(a), trunc);
+				do_output(dp, skb, key, nla_get_u32(a), trunc);
 				return 0;
 			}
 			clone = skb_clone(skb, GFP_ATOMIC);
 			if (clone)
-				do_output(dp, clone, nla_get_u32(a), trunc);
+				do_output(dp, clone, key, nla_get_u32(a),
+					  trunc);
 			trunc = 0;
 			break;
 		case WEFT_ACTION_A_USERSPACE:
@@ -319,6 +323,9 @@ static int do_execute(struct weft_datapath *dp, struct sk_buff *skb,
 			break;
 		case WEFT_IACT_SET:
 			err = weft_actions_set(skb, key, nla_data(a));
+			break;
+		case WEFT_IACT_SET_TUNNEL:
+			key->egress_tun = nla_data(a);
 			break;
 		case WEFT_IACT_PUSH_VLAN:
 			err = do_push_vlan(skb, key, nla_data(a));

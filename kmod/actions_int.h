@@ -17,6 +17,7 @@
  *   WEFT_IACT_SAMPLE     u32 probability, then the nested list
  *   WEFT_IACT_CHECK_LEN  struct weft_check_len, then the IF_GREATER list,
  *                        then the IF_LESS_EQUAL list
+ *   WEFT_IACT_SET_TUNNEL struct weft_tun_set (tunnel.h), then its options
  */
 #ifndef _WEFT_ACTIONS_INT_H
 #define _WEFT_ACTIONS_INT_H
@@ -36,6 +37,7 @@ enum weft_iact {
 	WEFT_IACT_HASH,
 	WEFT_IACT_SAMPLE,
 	WEFT_IACT_CHECK_LEN,
+	WEFT_IACT_SET_TUNNEL,
 };
 
 /*
@@ -152,6 +154,13 @@ int weft_acts_builder_put(struct weft_acts_builder *b, int type,
 int weft_set_nl_convert(struct weft_acts_builder *b, const struct nlattr *a);
 int weft_set_nl_put(struct sk_buff *skb, const struct weft_set_action *sa);
 size_t weft_set_nl_size(const struct weft_set_action *sa);
+
+/* action_tunnel_nl.c */
+struct weft_tun_set;
+int weft_tun_set_nl_convert(struct weft_acts_builder *b,
+			    const struct nlattr *key, const struct nlattr *mask);
+int weft_tun_set_nl_put(struct sk_buff *skb, const struct weft_tun_set *ts);
+size_t weft_tun_set_nl_size(const struct weft_tun_set *ts);
 
 /* actions_set.c */
 int weft_actions_set(struct sk_buff *skb, struct weft_flow_key *key,

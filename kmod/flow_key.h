@@ -11,6 +11,7 @@
 #include <linux/in6.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include <uapi/linux/weft.h>
 
 /* Bound on the IPv6 extension headers walked before giving up. */
 #define WEFT_IPV6_MAX_EXT_HDRS	8
@@ -20,7 +21,45 @@ struct weft_key_vlan {
 	__be16 tci;		/* VLAN_CFI_MASK set when the tag is present */
 };
 
+/*
+ * The outer headers of a packet a tunnel vport received (all zero for any
+ * other packet). The IPv4 and IPv6 addresses do not share storage, so that
+ * a flow matching an IPv4 endpoint never matches an IPv6 tunnel and no
+ * family field is needed.
+ */
+struct weft_key_tunnel {
+	__be64 id;			/* VNI in the low 24 bits */
+	__be32 ipv4_src;
+	__be32 ipv4_dst;
+	struct in6_addr ipv6_src;
+	struct in6_addr ipv6_dst;
+	__be16 tp_src;
+	__be16 tp_dst;
+	u16 flags;			/* enum weft_tunnel_flags */
+	u8 tos;
+	u8 ttl;
+	u8 opts_len;			/* GENEVE option bytes; mask: 0 or 0xff */
+	u8 pad[7];
+};
+
+struct weft_tun_set;
+
+/*
+ * GENEVE options sit first and right-aligned (they end where the tunnel
+ * header begins), so that a mask covering n option bytes starts only n
+ * bytes before the tunnel header: the table compares only the byte range a
+ * mask covers, and flows that match no options never pay for them.
+ */
 struct weft_flow_key {
+	u8 tun_opts[WEFT_TUN_OPTS_MAX];
+	struct weft_key_tunnel tun;
+	/*
+	 * Not a match field (masks never cover it): the tunnel metadata the
+	 * last set(tunnel) of the running action list wrote, for the next
+	 * output to a tunnel vport. Points into the flow's action list, which
+	 * lives as long as the RCU read side that runs it. NULL otherwise.
+	 */
+	const struct weft_tun_set *egress_tun;
 	struct {
 		u32 in_port;
 		u32 skb_mark;
@@ -105,5 +144,18 @@ int weft_flow_key_extract(struct sk_buff *skb, struct weft_flow_key *key);
  */
 int weft_flow_key_extract_userspace(struct sk_buff *skb,
 				    struct weft_flow_key *key);
+
+/* The first byte of the key's GENEVE options (key->tun.opts_len of them). */
+static inline u8 *weft_key_tun_opts(struct weft_flow_key *key)
+{
+	return key->tun_opts + WEFT_TUN_OPTS_MAX - key->tun.opts_len;
+}
+
+/* Zero the tunnel part of @key: a packet that did not come through a tunnel. */
+static inline void weft_key_tun_clear(struct weft_flow_key *key)
+{
+	memset(&key->tun, 0, sizeof(key->tun));
+	key->egress_tun = NULL;
+}
 
 #endif /* _WEFT_FLOW_KEY_H */

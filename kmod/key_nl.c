@@ -164,6 +164,56 @@ static int put_nd(struct sk_buff *skb, const struct weft_flow_key *out)
 	return 0;
 }
 
+static bool tun_v4(const struct weft_key_tunnel *t)
+{
+	return t->ipv4_src || t->ipv4_dst;
+}
+
+static bool tun_v6(const struct weft_key_tunnel *t)
+{
+	return !ipv6_addr_any(&t->ipv6_src) || !ipv6_addr_any(&t->ipv6_dst);
+}
+
+/*
+ * The tunnel header, when the key came through a tunnel or the mask
+ * matches tunnel bits (a flow for packets that did not). The endpoints of
+ * the family the key or the output has; options as long as the key's.
+ */
+static int put_tunnel(struct sk_buff *skb, const struct weft_flow_key *key,
+		      const struct weft_flow_key *out)
+{
+	const struct weft_key_tunnel *t = &out->tun;
+	u8 n = key->tun.opts_len;
+	struct nlattr *nest;
+
+	if (!memchr_inv(&key->tun, 0, sizeof(key->tun)) &&
+	    !memchr_inv(t, 0, sizeof(*t)))
+		return 0;
+	nest = nla_nest_start(skb, WEFT_KEY_A_TUNNEL);
+	if (!nest ||
+	    nla_put(skb, WEFT_TUNNEL_A_ID, sizeof(t->id), &t->id))
+		return -EMSGSIZE;
+	if ((tun_v4(&key->tun) || tun_v4(t)) &&
+	    (nla_put_in_addr(skb, WEFT_TUNNEL_A_IPV4_SRC, t->ipv4_src) ||
+	     nla_put_in_addr(skb, WEFT_TUNNEL_A_IPV4_DST, t->ipv4_dst)))
+		return -EMSGSIZE;
+	if ((tun_v6(&key->tun) || tun_v6(t)) &&
+	    (nla_put_in6_addr(skb, WEFT_TUNNEL_A_IPV6_SRC, &t->ipv6_src) ||
+	     nla_put_in6_addr(skb, WEFT_TUNNEL_A_IPV6_DST, &t->ipv6_dst)))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, WEFT_TUNNEL_A_TOS, t->tos) ||
+	    nla_put_u8(skb, WEFT_TUNNEL_A_TTL, t->ttl) ||
+	    nla_put_u16(skb, WEFT_TUNNEL_A_FLAGS, t->flags) ||
+	    nla_put_be16(skb, WEFT_TUNNEL_A_TP_SRC, t->tp_src) ||
+	    nla_put_be16(skb, WEFT_TUNNEL_A_TP_DST, t->tp_dst))
+		return -EMSGSIZE;
+	if (n && nla_put(skb, WEFT_TUNNEL_A_GENEVE_OPTS, n,
+			 out->tun_opts + WEFT_TUN_OPTS_MAX - n))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static bool is_nd(const struct weft_flow_key *key)
 {
 	return (key->tp.src == htons(NDISC_NEIGHBOUR_SOLICITATION) ||
@@ -219,7 +269,8 @@ int weft_key_put(struct sk_buff *skb, int attrtype,
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (put_md(skb, output) || put_l2(skb, key, output) ||
+	if (put_md(skb, output) || put_tunnel(skb, key, output) ||
+	    put_l2(skb, key, output) ||
 	    put_l3(skb, key, output)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -242,5 +293,10 @@ size_t weft_key_nlmsg_size(void)
 		+ nla_total_size(4) + 4 * nla_total_size(1)
 		+ nla_total_size(0) + 3 * nla_total_size(2)	/* tcp */
 		+ nla_total_size(0) + nla_total_size(16)	/* nd */
-		+ 2 * nla_total_size(ETH_ALEN);
+		+ 2 * nla_total_size(ETH_ALEN)
+		/* tunnel: id, both families' endpoints, options */
+		+ nla_total_size(0) + nla_total_size(8)
+		+ 2 * nla_total_size(4) + 2 * nla_total_size(16)
+		+ 2 * nla_total_size(1) + 3 * nla_total_size(2)
+		+ nla_total_size(WEFT_TUN_OPTS_MAX);
 }

@@ -32,7 +32,12 @@ enum field_kind {
 	F_TCP_FLAGS,	/* __be16: 12 bits */
 	F_ICMP,		/* u8 type or code, kept as htons() in a port field */
 	F_ARP_OP,	/* __be16 opcode, kept as its low byte in ip.proto */
+	F_TUN_FLAGS,	/* u16 enum weft_tunnel_flags */
+	F_TUN_OPTS,	/* GENEVE options: 4..WEFT_TUN_OPTS_MAX bytes, n*4 */
 };
+
+/* key_field.len of a field whose payload length varies (F_TUN_OPTS). */
+#define VARLEN		0xff
 
 struct key_field {
 	u16 off;	/* in struct weft_flow_key */
@@ -121,6 +126,20 @@ static const struct key_field nd_fields[WEFT_ND_A_MAX + 1] = {
 	FIELD(WEFT_ND_A_TLL, ipv6.nd.tll),
 };
 
+static const struct key_field tunnel_fields[WEFT_TUNNEL_A_MAX + 1] = {
+	FIELD(WEFT_TUNNEL_A_ID, tun.id),
+	FIELD(WEFT_TUNNEL_A_IPV4_SRC, tun.ipv4_src),
+	FIELD(WEFT_TUNNEL_A_IPV4_DST, tun.ipv4_dst),
+	FIELD(WEFT_TUNNEL_A_IPV6_SRC, tun.ipv6_src),
+	FIELD(WEFT_TUNNEL_A_IPV6_DST, tun.ipv6_dst),
+	FIELD(WEFT_TUNNEL_A_TOS, tun.tos),
+	FIELD(WEFT_TUNNEL_A_TTL, tun.ttl),
+	FIELD_AS(WEFT_TUNNEL_A_FLAGS, tun.flags, 2, F_TUN_FLAGS),
+	FIELD(WEFT_TUNNEL_A_TP_SRC, tun.tp_src),
+	FIELD(WEFT_TUNNEL_A_TP_DST, tun.tp_dst),
+	FIELD_AS(WEFT_TUNNEL_A_GENEVE_OPTS, tun_opts, VARLEN, F_TUN_OPTS),
+};
+
 /* The header nests of a key nest, by WEFT_KEY_A_* type. */
 struct key_header {
 	const struct key_field *fields;
@@ -143,6 +162,7 @@ static const struct key_header headers[WEFT_KEY_A_MAX + 1] = {
 	HEADER(WEFT_KEY_A_ICMPV6, icmp_fields),
 	HEADER(WEFT_KEY_A_ARP, arp_fields),
 	HEADER(WEFT_KEY_A_ND, nd_fields),
+	HEADER(WEFT_KEY_A_TUNNEL, tunnel_fields),
 };
 
 #define HDR(x)		BIT(WEFT_KEY_A_##x)
@@ -205,6 +225,20 @@ static __always_inline int put_field(const struct key_field *f,
 			return BAD(a, "arp op above 255 cannot be matched");
 		*dst = op & 0xff;
 		return 0;
+	case F_TUN_FLAGS:
+		op = nla_get_u16(a);
+		if (op & ~__WEFT_TUNNEL_F_ALL) {
+			if (!is_mask)
+				return BAD(a, "tunnel flags has unknown bits");
+			op &= __WEFT_TUNNEL_F_ALL;
+		}
+		memcpy(dst, &op, sizeof(op));
+		return 0;
+	case F_TUN_OPTS:
+		/* Right-aligned: they end where the tunnel header starts. */
+		out->tun.opts_len = nla_len(a);
+		memcpy(weft_key_tun_opts(out), nla_data(a), nla_len(a));
+		return 0;
 	}
 	return BAD(a, "internal error: unknown field kind");
 }
@@ -228,8 +262,13 @@ static __always_inline int parse_field(const struct nlattr *a,
 	f = &fields[type];
 	if (a->nla_type & NLA_F_NESTED)
 		return BAD(a, "NLA_F_NESTED set on a flow key field");
-	if (nla_len(a) != f->len)
+	if (f->len == VARLEN) {
+		if (!nla_len(a) || nla_len(a) > WEFT_TUN_OPTS_MAX ||
+		    nla_len(a) % 4)
+			return BAD(a, "tunnel geneve options must be 4 to 252 bytes, a multiple of 4");
+	} else if (nla_len(a) != f->len) {
 		return BAD(a, "flow key field has the wrong length");
+	}
 	if (*seen & BIT(type))
 		return BAD(a, "flow key field given twice");
 	*seen |= BIT(type);
@@ -277,6 +316,11 @@ static int parse_header(int type, const struct nlattr *nest,
 		return check_vlan(nest, seen, &out->eth.vlan, extack);
 	if (type == WEFT_KEY_A_CVLAN)
 		return check_vlan(nest, seen, &out->eth.cvlan, extack);
+	if (type == WEFT_KEY_A_TUNNEL &&
+	    (out->tun.ipv4_src || out->tun.ipv4_dst) &&
+	    (!ipv6_addr_any(&out->tun.ipv6_src) ||
+	     !ipv6_addr_any(&out->tun.ipv6_dst)))
+		return BAD(nest, "tunnel ipv4 and ipv6 endpoints are exclusive");
 	return 0;
 }
 
@@ -335,7 +379,38 @@ int weft_key_parse(const struct nlattr *nest, struct weft_flow_key *out,
  * mask_exact() - the mask of a flow given without one: every field of every
  * header present in the key, at the field's width.
  */
-static void mask_exact(struct weft_flow_key *m, weft_key_attrs_t hdrs)
+/*
+ * A tunnel given without a mask: its ID and flags, its options if any, and
+ * each other field the key gives a nonzero value (a zero endpoint, port,
+ * TOS or TTL is taken as "any": no tunnel packet has a zero endpoint).
+ */
+static void mask_exact_tunnel(struct weft_flow_key *m,
+			      const struct weft_flow_key *k)
+{
+	const struct weft_key_tunnel *kt = &k->tun;
+	struct weft_key_tunnel *mt = &m->tun;
+
+	mt->id = cpu_to_be64(U64_MAX);
+	mt->flags = __WEFT_TUNNEL_F_ALL;
+	mt->ipv4_src = kt->ipv4_src ? htonl(U32_MAX) : 0;
+	mt->ipv4_dst = kt->ipv4_dst ? htonl(U32_MAX) : 0;
+	if (!ipv6_addr_any(&kt->ipv6_src))
+		memset(&mt->ipv6_src, 0xff, sizeof(mt->ipv6_src));
+	if (!ipv6_addr_any(&kt->ipv6_dst))
+		memset(&mt->ipv6_dst, 0xff, sizeof(mt->ipv6_dst));
+	mt->tp_src = kt->tp_src ? htons(0xffff) : 0;
+	mt->tp_dst = kt->tp_dst ? htons(0xffff) : 0;
+	mt->tos = kt->tos ? 0xff : 0;
+	mt->ttl = kt->ttl ? 0xff : 0;
+	if (kt->opts_len) {
+		mt->opts_len = 0xff;
+		memset(m->tun_opts + WEFT_TUN_OPTS_MAX - kt->opts_len, 0xff,
+		       kt->opts_len);
+	}
+}
+
+static void mask_exact(struct weft_flow_key *m, const struct weft_flow_key *k,
+		       weft_key_attrs_t hdrs)
 {
 	memset(m, 0, sizeof(*m));
 	if (hdrs & HDR(IN_PORT))
@@ -388,6 +463,8 @@ static void mask_exact(struct weft_flow_key *m, weft_key_attrs_t hdrs)
 	}
 	if (hdrs & HDR(ND))
 		memset(&m->ipv6.nd, 0xff, sizeof(m->ipv6.nd));
+	if (hdrs & HDR(TUNNEL))
+		mask_exact_tunnel(m, k);
 }
 
 static bool nonzero(const void *p, size_t len)
@@ -547,7 +624,7 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
 		if (err)
 			return err;
 	} else {
-		mask_exact(mask, key_hdrs);
+		mask_exact(mask, key, key_hdrs);
 		mask_hdrs = key_hdrs;
 	}
 
@@ -556,6 +633,16 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
 			      extack);
 	if (err)
 		return err;
+
+	/*
+	 * Options are matched as one byte string: a mask of other options
+	 * than the key's would compare bytes the key does not have.
+	 */
+	if (mask_attr && mask->tun.opts_len) {
+		if (mask->tun.opts_len != key->tun.opts_len)
+			return BAD(mask_attr, "tunnel geneve options mask must be as long as the key's options");
+		mask->tun.opts_len = 0xff;
+	}
 
 	/* Key bits outside the mask are cleared, not refused. */
 	for (i = 0; i < sizeof(*key) / sizeof(long); i++)

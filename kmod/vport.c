@@ -60,9 +60,9 @@ static const struct weft_vport_ops *vport_ops_find(enum weft_vport_type type,
 	case WEFT_VPORT_TYPE_INTERNAL:
 		return &weft_vport_internal_ops;
 	case WEFT_VPORT_TYPE_GENEVE:
+		return &weft_vport_geneve_ops;
 	case WEFT_VPORT_TYPE_VXLAN:
-		NL_SET_ERR_MSG(extack, "tunnel vports are not supported yet");
-		return ERR_PTR(-EOPNOTSUPP);
+		return &weft_vport_vxlan_ops;
 	default:
 		NL_SET_ERR_MSG(extack, "unknown WEFT_VPORT_A_TYPE");
 		return ERR_PTR(-EINVAL);
@@ -146,6 +146,8 @@ struct weft_vport *weft_vport_from_dev(const struct net_device *dev)
 {
 	if (weft_vport_internal_is(dev))
 		return weft_vport_internal_get(dev);
+	if (weft_vport_tunnel_is(dev))
+		return weft_vport_tunnel_get(dev);
 	return weft_vport_netdev_get(dev);
 }
 
@@ -160,16 +162,33 @@ void weft_vport_receive(struct weft_vport *vport, struct sk_buff *skb)
 {
 	struct weft_flow_key key;
 
-	key.md.in_port = vport->port_no;
-	key.md.skb_mark = skb->mark;
-	key.md.priority = skb->priority;
-	key.md.recirc_id = 0;
-	key.md.dp_hash = 0;
-	if (unlikely(weft_flow_key_extract(skb, &key))) {
+	weft_key_tun_clear(&key);
+	weft_vport_receive_key(vport, skb, &key);
+}
+
+/**
+ * weft_vport_receive_key() - a packet entered the datapath on @vport, with
+ * the tunnel part of its key already known.
+ * @vport: the port.
+ * @skb: the packet, data at the Ethernet header; consumed.
+ * @key: tun and tun_opts filled (or cleared); the rest is filled here.
+ *
+ * Called under RCU with BH disabled.
+ */
+void weft_vport_receive_key(struct weft_vport *vport, struct sk_buff *skb,
+			    struct weft_flow_key *key)
+{
+	key->egress_tun = NULL;
+	key->md.in_port = vport->port_no;
+	key->md.skb_mark = skb->mark;
+	key->md.priority = skb->priority;
+	key->md.recirc_id = 0;
+	key->md.dp_hash = 0;
+	if (unlikely(weft_flow_key_extract(skb, key))) {
 		kfree_skb(skb);
 		return;
 	}
-	weft_dp_process(vport->dp, skb, &key);
+	weft_dp_process(vport->dp, skb, key);
 }
 
 /* The length the MTU limits: the frame minus Ethernet header and one tag. */
@@ -187,16 +206,25 @@ static unsigned int vport_mtu_len(const struct sk_buff *skb)
  * weft_vport_send() - transmit @skb on @vport.
  * @vport: the port.
  * @skb: the frame, data at the Ethernet header; consumed.
+ * @ts: the tunnel metadata for a tunnel vport (NULL: none was set).
  *
  * Drops frames longer than the device's MTU (unless GSO will cut them) and
  * frames for a device that is down.
  */
-void weft_vport_send(struct weft_vport *vport, struct sk_buff *skb)
+void weft_vport_send(struct weft_vport *vport, struct sk_buff *skb,
+		     const struct weft_tun_set *ts)
 {
 	struct net_device *dev = vport->dev;
 
 	if (unlikely(!(dev->flags & IFF_UP) || skb->len < ETH_HLEN))
 		goto drop;
+	/* A tunnel's limit is the underlay path's MTU, checked there. */
+	if (vport->ops->send_tun) {
+		skb->dev = dev;
+		skb_clear_tstamp(skb);
+		vport->ops->send_tun(vport, skb, ts);
+		return;
+	}
 	if (unlikely(!skb_is_gso(skb) && vport_mtu_len(skb) > dev->mtu)) {
 		net_warn_ratelimited("weft: %s: dropped a %u-byte packet over MTU %u\n",
 				     dev->name, vport_mtu_len(skb), dev->mtu);

@@ -12,6 +12,8 @@
 #include <uapi/linux/weft.h>
 
 struct weft_datapath;
+struct weft_flow_key;
+struct weft_tun_set;
 
 struct weft_vport {
 	struct net_device *dev;		/* held with a tracked reference */
@@ -39,6 +41,16 @@ struct weft_vport_ops {
 	void (*destroy)(struct weft_vport *vport);
 	/* Transmit; consumes @skb. */
 	void (*send)(struct weft_vport *vport, struct sk_buff *skb);
+	/*
+	 * Tunnel vports only, instead of send: transmit with the metadata
+	 * of the last set(tunnel) (NULL if none); consumes @skb.
+	 */
+	void (*send_tun)(struct weft_vport *vport, struct sk_buff *skb,
+			 const struct weft_tun_set *ts);
+	/* Optional: WEFT_VPORT_A_OPTIONS for replies. */
+	int (*put_options)(const struct weft_vport *vport, struct sk_buff *skb);
+	/* Optional: extra WEFT_VPORT_STATS_A_* inside the stats nest. */
+	int (*put_stats)(const struct weft_vport *vport, struct sk_buff *skb);
 };
 
 /** weft_vport_alloc() - Return: a vport for @parms, or ERR_PTR. */
@@ -56,13 +68,27 @@ struct weft_vport *weft_vport_add(const struct weft_vport_parms *parms,
 void weft_vport_del(struct weft_vport *vport);
 /** weft_vport_receive() - a packet arrived on @vport: key it, process it. */
 void weft_vport_receive(struct weft_vport *vport, struct sk_buff *skb);
-/** weft_vport_send() - transmit on @vport; consumes @skb. */
-void weft_vport_send(struct weft_vport *vport, struct sk_buff *skb);
+/**
+ * weft_vport_receive_key() - weft_vport_receive() for a tunnel vport, whose
+ * @key has the tunnel part (tun, tun_opts) filled; the rest is filled here.
+ */
+void weft_vport_receive_key(struct weft_vport *vport, struct sk_buff *skb,
+			    struct weft_flow_key *key);
+/** weft_vport_send() - transmit on @vport (@ts: tunnel metadata or NULL); consumes @skb. */
+void weft_vport_send(struct weft_vport *vport, struct sk_buff *skb,
+		     const struct weft_tun_set *ts);
 /** weft_vport_from_dev() - RCU. Return: the vport @dev is attached as, or NULL. */
 struct weft_vport *weft_vport_from_dev(const struct net_device *dev);
 
 extern const struct weft_vport_ops weft_vport_netdev_ops;
 extern const struct weft_vport_ops weft_vport_internal_ops;
+extern const struct weft_vport_ops weft_vport_geneve_ops;
+extern const struct weft_vport_ops weft_vport_vxlan_ops;
+
+/** weft_vport_tunnel_is() - Return: whether @dev is a weft tunnel device. */
+bool weft_vport_tunnel_is(const struct net_device *dev);
+/** weft_vport_tunnel_get() - RCU or rtnl. Return: the vport of tunnel @dev, or NULL. */
+struct weft_vport *weft_vport_tunnel_get(const struct net_device *dev);
 
 /** weft_vport_internal_is() - Return: whether @dev is a weft internal device. */
 bool weft_vport_internal_is(const struct net_device *dev);

@@ -32,7 +32,8 @@ static size_t vport_msg_size(void)
 	return 4 * nla_total_size(sizeof(u32))	/* DP_IFINDEX, PORT_NO, TYPE, IFINDEX */
 		+ nla_total_size(IFNAMSIZ)	/* NAME */
 		+ nla_total_size(0)		/* STATS */
-		+ 8 * nla_total_size_64bit(sizeof(u64));
+		+ 11 * nla_total_size_64bit(sizeof(u64))
+		+ nla_total_size(nla_total_size(sizeof(u16)));	/* OPTIONS */
 }
 
 static int vport_put_stats(struct sk_buff *skb, struct weft_vport *vport)
@@ -59,7 +60,8 @@ static int vport_put_stats(struct sk_buff *skb, struct weft_vport *vport)
 	    nla_put_u64_64bit(skb, WEFT_VPORT_STATS_A_TX_ERRORS,
 			      st.tx_errors, WEFT_VPORT_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, WEFT_VPORT_STATS_A_TX_DROPPED,
-			      st.tx_dropped, WEFT_VPORT_STATS_A_PAD)) {
+			      st.tx_dropped, WEFT_VPORT_STATS_A_PAD) ||
+	    (vport->ops->put_stats && vport->ops->put_stats(vport, skb))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -85,7 +87,8 @@ static int vport_fill(struct sk_buff *skb, struct weft_vport *vport,
 	    nla_put_u32(skb, WEFT_VPORT_A_TYPE, vport->ops->type) ||
 	    nla_put_string(skb, WEFT_VPORT_A_NAME, vport->dev->name) ||
 	    nla_put_u32(skb, WEFT_VPORT_A_IFINDEX, vport->dev->ifindex) ||
-	    vport_put_stats(skb, vport)) {
+	    vport_put_stats(skb, vport) ||
+	    (vport->ops->put_options && vport->ops->put_options(vport, skb))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -284,7 +287,7 @@ int weft_vport_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 	} else if (info->attrs[WEFT_VPORT_A_OPTIONS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[WEFT_VPORT_A_OPTIONS],
-				    "this vport type has no options");
+				    "vport options cannot be changed once the port exists");
 		err = -EOPNOTSUPP;
 	} else {
 		err = vport_reply(vport, info, WEFT_CMD_VPORT_SET);

@@ -126,6 +126,8 @@ static inline u8 ipv6_get_dsfield(const struct ipv6hdr *h)
 #define EINVAL 22
 #endif
 #define U32_MAX ((u32)~0U)
+#define U64_MAX ((u64)~0ULL)
+#define cpu_to_be64(x) ((__be64)__builtin_bswap64(x))
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
@@ -136,6 +138,12 @@ static inline u8 ipv6_get_dsfield(const struct ipv6hdr *h)
 #define hweight32(w) __builtin_popcount((u32)(w))
 
 static inline void eth_broadcast_addr(u8 *a) { memset(a, 0xff, 6); }
+static inline bool ipv6_addr_any(const struct in6_addr *a)
+{
+	static const struct in6_addr any;
+
+	return !memcmp(a, &any, sizeof(any));
+}
 
 /* The first byte of @p[0..n) that is not @c, or NULL. */
 static inline void *memchr_inv(const void *p, int c, size_t n)
