@@ -225,11 +225,26 @@ static int parse_if_option(char *opt, struct dpctl_if_spec *spec, char *err,
 		}
 		if (wft_vport_type_parse(val, &spec->type)) {
 			snprintf(err, errlen, "%s: unknown port type \"%s\" "
-				 "(netdev, system or internal)", spec->name,
+				 "(netdev, system, internal, geneve or vxlan)", spec->name,
 				 val);
 			return -EINVAL;
 		}
 		spec->has_type = true;
+		return 0;
+	}
+	if (!strcmp(opt, "dst_port")) {
+		if (spec->has_dst_port) {
+			snprintf(err, errlen, "%s: duplicate \"dst_port\" "
+				 "option", spec->name);
+			return -EINVAL;
+		}
+		if (parse_uint(val, 65535, &spec->dst_port) ||
+		    !spec->dst_port) {
+			snprintf(err, errlen, "%s: dst_port \"%s\" is not a "
+				 "number from 1 to 65535", spec->name, val);
+			return -EINVAL;
+		}
+		spec->has_dst_port = true;
 		return 0;
 	}
 	if (!strcmp(opt, "port_no")) {

@@ -83,6 +83,8 @@ struct dpctl_if_spec {
 	uint32_t type;
 	bool has_port_no;
 	uint32_t port_no;
+	bool has_dst_port;	/* geneve/vxlan: dst_port=N */
+	uint32_t dst_port;
 };
 
 int dpctl_parse_if_spec(const char *arg, struct dpctl_if_spec *spec,

@@ -6,6 +6,12 @@
 
 #include "dpctl.h"
 
+static bool is_tunnel(const struct dpctl_if_spec *spec)
+{
+	return spec->has_type && (spec->type == WEFT_VPORT_TYPE_GENEVE ||
+				  spec->type == WEFT_VPORT_TYPE_VXLAN);
+}
+
 int dpctl_add_ifs(struct dpctl *ctx, const struct wft_dp *dp, int argc,
 		  char **argv)
 {
@@ -19,7 +25,18 @@ int dpctl_add_ifs(struct dpctl *ctx, const struct wft_dp *dp, int argc,
 			ret = 1;
 			continue;
 		}
-		if (wft_vport_new(ctx->dpif, dp->ifindex, spec.name,
+		if (spec.has_dst_port && !is_tunnel(&spec)) {
+			dpctl_error(ctx, "%s: dst_port is an option of geneve "
+				    "and vxlan ports only", spec.name);
+			ret = 1;
+			continue;
+		}
+		if (is_tunnel(&spec) ?
+		    wft_vport_new_tunnel(ctx->dpif, dp->ifindex, spec.name,
+					 spec.type, (uint16_t)spec.dst_port,
+					 spec.has_port_no ? spec.port_no :
+					 WFT_PORT_ANY, NULL) :
+		    wft_vport_new(ctx->dpif, dp->ifindex, spec.name,
 				  spec.has_type ? spec.type :
 				  WEFT_VPORT_TYPE_NETDEV,
 				  spec.has_port_no ? spec.port_no :

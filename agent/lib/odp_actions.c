@@ -162,6 +162,34 @@ static bool image_is_partial(const struct wft_odp_image *img,
 	return false;
 }
 
+/* set(tunnel(...)): KEY holds the tunnel nest; there is never a MASK. */
+static int parse_set_tunnel(struct wft_odp_cur *c, struct wft_attrbuf *acts)
+{
+	struct wft_odp_image *img = calloc(1, sizeof(*img));
+	struct wft_attrbuf k;
+	size_t nest;
+	int err;
+
+	if (!img)
+		return -ENOMEM;
+	err = wft_odp_parse_tunnel(c, img, true);
+	if (!err)
+		err = wft_odp_expect(c, ')', "set");
+	if (err) {
+		free(img);
+		return err;
+	}
+	wft_attrbuf_init(&k);
+	wft_odp_emit_tunnel(img, &k, NULL);
+	nest = wft_attr_nest_start(acts, WEFT_ACTION_A_SET);
+	wft_attr_put(acts, WEFT_SET_A_KEY | NLA_F_NESTED, k.data, k.len);
+	wft_attr_nest_end(acts, nest);
+	err = k.error;
+	wft_attrbuf_free(&k);
+	free(img);
+	return err;
+}
+
 static int parse_set(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 {
 	struct wft_attrbuf k, m;
@@ -175,6 +203,10 @@ static int parse_set(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		return err;
 	pos = c->pos;
 	n = wft_odp_word_len(c);
+	if (wft_odp_word_is(c, n, "tunnel")) {
+		c->pos += n;
+		return parse_set_tunnel(c, acts);
+	}
 	h = wft_odp_hdr_lookup(c->s + pos, n);
 	if (!h || !h->settable)
 		return wft_odp_fail_token(c, pos, n ? n : 1, "set",

@@ -117,6 +117,10 @@ static void format_set(struct fmt *f, const struct wft_odp_attr *a)
 			/* One header per set: print the rest, but say so. */
 			f->bad = true;
 		}
+		if (h.type == WEFT_KEY_A_TUNNEL) {
+			wft_odp_format_tunnel(f->out, &first, img, true, true);
+			continue;
+		}
 		if (!hd || !hd->name || !hd->settable) {
 			if (!first)
 				wft_strbuf_putc(f->out, ',');

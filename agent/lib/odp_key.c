@@ -380,6 +380,16 @@ static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 		return parse_tag_item(c, img, level, seen, lv, n);
 	if (wft_odp_word_is(c, n, "eth_type"))
 		return parse_eth_type(c, lv, n);
+	if (wft_odp_word_is(c, n, "tunnel")) {
+		if (level)
+			return wft_odp_fail_token(c, pos, n, "encap",
+						  "header not allowed inside encap():");
+		if (img->nest_key[WEFT_KEY_A_TUNNEL])
+			return wft_odp_fail_token(c, pos, n, "flow",
+						  "header given twice:");
+		c->pos += n;
+		return wft_odp_parse_tunnel(c, img, false);
+	}
 	h = wft_odp_hdr_lookup(c->s + pos, n);
 	if (!h && wft_odp_is_ovs_only(c->s + pos, n, false)) {
 		/* What ovs-dpctl -m prints for fields weft lacks: no match. */
@@ -524,6 +534,8 @@ static void emit_image(const struct wft_odp_image *img, struct wft_attrbuf *key,
 		/* tcp_flags shares the TCP nest with tcp. */
 		if (i == HDR_TCP_FLAGS)
 			continue;
+		if (i == HDR_IN_PORT)
+			wft_odp_emit_tunnel(img, key, mask);
 		if (i == HDR_ETHERTYPE) {
 			wft_odp_emit_header(img, &hdrs[HDR_VLAN], key, mask);
 			wft_odp_emit_header(img, &hdrs[HDR_CVLAN], key, mask);
@@ -623,6 +635,10 @@ void wft_odp_image_decode(struct wft_odp_image *img, const void *attrs,
 	while ((r = wft_odp_iter_next(&it, &a)) > 0) {
 		const struct wft_odp_hdr *h = wft_odp_hdr_by_attr(a.type);
 
+		if (a.type == WEFT_KEY_A_TUNNEL) {
+			wft_odp_decode_tunnel(img, a.data, a.len, is_mask);
+			continue;
+		}
 		if (!h) {
 			img->bad = true;
 			continue;
@@ -654,6 +670,7 @@ void wft_odp_image_decode(struct wft_odp_image *img, const void *attrs,
 /* No mask given: every field of the key is matched exactly. */
 void wft_odp_image_exact_mask(struct wft_odp_image *img)
 {
+	wft_odp_tunnel_exact_mask(img);
 	for (int h = 0; h <= WEFT_KEY_A_MAX; h++) {
 		img->nest_mask[h] = img->nest_key[h];
 		for (int f = 0; f < WFT_ODP_FIELDS; f++) {
@@ -811,7 +828,7 @@ static void format_unknown(struct wft_strbuf *out, bool *first,
 
 	wft_odp_iter_init(&it, attrs, len);
 	while ((r = wft_odp_iter_next(&it, &a)) > 0) {
-		if (wft_odp_hdr_by_attr(a.type))
+		if (wft_odp_hdr_by_attr(a.type) || a.type == WEFT_KEY_A_TUNNEL)
 			continue;
 		sep(out, first);
 		wft_strbuf_printf(out, "key%u(", a.type);
@@ -839,9 +856,13 @@ int wft_odp_flow_format_ports(const void *key, size_t key_len,
 		wft_odp_image_decode(img, mask, mask_len, true);
 	else
 		wft_odp_image_exact_mask(img);
-	for (int i = HDR_RECIRC; i <= HDR_ETH; i++)
+	for (int i = HDR_RECIRC; i <= HDR_ETH; i++) {
+		/* Where openvswitch.ko dumps it: after skb_priority. */
+		if (i == HDR_IN_PORT)
+			wft_odp_format_tunnel(out, &first, img, verbose, false);
 		wft_odp_format_header(out, &first, img, &hdrs[i], verbose,
 				      ports);
+	}
 	format_level(out, &first, img, 0, verbose, ports);
 	format_unknown(out, &first, key, key_len);
 	bad = img->bad;

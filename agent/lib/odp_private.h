@@ -66,7 +66,21 @@ struct wft_odp_slot {
 	bool bad;		/* wrong length in the attributes */
 };
 
+/*
+ * The tunnel header (WEFT_KEY_A_TUNNEL): fixed-size fields in slots by
+ * WEFT_TUNNEL_A_* type, and the GENEVE options, which may be up to
+ * WEFT_TUN_OPTS_MAX bytes, beside them.
+ */
+struct wft_odp_tun {
+	struct wft_odp_slot f[WEFT_TUNNEL_A_MAX + 1];
+	uint8_t opts[WEFT_TUN_OPTS_MAX];
+	uint8_t opts_mask[WEFT_TUN_OPTS_MAX];
+	uint8_t opts_len, opts_mask_len;
+	bool opts_in_key, opts_in_mask;
+};
+
 struct wft_odp_image {
+	struct wft_odp_tun tun;
 	struct wft_odp_slot slot[WEFT_KEY_A_MAX + 1][WFT_ODP_FIELDS];
 	bool nest_key[WEFT_KEY_A_MAX + 1];	/* header attr in the key */
 	bool nest_mask[WEFT_KEY_A_MAX + 1];	/* header attr in the mask */
@@ -143,6 +157,18 @@ bool wft_odp_format_header(struct wft_strbuf *out, bool *first,
 			   const struct wft_odp_hdr *h, bool verbose,
 			   const struct wft_odp_port_map *ports);
 const struct wft_odp_hdr *wft_odp_hdr_by_attr(uint16_t attr);
+
+/* odp_tunnel.c: tunnel(...) in keys and set(tunnel(...)). */
+int wft_odp_parse_tunnel(struct wft_odp_cur *c, struct wft_odp_image *img,
+			 bool set);
+void wft_odp_emit_tunnel(const struct wft_odp_image *img,
+			 struct wft_attrbuf *key, struct wft_attrbuf *mask);
+void wft_odp_decode_tunnel(struct wft_odp_image *img, const uint8_t *data,
+			   size_t len, bool is_mask);
+void wft_odp_tunnel_exact_mask(struct wft_odp_image *img);
+void wft_odp_format_tunnel(struct wft_strbuf *out, bool *first,
+			   const struct wft_odp_image *img, bool verbose,
+			   bool set);
 
 
 #endif /* WEFT_ODP_PRIVATE_H */

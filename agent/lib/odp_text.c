@@ -143,7 +143,7 @@ int wft_odp_separator(struct wft_odp_cur *c, char end, const char *ctx)
 bool wft_odp_is_ovs_only(const char *w, size_t n, bool action)
 {
 	static const char *const keys[] = {
-		"tunnel", "ct_state", "ct_zone", "ct_mark", "ct_label",
+		"ct_state", "ct_zone", "ct_mark", "ct_label",
 		"ct_tuple4", "ct_tuple6", "mpls", "packet_type", "nsh",
 		"nd_ext", "tun_id", NULL,
 	};
