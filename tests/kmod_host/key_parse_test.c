@@ -138,6 +138,20 @@ static const struct spec_field nd_sf[] = {
 	{ "tll", WEFT_ND_A_TLL, 6 },
 };
 
+/* GENEVE_OPTS has a length of 4..WEFT_TUN_OPTS_MAX, a multiple of 4: -1. */
+static const struct spec_field tunnel_sf[] = {
+	{ "id", WEFT_TUNNEL_A_ID, 8 },
+	{ "ipv4_src", WEFT_TUNNEL_A_IPV4_SRC, 4 },
+	{ "ipv4_dst", WEFT_TUNNEL_A_IPV4_DST, 4 },
+	{ "ipv6_src", WEFT_TUNNEL_A_IPV6_SRC, 16 },
+	{ "ipv6_dst", WEFT_TUNNEL_A_IPV6_DST, 16 },
+	{ "tos", WEFT_TUNNEL_A_TOS, 1 }, { "ttl", WEFT_TUNNEL_A_TTL, 1 },
+	{ "flags", WEFT_TUNNEL_A_FLAGS, 2 },
+	{ "tp_src", WEFT_TUNNEL_A_TP_SRC, 2 },
+	{ "tp_dst", WEFT_TUNNEL_A_TP_DST, 2 },
+	{ "geneve_opts", WEFT_TUNNEL_A_GENEVE_OPTS, -1 },
+};
+
 #define NEST(n, t, f) { n, t, 0, f, ARRAY_SIZE(f) }
 static const struct spec_hdr spec[] = {
 	{ "in_port", WEFT_KEY_A_IN_PORT, 4, NULL, 0 },
@@ -158,6 +172,7 @@ static const struct spec_hdr spec[] = {
 	NEST("icmpv6", WEFT_KEY_A_ICMPV6, icmp_sf),
 	NEST("arp", WEFT_KEY_A_ARP, arp_sf),
 	NEST("nd", WEFT_KEY_A_ND, nd_sf),
+	NEST("tunnel", WEFT_KEY_A_TUNNEL, tunnel_sf),
 };
 
 static const struct spec_hdr *spec_hdr(int type)
@@ -201,6 +216,10 @@ struct verdict {
 #define M_L3		"ipv4, ipv6 and arp are exclusive"
 #define M_L4		"tcp, udp, sctp, icmp and icmpv6 are exclusive"
 #define M_ND		"nd goes with ipv6 only"
+#define M_OPTS		"geneve options must be 4 to 252 bytes"
+#define M_TUN_FLAGS	"tunnel flags has unknown bits"
+#define M_TUN_FAMILY	"ipv4 and ipv6 endpoints are exclusive"
+#define M_OPTS_MASK	"options mask must be as long as the key's"
 
 static void *field_ptr(struct weft_flow_key *k, int hdr, int f)
 {
@@ -264,6 +283,21 @@ static void *field_ptr(struct weft_flow_key *k, int hdr, int f)
 		case WEFT_ND_A_TLL: return k->ipv6.nd.tll;
 		}
 		break;
+	case WEFT_KEY_A_TUNNEL:
+		switch (f) {
+		case WEFT_TUNNEL_A_ID: return &k->tun.id;
+		case WEFT_TUNNEL_A_IPV4_SRC: return &k->tun.ipv4_src;
+		case WEFT_TUNNEL_A_IPV4_DST: return &k->tun.ipv4_dst;
+		case WEFT_TUNNEL_A_IPV6_SRC: return &k->tun.ipv6_src;
+		case WEFT_TUNNEL_A_IPV6_DST: return &k->tun.ipv6_dst;
+		case WEFT_TUNNEL_A_TOS: return &k->tun.tos;
+		case WEFT_TUNNEL_A_TTL: return &k->tun.ttl;
+		case WEFT_TUNNEL_A_FLAGS: return &k->tun.flags;
+		case WEFT_TUNNEL_A_TP_SRC: return &k->tun.tp_src;
+		case WEFT_TUNNEL_A_TP_DST: return &k->tun.tp_dst;
+		case WEFT_TUNNEL_A_GENEVE_OPTS: return k->tun_opts;
+		}
+		break;
 	}
 	abort();
 }
@@ -303,6 +337,19 @@ static const char *model_store(struct weft_flow_key *k, int hdr, int f,
 		p[1] = v[0];
 		return NULL;
 	}
+	if (hdr == WEFT_KEY_A_TUNNEL && f == WEFT_TUNNEL_A_FLAGS) {
+		u16 fl = rd16(v);
+
+		if ((fl & ~0x1f) && !is_mask)
+			return M_TUN_FLAGS;
+		wr16(p, fl & 0x1f);
+		return NULL;
+	}
+	if (hdr == WEFT_KEY_A_TUNNEL && f == WEFT_TUNNEL_A_GENEVE_OPTS) {
+		k->tun.opts_len = len;
+		memcpy(k->tun_opts + WEFT_TUN_OPTS_MAX - len, v, len);
+		return NULL;
+	}
 	if (hdr == WEFT_KEY_A_ARP && f == WEFT_ARP_A_OP) {
 		if (v[0] && !is_mask)
 			return M_ARP_OP;
@@ -312,6 +359,8 @@ static const char *model_store(struct weft_flow_key *k, int hdr, int f,
 	memcpy(p, v, len);
 	return NULL;
 }
+
+static bool any(const void *p, size_t n);
 
 static struct verdict bad(long off, const char *msg)
 {
@@ -360,13 +409,17 @@ static struct verdict model_parse(const u8 *buf, long off, bool is_mask,
 					return bad(fpos, M_UNKNOWN);
 				if (ftype & NLA_F_NESTED)
 					return bad(fpos, M_FIELD_NESTED);
-				if (flen - 4 != f->len)
+				if (f->len < 0 &&
+				    (flen == 4 || flen - 4 > WEFT_TUN_OPTS_MAX ||
+				     (flen - 4) % 4))
+					return bad(fpos, M_OPTS);
+				if (f->len >= 0 && flen - 4 != f->len)
 					return bad(fpos, M_LEN);
 				if (seen & BIT(f->type))
 					return bad(fpos, M_FIELD_TWICE);
 				seen |= BIT(f->type);
 				msg = model_store(out, type, f->type,
-						  buf + fpos + 4, f->len,
+						  buf + fpos + 4, flen - 4,
 						  is_mask);
 				if (msg)
 					return bad(fpos, msg);
@@ -374,6 +427,10 @@ static struct verdict model_parse(const u8 *buf, long off, bool is_mask,
 			}
 			if (fpos < fend)
 				return bad(pos, M_HDR_LEFT);
+			if (!is_mask && type == WEFT_KEY_A_TUNNEL &&
+			    (any(&out->tun.ipv4_src, 8)) &&
+			    any(&out->tun.ipv6_src, 32))
+				return bad(pos, M_TUN_FAMILY);
 			if (!is_mask && (type == WEFT_KEY_A_VLAN ||
 					 type == WEFT_KEY_A_CVLAN)) {
 				struct weft_key_vlan *v = type == WEFT_KEY_A_VLAN ?
@@ -418,7 +475,8 @@ static struct verdict model_parse(const u8 *buf, long off, bool is_mask,
 }
 
 /* The mask of a flow sent without one: all of every field of every header. */
-static void model_exact_mask(u32 hdrs, struct weft_flow_key *m)
+static void model_exact_mask(u32 hdrs, struct weft_flow_key *m,
+			     const struct weft_flow_key *k)
 {
 	static const u8 ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -431,9 +489,40 @@ static void model_exact_mask(u32 hdrs, struct weft_flow_key *m)
 			continue;
 		if (h->len)
 			model_store(m, h->type, 0, ones, h->len, true);
+		if (h->type == WEFT_KEY_A_TUNNEL)
+			continue;	/* by value, below */
 		for (int f = 0; f < h->nf; f++)
 			model_store(m, h->type, h->f[f].type, ones, h->f[f].len,
 				    true);
+	}
+	/*
+	 * A tunnel: ID and flags, the options, and each other field whose
+	 * key value is not zero (key_parse.c's mask_exact_tunnel()).
+	 */
+	if (hdrs & BIT(WEFT_KEY_A_TUNNEL)) {
+		static const struct { int f, n; } by_value[] = {
+			{ WEFT_TUNNEL_A_IPV4_SRC, 4 },
+			{ WEFT_TUNNEL_A_IPV4_DST, 4 },
+			{ WEFT_TUNNEL_A_IPV6_SRC, 16 },
+			{ WEFT_TUNNEL_A_IPV6_DST, 16 },
+			{ WEFT_TUNNEL_A_TOS, 1 }, { WEFT_TUNNEL_A_TTL, 1 },
+			{ WEFT_TUNNEL_A_TP_SRC, 2 }, { WEFT_TUNNEL_A_TP_DST, 2 },
+		};
+		struct weft_flow_key *kk = (struct weft_flow_key *)k;
+
+		memset(&m->tun.id, 0xff, 8);
+		m->tun.flags = 0x1f;
+		for (size_t i = 0; i < ARRAY_SIZE(by_value); i++)
+			if (any(field_ptr(kk, WEFT_KEY_A_TUNNEL, by_value[i].f),
+				by_value[i].n))
+				memset(field_ptr(m, WEFT_KEY_A_TUNNEL,
+						 by_value[i].f), 0xff,
+				       by_value[i].n);
+		if (k->tun.opts_len) {
+			m->tun.opts_len = 0xff;
+			memset(m->tun_opts + WEFT_TUN_OPTS_MAX -
+			       k->tun.opts_len, 0xff, k->tun.opts_len);
+		}
 	}
 }
 
@@ -482,7 +571,8 @@ static const char *model_prereq(const struct weft_flow_key *k,
 		const struct spec_hdr *h = spec_hdr(hdr);
 
 		if (!(mask_hdrs & BIT(hdr)) || h->len || hdr == WEFT_KEY_A_ETHERNET ||
-		    hdr == WEFT_KEY_A_VLAN || !model_matched(m, hdr))
+		    hdr == WEFT_KEY_A_VLAN || hdr == WEFT_KEY_A_TUNNEL ||
+		    !model_matched(m, hdr))
 			continue;
 		switch (hdr) {
 		case WEFT_KEY_A_CVLAN:
@@ -719,13 +809,18 @@ static int check_flow(const u8 *k, const u8 *m, struct weft_flow_key *key,
 		v = model_parse(m, 0, true, &wm, &mp);
 		wbuf = m;
 	} else if (!v.err) {
-		model_exact_mask(kp, &wm);
+		model_exact_mask(kp, &wm, &wk);
 		mp = kp;
 	}
 	if (!v.err) {
 		/* Key and mask headers together must still be exclusive. */
 		pre = model_exclusive(kp | mp);
 		wbuf = m ?: k;
+		if (!pre && m && wm.tun.opts_len) {
+			if (wm.tun.opts_len != wk.tun.opts_len)
+				pre = M_OPTS_MASK;
+			wm.tun.opts_len = 0xff;
+		}
 		for (i = 0; !pre && i < sizeof(wk); i++)
 			((u8 *)&wk)[i] &= ((u8 *)&wm)[i];
 		if (!pre)
@@ -1352,7 +1447,7 @@ struct reject_case {
 
 static const struct reject_case rejects[] = {
 	/* Unknown types, at the top and in each header; UNSPEC. */
-	{ UDP4, "k::add=19:00000000", "unknown attribute type in a flow key", "@" },
+	{ UDP4, "k::add=31:00000000", "unknown attribute type in a flow key", "@" },
 	{ UDP4, "k::add=40:0000", "unknown attribute", "@" },
 	{ UDP4, "m::add=1000:00000000", "unknown attribute", "@" },
 	{ UDP4, "k::add=0:00000000", "unknown attribute", "@" },
@@ -1774,7 +1869,10 @@ static struct node *rand_tree(bool mask)
 				const struct spec_field *f = h && h->nf ?
 					&h->f[rn(h->nf)] : NULL;
 				int ft = f && rn(16) ? f->type : rn(10);
-				int len = f && rn(16) ? f->len : rn(20);
+				/* GENEVE options: 4..36 bytes fit a node. */
+				int len = f && rn(16) ? (f->len < 0 ?
+					  4 * (1 + (int)rn(9)) : f->len) :
+					  (int)rn(20);
 				struct node *c = new_node(ft, false);
 
 				if (!rn(64))
