@@ -98,8 +98,7 @@ static int parse_id(struct wft_odp_cur *c, uint8_t *key, uint8_t *mask)
 	if (wft_odp_peek(c) == '/') {
 		if (!mask)
 			return wft_odp_fail(c, c->pos,
-					    "tunnel: a mask is not allowed in set() at position %zu",
-					    c->pos);
+					    "tunnel: a mask is not allowed in set()");
 		c->pos++;
 		err = wft_odp_parse_uint(c, "tunnel", UINT64_MAX, &m);
 		if (err)
@@ -234,22 +233,52 @@ static int parse_num_mask(struct wft_odp_cur *c, uint64_t max, uint64_t *v,
 		return err;
 	if (set)
 		return wft_odp_fail(c, c->pos,
-				    "geneve: a mask is not allowed in set() at position %zu",
-				    c->pos);
+				    "geneve: a mask is not allowed in set()");
 	c->pos++;
 	return geneve_uint(c, max, m);
 }
 
-static int expect_word(struct wft_odp_cur *c, const char *w)
+/*
+ * "class=C,type=T,len=L," in any order, each optional (left out: any), up
+ * to the data or '}'. OVS prints a field only when its mask is not zero.
+ */
+static int parse_opt_fields(struct wft_odp_cur *c, uint64_t *cls,
+			    uint64_t *cm, uint64_t *type, uint64_t *tm,
+			    uint64_t *dl, uint64_t *dm, bool set)
 {
-	size_t n = strlen(w);
+	bool seen[3] = { false, false, false };
+	int err;
 
-	if (strncmp(c->s + c->pos, w, n))
-		return wft_odp_fail_token(c, c->pos,
-					  strcspn(c->s + c->pos, ",}") ?: 1,
-					  "geneve", "expected option field");
-	c->pos += n;
-	return 0;
+	for (;;) {
+		size_t n = strcspn(c->s + c->pos, "=,}");
+		int i;
+
+		if (c->s[c->pos + n] != '=')
+			return 0;	/* the data, or '}' */
+		if (n == 5 && !strncmp(c->s + c->pos, "class", 5))
+			i = 0;
+		else if (n == 4 && !strncmp(c->s + c->pos, "type", 4))
+			i = 1;
+		else if (n == 3 && !strncmp(c->s + c->pos, "len", 3))
+			i = 2;
+		else
+			return wft_odp_fail_token(c, c->pos, n ? n : 1,
+						  "geneve", "unknown option field");
+		if (seen[i])
+			return wft_odp_fail_token(c, c->pos, n, "geneve",
+						  "option field given twice:");
+		seen[i] = true;
+		c->pos += n + 1;
+		err = i == 0 ? parse_num_mask(c, 0xffff, cls, cm, set) :
+		      i == 1 ? parse_num_mask(c, 0xff, type, tm, set) :
+			       parse_num_mask(c, 124, dl, dm, set);
+		if (err)
+			return err;
+		if (wft_odp_peek(c) == ',')
+			c->pos++;
+		else if (wft_odp_peek(c) != '}')
+			return wft_odp_expect(c, '}', "geneve");
+	}
 }
 
 /* {class=C,type=T,len=L[,DATA]} repeated, inside geneve(...). */
@@ -261,34 +290,21 @@ static int parse_geneve(struct wft_odp_cur *c, struct wft_odp_tun *t, bool set)
 	if (err)
 		return err;
 	if (t->opts_in_key)
-		return wft_odp_fail(c, c->pos, "geneve: given twice at position %zu",
-				    c->pos);
+		return wft_odp_fail(c, c->pos, "geneve: given twice");
 	while (wft_odp_peek(c) == '{') {
 		uint64_t cls, cm, type, tm, dl, dm;
 		uint8_t *o = t->opts + len, *om = t->opts_mask + len;
 
 		c->pos++;
-		err = expect_word(c, "class=");
-		if (!err)
-			err = parse_num_mask(c, 0xffff, &cls, &cm, set);
-		if (!err)
-			err = wft_odp_expect(c, ',', "geneve");
-		if (!err)
-			err = expect_word(c, "type=");
-		if (!err)
-			err = parse_num_mask(c, 0xff, &type, &tm, set);
-		if (!err)
-			err = wft_odp_expect(c, ',', "geneve");
-		if (!err)
-			err = expect_word(c, "len=");
-		if (!err)
-			err = parse_num_mask(c, 124, &dl, &dm, set);
+		cls = type = dl = 0;
+		cm = tm = dm = 0;
+		err = parse_opt_fields(c, &cls, &cm, &type, &tm, &dl, &dm, set);
 		if (err)
 			return err;
 		if (dl % 4 || len + 4 + dl > WEFT_TUN_OPTS_MAX)
 			return wft_odp_fail(c, c->pos,
-					    "geneve: option len must be a multiple of 4 and all options fit %d bytes at position %zu",
-					    WEFT_TUN_OPTS_MAX, c->pos);
+					    "geneve: option len must be a multiple of 4 and all options fit %d bytes",
+					    WEFT_TUN_OPTS_MAX);
 		o[0] = (uint8_t)(cls >> 8);
 		o[1] = (uint8_t)cls;
 		o[2] = (uint8_t)type;
@@ -299,14 +315,12 @@ static int parse_geneve(struct wft_odp_cur *c, struct wft_odp_tun *t, bool set)
 		/* Only the 5 length bits; "len=4" is exact on them. */
 		om[3] = dm == 124 || dm == 0xff ? 0x1f : (uint8_t)(dm / 4);
 		memset(om + 4, dl ? 0xff : 0, dl);
-		if (wft_odp_peek(c) == ',' && dl) {
-			c->pos++;
+		if (wft_odp_peek(c) != '}' && dl) {
 			err = parse_hex_bytes(c, o + 4, dl);
 			if (!err && wft_odp_peek(c) == '/') {
 				if (set)
 					return wft_odp_fail(c, c->pos,
-							    "geneve: a mask is not allowed in set() at position %zu",
-							    c->pos);
+							    "geneve: a mask is not allowed in set()");
 				c->pos++;
 				err = parse_hex_bytes(c, om + 4, dl);
 			}
@@ -320,8 +334,7 @@ static int parse_geneve(struct wft_odp_cur *c, struct wft_odp_tun *t, bool set)
 	}
 	if (!len)
 		return wft_odp_fail(c, c->pos,
-				    "geneve: expected '{' (at least one option) at position %zu",
-				    c->pos);
+				    "geneve: expected '{' (at least one option)");
 	t->opts_len = t->opts_mask_len = (uint8_t)len;
 	t->opts_in_key = t->opts_in_mask = true;
 	return wft_odp_expect(c, ')', "geneve");
@@ -348,7 +361,7 @@ int wft_odp_parse_tunnel(struct wft_odp_cur *c, struct wft_odp_image *img,
 		if (wft_odp_word_is(c, n, "flags")) {
 			s = &t->f[WEFT_TUNNEL_A_FLAGS];
 			if (s->in_key)
-				return wft_odp_fail(c, pos, "tunnel: field \"flags\" given twice at position %zu", pos);
+				return wft_odp_fail(c, pos, "tunnel: field \"flags\" given twice");
 			c->pos += n;
 			err = parse_flags(c, s, set);
 		} else if (wft_odp_word_is(c, n, "geneve")) {
@@ -366,8 +379,8 @@ int wft_odp_parse_tunnel(struct wft_odp_cur *c, struct wft_odp_image *img,
 						"unknown field");
 			s = &t->f[tun_fields[i].attr];
 			if (s->in_key)
-				return wft_odp_fail(c, pos, "tunnel: field \"%s\" given twice at position %zu",
-						    tun_fields[i].name, pos);
+				return wft_odp_fail(c, pos, "tunnel: field \"%s\" given twice",
+						    tun_fields[i].name);
 			c->pos += n + 1;
 			if (tun_fields[i].attr == WEFT_TUNNEL_A_ID) {
 				err = parse_id(c, s->key, set ? NULL : s->mask);
@@ -636,6 +649,7 @@ void wft_odp_format_tunnel(struct wft_strbuf *out, bool *first,
 	const struct wft_odp_tun *t = &img->tun;
 	const struct wft_odp_slot *fs = &t->f[WEFT_TUNNEL_A_FLAGS];
 	uint16_t fk = 0, fm = 0;
+	bool was_first = *first;
 	size_t start;
 
 	if (!img->nest_key[WEFT_KEY_A_TUNNEL])
@@ -680,7 +694,14 @@ void wft_odp_format_tunnel(struct wft_strbuf *out, bool *first,
 	} else if (fs->in_key && (fm || verbose)) {
 		format_flags(out, fk, fm, false);
 	}
-	if (out->len > start)
+	if (out->len > start) {
 		strbuf_chomp(out, ',');
+	} else if (!set && !verbose) {
+		/* All wildcarded: OVS leaves such a header out. */
+		wft_strbuf_truncate(out, start - strlen("tunnel(") -
+				    (was_first ? 0 : 1));
+		*first = was_first;
+		return;
+	}
 	wft_strbuf_putc(out, ')');
 }
