@@ -45,6 +45,8 @@ struct bridges {
 struct want {
 	struct wft_row *iface;		/* NULL: a local port with no row */
 	const char *name;
+	char *owned_name;		/* a tunnel vport's, freed with it */
+	uint16_t dst_port;		/* a tunnel vport's UDP port */
 	uint32_t type;
 	bool found;
 	struct wft_dp_port port;	/* when found or added */
@@ -83,13 +85,13 @@ static struct want *want_find(struct wants *ws, const char *name)
 	return NULL;
 }
 
-static void want_add(struct wants *ws, struct wft_row *iface,
-		     const char *name, uint32_t type)
+static struct want *want_add(struct wants *ws, struct wft_row *iface,
+			     const char *name, uint32_t type)
 {
-	struct want *w;
+	struct want *w = want_find(ws, name);
 
-	if (want_find(ws, name))
-		return;
+	if (w)
+		return w;
 	if (ws->n == ws->cap) {
 		ws->cap = ws->cap ? 2 * ws->cap : 16;
 		ws->w = wft_xrealloc(ws->w, ws->cap * sizeof(*ws->w));
@@ -99,6 +101,43 @@ static void want_add(struct wants *ws, struct wft_row *iface,
 	w->iface = iface;
 	w->name = name;
 	w->type = type;
+	return w;
+}
+
+static void wants_free(struct wants *ws)
+{
+	size_t i;
+
+	for (i = 0; i < ws->n; i++)
+		free(ws->w[i].owned_name);
+	free(ws->w);
+}
+
+bool wft_bridge_tunnel_vport(const struct wft_row *iface, char *name,
+			     size_t size, uint16_t *dst_port)
+{
+	const char *type = wft_row_string(iface, WFT_IF_TYPE);
+	const char *port = wft_row_map_get(iface, WFT_IF_OPTIONS, "dst_port");
+	bool geneve = type && !strcmp(type, "geneve");
+
+	if (!type || (!geneve && strcmp(type, "vxlan")))
+		return false;
+	*dst_port = port ? (uint16_t)atoi(port) : geneve ? 6081 : 4789;
+	snprintf(name, size, "%s_sys_%u", geneve ? "genev" : "vxlan",
+		 *dst_port);
+	return true;
+}
+
+/* The wanted datapath port of @iface (a tunnel's shared vport), or NULL. */
+static struct want *want_of_iface(struct wants *ws,
+				  const struct wft_row *iface)
+{
+	char name[WFT_IFNAMSIZ];
+	uint16_t port;
+
+	if (wft_bridge_tunnel_vport(iface, name, sizeof(name), &port))
+		return want_find(ws, name);
+	return want_find(ws, wft_row_name(iface));
 }
 
 /* Calls @cb on every Interface row of @br. */
@@ -125,10 +164,25 @@ static void for_each_iface(const struct wft_conf *conf,
 
 static void want_iface(struct wft_row *iface, void *aux)
 {
+	char name[WFT_IFNAMSIZ];
+	struct want *w;
+	uint16_t port;
 	uint32_t type;
 
-	if (vport_type_of(wft_row_string(iface, WFT_IF_TYPE), &type))
+	if (!vport_type_of(wft_row_string(iface, WFT_IF_TYPE), &type))
+		return;
+	if (!wft_bridge_tunnel_vport(iface, name, sizeof(name), &port)) {
 		want_add(aux, iface, wft_row_name(iface), type);
+		return;
+	}
+	/* Every tunnel interface of a type and UDP port shares one vport,
+	 * as OVS's genev_sys_6081: the remote comes from set(tunnel). */
+	if (want_find(aux, name))
+		return;
+	w = want_add(aux, NULL, name, type);
+	w->owned_name = wft_xstrdup(name);
+	w->name = w->owned_name;
+	w->dst_port = port;
 }
 
 /* Every datapath port the bridges need: each bridge's local port first. */
@@ -182,7 +236,10 @@ static void add_port(struct bridges *b, struct wants *ws, struct want *w)
 
 	WFT_COVERAGE_INC(bridge_port_add);
 	b->gen++;
-	if (b->ops->port_add(b->ctx, b->dp_ifindex, w->name, w->type,
+	if (w->dst_port && b->ops->tunnel_port_add ?
+	    b->ops->tunnel_port_add(b->ctx, b->dp_ifindex, w->name, w->type,
+				    w->dst_port, WFT_PORT_ANY, &w->port) :
+	    b->ops->port_add(b->ctx, b->dp_ifindex, w->name, w->type,
 			     WFT_PORT_ANY, &w->port)) {
 		snprintf(msg, 256, "could not add network device %s to "
 			 "datapath %s: %s", w->name, WFT_DP_DEFAULT_NAME,
@@ -297,7 +354,7 @@ static void collect_iface(struct wft_row *iface, void *aux)
 	memset(x, 0, sizeof(*x));
 	x->name = wft_row_name(iface);
 	x->request = wft_row_int(iface, WFT_IF_OFPORT_REQUEST, &req) ? req : 0;
-	w = want_find(nb->ws, x->name);
+	w = want_of_iface(nb->ws, iface);
 	x->ok = !vport_type_of(wft_row_string(iface, WFT_IF_TYPE), &type) ||
 		(w && w->found);
 	x->aux = iface;
@@ -316,13 +373,13 @@ static void number_bridge(struct bridges *b, const struct wft_conf *conf,
 	wft_ofport_assign(b->ofports, next, wft_row_name(br), nb.ifs, nb.n);
 	for (i = 0; i < nb.n; i++) {
 		iface = nb.ifs[i].aux;
-		w = want_find(ws, nb.ifs[i].name);
+		w = want_of_iface(ws, iface);
 		wft_row_set_opt_int(iface, WFT_IF_OFPORT, true,
 				    nb.ifs[i].ofport);
 		wft_row_set_opt_int(iface, WFT_IF_IFINDEX, w && w->found,
 				    w ? w->port.ifindex : 0);
 		wft_row_set_string(iface, WFT_IF_ERROR, w ? w->error : NULL);
-		if (w && w->found)
+		if (w && w->found && !w->dst_port)
 			apply_mtu(b, iface);
 	}
 	free(nb.ifs);
@@ -386,7 +443,7 @@ static void sync_ports(struct bridges *b, const struct wft_conf *conf)
 				wft_row_set_string(ws.w[i].iface, WFT_IF_ERROR,
 						   b->ops->error(b->ctx));
 			}
-		free(ws.w);
+		wants_free(&ws);
 		return;
 	}
 	all_status(conf, b->dp_ifindex, NULL);
@@ -401,7 +458,7 @@ static void sync_ports(struct bridges *b, const struct wft_conf *conf)
 	number_all(b, conf, &ws);
 	b->managed = true;
 	free(have);
-	free(ws.w);
+	wants_free(&ws);
 }
 
 static void sync_all(struct bridges *b)

@@ -144,6 +144,27 @@ static int nl_port_add(void *ctx, uint32_t dp_ifindex, const char *name,
 	return 0;
 }
 
+static int nl_tunnel_port_add(void *ctx, uint32_t dp_ifindex,
+			      const char *name, uint32_t type,
+			      uint16_t dst_port, uint32_t port_no,
+			      struct wft_dp_port *added)
+{
+	struct dp_netlink *nl = ctx;
+	struct wft_vport v;
+	int ret;
+
+	memset(&v, 0, sizeof(v));
+	ret = wft_vport_new_tunnel(nl->dpif, dp_ifindex, name, type, dst_port,
+				   port_no, &v);
+	if (ret)
+		return failed(nl, ret);
+	snprintf(added->name, sizeof(added->name), "%s", v.name);
+	added->port_no = v.port_no;
+	added->type = v.type;
+	added->ifindex = v.ifindex;
+	return 0;
+}
+
 static int nl_port_del(void *ctx, uint32_t dp_ifindex, uint32_t port_no)
 {
 	struct dp_netlink *nl = ctx;
@@ -186,6 +207,7 @@ const struct wft_dp_ops wft_dp_ops_netlink = {
 	.dp_delete = nl_dp_delete,
 	.port_list = nl_port_list,
 	.port_add = nl_port_add,
+	.tunnel_port_add = nl_tunnel_port_add,
 	.port_del = nl_port_del,
 	.set_mtu = nl_set_mtu,
 	.error = nl_error,

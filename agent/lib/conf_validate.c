@@ -61,6 +61,12 @@ static const char *opt_ttl(const char *v)
 		: "1 to 255 or \"inherit\"";
 }
 
+static const char *opt_tos(const char *v)
+{
+	return in_range(v, 0, 255) || !strcmp(v, "inherit") ? NULL
+		: "0 to 255 or \"inherit\"";
+}
+
 static const char *opt_key(const char *v)
 {
 	return !strcmp(v, "flow") || in_range(v, 0, 0xffffff) ? NULL
@@ -82,7 +88,7 @@ static const struct opt tunnel_opts[] = {
 	{ "local_ip", false, opt_ip_or_flow },
 	{ "out_key", false, opt_key },
 	{ "remote_ip", true, opt_ip_or_flow },
-	{ "tos", false, opt_any },
+	{ "tos", false, opt_tos },
 	{ "ttl", false, opt_ttl },
 	{ NULL, false, NULL },
 };
@@ -396,5 +402,5 @@ int wft_conf_validate(const struct wft_conf *conf, struct wft_strbuf *err)
 	for (i = 0; i < conf->n_rows[WFT_TBL_INTERFACE]; i++)
 		if (check_iface(conf->rows[WFT_TBL_INTERFACE][i], err))
 			return -EINVAL;
-	return 0;
+	return wft_conf_check_tunnels(conf, err);
 }

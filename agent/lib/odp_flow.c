@@ -385,6 +385,14 @@ int wft_odp_key_to_flow(const void *key, size_t len,
 		if (!a)
 			return -EINVAL;
 		type = a->nla_type & NLA_TYPE_MASK;
+		if (type == WEFT_KEY_A_TUNNEL) {
+			err = wft_odpf_tunnel_read((const uint8_t *)a +
+						   NLA_HDRLEN, a->nla_len -
+						   NLA_HDRLEN, flow);
+			if (err)
+				return err;
+			continue;
+		}
 		if (type > WEFT_KEY_A_MAX || !wft_odpf_headers[type].fields)
 			return -EINVAL;
 		h = &wft_odpf_headers[type];

@@ -66,6 +66,22 @@ void wft_odp_flow_widen(const struct wft_flow *flow, struct wft_flow_wc *wc)
 	}
 	if (nd && is_nd(flow))
 		m->tp_src |= htons(0x00ff);
+	if (wft_odp_flow_is_tunnel(flow)) {
+		/* As OVS (tnl_wc_init()): a tunnel packet's megaflow always
+		 * matches its VNI, endpoints, TOS and DF/CSUM/KEY flags, not
+		 * its TTL or UDP ports; its options' length always. */
+		m->tun_id = UINT64_MAX;
+		if (flow->tun_dst) {
+			m->tun_src = m->tun_dst = UINT32_MAX;
+		} else {
+			memset(&m->tun_ipv6_src, 0xff, 16);
+			memset(&m->tun_ipv6_dst, 0xff, 16);
+		}
+		m->tun_flags |= htons(WFT_TNL_F_DF | WFT_TNL_F_CSUM |
+				      WFT_TNL_F_KEY);
+		m->tun_tos = 0xff;
+		m->tun_opts_len = UINT32_MAX;
+	}
 }
 
 static void put_md(const struct wft_flow *kf, const struct wft_flow_wc *w,
@@ -211,6 +227,7 @@ int wft_odp_flow_to_key(const struct wft_flow *flow,
 	wft_flow_zero_wildcards(&kf, &w);
 	kf.in_port = flow->in_port;
 	put_md(&kf, &w, ports, key, mask, &err);
+	wft_odpf_tunnel_put(flow, &kf, &w, key, mask);
 	put_pair(WEFT_KEY_A_ETHERNET, &kf, &w, key, mask);
 	put_vlans(&kf, &w, key, mask);
 	put_pair(WEFT_KEY_A_ETHERTYPE, &kf, &w, key, mask);

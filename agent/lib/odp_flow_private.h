@@ -51,4 +51,14 @@ int wft_odpf_put_fields(struct wft_attrbuf *b, uint16_t hdr,
 			const struct wft_flow_wc *sel, bool as_mask,
 			const struct wft_odp_flow_ports *ports);
 
+/* odp_flow_tunnel.c: the payload of a WEFT_KEY_A_TUNNEL nest into
+ * @flow (0 or -EINVAL); the nest of a megaflow's key and mask (nothing
+ * for a flow that did not come in over a tunnel). @kf is the masked key,
+ * @flow the packet's own. */
+int wft_odpf_tunnel_read(const void *payload, size_t len,
+			 struct wft_flow *flow);
+void wft_odpf_tunnel_put(const struct wft_flow *flow,
+			 const struct wft_flow *kf, const struct wft_flow_wc *w,
+			 struct wft_attrbuf *key, struct wft_attrbuf *mask);
+
 #endif /* WEFT_ODP_FLOW_PRIVATE_H */

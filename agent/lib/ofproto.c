@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ofproto_priv.h"
+#include "weft/tlv_map.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -56,6 +57,7 @@ static void bridge_free(struct wft_ofproto *br)
 	wft_pipeline_destroy(br->pipeline);
 	wft_mac_learning_destroy(br->ml);
 	ports_free(br->ports, br->n_ports);
+	free(br->tlv);
 	free(br->name);
 	free(br);
 }
@@ -142,6 +144,11 @@ const char *wft_ofproto_name(const struct wft_ofproto *br)
 	return br->name;
 }
 
+struct wft_tlv_map *wft_ofproto_tlv_map(const struct wft_ofproto *br)
+{
+	return br->tlv;
+}
+
 struct wft_pipeline *wft_ofproto_pipeline(const struct wft_ofproto *br)
 {
 	return br->pipeline;
@@ -220,6 +227,11 @@ int wft_ofproto_port_by_name(const struct wft_ofproto *br, const char *name,
 int wft_backer_odp_port(struct wft_backer *b, uint32_t odp_port,
 			struct wft_ofproto **brp, uint32_t *ofport)
 {
+	/* A tunnel vport's port depends on the packet's tunnel key: only a
+	 * vport with one tunnel port answers without it. */
+	if (odp_port < b->n_odp && b->odp[odp_port].tunnel &&
+	    b->odp[odp_port].n_tunnel != 1)
+		return -EAGAIN;
 	if (odp_port >= b->n_odp || !b->odp[odp_port].br)
 		return -ENOENT;
 	*brp = b->odp[odp_port].br;
@@ -259,9 +271,10 @@ static void port_vlan(const char *br, struct ofport *p,
 	}
 }
 
-static struct ofport *ports_build(const char *br,
+static struct ofport *ports_build(struct wft_ofproto *bridge,
 				  const struct wft_port_cfg *cfg, size_t n)
 {
+	const char *br = bridge->name;
 	struct ofport *ports = wft_xcalloc(n + 1, sizeof(*ports));
 	struct ofport *p;
 	size_t i;
@@ -275,12 +288,21 @@ static struct ofport *ports_build(const char *br,
 		p->xp.odp_port = cfg[i].odp_port;
 		p->xp.name = p->name;
 		port_vlan(br, p, &cfg[i]);
+		if (cfg[i].tunnel) {
+			p->tnl = *cfg[i].tunnel;
+			p->tnl.tlv = bridge->tlv;
+			p->xp.tunnel = &p->tnl;
+		}
 	}
 	qsort(ports, n, sizeof(*ports), by_ofport);
-	/* The sort moved each port's trunk bitmap: point at its new place. */
-	for (i = 0; i < n; i++)
+	/* The sort moved each port's trunk bitmap and tunnel options: point
+	 * at their new places. */
+	for (i = 0; i < n; i++) {
 		if (ports[i].xp.trunks)
 			ports[i].xp.trunks = ports[i].trunks;
+		if (ports[i].xp.tunnel)
+			ports[i].xp.tunnel = &ports[i].tnl;
+	}
 	return ports;
 }
 
@@ -317,6 +339,8 @@ static struct wft_ofproto *bridge_new(struct wft_backer *b, const char *name)
 	br->name = wft_xstrdup(name);
 	br->pipeline = wft_pipeline_create();
 	br->ml = wft_mac_learning_create();
+	br->tlv = wft_xmalloc(sizeof(*br->tlv));
+	wft_tlv_map_init(br->tlv);
 	wft_ofproto_xbridge_init(br);
 	wft_info("%s: bridge created", name);
 	return br;
@@ -344,7 +368,7 @@ static void bridge_configure(struct wft_ofproto *br,
 	struct ofport *old = br->ports;
 	size_t n_old = br->n_ports;
 
-	br->ports = ports_build(br->name, cfg->ports, cfg->n_ports);
+	br->ports = ports_build(br, cfg->ports, cfg->n_ports);
 	br->n_ports = cfg->n_ports;
 	flush_changed(br, old, n_old);
 	ports_free(old, n_old);
@@ -408,6 +432,12 @@ static void odp_map_build(struct wft_backer *b)
 			p = &b->brs[i]->ports[k];
 			if (p->xp.odp_port >= n)
 				continue;
+			if (p->xp.tunnel) {
+				/* Shared by every tunnel port of its type
+				 * and UDP port, in any bridge. */
+				b->odp[p->xp.odp_port].tunnel = true;
+				b->odp[p->xp.odp_port].n_tunnel++;
+			}
 			b->odp[p->xp.odp_port].br = b->brs[i];
 			b->odp[p->xp.odp_port].ofport = p->xp.ofp_port;
 		}

@@ -30,6 +30,8 @@ struct br_build {
 	size_t n, cap;
 	uint16_t *trunks;		/* all ports' trunks, back to back */
 	size_t n_trunks, cap_trunks;
+	struct wft_xlate_tunnel *tnls;	/* by port index */
+	bool *is_tnl;
 };
 
 static void add_trunks(struct br_build *bb, const struct wft_row *port,
@@ -54,18 +56,26 @@ static void add_iface(struct wft_daemon *d, struct br_build *bb,
 		      const struct wft_row *port, const struct wft_row *iface)
 {
 	const char *type = wft_row_string(iface, WFT_IF_TYPE);
+	char vport[WFT_IFNAMSIZ];
 	struct wft_port_cfg *pc;
 	struct wft_dp_port dp;
 	int64_t ofport, tag;
+	uint16_t udp;
+	bool tnl;
 
 	if (!wft_row_int(iface, WFT_IF_OFPORT, &ofport) || ofport <= 0)
 		return;		/* no number: not usable (yet) */
 	if (bb->n == bb->cap) {
 		bb->cap = bb->cap ? 2 * bb->cap : 16;
 		bb->ports = wft_xrealloc(bb->ports, bb->cap * sizeof(*bb->ports));
+		bb->tnls = wft_xrealloc(bb->tnls, bb->cap * sizeof(*bb->tnls));
+		bb->is_tnl = wft_xrealloc(bb->is_tnl,
+					  bb->cap * sizeof(*bb->is_tnl));
 	}
 	pc = &bb->ports[bb->n];
 	memset(pc, 0, sizeof(*pc));
+	tnl = wft_ofproto_tunnel_cfg(iface, &bb->tnls[bb->n]);
+	bb->is_tnl[bb->n] = tnl;
 	pc->name = wft_row_name(iface);
 	pc->type = type ? type : "";
 	pc->ofport = ofport == WFT_OFPORT_LOCAL ? WFT_OFPP_LOCAL
@@ -73,7 +83,11 @@ static void add_iface(struct wft_daemon *d, struct br_build *bb,
 	pc->odp_port = WFT_PORT_ANY;
 	if (!strcmp(pc->type, "patch"))
 		pc->peer = wft_row_map_get(iface, WFT_IF_OPTIONS, "peer");
-	else if (!wft_bridge_odp_port(d, pc->name, &dp))
+	else if (tnl && wft_bridge_tunnel_vport(iface, vport, sizeof(vport),
+						&udp) &&
+		 !wft_bridge_odp_port(d, vport, &dp))
+		pc->odp_port = dp.port_no;
+	else if (!tnl && !wft_bridge_odp_port(d, pc->name, &dp))
 		pc->odp_port = dp.port_no;
 	else
 		return;		/* its datapath port is missing */
@@ -108,6 +122,7 @@ static void build_bridge(struct wft_daemon *d, const struct wft_conf *conf,
 		bb->ports[i].trunks = bb->ports[i].n_trunks ? bb->trunks + t
 							    : NULL;
 		t += bb->ports[i].n_trunks;
+		bb->ports[i].tunnel = bb->is_tnl[i] ? &bb->tnls[i] : NULL;
 	}
 	cfg->name = wft_row_name(br);
 	cfg->ports = bb->ports;
@@ -131,9 +146,12 @@ static void sync_bridges(struct ofproto_state *st)
 		build_bridge(st->d, conf, conf->rows[WFT_TBL_BRIDGE][i],
 			     &bbs[i], &cfgs[i]);
 	wft_backer_update(st->backer, cfgs, n);
+	wft_ofproto_tlv_load(st);
 	for (i = 0; i < n; i++) {
 		free(bbs[i].ports);
 		free(bbs[i].trunks);
+		free(bbs[i].tnls);
+		free(bbs[i].is_tnl);
 	}
 	free(bbs);
 	free(cfgs);
@@ -195,6 +213,7 @@ static int ofproto_init(struct wft_daemon *d, void **state,
 	wft_ofproto_register_ofctl(st);
 	wft_ofproto_register_trace(st);
 	wft_ofproto_register_fdb(st);
+	wft_ofproto_register_tlv(st);
 	wft_daemon_conf_subscribe(d, on_conf, st);
 	st->timer = wft_loop_timer(wft_daemon_loop(d), TICK_MS, true,
 				   on_tick, st);
@@ -208,6 +227,7 @@ static void ofproto_exit(struct wft_daemon *d, void *state)
 	wft_daemon_conf_unsubscribe(d, on_conf, st);
 	wft_timer_cancel(st->timer);
 	wft_ofproto_unregister(st);
+	wft_ofproto_unregister_tlv(st);
 	wft_backer_destroy(st->backer);
 	free(st);
 }

@@ -23,6 +23,7 @@ struct ofport {
 	char *peer;			/* patch: options:peer */
 	struct wft_xlate_patch patch;	/* xp.patch points here when paired */
 	uint64_t trunks[WFT_VLAN_BITMAP_WORDS];
+	struct wft_xlate_tunnel tnl;	/* xp.tunnel points here (tunnels) */
 };
 
 struct wft_ofproto {
@@ -33,11 +34,18 @@ struct wft_ofproto {
 	struct ofport *ports;		/* sorted by OpenFlow number */
 	size_t n_ports;
 	struct wft_xlate_bridge xb;
+	struct wft_tlv_map *tlv;	/* GENEVE TLV map; lives with br */
+	bool tlv_loaded;		/* its saved map was read */
 };
 
 struct odp_entry {
 	struct wft_ofproto *br;		/* NULL: no bridge's port */
 	uint32_t ofport;
+	/* A tunnel vport: which port a packet came in on depends on its
+	 * tunnel key (wft_ofproto_tunnel_receive()); br and ofport name the
+	 * port only while it is the vport's one tunnel port. */
+	bool tunnel;
+	unsigned int n_tunnel;
 };
 
 struct wft_backer {
@@ -58,6 +66,15 @@ struct wft_backer {
 long long wft_ofproto_now(void);
 struct ofport *wft_ofproto_find_port(const struct wft_ofproto *br,
 				     uint32_t ofport);
+
+/* ofproto_tunnel.c */
+/* The tunnel port of any bridge whose vport is @odp_port and whose
+ * remote_ip, key and local_ip fit @flow's tunnel key, the most specific
+ * one (fixed beats "flow": remote, then key, then local), as OVS picks
+ * the receiving tunnel port. -ENOENT when none fits. */
+int wft_ofproto_tunnel_receive(struct wft_backer *b, uint32_t odp_port,
+			       const struct wft_flow *flow,
+			       struct wft_ofproto **brp, uint32_t *ofport);
 
 /* ofproto_xlate.c */
 /* Fills br->xb: port lookups, flooding, NORMAL. */

@@ -27,6 +27,11 @@ void wft_ofproto_register_ofctl(struct ofproto_state *st);
 void wft_ofproto_register_trace(struct ofproto_state *st);
 void wft_ofproto_register_fdb(struct ofproto_state *st);
 void wft_ofproto_unregister(struct ofproto_state *st);
+/* ofproto_tlv.c: the TLV map methods; loading saved maps into bridges
+ * that have not had theirs yet (after every bridge update). */
+void wft_ofproto_register_tlv(struct ofproto_state *st);
+void wft_ofproto_unregister_tlv(struct ofproto_state *st);
+void wft_ofproto_tlv_load(struct ofproto_state *st);
 
 /*
  * The bridge named by params' "bridge" member (object params) or first

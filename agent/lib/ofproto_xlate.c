@@ -7,11 +7,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ofproto_priv.h"
 #include "weft/odp_flow.h"
 #include "weft/ofp_flow.h"
+#include "weft/tlv_map.h"
 
 /* Whether NORMAL ran in this thread's current translation: flows that
  * depend on MAC learning are translated again now and then, with
@@ -80,8 +82,10 @@ void wft_ofproto_use_port_names(struct wft_ofproto *br, bool print_names)
 {
 	if (!br) {
 		wft_ofp_port_names_set(NULL);
+		wft_tlv_map_activate(NULL);
 		return;
 	}
+	wft_tlv_map_activate(br->tlv);
 	names_tl.number = name_to_port;
 	names_tl.name = print_names ? port_to_name : NULL;
 	names_tl.aux = br;
@@ -93,22 +97,50 @@ void wft_ofproto_use_port_names(struct wft_ofproto *br, bool print_names)
 struct key_ports {
 	struct wft_backer *b;
 	struct wft_ofproto *br;		/* the bridge of in_port */
+	bool tunnel;			/* in_port is a tunnel vport: */
+	uint32_t tunnel_odp;		/* this one */
 };
 
 static int key_to_ofp(void *aux, uint32_t odp_port, uint32_t *out)
 {
 	struct key_ports *kp = aux;
+	struct wft_backer *b = kp->b;
 
+	if (odp_port < b->n_odp && b->odp[odp_port].tunnel) {
+		/* Resolved once the whole key, tunnel included, is read. */
+		kp->tunnel = true;
+		kp->tunnel_odp = odp_port;
+		*out = 0;
+		return 0;
+	}
 	return wft_backer_odp_port(kp->b, odp_port, &kp->br, out);
+}
+
+/* A packet from a tunnel vport: its port, and its GENEVE options as the
+ * bridge's tun_metadata fields. */
+static int tunnel_in(struct key_ports *kp, struct wft_ofproto_xlate *x)
+{
+	uint32_t ofport;
+	int ret;
+
+	ret = wft_ofproto_tunnel_receive(kp->b, kp->tunnel_odp, &x->flow,
+					 &kp->br, &ofport);
+	if (ret)
+		return ret;
+	x->flow.in_port = htonl(ofport);
+	ret = wft_tlv_map_decode(kp->br->tlv, &x->flow);
+	return ret == -EPROTO ? 0 : ret;	/* xlate_run() drops it */
 }
 
 int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 			  const void *key, size_t len)
 {
-	struct key_ports kp = { b, NULL };
+	struct key_ports kp = { b, NULL, false, 0 };
 	struct wft_odp_flow_ports ports = { key_to_ofp, NULL, &kp };
 	int ret = wft_odp_key_to_flow(key, len, &ports, &x->flow);
 
+	if (!ret && kp.tunnel)
+		ret = tunnel_in(&kp, x);
 	if (!ret && !kp.br)
 		ret = -ENOENT;		/* a key without in_port */
 	x->bridge = kp.br;
@@ -176,11 +208,25 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	in.may_learn = x->may_learn;
 	out_reset(&x->out);
 	normal_ran = false;
-	wft_xlate(&in, &x->out);
+	x->tnl_unknown_crit = wft_odp_flow_is_tunnel(&x->flow) &&
+		wft_tlv_map_unknown_crit(x->bridge->tlv, &x->flow);
+	if (x->tnl_unknown_crit) {
+		/* RFC 8926 3.5: drop, matching every option header. */
+		wft_flow_wc_init_catchall(&x->out.wc);
+		x->out.wc.masks.tun_md_present = UINT64_MAX;
+		x->out.final_flow = x->flow;
+		snprintf(x->out.errmsg, sizeof(x->out.errmsg),
+			 "a critical GENEVE option the TLV map does not know:"
+			 " dropped");
+	} else {
+		wft_xlate(&in, &x->out);
+	}
 	x->used_normal = normal_ran;
 	/* The datapath's prerequisites first, then the key masked by the
 	 * result, so that equal megaflows hash to equal UFIDs. */
 	x->wc = x->out.wc;
+	if (wft_odp_flow_is_tunnel(&x->flow))
+		wft_tlv_map_mask_opts(x->bridge->tlv, &x->flow, &x->wc);
 	wft_odp_flow_widen(&x->flow, &x->wc);
 	masked = x->flow;
 	wft_flow_zero_wildcards(&masked, &x->wc);

@@ -195,6 +195,20 @@ static int check_one(const struct wft_tlv_map *map,
 	return 0;
 }
 
+void wft_tlv_map_init_any(struct wft_tlv_map *map)
+{
+	unsigned int i;
+
+	wft_tlv_map_init(map);
+	for (i = 0; i < WFT_N_TUN_METADATA; i++) {
+		map->e[i] = (struct wft_tlv_entry){
+			.mapped = true, .opt_class = 0xffff, .type = (uint8_t)i,
+			.len = WEFT_TLV_FIELD_MAX, .offset = 0,
+		};
+		describe(map, i);
+	}
+}
+
 int wft_tlv_map_add(struct wft_tlv_map *map, const struct wft_tlv_mapping *m,
 		    size_t n, char *err, size_t errlen)
 {
@@ -354,4 +368,138 @@ int wft_tlv_map_from_json(struct wft_tlv_map *map, const json_t *j, char *err,
 						   (uint8_t)len, (uint8_t)idx };
 	}
 	return wft_tlv_map_add(map, m, n, err, errlen);
+}
+
+/* Walks the options of @flow: calls @cb for each; -EINVAL if malformed. */
+static int for_each_opt(const struct wft_flow *flow,
+			int (*cb)(const uint8_t *opt, size_t ofs, size_t len,
+				  void *aux),
+			void *aux)
+{
+	size_t ofs = 0, n = flow->tun_opts_len, len;
+	const uint8_t *o;
+	int ret;
+
+	if (n > WFT_TUN_OPTS_MAX)
+		return -EINVAL;
+	while (ofs < n) {
+		if (n - ofs < 4)
+			return -EINVAL;
+		o = flow->tun_opts + ofs;
+		len = 4u * (o[3] & 0x1f);
+		if (len > n - ofs - 4)
+			return -EINVAL;
+		ret = cb(o, ofs, len, aux);
+		if (ret)
+			return ret;
+		ofs += 4 + len;
+	}
+	return 0;
+}
+
+struct decode_aux {
+	const struct wft_tlv_map *map;
+	struct wft_flow *flow;
+};
+
+static int decode_one(const uint8_t *o, size_t ofs, size_t len, void *aux_)
+{
+	struct decode_aux *aux = aux_;
+	int i = wft_tlv_map_find(aux->map, (uint16_t)(o[0] << 8 | o[1]), o[2],
+				 (uint8_t)len);
+
+	(void)ofs;
+	if (i < 0)
+		return o[2] & 0x80 ? -EPROTO : 0;
+	memcpy(aux->flow->tun_md + aux->map->e[i].offset, o + 4, len);
+	aux->flow->tun_md_present |= 1ull << i;
+	return 0;
+}
+
+int wft_tlv_map_decode(const struct wft_tlv_map *map, struct wft_flow *flow)
+{
+	struct decode_aux aux = { map, flow };
+
+	if (!map) {
+		/* No map: nothing is understood, so only a critical option
+		 * matters. */
+		static const struct wft_tlv_map empty;
+
+		aux.map = &empty;
+	}
+	return for_each_opt(flow, decode_one, &aux);
+}
+
+size_t wft_tlv_map_encode(const struct wft_tlv_map *map,
+			  const struct wft_flow *flow, uint8_t *out,
+			  struct wft_flow_wc *read)
+{
+	const struct wft_tlv_entry *e;
+	size_t n = 0;
+	unsigned int i;
+
+	if (read)
+		read->masks.tun_md_present |= map ? UINT64_MAX : 0;
+	for (i = 0; map && i < WFT_N_TUN_METADATA; i++) {
+		e = &map->e[i];
+		if (!e->mapped || !(flow->tun_md_present >> i & 1) ||
+		    n + 4 + e->len > WFT_TUN_OPTS_MAX)
+			continue;
+		out[n] = (uint8_t)(e->opt_class >> 8);
+		out[n + 1] = (uint8_t)e->opt_class;
+		out[n + 2] = e->type;
+		out[n + 3] = (uint8_t)(e->len / 4);
+		memcpy(out + n + 4, flow->tun_md + e->offset, e->len);
+		if (read)
+			memset(read->masks.tun_md + e->offset, 0xff, e->len);
+		n += 4 + e->len;
+	}
+	return n;
+}
+
+struct mask_aux {
+	const struct wft_tlv_map *map;
+	struct wft_flow_wc *wc;
+};
+
+static int mask_one(const uint8_t *o, size_t ofs, size_t len, void *aux_)
+{
+	struct mask_aux *aux = aux_;
+	uint8_t *m = aux->wc->masks.tun_opts + ofs;
+	int i = wft_tlv_map_find(aux->map, (uint16_t)(o[0] << 8 | o[1]), o[2],
+				 (uint8_t)len);
+
+	memset(m, 0xff, 4);
+	if (i >= 0)
+		memcpy(m + 4, aux->wc->masks.tun_md + aux->map->e[i].offset,
+		       len);
+	return 0;
+}
+
+void wft_tlv_map_mask_opts(const struct wft_tlv_map *map,
+			   const struct wft_flow *flow, struct wft_flow_wc *wc)
+{
+	struct mask_aux aux = { map, wc };
+	static const struct wft_tlv_map empty;
+
+	memset(wc->masks.tun_opts, 0, sizeof(wc->masks.tun_opts));
+	if (!wc->masks.tun_md_present)
+		return;
+	if (!map)
+		aux.map = &empty;
+	for_each_opt(flow, mask_one, &aux);
+}
+
+static int crit_one(const uint8_t *o, size_t ofs, size_t len, void *aux)
+{
+	(void)ofs;
+	return o[2] & 0x80 &&
+	       wft_tlv_map_find(aux, (uint16_t)(o[0] << 8 | o[1]), o[2],
+				(uint8_t)len) < 0 ? -EPROTO : 0;
+}
+
+bool wft_tlv_map_unknown_crit(const struct wft_tlv_map *map,
+			      const struct wft_flow *flow)
+{
+	return for_each_opt(flow, crit_one, (void *)map) == -EPROTO;
 }

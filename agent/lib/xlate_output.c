@@ -29,6 +29,16 @@ static const struct wft_xlate_port *port_of(struct wft_xlate_ctx *ctx,
 	       ? scratch : NULL;
 }
 
+/* The datapath output of a port that is not a patch port. */
+static void dp_out(struct wft_xlate_ctx *ctx, const struct wft_xlate_port *p)
+{
+	wft_xlate_commit(ctx);
+	if (p->tunnel)
+		wft_xlate_tunnel_output(ctx, p);
+	else
+		wft_attr_put_u32(ctx->odp, WEFT_ACTION_A_OUTPUT, p->odp_port);
+}
+
 static void port_out(struct wft_xlate_ctx *ctx, uint32_t ofp_port)
 {
 	struct wft_xlate_port scratch;
@@ -43,8 +53,7 @@ static void port_out(struct wft_xlate_ctx *ctx, uint32_t ofp_port)
 		wft_xlate_patch(ctx, p);
 		return;
 	}
-	wft_xlate_commit(ctx);
-	wft_attr_put_u32(ctx->odp, WEFT_ACTION_A_OUTPUT, p->odp_port);
+	dp_out(ctx, p);
 }
 
 struct flood_aux {
@@ -64,8 +73,7 @@ static void flood_one(const struct wft_xlate_port *p, void *aux_)
 		wft_xlate_patch(ctx, p);
 		return;
 	}
-	wft_xlate_commit(ctx);
-	wft_attr_put_u32(ctx->odp, WEFT_ACTION_A_OUTPUT, p->odp_port);
+	dp_out(ctx, p);
 }
 
 void wft_xlate_flood(struct wft_xlate_ctx *ctx, bool all)

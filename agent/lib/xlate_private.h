@@ -94,6 +94,11 @@ void wft_xlate_controller(struct wft_xlate_ctx *ctx, uint8_t reason,
 void wft_xlate_patch(struct wft_xlate_ctx *ctx,
 		     const struct wft_xlate_port *p);
 
+/* xlate_tunnel.c */
+/* Output to tunnel port @p: set(tunnel(...)), then its vport. */
+void wft_xlate_tunnel_output(struct wft_xlate_ctx *ctx,
+			     const struct wft_xlate_port *p);
+
 /* xlate_commit.c */
 void wft_xlate_commit(struct wft_xlate_ctx *ctx);
 

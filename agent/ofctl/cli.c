@@ -32,6 +32,13 @@ const struct ofctl_cmd ofctl_commands[] = {
 	  "print BRIDGE's flows, or those FLOW matches" },
 	{ "dump-tables", "BRIDGE", 1, 1, 0, true, cmd_tables_dump,
 	  "print the statistics of BRIDGE's tables" },
+	{ "add-tlv-map", "BRIDGE MAPPINGS", 2, 2, 0, true, cmd_tlv_add,
+	  "map GENEVE options to tun_metadata fields: "
+	  "{class=C,type=T,len=L}->tun_metadataN[,...]" },
+	{ "del-tlv-map", "BRIDGE [MAPPINGS]", 1, 2, 0, true, cmd_tlv_del,
+	  "delete those mappings (all without MAPPINGS)" },
+	{ "dump-tlv-map", "BRIDGE", 1, 1, 0, true, cmd_tlv_dump,
+	  "print BRIDGE's GENEVE TLV map" },
 	{ "parse-flows", "(FILE | -)", 1, 1, 0, false, cmd_flows_parse,
 	  "parse each flow of FILE (- for stdin) and print it normalized" },
 	{ "parse-flow", "FLOW", 1, 1, 0, false, cmd_flow_parse,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "weft/util.h"
+#include "weft/tlv_map.h"
 #include "ofctl.h"
 
 /* The flow on @line, without comment and surrounding blanks; NULL when
@@ -124,11 +125,22 @@ int ofctl_flow_parse(const char *s, enum wft_ofp_command cmd,
 	static const struct wft_ofp_port_names any_names = {
 		.number = any_port,
 	};
+	static __thread struct wft_tlv_map any_map;
+	static __thread bool any_map_ready;
 	const struct wft_ofp_port_names *old;
+	const struct wft_tlv_map *old_map;
 	int ret;
 
+	/* tun_metadataN's width is the bridge's TLV map's: weftd checks it;
+	 * here any width weft can hold passes. */
+	if (!any_map_ready) {
+		wft_tlv_map_init_any(&any_map);
+		any_map_ready = true;
+	}
 	old = wft_ofp_port_names_set(&any_names);
+	old_map = wft_tlv_map_activate(&any_map);
 	ret = wft_ofp_flow_parse(s, cmd, f, err, errlen);
+	wft_tlv_map_activate(old_map);
 	wft_ofp_port_names_set(old);
 	return ret;
 }

@@ -10,6 +10,7 @@
  *   parse.c    parse-flows, parse-flow (offline)
  *   flowmod.c  add-flow(s), mod-flows, del-flows, replace-flows
  *   dump.c     dump-flows, dump-tables
+ *   tlv.c      add-tlv-map, del-tlv-map, dump-tlv-map
  *
  * Commands marked needs_daemon talk to weftd. They check what they can
  * with the local flow parser first and connect only then (rpc.c, on the
@@ -153,5 +154,10 @@ int cmd_flows_replace(struct ofctl *ctx, int argc, char **argv);
 /* dump.c */
 int cmd_flows_dump(struct ofctl *ctx, int argc, char **argv);
 int cmd_tables_dump(struct ofctl *ctx, int argc, char **argv);
+
+/* tlv.c */
+int cmd_tlv_add(struct ofctl *ctx, int argc, char **argv);
+int cmd_tlv_del(struct ofctl *ctx, int argc, char **argv);
+int cmd_tlv_dump(struct ofctl *ctx, int argc, char **argv);
 
 #endif /* WEFT_OFCTL_H */

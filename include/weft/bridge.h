@@ -85,6 +85,12 @@ struct wft_dp_ops {
 	int (*port_add)(void *ctx, uint32_t dp_ifindex, const char *name,
 			uint32_t type, uint32_t port_no,
 			struct wft_dp_port *added);
+	/* Optional: a geneve/vxlan vport listening on UDP @dst_port (NULL:
+	 * port_add() is used, and the module's default port). */
+	int (*tunnel_port_add)(void *ctx, uint32_t dp_ifindex,
+			       const char *name, uint32_t type,
+			       uint16_t dst_port, uint32_t port_no,
+			       struct wft_dp_port *added);
 	int (*port_del)(void *ctx, uint32_t dp_ifindex, uint32_t port_no);
 	/* Optional (may be NULL): the MTU of a network device. */
 	int (*set_mtu)(void *ctx, const char *ifname, int mtu);
@@ -122,6 +128,17 @@ int wft_bridge_dp_ifindex(struct wft_daemon *d, const char *bridge,
  * included); -ENOENT when it has none. */
 int wft_bridge_odp_port(struct wft_daemon *d, const char *name,
 			struct wft_dp_port *port);
+/*
+ * Tunnel interfaces (type geneve or vxlan) have no datapath port of their
+ * own: every one of a type and UDP destination port shares the vport
+ * "genev_sys_PORT" or "vxlan_sys_PORT" (OVS's names), and the pipeline
+ * picks the remote per packet. Whether @iface is one; then its vport's
+ * name (into @name) and UDP port.
+ */
+struct wft_row;
+bool wft_bridge_tunnel_vport(const struct wft_row *iface, char *name,
+			     size_t size, uint16_t *dst_port);
+
 /* Bumped by every reconciliation that changed a port or an ofport. */
 uint64_t wft_bridge_generation(struct wft_daemon *d);
 

@@ -280,6 +280,10 @@ void wft_conf_clear_runtime(struct wft_conf *conf);
  * problem in @err.
  */
 int wft_conf_validate(const struct wft_conf *conf, struct wft_strbuf *err);
+/* conf_tunnel.c: checks across tunnel options and interfaces (part of
+ * wft_conf_validate()). */
+int wft_conf_check_tunnels(const struct wft_conf *conf,
+			   struct wft_strbuf *err);
 /* Valid interface name: 1..15 bytes, no '/', ':' or whitespace. */
 bool wft_conf_valid_ifname(const char *name);
 

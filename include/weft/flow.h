@@ -38,6 +38,7 @@
 /* GENEVE option space for tun_metadata0..63: 256 bytes, as OVS. */
 #define WFT_TUN_MD_SIZE		256
 #define WFT_N_TUN_METADATA	64
+#define WFT_TUN_OPTS_MAX	252	/* GENEVE's 6-bit length in words */
 
 /* nw_frag bits, as ovs-ofctl's ip_frag=no|first|later|yes|not_later. */
 #define WFT_FRAG_ANY	0x01	/* the packet is a fragment */
@@ -107,6 +108,11 @@ struct wft_flow {
 	uint16_t tun_tp_dst;
 	uint64_t tun_md_present;	/* host order, bit N: tun_metadataN */
 	uint8_t tun_md[WFT_TUN_MD_SIZE];
+	/* The GENEVE options as the datapath key had them (wire format),
+	 * which a megaflow must repeat with the same length; tun_md is the
+	 * pipeline's view of the mapped ones (tlv_map.h). */
+	uint32_t tun_opts_len;		/* host order, bytes */
+	uint8_t tun_opts[WFT_TUN_OPTS_MAX];
 
 	/* Appended by later work: conntrack state. */
 } __attribute__((aligned(8)));

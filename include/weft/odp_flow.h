@@ -88,4 +88,34 @@ bool wft_odp_flow_header_whole(uint16_t hdr, const struct wft_flow_wc *sel);
 bool wft_odp_flow_header_settable(uint16_t hdr,
 				  const struct wft_flow_wc *sel);
 
+/*
+ * Tunnels (WEFT_KEY_A_TUNNEL). A flow came in over a tunnel when it has a
+ * tunnel destination (the key of every packet a tunnel vport receives
+ * has one). Its megaflow matches, as OVS's always do, the VNI, both
+ * addresses, the DF/CSUM/KEY flags and the TOS exactly, and repeats the
+ * packet's GENEVE options at their length (wft_odp_flow_widen()).
+ */
+bool wft_odp_flow_is_tunnel(const struct wft_flow *flow);
+/* WFT_TNL_F_* <-> enum weft_tunnel_flags. */
+uint16_t wft_odp_tnl_flags_to_odp(uint16_t wft);
+uint16_t wft_odp_tnl_flags_from_odp(uint16_t odp);
+
+/* What a set(tunnel(...)) action carries (uapi/linux/weft.h). */
+struct wft_odp_tunnel {
+	uint64_t id;			/* be64 */
+	bool v6;
+	uint8_t src[16];		/* IPv4: the first 4 bytes; 0: route's */
+	uint8_t dst[16];
+	uint8_t tos;
+	uint8_t ttl;			/* 0: the datapath's 64 */
+	uint16_t flags;			/* WFT_TNL_F_* */
+	uint16_t tp_dst;		/* be16; 0: the vport's port */
+	const uint8_t *opts;		/* GENEVE options, wire format */
+	size_t opts_len;
+};
+
+/* Appends set(tunnel(...)) for @t. */
+void wft_odp_put_set_tunnel(struct wft_attrbuf *b,
+			    const struct wft_odp_tunnel *t);
+
 #endif /* WEFT_ODP_FLOW_H */

@@ -56,7 +56,17 @@ struct wft_port_cfg {
 	int tag;			/* -1: none */
 	const uint16_t *trunks;
 	size_t n_trunks;
+	/* geneve/vxlan: the Interface's options (copied); NULL otherwise.
+	 * odp_port is then the shared tunnel vport (bridge.h). */
+	const struct wft_xlate_tunnel *tunnel;
 };
+
+/* The options of Interface @iface when it is a tunnel (geneve, vxlan), as
+ * xlate uses them (tlv left NULL: the bridge sets it); false otherwise.
+ * The row was validated (conf_validate.c). */
+struct wft_row;
+bool wft_ofproto_tunnel_cfg(const struct wft_row *iface,
+			    struct wft_xlate_tunnel *t);
 
 struct wft_bridge_cfg {
 	const char *name;
@@ -109,6 +119,9 @@ void wft_backer_generation(struct wft_backer *b, uint64_t *rules,
 			   uint64_t *macs);
 
 const char *wft_ofproto_name(const struct wft_ofproto *br);
+/* The bridge's GENEVE TLV map (tlv_map.h). Main thread only for changes:
+ * mapping changes never move a mapped field. */
+struct wft_tlv_map *wft_ofproto_tlv_map(const struct wft_ofproto *br);
 struct wft_pipeline *wft_ofproto_pipeline(const struct wft_ofproto *br);
 struct wft_mac_learning *wft_ofproto_mac(const struct wft_ofproto *br);
 
@@ -128,8 +141,9 @@ int wft_ofproto_port_by_ofport(const struct wft_ofproto *br, uint32_t ofport,
 			       struct wft_ofproto_port_info *info);
 int wft_ofproto_port_by_name(const struct wft_ofproto *br, const char *name,
 			     size_t len, struct wft_ofproto_port_info *info);
-/* Sets this thread's ovs-ofctl port names to @br's ports (ofp_flow.h)
- * for the duration of a parse or a dump; NULL clears them. */
+/* Sets this thread's ovs-ofctl port names to @br's ports (ofp_flow.h),
+ * and its TLV map as the active one (tlv_map.h), for the duration of a
+ * parse or a dump; NULL clears them. */
 void wft_ofproto_use_port_names(struct wft_ofproto *br, bool print_names);
 
 /* The bridge and OpenFlow port of datapath port @odp_port; -ENOENT. */
@@ -154,6 +168,10 @@ struct wft_ofproto_xlate {
 	struct wft_attrbuf mask;	/* its mask, */
 	struct wft_ufid ufid;		/* and its UFID */
 	bool used_normal;		/* NORMAL ran (MAC refreshes) */
+	/* The packet carries a critical GENEVE option the bridge's TLV map
+	 * does not know: it is dropped (RFC 8926), by a megaflow matching
+	 * its option headers. */
+	bool tnl_unknown_crit;
 };
 
 void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x);

@@ -50,6 +50,10 @@ struct wft_tlv_map {
 };
 
 void wft_tlv_map_init(struct wft_tlv_map *map);
+/* A map for checking rules before a bridge's map is known (weft-ofctl):
+ * every tun_metadataN as wide as weft allows, all at offset 0 (fields
+ * overlap, so never use it to run rules). */
+void wft_tlv_map_init_any(struct wft_tlv_map *map);
 
 /* Parses a comma-separated list of "{class=C,type=T,len=L}->tun_metadataN"
  * into @out (at most @max); 0, or -EINVAL with the reason in @err. */
@@ -87,6 +91,36 @@ void wft_tlv_map_format(const struct wft_tlv_map *map, struct wft_strbuf *sb);
 json_t *wft_tlv_map_to_json(const struct wft_tlv_map *map);
 int wft_tlv_map_from_json(struct wft_tlv_map *map, const json_t *j, char *err,
 			  size_t errlen);
+
+/*
+ * GENEVE options (wire format: be16 class, u8 type, u8 with the length in
+ * 4-byte words in its low 5 bits, then the data) and the pipeline's view.
+ *
+ * wft_tlv_map_decode() fills tun_md and tun_md_present from the options in
+ * flow->tun_opts that @map maps; returns 0, -EINVAL for malformed options,
+ * or -EPROTO when an option @map does not know has the critical bit
+ * (type & 0x80), which the receiver must drop (RFC 8926 3.5).
+ *
+ * wft_tlv_map_encode() writes the options of the present mapped
+ * tun_metadata fields of @flow, in index order, into @out (at most
+ * WFT_TUN_OPTS_MAX bytes); returns their length. When @read is not NULL
+ * it gets the bits the encoding read (present bits, data).
+ *
+ * wft_tlv_map_mask_opts() turns what a translation consulted of tun_md
+ * (@wc) into a mask over the packet's own options (wc->masks.tun_opts):
+ * when it consulted any option (or presence), every option header is
+ * matched exactly, so that a packet with other options cannot share the
+ * megaflow, and each mapped option's data under the consulted bits.
+ */
+int wft_tlv_map_decode(const struct wft_tlv_map *map, struct wft_flow *flow);
+/* Whether @flow's options include a critical one @map does not know. */
+bool wft_tlv_map_unknown_crit(const struct wft_tlv_map *map,
+			      const struct wft_flow *flow);
+size_t wft_tlv_map_encode(const struct wft_tlv_map *map,
+			  const struct wft_flow *flow, uint8_t *out,
+			  struct wft_flow_wc *read);
+void wft_tlv_map_mask_opts(const struct wft_tlv_map *map,
+			   const struct wft_flow *flow, struct wft_flow_wc *wc);
 
 /*
  * Makes @map (NULL: none) the one wft_field_from_id/name() use for

@@ -58,6 +58,36 @@ enum wft_vlan_mode {
 	WFT_VLAN_NATIVE_UNTAGGED,
 };
 
+/*
+ * A tunnel port (Interface type geneve or vxlan): output sends the packet
+ * to the tunnel vport @odp_port after a set(tunnel(...)) built from these
+ * options, each either fixed here or, where the Interface said "flow",
+ * taken from the pipeline's tun_* fields (which then join the mask unless
+ * an action wrote them). GENEVE options come from tun_metadataN through
+ * the bridge's TLV map, in index order.
+ */
+enum wft_tnl_type { WFT_TNL_GENEVE, WFT_TNL_VXLAN };
+
+struct wft_tlv_map;
+
+struct wft_xlate_tunnel {
+	enum wft_tnl_type type;
+	bool remote_flow;		/* remote_ip=flow */
+	bool v6;			/* a fixed remote_ip's family */
+	uint8_t remote[16];		/* IPv4: the first 4 bytes */
+	bool local_flow;		/* local_ip=flow */
+	bool has_local;
+	uint8_t local[16];
+	bool key_flow;			/* key=flow */
+	uint64_t key;			/* host order, 24 bits */
+	uint16_t dst_port;		/* host order */
+	bool csum;
+	bool df;			/* df_default, true unless set */
+	int tos;			/* -1: inherit the inner DSCP */
+	int ttl;			/* -1: inherit; 64 by default */
+	const struct wft_tlv_map *tlv;	/* the bridge's */
+};
+
 /* What xlate knows of a bridge port. */
 struct wft_xlate_port {
 	uint32_t ofp_port;		/* OpenFlow number (LOCAL for local) */
@@ -70,6 +100,8 @@ struct wft_xlate_port {
 	/* A patch port: output continues in the peer bridge (see struct
 	 * wft_xlate_patch); NULL for every other port. */
 	const struct wft_xlate_patch *patch;
+	/* A tunnel port, or NULL. */
+	const struct wft_xlate_tunnel *tunnel;
 };
 
 struct wft_xlate_bridge;

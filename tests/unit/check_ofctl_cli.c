@@ -37,6 +37,7 @@
 #include "agent/ofctl/flows.c"
 #include "agent/ofctl/parse.c"
 #include "agent/ofctl/rpc.c"
+#include "agent/ofctl/tlv.c"
 #include "agent/trace/trace.c"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
