@@ -110,7 +110,7 @@ case_wire() {
 	out=$(tshark -r "$pc" -o udp.check_checksum:TRUE -Y 'ip.src==192.168.50.1' \
 		-T fields -e geneve.vni -e geneve.option.class -e geneve.option.type \
 		-e geneve.option.length -e udp.checksum.status -e ip.flags.df -e ip.ttl \
-		-e udp.srcport 2>&1)
+		-e udp.srcport 2>/dev/null)
 	save "$pc"
 	echo "$out" | head -20
 	n=$(echo "$out" | grep -c .)
