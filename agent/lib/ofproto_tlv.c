@@ -27,6 +27,7 @@
 #include "ofproto_priv.h"
 #include "ofproto_rpc.h"
 #include "weft/tlv_map.h"
+#include "weft/tunnel_mtu.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -263,6 +264,45 @@ static void do_tlv_dump(struct wft_rpc_call *call, json_t *params, void *aux)
 	wft_strbuf_free(&sb);
 }
 
+/* The option bytes a bridge's GENEVE packets carry at most: every
+ * mapping's 4-byte header and data (tunnel_mtu.h). */
+static unsigned int opts_of(const char *bridge, void *aux)
+{
+	struct ofproto_state *st = aux;
+	struct wft_ofproto *br = wft_backer_find(st->backer, bridge);
+	unsigned int i, n = 0;
+
+	for (i = 0; br && i < WFT_N_TUN_METADATA; i++)
+		if (br->tlv->e[i].mapped)
+			n += 4 + br->tlv->e[i].len;
+	return n;
+}
+
+/* tunnel/mtu [BRIDGE]: the arithmetic of every tunnel port. */
+static void do_tunnel_mtu(struct wft_rpc_call *call, json_t *params,
+			  void *aux)
+{
+	struct ofproto_state *st = aux;
+	const struct wft_conf *conf = wft_daemon_conf(st->d);
+	const json_t *a = json_is_array(params) ? json_array_get(params, 0)
+						: NULL;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	const struct wft_row *br;
+	size_t i;
+
+	for (i = 0; i < conf->n_rows[WFT_TBL_BRIDGE]; i++) {
+		br = conf->rows[WFT_TBL_BRIDGE][i];
+		if (json_is_string(a) &&
+		    strcmp(json_string_value(a), wft_row_name(br)))
+			continue;
+		wft_tunnel_mtu_report(conf, br, false, 0, &sb);
+	}
+	if (!sb.len)
+		wft_strbuf_puts(&sb, "no tunnel ports\n");
+	wft_rpc_reply(call, json_pack("{s:s}", "text", wft_strbuf_cstr(&sb)));
+	wft_strbuf_free(&sb);
+}
+
 void wft_ofproto_register_tlv(struct ofproto_state *st)
 {
 	static const struct {
@@ -272,6 +312,7 @@ void wft_ofproto_register_tlv(struct ofproto_state *st)
 		{ "ofctl/add-tlv-map", "{bridge, mappings}", do_tlv_add },
 		{ "ofctl/del-tlv-map", "{bridge, mappings}", do_tlv_del },
 		{ "ofctl/dump-tlv-map", "{bridge}", do_tlv_dump },
+		{ "tunnel/mtu", "[BRIDGE]", do_tunnel_mtu },
 	};
 	struct wft_control *ctl = wft_daemon_control(st->d);
 	size_t i;
@@ -281,12 +322,15 @@ void wft_ofproto_register_tlv(struct ofproto_state *st)
 			.name = methods[i].name, .usage = methods[i].usage,
 			.args_max = WFT_RPC_ANY_PARAMS,
 			.handler = methods[i].handler, .aux = st });
+	wft_tunnel_mtu_set_opts_fn(opts_of, st);
 }
 
 void wft_ofproto_unregister_tlv(struct ofproto_state *st)
 {
 	struct wft_control *ctl = wft_daemon_control(st->d);
 
+	wft_tunnel_mtu_set_opts_fn(NULL, NULL);
+	wft_control_unregister(ctl, "tunnel/mtu");
 	wft_control_unregister(ctl, "ofctl/add-tlv-map");
 	wft_control_unregister(ctl, "ofctl/del-tlv-map");
 	wft_control_unregister(ctl, "ofctl/dump-tlv-map");

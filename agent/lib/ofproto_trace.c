@@ -152,6 +152,21 @@ static void packet_mask(const struct wft_flow *f, struct wft_flow_wc *wc)
 	memset(m->dl_src, 0xff, 6);
 	memset(m->dl_dst, 0xff, 6);
 	m->dl_type = 0xffff;
+	if (f->tun_dst || f->tun_ipv6_dst.s6_addr32[0] ||
+	    f->tun_ipv6_dst.s6_addr32[1] || f->tun_ipv6_dst.s6_addr32[2] ||
+	    f->tun_ipv6_dst.s6_addr32[3]) {
+		/* A tunnel packet: its tunnel key, as OVS's trace shows. */
+		m->tun_id = UINT64_MAX;
+		if (f->tun_dst) {
+			m->tun_src = m->tun_dst = UINT32_MAX;
+		} else {
+			memset(&m->tun_ipv6_src, 0xff, 16);
+			memset(&m->tun_ipv6_dst, 0xff, 16);
+		}
+		m->tun_flags = htons(WFT_TNL_F_OAM);
+		m->tun_md_present = f->tun_md_present;
+		memset(m->tun_md, 0xff, sizeof(m->tun_md));
+	}
 	if (type == WFT_ETH_TYPE_ARP || type == WFT_ETH_TYPE_RARP) {
 		m->nw_src = m->nw_dst = UINT32_MAX;
 		m->nw_proto = 0xff;

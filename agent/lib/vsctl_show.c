@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/tunnel_mtu.h"
 #include "weft/util.h"
 
 #include "vsctl_priv.h"
@@ -104,6 +105,8 @@ int cmd_ovs_show(struct vsctl_ctx *ctx)
 		for (k = 0; k < np; k++)
 			show_port(conf, ports[k], ctx->out);
 		free(ports);
+		/* Not in ovs-vsctl: tunnel MTU trouble, where it shows. */
+		wft_tunnel_mtu_report(conf, bridges[i], true, 8, ctx->out);
 	}
 	free(bridges);
 	return 0;

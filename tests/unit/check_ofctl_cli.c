@@ -67,7 +67,8 @@ static struct {
 
 static const char *const methods[] = {
 	"ofctl/flow-mods", "ofctl/replace-flows", "ofctl/dump-flows",
-	"ofctl/dump-tables", "ofproto/trace",
+	"ofctl/dump-tables", "ofproto/trace", "ofctl/add-tlv-map",
+	"ofctl/del-tlv-map", "ofctl/dump-tlv-map",
 };
 
 static void fake_handler(struct wft_rpc_call *call, json_t *params,
@@ -326,6 +327,24 @@ static const struct param_case param_cases[] = {
 	  "\"table=3,out_port=2\", \"no_stats\": false, \"names\": false}" },
 	{ W("dump-tables", "br0"), false, NULL, NULL, "ofctl/dump-tables",
 	  "{\"bridge\": \"br0\"}" },
+	/* GENEVE TLV maps (issue 5) */
+	{ W("add-tlv-map", "br-int",
+	    "{class=0x0102,type=0x80,len=4}->tun_metadata0"), false, NULL,
+	  NULL, "ofctl/add-tlv-map", "{\"bridge\": \"br-int\", \"mappings\": "
+	  "\"{class=0x0102,type=0x80,len=4}->tun_metadata0\"}" },
+	{ W("del-tlv-map", "br-int"), false, NULL, NULL, "ofctl/del-tlv-map",
+	  "{\"bridge\": \"br-int\"}" },
+	{ W("del-tlv-map", "br-int", "{class=1,type=2,len=8}->tun_metadata3"),
+	  false, NULL, NULL, "ofctl/del-tlv-map", "{\"bridge\": \"br-int\", "
+	  "\"mappings\": \"{class=1,type=2,len=8}->tun_metadata3\"}" },
+	{ W("dump-tlv-map", "br-int"), false, NULL, NULL, "ofctl/dump-tlv-map",
+	  "{\"bridge\": \"br-int\"}" },
+	/* tun_metadata's width is the bridge's business: any up to 16
+	 * bytes passes here. */
+	{ W("add-flow", "br0", "tun_metadata5=0x112233445566,actions=drop"),
+	  false, NULL, NULL, "ofctl/flow-mods", "{\"bridge\": \"br0\", "
+	  "\"command\": \"add\", \"flows\": "
+	  "[\"tun_metadata5=0x112233445566,actions=drop\"]}" },
 	{ W("-f", "json", "-t", "5", "add-flow", "br1", "ip actions=drop"),
 	  false, NULL, NULL, "ofctl/flow-mods", "{\"bridge\": \"br1\", "
 	  "\"command\": \"add\", \"flows\": [\"ip actions=drop\"]}" },
@@ -563,6 +582,12 @@ static const struct error_case error_cases[] = {
 	  "(try --help)\n" },
 	{ W("--target"), false, NULL, 0, NULL, 1, 0,
 	  "weft-ofctl: option --target needs an argument (try --help)\n" },
+	{ W("add-tlv-map", "br0", "{class=1,type=2}->tun_metadata0"), false,
+	  NULL, 0, NULL, 1, 0, "weft-ofctl: add-tlv-map: "
+	  "\"{class=1,type=2}->tun_metadata0\": expected {class=CLASS,type=TYPE,len=LEN}->tun_metadataN\n" },
+	{ W("add-tlv-map", "br0"), false, NULL, 0, NULL, 1, 0,
+	  "weft-ofctl: add-tlv-map: missing arguments (usage: weft-ofctl "
+	  "add-tlv-map BRIDGE MAPPINGS)\n" },
 	/* weft-trace */
 	{ W("br9", "in_port=1"), true, NULL, FAILED, "br9: unknown bridge",
 	  2, 1, "weft-trace: br9: unknown bridge\n" },

@@ -412,6 +412,57 @@ static const struct vcase {
 	{ "add-br br0 -- add-port br0 g0", "set interface g0 options:peer=x",
 	  NULL, "Interface g0: option \"peer\" is not supported for type "
 	  "system" },
+	/* Tunnel options (issue 5), each error naming the option. */
+#define GNV "add-br br0 -- add-port br0 g0 -- set interface g0 type=geneve "
+	{ "", GNV "options:remote_ip=flow options:key=flow options:csum=true "
+	  "options:df_default=false options:tos=inherit options:ttl=64 "
+	  "options:dst_port=6082 options:local_ip=192.0.2.1 -- "
+	  "get interface g0 options:dst_port", "\"6082\"\n", NULL },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:key=16777216", NULL,
+	  "Interface g0: options:key=\"16777216\" is not valid (want a 24-bit "
+	  "VNI or \"flow\")" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:key=abc", NULL,
+	  "Interface g0: options:key=\"abc\" is not valid (want a 24-bit VNI "
+	  "or \"flow\")" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:dst_port=0", NULL,
+	  "Interface g0: options:dst_port=\"0\" is not valid (want a UDP "
+	  "port, 1 to 65535)" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:csum=yes", NULL,
+	  "Interface g0: options:csum=\"yes\" is not valid (want true or "
+	  "false)" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:df_default=1", NULL,
+	  "Interface g0: options:df_default=\"1\" is not valid (want true or "
+	  "false)" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:tos=256", NULL,
+	  "Interface g0: options:tos=\"256\" is not valid (want 0 to 255 or "
+	  "\"inherit\")" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:ttl=0", NULL,
+	  "Interface g0: options:ttl=\"0\" is not valid (want 1 to 255 or "
+	  "\"inherit\")" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:local_ip=x", NULL,
+	  "Interface g0: options:local_ip=\"x\" is not valid (want an IPv4 "
+	  "or IPv6 address, or \"flow\")" },
+	{ "", GNV "options:remote_ip=192.0.2.2 options:bogus=1", NULL,
+	  "Interface g0: option \"bogus\" is not supported for type geneve" },
+	{ "", GNV "options:remote_ip=2001:db8::2 options:local_ip=192.0.2.1",
+	  NULL, "Interface g0: options:local_ip=\"192.0.2.1\" and "
+	  "options:remote_ip=\"2001:db8::2\" are not of one address family" },
+	{ GNV "options:remote_ip=192.0.2.2 options:key=5",
+	  "add-port br0 g1 -- set interface g1 type=geneve "
+	  "options:remote_ip=192.0.2.2 options:key=5", NULL,
+	  "Interfaces g0 and g1 are the same geneve tunnel (options:remote_ip, "
+	  "key, local_ip and dst_port all equal): received packets could not "
+	  "tell them apart" },
+	{ GNV "options:remote_ip=192.0.2.2 options:key=5",
+	  "add-port br0 v1 -- set interface v1 type=vxlan "
+	  "options:remote_ip=192.0.2.3 options:dst_port=6081", NULL,
+	  "Interfaces g0 (geneve) and v1 (vxlan) cannot both use UDP port "
+	  "6081 (options:dst_port)" },
+	{ GNV "options:remote_ip=192.0.2.2 options:key=5",
+	  "add-port br0 g1 -- set interface g1 type=geneve "
+	  "options:remote_ip=192.0.2.3 options:key=5 -- add-port br0 v1 -- "
+	  "set interface v1 type=vxlan options:remote_ip=192.0.2.3", "", NULL },
+#undef GNV
 	{ "add-br br0 -- add-port br0 a -- add-port br0 b",
 	  "set interface a ofport_request=5 -- "
 	  "set interface b ofport_request=5", NULL, "Interfaces a and b of "

@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 1200
+#
+# Issue 5, weft <-> weft: two nodes, each its own weftd and datapath in its
+# own namespace, joined by an underlay veth; a "VM" behind each. Tunnel
+# ports configured with weft-vsctl; traffic between the VMs.
+#
+#   netns vmA 10.30.0.1 ══ pA ┐                        ┌ pB ══ 10.30.0.2 vmB
+#                             br-int (weftd, netns nA)  br-int (netns nB)
+#                             uA 192.168.70.1 ══════════ uB 192.168.70.2
+#                                fd00:70::1               fd00:70::2
+#
+#   geneve_v4, geneve_v6, vxlan_v4, vxlan_v6
+#                 br-int's NORMAL (standalone) across a tunnel port with a
+#                 fixed remote_ip and key: ping and a TCP transfer both
+#                 ways; the datapath shows the shared vport (genev_sys_6081,
+#                 vxlan_sys_4789) and set(tunnel(...)) in its flows
+#   flow_tlv      OVN's way: remote_ip=flow key=flow, a TLV map mapping
+#                 {class=0x0102,type=0x80,len=4} to tun_metadata0 on both
+#                 nodes, rules setting tun_id/tun_dst/tun_metadata0 on the
+#                 way out and matching them on the way in; the receiving
+#                 rules count the packets, the megaflows match the option
+#   tlv_persist   the TLV map survives a weftd restart; dump-tlv-map prints
+#                 ovs-ofctl's table
+#   mtu           weft-vsctl show warns when a VM port's MTU plus the
+#                 tunnel's overhead exceeds the underlay's; tunnel/mtu
+#                 prints the arithmetic
+#   trace         weft-trace of a tunnel packet shows the tunnel fields and
+#                 set(tunnel(...))
+. "$(dirname "$0")/weftd_tunnel_lib.sh"
+
+MA=02:00:00:00:30:01
+MB=02:00:00:00:30:02
+
+setup() {
+	modprobe veth
+	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$DPCTL" ethtool
+	weft_load
+	underlay_up
+	vm_up vmA nA pA 10.30.0.1/24 $MA
+	vm_up vmB nB pB 10.30.0.2/24 $MB
+	nweftd_start nA || die "weftd in nA did not start"
+	nweftd_start nB || die "weftd in nB did not start"
+	nvsctl nA add-br br-int -- add-port br-int pA || die "nA: br-int"
+	nvsctl nB add-br br-int -- add-port br-int pB || die "nB: br-int"
+	ping_ok nA 192.168.70.2 3 || die "the underlay does not work"
+}
+
+# traffic: ping and TCP both ways between the VMs.
+traffic() {
+	ping_ok vmA 10.30.0.2 5 || fail "$1: ping vmA -> vmB"
+	ping_ok vmB 10.30.0.1 3 || fail "$1: ping vmB -> vmA"
+	iperf_ok vmB vmA 10.30.0.2 1M 5201 || fail "$1: TCP vmA -> vmB"
+	iperf_ok vmA vmB 10.30.0.1 1M 5202 || fail "$1: TCP vmB -> vmA"
+}
+
+normal_case() {
+	local type=$1 fam=$2 key=$3 vport=$4 out
+	tunnel_pair "$type" tun0 "$fam" "$key" options:csum=true ||
+		{ fail "weft-vsctl add-port tun0 ($type)"; return; }
+	nvsctl nA show | tee "$WEFT_RESULTS/show-$CASE.txt"
+	ndpctl nA show | tee -a "$WEFT_RESULTS/show-$CASE.txt"
+	ndpctl nA show | grep -q "$vport" ||
+		fail "no $vport vport in nA's datapath"
+	traffic "$CASE"
+	out=$(ndp_flows nA)
+	echo "$out" >"$WEFT_RESULTS/dp-flows-$CASE.txt"
+	assert_match "$out" "set\(tunnel\(tun_id=$key," "nA's flows set the tunnel"
+	assert_match "$out" "tunnel\(tun_id=$key," "nA's flows match received tunnel keys"
+	tunnel_pair_del tun0
+}
+
+case_geneve_v4() { normal_case geneve 4 0x5 genev_sys_6081; }
+case_geneve_v6() { normal_case geneve 6 0x6 genev_sys_6081; }
+case_vxlan_v4() { normal_case vxlan 4 0x7 vxlan_sys_4789; }
+case_vxlan_v6() { normal_case vxlan 6 0x8 vxlan_sys_4789; }
+
+TLV='{class=0x0102,type=0x80,len=4}->tun_metadata0'
+
+case_flow_tlv() {
+	local n a b out
+	for n in nA nB; do
+		nvsctl "$n" add-port br-int gnv -- set Interface gnv \
+			type=geneve options:remote_ip=flow options:key=flow \
+			options:csum=true ofport_request=10 ||
+			{ fail "$n: add-port gnv"; return; }
+		nofctl "$n" add-tlv-map br-int "$TLV" ||
+			{ fail "$n: add-tlv-map"; return; }
+		nofctl "$n" del-flows br-int
+	done
+	# OVN's layout: ingress port in bits 16..30, egress in 0..15.
+	nofctl nA add-flows br-int - <<-EOF || fail "nA: add-flows"
+	table=0,priority=100,in_port=1,actions=set_field:0x9->tun_id,set_field:192.168.70.2->tun_dst,set_field:0x10002->tun_metadata0,output:10
+	table=0,priority=100,in_port=10,tun_id=0x9,tun_metadata0=0x20001,actions=output:1
+	EOF
+	nofctl nB add-flows br-int - <<-EOF || fail "nB: add-flows"
+	table=0,priority=100,in_port=1,actions=set_field:0x9->tun_id,set_field:192.168.70.1->tun_dst,set_field:0x20001->tun_metadata0,output:10
+	table=0,priority=100,in_port=10,tun_id=0x9,tun_metadata0=0x10002,actions=output:1
+	EOF
+	nofctl nA dump-flows br-int | tee "$WEFT_RESULTS/flows-nA.txt"
+	traffic flow_tlv
+	a=$(nofctl nA dump-flows br-int | grep 'tun_metadata0=0x20001' |
+	    sed -n 's/.*n_packets=\([0-9]*\).*/\1/p')
+	b=$(nofctl nB dump-flows br-int | grep 'tun_metadata0=0x10002' |
+	    sed -n 's/.*n_packets=\([0-9]*\).*/\1/p')
+	[ "${a:-0}" -ge 5 ] || fail "nA's receiving rule counted ${a:-0} packets"
+	[ "${b:-0}" -ge 5 ] || fail "nB's receiving rule counted ${b:-0} packets"
+	out=$(ndp_flows nB)
+	echo "$out" >"$WEFT_RESULTS/dp-flows-flow_tlv.txt"
+	assert_match "$out" 'geneve\(\{class=0x102,type=0x80,len=4,0x10002\}\)' \
+		"nB's megaflows match the option"
+	assert_match "$out" 'set\(tunnel\(tun_id=0x9,dst=192.168.70.1,.*geneve\(\{class=0x102,type=0x80,len=4,0x20001\}\)' \
+		"nB's megaflows send the option"
+	out=$(nofctl nA del-tlv-map br-int 2>&1) &&
+		fail "deleting a mapping that rules use was accepted"
+	assert_match "$out" NXTTMFC_INVALID_TLV_DEL "del-tlv-map's error"
+}
+
+case_tlv_persist() {
+	local want out
+	want=' 0x102  0x80       4  tun_metadata0'
+	out=$(nofctl nA dump-tlv-map br-int)
+	echo "$out"
+	assert_match "$out" "$want" "dump-tlv-map before the restart"
+	nweftd_stop nA
+	nweftd_start nA || { fail "weftd in nA did not restart"; return; }
+	out=$(nofctl nA dump-tlv-map br-int)
+	assert_match "$out" "$want" "dump-tlv-map after the restart"
+	out=$(nofctl nA add-tlv-map br-int "$TLV" 2>&1) &&
+		fail "a second identical mapping was accepted"
+	assert_match "$out" NXTTMFC_ALREADY_MAPPED "the duplicate mapping's error"
+}
+
+case_mtu() {
+	local out
+	in_ns nA ip link set pA mtu 1500
+	out=$(nvsctl nA show 2>&1)
+	echo "$out"
+	assert_match "$out" "MTU" "weft-vsctl show warns about the MTU"
+	out=$(nappctl nA tunnel/mtu 2>&1)
+	echo "$out"
+	assert_match "$out" "58" "tunnel/mtu shows GENEVE's 58 bytes over IPv4"
+	in_ns nA ip link set pA mtu 1422
+}
+
+case_trace() {
+	local out
+	out=$(ntrace nA br-int "in_port=10,tun_id=0x9,tun_src=192.168.70.2,tun_dst=192.168.70.1,tun_metadata0=0x20001,ip,nw_src=10.30.0.2,nw_dst=10.30.0.1" 2>&1)
+	echo "$out"
+	assert_match "$out" "tun_id=0x9" "the trace shows tun_id"
+	out=$(ntrace nA br-int "in_port=1,ip,nw_src=10.30.0.1,nw_dst=10.30.0.2" 2>&1)
+	echo "$out"
+	assert_match "$out" "set\(tunnel\(tun_id=0x9,dst=192.168.70.2" \
+		"the trace's datapath actions set the tunnel"
+}
+
+setup
+run_case geneve_v4
+run_case geneve_v6
+run_case vxlan_v4
+run_case vxlan_v6
+run_case flow_tlv
+run_case trace
+run_case tlv_persist
+run_case mtu
+finish
