@@ -133,6 +133,19 @@ void wft_xlate_tunnel_output(struct wft_xlate_ctx *ctx,
 		o.opts_len = wft_tlv_map_encode(t->tlv, f, opts, &read);
 		o.opts = opts;
 	}
+	if (!wft_odp_flow_is_tunnel(&ctx->in->flow)) {
+		/* A packet that did not come in over a tunnel has tunnel
+		 * fields only where actions wrote them: nothing to match. */
+		struct wft_flow *m = &read.masks;
+
+		m->tun_id = 0;
+		m->tun_src = m->tun_dst = 0;
+		memset(&m->tun_ipv6_src, 0, 16);
+		memset(&m->tun_ipv6_dst, 0, 16);
+		m->tun_flags = 0;
+		m->tun_md_present = 0;
+		memset(m->tun_md, 0, sizeof(m->tun_md));
+	}
 	wft_xlate_read(ctx, &read);
 	wft_odp_put_set_tunnel(ctx->odp, &o);
 	wft_attr_put_u32(ctx->odp, WEFT_ACTION_A_OUTPUT, p->odp_port);

@@ -35,6 +35,9 @@ MB=02:00:00:00:30:02
 
 setup() {
 	modprobe veth
+	# weft.ko's tunnel vports need the kernel's UDP tunnel helpers.
+	modprobe udp_tunnel || die "modprobe udp_tunnel"
+	modprobe ip6_udp_tunnel || die "modprobe ip6_udp_tunnel"
 	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$DPCTL" ethtool
 	weft_load
 	underlay_up
