@@ -139,3 +139,13 @@ int wft_ofproto_tunnel_receive(struct wft_backer *b, uint32_t odp_port,
 		}
 	return best < 0 ? -ENOENT : 0;
 }
+
+int wft_backer_flow_port(struct wft_backer *b, uint32_t odp_port,
+			 const struct wft_flow *flow, struct wft_ofproto **brp,
+			 uint32_t *ofport)
+{
+	if (odp_port < b->n_odp && b->odp[odp_port].tunnel)
+		return wft_ofproto_tunnel_receive(b, odp_port, flow, brp,
+						  ofport);
+	return wft_backer_odp_port(b, odp_port, brp, ofport);
+}

@@ -146,9 +146,18 @@ int wft_ofproto_port_by_name(const struct wft_ofproto *br, const char *name,
  * parse or a dump; NULL clears them. */
 void wft_ofproto_use_port_names(struct wft_ofproto *br, bool print_names);
 
-/* The bridge and OpenFlow port of datapath port @odp_port; -ENOENT. */
+/* The bridge and OpenFlow port of datapath port @odp_port; -ENOENT.
+ * A tunnel vport that several tunnel ports share answers -EAGAIN: which
+ * one a packet came in on depends on its tunnel key (next function). */
 int wft_backer_odp_port(struct wft_backer *b, uint32_t odp_port,
 			struct wft_ofproto **brp, uint32_t *ofport);
+/* The same for a packet @flow (tunnel key read, in_port ignored) that
+ * came in on @odp_port: for a tunnel vport, the tunnel port whose
+ * remote_ip, key and local_ip fit (for the revalidator: a flow whose
+ * OpenFlow in_port is no longer this answer is stale). Read lock held. */
+int wft_backer_flow_port(struct wft_backer *b, uint32_t odp_port,
+			 const struct wft_flow *flow, struct wft_ofproto **brp,
+			 uint32_t *ofport);
 
 /*
  * Translating a datapath flow (handlers, revalidator, trace). Keep one

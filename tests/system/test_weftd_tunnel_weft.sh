@@ -137,14 +137,30 @@ case_tlv_persist() {
 
 case_mtu() {
 	local out
+	# gnv's remote is per packet: the underlay is known once local_ip
+	# is; vx1 has a fixed remote.
+	nvsctl nA set Interface gnv options:local_ip=192.168.70.1 -- \
+		add-port br-int vx1 -- set Interface vx1 type=vxlan \
+		options:remote_ip=192.168.70.2 options:key=3 ||
+		{ fail "nA: local_ip, vx1"; return; }
+	out=$(nvsctl nA show 2>&1)
+	echo "$out"
+	[[ "$out" != *warning* ]] || fail "a warning with every MTU at 1422"
 	in_ns nA ip link set pA mtu 1500
 	out=$(nvsctl nA show 2>&1)
 	echo "$out"
-	assert_match "$out" "MTU" "weft-vsctl show warns about the MTU"
+	assert_match "$out" "warning: pA MTU 1500 \+ 58 \(geneve over IPv4, gnv\) exceeds the underlay MTU 1500 of uA: set its MTU to 1442 or less" \
+		"weft-vsctl show warns about pA over gnv"
+	assert_match "$out" "warning: pA MTU 1500 \+ 50 \(vxlan over IPv4, vx1\) exceeds the underlay MTU 1500 of uA: set its MTU to 1450 or less" \
+		"weft-vsctl show warns about pA over vx1"
 	out=$(nappctl nA tunnel/mtu 2>&1)
 	echo "$out"
-	assert_match "$out" "58" "tunnel/mtu shows GENEVE's 58 bytes over IPv4"
+	assert_match "$out" "overhead 58 = 14 \(inner Ethernet\) \+ 20 \(IPv4\) \+ 8 \(UDP\) \+ 8 \(GENEVE\) \+ 8 \(options\)" \
+		"tunnel/mtu: GENEVE's 58 bytes over IPv4 with OVN's option"
+	assert_match "$out" "underlay uA MTU 1500: inner MTU at most 1442 = 1500 - 58" \
+		"tunnel/mtu: the inner MTU"
 	in_ns nA ip link set pA mtu 1422
+	nvsctl nA remove Interface gnv options local_ip -- del-port br-int vx1
 }
 
 case_trace() {
