@@ -184,6 +184,10 @@ weft_load() {
 	if grep -q '^weft ' /proc/modules; then
 		rmmod weft || die "rmmod of an already loaded weft failed"
 	fi
+	# insmod resolves no dependencies: the tunnel vports use the
+	# kernel's UDP tunnel helpers.
+	modprobe -q udp_tunnel 2>/dev/null
+	modprobe -q ip6_udp_tunnel 2>/dev/null
 	insmod "$WEFT_KO" "$@" || die "insmod $WEFT_KO failed"
 	on_exit weft_unload
 }
