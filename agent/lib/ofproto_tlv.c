@@ -105,6 +105,8 @@ void wft_ofproto_tlv_load(struct ofproto_state *st)
 	char *path = NULL, err[256];
 	size_t i, n;
 
+	/* Handler threads may already translate for a new bridge. */
+	pthread_rwlock_wrlock(&st->backer->lock);
 	n = wft_backer_bridges(st->backer, &brs);
 	for (i = 0; i < n; i++) {
 		json_t *j;
@@ -124,6 +126,7 @@ void wft_ofproto_tlv_load(struct ofproto_state *st)
 			wft_warn("%s: bridge %s: %s (its TLV map starts "
 				 "empty)", path, brs[i]->name, err);
 	}
+	pthread_rwlock_unlock(&st->backer->lock);
 	json_decref(all);
 	free(path);
 }
