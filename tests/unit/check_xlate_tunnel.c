@@ -108,6 +108,12 @@ static const struct tcase_out out_cases[] = {
 	  "set(tunnel(tun_id=0x10,ipv6_dst=2001:db8::9,ttl=64,"
 	  "flags(df|key))),14",
 	  MF_VM },
+	{ "remote=flow over IPv6, from tun_ipv6_dst",
+	  "geneve flow 0x20",
+	  { "in_port=1,actions=set_field:fd00:70::2->tun_ipv6_dst,output:4" },
+	  VM, "set(tunnel(tun_id=0x20,ipv6_dst=fd00:70::2,ttl=64,"
+	  "flags(df|key))),14",
+	  MF_VM },
 	{ "vxlan: 24 bits of key, no options",
 	  "vxlan flow flow",
 	  { "in_port=1,actions=set_field:0x1234567->tun_id,"
