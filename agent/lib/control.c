@@ -425,7 +425,7 @@ struct wft_control *wft_control_new(struct wft_loop *loop,
 	if (!ctl->limits.output_hiwat)
 		ctl->limits.output_hiwat = 1 << 20;
 	if (!ctl->limits.max_output)
-		ctl->limits.max_output = 64 << 20;
+		ctl->limits.max_output = 2 * (size_t)WFT_JSONRPC_MAX_TEXT;
 	if (!ctl->limits.max_clients)
 		ctl->limits.max_clients = 4096;
 	return ctl;

@@ -68,7 +68,7 @@ struct wft_rpc_method {
 struct wft_control_limits {
 	size_t max_text;	/* one request; 0: WFT_JSONRPC_MAX_TEXT */
 	size_t output_hiwat;	/* stop reading above this; 0: 1 MiB */
-	size_t max_output;	/* cut off above this; 0: 64 MiB */
+	size_t max_output;	/* cut off above this; 0: 2 x WFT_JSONRPC_MAX_TEXT */
 	unsigned int max_clients; /* 0: 4096 */
 };
 
