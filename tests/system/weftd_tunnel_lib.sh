@@ -65,6 +65,7 @@ vm_up() {
 	in_ns "$vm" ip link set eth0 up
 	in_ns "$vm" ip addr add "$addr" dev eth0
 	in_ns "$vm" ethtool -K eth0 tx off >/dev/null 2>&1
+	in_ns "$node" ip link set "$port" mtu "$mtu"
 	in_ns "$node" ip link set "$port" up
 }
 
