@@ -53,7 +53,12 @@
 # Knobs: BENCH_ROUNDS (3), BENCH_DESTS (2000), BENCH_COUNT (200000),
 #        BENCH_RULES (100000),
 #        BENCH_SYSTEMS ("o w"; "o" measures OVS alone, to check the method),
-#        BENCH_LADDER (offered rates of the setup trials, pps).
+#        BENCH_LADDER (offered rates of the setup trials, pps),
+#        BENCH_ROWS (rows to run, of "setup pps megaflows memory
+#        classifier"; all by default: the doc is written only then),
+#        BENCH_PERF (a perf record command line, e.g. "-a -g": the setup
+#        trials at full speed of each system are recorded into
+#        results/.../perf.X.data).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -61,10 +66,12 @@ TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 if [ -z "${WEFT_VM:-}" ]; then
 	cd "$TOP" || exit 1
 	vars=()
-	for v in BENCH_ROUNDS BENCH_DESTS BENCH_COUNT BENCH_RULES BENCH_LADDER BENCH_SYSTEMS; do
+	for v in BENCH_ROUNDS BENCH_DESTS BENCH_COUNT BENCH_RULES BENCH_LADDER BENCH_SYSTEMS \
+		 BENCH_ROWS BENCH_PERF; do
 		[ -n "${!v:-}" ] && vars+=("$v=${!v}")
 	done
 	scripts/vm-run --bench tests/bench/bench_agent.sh "${vars[@]}" || exit
+	[ -z "${BENCH_ROWS:-}" ] || exit 0
 	cp results/bench_agent/benchmarks-agent.md docs/benchmarks-agent.md &&
 		echo "bench_agent: table written to docs/benchmarks-agent.md"
 	exit
@@ -83,6 +90,8 @@ NRULES=${BENCH_RULES:-100000}
 CHUNK=20000
 BENCH_NOTES=
 SYS=${BENCH_SYSTEMS:-o w}
+ROWS=${BENCH_ROWS:-setup pps megaflows memory classifier}
+PERF=${BENCH_PERF:-}
 CLSBENCH=$TOP/build/tests/tools/weft-clsbench
 OUT=$WEFT_RESULTS
 W=$(mktemp -d /tmp/bench.XXXXXX)
@@ -252,7 +261,9 @@ trial() {
 setup_rate() {
 	local s=$1 r=$2 rate res best=0 f
 	for rate in $LADDER 0; do
+		perf_start "$s" "$rate"
 		res=$(trial "$s" "$rate") || return 1
+		perf_stop
 		blog "setup ${NAME[$s]} round $r: offered ${rate/#0/max} pps -> $res"
 		set -- $res
 		if [ "$1" = ok ] && [ "$6" -gt "$best" ]; then
@@ -263,6 +274,37 @@ setup_rate() {
 	echo "$best" >>"$W/lossless.$s"
 	echo "$f" >>"$W/upcalls.$s"
 	blog "setup ${NAME[$s]} round $r: lossless $best flows/s, at full speed $f flows/s"
+}
+
+# perf_start X RATE: with BENCH_PERF, records the full-speed trial of X
+# (perf's own work shares the vCPU: no rates from such a run).
+perf_start() {
+	PERF_PID=
+	[ -n "$PERF" ] && [ "$2" = 0 ] || return 0
+	# shellcheck disable=SC2086
+	perf record $PERF -o "/tmp/perf.$1.data" >/dev/null 2>&1 &
+	PERF_PID=$!
+	PERF_SYS=$1
+	# perf takes guest seconds to start under TCG: wait for its file.
+	until_deadline 20 test -s "/tmp/perf.$1.data"
+	sleep 2
+}
+
+perf_stop() {
+	[ -n "$PERF_PID" ] || return 0
+	kill -INT "$PERF_PID"
+	wait "$PERF_PID"
+	cp "/tmp/perf.$PERF_SYS.data" "$OUT/perf.$PERF_SYS.data"
+	perf report -i "/tmp/perf.$PERF_SYS.data" --no-children -g none \
+		--sort comm,dso,sym --stdio 2>/dev/null | head -n 300 \
+		>"$OUT/perf.$PERF_SYS.txt"
+	perf report -i "/tmp/perf.$PERF_SYS.data" --no-children -g none \
+		--sort comm --stdio 2>/dev/null | head -n 60 \
+		>"$OUT/perf.$PERF_SYS.comm.txt"
+	perf report -i "/tmp/perf.$PERF_SYS.data" --children -g none \
+		--sort sym --stdio 2>/dev/null | head -n 300 \
+		>"$OUT/perf.$PERF_SYS.children.txt"
+	PERF_PID=
 }
 
 bench_setup() {
@@ -581,6 +623,8 @@ write_doc() {
 	} >"$1"
 }
 
+row() { case " $ROWS " in *" $1 "*) return 0 ;; esac; return 1; }
+
 main() {
 	blog "bench_agent: rounds=$ROUNDS dests=$DESTS count=$COUNT rules=$NRULES"
 	modprobe veth || die "modprobe veth"
@@ -599,20 +643,31 @@ main() {
 	for s in $SYS; do
 		rss_kib "$s" >"$W/rss.idle.$s"
 	done
-	blog "setup rate"
-	bench_setup
-	blog "pps"
-	bench_pps output "priority=10,in_port=1,actions=output:2"
-	bench_pps normal "priority=0,actions=NORMAL"
-	blog "megaflows"
-	bench_megaflows
-	blog "memory"
-	bench_memory
-	blog "classifier"
-	bench_classifier
+	if row setup; then
+		blog "setup rate"
+		bench_setup
+	fi
+	if row pps; then
+		blog "pps"
+		bench_pps output "priority=10,in_port=1,actions=output:2"
+		bench_pps normal "priority=0,actions=NORMAL"
+	fi
+	if row megaflows; then
+		blog "megaflows"
+		bench_megaflows
+	fi
+	if row memory; then
+		blog "memory"
+		bench_memory
+	fi
+	if row classifier; then
+		blog "classifier"
+		bench_classifier
+	fi
 	echo
 	table | tee "$OUT/table.md"
-	write_doc "$OUT/benchmarks-agent.md"
+	# The doc is written only when every row ran.
+	[ -n "${BENCH_ROWS:-}" ] || write_doc "$OUT/benchmarks-agent.md"
 	cp -r "$W" "$OUT/raw" 2>/dev/null
 	blog "done"
 }
