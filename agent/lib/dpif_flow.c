@@ -124,19 +124,12 @@ static int put_flow_id(struct wft_nl *nl, struct nlmsghdr *nlh,
 	return err;
 }
 
-int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,
-		 struct wft_dpif_flow *reply)
+int wft_dpif_flow_put_check(struct wft_nl *nl,
+			    const struct wft_dpif_flow_put *put, uint8_t *cmd,
+			    uint16_t *nlflags)
 {
-	struct wft_nl *nl = &dpif->nl;
 	unsigned int f = put->flags;
-	struct nlmsghdr *nlh;
-	uint16_t nlflags = 0;
-	uint8_t cmd;
-	int err;
 
-	err = wft_dpif_check_idle(dpif);
-	if (err)
-		return err;
 	if (!(f & (WFT_DPIF_FLOW_PUT_CREATE | WFT_DPIF_FLOW_PUT_MODIFY)))
 		return wft_nl_fail(nl, -EINVAL, "flow put needs CREATE or "
 				   "MODIFY");
@@ -145,25 +138,52 @@ int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put
 	if ((f & WFT_DPIF_FLOW_PUT_CREATE) && !put->actions)
 		return wft_nl_fail(nl, -EINVAL, "a new flow needs actions");
 
+	*nlflags = 0;
 	if (f & WFT_DPIF_FLOW_PUT_CREATE) {
-		cmd = WEFT_CMD_FLOW_NEW;
-		nlflags = NLM_F_CREATE;
+		*cmd = WEFT_CMD_FLOW_NEW;
+		*nlflags = NLM_F_CREATE;
 		if (!(f & WFT_DPIF_FLOW_PUT_MODIFY))
-			nlflags |= NLM_F_EXCL;
+			*nlflags |= NLM_F_EXCL;
 	} else {
-		cmd = WEFT_CMD_FLOW_SET;
+		*cmd = WEFT_CMD_FLOW_SET;
 	}
-	/* The module answers NEW and SET only when asked to echo. */
-	if (reply)
-		nlflags |= NLM_F_ECHO;
-	nlh = wft_nl_request(nl, cmd, nlflags);
+	return 0;
+}
+
+int wft_dpif_flow_put_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
+			    const struct wft_dpif_flow_put *put)
+{
+	int err;
+
 	err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, put->key,
 			  put->key_len, put->mask, put->mask_len);
 	if (!err && put->actions)
 		err = wft_dpif_put_nest(nl, nlh, WEFT_FLOW_A_ACTIONS,
 					put->actions, put->actions_len);
-	if (!err && (f & WFT_DPIF_FLOW_PUT_ZERO_STATS))
+	if (!err && (put->flags & WFT_DPIF_FLOW_PUT_ZERO_STATS))
 		err = wft_nl_put(nl, nlh, WEFT_FLOW_A_CLEAR, 0, NULL);
+	return err;
+}
+
+int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,
+		 struct wft_dpif_flow *reply)
+{
+	struct wft_nl *nl = &dpif->nl;
+	struct nlmsghdr *nlh;
+	uint16_t nlflags;
+	uint8_t cmd;
+	int err;
+
+	err = wft_dpif_check_idle(dpif);
+	if (!err)
+		err = wft_dpif_flow_put_check(nl, put, &cmd, &nlflags);
+	if (err)
+		return err;
+	/* The module answers NEW and SET only when asked to echo. */
+	if (reply)
+		nlflags |= NLM_F_ECHO;
+	nlh = wft_nl_request(nl, cmd, nlflags);
+	err = wft_dpif_flow_put_attrs(nl, nlh, put);
 	if (err)
 		return err;
 	if (reply)

@@ -17,16 +17,11 @@
 
 #include "dpif_priv.h"
 
-int wft_packet_execute(struct wft_dpif *dpif, const struct wft_execute *exe)
+int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
+			   const struct wft_execute *exe)
 {
-	struct wft_nl *nl = &dpif->nl;
-	struct nlmsghdr *nlh;
 	int err;
 
-	err = wft_dpif_check_idle(dpif);
-	if (err)
-		return err;
-	nlh = wft_nl_request(nl, WEFT_CMD_PACKET_EXECUTE, 0);
 	err = wft_nl_put_u32(nl, nlh, WEFT_PACKET_A_DP_IFINDEX,
 			     exe->dp_ifindex);
 	if (!err)
@@ -40,6 +35,20 @@ int wft_packet_execute(struct wft_dpif *dpif, const struct wft_execute *exe)
 					exe->actions, exe->actions_len);
 	if (!err && exe->probe)
 		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_PROBE, 0, NULL);
+	return err;
+}
+
+int wft_packet_execute(struct wft_dpif *dpif, const struct wft_execute *exe)
+{
+	struct wft_nl *nl = &dpif->nl;
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = wft_dpif_check_idle(dpif);
+	if (err)
+		return err;
+	nlh = wft_nl_request(nl, WEFT_CMD_PACKET_EXECUTE, 0);
+	err = wft_dpif_execute_attrs(nl, nlh, exe);
 	if (err)
 		return err;
 	return wft_nl_transact(nl, nlh, NULL, NULL);

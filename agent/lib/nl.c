@@ -173,7 +173,9 @@ struct nlmsghdr *wft_nl_request(struct wft_nl *nl, uint8_t cmd,
 int wft_nl_put(struct wft_nl *nl, struct nlmsghdr *nlh, uint16_t type,
 	       size_t len, const void *data)
 {
-	size_t room = WFT_NL_TXSIZE - nlh->nlmsg_len;
+	/* A batched request starts after the ones queued before it. */
+	size_t size = WFT_NL_TXSIZE - (size_t)((uint8_t *)nlh - nl->tx);
+	size_t room = size - nlh->nlmsg_len;
 	size_t need = MNL_ATTR_HDRLEN + MNL_ALIGN(len);
 
 	/* libmnl leaves the alignment padding as it finds it: zero it, so
@@ -181,7 +183,7 @@ int wft_nl_put(struct wft_nl *nl, struct nlmsghdr *nlh, uint16_t type,
 	if (need <= room)
 		memset(mnl_nlmsg_get_payload_tail(nlh), 0, need);
 	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
-	    !mnl_attr_put_check(nlh, WFT_NL_TXSIZE, type, len, data))
+	    !mnl_attr_put_check(nlh, size, type, len, data))
 		return wft_nl_fail(nl, -EMSGSIZE,
 				   "request too large (attribute %u, %zu bytes)",
 				   type & NLA_TYPE_MASK, len);
@@ -402,4 +404,97 @@ int wft_nl_transact(struct wft_nl *nl, struct nlmsghdr *nlh, wft_nl_cb *cb,
 	if (status && !nl->err[0])
 		return reply_error(nl, status);
 	return status;
+}
+
+struct nlmsghdr *wft_nl_batch_request(struct wft_nl *nl, uint8_t cmd,
+				      uint16_t flags, size_t room)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	if (WFT_NL_TXSIZE - nl->batch_len < room)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(nl->tx + nl->batch_len);
+	nlh->nlmsg_type = nl->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = WEFT_GENL_VERSION;
+	return nlh;
+}
+
+uint32_t wft_nl_batch_add(struct wft_nl *nl, struct nlmsghdr *nlh)
+{
+	if (!nl->batch_len)
+		nl->batch_seq = nl->seq + 1;
+	nlh->nlmsg_seq = ++nl->seq;
+	nl->batch_len += MNL_ALIGN(nlh->nlmsg_len);
+	return nlh->nlmsg_seq;
+}
+
+/* The error replies already queued for the batch just sent. */
+static void batch_drain(struct wft_nl *nl, uint32_t first, uint32_t n,
+			wft_nl_batch_cb *cb, void *arg)
+{
+	const struct nlmsghdr *nlh;
+	const struct nlmsgerr *e;
+	ssize_t got;
+	int left;
+
+	for (;;) {
+		got = recv(mnl_socket_get_fd(nl->sock), nl->rx, WFT_NL_RXSIZE,
+			   MSG_DONTWAIT);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			/* EAGAIN: all read. ENOBUFS: replies were dropped;
+			 * those requests count as done (nothing else can
+			 * be known of them). */
+			if (errno == ENOBUFS)
+				continue;
+			return;
+		}
+		left = (int)got;
+		for (nlh = (const struct nlmsghdr *)nl->rx;
+		     mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			/* Unsigned wrap: replies to older requests (given
+			 * up on) fall outside [first, first + n). */
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_pid != nl->portid ||
+			    nlh->nlmsg_seq - first >= n ||
+			    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e))
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (!e->error)
+				continue;
+			nl->extack[0] = '\0';
+			parse_extack(nl, nlh, (nlh->nlmsg_flags & NLM_F_CAPPED) ?
+				     sizeof(*e) :
+				     sizeof(*e) + e->msg.nlmsg_len -
+				     sizeof(e->msg));
+			reply_error(nl, e->error > 0 ? -e->error : e->error);
+			cb(arg, nlh->nlmsg_seq,
+			   e->error > 0 ? -e->error : e->error);
+		}
+	}
+}
+
+int wft_nl_batch_send(struct wft_nl *nl, wft_nl_batch_cb *cb, void *arg)
+{
+	uint32_t first = nl->batch_seq, n = nl->seq - nl->batch_seq + 1, i;
+	size_t len = nl->batch_len;
+	int err;
+
+	if (!len)
+		return 0;
+	nl->batch_len = 0;
+	wft_nl_clear_error(nl);
+	if (mnl_socket_sendto(nl->sock, nl->tx, len) < 0) {
+		err = reply_error(nl, -errno);
+		for (i = 0; i < n; i++)
+			cb(arg, first + i, err);
+		return err;
+	}
+	batch_drain(nl, first, n, cb, arg);
+	return 0;
 }

@@ -22,6 +22,8 @@ struct wft_nl {
 	uint8_t *tx;		/* request buffer, WFT_NL_TXSIZE */
 	uint8_t *rx;		/* receive buffer, WFT_NL_RXSIZE */
 	bool dump_intr;		/* the last dump saw NLM_F_DUMP_INTR */
+	size_t batch_len;	/* bytes of batched requests in tx */
+	uint32_t batch_seq;	/* sequence number of the first of them */
 	char err[2 * WFT_NL_ERRLEN];	/* last failure, "" after success */
 	char extack[WFT_NL_ERRLEN];	/* bare extack message of it */
 };
@@ -73,6 +75,31 @@ struct wft_nl_iter {
 int wft_nl_iter_start(struct wft_nl_iter *it, struct wft_nl *nl,
 		      struct nlmsghdr *nlh);
 int wft_nl_iter_next(struct wft_nl_iter *it, const struct nlmsghdr **msg);
+
+/*
+ * Batches: requests queued one after another in nl->tx and sent with one
+ * sendmsg, without NLM_F_ACK. Generic netlink runs the requests of one
+ * sendmsg in order, in the sender's context, and answers only those that
+ * fail: when the send returns, every error reply is already queued, so it
+ * is drained without waiting. Nothing but batched requests may be made
+ * while a batch has requests queued.
+ *
+ * wft_nl_batch_request() starts a request after the queued ones (NULL when
+ * fewer than @room bytes are left: send first); wft_nl_batch_add() queues
+ * it and returns its sequence number. A request whose attributes did not
+ * fit is simply not added.
+ */
+struct nlmsghdr *wft_nl_batch_request(struct wft_nl *nl, uint8_t cmd,
+				      uint16_t flags, size_t room);
+uint32_t wft_nl_batch_add(struct wft_nl *nl, struct nlmsghdr *nlh);
+/* Called for each failed request of the batch, by its sequence number. */
+typedef void wft_nl_batch_cb(void *arg, uint32_t seq, int err);
+/*
+ * Sends the queued requests (none: a no-op) and reports the failed ones
+ * to @cb; returns 0, or the negative errno of a send that failed as a
+ * whole (then @cb was told that every request failed with it).
+ */
+int wft_nl_batch_send(struct wft_nl *nl, wft_nl_batch_cb *cb, void *arg);
 
 /* Records a failure description (printf-style) and returns @err. */
 int wft_nl_fail(struct wft_nl *nl, int err, const char *fmt, ...)

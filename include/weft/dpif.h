@@ -283,6 +283,22 @@ struct wft_execute {
 int wft_packet_execute(struct wft_dpif *dpif, const struct wft_execute *exe);
 
 /*
+ * Batches of flow puts and executes (upcall handlers): each call queues one
+ * request and returns its index in the batch, or a negative errno when it
+ * could not be queued (it is then not part of the batch).
+ * wft_dpif_batch_finish() sends whatever is still queued and returns the
+ * outcome of every request of the batch by index (0 or a negative errno;
+ * valid until the next batch), with their number in *@n. Requests run in
+ * the order they were queued. A batch takes up to 256 requests, sent in
+ * as few messages as fit; until it is finished, other calls on @dpif fail
+ * with -EBUSY. Puts are never echoed.
+ */
+int wft_dpif_batch_flow_put(struct wft_dpif *dpif,
+			    const struct wft_dpif_flow_put *put);
+int wft_dpif_batch_execute(struct wft_dpif *dpif, const struct wft_execute *exe);
+const int *wft_dpif_batch_finish(struct wft_dpif *dpif, size_t *n);
+
+/*
  * Upcalls. Each handler opens its own socket, registers its port id with
  * wft_dp_set_upcall_pids() and polls wft_upcall_sock_fd().
  */
