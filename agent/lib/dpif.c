@@ -87,6 +87,9 @@ int wft_dpif_check_idle(struct wft_dpif *dpif)
 	if (dpif->dumping)
 		return wft_nl_fail(&dpif->nl, -EBUSY,
 				   "a flow dump is in progress on this handle");
+	if (dpif->batch_n)
+		return wft_nl_fail(&dpif->nl, -EBUSY,
+				   "a batch is in progress on this handle");
 	return 0;
 }
 
