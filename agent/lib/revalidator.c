@@ -40,6 +40,8 @@ struct cycle {
 	unsigned int max_idle;
 	bool purge;
 	bool kill_all;			/* far over the limit */
+	bool terse;			/* this dump leaves keys out */
+	bool need_full;			/* it met a flow with no ukey */
 };
 
 static void push_stats(struct ukey *k, const struct wft_dpif_flow *f,
@@ -231,8 +233,12 @@ static void handle_flow(struct cycle *c, const struct wft_dpif_flow *f)
 	struct ukey *k;
 	uint32_t hash;
 
-	if (!f->has_key)
+	/* A terse dump brings what a known flow needs: UFID and stats. A
+	 * flow without a UFID comes with its key but not its mask there. */
+	if (!f->ufid_present && (c->terse || !f->has_key)) {
+		c->need_full |= c->terse;
 		return;
+	}
 	if (f->ufid_present)
 		ufid = f->ufid;
 	else
@@ -240,6 +246,10 @@ static void handle_flow(struct cycle *c, const struct wft_dpif_flow *f)
 				  f->mask.len, &ufid);
 	hash = wft_ufid_hash(&ufid);
 	k = wft_ukey_find(u, &ufid, hash);
+	if (!k && (c->terse || !f->has_key)) {
+		c->need_full |= c->terse;	/* adopted in the full dump */
+		return;
+	}
 	if (!k)
 		k = adopt(c, f, &ufid, hash);
 	if (!k)
@@ -266,7 +276,7 @@ static int dump_once(struct cycle *c)
 	void *dump;
 	int ret;
 
-	ret = u->ops->dump_start(u->dump_chan, u->dp, &dump);
+	ret = u->ops->dump_start(u->dump_chan, u->dp, c->terse, &dump);
 	if (ret)
 		return ret;
 	while ((ret = u->ops->dump_next(dump, &u->dumped)) == 1)
@@ -327,18 +337,33 @@ static void run_cycle(struct wft_udpif *u, bool purge)
 	c.max_idle = n > limit ? OVER_LIMIT_IDLE_MS
 			       : atomic_load(&u->max_idle_ms);
 	c.kill_all = n > 2 * limit;
+	/*
+	 * Terse dumps: the flows weftd installed or adopted need only their
+	 * UFIDs and statistics, which spares the datapath encoding and
+	 * weftd parsing every key, mask and action list of every flow each
+	 * cycle. Any other flow (from before a restart, or put by hand)
+	 * takes a full dump, at once, to be adopted.
+	 */
+	c.terse = true;
 	do {
 		c.seq = atomic_fetch_add(&u->dump_seq, 1) + 1;
 		c.now = wft_udpif_now(u);
 		wft_backer_read_lock(u->backer);
 		wft_backer_generation(u->backer, &c.rules_gen, &c.macs_gen);
 		wft_backer_read_unlock(u->backer);
+		c.need_full = false;
 		ret = dump_once(&c);
 		/* A torn dump (our own deletes tear it too) may have skipped
 		 * flows: one more dump, so that a rule change reaches every
 		 * flow within this cycle; flows it revisits only cost a
 		 * statistics check. */
-	} while (ret == -EAGAIN && ++tries < 2);
+		if (ret == -EAGAIN) {
+			tries++;
+		} else if (!ret && c.need_full && c.terse) {
+			c.terse = false;
+			ret = -EAGAIN;	/* one more, in full */
+		}
+	} while (ret == -EAGAIN && tries < 2);
 	if (ret && ret != -EAGAIN)
 		wft_warn("flow dump: %s", u->ops->chan_error(u->dump_chan));
 	if (!ret)

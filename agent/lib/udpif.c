@@ -396,7 +396,7 @@ int wft_udpif_dump(struct wft_udpif *u,
 
 	if (!u->main_chan)
 		return -ENOTCONN;
-	ret = u->ops->dump_start(u->main_chan, u->dp, &dump);
+	ret = u->ops->dump_start(u->main_chan, u->dp, false, &dump);
 	if (ret)
 		return ret;
 	wft_dpif_flow_init(&f);

@@ -41,10 +41,70 @@ static void execute(struct handler *h, const struct wft_upcall *up)
 
 	if (!acts->len)
 		return;		/* drop */
-	if (u->ops->execute(h->chan, &exe)) {
-		INC(h, n_errors);
-		wft_dbg("execute: %s", u->ops->chan_error(h->chan));
+	if (u->ops->batch_execute) {
+		if (u->ops->batch_execute(h->chan, &exe) >= 0) {
+			h->n_ops++;
+			return;
+		}
+	} else if (!u->ops->execute(h->chan, &exe)) {
+		return;
 	}
+	INC(h, n_errors);
+	wft_dbg("execute: %s", u->ops->chan_error(h->chan));
+}
+
+/* What the outcome @ret of the put of @k (UFID @ufid) means. */
+static void put_done(struct handler *h, struct ukey *k,
+		     const struct wft_ufid *ufid, uint32_t hash, int ret)
+{
+	struct wft_udpif *u = h->u;
+
+	if (!ret) {
+		INC(h, n_installed);
+		WFT_COVERAGE_INC(upcall_flow_put);
+		return;
+	}
+	if (ret == -EEXIST) {
+		/* Installed before this ukey existed (a restart): its
+		 * actions may be another translation's. */
+		wft_ukey_exists(u, ufid, hash, true);
+		INC(h, n_duplicates);
+		WFT_COVERAGE_INC(upcall_duplicate);
+		return;
+	}
+	INC(h, n_errors);
+	wft_warn("flow put: %s", u->ops->chan_error(h->chan));
+	wft_ukey_mark_failed(u, k);
+}
+
+/* Sends the batch's puts and executes and settles their outcomes. */
+static void finish_batch(struct handler *h)
+{
+	const struct wft_dpif_ops *ops = h->u->ops;
+	const struct pending_put *p;
+	size_t n = 0, i, n_failed = 0;
+	const int *err;
+
+	if (!h->n_ops)
+		return;
+	err = ops->batch_finish(h->chan, &n);
+	for (i = 0; i < n; i++)
+		n_failed += err[i] != 0;
+	for (i = 0; i < h->n_puts; i++) {
+		p = &h->puts[i];
+		if ((size_t)p->index < n) {
+			n_failed -= err[p->index] != 0;
+			put_done(h, p->k, &p->ufid, p->hash, err[p->index]);
+		}
+	}
+	/* The rest are executes. */
+	if (n_failed) {
+		atomic_fetch_add_explicit(&h->c.n_errors, n_failed,
+					  memory_order_relaxed);
+		wft_dbg("execute: %s", ops->chan_error(h->chan));
+	}
+	h->n_puts = 0;
+	h->n_ops = 0;
 }
 
 /* Installs the megaflow of h->x unless some handler has (or is about
@@ -80,22 +140,21 @@ static void install(struct handler *h, const struct wft_upcall *up,
 	put.actions = x->out.actions.data;
 	put.actions_len = x->out.actions.len;
 	put.flags = WFT_DPIF_FLOW_PUT_CREATE;
-	/* @k is the revalidator's from here on: only looked up again. */
-	ret = u->ops->flow_put(h->chan, &put);
-	if (!ret) {
-		INC(h, n_installed);
-		WFT_COVERAGE_INC(upcall_flow_put);
+	/* @k is the revalidator's from here on: only looked up again (by
+	 * address only once found: the revalidator may free it). */
+	if (!u->ops->batch_put) {
+		put_done(h, k, &x->ufid, hash, u->ops->flow_put(h->chan, &put));
 		return;
 	}
-	if (ret == -EEXIST) {
-		/* Installed before this ukey existed (a restart): its
-		 * actions may be another translation's. */
-		wft_ukey_exists(u, &x->ufid, hash, true);
-		goto duplicate;
+	ret = u->ops->batch_put(h->chan, &put);
+	if (ret < 0) {
+		put_done(h, k, &x->ufid, hash, ret);
+		return;
 	}
-	INC(h, n_errors);
-	wft_warn("flow put: %s", u->ops->chan_error(h->chan));
-	wft_ukey_mark_failed(u, k);
+	h->n_ops++;
+	h->puts[h->n_puts++] = (struct pending_put){
+		.index = ret, .k = k, .ufid = x->ufid, .hash = hash,
+	};
 	return;
 duplicate:
 	INC(h, n_duplicates);
@@ -211,6 +270,7 @@ static unsigned int run_batch(struct handler *h, bool *kick)
 		else
 			*kick |= handle_miss(h, &up);
 	}
+	finish_batch(h);
 	return n;
 }
 

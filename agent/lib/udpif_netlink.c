@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "uapi/linux/weft.h"
 #include "weft/udpif.h"
 
 static int nl_chan_open(void *ctx, void **chanp, char *err, size_t errlen)
@@ -35,9 +36,12 @@ static int nl_flow_del(void *chan, uint32_t dp, const struct wft_ufid *ufid,
 	return wft_dpif_flow_del(chan, dp, ufid, NULL, 0, NULL, 0, final);
 }
 
-static int nl_dump_start(void *chan, uint32_t dp, void **dumpp)
+static int nl_dump_start(void *chan, uint32_t dp, bool terse, void **dumpp)
 {
-	return wft_dpif_flow_dump_start(chan, dp, 0,
+	return wft_dpif_flow_dump_start(chan, dp, terse ?
+					WEFT_UFID_F_OMIT_KEY |
+					WEFT_UFID_F_OMIT_MASK |
+					WEFT_UFID_F_OMIT_ACTIONS : 0,
 					(struct wft_dpif_flow_dump **)dumpp);
 }
 
@@ -54,6 +58,21 @@ static int nl_dump_done(void *dump)
 static int nl_execute(void *chan, const struct wft_execute *exe)
 {
 	return wft_packet_execute(chan, exe);
+}
+
+static int nl_batch_put(void *chan, const struct wft_dpif_flow_put *put)
+{
+	return wft_dpif_batch_flow_put(chan, put);
+}
+
+static int nl_batch_execute(void *chan, const struct wft_execute *exe)
+{
+	return wft_dpif_batch_execute(chan, exe);
+}
+
+static const int *nl_batch_finish(void *chan, size_t *n)
+{
+	return wft_dpif_batch_finish(chan, n);
 }
 
 static int nl_set_pids(void *chan, uint32_t dp, const uint32_t *pids,
@@ -109,6 +128,9 @@ const struct wft_dpif_ops wft_dpif_ops_netlink = {
 	.dump_next = nl_dump_next,
 	.dump_done = nl_dump_done,
 	.execute = nl_execute,
+	.batch_put = nl_batch_put,
+	.batch_execute = nl_batch_execute,
+	.batch_finish = nl_batch_finish,
 	.set_upcall_pids = nl_set_pids,
 	.dp_stats = nl_dp_stats,
 	.upcall_open = nl_upcall_open,

@@ -54,6 +54,14 @@ struct handler_counters {
 	_Atomic uint64_t n_errors, n_packet_ins, n_stale;
 };
 
+/* A put of the current batch: what its outcome decides about. */
+struct pending_put {
+	int index;			/* in the batch */
+	struct ukey *k;
+	struct wft_ufid ufid;
+	uint32_t hash;
+};
+
 struct handler {
 	struct wft_udpif *u;
 	unsigned int index;
@@ -63,6 +71,10 @@ struct handler {
 	void *chan;			/* puts and executes */
 	struct wft_ofproto_xlate x;
 	struct handler_counters c;
+	/* The batch being built (when the ops batch). */
+	struct pending_put puts[WFT_UDPIF_BATCH];
+	size_t n_puts;
+	size_t n_ops;
 };
 
 struct wft_udpif {

@@ -8,7 +8,8 @@
  * WFT_UDPIF_BATCH, and for each: key to struct wft_flow, xlate (the
  * ports lock and the pipeline's read lock only around that), megaflow
  * key and mask, a UFID hashed from them, then installs the megaflow and
- * executes the packet. The UFID makes races cheap: a flow that another
+ * executes the packet; the puts and executes of a batch go to the
+ * datapath together at its end, in order. The UFID makes races cheap: a flow that another
  * handler installed, or that was installed before a restart, is found in
  * the cache or refused by the datapath with EEXIST, and is not installed
  * again. Beyond the flow limit the packet is executed and nothing is
@@ -17,7 +18,9 @@
  *
  * The revalidator (revalidator.c): one thread that every
  * WFT_UDPIF_REVALIDATE_MS, and at once when rules, ports or MAC tables
- * change (wft_udpif_kick), dumps the datapath's flows and for each:
+ * change (wft_udpif_kick), dumps the datapath's flows (tersely, UFIDs and
+ * statistics, as their ukeys hold the rest; in full when it meets a flow
+ * it has no ukey for) and for each:
  * pushes its statistics to the rules it hit, deletes it when idle longer
  * than max-idle, and translates it again when anything it depends on
  * changed, deleting it when the new megaflow needs bits the old one does
@@ -87,13 +90,23 @@ struct wft_dpif_ops {
 	int (*flow_del)(void *chan, uint32_t dp_ifindex,
 			const struct wft_ufid *ufid,
 			struct wft_dpif_flow *final);
-	/* Dumps with keys, masks and actions: next() returns 1 with a flow,
-	 * 0 at the end or -errno; done() returns 0, the error, or -EAGAIN
-	 * when the dump may have missed or repeated flows. */
-	int (*dump_start)(void *chan, uint32_t dp_ifindex, void **dumpp);
+	/* Dumps with keys, masks and actions (@terse: those of flows with
+	 * a UFID are left out): next() returns 1 with a flow, 0 at the end
+	 * or -errno; done() returns 0, the error, or -EAGAIN when the dump
+	 * may have missed or repeated flows. */
+	int (*dump_start)(void *chan, uint32_t dp_ifindex, bool terse,
+			  void **dumpp);
 	int (*dump_next)(void *dump, struct wft_dpif_flow *flow);
 	int (*dump_done)(void *dump);
 	int (*execute)(void *chan, const struct wft_execute *exe);
+	/* Optional (all three or none): puts and executes queued by
+	 * batch_put() and batch_execute(), which return the request's
+	 * index or -errno, and sent by batch_finish(), which returns every
+	 * request's outcome by index (wft_dpif_batch_*). Handlers use them
+	 * to send a receive batch's requests at once. */
+	int (*batch_put)(void *chan, const struct wft_dpif_flow_put *put);
+	int (*batch_execute)(void *chan, const struct wft_execute *exe);
+	const int *(*batch_finish)(void *chan, size_t *n);
 	int (*set_upcall_pids)(void *chan, uint32_t dp_ifindex,
 			       const uint32_t *pids, size_t n);
 	int (*dp_stats)(void *chan, uint32_t dp_ifindex,

@@ -28,6 +28,7 @@
 #define WAIT_MS		10000
 
 static struct wft_backer *backer;
+static const struct wft_dpif_ops *ops = &fdp_ops;
 static struct wft_udpif *udpif;
 static long long fake_now = 1000000;
 
@@ -122,7 +123,7 @@ static void start(unsigned int n_handlers, unsigned int n_cpus,
 		.flow_restore_wait = restore_wait,
 	};
 
-	udpif = wft_udpif_create(backer, &fdp_ops, NULL, 100);
+	udpif = wft_udpif_create(backer, ops, NULL, 100);
 	wft_udpif_set_clock(udpif, fake_clock, NULL);
 	ck_assert_msg(!wft_udpif_start(udpif, &cfg, &err), "%s",
 		      wft_strbuf_cstr(&err));
@@ -161,6 +162,7 @@ static struct wft_udpif_handler_stats totals(void)
 		t.n_over_limit += st.handlers[i].n_over_limit;
 		t.n_errors += st.handlers[i].n_errors;
 		t.n_packet_ins += st.handlers[i].n_packet_ins;
+		t.n_stale += st.handlers[i].n_stale;
 	}
 	return t;
 }
@@ -172,14 +174,26 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Whether every miss taken has its outcome counted: a batch's puts are
+ * settled after its executes ran. */
+static bool settled(void)
+{
+	struct wft_udpif_handler_stats t = totals();
+
+	return t.n_installed + t.n_duplicates + t.n_over_limit + t.n_errors +
+	       t.n_stale >= t.n_upcalls;
+}
+
 /* Until the handlers have taken @n upcalls and the datapath executed
- * @n_exec packets in all (the execute ends a miss's handling). */
+ * @n_exec packets in all (the execute ends a miss's handling), and their
+ * outcomes are counted. */
 static void wait_handled(uint64_t n, int n_exec)
 {
 	int i;
 
 	for (i = 0; i < WAIT_MS / 5; i++) {
-		if (upcalls() >= n && FDP_GET(n_execute) >= n_exec)
+		if (upcalls() >= n && FDP_GET(n_execute) >= n_exec &&
+		    settled())
 			return;
 		sleep_ms(5);
 	}
@@ -205,6 +219,7 @@ static void teardown(void)
 {
 	if (udpif)
 		stop();
+	ops = &fdp_ops;
 	wft_backer_destroy(backer);
 	fdp_reset();
 }
@@ -277,6 +292,64 @@ START_TEST(test_thousand_misses_one_megaflow)
 	ck_assert_int_eq(t.n_duplicates, 999);
 	ck_assert_int_eq(t.n_errors, 0);
 	ck_assert(!strstr(fdp_flow_text(0), "udp("));
+}
+END_TEST
+
+/*
+ * A receive batch's puts and executes go to the datapath together, in
+ * order, and each put's outcome reaches its own ukey: here the first put
+ * of the batch fails. Loop 1: the same with ops that do not batch.
+ */
+START_TEST(test_batch_outcomes)
+{
+	struct wft_udpif_handler_stats t;
+	struct wft_udpif_stats st;
+	char s[128];
+	int i;
+
+	if (_i)
+		ops = &fdp_ops_unbatched;
+	for (i = 1; i <= 8; i++) {
+		snprintf(s, sizeof(s), "priority=10,ip,nw_dst=10.1.0.%d,"
+			 "actions=output:2", i);
+		add(s);
+	}
+	start(1, 1, 0, false);
+	pthread_mutex_lock(&fdp.lock);
+	fdp.hold_upcalls = true;
+	fdp.fail_puts = 1;
+	pthread_mutex_unlock(&fdp.lock);
+	for (i = 1; i <= 8; i++) {
+		snprintf(s, sizeof(s), "in_port=2,udp,nw_src=10.0.0.1,"
+			 "nw_dst=10.1.0.%d", i);
+		miss(s, 0);
+	}
+	pthread_mutex_lock(&fdp.lock);
+	fdp.hold_upcalls = false;
+	pthread_mutex_unlock(&fdp.lock);
+	wait_handled(8, 8);
+	t = totals();
+	ck_assert_int_eq(FDP_GET(n_put), 8);
+	ck_assert_int_eq(FDP_GET(n_put_ok), 7);
+	ck_assert_int_eq(FDP_GET(n_flows), 7);
+	ck_assert_int_eq(t.n_installed, 7);
+	ck_assert_int_eq(t.n_errors, 1);
+	if (!_i) {
+		ck_assert_int_eq(FDP_GET(n_batches), 1);
+		ck_assert_int_eq(FDP_GET(max_batch), 16);
+	} else {
+		ck_assert_int_eq(FDP_GET(n_batches), 0);
+	}
+	/* The failed put's ukey goes at the next cycle, so that the next
+	 * miss of that flow installs it. */
+	revalidate();
+	wft_udpif_get_stats(udpif, &st);
+	ck_assert_uint_eq(st.n_flows, 7);
+	miss("in_port=2,udp,nw_src=10.0.0.1,nw_dst=10.1.0.1", 0);
+	wait_handled(9, 9);
+	ck_assert_int_eq(FDP_GET(n_put_ok), 8);
+	ck_assert_int_eq(FDP_GET(n_flows), 8);
+	ck_assert_int_eq(totals().n_installed, 8);
 }
 END_TEST
 
@@ -405,6 +478,39 @@ START_TEST(test_revalidate_after_flow_mod)
 END_TEST
 
 /* A dump the datapath flags as torn is done again in the same cycle. */
+/* Cycles dump tersely (UFIDs and stats) while every flow has a ukey; a
+ * flow without one (a restart) makes the cycle dump again in full. */
+START_TEST(test_terse_dumps)
+{
+	struct wft_udpif_stats st;
+	int dumps, terse;
+
+	add("priority=10,ip,actions=output:2");
+	start(1, 1, 0, false);
+	miss("in_port=2,ip,nw_dst=10.0.0.2", 0);
+	wait_handled(1, 1);
+	dumps = FDP_GET(n_dumps);
+	terse = FDP_GET(n_terse_dumps);
+	revalidate();
+	ck_assert_int_eq(FDP_GET(n_dumps), dumps + 1);
+	ck_assert_int_eq(FDP_GET(n_terse_dumps), terse + 1);
+	stop();
+	start(1, 1, 0, false);
+	dumps = FDP_GET(n_dumps);
+	terse = FDP_GET(n_terse_dumps);
+	revalidate();
+	wft_udpif_get_stats(udpif, &st);
+	ck_assert_int_eq(st.n_adopted, 1);
+	ck_assert_int_eq(FDP_GET(n_dumps), dumps + 2);
+	ck_assert_int_eq(FDP_GET(n_terse_dumps), terse + 1);
+	revalidate();
+	ck_assert_int_eq(FDP_GET(n_dumps), dumps + 3);
+	ck_assert_int_eq(FDP_GET(n_terse_dumps), terse + 2);
+	ck_assert_int_eq(FDP_GET(n_del), 0);
+	ck_assert_int_eq(FDP_GET(n_flows), 1);
+}
+END_TEST
+
 START_TEST(test_torn_dump_redone)
 {
 	int dumps;
@@ -642,6 +748,7 @@ static Suite *udpif_suite(void)
 	tcase_add_test(tc, test_miss_installs_megaflow);
 	tcase_add_test(tc, test_thousand_misses_one_megaflow);
 	tcase_add_test(tc, test_eexist_not_redone);
+	tcase_add_loop_test(tc, test_batch_outcomes, 0, 2);
 	tcase_add_test(tc, test_flow_limit);
 	tcase_add_test(tc, test_controller_packet_in);
 	tcase_add_test(tc, test_handlers_per_cpu);
@@ -652,6 +759,7 @@ static Suite *udpif_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_revalidate_after_flow_mod);
 	tcase_add_test(tc, test_torn_dump_redone);
+	tcase_add_test(tc, test_terse_dumps);
 	tcase_add_test(tc, test_stats_pushed_to_rules);
 	tcase_add_test(tc, test_idle_expiry);
 	tcase_add_test(tc, test_restart_adoption);

@@ -7,6 +7,8 @@
  * One lock guards it all: handler threads, the revalidator and the test
  * use it at once.
  *
+ * fdp_ops batches puts and executes like wft_dpif_ops_netlink does.
+ *
  * Header-only (static functions): include it in one test file.
  */
 #ifndef WEFT_TESTS_FAKE_DPIF_H
@@ -52,6 +54,7 @@ struct fdp_dump {
 	struct fdp_flow *flows;		/* a snapshot */
 	size_t n, i;
 	bool torn;
+	bool terse;
 };
 
 static struct {
@@ -63,8 +66,10 @@ static struct {
 	size_t n_pids;
 	uint32_t next_portid;
 	int n_put, n_put_ok, n_put_eexist, n_modify, n_del, n_execute;
-	int n_dumps;
+	int n_dumps, n_terse_dumps;
+	int n_batches, max_batch;	/* finished, most requests in one */
 	int fail_puts;			/* next puts fail with -EINVAL */
+	bool hold_upcalls;		/* queue misses, deliver none yet */
 	bool tear_next_dump;
 	struct wft_attrbuf last_exec_actions;
 	struct wft_dp_stats stats;
@@ -215,13 +220,15 @@ static int fdp_flow_del(void *chan, uint32_t dp, const struct wft_ufid *ufid,
 	return ret;
 }
 
-static int fdp_dump_start(void *chan, uint32_t dp, void **dumpp)
+static int fdp_dump_start(void *chan, uint32_t dp, bool terse, void **dumpp)
 {
 	struct fdp_dump *d = calloc(1, sizeof(*d));
 	size_t i;
 
 	pthread_mutex_lock(&fdp.lock);
 	fdp.n_dumps++;
+	fdp.n_terse_dumps += terse;
+	d->terse = terse;
 	d->torn = fdp.tear_next_dump;
 	fdp.tear_next_dump = false;
 	d->n = fdp.n_flows;
@@ -250,6 +257,9 @@ static int fdp_dump_next(void *dump, struct wft_dpif_flow *flow)
 	if (d->i == d->n)
 		return 0;
 	fdp_flow_copy(flow, &d->flows[d->i++]);
+	/* Every fake flow has a UFID: terse dumps leave the rest out. */
+	if (d->terse)
+		flow->has_key = flow->has_mask = flow->has_actions = false;
 	return 1;
 }
 
@@ -431,6 +441,10 @@ static int fdp_upcall_recv(void *sock, struct wft_upcall *up, bool wait)
 
 	pthread_mutex_lock(&fdp.lock);
 	fdp_upcall_free(&s->cur);
+	if (fdp.hold_upcalls) {		/* the eventfd stays readable */
+		pthread_mutex_unlock(&fdp.lock);
+		return -EAGAIN;
+	}
 	if (!s->n) {
 		if (read(s->efd, &v, 8) < 0)
 			v = 0;
@@ -453,7 +467,61 @@ static int fdp_upcall_recv(void *sock, struct wft_upcall *up, bool wait)
 	return 0;
 }
 
+/*
+ * Batches: each request runs when queued (in order, as the module runs a
+ * batch's) and its outcome waits for the finish, per thread as each
+ * handler has its own channel. fdp_ops_unbatched leaves them out, so
+ * that handlers put and execute one request at a time.
+ */
+static __thread int fdp_batch_err[256];
+static __thread size_t fdp_batch_n;
+
+static int fdp_batch_add(int err)
+{
+	if (fdp_batch_n == 256)
+		return -ENOSPC;
+	fdp_batch_err[fdp_batch_n] = err;
+	return (int)fdp_batch_n++;
+}
+
+static int fdp_batch_put(void *chan, const struct wft_dpif_flow_put *put)
+{
+	return fdp_batch_add(fdp_flow_put(chan, put));
+}
+
+static int fdp_batch_execute(void *chan, const struct wft_execute *exe)
+{
+	return fdp_batch_add(fdp_execute(chan, exe));
+}
+
+static const int *fdp_batch_finish(void *chan, size_t *n)
+{
+	pthread_mutex_lock(&fdp.lock);
+	if (fdp_batch_n) {
+		fdp.n_batches++;
+		if (fdp_batch_n > (size_t)fdp.max_batch)
+			fdp.max_batch = (int)fdp_batch_n;
+	}
+	pthread_mutex_unlock(&fdp.lock);
+	*n = fdp_batch_n;
+	fdp_batch_n = 0;
+	return fdp_batch_err;
+}
+
 static const struct wft_dpif_ops fdp_ops = {
+	.chan_open = fdp_chan_open, .chan_close = fdp_chan_close,
+	.chan_error = fdp_chan_error, .flow_put = fdp_flow_put,
+	.flow_del = fdp_flow_del, .dump_start = fdp_dump_start,
+	.dump_next = fdp_dump_next, .dump_done = fdp_dump_done,
+	.execute = fdp_execute, .set_upcall_pids = fdp_set_pids,
+	.dp_stats = fdp_dp_stats, .upcall_open = fdp_upcall_open,
+	.upcall_close = fdp_upcall_close, .upcall_portid = fdp_upcall_portid,
+	.upcall_fd = fdp_upcall_fd, .upcall_recv = fdp_upcall_recv,
+	.batch_put = fdp_batch_put, .batch_execute = fdp_batch_execute,
+	.batch_finish = fdp_batch_finish,
+};
+
+static __attribute__((unused)) const struct wft_dpif_ops fdp_ops_unbatched = {
 	.chan_open = fdp_chan_open, .chan_close = fdp_chan_close,
 	.chan_error = fdp_chan_error, .flow_put = fdp_flow_put,
 	.flow_del = fdp_flow_del, .dump_start = fdp_dump_start,
