@@ -26,6 +26,9 @@
 #   mtu           weft-vsctl show warns when a VM port's MTU plus the
 #                 tunnel's overhead exceeds the underlay's; tunnel/mtu
 #                 prints the arithmetic
+#   crit_option   a GENEVE packet from nB carrying OVN's option is
+#                 delivered to vmA; the same with one more, critical option
+#                 nA's TLV map does not know is dropped (RFC 8926 3.5)
 #   trace         weft-trace of a tunnel packet shows the tunnel fields and
 #                 set(tunnel(...))
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
@@ -163,6 +166,48 @@ case_mtu() {
 	nvsctl nA remove Interface gnv options local_ip -- del-port br-int vx1
 }
 
+# geneve_send EXTRA_OPT_HEX COUNT: from nB, COUNT GENEVE datagrams to nA
+# (VNI 9, OVN's option 0x20001, then EXTRA_OPT_HEX), each carrying a UDP
+# datagram from vmB to vmA's port 7777.
+geneve_send() {
+	in_ns nB python3 - "$1" "$2" <<-'EOF'
+	import socket, struct, sys
+	def csum(b):
+	    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+	    s = (s >> 16) + (s & 0xffff)
+	    return ~(s + (s >> 16)) & 0xffff
+	payload = b"crit-test"
+	udp = struct.pack("!HHHH", 9999, 7777, 8 + len(payload), 0) + payload
+	ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17,
+	                 0, socket.inet_aton("10.30.0.2"),
+	                 socket.inet_aton("10.30.0.1"))
+	ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+	eth = (bytes.fromhex("020000003001020000003002") + b"\x08\x00" + ip +
+	       udp)
+	opts = bytes.fromhex("0102800100020001" + sys.argv[1])
+	crit = 0x40  # every option here is critical: the C bit
+	gnv = struct.pack("!BBHI", len(opts) // 4, crit, 0x6558, 9 << 8) + opts
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	for _ in range(int(sys.argv[2])):
+	    s.sendto(gnv + eth, ("192.168.70.1", 6081))
+	EOF
+}
+
+case_crit_option() {
+	local cap=$WEFTD_DIR/crit.pcap n
+	tcpdump_start vmA eth0 "$cap" udp port 7777
+	geneve_send "" 3 || fail "sending GENEVE from nB"
+	sleep 1
+	geneve_send "0103810100000000" 3
+	tcpdump_stop
+	n=$(pcap_count "$cap")
+	assert_eq 3 "$n" "datagrams delivered (3 with a known option, none of the 3 with an unknown critical one)"
+	ndp_flows nA | grep -F 'class=0x103' ||
+		fail "no megaflow for the unknown critical option"
+	ndp_flows nA | grep -F 'class=0x103' | grep -q 'actions:drop' ||
+		fail "the unknown critical option's megaflow does not drop"
+}
+
 case_trace() {
 	local out
 	out=$(ntrace nA br-int "in_port=10,tun_id=0x9,tun_src=192.168.70.2,tun_dst=192.168.70.1,tun_metadata0=0x20001,ip,nw_src=10.30.0.2,nw_dst=10.30.0.1" 2>&1)
@@ -180,6 +225,7 @@ run_case geneve_v6
 run_case vxlan_v4
 run_case vxlan_v6
 run_case flow_tlv
+run_case crit_option
 run_case trace
 run_case tlv_persist
 run_case mtu
