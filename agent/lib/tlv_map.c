@@ -457,14 +457,6 @@ size_t wft_tlv_map_encode(const struct wft_tlv_map *map,
 	return n;
 }
 
-static bool memchr_nonzero(const uint8_t *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return true;
-	return false;
-}
-
 struct mask_aux {
 	const struct wft_tlv_map *map;
 	struct wft_flow_wc *wc;
@@ -491,11 +483,10 @@ void wft_tlv_map_mask_opts(const struct wft_tlv_map *map,
 	static const struct wft_tlv_map empty;
 
 	memset(wc->masks.tun_opts, 0, sizeof(wc->masks.tun_opts));
-	/* A lookup on an option matched its presence; a move out of one
-	 * read only its bytes. Either way the options matter. */
-	if (!wc->masks.tun_md_present &&
-	    !memchr_nonzero(wc->masks.tun_md, sizeof(wc->masks.tun_md)))
-		return;
+	/* Every option header is matched even when the pipeline consulted
+	 * no option: the decision to drop an unknown critical option reads
+	 * them all, and a megaflow must not carry such a packet on a known
+	 * option's behalf. The data only under the bits consulted. */
 	if (!map)
 		aux.map = &empty;
 	for_each_opt(flow, mask_one, &aux);

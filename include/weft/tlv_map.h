@@ -108,9 +108,9 @@ int wft_tlv_map_from_json(struct wft_tlv_map *map, const json_t *j, char *err,
  *
  * wft_tlv_map_mask_opts() turns what a translation consulted of tun_md
  * (@wc) into a mask over the packet's own options (wc->masks.tun_opts):
- * when it consulted any option (or presence), every option header is
- * matched exactly, so that a packet with other options cannot share the
- * megaflow, and each mapped option's data under the consulted bits.
+ * every option header exactly, always (the unknown-critical check reads
+ * them, and a packet with other options must not share the megaflow),
+ * and each mapped option's data under the consulted bits.
  */
 int wft_tlv_map_decode(const struct wft_tlv_map *map, struct wft_flow *flow);
 /* Whether @flow's options include a critical one @map does not know. */
