@@ -130,6 +130,9 @@ case_tlv_persist() {
 	echo "$out"
 	assert_match "$out" "$want" "dump-tlv-map before the restart"
 	nweftd_stop nA
+	! WEFT_SOCKET=$(node_dir nA)/weftd.sock timeout 5 "$APPCTL" \
+		--timeout=2 version >/dev/null 2>&1 ||
+		{ fail "weftd in nA still answers after SIGTERM"; return; }
 	nweftd_start nA || { fail "weftd in nA did not restart"; return; }
 	out=$(nofctl nA dump-tlv-map br-int)
 	assert_match "$out" "$want" "dump-tlv-map after the restart"
@@ -201,6 +204,10 @@ case_crit_option() {
 	geneve_send "0103810100000000" 3
 	tcpdump_stop
 	n=$(pcap_count "$cap")
+	ndp_flows nA >"$WEFT_RESULTS/dp-flows-crit.txt"
+	ndpctl nA show -s >>"$WEFT_RESULTS/dp-flows-crit.txt"
+	nappctl nA upcall/show >>"$WEFT_RESULTS/dp-flows-crit.txt" 2>&1
+	nappctl nA coverage/show >>"$WEFT_RESULTS/dp-flows-crit.txt" 2>&1
 	assert_eq 3 "$n" "datagrams delivered (3 with a known option, none of the 3 with an unknown critical one)"
 	ndp_flows nA | grep -F 'class=0x103' ||
 		fail "no megaflow for the unknown critical option"

@@ -75,7 +75,9 @@ nweftd_start() {
 	dir=$(node_dir "$node")
 	mkdir -p "$dir"
 	NODE_DIR[$node]=$dir
-	in_ns "$node" "$WEFTD" --socket="$dir/weftd.sock" \
+	# Not through in_ns (a function: $! would be a subshell's pid);
+	# ip netns exec execs weftd, so $! is weftd's.
+	ip netns exec "$node" "$WEFTD" --socket="$dir/weftd.sock" \
 		--conf="$dir/conf.json" --pidfile="$dir/weftd.pid" \
 		>>"$dir/weftd.log" 2>&1 &
 	NODE_PID[$node]=$!
