@@ -213,6 +213,7 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	if (x->tnl_unknown_crit) {
 		/* RFC 8926 3.5: drop, matching every option header. */
 		wft_flow_wc_init_catchall(&x->out.wc);
+		x->out.wc.masks.in_port = UINT32_MAX;	/* always matched */
 		x->out.wc.masks.tun_md_present = UINT64_MAX;
 		x->out.final_flow = x->flow;
 		snprintf(x->out.errmsg, sizeof(x->out.errmsg),

@@ -711,6 +711,24 @@ START_TEST(test_tunnel_upcall)
 		 fake_port_no(WFT_DP_DEFAULT_NAME, "p1"));
 	ck_assert_msg(strstr(t, err) && strstr(t, "tunnel(tun_id=0x7,"
 		      "src=192.0.2.7,dst=192.0.2.1"), "%s", t);
+	/* An unknown critical option: a drop megaflow matching it. */
+	{
+		static const uint8_t opts[8] = { 0x01, 0x03, 0x81, 0x01,
+						 0, 0, 0, 1 };
+
+		memcpy(f.tun_opts, opts, sizeof(opts));
+		f.tun_opts_len = sizeof(opts);
+		f.tun_flags = htons(WFT_TNL_F_KEY | WFT_TNL_F_CRIT);
+		fdp_miss(&f, 0);
+		for (i = 0; i < 2000 && FDP_GET(n_flows) < 2; i++)
+			usleep(5000);
+		ck_assert_int_eq(FDP_GET(n_flows), 2);
+		revalidator_wait();
+		t = text_of("dpif/dump-flows", NULL);
+		ck_assert_msg(strstr(t, "geneve({class=0x103,type=0x81,len=4}"),
+			      "%s", t);
+		matches(t, "class=0x103.*actions:drop$");
+	}
 	/* tunnel/mtu answers (its underlay is unknown here). */
 	matches(text_of("tunnel/mtu", NULL), "^br-int gnv2 \\(geneve over "
 		"IPv4\\):$");
