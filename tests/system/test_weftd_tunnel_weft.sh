@@ -31,6 +31,8 @@
 #                 nA's TLV map does not know is dropped (RFC 8926 3.5)
 #   trace         weft-trace of a tunnel packet shows the tunnel fields and
 #                 set(tunnel(...))
+#   flow_v6       the same flow tunnels with the remote in tun_ipv6_dst:
+#                 an IPv6 underlay chosen per packet
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
 
 MA=02:00:00:00:30:01
@@ -121,6 +123,25 @@ case_flow_tlv() {
 	out=$(nofctl nA del-tlv-map br-int 2>&1) &&
 		fail "deleting a mapping that rules use was accepted"
 	assert_match "$out" NXTTMFC_INVALID_TLV_DEL "del-tlv-map's error"
+}
+
+case_flow_v6() {
+	local out
+	nofctl nA replace-flows br-int - <<-EOF || fail "nA: replace-flows"
+	table=0,priority=100,in_port=1,actions=set_field:0xa->tun_id,set_field:fd00:70::2->tun_ipv6_dst,set_field:0x10003->tun_metadata0,output:10
+	table=0,priority=100,in_port=10,tun_id=0xa,tun_ipv6_src=fd00:70::2,tun_metadata0=0x30001,actions=output:1
+	EOF
+	nofctl nB replace-flows br-int - <<-EOF || fail "nB: replace-flows"
+	table=0,priority=100,in_port=1,actions=set_field:0xa->tun_id,set_field:fd00:70::1->tun_ipv6_dst,set_field:0x30001->tun_metadata0,output:10
+	table=0,priority=100,in_port=10,tun_id=0xa,tun_ipv6_src=fd00:70::1,tun_metadata0=0x10003,actions=output:1
+	EOF
+	traffic flow_v6
+	out=$(ndp_flows nA)
+	echo "$out" >"$WEFT_RESULTS/dp-flows-flow_v6.txt"
+	assert_match "$out" 'set\(tunnel\(tun_id=0xa,ipv6_dst=fd00:70::2,' \
+		"nA sends over IPv6"
+	assert_match "$out" 'tunnel\(tun_id=0xa,ipv6_src=fd00:70::2,ipv6_dst=fd00:70::1,' \
+		"nA matches IPv6 tunnel keys"
 }
 
 case_tlv_persist() {
@@ -234,6 +255,7 @@ run_case vxlan_v6
 run_case flow_tlv
 run_case crit_option
 run_case trace
+run_case flow_v6
 run_case tlv_persist
 run_case mtu
 finish
