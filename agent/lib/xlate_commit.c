@@ -301,6 +301,14 @@ void wft_xlate_commit(struct wft_xlate_ctx *ctx)
 {
 	if (ctx->stop)
 		return;
+	/* Most outputs follow no rewrite at all: then only the VLAN tags
+	 * (compared, not tracked as written) can need actions, and the
+	 * per-header walks below, each over several whole-flow masks, are
+	 * skipped. They were the largest cost of a new flow's xlate. */
+	if (wc_empty(&ctx->dirty)) {
+		commit_vlans(ctx);
+		return;
+	}
 	commit_header(ctx, WEFT_KEY_A_ETHERNET);
 	commit_vlans(ctx);
 	commit_l3_l4(ctx);
