@@ -82,6 +82,43 @@ START_TEST(test_ufid_from_key)
 }
 END_TEST
 
+/* Keys that differ in one bit, or only in where the key ends and the
+ * mask begins, get different UFIDs: a collision would merge megaflows. */
+static int ufid_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct wft_ufid));
+}
+
+START_TEST(test_ufid_spread)
+{
+	enum { LEN = 96, N = LEN * 8 + LEN + 2 };
+	struct wft_ufid *u = calloc(N, sizeof(*u));
+	uint8_t buf[2 * LEN];
+	size_t i, n = 0;
+
+	ck_assert_ptr_nonnull(u);
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 37 + 11);
+	wft_ufid_from_key(buf, LEN, buf + LEN, LEN, &u[n++]);
+	for (i = 0; i < LEN * 8; i++) {
+		buf[i / 8] ^= (uint8_t)(1u << (i % 8));
+		wft_ufid_from_key(buf, LEN, buf + LEN, LEN, &u[n++]);
+		buf[i / 8] ^= (uint8_t)(1u << (i % 8));
+	}
+	/* The same bytes split differently between key and mask. */
+	for (i = 1; i <= LEN; i++)
+		wft_ufid_from_key(buf, LEN - i, buf + LEN - i, LEN + i,
+				  &u[n++]);
+	wft_ufid_from_key(buf, 2 * LEN, NULL, 0, &u[n++]);
+	ck_assert_uint_eq(n, N);
+	qsort(u, n, sizeof(*u), ufid_cmp);
+	for (i = 1; i < n; i++)
+		ck_assert_msg(!wft_ufid_equal(&u[i - 1], &u[i]),
+			      "two inputs share a UFID");
+	free(u);
+}
+END_TEST
+
 START_TEST(test_ufid_random)
 {
 	struct wft_ufid a, b;
@@ -206,6 +243,7 @@ static Suite *dpif_suite(void)
 	tcase_add_loop_test(tc, test_ufid_parse, 0, N(ufid_cases));
 	tcase_add_test(tc, test_ufid_roundtrip);
 	tcase_add_test(tc, test_ufid_from_key);
+	tcase_add_test(tc, test_ufid_spread);
 	tcase_add_test(tc, test_ufid_random);
 	suite_add_tcase(s, tc);
 
