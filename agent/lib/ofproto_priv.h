@@ -76,6 +76,15 @@ int wft_ofproto_tunnel_receive(struct wft_backer *b, uint32_t odp_port,
 			       const struct wft_flow *flow,
 			       struct wft_ofproto **brp, uint32_t *ofport);
 
+/* Whether tunnel port options @t fit @flow's tunnel key. */
+bool wft_ofproto_tunnel_fits(const struct wft_xlate_tunnel *t,
+			     const struct wft_flow *flow);
+/* Some tunnel port on vport @odp_port (the first), for a packet no port
+ * fits: it is translated there and dropped, by a megaflow, rather than
+ * sent up again and again. */
+int wft_ofproto_tunnel_any(struct wft_backer *b, uint32_t odp_port,
+			   struct wft_ofproto **brp, uint32_t *ofport);
+
 /* ofproto_xlate.c */
 /* Fills br->xb: port lookups, flooding, NORMAL. */
 void wft_ofproto_xbridge_init(struct wft_ofproto *br);

@@ -117,6 +117,12 @@ static int fit(const struct wft_xlate_tunnel *t, const struct wft_flow *flow)
 	return score;
 }
 
+bool wft_ofproto_tunnel_fits(const struct wft_xlate_tunnel *t,
+			     const struct wft_flow *flow)
+{
+	return fit(t, flow) >= 0;
+}
+
 int wft_ofproto_tunnel_receive(struct wft_backer *b, uint32_t odp_port,
 			       const struct wft_flow *flow,
 			       struct wft_ofproto **brp, uint32_t *ofport)
@@ -138,6 +144,24 @@ int wft_ofproto_tunnel_receive(struct wft_backer *b, uint32_t odp_port,
 			}
 		}
 	return best < 0 ? -ENOENT : 0;
+}
+
+int wft_ofproto_tunnel_any(struct wft_backer *b, uint32_t odp_port,
+			   struct wft_ofproto **brp, uint32_t *ofport)
+{
+	const struct ofport *p;
+	size_t i, k;
+
+	for (i = 0; i < b->n_brs; i++)
+		for (k = 0; k < b->brs[i]->n_ports; k++) {
+			p = &b->brs[i]->ports[k];
+			if (p->xp.tunnel && p->xp.odp_port == odp_port) {
+				*brp = b->brs[i];
+				*ofport = p->xp.ofp_port;
+				return 0;
+			}
+		}
+	return -ENOENT;
 }
 
 int wft_backer_flow_port(struct wft_backer *b, uint32_t odp_port,

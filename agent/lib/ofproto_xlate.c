@@ -125,6 +125,9 @@ static int tunnel_in(struct key_ports *kp, struct wft_ofproto_xlate *x)
 
 	ret = wft_ofproto_tunnel_receive(kp->b, kp->tunnel_odp, &x->flow,
 					 &kp->br, &ofport);
+	if (ret)	/* no port fits: xlate_run() drops it */
+		ret = wft_ofproto_tunnel_any(kp->b, kp->tunnel_odp, &kp->br,
+					     &ofport);
 	if (ret)
 		return ret;
 	x->flow.in_port = htonl(ofport);
@@ -193,11 +196,33 @@ static void out_reset(struct wft_xlate_out *out)
 	out->rules = rules;
 }
 
+/* Why a packet that came in over a tunnel is dropped before the pipeline
+ * sees it, or NULL. Decided from what the megaflow matches (in_port, the
+ * tunnel key, option headers), so an upcall and a revalidation agree. */
+static const char *tunnel_drop(struct wft_ofproto_xlate *x)
+{
+	const struct ofport *p;
+
+	x->tnl_unknown_crit = false;
+	if (!wft_odp_flow_is_tunnel(&x->flow))
+		return NULL;
+	p = wft_ofproto_find_port(x->bridge, ntohl(x->flow.in_port));
+	if (p && p->xp.tunnel && !wft_ofproto_tunnel_fits(p->xp.tunnel,
+							  &x->flow))
+		return "no tunnel port's remote_ip, key and local_ip fit";
+	/* RFC 8926 3.5. */
+	x->tnl_unknown_crit = wft_tlv_map_unknown_crit(x->bridge->tlv,
+						       &x->flow);
+	return x->tnl_unknown_crit ? "a critical GENEVE option the TLV map "
+				     "does not know" : NULL;
+}
+
 int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 {
 	struct wft_odp_flow_ports ports = { NULL, flow_to_odp, x->bridge };
 	struct wft_xlate_in in;
 	struct wft_flow masked;
+	const char *drop;
 	int ret;
 
 	memset(&in, 0, sizeof(in));
@@ -208,17 +233,16 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	in.may_learn = x->may_learn;
 	out_reset(&x->out);
 	normal_ran = false;
-	x->tnl_unknown_crit = wft_odp_flow_is_tunnel(&x->flow) &&
-		wft_tlv_map_unknown_crit(x->bridge->tlv, &x->flow);
-	if (x->tnl_unknown_crit) {
-		/* RFC 8926 3.5: drop, matching every option header. */
+	drop = tunnel_drop(x);
+	if (drop) {
+		/* Matching in_port, the tunnel key (widened below) and every
+		 * option header: what decided the drop. */
 		wft_flow_wc_init_catchall(&x->out.wc);
-		x->out.wc.masks.in_port = UINT32_MAX;	/* always matched */
+		x->out.wc.masks.in_port = UINT32_MAX;
 		x->out.wc.masks.tun_md_present = UINT64_MAX;
 		x->out.final_flow = x->flow;
-		snprintf(x->out.errmsg, sizeof(x->out.errmsg),
-			 "a critical GENEVE option the TLV map does not know:"
-			 " dropped");
+		snprintf(x->out.errmsg, sizeof(x->out.errmsg), "%s: dropped",
+			 drop);
 	} else {
 		wft_xlate(&in, &x->out);
 	}

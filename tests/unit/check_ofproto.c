@@ -736,6 +736,42 @@ START_TEST(test_tunnel_upcall)
 }
 END_TEST
 
+/* A tunnel packet no tunnel port fits is dropped by a megaflow (not sent
+ * up again and again), and the pipeline never sees it. */
+START_TEST(test_tunnel_no_port)
+{
+	struct wft_flow f;
+	struct wft_flow_wc m;
+	char err[128], pkt[128];
+	const char *t;
+	int i;
+
+	daemon_start();
+	vsctl("add-br br-int -- set bridge br-int fail_mode=secure -- "
+	      "add-port br-int p1 -- add-port br-int gnv2 -- set interface "
+	      "gnv2 type=geneve options:remote_ip=192.0.2.7 options:key=7");
+	json_decref(call_ok("ofctl/flow-mods", flow_mods("br-int", "add",
+		(const char *const[]){ "actions=output:p1", NULL })));
+	snprintf(pkt, sizeof(pkt), "in_port=%d,ip",
+		 fake_port_no(WFT_DP_DEFAULT_NAME, "genev_sys_6081"));
+	ck_assert(!wft_ofp_match_parse(pkt, &f, &m, err, sizeof(err)));
+	f.tun_id = htobe64(7);
+	f.tun_src = htonl(0xc0000263);		/* 192.0.2.99: nobody's */
+	f.tun_dst = htonl(0xc0000201);
+	f.tun_flags = htons(WFT_TNL_F_KEY);
+	for (i = 0; i < 2000 && !FDP_GET(n_pids); i++)
+		usleep(5000);
+	fdp_miss(&f, 0);
+	for (i = 0; i < 2000 && FDP_GET(n_flows) < 1; i++)
+		usleep(5000);
+	ck_assert_int_eq(FDP_GET(n_flows), 1);
+	t = text_of("dpif/dump-flows", NULL);
+	matches(t, "tunnel\\(tun_id=0x7,src=192\\.0\\.2\\.99,dst=192\\.0\\.2\\.1"
+		".*actions:drop$");
+	daemon_stop();
+}
+END_TEST
+
 static Suite *ofproto_suite(void)
 {
 	Suite *s = suite_create("ofproto");
@@ -772,6 +808,7 @@ static Suite *ofproto_suite(void)
 	tcase_add_test(tc, test_tlv_methods);
 	tcase_add_test(tc, test_tunnel_trace);
 	tcase_add_test(tc, test_tunnel_upcall);
+	tcase_add_test(tc, test_tunnel_no_port);
 	suite_add_tcase(s, tc);
 	return s;
 }
