@@ -92,7 +92,10 @@ static enum verdict retranslate(struct cycle *c, struct ukey *k,
 	WFT_COVERAGE_INC(revalidate_flow);
 	wft_backer_read_lock(u->backer);
 	wft_backer_generation(u->backer, &k->rules_gen, &k->macs_gen);
-	ret = wft_backer_odp_port(u->backer, k->odp_in_port, &br, &ofport);
+	/* Several tunnel ports share one tunnel vport: the flow's tunnel
+	 * key says which of them the packets came in on. */
+	ret = wft_backer_flow_port(u->backer, k->odp_in_port, &k->flow, &br,
+				   &ofport);
 	if (!ret && ofport != ntohl(k->flow.in_port))
 		ret = -ENOENT;		/* the port moved: a new flow */
 	if (!ret) {
