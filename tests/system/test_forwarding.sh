@@ -90,21 +90,26 @@ case_tcp() {
 	sleep 1
 	in_ns fa iperf3 -c 10.8.0.2 -p 5201 -n 4M -J >"$WEFT_RESULTS/iperf3.json" ||
 		{ fail "iperf3 transfer of 4 MiB"; return; }
-	# The client's count: what it wrote. iperf3 reports as soon as it has
-	# written it, while the tail may still be in flight through the
-	# datapath: give the counter a few seconds to catch up.
+	# What crossed the datapath is at least what the server received.
+	# Not what the client wrote: iperf3 reports as soon as it has written
+	# its 4 MiB, and the one-off server then closes its socket, so a tail
+	# still queued on a slow guest is reset, never sent (seen: 3.5 of 4
+	# MiB received, and all of it counted).
 	got=$(python3 -c 'import json, sys
-print(int(json.load(open(sys.argv[1]))["end"]["sum_sent"]["bytes"]))' \
+e = json.load(open(sys.argv[1]))["end"]
+print(int(e["sum_sent"]["bytes"]), int(e["sum_received"]["bytes"]))' \
 		"$WEFT_RESULTS/iperf3.json")
+	read -r sent recvd <<<"$got"
 	for _ in $(seq 50); do
 		after=$(flow_stat fw0 "$IP12" bytes)
-		[ $((after - before)) -ge 4194304 ] && break
+		[ $((after - before)) -ge "${recvd:-0}" ] && break
 		sleep 0.2
 	done
-	log "iperf3 sent $got bytes; flow 1->2 counted $((after - before)) bytes"
-	[ "${got:-0}" -ge 4194304 ] || fail "sent ${got:-0} < 4 MiB"
-	[ $((after - before)) -ge 4194304 ] ||
-		fail "flow 1->2 counted $((after - before)) bytes < 4 MiB"
+	log "iperf3 sent $sent bytes, the server received $recvd; flow 1->2 counted $((after - before)) bytes"
+	[ "${sent:-0}" -ge 4194304 ] || fail "sent ${sent:-0} < 4 MiB"
+	[ "${recvd:-0}" -ge 1048576 ] || fail "the server received ${recvd:-0} bytes < 1 MiB"
+	[ $((after - before)) -ge "${recvd:-0}" ] ||
+		fail "flow 1->2 counted $((after - before)) bytes < the $recvd received"
 	"$DPCTL" dump-flows fw0
 	"$DPCTL" show -s fw0
 }
