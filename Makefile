@@ -48,7 +48,7 @@ UNIT_SRCS := $(sort $(wildcard $(TOP)/tests/unit/check_*.c))
 UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 .PHONY: all module userspace tests clean check check-unit check-system demo \
-	bench deps install
+	bench bench-tunnel deps install
 
 all: module userspace tests
 
@@ -120,6 +120,14 @@ bench:
 	@$(TOP)/scripts/deps
 	@$(MAKE) --no-print-directory module userspace
 	@$(TOP)/tests/bench/bench_datapath.sh
+
+# The tunnel benchmark: GENEVE and VXLAN between two nodes through Linux's
+# own devices, a bridge, openvswitch.ko and weft.ko; it updates
+# docs/benchmarks-tunnel.md. Not a test.
+bench-tunnel:
+	@$(TOP)/scripts/deps
+	@$(MAKE) --no-print-directory module userspace
+	@$(TOP)/tests/bench/bench_tunnel.sh
 
 PREFIX ?= /usr/local
 MODDIR ?= /lib/modules/$(KVER)/extra
