@@ -105,11 +105,15 @@ weft_reads() {
 }
 
 case_flows() {
-	local f m d out n=0 installed=0 rc
+	local f m d out n=0 installed=0 rc skipped=0
 
 	CASE=flows_accepted
 	: >"$TMP"/installed
 	while IFS= read -r f; do
+		# weft's one extension of the flow syntax, the GENEVE C bit
+		# as a tunnel flag (docs/weft-dpctl.md), is unknown to OVS:
+		# OVS gets the rest of the flow.
+		case $f in *+crit*) skipped=$((skipped + 1)); f=${f//+crit/} ;; esac
 		n=$((n + 1))
 		out=$(add "$f" 2)
 		rc=$?
@@ -118,7 +122,7 @@ case_flows() {
 		2) fail "OVS cannot parse weft's '$f': $out" ;;
 		esac
 	done < <("$ODP" corpus flows)
-	log "$n flows parsed by OVS, $installed installed in its datapath"
+	log "$n flows parsed by OVS, $installed installed in its datapath ($skipped without weft's +crit)"
 
 	CASE=flow_dumps_read
 	n=0
