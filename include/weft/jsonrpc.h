@@ -32,10 +32,10 @@
 #define WFT_RPC_FAILED			(-32000)
 
 /* The largest text a stream accepts by default: room for an add-flows of
- * an OVN-sized pipeline (about 200 bytes a rule: a million rules) in one
+ * an OVN-sized pipeline (about 200 bytes a rule: 300,000 rules) in one
  * all-or-nothing request, and for the dump that reads it back. The
  * control socket is root's alone, so this bounds mistakes, not attacks. */
-#define WFT_JSONRPC_MAX_TEXT		(256u << 20)
+#define WFT_JSONRPC_MAX_TEXT		(64u << 20)
 
 struct wft_jsonrpc_error {
 	int code;		/* WFT_RPC_*; 0 when no error */
