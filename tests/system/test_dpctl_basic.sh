@@ -90,6 +90,8 @@ EOF
 
 wait_listening() {
 	local i
+	# The caller removed rx.ready before starting the counter: one left
+	# from an earlier case would let frames go out before it listens.
 	for ((i = 0; i < 300; i++)); do
 		[ -e "$TMP/rx.ready" ] && return 0
 		sleep 0.1
@@ -103,7 +105,6 @@ wait_listening() {
 # once it is listening (python takes seconds to start on a loaded TCG
 # guest: wait_listening). A fixed window was too short on a loaded host.
 count_frames() {
-	rm -f "$TMP/rx.ready"
 	python3 - "$1" "$2" "$TMP/rx.ready" <<'EOF'
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
@@ -236,6 +237,7 @@ assert f['actions'] == '2' and f['match'].startswith('in_port(1)')
 assert len(f['ufid']) == 36
 EOF
 	# Traffic: 3 UDP frames hit the flow and come out of dbi0.
+	rm -f "$TMP/rx.ready"
 	count_frames dbi0 3 >"$TMP/rx" &
 	wait_listening
 	send_frames db1 udp 3
@@ -288,6 +290,7 @@ case_upcalls() {
 		grep -q ready "$TMP/up" && break
 		sleep 0.1
 	done
+	rm -f "$TMP/rx.ready"
 	count_frames dbi0 2 >"$TMP/rx" &
 	wait_listening
 	send_frames db1 udp 2
