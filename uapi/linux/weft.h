@@ -153,7 +153,9 @@ enum weft_feature_bits {
 	WEFT_F_QINQ		= 1 << 11,
 	WEFT_F_TUNNEL_GENEVE	= 1 << 12,	/* geneve vports, tunnel keys */
 	WEFT_F_TUNNEL_VXLAN	= 1 << 13,	/* vxlan vports, tunnel keys */
-	/* Appended by later work: conntrack. */
+	WEFT_F_CT		= 1 << 14,	/* ct, ct_clear, ct key fields */
+	WEFT_F_CT_NAT		= 1 << 15,	/* ct(nat(...)) */
+	WEFT_F_CT_FRAG		= 1 << 16,	/* reassembly before ct */
 };
 
 enum weft_features_attr {
@@ -336,6 +338,11 @@ enum weft_key_attr {
 	WEFT_KEY_A_ARP,		/* nest: enum weft_arp_attr */
 	WEFT_KEY_A_ND,		/* nest: enum weft_nd_attr */
 	WEFT_KEY_A_TUNNEL,	/* nest: enum weft_tunnel_attr */
+	WEFT_KEY_A_CT_STATE,	/* u32: enum weft_ct_state bits */
+	WEFT_KEY_A_CT_ZONE,	/* u16 */
+	WEFT_KEY_A_CT_MARK,	/* u32 */
+	WEFT_KEY_A_CT_LABELS,	/* binary, 16 bytes (WEFT_CT_LABELS_LEN) */
+	WEFT_KEY_A_CT_TUPLE,	/* nest: enum weft_ct_tuple_attr */
 	/* Appended by later work: ct_state, ct_zone, ... */
 	__WEFT_KEY_A_MAX
 };
@@ -506,6 +513,109 @@ enum weft_tunnel_attr {
 #define WEFT_TUNNEL_A_MAX (__WEFT_TUNNEL_A_MAX - 1)
 
 /*
+ * Connection tracking (WEFT_ACTION_A_CT), through the kernel's nf_conntrack.
+ *
+ * A ct action looks the packet up in ZONE (and, with COMMIT, creates the
+ * entry); afterwards the packet's key carries CT_STATE, CT_ZONE, CT_MARK,
+ * CT_LABELS and, for a tracked packet, CT_TUPLE (the original direction's
+ * addresses, protocol and ports; for ICMP the ports hold type and code).
+ * Those fields are only visible to flows after a recirculation, so a ct
+ * action is normally followed by WEFT_ACTION_A_RECIRC. A packet that never
+ * went through ct has all of them zero. IPv4 and IPv6 fragments are
+ * reassembled before the lookup (a packet waiting for more fragments is
+ * stolen, not dropped; see WEFT_F_CT_FRAG) and the reassembled packet is
+ * refragmented on output to the size of its largest original fragment.
+ *
+ * In a key, CT_STATE is a combination of enum weft_ct_state; a mask may
+ * match any subset of its bits. CT_LABELS is a 128-bit value in the byte
+ * order nf_conntrack stores it (the host's, as a u32[4] array).
+ *
+ * The action's attributes: ZONE (default 0); COMMIT creates the entry if
+ * it is new (MARK and LABELS, applied masked, need COMMIT); FORCE_COMMIT is
+ * COMMIT that first deletes an entry whose original direction is the
+ * packet's reply direction; HELPER names an nf_conntrack helper ("ftp",
+ * "tftp") attached at commit; TIMEOUT names an nf_conntrack timeout policy
+ * (nfnetlink_cttimeout) attached at commit; NAT is applied to the packet
+ * (and, at commit, set up for the connection: the first packet's choice of
+ * address and port holds for all of it). ct_clear (WEFT_ACTION_A_CT_CLEAR)
+ * drops the packet's conntrack reference and zeroes its ct key fields.
+ */
+#define WEFT_CT_LABELS_LEN	16
+
+enum weft_ct_state {
+	WEFT_CS_NEW		= 1 << 0,	/* the first packet of a connection */
+	WEFT_CS_ESTABLISHED	= 1 << 1,	/* part of a seen connection */
+	WEFT_CS_RELATED		= 1 << 2,	/* related to one (ICMP error, ftp data) */
+	WEFT_CS_REPLY_DIR	= 1 << 3,	/* in the reply direction */
+	WEFT_CS_INVALID		= 1 << 4,	/* conntrack could not make sense of it */
+	WEFT_CS_TRACKED		= 1 << 5,	/* went through a ct action */
+	WEFT_CS_SRC_NAT		= 1 << 6,	/* its source was translated */
+	WEFT_CS_DST_NAT		= 1 << 7,	/* its destination was translated */
+	__WEFT_CS_ALL		= (1 << 8) - 1,
+};
+
+enum weft_ct_tuple_attr {
+	WEFT_CT_TUPLE_A_UNSPEC,
+	WEFT_CT_TUPLE_A_IPV4_SRC,	/* __be32 */
+	WEFT_CT_TUPLE_A_IPV4_DST,	/* __be32 */
+	WEFT_CT_TUPLE_A_IPV6_SRC,	/* binary, 16 bytes */
+	WEFT_CT_TUPLE_A_IPV6_DST,	/* binary, 16 bytes */
+	WEFT_CT_TUPLE_A_PROTO,		/* u8 */
+	WEFT_CT_TUPLE_A_TP_SRC,		/* __be16: port, or ICMP type */
+	WEFT_CT_TUPLE_A_TP_DST,		/* __be16: port, or ICMP code */
+	__WEFT_CT_TUPLE_A_MAX
+};
+#define WEFT_CT_TUPLE_A_MAX (__WEFT_CT_TUPLE_A_MAX - 1)
+
+struct weft_ct_mark {
+	__u32 value;
+	__u32 mask;
+};
+
+struct weft_ct_labels {
+	__u8 value[WEFT_CT_LABELS_LEN];
+	__u8 mask[WEFT_CT_LABELS_LEN];
+};
+
+enum weft_ct_attr {
+	WEFT_CT_A_UNSPEC,
+	WEFT_CT_A_COMMIT,		/* flag */
+	WEFT_CT_A_FORCE_COMMIT,		/* flag: COMMIT, replacing a reversed entry */
+	WEFT_CT_A_ZONE,			/* u16 */
+	WEFT_CT_A_MARK,			/* struct weft_ct_mark; needs COMMIT */
+	WEFT_CT_A_LABELS,		/* struct weft_ct_labels; needs COMMIT */
+	WEFT_CT_A_HELPER,		/* string: "ftp", "tftp", ... */
+	WEFT_CT_A_TIMEOUT,		/* string: a cttimeout policy name */
+	WEFT_CT_A_NAT,			/* nest: enum weft_nat_attr */
+	__WEFT_CT_A_MAX
+};
+#define WEFT_CT_A_MAX (__WEFT_CT_A_MAX - 1)
+
+/*
+ * NAT inside a ct action. SRC or DST (exactly one) with a range: addresses
+ * IP_MIN..IP_MAX of the packet's family (IP_MAX absent: IP_MIN alone) and
+ * ports PROTO_MIN..PROTO_MAX (absent: the port is kept unless it clashes).
+ * An empty NAT nest (neither SRC nor DST) applies the NAT an existing
+ * connection already has to this packet, in whichever direction it goes.
+ * PERSISTENT, PROTO_HASH and PROTO_RANDOM select how nf_nat picks (at most
+ * one of the last two).
+ */
+enum weft_nat_attr {
+	WEFT_NAT_A_UNSPEC,
+	WEFT_NAT_A_SRC,			/* flag */
+	WEFT_NAT_A_DST,			/* flag */
+	WEFT_NAT_A_IP_MIN,		/* __be32 or binary, 16 bytes */
+	WEFT_NAT_A_IP_MAX,		/* __be32 or binary, 16 bytes */
+	WEFT_NAT_A_PROTO_MIN,		/* u16, host order */
+	WEFT_NAT_A_PROTO_MAX,		/* u16, host order */
+	WEFT_NAT_A_PERSISTENT,		/* flag */
+	WEFT_NAT_A_PROTO_HASH,		/* flag */
+	WEFT_NAT_A_PROTO_RANDOM,	/* flag */
+	__WEFT_NAT_A_MAX
+};
+#define WEFT_NAT_A_MAX (__WEFT_NAT_A_MAX - 1)
+
+/*
  * Actions: a nest of WEFT_ACTION_A_* executed in order. The module bounds the
  * total size of a list, the nesting depth of CLONE/SAMPLE/CHECK_PKT_LEN/DEC_TTL
  * (WEFT_FEATURES_A_MAX_ACTIONS_DEPTH) and the recirculation depth. An empty
@@ -526,7 +636,8 @@ enum weft_action_attr {
 	WEFT_ACTION_A_CHECK_PKT_LEN,	/* nest: enum weft_check_pkt_len_attr */
 	WEFT_ACTION_A_DEC_TTL,		/* nest: enum weft_dec_ttl_attr */
 	WEFT_ACTION_A_DROP,		/* u32: reason, 0 = explicit drop */
-	/* Appended by later work: ct, ct_clear, tunnel push/pop, ... */
+	WEFT_ACTION_A_CT,		/* nest: enum weft_ct_attr */
+	WEFT_ACTION_A_CT_CLEAR,		/* flag */
 	__WEFT_ACTION_A_MAX
 };
 #define WEFT_ACTION_A_MAX (__WEFT_ACTION_A_MAX - 1)
