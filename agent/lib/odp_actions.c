@@ -5,7 +5,8 @@
  *   2,set(ipv4(src=10.0.0.1/255.255.255.0,ttl=63)),push_vlan(vid=10,pcp=0),
  *   clone(pop_vlan,3),sample(sample=50.0%,actions(userspace(pid=7))),
  *   check_pkt_len(size=200,gt(4),le(drop)),dec_ttl(le_1(drop)),
- *   hash(l4(0)),recirc(1),trunc(100),drop
+ *   hash(l4(0)),recirc(1),trunc(100),ct(commit,zone=1,nat(src=10.0.0.1)),
+ *   ct_clear,drop
  *
  * "drop" is WEFT_ACTION_A_DROP (reason 0), as OVS parses it, except as the
  * whole of a nested list, where it is the empty list (OVS prints an empty
@@ -492,6 +493,12 @@ static int parse_action(struct wft_odp_cur *c, struct wft_attrbuf *acts)
 		return parse_check_pkt_len(c, acts);
 	if (IS("dec_ttl"))
 		return parse_dec_ttl(c, acts);
+	if (IS("ct"))
+		return wft_odp_parse_ct(c, acts);
+	if (IS("ct_clear")) {
+		wft_attr_put_flag(acts, WEFT_ACTION_A_CT_CLEAR);
+		return 0;
+	}
 #undef IS
 	return parse_output(c, acts);
 }

@@ -299,6 +299,15 @@ static void format_action(struct fmt *f, const struct wft_odp_attr *a,
 	case WEFT_ACTION_A_DEC_TTL:
 		format_dec_ttl(f, a, depth);
 		return;
+	case WEFT_ACTION_A_CT:
+		if (!wft_odp_format_ct(f->out, a))
+			break;
+		return;
+	case WEFT_ACTION_A_CT_CLEAR:
+		if (a->len)
+			break;
+		wft_strbuf_puts(f->out, "ct_clear");
+		return;
 	case WEFT_ACTION_A_DROP:
 		/* OVS prints every drop reason as plain "drop". */
 		if (!get_u32(a, &v))

@@ -73,14 +73,42 @@ static const struct wft_odp_field vlan_f[] = {
 	F("tci", WEFT_VLAN_A_TCI, TCI),
 };
 static const struct wft_odp_field ethertype_f[] = { F(NULL, 0, BE16X) };
+static const struct wft_odp_field ct_state_f[] = { F(NULL, 0, CT_STATE) };
+static const struct wft_odp_field u16x_f[] = { F(NULL, 0, U16X) };
+static const struct wft_odp_field u128_f[] = { F(NULL, 0, U128) };
+/*
+ * ct_tuple4 and ct_tuple6 are two views of WEFT_KEY_A_CT_TUPLE. OVS prints
+ * ct_tuple6's ports as src_port=/dst_port=, which its own parser does not
+ * read; weft prints tp_src=/tp_dst= and reads both.
+ */
+static const struct wft_odp_field ct_tuple4_f[] = {
+	F("src", WEFT_CT_TUPLE_A_IPV4_SRC, IPV4),
+	F("dst", WEFT_CT_TUPLE_A_IPV4_DST, IPV4),
+	F("proto", WEFT_CT_TUPLE_A_PROTO, U8),
+	F("tp_src", WEFT_CT_TUPLE_A_TP_SRC, BE16),
+	F("tp_dst", WEFT_CT_TUPLE_A_TP_DST, BE16),
+};
+static const struct wft_odp_field ct_tuple6_f[] = {
+	F("src", WEFT_CT_TUPLE_A_IPV6_SRC, IPV6),
+	F("dst", WEFT_CT_TUPLE_A_IPV6_DST, IPV6),
+	F("proto", WEFT_CT_TUPLE_A_PROTO, U8),
+	F("tp_src", WEFT_CT_TUPLE_A_TP_SRC, BE16),
+	F("tp_dst", WEFT_CT_TUPLE_A_TP_DST, BE16),
+	F("src_port", WEFT_CT_TUPLE_A_TP_SRC, BE16),
+	F("dst_port", WEFT_CT_TUPLE_A_TP_DST, BE16),
+};
 
 #define H(n, a, nest_, outer_, set_, f) { .name = n, .attr = a, \
 	.nest = nest_, .outer = outer_, .settable = set_, .fields = f, \
 	.n_fields = sizeof(f) / sizeof(f[0]) }
 
-/* In the order the formatter prints them (the kernel's dump order). */
+/*
+ * In the order the formatter prints them (the kernel's dump order: the ct
+ * fields right after skb_mark, as openvswitch.ko dumps them).
+ */
 enum { HDR_RECIRC, HDR_DP_HASH, HDR_PRIORITY, HDR_IN_PORT, HDR_SKB_MARK,
-	HDR_ETH, HDR_ETHERTYPE, HDR_IPV4, HDR_IPV6, HDR_ARP, HDR_TCP,
+	HDR_CT_STATE, HDR_CT_ZONE, HDR_CT_MARK, HDR_CT_LABEL, HDR_CT_TUPLE4,
+	HDR_CT_TUPLE6, HDR_ETH, HDR_ETHERTYPE, HDR_IPV4, HDR_IPV6, HDR_ARP, HDR_TCP,
 	HDR_TCP_FLAGS, HDR_UDP, HDR_SCTP, HDR_ICMP, HDR_ICMPV6, HDR_ND,
 	HDR_VLAN, HDR_CVLAN, N_HDRS };
 
@@ -91,6 +119,15 @@ static const struct wft_odp_hdr hdrs[N_HDRS] = {
 			   u32x_f),
 	[HDR_IN_PORT] = H("in_port", WEFT_KEY_A_IN_PORT, 0, 1, 0, port_f),
 	[HDR_SKB_MARK] = H("skb_mark", WEFT_KEY_A_SKB_MARK, 0, 1, 1, u32x_f),
+	[HDR_CT_STATE] = H("ct_state", WEFT_KEY_A_CT_STATE, 0, 1, 0,
+			   ct_state_f),
+	[HDR_CT_ZONE] = H("ct_zone", WEFT_KEY_A_CT_ZONE, 0, 1, 0, u16x_f),
+	[HDR_CT_MARK] = H("ct_mark", WEFT_KEY_A_CT_MARK, 0, 1, 0, u32x_f),
+	[HDR_CT_LABEL] = H("ct_label", WEFT_KEY_A_CT_LABELS, 0, 1, 0, u128_f),
+	[HDR_CT_TUPLE4] = H("ct_tuple4", WEFT_KEY_A_CT_TUPLE, 1, 1, 0,
+			    ct_tuple4_f),
+	[HDR_CT_TUPLE6] = H("ct_tuple6", WEFT_KEY_A_CT_TUPLE, 1, 1, 0,
+			    ct_tuple6_f),
 	[HDR_ETH] = H("eth", WEFT_KEY_A_ETHERNET, 1, 1, 1, eth_f),
 	[HDR_ETHERTYPE] = H("eth_type", WEFT_KEY_A_ETHERTYPE, 0, 0, 0,
 			    ethertype_f),
@@ -402,7 +439,8 @@ static int parse_item(struct wft_odp_cur *c, struct wft_odp_image *img,
 	if (!h)
 		return wft_odp_fail_token(c, pos, n ? n : 1, "flow",
 					  "unknown header");
-	if (*seen & (1u << (h - hdrs)))
+	if ((*seen & (1u << (h - hdrs))) ||
+	    (h->attr == WEFT_KEY_A_CT_TUPLE && img->nest_key[h->attr]))
 		return wft_odp_fail_token(c, pos, n, "flow",
 					  "header given twice:");
 	*seen |= 1u << (h - hdrs);
@@ -531,8 +569,9 @@ static void emit_image(const struct wft_odp_image *img, struct wft_attrbuf *key,
 		       struct wft_attrbuf *mask)
 {
 	for (int i = 0; i < N_HDRS; i++) {
-		/* tcp_flags shares the TCP nest with tcp. */
-		if (i == HDR_TCP_FLAGS)
+		/* tcp_flags shares the TCP nest with tcp, ct_tuple6 the
+		 * tuple nest with ct_tuple4. */
+		if (i == HDR_TCP_FLAGS || i == HDR_CT_TUPLE6)
 			continue;
 		if (i == HDR_IN_PORT)
 			wft_odp_emit_tunnel(img, key, mask);
@@ -731,15 +770,22 @@ bool wft_odp_format_header(struct wft_strbuf *out, bool *first,
 	for (int i = 0; i < h->n_fields; i++) {
 		const struct wft_odp_field *f = &h->fields[i];
 		const struct wft_odp_slot *s = &img->slot[h->attr][f->attr];
+		enum wft_odp_vtype t = (enum wft_odp_vtype)f->type;
+		bool alias = false;
 
-		if (!slot_shown(s, (enum wft_odp_vtype)f->type, verbose))
+		/* A second name for a field is read, never printed. */
+		for (int j = 0; j < i; j++)
+			alias |= h->fields[j].attr == f->attr;
+		if (alias || !slot_shown(s, t, verbose))
 			continue;
 		if (f->name) {
 			sep(out, &inner_first);
 			wft_strbuf_printf(out, "%s=", f->name);
 		}
-		wft_odp_format_value(out, (enum wft_odp_vtype)f->type, s->key,
-				     slot_mask(s), ports);
+		/* ovs-dpctl -m prints ct_state as numbers. */
+		if (t == WFT_VT_CT_STATE && verbose)
+			t = WFT_VT_U32X;
+		wft_odp_format_value(out, t, s->key, slot_mask(s), ports);
 		any = true;
 	}
 	if (!any && !(h->nest && verbose && h->fields[0].name) &&
@@ -750,6 +796,27 @@ bool wft_odp_format_header(struct wft_strbuf *out, bool *first,
 	}
 	wft_strbuf_putc(out, ')');
 	return true;
+}
+
+/* ct_tuple6 when the tuple holds IPv6 addresses, else ct_tuple4. */
+static const struct wft_odp_hdr *tuple_hdr(struct wft_odp_image *img)
+{
+	const struct wft_odp_slot *t = img->slot[WEFT_KEY_A_CT_TUPLE];
+	bool v4 = false, v6 = false;
+
+	for (int f = WEFT_CT_TUPLE_A_IPV4_SRC; f <= WEFT_CT_TUPLE_A_IPV6_DST;
+	     f++) {
+		bool in = t[f].in_key || t[f].in_mask;
+
+		if (f <= WEFT_CT_TUPLE_A_IPV4_DST)
+			v4 |= in;
+		else
+			v6 |= in;
+	}
+	/* Both families in one tuple: what is printed cannot say it. */
+	if (v4 && v6)
+		img->bad = true;
+	return &hdrs[v6 ? HDR_CT_TUPLE6 : HDR_CT_TUPLE4];
 }
 
 static void format_tci(struct wft_strbuf *out, const struct wft_odp_slot *s,
@@ -857,11 +924,16 @@ int wft_odp_flow_format_ports(const void *key, size_t key_len,
 	else
 		wft_odp_image_exact_mask(img);
 	for (int i = HDR_RECIRC; i <= HDR_ETH; i++) {
+		const struct wft_odp_hdr *h = &hdrs[i];
+
 		/* Where openvswitch.ko dumps it: after skb_priority. */
 		if (i == HDR_IN_PORT)
 			wft_odp_format_tunnel(out, &first, img, verbose, false);
-		wft_odp_format_header(out, &first, img, &hdrs[i], verbose,
-				      ports);
+		if (i == HDR_CT_TUPLE6)
+			continue;
+		if (i == HDR_CT_TUPLE4)
+			h = tuple_hdr(img);
+		wft_odp_format_header(out, &first, img, h, verbose, ports);
 	}
 	format_level(out, &first, img, 0, verbose, ports);
 	format_unknown(out, &first, key, key_len);

@@ -37,6 +37,9 @@ enum wft_odp_vtype {
 	WFT_VT_FRAG,		/* u8: no, first, later */
 	WFT_VT_TCP_FLAGS,	/* __be16: syn|ack, or +syn-ack masked */
 	WFT_VT_TCI,		/* __be16 VLAN TCI, as vid=,pcp=,cfi= */
+	WFT_VT_U16X,		/* u16, %#x (ct_zone) */
+	WFT_VT_CT_STATE,	/* u32: new|trk, or +trk-inv masked */
+	WFT_VT_U128,		/* u32[4], word 0 lowest: 0x... (ct_label) */
 };
 
 #define WFT_ODP_VAL_MAX	16	/* largest field: an IPv6 address */
@@ -170,5 +173,14 @@ void wft_odp_format_tunnel(struct wft_strbuf *out, bool *first,
 			   const struct wft_odp_image *img, bool verbose,
 			   bool set);
 
+/* odp_ct.c: ct_state and 128-bit values, and the ct action. */
+bool wft_odp_ct_state_from(const char *s, size_t n, uint32_t *key,
+			   uint32_t *mask);
+void wft_odp_format_ct_state(struct wft_strbuf *out, uint32_t key,
+			     uint32_t mask);
+bool wft_odp_u128_from(const char *s, size_t n, uint8_t out[16]);
+void wft_odp_format_u128(struct wft_strbuf *out, const uint8_t v[16]);
+int wft_odp_parse_ct(struct wft_odp_cur *c, struct wft_attrbuf *acts);
+bool wft_odp_format_ct(struct wft_strbuf *out, const struct wft_odp_attr *a);
 
 #endif /* WEFT_ODP_PRIVATE_H */

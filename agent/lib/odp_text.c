@@ -143,12 +143,11 @@ int wft_odp_separator(struct wft_odp_cur *c, char end, const char *ctx)
 bool wft_odp_is_ovs_only(const char *w, size_t n, bool action)
 {
 	static const char *const keys[] = {
-		"ct_state", "ct_zone", "ct_mark", "ct_label",
-		"ct_tuple4", "ct_tuple6", "mpls", "packet_type", "nsh",
+		"mpls", "packet_type", "nsh",
 		"nd_ext", "tun_id", NULL,
 	};
 	static const char *const acts[] = {
-		"ct", "ct_clear", "tnl_push", "tnl_pop", "push_mpls",
+		"tnl_push", "tnl_pop", "push_mpls",
 		"pop_mpls", "add_mpls", "meter", "lb_output", "push_eth",
 		"pop_eth", "push_nsh", "pop_nsh", "psample", NULL,
 	};
@@ -224,15 +223,18 @@ size_t wft_odp_vtype_len(enum wft_odp_vtype t)
 	case WFT_VT_BE16X:
 	case WFT_VT_TCP_FLAGS:
 	case WFT_VT_TCI:
+	case WFT_VT_U16X:
 		return 2;
 	case WFT_VT_U32X:
 	case WFT_VT_PORT:
 	case WFT_VT_LABEL:
 	case WFT_VT_IPV4:
+	case WFT_VT_CT_STATE:
 		return 4;
 	case WFT_VT_MAC:
 		return 6;
 	case WFT_VT_IPV6:
+	case WFT_VT_U128:
 		return 16;
 	}
 	return 0;
@@ -477,6 +479,17 @@ static bool value_from(struct wft_odp_cur *c, enum wft_odp_vtype t,
 			return false;
 		put_be16(out, (uint16_t)v);
 		return true;
+	case WFT_VT_U16X: {
+		uint16_t h;
+
+		if (!num_from(s, n, 0xffff, &v))
+			return false;
+		h = (uint16_t)v;
+		memcpy(out, &h, 2);
+		return true;
+	}
+	case WFT_VT_U128:
+		return wft_odp_u128_from(s, n, out);
 	case WFT_VT_U32X:
 	case WFT_VT_PORT: {
 		uint32_t u = 0;
@@ -503,6 +516,7 @@ static bool value_from(struct wft_odp_cur *c, enum wft_odp_vtype t,
 	case WFT_VT_MAC:
 		return mac_from(s, n, out);
 	case WFT_VT_TCP_FLAGS:
+	case WFT_VT_CT_STATE:
 		return false;	/* parsed whole by the caller */
 	}
 	return false;
@@ -539,6 +553,21 @@ int wft_odp_parse_value(struct wft_odp_cur *c, const char *ctx,
 		put_be16(key, k);
 		if (mask)
 			put_be16(mask, m);
+		c->pos += n;
+		return 0;
+	}
+	if (t == WFT_VT_CT_STATE) {
+		uint32_t k, m;
+
+		/* Flags hold '+', '-', '|' and '/': the token ends at ',' ')'. */
+		n = token_len(c, ",)");
+		if (!wft_odp_ct_state_from(c->s + start, n, &k, &m) ||
+		    (!mask && m != UINT32_MAX))
+			return wft_odp_fail_token(c, start, n, ctx,
+						  "bad ct_state flags");
+		memcpy(key, &k, 4);
+		if (mask)
+			memcpy(mask, &m, 4);
 		c->pos += n;
 		return 0;
 	}
@@ -670,8 +699,19 @@ static void format_one(struct wft_strbuf *out, enum wft_odp_vtype t,
 		wft_strbuf_printf(out, "0x%04x", get_be16(v));
 		break;
 	case WFT_VT_U32X:
+	case WFT_VT_CT_STATE:
 		memcpy(&u, v, 4);
 		wft_strbuf_printf(out, "%#x", u);
+		break;
+	case WFT_VT_U16X: {
+		uint16_t h;
+
+		memcpy(&h, v, 2);
+		wft_strbuf_printf(out, "%#x", h);
+		break;
+	}
+	case WFT_VT_U128:
+		wft_odp_format_u128(out, v);
 		break;
 	case WFT_VT_PORT: {
 		const char *name = NULL;
@@ -713,6 +753,15 @@ void wft_odp_format_value(struct wft_strbuf *out, enum wft_odp_vtype t,
 {
 	if (t == WFT_VT_TCP_FLAGS) {
 		format_tcp_flags(out, get_be16(key), mask);
+		return;
+	}
+	if (t == WFT_VT_CT_STATE) {
+		uint32_t k, m = UINT32_MAX;
+
+		memcpy(&k, key, 4);
+		if (mask)
+			memcpy(&m, mask, 4);
+		wft_odp_format_ct_state(out, k, m);
 		return;
 	}
 	if (mask && !wft_odp_mask_is_exact(t, mask)) {

@@ -28,8 +28,16 @@
  * formatter, which follows the key, prints no tag for it.
  *
  * Items are separated by ',' and/or white space, and a trailing ',' is
- * accepted, as ovs-dpctl does. OVS keywords weft lacks (ct_state, tunnel,
- * ct, tnl_push, ...) are refused as not supported. Errors name the token and
+ * accepted, as ovs-dpctl does. OVS keywords weft lacks (mpls, nsh,
+ * tnl_push, ...) are refused as not supported.
+ *
+ * Conntrack fields come right after skb_mark, in openvswitch.ko's order:
+ *   ct_state(+est+trk),ct_zone(0x5),ct_mark(0x1/0xff),ct_label(0x2),
+ *   ct_tuple4(src=10.0.0.1,dst=10.0.0.2,proto=6,tp_src=1000,tp_dst=80)
+ * with OVS's forms: ct_state as new|trk (all 32 bits matched), +flag/-flag
+ * (the named bits matched) or numbers; zone and mark as %#x; labels as one
+ * 128-bit hex number; ct_tuple6(src=,dst=,proto=,tp_src=,tp_dst=) (OVS's
+ * own dump says src_port=/dst_port=, read too). Errors name the token and
  * its byte offset from the start of the text (0-based): err->pos, and
  * " at position N" at the end of err->msg.
  *
@@ -101,7 +109,10 @@ int wft_odp_flow_format_ports(const void *key, size_t key_len,
  * set(HEADER(field=value[/mask],...)), push_vlan([tpid=T,]vid=V,pcp=P[,cfi=0]),
  * pop_vlan, recirc(N), hash(l4(BASIS)), trunc(N), clone(LIST),
  * sample(sample=P%,actions(LIST)), check_pkt_len(size=N,gt(LIST),le(LIST)),
- * dec_ttl(le_1(LIST)). "drop" alone is WEFT_ACTION_A_DROP with reason 0; a
+ * dec_ttl(le_1(LIST)), ct(OPTIONS) and ct_clear, where OPTIONS are commit,
+ * force_commit, zone=N, mark=V[/M], label=V[/M], helper=NAME, timeout=NAME,
+ * nat[(src|dst[=IP[-IP][:PORT[-PORT]]][,persistent][,hash|random])]
+ * (agent/lib/odp_ct_action.c has the details). "drop" alone is WEFT_ACTION_A_DROP with reason 0; a
  * nested list that is just "drop" is empty. A set is a masked set (with
  * WEFT_SET_A_MASK) when any field has a partial mask.
  *

@@ -72,18 +72,17 @@ static int acts_rt(const char *s, struct parsed *p)
 
 /* Round trips. */
 
-START_TEST(test_flow_corpus)
+static void flow_corpus_one(const char *f)
 {
 	struct parsed p, q;
 
 	parsed_init(&p);
 	parsed_init(&q);
-	ck_assert_msg(flow_rt(flows[_i], &p, 0) == 0, "%s: %s", flows[_i],
-		      p.err.msg);
-	ck_assert_str_eq(wft_strbuf_cstr(&p.text), flows[_i]);
+	ck_assert_msg(flow_rt(f, &p, 0) == 0, "%s: %s", f, p.err.msg);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), f);
 	/* And again from what was printed. */
 	ck_assert_int_eq(flow_rt(wft_strbuf_cstr(&p.text), &q, 0), 0);
-	ck_assert_str_eq(wft_strbuf_cstr(&q.text), flows[_i]);
+	ck_assert_str_eq(wft_strbuf_cstr(&q.text), f);
 	ck_assert_uint_eq(p.key.len, q.key.len);
 	ck_assert(!p.key.len || !memcmp(p.key.data, q.key.data, p.key.len));
 	ck_assert_uint_eq(p.mask.len, q.mask.len);
@@ -92,63 +91,115 @@ START_TEST(test_flow_corpus)
 	parsed_free(&p);
 	parsed_free(&q);
 }
+
+START_TEST(test_flow_corpus)
+{
+	flow_corpus_one(flows[_i]);
+}
+END_TEST
+
+START_TEST(test_ct_flow_corpus)
+{
+	flow_corpus_one(ct_flows[_i]);
+}
 END_TEST
 
 /* The -m form parses back to itself. */
-START_TEST(test_flow_corpus_verbose)
+static void flow_verbose_one(const char *f)
 {
 	struct parsed p, q;
 
 	parsed_init(&p);
 	parsed_init(&q);
-	ck_assert_int_eq(flow_rt(flows[_i], &p, WFT_ODP_VERBOSE), 0);
+	ck_assert_int_eq(flow_rt(f, &p, WFT_ODP_VERBOSE), 0);
 	ck_assert_msg(flow_rt(wft_strbuf_cstr(&p.text), &q, WFT_ODP_VERBOSE)
 		      == 0, "%s: %s", wft_strbuf_cstr(&p.text), q.err.msg);
 	ck_assert_str_eq(wft_strbuf_cstr(&q.text), wft_strbuf_cstr(&p.text));
 	parsed_free(&p);
 	parsed_free(&q);
 }
+
+START_TEST(test_flow_corpus_verbose)
+{
+	flow_verbose_one(flows[_i]);
+}
 END_TEST
 
-START_TEST(test_flow_canonical)
+START_TEST(test_ct_flow_corpus_verbose)
+{
+	flow_verbose_one(ct_flows[_i]);
+}
+END_TEST
+
+static void flow_canonical_one(const char *in, const char *out)
 {
 	struct parsed p;
 
 	parsed_init(&p);
-	ck_assert_msg(flow_rt(flows_canon[_i].in, &p, 0) == 0, "%s: %s",
-		      flows_canon[_i].in, p.err.msg);
-	ck_assert_str_eq(wft_strbuf_cstr(&p.text), flows_canon[_i].out);
+	ck_assert_msg(flow_rt(in, &p, 0) == 0, "%s: %s", in, p.err.msg);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), out);
 	parsed_free(&p);
+}
+
+START_TEST(test_flow_canonical)
+{
+	flow_canonical_one(flows_canon[_i].in, flows_canon[_i].out);
 }
 END_TEST
 
-START_TEST(test_acts_corpus)
+START_TEST(test_ct_flow_canonical)
+{
+	flow_canonical_one(ct_flows_canon[_i].in, ct_flows_canon[_i].out);
+}
+END_TEST
+
+static void acts_corpus_one(const char *a)
 {
 	struct parsed p, q;
 
 	parsed_init(&p);
 	parsed_init(&q);
-	ck_assert_msg(acts_rt(acts[_i], &p) == 0, "%s: %s", acts[_i],
-		      p.err.msg);
-	ck_assert_str_eq(wft_strbuf_cstr(&p.text), acts[_i]);
+	ck_assert_msg(acts_rt(a, &p) == 0, "%s: %s", a, p.err.msg);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), a);
 	ck_assert_int_eq(acts_rt(wft_strbuf_cstr(&p.text), &q), 0);
-	ck_assert_str_eq(wft_strbuf_cstr(&q.text), acts[_i]);
+	ck_assert_str_eq(wft_strbuf_cstr(&q.text), a);
 	ck_assert_uint_eq(p.key.len, q.key.len);
 	ck_assert(!p.key.len || !memcmp(p.key.data, q.key.data, p.key.len));
 	parsed_free(&p);
 	parsed_free(&q);
 }
+
+START_TEST(test_acts_corpus)
+{
+	acts_corpus_one(acts[_i]);
+}
 END_TEST
 
-START_TEST(test_acts_canonical)
+START_TEST(test_ct_acts_corpus)
+{
+	acts_corpus_one(ct_acts[_i]);
+}
+END_TEST
+
+static void acts_canonical_one(const char *in, const char *out)
 {
 	struct parsed p;
 
 	parsed_init(&p);
-	ck_assert_msg(acts_rt(acts_canon[_i].in, &p) == 0, "%s: %s",
-		      acts_canon[_i].in, p.err.msg);
-	ck_assert_str_eq(wft_strbuf_cstr(&p.text), acts_canon[_i].out);
+	ck_assert_msg(acts_rt(in, &p) == 0, "%s: %s", in, p.err.msg);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), out);
 	parsed_free(&p);
+}
+
+START_TEST(test_acts_canonical)
+{
+	acts_canonical_one(acts_canon[_i].in, acts_canon[_i].out);
+}
+END_TEST
+
+START_TEST(test_ct_acts_canonical)
+{
+	acts_canonical_one(ct_acts_canon[_i].in, ct_acts_canon[_i].out);
 }
 END_TEST
 
@@ -189,6 +240,18 @@ END_TEST
 START_TEST(test_acts_errors)
 {
 	check_bad(&bad_acts[_i], false);
+}
+END_TEST
+
+START_TEST(test_ct_flow_errors)
+{
+	check_bad(&ct_bad_flows[_i], true);
+}
+END_TEST
+
+START_TEST(test_ct_acts_errors)
+{
+	check_bad(&ct_bad_acts[_i], false);
 }
 END_TEST
 
@@ -572,6 +635,190 @@ static void add_attr_tests(TCase *tc)
 	tcase_add_test(tc, test_port_names);
 }
 
+/* Conntrack in attribute form: where the module's contract lives. */
+
+START_TEST(test_attr_ct_key)
+{
+	struct parsed p;
+	uint32_t words[4];
+	uint16_t zone;
+	size_t len;
+	const uint8_t *a;
+
+	parsed_init(&p);
+	ck_assert_int_eq(flow_rt("in_port(1),ct_state(+est+trk),ct_zone(0x102),"
+				 "ct_mark(0x5/0xff),ct_label(0x1000000020000000"
+				 "3/0xffffffff0000000000000000ffffffff),"
+				 "ct_tuple4(src=10.0.0.1,proto=6,tp_dst=80),"
+				 "eth()", &p, 0), 0);
+	/* u32 flags in host order, the enum weft_ct_state bits. */
+	ck_assert_uint_eq(U32(&p.key, WEFT_KEY_A_CT_STATE),
+			  WEFT_CS_ESTABLISHED | WEFT_CS_TRACKED);
+	ck_assert_uint_eq(U32(&p.mask, WEFT_KEY_A_CT_STATE),
+			  WEFT_CS_ESTABLISHED | WEFT_CS_TRACKED);
+	a = PATH(&p.key, &len, WEFT_KEY_A_CT_ZONE);
+	ck_assert(a && len == 2);
+	memcpy(&zone, a, 2);
+	ck_assert_uint_eq(zone, 0x102);
+	ck_assert_uint_eq(U32(&p.key, WEFT_KEY_A_CT_MARK), 5);
+	ck_assert_uint_eq(U32(&p.mask, WEFT_KEY_A_CT_MARK), 0xff);
+	/* The label as u32[4], word 0 the lowest 32 bits. */
+	a = PATH(&p.key, &len, WEFT_KEY_A_CT_LABELS);
+	ck_assert(a && len == WEFT_CT_LABELS_LEN);
+	memcpy(words, a, 16);
+	ck_assert_uint_eq(words[0], 3);
+	ck_assert_uint_eq(words[1], 2);
+	ck_assert_uint_eq(words[2], 1);
+	ck_assert_uint_eq(words[3], 0);
+	a = PATH(&p.mask, &len, WEFT_KEY_A_CT_LABELS);
+	ck_assert(a && len == WEFT_CT_LABELS_LEN);
+	memcpy(words, a, 16);
+	ck_assert_uint_eq(words[0], 0xffffffff);
+	ck_assert_uint_eq(words[1], 0);
+	ck_assert_uint_eq(words[3], 0xffffffff);
+	ck_assert_uint_eq(ntohl(U32(&p.key, WEFT_KEY_A_CT_TUPLE,
+				    WEFT_CT_TUPLE_A_IPV4_SRC)), 0x0a000001);
+	ck_assert_uint_eq(BE16(&p.key, WEFT_KEY_A_CT_TUPLE,
+			       WEFT_CT_TUPLE_A_TP_DST), 80);
+	ck_assert(PATH(&p.key, &len, WEFT_KEY_A_CT_TUPLE,
+		       WEFT_CT_TUPLE_A_PROTO) && len == 1);
+	ck_assert(!PATH(&p.key, &len, WEFT_KEY_A_CT_TUPLE,
+			WEFT_CT_TUPLE_A_IPV4_DST));
+	parsed_free(&p);
+
+	/* Unmasked flags match all 32 bits, as OVS's parser makes them. */
+	parsed_init(&p);
+	ck_assert_int_eq(flow_rt("ct_state(new|trk)", &p, 0), 0);
+	ck_assert_uint_eq(U32(&p.key, WEFT_KEY_A_CT_STATE), 0x21);
+	ck_assert_uint_eq(U32(&p.mask, WEFT_KEY_A_CT_STATE), 0xffffffff);
+	parsed_free(&p);
+}
+END_TEST
+
+/* ovs-dpctl -m prints ct_state, ct_zone, ct_label as numbers. */
+START_TEST(test_attr_ct_verbose)
+{
+	struct parsed p;
+
+	parsed_init(&p);
+	ck_assert_int_eq(flow_rt("in_port(1),ct_state(+new+trk),ct_zone(0/0),"
+				 "ct_label(0/0),eth()", &p, WFT_ODP_VERBOSE), 0);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text),
+			 "in_port(1),ct_state(0x21/0x21),ct_zone(0/0),"
+			 "ct_label(0/0),eth()");
+	parsed_free(&p);
+	parsed_init(&p);
+	ck_assert_int_eq(flow_rt("ct_state(new|trk)", &p, WFT_ODP_VERBOSE), 0);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), "ct_state(0x21)");
+	parsed_free(&p);
+}
+END_TEST
+
+START_TEST(test_attr_ct_action)
+{
+	struct weft_ct_labels labels;
+	struct weft_ct_mark mark;
+	struct parsed p;
+	uint16_t v16;
+	size_t len;
+	const uint8_t *a;
+
+	parsed_init(&p);
+	ck_assert_int_eq(acts_rt("ct(commit,zone=7,mark=0x12/0xff,label=0x3/0xf,"
+				 "helper=ftp,timeout=tp,nat(src=10.0.0.1-10.0.0.2"
+				 ":1000-2000,random)),ct_clear", &p), 0);
+	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_COMMIT) &&
+		  len == 0);
+	ck_assert(!PATH(&p.key, &len, WEFT_ACTION_A_CT,
+			WEFT_CT_A_FORCE_COMMIT));
+	a = PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_ZONE);
+	ck_assert(a && len == 2);
+	memcpy(&v16, a, 2);
+	ck_assert_uint_eq(v16, 7);
+	a = PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_MARK);
+	ck_assert(a && len == sizeof(mark));
+	memcpy(&mark, a, sizeof(mark));
+	ck_assert_uint_eq(mark.value, 0x12);
+	ck_assert_uint_eq(mark.mask, 0xff);
+	a = PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_LABELS);
+	ck_assert(a && len == sizeof(labels));
+	memcpy(&labels, a, sizeof(labels));
+	ck_assert_uint_eq(labels.value[0], 3);	/* little-endian host */
+	ck_assert_uint_eq(labels.mask[0], 0xf);
+	ck_assert_uint_eq(labels.mask[1], 0);
+	a = PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_HELPER);
+	ck_assert(a && len == 4 && !memcmp(a, "ftp", 4));
+	a = PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_TIMEOUT);
+	ck_assert(a && len == 3 && !memcmp(a, "tp", 3));
+	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_NAT,
+		       WEFT_NAT_A_SRC) && len == 0);
+	ck_assert_uint_eq(ntohl(U32(&p.key, WEFT_ACTION_A_CT, WEFT_CT_A_NAT,
+				    WEFT_NAT_A_IP_MIN)), 0x0a000001);
+	ck_assert_uint_eq(ntohl(U32(&p.key, WEFT_ACTION_A_CT, WEFT_CT_A_NAT,
+				    WEFT_NAT_A_IP_MAX)), 0x0a000002);
+	a = PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_NAT,
+		 WEFT_NAT_A_PROTO_MIN);
+	ck_assert(a && len == 2);
+	memcpy(&v16, a, 2);
+	ck_assert_uint_eq(v16, 1000);	/* host order */
+	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_NAT,
+		       WEFT_NAT_A_PROTO_RANDOM) && len == 0);
+	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_CT_CLEAR) && len == 0);
+	parsed_free(&p);
+
+	/* Bare ct: an empty nest; ct(nat): an empty NAT nest. */
+	parsed_init(&p);
+	ck_assert_int_eq(acts_rt("ct", &p), 0);
+	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_CT) && len == 0);
+	parsed_free(&p);
+	parsed_init(&p);
+	ck_assert_int_eq(acts_rt("ct(nat)", &p), 0);
+	ck_assert(PATH(&p.key, &len, WEFT_ACTION_A_CT, WEFT_CT_A_NAT) &&
+		  len == 0);
+	parsed_free(&p);
+}
+END_TEST
+
+/* Malformed ct attributes print raw and make the formatter say so. */
+START_TEST(test_attr_ct_malformed)
+{
+	static const struct { const char *acts; uint16_t type; } cases[] = {
+		{ "ct(zone=1)", WEFT_CT_A_ZONE },
+		{ "ct(commit,mark=0x1/0x1)", WEFT_CT_A_MARK },
+		{ "ct(helper=ftp)", WEFT_CT_A_HELPER },
+		{ "ct(nat(src=1.2.3.4))", WEFT_CT_A_NAT },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct parsed p;
+		uint8_t *a;
+		size_t len;
+
+		parsed_init(&p);
+		ck_assert_int_eq(acts_rt(cases[i].acts, &p), 0);
+		a = (uint8_t *)PATH(&p.key, &len, WEFT_ACTION_A_CT,
+				    cases[i].type);
+		ck_assert(a);
+		/* Change the attribute's type to one past the last. */
+		memcpy(a - NLA_HDRLEN + 2, &(uint16_t){ WEFT_CT_A_MAX + 1 }, 2);
+		wft_strbuf_reset(&p.text);
+		ck_assert_int_eq(wft_odp_actions_format(p.key.data, p.key.len,
+							&p.text, 0), -EINVAL);
+		ck_assert_msg(!strncmp(wft_strbuf_cstr(&p.text), "action", 6),
+			      "%s", wft_strbuf_cstr(&p.text));
+		parsed_free(&p);
+	}
+}
+END_TEST
+
+static void add_ct_attr_tests(TCase *tc)
+{
+	tcase_add_test(tc, test_attr_ct_key);
+	tcase_add_test(tc, test_attr_ct_verbose);
+	tcase_add_test(tc, test_attr_ct_action);
+	tcase_add_test(tc, test_attr_ct_malformed);
+}
+
 /* Fuzz: random mutations of the corpus, seeded. */
 
 static uint64_t rng_state;
@@ -597,8 +844,12 @@ static void seed_rng(void)
 static const char *corpus_pick(void)
 {
 	size_t nf = N(flows), na = N(acts), nbf = N(bad_flows);
-	size_t i = rnd() % (nf + na + nbf);
+	size_t i = rnd() % (nf + na + nbf + N(ct_flows) + N(ct_acts));
 
+	if (i >= nf + na + nbf) {
+		i -= nf + na + nbf;
+		return i < N(ct_flows) ? ct_flows[i] : ct_acts[i - N(ct_flows)];
+	}
 	if (i < nf)
 		return flows[i];
 	if (i < nf + na)
@@ -700,9 +951,12 @@ START_TEST(test_fuzz_attrs)
 {
 	seed_rng();
 	for (int i = 0; i < 3000; i++) {
-		bool is_flow = rnd() % 2;
-		const char *s = is_flow ? flows[rnd() % N(flows)]
-					: acts[rnd() % N(acts)];
+		bool is_flow = rnd() % 2, ct = rnd() % 4 == 0;
+		const char *s = is_flow ?
+			(ct ? ct_flows[rnd() % N(ct_flows)]
+			    : flows[rnd() % N(flows)]) :
+			(ct ? ct_acts[rnd() % N(ct_acts)]
+			    : acts[rnd() % N(acts)]);
 		struct parsed p;
 		size_t cut;
 
@@ -758,6 +1012,17 @@ static Suite *odp_suite(void)
 	tcase_add_loop_test(tc, test_acts_errors, 0, N(bad_acts));
 	tcase_add_test(tc, test_acts_too_deep);
 	tcase_add_test(tc, test_null_error);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("conntrack");
+	tcase_add_loop_test(tc, test_ct_flow_corpus, 0, N(ct_flows));
+	tcase_add_loop_test(tc, test_ct_flow_corpus_verbose, 0, N(ct_flows));
+	tcase_add_loop_test(tc, test_ct_flow_canonical, 0, N(ct_flows_canon));
+	tcase_add_loop_test(tc, test_ct_acts_corpus, 0, N(ct_acts));
+	tcase_add_loop_test(tc, test_ct_acts_canonical, 0, N(ct_acts_canon));
+	tcase_add_loop_test(tc, test_ct_flow_errors, 0, N(ct_bad_flows));
+	tcase_add_loop_test(tc, test_ct_acts_errors, 0, N(ct_bad_acts));
+	add_ct_attr_tests(tc);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("attributes");
