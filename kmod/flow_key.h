@@ -45,6 +45,34 @@ struct weft_key_tunnel {
 struct weft_tun_set;
 
 /*
+ * What the last ct action learnt about the packet (all zero before one).
+ * Matchable; a flow sees them after a recirculation.
+ */
+struct weft_key_ct {
+	u32 state;			/* enum weft_ct_state */
+	u16 zone;
+	u16 pad;
+	u32 mark;
+	u32 labels[WEFT_CT_LABELS_LEN / 4];	/* nf_conntrack's order */
+};
+
+/*
+ * The original direction of the packet's connection (of its master for a
+ * related one); the IPv4 and IPv6 addresses do not share storage, as in
+ * struct weft_key_tunnel. For ICMP the ports hold type and code.
+ */
+struct weft_key_ct_orig {
+	__be32 ipv4_src;
+	__be32 ipv4_dst;
+	struct in6_addr ipv6_src;
+	struct in6_addr ipv6_dst;
+	__be16 tp_src;
+	__be16 tp_dst;
+	u8 proto;
+	u8 pad[3];
+};
+
+/*
  * GENEVE options sit first and right-aligned (they end where the tunnel
  * header begins), so that a mask covering n option bytes starts only n
  * bytes before the tunnel header: the table compares only the byte range a
@@ -60,6 +88,12 @@ struct weft_flow_key {
 	 * lives as long as the RCU read side that runs it. NULL otherwise.
 	 */
 	const struct weft_tun_set *egress_tun;
+	/*
+	 * Not a match field either: the largest fragment of a packet that a
+	 * ct action reassembled (0: not reassembled); outputs cut the packet
+	 * back into fragments of at most this many bytes of IP packet.
+	 */
+	u16 ct_mru;
 	struct {
 		u32 in_port;
 		u32 skb_mark;
@@ -67,6 +101,9 @@ struct weft_flow_key {
 		u32 recirc_id;
 		u32 dp_hash;
 	} md;
+	/* Kept by extraction (which starts at eth), like md. */
+	struct weft_key_ct ct;
+	struct weft_key_ct_orig ct_orig;
 	struct {
 		u8 src[ETH_ALEN];
 		u8 dst[ETH_ALEN];
@@ -115,7 +152,8 @@ struct weft_flow_key {
  *       the mac, network and transport header offsets and mac_len are set
  *       as a side effect so that actions can find the headers. Headers
  *       that were parsed are linear afterwards. The skb must not be shared.
- * @key: the key; the header part (everything after md) is zeroed and filled.
+ * @key: the key; the header part (everything from eth on) is zeroed and
+ *       filled; metadata and the ct fields are kept.
  *
  * An accelerated VLAN tag (skb_vlan_tag_present()) is the outer tag; tags in
  * the frame follow it. At most two tags are keyed (eth.vlan, eth.cvlan); a
@@ -156,6 +194,14 @@ static inline void weft_key_tun_clear(struct weft_flow_key *key)
 {
 	memset(&key->tun, 0, sizeof(key->tun));
 	key->egress_tun = NULL;
+}
+
+/* Zero the conntrack part of @key: a packet that went through no ct action. */
+static inline void weft_key_ct_clear(struct weft_flow_key *key)
+{
+	memset(&key->ct, 0, sizeof(key->ct));
+	memset(&key->ct_orig, 0, sizeof(key->ct_orig));
+	key->ct_mru = 0;
 }
 
 #endif /* _WEFT_FLOW_KEY_H */

@@ -214,6 +214,82 @@ static int put_tunnel(struct sk_buff *skb, const struct weft_flow_key *key,
 	return 0;
 }
 
+static bool nonzero(const void *p, size_t len)
+{
+	return memchr_inv(p, 0, len);
+}
+
+#define CT_SHOWN(key, out, f)						\
+	(nonzero(&(key)->f, sizeof((key)->f)) ||			\
+	 nonzero(&(out)->f, sizeof((out)->f)))
+
+static bool ct_orig_v4(const struct weft_key_ct_orig *o)
+{
+	return o->ipv4_src || o->ipv4_dst;
+}
+
+static bool ct_orig_v6(const struct weft_key_ct_orig *o)
+{
+	return !ipv6_addr_any(&o->ipv6_src) || !ipv6_addr_any(&o->ipv6_dst);
+}
+
+static int put_ct_orig(struct sk_buff *skb, const struct weft_flow_key *key,
+		       const struct weft_flow_key *out)
+{
+	const struct weft_key_ct_orig *o = &out->ct_orig;
+	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_CT_TUPLE);
+	bool v4 = key->eth.type == htons(ETH_P_IP) ||
+		  ct_orig_v4(&key->ct_orig) || ct_orig_v4(o);
+	bool v6 = key->eth.type == htons(ETH_P_IPV6) ||
+		  ct_orig_v6(&key->ct_orig) || ct_orig_v6(o);
+
+	if (!nest)
+		return -EMSGSIZE;
+	/* One family only: a key may not hold both. */
+	if (v4 && v6)
+		v6 = ct_orig_v6(&key->ct_orig) || ct_orig_v6(o);
+	if (v4 && v6)
+		v4 = false;
+	if (v4 && (nla_put_in_addr(skb, WEFT_CT_TUPLE_A_IPV4_SRC, o->ipv4_src) ||
+		   nla_put_in_addr(skb, WEFT_CT_TUPLE_A_IPV4_DST, o->ipv4_dst)))
+		return -EMSGSIZE;
+	if (v6 && (nla_put_in6_addr(skb, WEFT_CT_TUPLE_A_IPV6_SRC, &o->ipv6_src) ||
+		   nla_put_in6_addr(skb, WEFT_CT_TUPLE_A_IPV6_DST, &o->ipv6_dst)))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, WEFT_CT_TUPLE_A_PROTO, o->proto) ||
+	    nla_put_be16(skb, WEFT_CT_TUPLE_A_TP_SRC, o->tp_src) ||
+	    nla_put_be16(skb, WEFT_CT_TUPLE_A_TP_DST, o->tp_dst))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The ct fields, each only when the key or the output has it nonzero: a
+ * packet that went through no ct action, and a flow that does not match
+ * them, read as they did before conntrack existed.
+ */
+static int put_ct(struct sk_buff *skb, const struct weft_flow_key *key,
+		  const struct weft_flow_key *out)
+{
+	if (CT_SHOWN(key, out, ct.state) &&
+	    nla_put_u32(skb, WEFT_KEY_A_CT_STATE, out->ct.state))
+		return -EMSGSIZE;
+	if (CT_SHOWN(key, out, ct.zone) &&
+	    nla_put_u16(skb, WEFT_KEY_A_CT_ZONE, out->ct.zone))
+		return -EMSGSIZE;
+	if (CT_SHOWN(key, out, ct.mark) &&
+	    nla_put_u32(skb, WEFT_KEY_A_CT_MARK, out->ct.mark))
+		return -EMSGSIZE;
+	if (CT_SHOWN(key, out, ct.labels) &&
+	    nla_put(skb, WEFT_KEY_A_CT_LABELS, WEFT_CT_LABELS_LEN,
+		    out->ct.labels))
+		return -EMSGSIZE;
+	if (CT_SHOWN(key, out, ct_orig))
+		return put_ct_orig(skb, key, out);
+	return 0;
+}
+
 static bool is_nd(const struct weft_flow_key *key)
 {
 	return (key->tp.src == htons(NDISC_NEIGHBOUR_SOLICITATION) ||
@@ -269,7 +345,8 @@ int weft_key_put(struct sk_buff *skb, int attrtype,
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (put_md(skb, output) || put_tunnel(skb, key, output) ||
+	if (put_md(skb, output) || put_ct(skb, key, output) ||
+	    put_tunnel(skb, key, output) ||
 	    put_l2(skb, key, output) ||
 	    put_l3(skb, key, output)) {
 		nla_nest_cancel(skb, nest);
@@ -298,5 +375,10 @@ size_t weft_key_nlmsg_size(void)
 		+ nla_total_size(0) + nla_total_size(8)
 		+ 2 * nla_total_size(4) + 2 * nla_total_size(16)
 		+ 2 * nla_total_size(1) + 3 * nla_total_size(2)
-		+ nla_total_size(WEFT_TUN_OPTS_MAX);
+		+ nla_total_size(WEFT_TUN_OPTS_MAX)
+		/* ct: state, zone, mark, labels, the original tuple */
+		+ 2 * nla_total_size(4) + nla_total_size(2)
+		+ nla_total_size(WEFT_CT_LABELS_LEN)
+		+ nla_total_size(0) + 2 * nla_total_size(16)
+		+ nla_total_size(1) + 2 * nla_total_size(2);
 }

@@ -34,6 +34,7 @@ enum field_kind {
 	F_ARP_OP,	/* __be16 opcode, kept as its low byte in ip.proto */
 	F_TUN_FLAGS,	/* u16 enum weft_tunnel_flags */
 	F_TUN_OPTS,	/* GENEVE options: 4..WEFT_TUN_OPTS_MAX bytes, n*4 */
+	F_CT_STATE,	/* u32 enum weft_ct_state */
 };
 
 /* key_field.len of a field whose payload length varies (F_TUN_OPTS). */
@@ -58,6 +59,21 @@ static const struct key_field md_fields[WEFT_KEY_A_MAX + 1] = {
 	FIELD(WEFT_KEY_A_RECIRC_ID, md.recirc_id),
 	FIELD(WEFT_KEY_A_DP_HASH, md.dp_hash),
 	FIELD(WEFT_KEY_A_ETHERTYPE, eth.type),
+	FIELD_AS(WEFT_KEY_A_CT_STATE, ct.state, 4, F_CT_STATE),
+	FIELD(WEFT_KEY_A_CT_ZONE, ct.zone),
+	FIELD(WEFT_KEY_A_CT_MARK, ct.mark),
+	FIELD(WEFT_KEY_A_CT_LABELS, ct.labels),
+};
+
+/* The original direction of the packet's connection. */
+static const struct key_field ct_tuple_fields[WEFT_CT_TUPLE_A_MAX + 1] = {
+	FIELD(WEFT_CT_TUPLE_A_IPV4_SRC, ct_orig.ipv4_src),
+	FIELD(WEFT_CT_TUPLE_A_IPV4_DST, ct_orig.ipv4_dst),
+	FIELD(WEFT_CT_TUPLE_A_IPV6_SRC, ct_orig.ipv6_src),
+	FIELD(WEFT_CT_TUPLE_A_IPV6_DST, ct_orig.ipv6_dst),
+	FIELD(WEFT_CT_TUPLE_A_PROTO, ct_orig.proto),
+	FIELD(WEFT_CT_TUPLE_A_TP_SRC, ct_orig.tp_src),
+	FIELD(WEFT_CT_TUPLE_A_TP_DST, ct_orig.tp_dst),
 };
 
 static const struct key_field eth_fields[WEFT_ETH_A_MAX + 1] = {
@@ -163,6 +179,7 @@ static const struct key_header headers[WEFT_KEY_A_MAX + 1] = {
 	HEADER(WEFT_KEY_A_ARP, arp_fields),
 	HEADER(WEFT_KEY_A_ND, nd_fields),
 	HEADER(WEFT_KEY_A_TUNNEL, tunnel_fields),
+	HEADER(WEFT_KEY_A_CT_TUPLE, ct_tuple_fields),
 };
 
 #define HDR(x)		BIT(WEFT_KEY_A_##x)
@@ -185,6 +202,7 @@ static __always_inline int put_field(const struct key_field *f,
 	u8 *dst = (u8 *)out + f->off;
 	__be32 label;
 	__be16 be16;
+	u32 state;
 	u16 op;
 
 	switch (f->kind) {
@@ -233,6 +251,13 @@ static __always_inline int put_field(const struct key_field *f,
 			op &= __WEFT_TUNNEL_F_ALL;
 		}
 		memcpy(dst, &op, sizeof(op));
+		return 0;
+	case F_CT_STATE:
+		state = nla_get_u32(a);
+		if ((state & ~__WEFT_CS_ALL) && !is_mask)
+			return BAD(a, "ct_state has unknown bits");
+		state &= __WEFT_CS_ALL;
+		memcpy(dst, &state, sizeof(state));
 		return 0;
 	case F_TUN_OPTS:
 		/* Right-aligned: they end where the tunnel header starts. */
@@ -321,6 +346,11 @@ static int parse_header(int type, const struct nlattr *nest,
 	    (!ipv6_addr_any(&out->tun.ipv6_src) ||
 	     !ipv6_addr_any(&out->tun.ipv6_dst)))
 		return BAD(nest, "tunnel ipv4 and ipv6 endpoints are exclusive");
+	if (type == WEFT_KEY_A_CT_TUPLE &&
+	    (out->ct_orig.ipv4_src || out->ct_orig.ipv4_dst) &&
+	    (!ipv6_addr_any(&out->ct_orig.ipv6_src) ||
+	     !ipv6_addr_any(&out->ct_orig.ipv6_dst)))
+		return BAD(nest, "ct_tuple ipv4 and ipv6 addresses are exclusive");
 	return 0;
 }
 
@@ -465,6 +495,32 @@ static void mask_exact(struct weft_flow_key *m, const struct weft_flow_key *k,
 		memset(&m->ipv6.nd, 0xff, sizeof(m->ipv6.nd));
 	if (hdrs & HDR(TUNNEL))
 		mask_exact_tunnel(m, k);
+	if (hdrs & HDR(CT_STATE))
+		m->ct.state = __WEFT_CS_ALL;
+	if (hdrs & HDR(CT_ZONE))
+		m->ct.zone = U16_MAX;
+	if (hdrs & HDR(CT_MARK))
+		m->ct.mark = U32_MAX;
+	if (hdrs & HDR(CT_LABELS))
+		memset(m->ct.labels, 0xff, sizeof(m->ct.labels));
+	if (hdrs & HDR(CT_TUPLE)) {
+		/* The addresses of the key's family, as ipv4()/ipv6() do. */
+		if (k->eth.type == htons(ETH_P_IP) || k->ct_orig.ipv4_src ||
+		    k->ct_orig.ipv4_dst) {
+			m->ct_orig.ipv4_src = htonl(U32_MAX);
+			m->ct_orig.ipv4_dst = htonl(U32_MAX);
+		} else if (k->eth.type == htons(ETH_P_IPV6) ||
+			   !ipv6_addr_any(&k->ct_orig.ipv6_src) ||
+			   !ipv6_addr_any(&k->ct_orig.ipv6_dst)) {
+			memset(&m->ct_orig.ipv6_src, 0xff,
+			       sizeof(m->ct_orig.ipv6_src));
+			memset(&m->ct_orig.ipv6_dst, 0xff,
+			       sizeof(m->ct_orig.ipv6_dst));
+		}
+		m->ct_orig.proto = 0xff;
+		m->ct_orig.tp_src = htons(0xffff);
+		m->ct_orig.tp_dst = htons(0xffff);
+	}
 }
 
 static bool nonzero(const void *p, size_t len)
@@ -494,6 +550,8 @@ static bool hdr_matched(int type, const struct weft_flow_key *m)
 		return nonzero(&m->tp, sizeof(m->tp));
 	case WEFT_KEY_A_ND:
 		return nonzero(&m->ipv6.nd, sizeof(m->ipv6.nd));
+	case WEFT_KEY_A_CT_TUPLE:
+		return nonzero(&m->ct_orig, sizeof(m->ct_orig));
 	}
 	return false;
 }
@@ -582,6 +640,16 @@ static int check_prereq(int type, const struct weft_flow_key *k,
 		       "nd needs icmpv6 type 135 or 136 matched exactly");
 		/* Packets carry nd fields only with code 0 (flow_key.c). */
 		PREREQ(!k->tp.dst, "nd needs icmpv6 code 0 or code wildcarded");
+		break;
+	case WEFT_KEY_A_CT_TUPLE:
+		PREREQ(eth_exact(k, m, ETH_P_IP) || eth_exact(k, m, ETH_P_IPV6),
+		       "ct_tuple needs eth_type 0x0800 or 0x86dd matched exactly");
+		PREREQ(!(m->ct_orig.ipv4_src || m->ct_orig.ipv4_dst) ||
+		       eth_exact(k, m, ETH_P_IP),
+		       "ct_tuple ipv4 addresses need eth_type 0x0800");
+		PREREQ(!nonzero(&m->ct_orig.ipv6_src, 2 * sizeof(struct in6_addr)) ||
+		       eth_exact(k, m, ETH_P_IPV6),
+		       "ct_tuple ipv6 addresses need eth_type 0x86dd");
 		break;
 	}
 	return 0;

@@ -179,6 +179,7 @@ void weft_vport_receive_key(struct weft_vport *vport, struct sk_buff *skb,
 			    struct weft_flow_key *key)
 {
 	key->egress_tun = NULL;
+	weft_key_ct_clear(key);
 	key->md.in_port = vport->port_no;
 	key->md.skb_mark = skb->mark;
 	key->md.priority = skb->priority;

@@ -152,6 +152,16 @@ static const struct spec_field tunnel_sf[] = {
 	{ "geneve_opts", WEFT_TUNNEL_A_GENEVE_OPTS, -1 },
 };
 
+static const struct spec_field ct_tuple_sf[] = {
+	{ "ipv4_src", WEFT_CT_TUPLE_A_IPV4_SRC, 4 },
+	{ "ipv4_dst", WEFT_CT_TUPLE_A_IPV4_DST, 4 },
+	{ "ipv6_src", WEFT_CT_TUPLE_A_IPV6_SRC, 16 },
+	{ "ipv6_dst", WEFT_CT_TUPLE_A_IPV6_DST, 16 },
+	{ "proto", WEFT_CT_TUPLE_A_PROTO, 1 },
+	{ "tp_src", WEFT_CT_TUPLE_A_TP_SRC, 2 },
+	{ "tp_dst", WEFT_CT_TUPLE_A_TP_DST, 2 },
+};
+
 #define NEST(n, t, f) { n, t, 0, f, ARRAY_SIZE(f) }
 static const struct spec_hdr spec[] = {
 	{ "in_port", WEFT_KEY_A_IN_PORT, 4, NULL, 0 },
@@ -173,6 +183,11 @@ static const struct spec_hdr spec[] = {
 	NEST("arp", WEFT_KEY_A_ARP, arp_sf),
 	NEST("nd", WEFT_KEY_A_ND, nd_sf),
 	NEST("tunnel", WEFT_KEY_A_TUNNEL, tunnel_sf),
+	{ "ct_state", WEFT_KEY_A_CT_STATE, 4, NULL, 0 },
+	{ "ct_zone", WEFT_KEY_A_CT_ZONE, 2, NULL, 0 },
+	{ "ct_mark", WEFT_KEY_A_CT_MARK, 4, NULL, 0 },
+	{ "ct_label", WEFT_KEY_A_CT_LABELS, 16, NULL, 0 },
+	NEST("ct_tuple", WEFT_KEY_A_CT_TUPLE, ct_tuple_sf),
 };
 
 static const struct spec_hdr *spec_hdr(int type)
@@ -220,6 +235,8 @@ struct verdict {
 #define M_TUN_FLAGS	"tunnel flags has unknown bits"
 #define M_TUN_FAMILY	"ipv4 and ipv6 endpoints are exclusive"
 #define M_OPTS_MASK	"options mask must be as long as the key's"
+#define M_CT_STATE	"ct_state has unknown bits"
+#define M_CT_FAMILY	"ct_tuple ipv4 and ipv6 addresses are exclusive"
 
 static void *field_ptr(struct weft_flow_key *k, int hdr, int f)
 {
@@ -230,6 +247,21 @@ static void *field_ptr(struct weft_flow_key *k, int hdr, int f)
 	case WEFT_KEY_A_RECIRC_ID: return &k->md.recirc_id;
 	case WEFT_KEY_A_DP_HASH: return &k->md.dp_hash;
 	case WEFT_KEY_A_ETHERTYPE: return &k->eth.type;
+	case WEFT_KEY_A_CT_STATE: return &k->ct.state;
+	case WEFT_KEY_A_CT_ZONE: return &k->ct.zone;
+	case WEFT_KEY_A_CT_MARK: return &k->ct.mark;
+	case WEFT_KEY_A_CT_LABELS: return k->ct.labels;
+	case WEFT_KEY_A_CT_TUPLE:
+		switch (f) {
+		case WEFT_CT_TUPLE_A_IPV4_SRC: return &k->ct_orig.ipv4_src;
+		case WEFT_CT_TUPLE_A_IPV4_DST: return &k->ct_orig.ipv4_dst;
+		case WEFT_CT_TUPLE_A_IPV6_SRC: return &k->ct_orig.ipv6_src;
+		case WEFT_CT_TUPLE_A_IPV6_DST: return &k->ct_orig.ipv6_dst;
+		case WEFT_CT_TUPLE_A_PROTO: return &k->ct_orig.proto;
+		case WEFT_CT_TUPLE_A_TP_SRC: return &k->ct_orig.tp_src;
+		case WEFT_CT_TUPLE_A_TP_DST: return &k->ct_orig.tp_dst;
+		}
+		break;
 	case WEFT_KEY_A_ETHERNET:
 		return f == WEFT_ETH_A_SRC ? k->eth.src : k->eth.dst;
 	case WEFT_KEY_A_VLAN:
@@ -350,6 +382,14 @@ static const char *model_store(struct weft_flow_key *k, int hdr, int f,
 		memcpy(k->tun_opts + WEFT_TUN_OPTS_MAX - len, v, len);
 		return NULL;
 	}
+	if (hdr == WEFT_KEY_A_CT_STATE) {
+		memcpy(&x, v, 4);	/* host order */
+		if ((x & ~0xffu) && !is_mask)
+			return M_CT_STATE;
+		x &= 0xff;
+		memcpy(p, &x, 4);
+		return NULL;
+	}
 	if (hdr == WEFT_KEY_A_ARP && f == WEFT_ARP_A_OP) {
 		if (v[0] && !is_mask)
 			return M_ARP_OP;
@@ -431,6 +471,10 @@ static struct verdict model_parse(const u8 *buf, long off, bool is_mask,
 			    (any(&out->tun.ipv4_src, 8)) &&
 			    any(&out->tun.ipv6_src, 32))
 				return bad(pos, M_TUN_FAMILY);
+			if (!is_mask && type == WEFT_KEY_A_CT_TUPLE &&
+			    any(&out->ct_orig.ipv4_src, 8) &&
+			    any(&out->ct_orig.ipv6_src, 32))
+				return bad(pos, M_CT_FAMILY);
 			if (!is_mask && (type == WEFT_KEY_A_VLAN ||
 					 type == WEFT_KEY_A_CVLAN)) {
 				struct weft_key_vlan *v = type == WEFT_KEY_A_VLAN ?
@@ -455,8 +499,9 @@ static struct verdict model_parse(const u8 *buf, long off, bool is_mask,
 			if (hdrs & BIT(type))
 				return bad(pos, M_FIELD_TWICE);
 			hdrs |= BIT(type);
-			model_store(out, type, 0, buf + pos + 4, h->len,
-				    is_mask);
+			if (model_store(out, type, 0, buf + pos + 4, h->len,
+					is_mask))	/* ct_state's range */
+				return bad(pos, M_CT_STATE);
 		}
 		pos += NLA_ALIGN(alen);
 	}
@@ -489,7 +534,8 @@ static void model_exact_mask(u32 hdrs, struct weft_flow_key *m,
 			continue;
 		if (h->len)
 			model_store(m, h->type, 0, ones, h->len, true);
-		if (h->type == WEFT_KEY_A_TUNNEL)
+		if (h->type == WEFT_KEY_A_TUNNEL ||
+		    h->type == WEFT_KEY_A_CT_TUPLE)
 			continue;	/* by value, below */
 		for (int f = 0; f < h->nf; f++)
 			model_store(m, h->type, h->f[f].type, ones, h->f[f].len,
@@ -523,6 +569,20 @@ static void model_exact_mask(u32 hdrs, struct weft_flow_key *m,
 			memset(m->tun_opts + WEFT_TUN_OPTS_MAX -
 			       k->tun.opts_len, 0xff, k->tun.opts_len);
 		}
+	}
+	/*
+	 * The original tuple: protocol and ports, and the addresses of the
+	 * key's family (by eth_type, else by the addresses it gives).
+	 */
+	if (hdrs & BIT(WEFT_KEY_A_CT_TUPLE)) {
+		u16 et = ntohs(k->eth.type);
+
+		if (et == 0x0800 || any(&k->ct_orig.ipv4_src, 8))
+			memset(&m->ct_orig.ipv4_src, 0xff, 8);
+		else if (et == 0x86dd || any(&k->ct_orig.ipv6_src, 32))
+			memset(&m->ct_orig.ipv6_src, 0xff, 32);
+		m->ct_orig.proto = 0xff;
+		memset(&m->ct_orig.tp_src, 0xff, 4);
 	}
 }
 
@@ -624,6 +684,14 @@ static const char *model_prereq(const struct weft_flow_key *k,
 				return "nd needs icmpv6 type 135 or 136";
 			if (k->tp.dst)
 				return "nd needs icmpv6 code 0";
+			break;
+		case WEFT_KEY_A_CT_TUPLE:
+			if (et != 0x0800 && et != 0x86dd)
+				return "ct_tuple needs eth_type 0x0800 or 0x86dd";
+			if (any(&m->ct_orig.ipv4_src, 8) && et != 0x0800)
+				return "ct_tuple ipv4 addresses need eth_type 0x0800";
+			if (any(&m->ct_orig.ipv6_src, 32) && et != 0x86dd)
+				return "ct_tuple ipv6 addresses need eth_type 0x86dd";
 			break;
 		}
 	}

@@ -125,6 +125,7 @@ static inline u8 ipv6_get_dsfield(const struct ipv6hdr *h)
 #ifndef EINVAL
 #define EINVAL 22
 #endif
+#define U16_MAX ((u16)~0U)
 #define U32_MAX ((u32)~0U)
 #define U64_MAX ((u64)~0ULL)
 #define cpu_to_be64(x) ((__be64)__builtin_bswap64(x))
