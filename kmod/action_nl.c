@@ -22,6 +22,7 @@
 
 #include "actions.h"
 #include "actions_int.h"
+#include "conntrack.h"
 #include "key_nl.h"
 
 /*
@@ -173,6 +174,8 @@ static const struct nla_policy action_policy[WEFT_ACTION_A_MAX + 1] = {
 	[WEFT_ACTION_A_CHECK_PKT_LEN] = NLA_POLICY_NESTED(check_len_policy),
 	[WEFT_ACTION_A_DEC_TTL]	= NLA_POLICY_NESTED(dec_ttl_policy),
 	[WEFT_ACTION_A_DROP]	= { .type = NLA_U32 },
+	[WEFT_ACTION_A_CT]	= { .type = NLA_NESTED },
+	[WEFT_ACTION_A_CT_CLEAR] = { .type = NLA_FLAG },
 };
 
 /* What the policy of each action demands, said when it refuses one. */
@@ -190,6 +193,8 @@ static const char * const action_policy_msg[WEFT_ACTION_A_MAX + 1] = {
 	[WEFT_ACTION_A_CHECK_PKT_LEN] = "check_pkt_len: bad nest (PKT_LEN u16, branches nests)",
 	[WEFT_ACTION_A_DEC_TTL]	= "dec_ttl: bad nest (ACTIONS nest)",
 	[WEFT_ACTION_A_DROP]	= "drop: needs a u32 reason",
+	[WEFT_ACTION_A_CT]	= "ct: must be a nest (enum weft_ct_attr)",
+	[WEFT_ACTION_A_CT_CLEAR] = "ct_clear: must be a flag (no payload)",
 };
 
 static int convert_userspace(struct weft_acts_builder *b, const struct nlattr *a)
@@ -367,7 +372,10 @@ static int convert_one(struct weft_acts_builder *b, const struct nlattr *a,
 	case WEFT_ACTION_A_RECIRC:
 	case WEFT_ACTION_A_TRUNC:
 	case WEFT_ACTION_A_DROP:
+	case WEFT_ACTION_A_CT_CLEAR:
 		return convert_plain(b, a);
+	case WEFT_ACTION_A_CT:
+		return weft_ct_nl_convert(b, b->net, a);
 	case WEFT_ACTION_A_USERSPACE:
 		return convert_userspace(b, a);
 	case WEFT_ACTION_A_SET:
@@ -525,6 +533,8 @@ static int put_one(struct sk_buff *skb, const struct nlattr *a)
 		return put_sample(skb, a);
 	case WEFT_IACT_CHECK_LEN:
 		return put_check_len(skb, a);
+	case WEFT_IACT_CT:
+		return weft_ct_nl_put(skb, nla_data(a));
 	default:
 		/* OUTPUT, POP_VLAN, RECIRC, TRUNC, DROP: as they came. */
 		return nla_put(skb, nla_type(a), nla_len(a), nla_data(a));
@@ -564,6 +574,9 @@ static size_t put_size(const struct nlattr *attrs, int len)
 			break;
 		case WEFT_IACT_SET_TUNNEL:
 			size += weft_tun_set_nl_size(nla_data(a));
+			break;
+		case WEFT_IACT_CT:
+			size += weft_ct_nl_size(nla_data(a));
 			break;
 		case WEFT_IACT_PUSH_VLAN:
 			size += nla_total_size(2 * nla_total_size(sizeof(__be16)));
@@ -630,6 +643,7 @@ size_t weft_actions_nlmsg_size(const struct weft_flow_actions *acts)
 /**
  * weft_actions_parse() - validate a WEFT_ACTION_A_* nest and convert it.
  * @attr: the nest.
+ * @net: the datapath's namespace.
  * @key: the flow's masked key, for the prerequisites of set actions.
  * @mask: the flow's mask, or NULL when @key is exact (packet execute).
  * @extack: names the offending action and why.
@@ -638,12 +652,14 @@ size_t weft_actions_nlmsg_size(const struct weft_flow_actions *acts)
  * than WEFT_ACTIONS_MAX_SIZE once converted, ERR_PTR(-ENOMEM).
  */
 struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
+					     struct net *net,
 					     const struct weft_flow_key *key,
 					     const struct weft_flow_key *mask,
 					     struct netlink_ext_ack *extack)
 {
 	struct weft_acts_builder b = {
-		.key = key, .mask = mask, .extack = extack,
+		.key = key, .mask = mask, .net = net, .ct_last = -1,
+		.extack = extack,
 	};
 	size_t uapi_len;
 	int err;
@@ -667,10 +683,68 @@ struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
 		goto err;
 	}
 	b.acts->len = b.len;
+	b.acts->has_ct = b.ct_last >= 0;
 	return b.acts;
 err:
+	/* The list may be half built: follow the chain of its ct actions. */
+	while (b.ct_last >= 0) {
+		struct weft_ct_info *info =
+			nla_data((struct nlattr *)(b.buf + b.ct_last));
+
+		b.ct_last = info->chain_prev;
+		weft_ct_info_release(info);
+	}
 	kfree(b.acts);
 	return ERR_PTR(err);
+}
+
+void weft_acts_builder_note_ct(struct weft_acts_builder *b, int off)
+{
+	struct weft_ct_info *info = nla_data((struct nlattr *)(b->buf + off));
+
+	info->chain_prev = b->ct_last;
+	b->ct_last = off;
+}
+
+/* Release what the ct actions of a whole list (nested ones too) hold. */
+static void release_list(const struct nlattr *attrs, int len)
+{
+	const struct weft_check_len *cl;
+	const struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, attrs, len, rem) {
+		switch (nla_type(a)) {
+		case WEFT_IACT_CT:
+			weft_ct_info_release(nla_data(a));
+			break;
+		case WEFT_ACTION_A_CLONE:
+		case WEFT_ACTION_A_DEC_TTL:
+			release_list(nla_data(a), nla_len(a));
+			break;
+		case WEFT_IACT_SAMPLE:
+			release_list(nla_data(a) + sizeof(u32),
+				     nla_len(a) - sizeof(u32));
+			break;
+		case WEFT_IACT_CHECK_LEN:
+			cl = nla_data(a);
+			release_list((const void *)(cl + 1),
+				     nla_len(a) - sizeof(*cl));
+			break;
+		}
+	}
+}
+
+static void actions_release(struct weft_flow_actions *acts)
+{
+	if (acts->has_ct)
+		release_list(acts->actions, acts->len);
+	kfree(acts);
+}
+
+static void actions_free_rcu_cb(struct rcu_head *head)
+{
+	actions_release(container_of(head, struct weft_flow_actions, rcu));
 }
 
 /**
@@ -679,7 +753,8 @@ err:
  */
 void weft_actions_free(struct weft_flow_actions *acts)
 {
-	kfree(acts);
+	if (acts)
+		actions_release(acts);
 }
 
 /**
@@ -689,5 +764,5 @@ void weft_actions_free(struct weft_flow_actions *acts)
 void weft_actions_free_rcu(struct weft_flow_actions *acts)
 {
 	if (acts)
-		kfree_rcu(acts, rcu);
+		call_rcu(&acts->rcu, actions_free_rcu_cb);
 }

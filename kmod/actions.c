@@ -29,6 +29,7 @@
 
 #include "actions.h"
 #include "actions_int.h"
+#include "conntrack.h"
 #include "datapath.h"
 #include "vport.h"
 
@@ -91,6 +92,13 @@ static void do_output(struct weft_datapath *dp, struct sk_buff *skb,
 
 	if (unlikely(!vport || apply_trunc(skb, trunc))) {
 		kfree_skb(skb);
+		return;
+	}
+	/* A packet a ct action reassembled leaves as fragments again. */
+	if (unlikely(key->ct_mru) &&
+	    skb->len - skb_network_offset(skb) > key->ct_mru) {
+		weft_ct_fragment_send(weft_dp_net(dp), vport, skb, key->ct_mru,
+				      key->egress_tun);
 		return;
 	}
 	weft_vport_send(vport, skb, key->egress_tun);
@@ -355,6 +363,18 @@ static int do_execute(struct weft_datapath *dp, struct sk_buff *skb,
 		case WEFT_ACTION_A_DROP:
 			kfree_skb(skb);
 			return 0;
+		case WEFT_IACT_CT:
+			err = weft_ct_execute(weft_dp_net(dp), skb, key,
+					      nla_data(a));
+			/* Queued for reassembly, or already freed. */
+			if (err == -EINPROGRESS)
+				return 0;
+			if (err)
+				return err;
+			break;
+		case WEFT_ACTION_A_CT_CLEAR:
+			weft_ct_clear(skb, key);
+			break;
 		default:
 			/* weft_actions_parse() lets no other type through. */
 			WARN_ON_ONCE(1);

@@ -26,12 +26,14 @@ struct weft_datapath;
 struct weft_flow_actions {
 	struct rcu_head rcu;
 	u32 len;			/* bytes in actions[] */
+	bool has_ct;			/* ct actions to release when freed */
 	struct nlattr actions[];
 };
 
 /**
  * weft_actions_parse() - validate and convert a WEFT_ACTION_A_* nest.
  * @attr: the nest (WEFT_FLOW_A_ACTIONS or WEFT_PACKET_A_ACTIONS).
+ * @net: the datapath's namespace (ct actions hold per-namespace state).
  * @key: the flow's key (masked), to check prerequisites of set actions.
  * @mask: the flow's mask, or NULL for execute (exact key).
  * @extack: names the offending action.
@@ -39,6 +41,7 @@ struct weft_flow_actions {
  * Return: the converted list, or ERR_PTR(-EINVAL / -ENOMEM / -E2BIG).
  */
 struct weft_flow_actions *weft_actions_parse(const struct nlattr *attr,
+					     struct net *net,
 					     const struct weft_flow_key *key,
 					     const struct weft_flow_key *mask,
 					     struct netlink_ext_ack *extack);

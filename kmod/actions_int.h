@@ -18,6 +18,11 @@
  *   WEFT_IACT_CHECK_LEN  struct weft_check_len, then the IF_GREATER list,
  *                        then the IF_LESS_EQUAL list
  *   WEFT_IACT_SET_TUNNEL struct weft_tun_set (tunnel.h), then its options
+ *   WEFT_IACT_CT         struct weft_ct_info (conntrack.h), which holds
+ *                        references: a list with one (has_ct) is walked
+ *                        when freed, to release them
+ *
+ * CT_CLEAR keeps its uapi form (a flag).
  */
 #ifndef _WEFT_ACTIONS_INT_H
 #define _WEFT_ACTIONS_INT_H
@@ -38,6 +43,7 @@ enum weft_iact {
 	WEFT_IACT_SAMPLE,
 	WEFT_IACT_CHECK_LEN,
 	WEFT_IACT_SET_TUNNEL,
+	WEFT_IACT_CT,
 };
 
 /*
@@ -131,6 +137,8 @@ struct weft_acts_builder {
 	u32 len;
 	const struct weft_flow_key *key;	/* the flow's (masked) key */
 	const struct weft_flow_key *mask;	/* NULL: @key is exact */
+	struct net *net;			/* the datapath's */
+	int ct_last;		/* offset of the last WEFT_IACT_CT, or -1 */
 	struct netlink_ext_ack *extack;
 };
 
@@ -149,6 +157,12 @@ static inline void weft_acts_err(struct netlink_ext_ack *extack,
 
 int weft_acts_builder_put(struct weft_acts_builder *b, int type,
 			  const void *data, int len);
+
+/*
+ * A WEFT_IACT_CT was put at offset @off: chain it, so that a list that
+ * fails to build later releases what it holds (action_nl.c).
+ */
+void weft_acts_builder_note_ct(struct weft_acts_builder *b, int off);
 
 /* action_set_nl.c */
 int weft_set_nl_convert(struct weft_acts_builder *b, const struct nlattr *a);

@@ -319,8 +319,8 @@ int weft_flow_nl_new(struct sk_buff *skb, struct genl_info *info)
 		memcpy(flow->ufid, req.ufid, WEFT_UFID_LEN);
 		flow->has_ufid = true;
 	}
-	acts = weft_actions_parse(a[WEFT_FLOW_A_ACTIONS], &req.key, &req.mask,
-				  info->extack);
+	acts = weft_actions_parse(a[WEFT_FLOW_A_ACTIONS], genl_info_net(info),
+				  &req.key, &req.mask, info->extack);
 	if (IS_ERR(acts)) {
 		err = PTR_ERR(acts);
 		goto out_free;
@@ -390,8 +390,9 @@ int weft_flow_nl_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* Actions are checked against the key and mask the flow has. */
 	if (actions) {
-		acts = weft_actions_parse(actions, &flow->key,
-					  &flow->mask->key, info->extack);
+		acts = weft_actions_parse(actions, genl_info_net(info),
+					  &flow->key, &flow->mask->key,
+					  info->extack);
 		if (IS_ERR(acts)) {
 			err = PTR_ERR(acts);
 			goto out_unlock;

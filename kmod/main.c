@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include "compat.h"
+#include "conntrack.h"
 #include "datapath.h"
 #include "flow_table.h"
 #include "genl.h"
@@ -17,9 +18,13 @@ static int __init weft_init(void)
 	err = weft_flow_cache_init();
 	if (err)
 		return err;
-	err = weft_dp_init();
+	/* Before any datapath: every namespace gets its ct labels first. */
+	err = weft_ct_init();
 	if (err)
 		goto err_flow_cache;
+	err = weft_dp_init();
+	if (err)
+		goto err_ct;
 	err = weft_vport_netdev_init();
 	if (err)
 		goto err_dp;
@@ -33,6 +38,9 @@ err_vport_netdev:
 	weft_vport_netdev_exit();
 err_dp:
 	weft_dp_exit();
+err_ct:
+	rcu_barrier();
+	weft_ct_exit();
 err_flow_cache:
 	weft_flow_cache_exit();
 	return err;
@@ -46,6 +54,7 @@ static void __exit weft_exit(void)
 	weft_dp_exit();
 	/* Let the RCU callbacks that free them run before the code goes. */
 	rcu_barrier();
+	weft_ct_exit();
 	weft_flow_cache_exit();
 }
 

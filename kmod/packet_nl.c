@@ -111,8 +111,8 @@ int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info)
 				    "cannot extract a flow key from the packet");
 		goto err_free_packet;
 	}
-	acts = weft_actions_parse(a[WEFT_PACKET_A_ACTIONS], &key, NULL,
-				  info->extack);
+	acts = weft_actions_parse(a[WEFT_PACKET_A_ACTIONS], genl_info_net(info),
+				  &key, NULL, info->extack);
 	if (IS_ERR(acts)) {
 		err = PTR_ERR(acts);
 		goto err_free_packet;

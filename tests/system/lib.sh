@@ -188,6 +188,8 @@ weft_load() {
 	# kernel's UDP tunnel helpers.
 	modprobe -q udp_tunnel 2>/dev/null
 	modprobe -q ip6_udp_tunnel 2>/dev/null
+	# ... and conntrack: nf_conntrack, nf_nat, nf_defrag_ipv6.
+	modprobe -q -a nf_conntrack nf_nat nf_defrag_ipv6 2>/dev/null
 	insmod "$WEFT_KO" "$@" || die "insmod $WEFT_KO failed"
 	on_exit weft_unload
 }
