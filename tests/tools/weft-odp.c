@@ -5,9 +5,9 @@
  *   weft-odp flow [-m]      each stdin line, a flow match, printed back in
  *   weft-odp actions        canonical form (or "error: ..."); exit 1 if
  *                           any line was refused
- *   weft-odp corpus flows|actions
+ *   weft-odp corpus flows|actions|ct-flows|ct-actions
  *                           the unit-test corpus (tests/unit/odp_corpus.h),
- *                           one item per line
+ *                           one item per line (ct-*: the conntrack part)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: weft-odp flow [-m] | actions | "
-		"corpus flows|actions\n");
+		"corpus flows|actions|ct-flows|ct-actions\n");
 	return 2;
 }
 
@@ -75,6 +75,16 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[2], "actions")) {
 			for (size_t i = 0; i < N(acts); i++)
 				puts(acts[i]);
+			return 0;
+		}
+		if (!strcmp(argv[2], "ct-flows")) {
+			for (size_t i = 0; i < N(ct_flows); i++)
+				puts(ct_flows[i]);
+			return 0;
+		}
+		if (!strcmp(argv[2], "ct-actions")) {
+			for (size_t i = 0; i < N(ct_acts); i++)
+				puts(ct_acts[i]);
 			return 0;
 		}
 	}
