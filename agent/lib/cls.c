@@ -70,6 +70,7 @@ void wft_cls_rule_init(struct wft_cls_rule *rule, const struct wft_flow *match,
 	rule->mask = *mask;
 	rule->mask.masks.pad0 = 0;
 	rule->mask.masks.pad1 = 0;
+	rule->mask.masks.pad2 = 0;
 	rule->match = *match;
 	wft_flow_zero_wildcards(&rule->match, &rule->mask);
 	rule->priority = priority;
@@ -576,7 +577,7 @@ struct wft_cls_rule *wft_cls_find_exact(const struct wft_cls *cls,
 	struct cls_subtable *st;
 	struct wft_flow v;
 
-	m.masks.pad0 = m.masks.pad1 = 0;
+	m.masks.pad0 = m.masks.pad1 = m.masks.pad2 = 0;
 	st = find_subtable(cls, &m, mask_hash(&m));
 	if (!st)
 		return NULL;

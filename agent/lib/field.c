@@ -169,6 +169,31 @@ static const struct wft_field fields[WFT_N_FIELDS] = {
 	 * tun_flags are not part of the field. */
 	F(WFT_F_TUN_FLAGS, "tun_flags", NULL, "NXM_NX_TUN_FLAGS", NULL,
 	  OFS(tun_flags), 2, 1, 0, WFT_P_NONE, WFT_FMT_TNL_FLAGS, true, true),
+	/* Conntrack. ct_state is OVS's 32-bit NXM field of which 8 bits
+	 * are defined; ct_mark and ct_label are writable, but only inside
+	 * ct(exec(...)) (checked by the action parser). */
+	F(WFT_F_CT_STATE, "ct_state", NULL, "NXM_NX_CT_STATE", NULL,
+	  OFS(ct_state), 4, 32, 0, WFT_P_NONE, WFT_FMT_CT_STATE, true, false),
+	F(WFT_F_CT_ZONE, "ct_zone", NULL, "NXM_NX_CT_ZONE", NULL,
+	  OFS(ct_zone), 2, 16, 0, WFT_P_NONE, WFT_FMT_DECIMAL, false, false),
+	F(WFT_F_CT_MARK, "ct_mark", NULL, "NXM_NX_CT_MARK", NULL,
+	  OFS(ct_mark), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, true, true),
+	F(WFT_F_CT_LABEL, "ct_label", NULL, "NXM_NX_CT_LABEL", NULL,
+	  OFS(ct_label), 16, 128, 0, WFT_P_NONE, WFT_FMT_HEX, true, true),
+	F(WFT_F_CT_NW_PROTO, "ct_nw_proto", NULL, "NXM_NX_CT_NW_PROTO", NULL,
+	  OFS(ct_nw_proto), 1, 8, 0, WFT_P_CT, WFT_FMT_DECIMAL, false, false),
+	F(WFT_F_CT_NW_SRC, "ct_nw_src", NULL, "NXM_NX_CT_NW_SRC", NULL,
+	  OFS(ct_nw_src), 4, 32, 0, WFT_P_CT, WFT_FMT_IPV4, true, false),
+	F(WFT_F_CT_NW_DST, "ct_nw_dst", NULL, "NXM_NX_CT_NW_DST", NULL,
+	  OFS(ct_nw_dst), 4, 32, 0, WFT_P_CT, WFT_FMT_IPV4, true, false),
+	F(WFT_F_CT_IPV6_SRC, "ct_ipv6_src", NULL, "NXM_NX_CT_IPV6_SRC", NULL,
+	  OFS(ct_ipv6_src), 16, 128, 0, WFT_P_CT, WFT_FMT_IPV6, true, false),
+	F(WFT_F_CT_IPV6_DST, "ct_ipv6_dst", NULL, "NXM_NX_CT_IPV6_DST", NULL,
+	  OFS(ct_ipv6_dst), 16, 128, 0, WFT_P_CT, WFT_FMT_IPV6, true, false),
+	F(WFT_F_CT_TP_SRC, "ct_tp_src", NULL, "NXM_NX_CT_TP_SRC", NULL,
+	  OFS(ct_tp_src), 2, 16, 0, WFT_P_CT, WFT_FMT_DECIMAL, true, false),
+	F(WFT_F_CT_TP_DST, "ct_tp_dst", NULL, "NXM_NX_CT_TP_DST", NULL,
+	  OFS(ct_tp_dst), 2, 16, 0, WFT_P_CT, WFT_FMT_DECIMAL, true, false),
 	TMD(0), TMD(1), TMD(2), TMD(3), TMD(4), TMD(5),
 	TMD(6), TMD(7), TMD(8), TMD(9), TMD(10), TMD(11),
 	TMD(12), TMD(13), TMD(14), TMD(15), TMD(16), TMD(17),
@@ -389,6 +414,20 @@ static bool nd_ok(const struct wft_flow *flow, const struct wft_flow_wc *wc,
 	       (advert && icmpv6_type_is(flow, wc, 136));
 }
 
+/* OVS's "CT" prerequisite as it checks a match: the (masked) ct_state
+ * says there is a connection, either by a bit only a tracked, valid packet
+ * has, or by +trk with -inv. */
+static bool ct_valid(const struct wft_flow *flow, const struct wft_flow_wc *wc)
+{
+	uint32_t mask = ntohl(wc->masks.ct_state);
+	uint32_t state = ntohl(flow->ct_state) & mask;
+
+	return state & (WFT_CS_NEW | WFT_CS_ESTABLISHED | WFT_CS_RELATED |
+			WFT_CS_REPLY_DIR | WFT_CS_SRC_NAT | WFT_CS_DST_NAT) ||
+	       (state & WFT_CS_TRACKED && mask & WFT_CS_INVALID &&
+		!(state & WFT_CS_INVALID));
+}
+
 bool wft_field_prereqs_ok(const struct wft_field *field,
 			  const struct wft_flow *flow,
 			  const struct wft_flow_wc *wc)
@@ -427,6 +466,8 @@ bool wft_field_prereqs_ok(const struct wft_field *field,
 		return nd_ok(flow, wc, true, false);
 	case WFT_P_ND_ADVERT:
 		return nd_ok(flow, wc, false, true);
+	case WFT_P_CT:
+		return ct_valid(flow, wc);
 	}
 	return false;
 }

@@ -16,6 +16,11 @@ typedef uint64_t __attribute__((may_alias)) flow_word;
 
 _Static_assert(sizeof(struct wft_flow) % sizeof(uint64_t) == 0,
 	       "struct wft_flow must be a whole number of 64-bit words");
+/* No implicit padding: the explicit pads are the only bytes that are not
+ * a field, so that masks built by setting every field are exact. */
+_Static_assert(offsetof(struct wft_flow, ct_ipv6_dst) +
+	       sizeof(struct in6_addr) == sizeof(struct wft_flow),
+	       "struct wft_flow has implicit padding at its end");
 
 static inline const flow_word *cwords(const struct wft_flow *f)
 {
@@ -34,6 +39,7 @@ void wft_flow_wc_init_exact(struct wft_flow_wc *wc)
 	 * hash like flows. */
 	wc->masks.pad0 = 0;
 	wc->masks.pad1 = 0;
+	wc->masks.pad2 = 0;
 }
 
 void wft_flow_wc_init_catchall(struct wft_flow_wc *wc)

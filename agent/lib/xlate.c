@@ -190,7 +190,7 @@ static void ctx_init(struct wft_xlate_ctx *ctx, const struct wft_xlate_in *in,
 	ctx->wc = &out->wc;
 	ctx->odp = &out->actions;
 	ctx->flow = in->flow;
-	ctx->flow.pad0 = ctx->flow.pad1 = 0;
+	ctx->flow.pad0 = ctx->flow.pad1 = ctx->flow.pad2 = 0;
 	ctx->base = ctx->flow;
 	wft_flow_wc_init_catchall(&ctx->dirty);
 	wft_flow_wc_init_catchall(&ctx->known);

@@ -62,7 +62,7 @@ static void write_bits(const struct wft_subfield *sf, const uint8_t *mask,
 	wft_subfield_set(sf, mask, &tmp, NULL);
 	if (sf->field->id == WFT_F_IN_PORT)
 		tmp.in_port = UINT32_MAX;
-	tmp.pad0 = tmp.pad1 = 0;
+	tmp.pad0 = tmp.pad1 = tmp.pad2 = 0;
 	wft_flow_wc_or(wc, (const struct wft_flow_wc *)&tmp);
 }
 
@@ -123,6 +123,16 @@ static bool has_nd(struct wft_xlate_ctx *ctx, bool solicit, bool advert)
 	return !code && ((solicit && type == 135) || (advert && type == 136));
 }
 
+/* A conntrack entry, as OVS decides for a packet: one of new, est or rpl
+ * (a tracked, valid packet has one), which the megaflow then matches. */
+static bool has_ct(struct wft_xlate_ctx *ctx)
+{
+	uint32_t bits = WFT_CS_NEW | WFT_CS_ESTABLISHED | WFT_CS_REPLY_DIR;
+
+	ctx->wc->masks.ct_state |= htonl(bits);
+	return ctx->flow.ct_state & htonl(bits);
+}
+
 bool wft_xlate_packet_has(struct wft_xlate_ctx *ctx,
 			  const struct wft_field *field)
 {
@@ -159,6 +169,8 @@ bool wft_xlate_packet_has(struct wft_xlate_ctx *ctx,
 		return has_nd(ctx, true, false);
 	case WFT_P_ND_ADVERT:
 		return has_nd(ctx, false, true);
+	case WFT_P_CT:
+		return has_ct(ctx);
 	}
 	return false;
 }
@@ -404,6 +416,12 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_CLONE:
 		do_clone(ctx, a->clone.actions);
 		break;
+	case WFT_OFPACT_CT:
+	case WFT_OFPACT_CT_CLEAR:
+	case WFT_OFPACT_NAT:
+		wft_xlate_error(ctx, -EOPNOTSUPP, "conntrack actions are not "
+				"translated yet");
+		return false;
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_NOTE:
 		break;

@@ -79,6 +79,17 @@ enum wft_field_id {
 	WFT_F_TUN_IPV6_SRC,
 	WFT_F_TUN_IPV6_DST,
 	WFT_F_TUN_FLAGS,	/* 1 bit: oam */
+	WFT_F_CT_STATE,		/* conntrack: read-only but for ct_mark and */
+	WFT_F_CT_ZONE,		/* ct_label, which only ct(exec(...)) may */
+	WFT_F_CT_MARK,		/* write */
+	WFT_F_CT_LABEL,
+	WFT_F_CT_NW_PROTO,
+	WFT_F_CT_NW_SRC,
+	WFT_F_CT_NW_DST,
+	WFT_F_CT_IPV6_SRC,
+	WFT_F_CT_IPV6_DST,
+	WFT_F_CT_TP_SRC,
+	WFT_F_CT_TP_DST,
 	WFT_F_TUN_METADATA0,	/* .. WFT_F_TUN_METADATA0 + 63 */
 	WFT_N_FIELDS = WFT_F_TUN_METADATA0 + WFT_N_TUN_METADATA
 };
@@ -104,6 +115,9 @@ enum wft_prereq {
 	WFT_P_ND,		/* icmpv6 type 135 or 136, code 0 */
 	WFT_P_ND_SOLICIT,	/* icmpv6 type 135 */
 	WFT_P_ND_ADVERT,	/* icmpv6 type 136 */
+	WFT_P_CT,		/* a conntrack entry: ct_state with one of
+				 * new, est, rel, rpl, snat, dnat set, or +trk
+				 * with -inv (OVS's "CT" prerequisite) */
 };
 
 /* How a value prints and parses. */
@@ -117,7 +131,15 @@ enum wft_field_format {
 	WFT_FMT_FRAG,		/* no, first, later, yes, not_later */
 	WFT_FMT_TCP_FLAGS,	/* +syn-ack or 0x012/0xfff */
 	WFT_FMT_TNL_FLAGS,	/* +oam, -oam, oam, 0x1/0x1 */
+	WFT_FMT_CT_STATE,	/* +trk-new, trk|est, 0x21/0x3f */
 };
+
+/* Whether @id is ct_mark or ct_label: the fields only the actions nested
+ * in ct(exec(...)) may write, and only there. */
+static inline bool wft_field_id_is_ct_writable(enum wft_field_id id)
+{
+	return id == WFT_F_CT_MARK || id == WFT_F_CT_LABEL;
+}
 
 struct wft_field {
 	enum wft_field_id id;
