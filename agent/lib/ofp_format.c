@@ -294,6 +294,58 @@ static void put_tunnel(struct wft_strbuf *sb, const struct wft_flow *f,
 	put_tun_md(sb, f, wc);
 }
 
+/* ct_label: a 128-bit number, in hex as ovs-ofctl prints it. */
+static void put_ct_label(struct wft_strbuf *sb, const struct wft_flow *f,
+			 const struct wft_flow_wc *wc)
+{
+	if (ofp_is_zero(wc->masks.ct_label, 16))
+		return;
+	wft_strbuf_puts(sb, "ct_label=");
+	ofp_put_hex(sb, f->ct_label, 16);
+	if (!ofp_is_ones(wc->masks.ct_label, 16)) {
+		wft_strbuf_putc(sb, '/');
+		ofp_put_hex(sb, wc->masks.ct_label, 16);
+	}
+	wft_strbuf_putc(sb, ',');
+}
+
+/* The conntrack fields, in ovs-ofctl's order; as in OVS, ct_tp_src and
+ * ct_tp_dst come with ct_nw_proto or not at all (the parser refuses them
+ * alone). */
+static void put_ct(struct wft_strbuf *sb, const struct wft_flow *f,
+		   const struct wft_flow_wc *wc)
+{
+	uint16_t zone_m = ntohs(wc->masks.ct_zone);
+
+	if (wc->masks.ct_state) {
+		wft_strbuf_puts(sb, "ct_state=");
+		ofp_ct_state_format(ntohl(f->ct_state), ntohl(wc->masks.ct_state),
+				    sb);
+		wft_strbuf_putc(sb, ',');
+	}
+	if (zone_m == UINT16_MAX)
+		wft_strbuf_printf(sb, "ct_zone=%u,", ntohs(f->ct_zone));
+	else if (zone_m)
+		wft_strbuf_printf(sb, "ct_zone=0x%x/0x%x,", ntohs(f->ct_zone),
+				  zone_m);
+	put_u32_masked(sb, "ct_mark", ntohl(f->ct_mark),
+		       ntohl(wc->masks.ct_mark));
+	put_ct_label(sb, f, wc);
+	put_ip_masked(sb, "ct_nw_src", &f->ct_nw_src, &wc->masks.ct_nw_src, 4);
+	put_ip_masked(sb, "ct_ipv6_src", &f->ct_ipv6_src,
+		      &wc->masks.ct_ipv6_src, 16);
+	put_ip_masked(sb, "ct_nw_dst", &f->ct_nw_dst, &wc->masks.ct_nw_dst, 4);
+	put_ip_masked(sb, "ct_ipv6_dst", &f->ct_ipv6_dst,
+		      &wc->masks.ct_ipv6_dst, 16);
+	if (wc->masks.ct_nw_proto) {
+		wft_strbuf_printf(sb, "ct_nw_proto=%u,", f->ct_nw_proto);
+		put_be16_masked(sb, "ct_tp_src", f->ct_tp_src,
+				wc->masks.ct_tp_src);
+		put_be16_masked(sb, "ct_tp_dst", f->ct_tp_dst,
+				wc->masks.ct_tp_dst);
+	}
+}
+
 void wft_ofp_match_format(const struct wft_flow *f,
 			  const struct wft_flow_wc *wc, unsigned int priority,
 			  struct wft_strbuf *sb)
@@ -309,6 +361,7 @@ void wft_ofp_match_format(const struct wft_flow *f,
 		       ntohl(wc->masks.pkt_mark));
 	put_u32_masked(sb, "dp_hash", ntohl(f->dp_hash),
 		       ntohl(wc->masks.dp_hash));
+	put_ct(sb, f, wc);
 	put_protocol(sb, f, wc, &skip_type, &skip_proto);
 	for (i = 0; i < WFT_N_REGS; i++) {
 		snprintf(name, sizeof(name), "reg%d", i);

@@ -261,6 +261,99 @@ static void put_clone(struct fmt_ctx *c, const struct wft_ofpact *a)
 	wft_strbuf_puts(c->sb, "),");
 }
 
+/* "1.2.3.4", "[2001:db8::1]" (brackets when a port follows, as OVS). */
+static void put_nat_ip(struct wft_strbuf *sb, const struct wft_ofpact *a,
+		       const uint8_t *ip)
+{
+	if (a->nat.af == AF_INET) {
+		ofp_put_ipv4(sb, ip);
+	} else if (a->nat.port_min) {
+		wft_strbuf_putc(sb, '[');
+		ofp_put_ipv6(sb, ip);
+		wft_strbuf_putc(sb, ']');
+	} else {
+		ofp_put_ipv6(sb, ip);
+	}
+}
+
+/* "nat", "nat(src)", "nat(dst=10.0.0.1-10.0.0.9:80-90,persistent)". */
+static void put_nat(struct wft_strbuf *sb, const struct wft_ofpact *a)
+{
+	size_t n = a->nat.af == AF_INET ? 4 : 16;
+
+	wft_strbuf_puts(sb, "nat");
+	if (!(a->nat.flags & (WFT_NAT_F_SRC | WFT_NAT_F_DST)))
+		return;
+	wft_strbuf_puts(sb, a->nat.flags & WFT_NAT_F_SRC ? "(src" : "(dst");
+	if (a->nat.af) {
+		wft_strbuf_putc(sb, '=');
+		put_nat_ip(sb, a, a->nat.ip_min);
+		if (!ofp_is_zero(a->nat.ip_max, n)) {
+			wft_strbuf_putc(sb, '-');
+			put_nat_ip(sb, a, a->nat.ip_max);
+		}
+		if (a->nat.port_min)
+			wft_strbuf_printf(sb, ":%u", a->nat.port_min);
+		if (a->nat.port_max)
+			wft_strbuf_printf(sb, "-%u", a->nat.port_max);
+		if (a->nat.flags & WFT_NAT_F_PERSISTENT)
+			wft_strbuf_puts(sb, ",persistent");
+		if (a->nat.flags & WFT_NAT_F_PROTO_HASH)
+			wft_strbuf_puts(sb, ",hash");
+		if (a->nat.flags & WFT_NAT_F_PROTO_RANDOM)
+			wft_strbuf_puts(sb, ",random");
+	}
+	wft_strbuf_putc(sb, ')');
+}
+
+/* ct(commit,force,table=N,zone=Z,nat(...),exec(...),alg=A): OVS's order;
+ * a nat first in the nested list prints outside exec(), the rest in it. */
+static void put_ct(struct fmt_ctx *c, const struct wft_ofpact *a)
+{
+	const struct wft_ofpacts *nested = a->ct.actions;
+	struct wft_ofpacts rest = { 0 };
+	struct wft_strbuf *sb = c->sb;
+	struct fmt_ctx inner = *c;
+
+	wft_strbuf_puts(sb, "ct(");
+	if (a->ct.flags & WFT_CT_F_COMMIT)
+		wft_strbuf_puts(sb, "commit,");
+	if (a->ct.flags & WFT_CT_F_FORCE)
+		wft_strbuf_puts(sb, "force,");
+	if (a->ct.table != WFT_TABLE_UNSET)
+		wft_strbuf_printf(sb, "table=%u,", a->ct.table);
+	if (a->ct.zone_src.field) {
+		wft_strbuf_puts(sb, "zone=");
+		ofp_subfield_format(&a->ct.zone_src, sb);
+		wft_strbuf_putc(sb, ',');
+	} else if (a->ct.zone) {
+		wft_strbuf_printf(sb, "zone=%u,", a->ct.zone);
+	}
+	if (nested && nested->n) {
+		rest = *nested;
+		if (rest.acts[0].type == WFT_OFPACT_NAT) {
+			put_nat(sb, &rest.acts[0]);
+			wft_strbuf_putc(sb, ',');
+			rest.acts++;
+			rest.n--;
+		}
+	}
+	if (rest.n) {
+		wft_strbuf_puts(sb, "exec(");
+		put_list(&inner, &rest);
+		wft_strbuf_puts(sb, "),");
+	}
+	if (a->ct.alg == WFT_CT_ALG_FTP)
+		wft_strbuf_puts(sb, "alg=ftp,");
+	else if (a->ct.alg == WFT_CT_ALG_TFTP)
+		wft_strbuf_puts(sb, "alg=tftp,");
+	else if (a->ct.alg)
+		wft_strbuf_printf(sb, "alg=%u,", a->ct.alg);
+	if (sb->buf[sb->len - 1] == ',')
+		wft_strbuf_truncate(sb, sb->len - 1);
+	wft_strbuf_puts(sb, "),");
+}
+
 static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 {
 	struct wft_strbuf *sb = c->sb;
@@ -319,6 +412,16 @@ static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 	case WFT_OFPACT_NOTE:
 		wft_strbuf_puts(sb, "note:");
 		put_hex_dotted(sb, a->note.data, a->note.len);
+		wft_strbuf_putc(sb, ',');
+		break;
+	case WFT_OFPACT_CT:
+		put_ct(c, a);
+		break;
+	case WFT_OFPACT_CT_CLEAR:
+		wft_strbuf_puts(sb, "ct_clear,");
+		break;
+	case WFT_OFPACT_NAT:
+		put_nat(sb, a);
 		wft_strbuf_putc(sb, ',');
 		break;
 	}

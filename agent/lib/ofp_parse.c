@@ -62,7 +62,7 @@ static const struct {
 	{ "tun_ttl", "tun_ttl (not matchable in OpenFlow)" },
 	{ "tun_metadata", "tun_metadata0 to tun_metadata63 only" },
 	{ "tun_", "this tunnel field" },
-	{ "ct_", "conntrack fields" }, { "conj_id", "conjunctive matches" },
+	{ "conj_id", "conjunctive matches" },
 	{ "mpls", "MPLS" }, { "packet_type", "packet_type" }, { "eth", "packet_type" },
 	{ "actset_output", "actset_output" }, { "recirc_id", "recirc_id" },
 	{ "nsh_", "NSH" }, { "out_group", "groups" }, { "cvlan", "QinQ fields" },
@@ -277,6 +277,8 @@ static const char *prereq_hint(enum wft_prereq p)
 		[WFT_P_ND] = "icmp6 with icmp_type=135 or 136 and icmp_code=0",
 		[WFT_P_ND_SOLICIT] = "icmp6,icmp_type=135,icmp_code=0",
 		[WFT_P_ND_ADVERT] = "icmp6,icmp_type=136,icmp_code=0",
+		[WFT_P_CT] = "a conntrack entry (ct_state=+trk-inv, or one of "
+			     "+new, +est, +rel, +rpl, +snat, +dnat)",
 	};
 
 	return p < sizeof(hints) / sizeof(hints[0]) && hints[p] ? hints[p] :
@@ -330,10 +332,65 @@ static int check_icmp_word(const struct match_ctx *c, enum wft_field_id id,
 	return 0;
 }
 
+/* The conntrack tuple's addresses must be of the family the match is
+ * (OVS: OFPBAC_MATCH_INCONSISTENT). */
+static int check_ct_tuple(const struct match_ctx *c)
+{
+	static const struct {
+		enum wft_field_id id;
+		uint16_t type;
+	} addrs[] = {
+		{ WFT_F_CT_NW_SRC, WFT_ETH_TYPE_IP },
+		{ WFT_F_CT_NW_DST, WFT_ETH_TYPE_IP },
+		{ WFT_F_CT_IPV6_SRC, WFT_ETH_TYPE_IPV6 },
+		{ WFT_F_CT_IPV6_DST, WFT_ETH_TYPE_IPV6 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		const struct wft_field *f = wft_field_from_id(addrs[i].id);
+		uint8_t value[16], mask[16];
+
+		if (!c->given[addrs[i].id].name)
+			continue;
+		ofp_field_get(f, c->flow, c->wc, value, mask);
+		if (ofp_is_zero(mask, f->n_bytes))
+			continue;
+		if (!(c->wc->masks.dl_type &&
+		      ntohs(c->flow->dl_type) == addrs[i].type))
+			return ofp_err(c->err, c->errlen, "%s: needs %s in the "
+				       "match", f->name,
+				       addrs[i].type == WFT_ETH_TYPE_IP ?
+				       "ip (or dl_type=0x0800)" :
+				       "ipv6 (or dl_type=0x86dd)");
+	}
+	return 0;
+}
+
+/* ct_tp_src/dst only with a non-zero ct_nw_proto: OpenFlow carries them
+ * only then (ovs-ofctl drops them silently; weft says so). */
+static int check_ct_ports(const struct match_ctx *c)
+{
+	enum wft_field_id tp[] = { WFT_F_CT_TP_SRC, WFT_F_CT_TP_DST };
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (c->given[tp[i]].name &&
+		    !(c->wc->masks.ct_nw_proto && c->flow->ct_nw_proto))
+			return ofp_err(c->err, c->errlen, "%.*s: needs ct_nw_proto "
+				       "(not 0) in the match",
+				       (int)c->given[tp[i]].len,
+				       c->given[tp[i]].name);
+	return 0;
+}
+
 static int check_prereqs(const struct match_ctx *c)
 {
 	const struct wft_field *f;
 	unsigned int id;
+
+	if (check_ct_ports(c))
+		return -EINVAL;
 
 	for (id = 0; id < WFT_N_FIELDS; id++) {
 		if (!c->given[id].name)
@@ -349,7 +406,8 @@ static int check_prereqs(const struct match_ctx *c)
 			       "tcp, udp, sctp, icmp or icmp6 (or their IPv6 "
 			       "forms)" : prereq_hint(f->prereq));
 	}
-	if (check_icmp_word(c, WFT_F_TCP_SRC, &c->flow->tp_src,
+	if (check_ct_tuple(c) ||
+	    check_icmp_word(c, WFT_F_TCP_SRC, &c->flow->tp_src,
 			    &c->wc->masks.tp_src) ||
 	    check_icmp_word(c, WFT_F_TCP_DST, &c->flow->tp_dst,
 			    &c->wc->masks.tp_dst))

@@ -19,29 +19,9 @@
 #include "weft/util.h"
 #include "ofp_private.h"
 
-struct acts_ctx {
-	struct wft_flow flow;	/* the packet as the rule knows it here */
-	struct wft_flow_wc exact;	/* all ones: prerequisites by value */
-	uint8_t table;		/* the rule's table, for goto_table */
-	bool in_clone;
-	bool drop;		/* "drop" was given */
-	bool ended;		/* goto_table was given: nothing may follow */
-	const struct ofp_token *tok;	/* the action being parsed */
-	char *err;
-	size_t errlen;
-};
-
-/* An error about the current action, prefixed with it. */
-#define ACT_ERR(c, fmt, ...)						\
-	ofp_err((c)->err, (c)->errlen, "%.*s%s%.*s%s: " fmt,		\
-		(int)(c)->tok->key_len, (c)->tok->key,			\
-		(c)->tok->delim == '(' ? "(" : (c)->tok->delim ? ":" : "", \
-		(int)(c)->tok->value_len, (c)->tok->value,		\
-		(c)->tok->delim == '(' ? ")" : "", ##__VA_ARGS__)
-
 /* The current action's value as a string of its own, for parsing what is
  * inside its parentheses with the tokenizer. */
-static char *value_dup(const struct acts_ctx *c)
+char *ofp_acts_value_dup(const struct ofp_acts_ctx *c)
 {
 	char *s = wft_xmemdup(c->tok->value, c->tok->value_len + 1);
 
@@ -49,12 +29,9 @@ static char *value_dup(const struct acts_ctx *c)
 	return s;
 }
 
-static int parse_list(struct acts_ctx *c, const char *s,
-		      struct wft_ofpacts *acts);
-
 /* Whether the rule, as it stands, lets @f be read or written. */
-static int check_prereqs(struct acts_ctx *c, const struct wft_field *f,
-			 const char *role)
+int ofp_acts_check_prereqs(struct ofp_acts_ctx *c, const struct wft_field *f,
+			   const char *role)
 {
 	static const char *const needs[] = {
 		[WFT_P_VLAN] = "a VLAN tag", [WFT_P_ARP] = "arp or rarp",
@@ -65,37 +42,52 @@ static int check_prereqs(struct acts_ctx *c, const struct wft_field *f,
 		[WFT_P_ND] = "icmp6 with icmp_type=135 or 136, icmp_code=0",
 		[WFT_P_ND_SOLICIT] = "icmp6,icmp_type=135,icmp_code=0",
 		[WFT_P_ND_ADVERT] = "icmp6,icmp_type=136,icmp_code=0",
+		[WFT_P_CT] = "a conntrack entry: ct_state=+trk-inv, or one of "
+			     "+new, +est, +rel, +rpl, +snat, +dnat",
 	};
+	/* OVS checks the conntrack prerequisite against the rule's own
+	 * ct_state mask ("+trk" alone does not exclude "+inv"). */
+	const struct wft_flow_wc *wc = f->prereq == WFT_P_CT ? &c->mask :
+				       &c->exact;
 
-	if (wft_field_prereqs_ok(f, &c->flow, &c->exact))
+	if (wft_field_prereqs_ok(f, &c->flow, wc))
 		return 0;
 	return ACT_ERR(c, "%s %s lacks correct prerequisites (the match "
 		       "needs %s)", role, ofp_field_set_name(f),
 		       needs[f->prereq] ? needs[f->prereq] : "more fields");
 }
 
-static int check_writable(struct acts_ctx *c, const struct wft_field *f)
+static int check_writable(struct ofp_acts_ctx *c, const struct wft_field *f)
 {
 	if (!f->writable)
 		return ACT_ERR(c, "%s is read-only", ofp_field_set_name(f));
+	/* ct_mark and ct_label belong to the connection: only the actions
+	 * ct() runs at commit may write them, and those may write nothing
+	 * else. */
+	if (wft_field_id_is_ct_writable(f->id) && !c->in_ct)
+		return ACT_ERR(c, "%s can be written only inside "
+			       "ct(commit,exec(...))", f->name);
+	if (c->in_ct && !wft_field_id_is_ct_writable(f->id))
+		return ACT_ERR(c, "ct(exec(...)) may write only ct_mark and "
+			       "ct_label, not %s", ofp_field_set_name(f));
 	/* vlan_vid has no prerequisite to be matched, but writing it (unlike
 	 * mod_vlan_vid) needs a tag to write into, as in ovs-ofctl. */
 	if (f->id == WFT_F_VLAN_VID && !ofp_flow_has_vlan(&c->flow))
 		return ACT_ERR(c, "destination vlan_vid lacks correct "
 			       "prerequisites (the match needs a VLAN tag, or "
 			       "push_vlan first)");
-	return check_prereqs(c, f, "destination");
+	return ofp_acts_check_prereqs(c, f, "destination");
 }
 
 /* What writing @f does to the VLAN tag the actions after it see. */
-static void track_vlan_write(struct acts_ctx *c, const struct wft_field *f,
+static void track_vlan_write(struct ofp_acts_ctx *c, const struct wft_field *f,
 			     const uint8_t *value)
 {
 	if (f->id == WFT_F_VLAN_TCI)
 		memcpy(&c->flow.vlan_tci, value, 2);
 }
 
-static struct wft_ofpact *put_set_field(struct acts_ctx *c,
+static struct wft_ofpact *put_set_field(struct ofp_acts_ctx *c,
 					struct wft_ofpacts *acts,
 					const struct wft_field *f,
 					const uint8_t *value,
@@ -115,7 +107,7 @@ static struct wft_ofpact *put_set_field(struct acts_ctx *c,
 }
 
 /* "V[/M]->FIELD" */
-static int parse_set_field(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_set_field(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	const char *v = c->tok->value, *arrow;
 	size_t len = c->tok->value_len, vlen;
@@ -169,8 +161,8 @@ static int parse_number(const char *s, size_t len, uint8_t *p, size_t n,
 	return ofp_field_parse(&f, s, len, p, mask, NULL, 0);
 }
 
-static int parse_subfield_at(struct acts_ctx *c, const char *s, size_t len,
-			     struct wft_subfield *sf)
+int ofp_acts_subfield(struct ofp_acts_ctx *c, const char *s, size_t len,
+		      struct wft_subfield *sf)
 {
 	char buf[80], why[160];
 	size_t used;
@@ -190,7 +182,7 @@ static int parse_subfield_at(struct acts_ctx *c, const char *s, size_t len,
 }
 
 /* "V->DST[a..b]" */
-static int parse_load(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_load(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	const char *v = c->tok->value, *arrow;
 	size_t len = c->tok->value_len, vlen;
@@ -203,7 +195,7 @@ static int parse_load(struct acts_ctx *c, struct wft_ofpacts *acts)
 	if (!arrow)
 		return ACT_ERR(c, "missing \"->\"");
 	vlen = (size_t)(arrow - v);
-	if (parse_subfield_at(c, arrow + 2, len - vlen - 2, &dst) ||
+	if (ofp_acts_subfield(c, arrow + 2, len - vlen - 2, &dst) ||
 	    check_writable(c, dst.field))
 		return -EINVAL;
 	if (parse_number(v, vlen, value, dst.field->n_bytes, dst.n_bits))
@@ -220,7 +212,7 @@ static int parse_load(struct acts_ctx *c, struct wft_ofpacts *acts)
 }
 
 /* "SRC[a..b]->DST[c..d]" */
-static int parse_move(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_move(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	const char *v = c->tok->value, *arrow;
 	size_t len = c->tok->value_len, slen;
@@ -231,14 +223,14 @@ static int parse_move(struct acts_ctx *c, struct wft_ofpacts *acts)
 	if (!arrow)
 		return ACT_ERR(c, "missing \"->\" after the source");
 	slen = (size_t)(arrow - v);
-	if (parse_subfield_at(c, v, slen, &src) ||
-	    parse_subfield_at(c, arrow + 2, len - slen - 2, &dst))
+	if (ofp_acts_subfield(c, v, slen, &src) ||
+	    ofp_acts_subfield(c, arrow + 2, len - slen - 2, &dst))
 		return -EINVAL;
 	if (src.n_bits != dst.n_bits)
 		return ACT_ERR(c, "source field is %u bits wide but "
 			       "destination is %u bits wide", src.n_bits,
 			       dst.n_bits);
-	if (check_prereqs(c, src.field, "source") || check_writable(c, dst.field))
+	if (ofp_acts_check_prereqs(c, src.field, "source") || check_writable(c, dst.field))
 		return -EINVAL;
 	a = wft_ofpacts_put(acts, WFT_OFPACT_MOVE);
 	a->move.src = src;
@@ -246,7 +238,7 @@ static int parse_move(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_output_port(struct acts_ctx *c, const char *s, size_t len,
+static int parse_output_port(struct ofp_acts_ctx *c, const char *s, size_t len,
 			     uint16_t max_len, struct wft_ofpacts *acts)
 {
 	struct wft_ofpact *a;
@@ -270,9 +262,9 @@ static int parse_output_port(struct acts_ctx *c, const char *s, size_t len,
 }
 
 /* "output(port=P,max_len=N)": output truncated to N bytes. */
-static int parse_output_trunc(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_output_trunc(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
-	char *text = value_dup(c);
+	char *text = ofp_acts_value_dup(c);
 	const char *s = text, *port = NULL;
 	size_t port_len = 0;
 	uint64_t max_len = 0;
@@ -300,7 +292,7 @@ static int parse_output_trunc(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return ret;
 }
 
-static int parse_output(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_output(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	const struct ofp_token *t = c->tok;
 	struct wft_subfield src;
@@ -320,9 +312,9 @@ static int parse_output(struct acts_ctx *c, struct wft_ofpacts *acts)
 	     !wft_field_from_name(t->value, t->value_len)))
 		return ACT_ERR(c, "\"%.*s\" is not a port or a field",
 			       (int)t->value_len, t->value);
-	if (parse_subfield_at(c, t->value, t->value_len, &src))
+	if (ofp_acts_subfield(c, t->value, t->value_len, &src))
 		return -EINVAL;
-	if (check_prereqs(c, src.field, "source"))
+	if (ofp_acts_check_prereqs(c, src.field, "source"))
 		return -EINVAL;
 	a = wft_ofpacts_put(acts, WFT_OFPACT_OUTPUT_REG);
 	a->output_reg.src = src;
@@ -330,7 +322,7 @@ static int parse_output(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_goto_table(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_goto_table(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	unsigned int table = c->table == WFT_TABLE_ALL ? 0 : c->table;
 	uint64_t v;
@@ -348,9 +340,9 @@ static int parse_goto_table(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_clone(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_clone(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
-	struct acts_ctx inner = *c;
+	struct ofp_acts_ctx inner = *c;
 	struct wft_ofpacts *nested;
 	char *text;
 	int ret;
@@ -365,13 +357,13 @@ static int parse_clone(struct acts_ctx *c, struct wft_ofpacts *acts)
 	inner.drop = inner.ended = false;
 	text = wft_xmemdup(c->tok->value, c->tok->value_len + 1);
 	text[c->tok->value_len] = '\0';
-	ret = parse_list(&inner, text, nested);
+	ret = ofp_acts_parse_list(&inner, text, nested);
 	free(text);
 	wft_ofpacts_put(acts, WFT_OFPACT_CLONE)->clone.actions = nested;
 	return ret;
 }
 
-static int parse_resubmit_port(struct acts_ctx *c, const char *s, size_t len,
+static int parse_resubmit_port(struct ofp_acts_ctx *c, const char *s, size_t len,
 			       uint32_t *port)
 {
 	if (!len || (len == 7 && !strncasecmp(s, "in_port", 7))) {
@@ -384,7 +376,7 @@ static int parse_resubmit_port(struct acts_ctx *c, const char *s, size_t len,
 }
 
 /* "resubmit:PORT", "resubmit(PORT,TABLE)", "resubmit(,TABLE)". */
-static int parse_resubmit(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_resubmit(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	const char *s = c->tok->value, *comma;
 	size_t len = c->tok->value_len, plen;
@@ -401,8 +393,9 @@ static int parse_resubmit(struct acts_ctx *c, struct wft_ofpacts *acts)
 		size_t tlen = len - plen - 1;
 
 		if (memchr(t, ',', tlen))
-			return ACT_ERR(c, "resubmit's third argument (ct) is not "
-				       "supported by weft (conntrack)");
+			return ACT_ERR(c, "resubmit's third argument (ct, a "
+				       "lookup on the conntrack original "
+				       "tuple) is not supported by weft");
 		if (tlen && ofp_parse_dec(t, tlen, 255, &table))
 			return ACT_ERR(c, "\"%.*s\" is not a table (0 to 254)",
 				       (int)tlen, t);
@@ -445,7 +438,7 @@ static int parse_hex_string(const char *s, size_t len, uint8_t **data,
 	return 0;
 }
 
-static int parse_note(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_note(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	struct wft_ofpact *a;
 	uint8_t *data;
@@ -470,7 +463,7 @@ static const char *const reasons[] = {
 	"packet_out",
 };
 
-static int controller_option(struct acts_ctx *c, struct wft_ofpact *a,
+static int controller_option(struct ofp_acts_ctx *c, struct wft_ofpact *a,
 			     const struct ofp_token *t)
 {
 	uint64_t v;
@@ -515,7 +508,7 @@ static int controller_option(struct acts_ctx *c, struct wft_ofpact *a,
 }
 
 /* "controller", "controller:MAX_LEN", "controller(key=value,...)". */
-static int parse_controller(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_controller(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	struct wft_ofpact *a = wft_ofpacts_put(acts, WFT_OFPACT_CONTROLLER);
 	struct ofp_token t;
@@ -534,7 +527,7 @@ static int parse_controller(struct acts_ctx *c, struct wft_ofpacts *acts)
 		a->controller.max_len = (uint16_t)v;
 		return 0;
 	}
-	s = text = value_dup(c);
+	s = text = ofp_acts_value_dup(c);
 	while ((ret = ofp_next_token(&s, &t, c->err, c->errlen)) > 0)
 		if (controller_option(c, a, &t)) {
 			ret = -EINVAL;
@@ -544,7 +537,7 @@ static int parse_controller(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return ret;
 }
 
-static int parse_vlan_vid(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_vlan_vid(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	uint64_t v;
 
@@ -555,7 +548,7 @@ static int parse_vlan_vid(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_vlan_pcp(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_vlan_pcp(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	uint64_t v;
 
@@ -566,7 +559,7 @@ static int parse_vlan_pcp(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_push_vlan(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_push_vlan(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	uint64_t v;
 
@@ -580,7 +573,7 @@ static int parse_push_vlan(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_strip_vlan(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_strip_vlan(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	struct wft_ofpact *a = wft_ofpacts_put(acts, WFT_OFPACT_STRIP_VLAN);
 
@@ -590,7 +583,7 @@ static int parse_strip_vlan(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
-static int parse_dec_ttl(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_dec_ttl(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	if (c->tok->delim)
 		return ACT_ERR(c, "dec_ttl with controller ids is not supported "
@@ -618,7 +611,7 @@ static const struct {
 
 /* mod_tp_src/dst write the port of whichever transport the rule
  * matches. */
-static const struct wft_field *l4_field(const struct acts_ctx *c, bool dst)
+static const struct wft_field *l4_field(const struct ofp_acts_ctx *c, bool dst)
 {
 	static const enum wft_field_id ids[][2] = {
 		{ WFT_F_TCP_SRC, WFT_F_TCP_DST },
@@ -636,7 +629,7 @@ static const struct wft_field *l4_field(const struct acts_ctx *c, bool dst)
 	return NULL;
 }
 
-static int parse_mod(struct acts_ctx *c, struct wft_ofpacts *acts, size_t i)
+static int parse_mod(struct ofp_acts_ctx *c, struct wft_ofpacts *acts, size_t i)
 {
 	const struct wft_field *f = wft_field_from_id(mod_actions[i].field);
 	uint8_t value[16], mask[16];
@@ -663,8 +656,7 @@ static int parse_mod(struct acts_ctx *c, struct wft_ofpacts *acts, size_t i)
 
 /* ovs-ofctl actions that weft does not implement (yet). */
 static const char *const unsupported[] = {
-	"bundle", "bundle_load", "multipath", "learn", "ct", "ct_clear",
-	"nat", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
+	"bundle", "bundle_load", "multipath", "learn", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
 	"enqueue", "group", "meter", "exit", "sample", "write_actions",
 	"write_metadata", "clear_actions", "fin_timeout", "check_pkt_larger",
 	"conjunction", "encap", "decap", "push_mpls", "pop_mpls",
@@ -674,7 +666,16 @@ static const char *const unsupported[] = {
 	"set_field_mask",
 };
 
-typedef int (*action_fn)(struct acts_ctx *c, struct wft_ofpacts *acts);
+/* "ct_clear", "ct_clear()". */
+static int parse_ct_clear(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
+{
+	if (c->tok->value_len)
+		return ACT_ERR(c, "takes no argument");
+	wft_ofpacts_put(acts, WFT_OFPACT_CT_CLEAR);
+	return 0;
+}
+
+typedef int (*action_fn)(struct ofp_acts_ctx *c, struct wft_ofpacts *acts);
 
 static const struct {
 	const char *name;
@@ -696,7 +697,18 @@ static const struct {
 	{ "dec_ttl", parse_dec_ttl, false },
 	{ "clone", parse_clone, true },
 	{ "note", parse_note, false },
+	{ "ct", ofp_parse_ct, false },
+	{ "ct_clear", parse_ct_clear, false },
+	{ "nat", ofp_parse_nat, false },
 };
+
+/* What ct(exec(...)) may hold, as in OVS: writes of ct_mark and ct_label
+ * (checked by check_writable()), and nat. */
+static bool allowed_in_ct(action_fn parse)
+{
+	return parse == parse_set_field || parse == parse_load ||
+	       parse == parse_move || parse == ofp_parse_nat;
+}
 
 /* ovs-ofctl takes action names in any case ("CONTROLLER:65535"). */
 static bool name_is(const struct ofp_token *t, const char *name)
@@ -705,7 +717,7 @@ static bool name_is(const struct ofp_token *t, const char *name)
 	       !strncasecmp(t->key, name, t->key_len);
 }
 
-static int parse_named(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_named(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	const struct ofp_token *t = c->tok;
 	size_t i;
@@ -713,15 +725,26 @@ static int parse_named(struct acts_ctx *c, struct wft_ofpacts *acts)
 	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (!name_is(t, actions[i].name))
 			continue;
+		if (c->in_ct && !allowed_in_ct(actions[i].parse))
+			return ACT_ERR(c, "not allowed inside ct(exec(...)), "
+				       "which takes only set_field, load and "
+				       "move to ct_mark or ct_label, and nat");
 		if (actions[i].takes_value && !t->delim)
 			return ACT_ERR(c, "missing argument");
 		if (!actions[i].takes_value && t->delim &&
 		    actions[i].parse != parse_controller &&
 		    actions[i].parse != parse_note &&
-		    actions[i].parse != parse_dec_ttl)
+		    actions[i].parse != parse_dec_ttl &&
+		    actions[i].parse != ofp_parse_ct &&
+		    actions[i].parse != parse_ct_clear &&
+		    actions[i].parse != ofp_parse_nat)
 			return ACT_ERR(c, "takes no argument");
 		return actions[i].parse(c, acts);
 	}
+	if (c->in_ct)
+		return ACT_ERR(c, "not allowed inside ct(exec(...)), which takes "
+			       "only set_field, load and move to ct_mark or "
+			       "ct_label, and nat");
 	for (i = 0; i < sizeof(mod_actions) / sizeof(mod_actions[0]); i++)
 		if (name_is(t, mod_actions[i].name))
 			return t->delim ? parse_mod(c, acts, i) :
@@ -736,7 +759,7 @@ static int parse_named(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return ACT_ERR(c, "unknown action");
 }
 
-static int parse_one(struct acts_ctx *c, struct wft_ofpacts *acts)
+static int parse_one(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 {
 	if (name_is(c->tok, "drop") && !c->tok->delim) {
 		c->drop = true;
@@ -748,8 +771,8 @@ static int parse_one(struct acts_ctx *c, struct wft_ofpacts *acts)
 	return parse_named(c, acts);
 }
 
-static int parse_list(struct acts_ctx *c, const char *s,
-		      struct wft_ofpacts *acts)
+int ofp_acts_parse_list(struct ofp_acts_ctx *c, const char *s,
+			struct wft_ofpacts *acts)
 {
 	struct ofp_token t;
 	size_t n = acts->n;
@@ -773,13 +796,14 @@ int wft_ofp_actions_parse(const char *s, const struct wft_flow *match,
 			  const struct wft_flow_wc *mask, uint8_t table,
 			  struct wft_ofpacts *acts, char *err, size_t errlen)
 {
-	struct acts_ctx c;
+	struct ofp_acts_ctx c;
 
 	memset(&c, 0, sizeof(c));
 	c.flow = *match;
 	memset(&c.exact, 0xff, sizeof(c.exact));
+	c.mask = *mask;
 	c.table = table;
 	c.err = err;
 	c.errlen = errlen;
-	return parse_list(&c, s, acts);
+	return ofp_acts_parse_list(&c, s, acts);
 }

@@ -94,6 +94,12 @@ int ofp_tcp_flags_parse(const char *s, size_t len, uint16_t *value,
 void ofp_tcp_flags_format(uint16_t value, uint16_t mask,
 			  struct wft_strbuf *sb);
 
+/* ct_state: "+trk-new", "trk|est", "0x21/0x3f" (ofp_ct_state.c); a
+ * match on all eight bits has mask WFT_CS_ALL. */
+int ofp_ct_state_parse(const char *s, size_t len, uint32_t *value,
+		       uint32_t *mask, char *err, size_t errlen);
+void ofp_ct_state_format(uint32_t value, uint32_t mask, struct wft_strbuf *sb);
+
 /* tun_flags: "+oam", "-oam", "oam" into 2-byte value and mask. */
 int ofp_tnl_flags_parse(const char *s, size_t len, uint8_t *value,
 			uint8_t *mask, char *err, size_t errlen);
@@ -109,6 +115,50 @@ const char *ofp_field_nxm_name(const struct wft_field *f);
 /* "NXM_NX_REG0[]", "NXM_NX_REG0[8..15]", "NXM_NX_REG0[3]". */
 void ofp_subfield_format(const struct wft_subfield *sf, struct wft_strbuf *sb);
 
+/*
+ * The action parser's state (ofp_parse_actions.c, and ofp_parse_ct.c for
+ * ct and nat): the packet as the rule knows it at this point of the list,
+ * checked "by value" (every field exact) as ovs-ofctl checks actions, except
+ * for the conntrack prerequisite, which OVS checks against the rule's real
+ * ct_state mask (@mask).
+ */
+struct ofp_acts_ctx {
+	struct wft_flow flow;	/* the packet as the rule knows it here */
+	struct wft_flow_wc exact;	/* all ones: prerequisites by value */
+	struct wft_flow_wc mask;	/* the rule's own mask */
+	uint8_t table;		/* the rule's table, for goto_table */
+	bool in_clone;
+	bool in_ct;		/* in ct(exec(...)): only ct_mark, ct_label, nat */
+	bool drop;		/* "drop" was given */
+	bool ended;		/* goto_table was given: nothing may follow */
+	const struct ofp_token *tok;	/* the action being parsed */
+	char *err;
+	size_t errlen;
+};
+
+/* An error about the current action, prefixed with it. */
+#define ACT_ERR(c, fmt, ...)						\
+	ofp_err((c)->err, (c)->errlen, "%.*s%s%.*s%s: " fmt,		\
+		(int)(c)->tok->key_len, (c)->tok->key,			\
+		(c)->tok->delim == '(' ? "(" : (c)->tok->delim ? ":" : "", \
+		(int)(c)->tok->value_len, (c)->tok->value,		\
+		(c)->tok->delim == '(' ? ")" : "", ##__VA_ARGS__)
+
+/* Parses the action list @s into @acts (ofp_parse_actions.c). */
+int ofp_acts_parse_list(struct ofp_acts_ctx *c, const char *s,
+			struct wft_ofpacts *acts);
+/* The current action's value as a string of its own (free() it). */
+char *ofp_acts_value_dup(const struct ofp_acts_ctx *c);
+/* A subfield written in the current action. */
+int ofp_acts_subfield(struct ofp_acts_ctx *c, const char *s, size_t len,
+		      struct wft_subfield *sf);
+/* Whether the rule, as it stands, lets @f be read (@role "source") or
+ * written ("destination"). */
+int ofp_acts_check_prereqs(struct ofp_acts_ctx *c, const struct wft_field *f,
+			   const char *role);
+/* ct(...), and nat(...) inside its exec() (ofp_parse_ct.c). */
+int ofp_parse_ct(struct ofp_acts_ctx *c, struct wft_ofpacts *acts);
+int ofp_parse_nat(struct ofp_acts_ctx *c, struct wft_ofpacts *acts);
 /* Whether the rule's value @flow (every field exact, as ovs-ofctl checks
  * actions) has a VLAN tag. */
 bool ofp_flow_has_vlan(const struct wft_flow *flow);

@@ -222,6 +222,7 @@ static int parse_one(const struct wft_field *f, const char *s, size_t len,
 		return parse_port16(s, len, p);
 	case WFT_FMT_FRAG:
 	case WFT_FMT_TCP_FLAGS:
+	case WFT_FMT_CT_STATE:
 		break;
 	}
 	return -EINVAL;
@@ -244,9 +245,18 @@ static int parse_special(const struct wft_field *f, const char *s,
 			 size_t len, uint8_t *value, uint8_t *mask, char *err,
 			 size_t errlen)
 {
+	uint32_t cv, cm;
 	uint16_t v, m;
 	int ret;
 
+	if (f->format == WFT_FMT_CT_STATE) {
+		ret = ofp_ct_state_parse(s, len, &cv, &cm, err, errlen);
+		if (!ret) {
+			ofp_put_uint(value, 4, cv);
+			ofp_put_uint(mask, 4, cm);
+		}
+		return ret;
+	}
 	if (f->format == WFT_FMT_TNL_FLAGS)
 		return ofp_tnl_flags_parse(s, len, value, mask, err, errlen);
 	if (f->format == WFT_FMT_FRAG) {
@@ -284,6 +294,7 @@ int ofp_field_parse(const struct wft_field *f, const char *s, size_t len,
 	if (!len)
 		return ofp_err(err, errlen, "%s: missing value", f->name);
 	if (f->format == WFT_FMT_FRAG || f->format == WFT_FMT_TCP_FLAGS ||
+	    f->format == WFT_FMT_CT_STATE ||
 	    (f->format == WFT_FMT_TNL_FLAGS && (s[0] < '0' || s[0] > '9')))
 		return parse_special(f, s, len, value, mask, err, errlen);
 	ret = parse_one(f, s, vlen, value, false);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Action lists (include/weft/ofpact.h). A list owns what its actions point
- * to (controller userdata, note bytes, a clone's nested list), so copying
- * and comparing are deep.
+ * to (controller userdata, note bytes, a clone's or a ct's nested list),
+ * so copying and comparing are deep.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +54,14 @@ static void deep_copy(struct wft_ofpact *a)
 		wft_ofpacts_clone(nested, a->clone.actions);
 		a->clone.actions = nested;
 		break;
+	case WFT_OFPACT_CT:
+		nested = wft_xmalloc(sizeof(*nested));
+		if (a->ct.actions)
+			wft_ofpacts_clone(nested, a->ct.actions);
+		else
+			wft_ofpacts_init(nested);
+		a->ct.actions = nested;
+		break;
 	default:
 		break;
 	}
@@ -91,6 +99,12 @@ void wft_ofpacts_uninit(struct wft_ofpacts *list)
 			if (a->clone.actions) {
 				wft_ofpacts_uninit(a->clone.actions);
 				free(a->clone.actions);
+			}
+			break;
+		case WFT_OFPACT_CT:
+			if (a->ct.actions) {
+				wft_ofpacts_uninit(a->ct.actions);
+				free(a->ct.actions);
 			}
 			break;
 		default:
@@ -134,6 +148,31 @@ static bool controller_equal(const struct wft_ofpact *a,
 			   b->controller.userdata, b->controller.userdata_len);
 }
 
+static bool lists_equal(const struct wft_ofpacts *a,
+			const struct wft_ofpacts *b)
+{
+	static const struct wft_ofpacts empty;
+
+	return wft_ofpacts_equal(a ? a : &empty, b ? b : &empty);
+}
+
+static bool ct_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
+{
+	return a->ct.flags == b->ct.flags && a->ct.zone == b->ct.zone &&
+	       subfield_equal(&a->ct.zone_src, &b->ct.zone_src) &&
+	       a->ct.table == b->ct.table && a->ct.alg == b->ct.alg &&
+	       lists_equal(a->ct.actions, b->ct.actions);
+}
+
+static bool nat_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
+{
+	return a->nat.flags == b->nat.flags && a->nat.af == b->nat.af &&
+	       !memcmp(a->nat.ip_min, b->nat.ip_min, 16) &&
+	       !memcmp(a->nat.ip_max, b->nat.ip_max, 16) &&
+	       a->nat.port_min == b->nat.port_min &&
+	       a->nat.port_max == b->nat.port_max;
+}
+
 /* Field by field, never memcmp() of the union: it holds pointers and
  * padding. */
 static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
@@ -170,9 +209,14 @@ static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 	case WFT_OFPACT_NOTE:
 		return bytes_equal(a->note.data, a->note.len, b->note.data,
 				   b->note.len);
+	case WFT_OFPACT_CT:
+		return ct_equal(a, b);
+	case WFT_OFPACT_NAT:
+		return nat_equal(a, b);
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_STRIP_VLAN:
 	case WFT_OFPACT_DEC_TTL:
+	case WFT_OFPACT_CT_CLEAR:
 		return true;
 	}
 	return false;

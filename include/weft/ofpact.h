@@ -49,7 +49,25 @@ enum wft_ofpact_type {
 	WFT_OFPACT_CONTROLLER,	/* controller, controller(reason=..,userdata=..) */
 	WFT_OFPACT_CLONE,	/* clone(ACTIONS) */
 	WFT_OFPACT_NOTE,	/* note:HEX, kept and printed, no effect */
+	WFT_OFPACT_CT,		/* ct(commit,zone=..,table=..,nat(..),exec(..)) */
+	WFT_OFPACT_CT_CLEAR,	/* ct_clear */
+	WFT_OFPACT_NAT,		/* nat(...): only in a ct action's list */
 };
+
+/* ct flags (OVS's NX_CT_F_*). */
+#define WFT_CT_F_COMMIT		0x0001
+#define WFT_CT_F_FORCE		0x0002	/* needs COMMIT */
+
+/* The ALGs ct(alg=...) knows, by their well-known port as OVS keeps them. */
+#define WFT_CT_ALG_FTP		21
+#define WFT_CT_ALG_TFTP		69
+
+/* nat flags (OVS's NX_NAT_F_*). */
+#define WFT_NAT_F_SRC		0x0001
+#define WFT_NAT_F_DST		0x0002
+#define WFT_NAT_F_PERSISTENT	0x0004
+#define WFT_NAT_F_PROTO_HASH	0x0008
+#define WFT_NAT_F_PROTO_RANDOM	0x0010
 
 /* How an action was written, so that it prints back the same way. */
 enum wft_ofpact_spelling {
@@ -109,6 +127,34 @@ struct wft_ofpact {
 			uint8_t *data;		/* owned */
 			size_t len;
 		} note;
+		/*
+		 * CT. The nested list holds, in the order written, what
+		 * nat(...) and exec(...) gave: NAT actions and writes
+		 * (SET_FIELD, LOAD, MOVE) of ct_mark and ct_label, as in
+		 * OVS (a first NAT prints outside exec(), the rest inside).
+		 */
+		struct {
+			uint16_t flags;		/* WFT_CT_F_* */
+			uint16_t zone;		/* when zone_src.field is NULL */
+			struct wft_subfield zone_src;	/* 16 bits, or no field */
+			uint8_t table;		/* WFT_TABLE_UNSET: no recirc */
+			uint16_t alg;		/* 0 or WFT_CT_ALG_* */
+			struct wft_ofpacts *actions;	/* owned */
+		} ct;
+		/*
+		 * NAT. @af is 0 when no address range was given (then the
+		 * ports are 0 too); addresses are in network order, an
+		 * IPv4 one in the first 4 bytes; ip_max and port_max are 0
+		 * when the range is one address or one port.
+		 */
+		struct {
+			uint16_t flags;		/* WFT_NAT_F_* */
+			uint8_t af;		/* 0, AF_INET or AF_INET6 */
+			uint8_t ip_min[16];
+			uint8_t ip_max[16];
+			uint16_t port_min;	/* host order */
+			uint16_t port_max;
+		} nat;
 	};
 };
 
