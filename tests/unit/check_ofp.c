@@ -219,6 +219,8 @@ static void clear_spellings(struct wft_ofpacts *acts)
 		acts->acts[i].spelling = WFT_SPELL_DEFAULT;
 		if (acts->acts[i].type == WFT_OFPACT_CLONE)
 			clear_spellings(acts->acts[i].clone.actions);
+		if (acts->acts[i].type == WFT_OFPACT_CT)
+			clear_spellings(acts->acts[i].ct.actions);
 	}
 }
 
@@ -259,7 +261,9 @@ static bool reads_back_differently(const struct wft_ofpacts *acts)
 		     (wft_field_id_is_tun_md(a->set.dst.field->id) ||
 		      a->set.dst.field->id == WFT_F_TUN_FLAGS)) ||
 		    (a->type == WFT_OFPACT_CLONE &&
-		     reads_back_differently(a->clone.actions)))
+		     reads_back_differently(a->clone.actions)) ||
+		    (a->type == WFT_OFPACT_CT &&
+		     reads_back_differently(a->ct.actions)))
 			return true;
 	}
 	return false;
@@ -456,7 +460,11 @@ static const struct {
 	{ "table=1", 0, NULL, "unknown keyword \"table\"" },
 	{ "priority=1", 0, NULL, "unknown keyword \"priority\"" },
 	{ "tcp,actions=drop", 0, NULL, "unknown keyword \"actions\"" },
-	{ "ct_state=+trk", 0, NULL, "conntrack fields" },
+	{ "ct_state=+trk", WFT_OFP_DEFAULT_PRIORITY, "ct_state=+trk", NULL },
+	{ "ip,ct_state=-new+trk-inv,ct_nw_src=10.0.0.1", WFT_OFP_DEFAULT_PRIORITY,
+	  "ct_state=-new-inv+trk,ct_nw_src=10.0.0.1,ip", NULL },
+	{ "ct_state=+trk,ct_nw_proto=6", 0, NULL, "ct_nw_proto: needs" },
+	{ "ct_state=+frob", 0, NULL, "not a conntrack state" },
 };
 
 START_TEST(test_match_only)
