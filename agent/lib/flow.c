@@ -18,9 +18,12 @@ _Static_assert(sizeof(struct wft_flow) % sizeof(uint64_t) == 0,
 	       "struct wft_flow must be a whole number of 64-bit words");
 /* No implicit padding: the explicit pads are the only bytes that are not
  * a field, so that masks built by setting every field are exact. */
-_Static_assert(offsetof(struct wft_flow, ct_ipv6_dst) +
-	       sizeof(struct in6_addr) == sizeof(struct wft_flow),
+_Static_assert(offsetof(struct wft_flow, tun_opts) + WFT_TUN_OPTS_MAX ==
+	       sizeof(struct wft_flow),
 	       "struct wft_flow has implicit padding at its end");
+_Static_assert(offsetof(struct wft_flow, ct_ipv6_dst) +
+	       sizeof(struct in6_addr) == offsetof(struct wft_flow, dl_dst),
+	       "implicit padding after the conntrack fields");
 
 static inline const flow_word *cwords(const struct wft_flow *f)
 {

@@ -59,6 +59,30 @@ struct wft_flow {
 	uint32_t recirc_id;		/* be32: datapath recirculation */
 	uint32_t dp_hash;		/* be32 */
 
+	/* Conntrack state: what the datapath's key says after a ct action
+	 * and a recirculation (uapi/linux/weft.h, "Connection tracking"),
+	 * all zero for a packet that has not been through ct. ct_state is
+	 * 32 bits as OVS's NXM field is, of which the low 8 are defined
+	 * (WFT_CS_*). ct_label is the 128-bit label as a big-endian number
+	 * (bit 0 is the LSB of its last byte), whatever order the datapath
+	 * carries it in. ct_nw_* / ct_ipv6_* / ct_nw_proto / ct_tp_* are the
+	 * original direction's tuple (for ICMP, ct_tp_* hold type and code).
+	 * They sit with the metadata, before L2, so that the classifier's
+	 * staged lookup checks them first (as OVS does): a recirculated
+	 * packet that misses on ct_state need not un-wildcard its headers. */
+	uint32_t ct_state;		/* be32: WFT_CS_* */
+	uint16_t ct_zone;		/* be16 */
+	uint8_t ct_nw_proto;
+	uint8_t pad2;
+	uint32_t ct_mark;		/* be32 */
+	uint32_t ct_nw_src;		/* be32 */
+	uint32_t ct_nw_dst;		/* be32 */
+	uint16_t ct_tp_src;		/* be16 */
+	uint16_t ct_tp_dst;		/* be16 */
+	uint8_t ct_label[16];		/* be128 */
+	struct in6_addr ct_ipv6_src;
+	struct in6_addr ct_ipv6_dst;
+
 	/* Ethernet and VLAN. */
 	uint8_t dl_dst[6];
 	uint8_t dl_src[6];
@@ -114,26 +138,6 @@ struct wft_flow {
 	uint32_t tun_opts_len;		/* host order, bytes */
 	uint8_t tun_opts[WFT_TUN_OPTS_MAX];
 
-	/* Conntrack state: what the datapath's key says after a ct action
-	 * and a recirculation (uapi/linux/weft.h, "Connection tracking"),
-	 * all zero for a packet that has not been through ct. ct_state is
-	 * 32 bits as OVS's NXM field is, of which the low 8 are defined
-	 * (WFT_CS_*). ct_label is the 128-bit label as a big-endian number
-	 * (bit 0 is the LSB of its last byte), whatever order the datapath
-	 * carries it in. ct_nw_* / ct_ipv6_* / ct_nw_proto / ct_tp_* are the
-	 * original direction's tuple (for ICMP, ct_tp_* hold type and code). */
-	uint32_t ct_state;		/* be32: WFT_CS_* */
-	uint16_t ct_zone;		/* be16 */
-	uint8_t ct_nw_proto;
-	uint8_t pad2;
-	uint32_t ct_mark;		/* be32 */
-	uint32_t ct_nw_src;		/* be32 */
-	uint32_t ct_nw_dst;		/* be32 */
-	uint16_t ct_tp_src;		/* be16 */
-	uint16_t ct_tp_dst;		/* be16 */
-	uint8_t ct_label[16];		/* be128 */
-	struct in6_addr ct_ipv6_src;
-	struct in6_addr ct_ipv6_dst;
 } __attribute__((aligned(8)));
 
 /* ct_state bits, the values of uapi/linux/weft.h's enum weft_ct_state and
