@@ -80,6 +80,15 @@ static const struct {
 	{ "NXM_NX_TUN_IPV6_DST", WFT_F_TUN_IPV6_DST },
 	{ "tun_flags", WFT_F_TUN_FLAGS }, { "tun_metadata0", WFT_F_TUN_METADATA0 },
 	{ "NXM_NX_TUN_METADATA63", WFT_F_TUN_METADATA0 + 63 },
+	{ "ct_state", WFT_F_CT_STATE }, { "NXM_NX_CT_STATE", WFT_F_CT_STATE },
+	{ "ct_zone", WFT_F_CT_ZONE }, { "NXM_NX_CT_ZONE", WFT_F_CT_ZONE },
+	{ "ct_mark", WFT_F_CT_MARK }, { "NXM_NX_CT_MARK", WFT_F_CT_MARK },
+	{ "ct_label", WFT_F_CT_LABEL }, { "NXM_NX_CT_LABEL", WFT_F_CT_LABEL },
+	{ "ct_nw_proto", WFT_F_CT_NW_PROTO },
+	{ "ct_nw_src", WFT_F_CT_NW_SRC }, { "NXM_NX_CT_NW_DST", WFT_F_CT_NW_DST },
+	{ "ct_ipv6_src", WFT_F_CT_IPV6_SRC },
+	{ "NXM_NX_CT_IPV6_DST", WFT_F_CT_IPV6_DST },
+	{ "ct_tp_src", WFT_F_CT_TP_SRC }, { "NXM_NX_CT_TP_DST", WFT_F_CT_TP_DST },
 };
 
 START_TEST(test_names)
@@ -331,6 +340,81 @@ START_TEST(test_prereqs)
 	     prereqs[_i].icmp_type, prereqs[_i].icmp_code);
 	ck_assert_int_eq(wft_field_prereqs_ok(wft_field_from_id(prereqs[_i].id),
 					      &f, &wc), prereqs[_i].ok);
+}
+END_TEST
+
+/* OVS's "CT" prerequisite: the rule's ct_state (value, mask) says there
+ * is a valid connection. */
+static const struct {
+	uint32_t state, mask;
+	bool ok;
+} ct_prereqs[] = {
+	{ 0, 0, false },
+	{ WFT_CS_TRACKED, WFT_CS_TRACKED, false },	/* +trk: maybe +inv */
+	{ WFT_CS_TRACKED, WFT_CS_TRACKED | WFT_CS_INVALID, true },
+	{ WFT_CS_TRACKED | WFT_CS_INVALID, WFT_CS_TRACKED | WFT_CS_INVALID,
+	  false },
+	{ WFT_CS_INVALID, WFT_CS_INVALID, false },
+	{ 0, WFT_CS_INVALID, false },		/* -inv alone: maybe -trk */
+	{ WFT_CS_NEW, WFT_CS_NEW, true },
+	{ WFT_CS_ESTABLISHED, WFT_CS_ESTABLISHED, true },
+	{ WFT_CS_RELATED, WFT_CS_RELATED, true },
+	{ WFT_CS_REPLY_DIR, WFT_CS_REPLY_DIR, true },
+	{ WFT_CS_SRC_NAT, WFT_CS_SRC_NAT, true },
+	{ WFT_CS_DST_NAT, WFT_CS_DST_NAT, true },
+	{ 0, WFT_CS_NEW | WFT_CS_ESTABLISHED, false },	/* -new-est */
+	{ WFT_CS_ESTABLISHED | WFT_CS_TRACKED, WFT_CS_ALL, true },
+};
+
+START_TEST(test_prereq_ct)
+{
+	static const enum wft_field_id need_ct[] = {
+		WFT_F_CT_NW_PROTO, WFT_F_CT_NW_SRC, WFT_F_CT_NW_DST,
+		WFT_F_CT_IPV6_SRC, WFT_F_CT_IPV6_DST, WFT_F_CT_TP_SRC,
+		WFT_F_CT_TP_DST,
+	};
+	static const enum wft_field_id free_ct[] = {
+		WFT_F_CT_STATE, WFT_F_CT_ZONE, WFT_F_CT_MARK, WFT_F_CT_LABEL,
+	};
+	struct wft_flow f;
+	struct wft_flow_wc wc;
+	size_t i;
+
+	rule(&f, &wc, 0, -1, -1, -1);
+	f.ct_state = htonl(ct_prereqs[_i].state);
+	wc.masks.ct_state = htonl(ct_prereqs[_i].mask);
+	for (i = 0; i < sizeof(need_ct) / sizeof(need_ct[0]); i++)
+		ck_assert_int_eq(wft_field_prereqs_ok(
+					 wft_field_from_id(need_ct[i]), &f, &wc),
+				 ct_prereqs[_i].ok);
+	for (i = 0; i < sizeof(free_ct) / sizeof(free_ct[0]); i++)
+		ck_assert(wft_field_prereqs_ok(wft_field_from_id(free_ct[i]),
+					       &f, &wc));
+}
+END_TEST
+
+/* ct_label is one 128-bit big-endian number; ct_mark is writable (the
+ * action parser confines it to ct(exec())), ct_state is not. */
+START_TEST(test_ct_fields)
+{
+	const struct wft_field *label = wft_field_from_id(WFT_F_CT_LABEL);
+	struct wft_subfield sf = { label, 64, 8 };
+	uint8_t v[16] = { 0 };
+	struct wft_flow f;
+
+	memset(&f, 0, sizeof(f));
+	v[15] = 0xab;
+	wft_subfield_set(&sf, v, &f, NULL);
+	ck_assert_uint_eq(f.ct_label[7], 0xab);	/* bits 64..71 */
+	ck_assert(!f.ct_label[15] && !f.ct_label[8]);
+	ck_assert(wft_field_from_id(WFT_F_CT_MARK)->writable);
+	ck_assert(wft_field_from_id(WFT_F_CT_LABEL)->writable);
+	ck_assert(!wft_field_from_id(WFT_F_CT_STATE)->writable);
+	ck_assert(!wft_field_from_id(WFT_F_CT_ZONE)->writable);
+	ck_assert(!wft_field_from_id(WFT_F_CT_NW_SRC)->writable);
+	ck_assert(wft_field_id_is_ct_writable(WFT_F_CT_MARK));
+	ck_assert(!wft_field_id_is_ct_writable(WFT_F_REG0));
+	ck_assert_uint_eq(wft_field_from_id(WFT_F_CT_STATE)->n_bits, 32);
 }
 END_TEST
 
@@ -674,6 +758,8 @@ static Suite *field_suite(void)
 	tc = tcase_create("prereqs");
 	tcase_add_loop_test(tc, test_prereqs, 0, N(prereqs));
 	tcase_add_test(tc, test_prereq_vlan);
+	tcase_add_loop_test(tc, test_prereq_ct, 0, N(ct_prereqs));
+	tcase_add_test(tc, test_ct_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tunnel");
