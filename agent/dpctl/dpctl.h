@@ -2,8 +2,8 @@
 /*
  * weft-dpctl: the ovs-dpctl grammar over weft's dpif library. main.c holds
  * the dispatch table; args.c the option and argument parsing (no I/O, unit
- * tested); dp.c, vport.c and flow.c the handlers, one cmd_<object>_<verb>
- * per command.
+ * tested); dp.c, vport.c, flow.c and conntrack.c the handlers, one
+ * cmd_<object>_<verb> per command.
  */
 #ifndef WEFT_DPCTL_H
 #define WEFT_DPCTL_H
@@ -116,6 +116,9 @@ int cmd_flow_del(struct dpctl *ctx, int argc, char **argv);
 int cmd_flow_del_all(struct dpctl *ctx, int argc, char **argv);
 int cmd_flow_get(struct dpctl *ctx, int argc, char **argv);
 int cmd_flow_dump(struct dpctl *ctx, int argc, char **argv);
+int cmd_ct_dump(struct dpctl *ctx, int argc, char **argv);
+int cmd_ct_flush(struct dpctl *ctx, int argc, char **argv);
+int cmd_ct_stats(struct dpctl *ctx, int argc, char **argv);
 
 /* vport.c: adds interfaces "IFACE[,OPTION]..." to @dp (add-dp uses it). */
 int dpctl_add_ifs(struct dpctl *ctx, const struct wft_dp *dp, int argc,

@@ -49,6 +49,16 @@ const struct dpctl_cmd dpctl_commands[] = {
 	{ "dump-flows", "[-m] [--names | --no-names] [DP] [filter=FLOW]",
 	  0, 2, FLOW_PRINT,
 	  cmd_flow_dump, "print every flow (matching FLOW)" },
+	{ "dump-conntrack", "[-m] [-s] [DP] [zone=ZONE]", 0, 2,
+	  OPT_MORE | OPT_STATISTICS | ALL_FMT,
+	  cmd_ct_dump, "print the kernel's conntrack entries (of ZONE)" },
+	{ "flush-conntrack", "[DP] [zone=ZONE] [CT_TUPLE [CT_TUPLE]]", 0, 4, 0,
+	  cmd_ct_flush, "delete the conntrack entries (of ZONE) that match "
+	  "the original (and reply) CT_TUPLE" },
+	{ "ct-stats-show", "[-m] [DP] [zone=ZONE] [verbose]", 0, 3,
+	  OPT_MORE | ALL_FMT,
+	  cmd_ct_stats, "count conntrack entries by protocol (TCP: and by "
+	  "state with -m or verbose)" },
 	{ "help", "[COMMAND]", 0, 1, 0,
 	  cmd_help, "print this help, or the usage of COMMAND" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
@@ -77,10 +87,14 @@ static void usage(FILE *f)
 		"             e.g. in_port(1),eth_type(0x0800),ipv4(dst=10.0.0.2)\n"
 		"  ACTIONS := ACTION[,ACTION]... | drop     e.g. set(ipv4(ttl=9)),2\n"
 		"  UFID    := 32 hex digits, as a UUID or plain\n"
+		"  CT_TUPLE := ct_nw_src=IP,ct_nw_dst=IP,ct_nw_proto=N,\n"
+		"             ct_tp_src=N,ct_tp_dst=N (ct_ipv6_src/dst,\n"
+		"             icmp_type/code/id); fields left out match all\n"
 		"\n"
 		"Options:\n"
 		"  -s, --statistics    show port statistics (show), flow stats\n"
-		"                      (add-flow, mod-flow, del-flow)\n"
+		"                      (add-flow, mod-flow, del-flow), conntrack\n"
+		"                      counters and timeouts (dump-conntrack)\n"
 		"  -m, --more          print UFIDs and wildcarded fields\n"
 		"  --names, --no-names print port names (default with -m)\n"
 		"  --clear             mod-flow: zero the flow's statistics\n"

@@ -199,3 +199,11 @@ void pr_json_bool(struct pr *p, const char *key, bool v)
 	if (p->json)
 		add(p, key, json_boolean(v));
 }
+
+void pr_json_value(struct pr *p, const char *key, json_t *v)
+{
+	if (p->json)
+		add(p, key, v);
+	else
+		json_decref(v);
+}

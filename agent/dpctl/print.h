@@ -49,5 +49,8 @@ void pr_text(struct pr *p, const char *fmt, ...)
 void pr_json_u64(struct pr *p, const char *key, uint64_t v);
 void pr_json_str(struct pr *p, const char *key, const char *s);
 void pr_json_bool(struct pr *p, const char *key, bool v);
+/* A JSON value built elsewhere (taken over; dropped in text mode). */
+struct json_t;
+void pr_json_value(struct pr *p, const char *key, struct json_t *v);
 
 #endif /* WEFT_DPCTL_PRINT_H */

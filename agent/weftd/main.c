@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "weft/bridge.h"
+#include "weft/ct_netlink.h"
 #include "weft/daemon.h"
 #include "weft/ofproto.h"
 #include "weft/vlog.h"
@@ -35,6 +36,7 @@ static const struct wft_component *const components[] = {
 	&wft_bridge_component,	/* the datapath, its ports, their ofports */
 	&wft_ofproto_component,	/* bridges' pipelines, ofctl/, ofproto/trace */
 	&wft_udpif_component,	/* upcall handlers, revalidator, dpif/ */
+	&wft_ct_component,	/* dpctl/dump-conntrack, ... (nf_conntrack) */
 	/* The OVN glue goes here. */
 	&wft_listen_component,	/* the control socket, once all is ready */
 };
