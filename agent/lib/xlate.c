@@ -208,13 +208,19 @@ static void ctx_init(struct wft_xlate_ctx *ctx, const struct wft_xlate_in *in,
 
 int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out)
 {
+	struct wft_xlate_in thawed;
 	struct wft_xlate_ctx ctx;
+	uint8_t table = in->table;
 
 	ctx_init(&ctx, in, out);
 	wc_init(&ctx);
-	wft_pipeline_read_lock(in->pipeline);
-	wft_xlate_table(&ctx, in->table, WFT_OFPP_IN_PORT);
-	wft_pipeline_read_unlock(in->pipeline);
+	/* A recirculated packet resumes where its recirc_id says (xlate_ct.c);
+	 * ctx.in then names the bridge to resume in. */
+	if (!in->flow.recirc_id || !wft_xlate_thaw(&ctx, &thawed, &table)) {
+		wft_pipeline_read_lock(ctx.in->pipeline);
+		wft_xlate_table(&ctx, table, WFT_OFPP_IN_PORT);
+		wft_pipeline_read_unlock(ctx.in->pipeline);
+	}
 	if (!ctx.stop && out->actions.error)
 		wft_xlate_error(&ctx, out->actions.error,
 				"out of memory for datapath actions");

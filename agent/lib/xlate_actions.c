@@ -417,11 +417,12 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 		do_clone(ctx, a->clone.actions);
 		break;
 	case WFT_OFPACT_CT:
+		wft_xlate_ct(ctx, a);
+		break;
 	case WFT_OFPACT_CT_CLEAR:
-	case WFT_OFPACT_NAT:
-		wft_xlate_error(ctx, -EOPNOTSUPP, "conntrack actions are not "
-				"translated yet");
-		return false;
+		wft_xlate_ct_clear(ctx);
+		break;
+	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_NOTE:
 		break;

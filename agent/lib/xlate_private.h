@@ -2,7 +2,8 @@
 /*
  * Internals of xlate (xlate.c: tables and bookkeeping; xlate_actions.c:
  * pipeline actions; xlate_output.c: where packets go; xlate_commit.c:
- * header changes as datapath actions). Not an API: include/weft/xlate.h is.
+ * header changes as datapath actions; xlate_ct.c: conntrack and
+ * recirculation). Not an API: include/weft/xlate.h is.
  *
  * Two copies of the packet travel through a translation: @flow, the packet
  * as the pipeline sees it (every action changes it at once), and @base, the
@@ -101,5 +102,16 @@ void wft_xlate_tunnel_output(struct wft_xlate_ctx *ctx,
 
 /* xlate_commit.c */
 void wft_xlate_commit(struct wft_xlate_ctx *ctx);
+
+/* xlate_ct.c */
+/* ct(...) and ct_clear. */
+void wft_xlate_ct(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a);
+void wft_xlate_ct_clear(struct wft_xlate_ctx *ctx);
+/* A packet with recirc_id != 0: restores what its id froze and sets
+ * *@table to the table to resume in; when that is another bridge's
+ * pipeline (behind a patch port), points ctx->in at @thawed, a copy of
+ * the input naming it. Returns 0, or an error already reported. */
+int wft_xlate_thaw(struct wft_xlate_ctx *ctx, struct wft_xlate_in *thawed,
+		   uint8_t *table);
 
 #endif /* WEFT_XLATE_PRIVATE_H */
