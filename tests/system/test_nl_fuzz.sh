@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 1500
+# vm-timeout: 900
 #
 # Case g of issue 3: weft-nlfuzz sends at least 100,000 random, valid and
 # mutated generic netlink messages; the module must not crash or report
@@ -96,7 +96,7 @@ case_fuzz() {
 	done
 	log "weft-nlfuzz --count $COUNT --seed $SEED"
 	t0=$(date +%s)
-	ip netns exec nlfz timeout 1200 "$NLFUZZ" --count "$COUNT" --seed "$SEED" \
+	ip netns exec nlfz timeout 600 "$NLFUZZ" --count "$COUNT" --seed "$SEED" \
 		--netdev fzv0 --netdev fzv1 -v
 	rc=$?
 	t1=$(date +%s)

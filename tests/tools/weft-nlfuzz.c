@@ -70,6 +70,10 @@ struct fz {
 	unsigned long by_errno[4098];
 	unsigned long cat_ok[CAT_N], cat_err[CAT_N];
 	unsigned long cmd_ok[256], cmd_err[256];	/* valid messages */
+	double cmd_time[256];		/* seconds spent, by genl command */
+	unsigned long cmd_n[256];
+	double flush_time;		/* the periodic flow flushes */
+	double refresh_time;		/* looking up the datapaths' ifindex */
 	unsigned long replies, upcalls, strays, enobufs, timeouts;
 	unsigned long consecutive_timeouts;
 	char extack[256];		/* message of the last error, or "" */
@@ -278,12 +282,29 @@ static const char *dp_name(int i)
 	return names[i];
 }
 
+static double now(void);
+
+/*
+ * One netlink dump of the links, not if_nametoindex() per datapath: its
+ * SIOCGIFINDEX asks the kernel to load a module "netdev-NAME" for a name
+ * that does not exist (a deleted datapath), and running modprobe took 90%
+ * of a run's time in a TCG guest.
+ */
 static void refresh_dps(void)
 {
+	struct if_nameindex *all = if_nameindex(), *p;
+	double t = now();
 	int i;
 
-	for (i = 0; i < N_DP; i++)
-		F.dp_ifindex[i] = (int)if_nametoindex(dp_name(i));
+	for (i = 0; i < N_DP; i++) {
+		F.dp_ifindex[i] = 0;
+		for (p = all; p && p->if_index; p++)
+			if (!strcmp(p->if_name, dp_name(i)))
+				F.dp_ifindex[i] = (int)p->if_index;
+	}
+	if (all)
+		if_freenameindex(all);
+	F.refresh_time += now() - t;
 }
 
 /* A dp ifindex: mostly ours, sometimes stale or absurd. */
@@ -896,6 +917,21 @@ static void print_results(unsigned long n, double el)
 	for (i = 0; i < V_N; i++)
 		printf("  %-11s %7lu / %lu\n", valid_names[i], F.cmd_ok[i],
 		       F.cmd_err[i]);
+	/* Where the run's time goes: the slow commands set its length. */
+	printf("time by generic netlink command (messages, seconds):\n");
+	{
+		double sum = 0;
+
+		for (i = 0; i < 256; i++) {
+			sum += F.cmd_time[i];
+			if (F.cmd_n[i] >= 100)
+				printf("  cmd %3d %8lu %8.1f\n", i, F.cmd_n[i],
+				       F.cmd_time[i]);
+		}
+		printf("  all commands: %.1f s of %.1f s; periodic flushes "
+		       "%.1f s; ifindex lookups %.1f s\n", sum, el,
+		       F.flush_time, F.refresh_time);
+	}
 	printf("why valid messages were refused (first %d reasons):\n",
 	       F.n_why);
 	for (i = 0; i < F.n_why; i++)
@@ -962,6 +998,7 @@ static int run_fuzz(unsigned long n, int verbose)
 			refresh_dps();
 		if (i % 5000 == 4999) {
 			/* Keep tables small so dumps stay cheap under TCG. */
+			double t = now();
 			int d;
 
 			for (d = 0; d < N_DP; d++) {
@@ -971,6 +1008,7 @@ static int run_fuzz(unsigned long n, int verbose)
 				msg_finish(&m);
 				nl_xfer(&m, NULL, NULL);
 			}
+			F.flush_time += now() - t;
 		}
 		if (roll < 25) {
 			cat = CAT_RANDOM;
@@ -986,10 +1024,16 @@ static int run_fuzz(unsigned long n, int verbose)
 		if (verbose > 1)
 			fprintf(stderr, "#%lu cat %s len %zu cmd %u\n", i,
 				cat_names[cat], m.len, msg_genl(&m)->cmd);
-		if (unsure) {
-			err = send_unsure(&m);
-		} else {
-			err = nl_xfer(&m, NULL, NULL);
+		{
+			uint8_t cmd = msg_genl(&m)->cmd;
+			double t = now();
+
+			if (unsure)
+				err = send_unsure(&m);
+			else
+				err = nl_xfer(&m, NULL, NULL);
+			F.cmd_time[cmd] += now() - t;
+			F.cmd_n[cmd]++;
 		}
 		tally(cat, err);
 		if (v >= 0) {
