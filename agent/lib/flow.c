@@ -21,9 +21,13 @@ _Static_assert(sizeof(struct wft_flow) % sizeof(uint64_t) == 0,
 _Static_assert(offsetof(struct wft_flow, tun_opts) + WFT_TUN_OPTS_MAX ==
 	       sizeof(struct wft_flow),
 	       "struct wft_flow has implicit padding at its end");
-_Static_assert(offsetof(struct wft_flow, ct_ipv6_dst) +
-	       sizeof(struct in6_addr) == offsetof(struct wft_flow, dl_dst),
-	       "implicit padding after the conntrack fields");
+_Static_assert(offsetof(struct wft_flow, ct_label) + 16 ==
+	       offsetof(struct wft_flow, dl_dst) &&
+	       offsetof(struct wft_flow, ct_ipv6_dst) + 16 ==
+	       offsetof(struct wft_flow, tp_src) &&
+	       offsetof(struct wft_flow, pad1) + 2 ==
+	       offsetof(struct wft_flow, tun_id),
+	       "implicit padding around the conntrack fields");
 
 static inline const flow_word *cwords(const struct wft_flow *f)
 {

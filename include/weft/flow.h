@@ -65,23 +65,18 @@ struct wft_flow {
 	 * 32 bits as OVS's NXM field is, of which the low 8 are defined
 	 * (WFT_CS_*). ct_label is the 128-bit label as a big-endian number
 	 * (bit 0 is the LSB of its last byte), whatever order the datapath
-	 * carries it in. ct_nw_* / ct_ipv6_* / ct_nw_proto / ct_tp_* are the
-	 * original direction's tuple (for ICMP, ct_tp_* hold type and code).
-	 * They sit with the metadata, before L2, so that the classifier's
-	 * staged lookup checks them first (as OVS does): a recirculated
-	 * packet that misses on ct_state need not un-wildcard its headers. */
+	 * carries it in. The original direction's tuple (ct_nw_proto here,
+	 * ct_nw_* / ct_ipv6_* with L3, ct_tp_* with L4; for ICMP, ct_tp_*
+	 * hold type and code) is spread as OVS spreads it, so that the
+	 * classifier's staged lookup reads them when OVS's does: a
+	 * recirculated packet that misses on ct_state un-wildcards neither
+	 * its headers nor the tuple. */
 	uint32_t ct_state;		/* be32: WFT_CS_* */
 	uint16_t ct_zone;		/* be16 */
 	uint8_t ct_nw_proto;
 	uint8_t pad2;
 	uint32_t ct_mark;		/* be32 */
-	uint32_t ct_nw_src;		/* be32 */
-	uint32_t ct_nw_dst;		/* be32 */
-	uint16_t ct_tp_src;		/* be16 */
-	uint16_t ct_tp_dst;		/* be16 */
 	uint8_t ct_label[16];		/* be128 */
-	struct in6_addr ct_ipv6_src;
-	struct in6_addr ct_ipv6_dst;
 
 	/* Ethernet and VLAN. */
 	uint8_t dl_dst[6];
@@ -107,11 +102,17 @@ struct wft_flow {
 	uint8_t arp_sha[6];		/* also the ND source link-layer address */
 	uint8_t arp_tha[6];		/* also the ND target link-layer address */
 	struct in6_addr nd_target;
+	uint32_t ct_nw_src;		/* be32 */
+	uint32_t ct_nw_dst;		/* be32 */
+	struct in6_addr ct_ipv6_src;
+	struct in6_addr ct_ipv6_dst;
 
 	/* Transport. ICMP type and code live in tp_src and tp_dst. */
 	uint16_t tp_src;		/* be16 */
 	uint16_t tp_dst;		/* be16 */
 	uint16_t tcp_flags;		/* be16, low 12 bits */
+	uint16_t ct_tp_src;		/* be16 */
+	uint16_t ct_tp_dst;		/* be16 */
 	uint16_t pad1;
 
 	/* Tunnel metadata. On receive: what the datapath's tunnel key held
