@@ -204,6 +204,7 @@ static void ctx_init(struct wft_xlate_ctx *ctx, const struct wft_xlate_in *in,
 		       WFT_ETH_TYPE_VLAN;
 	memcpy(ctx->base_tpid, ctx->tpid, sizeof(ctx->tpid));
 	ctx->table = in->table;
+	ctx->conntracked = ctx->flow.ct_state & htonl(WFT_CS_TRACKED);
 }
 
 int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out)

@@ -20,6 +20,7 @@ void wft_xlate_save(const struct wft_xlate_ctx *ctx, struct xlate_pkt_state *s)
 	s->overwritten = ctx->overwritten;
 	memcpy(s->tpid, ctx->tpid, sizeof(s->tpid));
 	memcpy(s->base_tpid, ctx->base_tpid, sizeof(s->base_tpid));
+	s->conntracked = ctx->conntracked;
 }
 
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
@@ -32,6 +33,7 @@ void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 	ctx->overwritten = s->overwritten;
 	memcpy(ctx->tpid, s->tpid, sizeof(ctx->tpid));
 	memcpy(ctx->base_tpid, s->base_tpid, sizeof(ctx->base_tpid));
+	ctx->conntracked = s->conntracked;
 }
 
 /* Every bit a read of @sf looks at, in flow layout. in_port is read

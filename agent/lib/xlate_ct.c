@@ -18,7 +18,11 @@
  *    datapath recirculates a copy unless recirc is the last action);
  *  - after ct or ct_clear the pipeline sees no conntrack state: the ct
  *    fields are zero until the recirculated pass, and, being set by the
- *    actions, reading them matches nothing.
+ *    actions, reading them matches nothing; ct_clear is emitted only for
+ *    a packet that has conntrack state (it came +trk, or was thawed, and
+ *    no ct(...) ran since);
+ *  - a patch port's peer bridge sees the packet without conntrack state
+ *    (wft_xlate_ct_forget()), as in OVS.
  * The recirculated pass's megaflow matches recirc_id (every translation
  * does) and whatever its lookups read, the ct fields included; the frozen
  * registers, metadata and in_port are implied by recirc_id and are not
@@ -62,6 +66,12 @@ static void clear_ct(struct wft_xlate_ctx *ctx)
 	memset(&f->ct_ipv6_src, 0, sizeof(f->ct_ipv6_src));
 	memset(&f->ct_ipv6_dst, 0, sizeof(f->ct_ipv6_dst));
 	ct_fields(&ctx->overwritten.masks);
+	ctx->conntracked = false;
+}
+
+void wft_xlate_ct_forget(struct wft_xlate_ctx *ctx)
+{
+	clear_ct(ctx);
 }
 
 /* Adds the bits of @sf to the megaflow (unless the actions set them). */
@@ -304,10 +314,15 @@ void wft_xlate_ct(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	clear_ct(ctx);
 }
 
+/* As OVS: only a packet with a conntrack entry needs ct_clear (after
+ * ct(...) in this pass there is none the pipeline can see: a later ct in
+ * another zone looks the packet up afresh). */
 void wft_xlate_ct_clear(struct wft_xlate_ctx *ctx)
 {
-	wft_attr_put_flag(ctx->odp, WEFT_ACTION_A_CT_CLEAR);
-	ctx->n_rewrites++;
+	if (ctx->conntracked) {
+		wft_attr_put_flag(ctx->odp, WEFT_ACTION_A_CT_CLEAR);
+		ctx->n_rewrites++;
+	}
 	clear_ct(ctx);
 }
 
@@ -377,6 +392,7 @@ int wft_xlate_thaw(struct wft_xlate_ctx *ctx, struct wft_xlate_in *thawed,
 	memset(o->regs, 0xff, sizeof(o->regs));
 	*table = st.table;
 	ctx->table = st.table;
+	ctx->conntracked = true;
 	wft_xlate_note(ctx, "thaw: recirc_id %#x resumes in table %u", id,
 		       st.table);
 	return 0;

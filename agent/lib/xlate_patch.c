@@ -52,6 +52,7 @@ static void enter_peer(struct wft_xlate_ctx *ctx, uint32_t ofp_port)
 	o->in_port = UINT32_MAX;
 	o->metadata = UINT64_MAX;
 	memset(o->regs, 0xff, sizeof(o->regs));
+	wft_xlate_ct_forget(ctx);
 }
 
 /* Ends the clone opened at @start (body from @body): dropped when empty,

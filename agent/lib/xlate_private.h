@@ -32,6 +32,7 @@ struct xlate_pkt_state {
 	struct wft_flow_wc overwritten;
 	uint16_t tpid[2];
 	uint16_t base_tpid[2];
+	bool conntracked;
 };
 
 struct wft_xlate_ctx {
@@ -47,6 +48,10 @@ struct wft_xlate_ctx {
 	struct wft_flow_wc overwritten;
 	uint16_t tpid[2];		/* TPIDs of @flow's tags, host order */
 	uint16_t base_tpid[2];
+	/* The datapath's packet has a conntrack entry (it came with
+	 * ct_state +trk, or was thawed after ct): as in OVS, ct_clear is
+	 * emitted only then, and ct(...) leaves it false. */
+	bool conntracked;
 
 	unsigned int depth;		/* resubmit/goto/clone nesting */
 	unsigned int odp_nest;		/* datapath clone nesting */
@@ -107,6 +112,9 @@ void wft_xlate_commit(struct wft_xlate_ctx *ctx);
 /* ct(...) and ct_clear. */
 void wft_xlate_ct(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a);
 void wft_xlate_ct_clear(struct wft_xlate_ctx *ctx);
+/* The packet as a patch port's peer bridge sees it: no conntrack state
+ * (OVS clears it at the crossing). */
+void wft_xlate_ct_forget(struct wft_xlate_ctx *ctx);
 /* A packet with recirc_id != 0: restores what its id froze and sets
  * *@table to the table to resume in; when that is another bridge's
  * pipeline (behind a patch port), points ctx->in at @thawed, a copy of
