@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uapi/linux/weft.h"
@@ -111,8 +112,11 @@ static const struct ct_case ct_cases[] = {
 	{ "changes before ct are committed first",
 	  { "ip,actions=mod_nw_dst:10.9.9.9,ct(commit),output:2" }, TCP4,
 	  "set(ipv4(dst=10.9.9.9)),ct(commit),12" },
-	{ "ct_clear",
-	  { "actions=ct_clear,output:2" }, TCP4, "ct_clear,12" },
+	{ "ct_clear of an untracked packet is nothing (as in OVS)",
+	  { "actions=ct_clear,output:2" }, TCP4, "12" },
+	{ "ct_clear after ct: the datapath needs none either",
+	  { "ip,actions=ct(commit,zone=1),ct_clear,ct(zone=2)" }, TCP4,
+	  "ct(commit,zone=1),ct(zone=2)" },
 	{ "a clone around ct stays a clone",
 	  { "ip,actions=clone(ct(commit),output:3),output:2" }, TCP4,
 	  "clone(ct(commit),13),12" },
@@ -148,6 +152,26 @@ START_TEST(test_ct_actions)
 	hide_ids(got);
 	ck_assert_msg(!strcmp(got, c->actions), "%s: actions %s, want %s",
 		      c->name, got, c->actions);
+	run_free(&r);
+}
+END_TEST
+
+/* ct_clear of a tracked packet: emitted, and the pipeline sees it
+ * untracked afterwards without matching on it. */
+START_TEST(test_ct_clear_tracked)
+{
+	static const char *const rules[] = {
+		"table=0,actions=ct_clear,resubmit(,1)",
+		"table=1,priority=10,ct_state=+trk,actions=output:3",
+		"table=1,priority=5,actions=output:2",
+		NULL,
+	};
+	struct run r;
+
+	run_init(&r, rules);
+	run_pkt(&r, TCP4, 0, WFT_CS_TRACKED | WFT_CS_ESTABLISHED);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "ct_clear,12");
+	ck_assert_uint_eq(r.out.wc.masks.ct_state, 0);
 	run_free(&r);
 }
 END_TEST
@@ -379,6 +403,263 @@ START_TEST(test_thaw_in_patch_peer)
 }
 END_TEST
 
+/*
+ * The same pipelines, packets and conntrack states through OVS's
+ * ofproto/trace (data/ct_traces.expected, made by data/gen-ct-traces.sh
+ * from data/ct_traces.txt) and through weft's xlate: every pass must give
+ * the same datapath actions (recirculation ids aside) and the same
+ * conntrack part of the megaflow. A dummy bridge of OVS with ports 1..3:
+ * here a bridge whose datapath ports are the OpenFlow ones.
+ */
+static struct wft_xlate_port same_ports[4];
+
+static const struct wft_xlate_port *same_port(void *aux, uint32_t ofp)
+{
+	return ofp >= 1 && ofp <= 3 ? &same_ports[ofp] : NULL;
+}
+
+static void same_for_each(void *aux,
+			  void (*cb)(const struct wft_xlate_port *, void *),
+			  void *cb_aux)
+{
+	int i;
+
+	for (i = 1; i <= 3; i++)
+		cb(&same_ports[i], cb_aux);
+}
+
+static const struct wft_xlate_bridge same_bridge = {
+	.port = same_port,
+	.for_each_port = same_for_each,
+};
+
+static char *data_file(const char *name)
+{
+	static char path[4096];
+	const char *slash = strrchr(__FILE__, '/');
+	const char *dir = getenv("WEFT_TEST_DATA");
+
+	if (dir)
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+	else
+		snprintf(path, sizeof(path), "%.*s/data/%s",
+			 slash ? (int)(slash - __FILE__) : 1,
+			 slash ? __FILE__ : ".", name);
+	return path;
+}
+
+/* The lines of a file, '#' comments and blank lines dropped. */
+struct text {
+	char **line;
+	size_t n;
+};
+
+static void text_read(const char *name, struct text *t)
+{
+	FILE *f = fopen(data_file(name), "r");
+	char buf[4096];
+
+	ck_assert_msg(f, "cannot open %s", data_file(name));
+	memset(t, 0, sizeof(*t));
+	while (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "#\r\n")] = '\0';
+		if (!buf[strspn(buf, " \t")])
+			continue;
+		t->line = realloc(t->line, (t->n + 1) * sizeof(*t->line));
+		ck_assert(t->line);
+		t->line[t->n++] = strdup(buf);
+	}
+	fclose(f);
+}
+
+static void text_free(struct text *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->line[i]);
+	free(t->line);
+}
+
+/* The ct_* items of an ovs-ofctl match, in order: "ct_state=-trk". */
+static void ct_part(const char *match, char *out, size_t len)
+{
+	char buf[1024], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", match);
+	out[0] = '\0';
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (!strncmp(tok, "ct_", 3))
+			snprintf(out + strlen(out), len - strlen(out), "%s%s",
+				 out[0] ? "," : "", tok);
+}
+
+/* weft's megaflow, its conntrack fields only, printed as OVS prints a
+ * match. */
+static void weft_ct_part(const struct wft_flow *flow,
+			 const struct wft_flow_wc *wc, char *out, size_t len)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	struct wft_flow_wc ct;
+	struct wft_flow v = *flow;
+
+	wft_flow_wc_init_catchall(&ct);
+	ct.masks.ct_state = wc->masks.ct_state;
+	ct.masks.ct_zone = wc->masks.ct_zone;
+	ct.masks.ct_mark = wc->masks.ct_mark;
+	ct.masks.ct_nw_proto = wc->masks.ct_nw_proto;
+	ct.masks.ct_nw_src = wc->masks.ct_nw_src;
+	ct.masks.ct_nw_dst = wc->masks.ct_nw_dst;
+	ct.masks.ct_tp_src = wc->masks.ct_tp_src;
+	ct.masks.ct_tp_dst = wc->masks.ct_tp_dst;
+	memcpy(ct.masks.ct_label, wc->masks.ct_label, 16);
+	ct.masks.ct_ipv6_src = wc->masks.ct_ipv6_src;
+	ct.masks.ct_ipv6_dst = wc->masks.ct_ipv6_dst;
+	wft_flow_zero_wildcards(&v, &ct);
+	wft_ofp_match_format(&v, &ct, WFT_OFP_DEFAULT_PRIORITY, &sb);
+	snprintf(out, len, "%s", wft_strbuf_cstr(&sb));
+	wft_strbuf_free(&sb);
+}
+
+/* The zone of the last ct(...) before the last recirc in @acts. */
+static uint16_t last_zone(const char *acts)
+{
+	const char *r = strstr(acts, "recirc("), *ct = NULL, *p = acts;
+	unsigned int zone = 0;
+
+	while ((p = strstr(p, "ct(")) && (!r || p < r))
+		ct = p++;
+	if (ct && (p = strstr(ct, "zone=")) && (!r || p < r))
+		sscanf(p, "zone=%u", &zone);
+	return (uint16_t)zone;
+}
+
+/* Compares the passes of trace @no (expected lines from index *@at). */
+static int compare_trace(struct wft_pipeline *p, const char *pkt,
+			 char **states, size_t n_states,
+			 const struct text *exp, size_t *at, unsigned int no)
+{
+	char want_acts[1024], got_acts[1024], want_ct[512], got_ct[512];
+	struct wft_xlate_in in;
+	struct wft_xlate_out out;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	uint32_t id = 0, state = 0;
+	uint16_t zone = 0;
+	size_t pass;
+	int bad = 0;
+
+	for (pass = 0; *at + 1 < exp->n && !strncmp(exp->line[*at],
+						      "megaflow: ", 10);
+	     pass++, *at += 2) {
+		memset(&in, 0, sizeof(in));
+		in.pipeline = p;
+		in.bridge = &same_bridge;
+		packet(pkt, &in.flow);
+		in.flow.recirc_id = htonl(id);
+		in.flow.ct_state = htonl(state);
+		in.flow.ct_zone = htons(zone);
+		wft_xlate_out_init(&out);
+		wft_xlate(&in, &out);
+		wft_strbuf_reset(&sb);
+		wft_odp_actions_format(out.actions.data, out.actions.len, &sb,
+				       0);
+		snprintf(got_acts, sizeof(got_acts), "%s",
+			 wft_strbuf_cstr(&sb));
+		snprintf(want_acts, sizeof(want_acts), "%s",
+			 exp->line[*at + 1] + 9);
+		ct_part(exp->line[*at] + 10, want_ct, sizeof(want_ct));
+		weft_ct_part(&in.flow, &out.wc, got_ct, sizeof(got_ct));
+		id = recirc_of(got_acts);
+		zone = last_zone(got_acts);
+		hide_ids(got_acts);
+		hide_ids(want_acts);
+		if (strcmp(got_acts, want_acts) || strcmp(got_ct, want_ct)) {
+			printf("ct_traces trace %u pass %zu: %s\n"
+			       "  OVS:  %s  [%s]\n  weft: %s  [%s]%s%s\n", no,
+			       pass, pkt, want_acts, want_ct, got_acts, got_ct,
+			       out.error ? "  error: " : "", out.errmsg);
+			bad++;
+		}
+		wft_xlate_out_uninit(&out);
+		if (pass < n_states) {
+			char m[128];
+			struct wft_flow f;
+			struct wft_flow_wc w;
+			size_t i;
+
+			snprintf(m, sizeof(m), "ct_state=%s", states[pass]);
+			for (i = 0; m[i]; i++)
+				if (m[i] == ',')
+					m[i] = '|';
+			packet(m, &f);
+			(void)w;
+			state = ntohl(f.ct_state);
+		} else {
+			state = 0;
+		}
+	}
+	wft_strbuf_free(&sb);
+	ck_assert_msg(pass > 0, "ct_traces trace %u: no expected passes", no);
+	return bad;
+}
+
+START_TEST(test_same_as_ovs)
+{
+	struct wft_pipeline *p = NULL;
+	struct text in, exp;
+	size_t i, at = 0;
+	unsigned int no = 0;
+	bool in_pipeline = false;
+	int bad = 0;
+
+	memset(same_ports, 0, sizeof(same_ports));
+	for (i = 1; i <= 3; i++)
+		same_ports[i].ofp_port = same_ports[i].odp_port = (uint32_t)i;
+	text_read("ct_traces.txt", &in);
+	text_read("ct_traces.expected", &exp);
+	for (i = 0; i < in.n; i++) {
+		char *line = in.line[i], *words[16], *save = NULL, *w;
+		size_t n = 0;
+
+		if (!strncmp(line, "pipeline", 8)) {
+			if (p)
+				wft_pipeline_destroy(p);
+			p = wft_pipeline_create();
+			in_pipeline = true;
+			continue;
+		}
+		if (!strcmp(line, "end")) {
+			in_pipeline = false;
+			continue;
+		}
+		if (in_pipeline) {
+			add_rule(p, line);
+			continue;
+		}
+		for (w = strtok_r(line, " \t", &save); w && n < 16;
+		     w = strtok_r(NULL, " \t", &save))
+			words[n++] = w;
+		ck_assert(n >= 2 && !strcmp(words[0], "trace"));
+		no++;
+		ck_assert_msg(at < exp.n && !strncmp(exp.line[at], "trace ", 6)
+			      && (unsigned int)atoi(exp.line[at] + 6) == no,
+			      "ct_traces.expected out of step at trace %u: "
+			      "rerun data/gen-ct-traces.sh", no);
+		at++;
+		bad += compare_trace(p, words[1], words + 2, n - 2, &exp, &at,
+				     no);
+	}
+	ck_assert_uint_eq(at, exp.n);
+	printf("ct_traces: %u traces, %d passes differ from OVS\n", no, bad);
+	if (p)
+		wft_pipeline_destroy(p);
+	text_free(&in);
+	text_free(&exp);
+	ck_assert_msg(!bad, "%d passes differ from OVS (see above)", bad);
+}
+END_TEST
+
 static Suite *xlate_ct_suite(void)
 {
 	Suite *s = suite_create("xlate_ct");
@@ -386,12 +667,14 @@ static Suite *xlate_ct_suite(void)
 
 	tcase_add_loop_test(tc, test_ct_actions, 0,
 			    sizeof(ct_cases) / sizeof(ct_cases[0]));
+	tcase_add_test(tc, test_ct_clear_tracked);
 	tcase_add_test(tc, test_recirc_ids);
 	tcase_add_test(tc, test_recirculated_pass);
 	tcase_add_test(tc, test_recirc_megaflow_minimal);
 	tcase_add_test(tc, test_unknown_recirc_id);
 	tcase_add_test(tc, test_ct_fields_cleared_after_ct);
 	tcase_add_test(tc, test_thaw_in_patch_peer);
+	tcase_add_test(tc, test_same_as_ovs);
 	suite_add_tcase(s, tc);
 	return s;
 }
