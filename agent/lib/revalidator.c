@@ -329,7 +329,16 @@ static void cycle_stats(struct wft_udpif *u, long long duration)
 	atomic_fetch_add(&u->n_cycles, 1);
 }
 
-static void run_cycle(struct wft_udpif *u, bool purge)
+/*
+ * @thorough: the cycle must reach every flow (a purge, a kick or a wait,
+ * rules or MAC tables changed since the last complete dump). Otherwise it
+ * is a timer's cycle for statistics and idle expiry, and a torn dump is
+ * not done again: while handlers install flows, every dump is torn (each
+ * insert changes the table's generation), and dumping up to three times
+ * per cycle took the CPU the handlers needed; what it skipped the next
+ * cycle sees.
+ */
+static void run_cycle(struct wft_udpif *u, bool purge, bool thorough)
 {
 	struct cycle c = { .u = u, .purge = purge };
 	size_t n = atomic_load(&u->n_ukeys);
@@ -354,6 +363,9 @@ static void run_cycle(struct wft_udpif *u, bool purge)
 		wft_backer_read_lock(u->backer);
 		wft_backer_generation(u->backer, &c.rules_gen, &c.macs_gen);
 		wft_backer_read_unlock(u->backer);
+		if (!u->complete || c.rules_gen != u->complete_rules_gen ||
+		    c.macs_gen != u->complete_macs_gen)
+			thorough = true;
 		c.need_full = false;
 		ret = dump_once(&c);
 		/* A torn dump (our own deletes tear it too) may have skipped
@@ -362,6 +374,8 @@ static void run_cycle(struct wft_udpif *u, bool purge)
 		 * statistics check. */
 		if (ret == -EAGAIN) {
 			tries++;
+			if (!thorough)
+				break;
 		} else if (!ret && c.need_full && c.terse) {
 			c.terse = false;
 			ret = -EAGAIN;	/* one more, in full */
@@ -369,8 +383,14 @@ static void run_cycle(struct wft_udpif *u, bool purge)
 	} while (ret == -EAGAIN && tries < 2);
 	if (ret && ret != -EAGAIN)
 		wft_warn("flow dump: %s", u->ops->chan_error(u->dump_chan));
-	if (!ret)
+	if (!ret) {
 		wft_ukeys_sweep(u, not_stale, &c);
+		u->complete = true;
+		u->complete_rules_gen = c.rules_gen;
+		u->complete_macs_gen = c.macs_gen;
+	}
+	if (ret == -EAGAIN)
+		atomic_fetch_add(&u->n_torn, 1);
 	cycle_stats(u, wft_udpif_now(u) - start);
 	adapt_limit(u, wft_udpif_now(u) - start);
 }
@@ -379,9 +399,10 @@ void *wft_revalidator_main(void *arg)
 {
 	struct wft_udpif *u = arg;
 	struct timespec deadline;
-	bool purge;
+	bool purge, kicked;
 	long long ms;
 
+	pthread_setname_np(pthread_self(), "revalidator");
 	pthread_mutex_lock(&u->mutex);
 	while (!u->exiting) {
 		if (!u->kicked) {
@@ -400,12 +421,13 @@ void *wft_revalidator_main(void *arg)
 			if (u->exiting)
 				break;
 		}
+		kicked = u->kicked;
 		u->kicked = false;
 		purge = u->purge;
 		u->purge = false;
 		u->started++;
 		pthread_mutex_unlock(&u->mutex);
-		run_cycle(u, purge);
+		run_cycle(u, purge, purge || kicked);
 		pthread_mutex_lock(&u->mutex);
 		u->done++;
 		pthread_cond_broadcast(&u->done_cond);

@@ -88,6 +88,7 @@ static void counters_add(struct handler_counters *to,
 	ADD(n_errors);
 	ADD(n_packet_ins);
 	ADD(n_stale);
+	ADD(n_batches);
 #undef ADD
 }
 

@@ -270,6 +270,8 @@ static unsigned int run_batch(struct handler *h, bool *kick)
 		else
 			*kick |= handle_miss(h, &up);
 	}
+	if (n)
+		INC(h, n_batches);
 	finish_batch(h);
 	return n;
 }
@@ -279,8 +281,12 @@ void *wft_handler_main(void *arg)
 	struct handler *h = arg;
 	struct wft_udpif *u = h->u;
 	struct pollfd pfd[2];
+	char name[16];
 	bool kick;
 
+	/* Named so that top and perf tell the threads apart. */
+	snprintf(name, sizeof(name), "handler%u", h->index);
+	pthread_setname_np(pthread_self(), name);
 	pfd[0].fd = u->ops->upcall_fd(h->sock);
 	pfd[0].events = POLLIN;
 	pfd[1].fd = u->exit_fd;

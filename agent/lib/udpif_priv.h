@@ -52,6 +52,7 @@ struct shard {
 struct handler_counters {
 	_Atomic uint64_t n_upcalls, n_installed, n_duplicates, n_over_limit;
 	_Atomic uint64_t n_errors, n_packet_ins, n_stale;
+	_Atomic uint64_t n_batches;	/* wakeups that found upcalls */
 };
 
 /* A put of the current batch: what its outcome decides about. */
@@ -121,11 +122,14 @@ struct wft_udpif {
 	void *dump_chan, *op_chan;
 	struct wft_ofproto_xlate rx;
 	struct wft_dpif_flow dumped;
+	bool complete;			/* a dump has gone through whole */
+	uint64_t complete_rules_gen, complete_macs_gen;	/* as of it */
 
 	/* Revalidator statistics, read by upcall/show. */
 	_Atomic size_t avg_flows, max_flows;
 	_Atomic unsigned long long dump_ms;
 	_Atomic uint64_t n_cycles, n_deleted, n_modified, n_adopted, n_idle;
+	_Atomic uint64_t n_torn;	/* cycles whose dump stayed torn */
 };
 
 long long wft_udpif_now(const struct wft_udpif *u);

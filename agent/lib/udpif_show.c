@@ -21,6 +21,7 @@ static void handler_stats(const struct handler_counters *c,
 	GET(n_errors);
 	GET(n_packet_ins);
 	GET(n_stale);
+	GET(n_batches);
 #undef GET
 }
 
@@ -40,6 +41,7 @@ void wft_udpif_get_stats(struct wft_udpif *u, struct wft_udpif_stats *st)
 	st->n_modified = LOAD(u->n_modified);
 	st->n_adopted = LOAD(u->n_adopted);
 	st->n_idle = LOAD(u->n_idle);
+	st->n_torn = LOAD(u->n_torn);
 	/* Handlers change only in the main thread, which calls this. */
 	st->n_handlers = u->n_handlers;
 	for (i = 0; i < u->n_handlers; i++)
@@ -67,35 +69,39 @@ void wft_udpif_format(struct wft_udpif *u, const char *dp_name,
 		wft_strbuf_printf(out, "  handler %u: (upcalls %llu) "
 				  "(installed %llu) (duplicates %llu) "
 				  "(over limit %llu) (stale %llu) "
-				  "(packet-ins %llu) (errors %llu)\n", i,
+				  "(packet-ins %llu) (errors %llu) "
+				  "(batches %llu)\n", i,
 				  (unsigned long long)h->n_upcalls,
 				  (unsigned long long)h->n_installed,
 				  (unsigned long long)h->n_duplicates,
 				  (unsigned long long)h->n_over_limit,
 				  (unsigned long long)h->n_stale,
 				  (unsigned long long)h->n_packet_ins,
-				  (unsigned long long)h->n_errors);
+				  (unsigned long long)h->n_errors,
+				  (unsigned long long)h->n_batches);
 	}
 	wft_strbuf_printf(out, "  revalidator: (keys %zu) (cycles %llu) "
 			  "(deleted %llu) (modified %llu) (adopted %llu) "
-			  "(idle %llu)\n", st.n_flows,
+			  "(idle %llu) (torn %llu)\n", st.n_flows,
 			  (unsigned long long)st.n_cycles,
 			  (unsigned long long)st.n_deleted,
 			  (unsigned long long)st.n_modified,
 			  (unsigned long long)st.n_adopted,
-			  (unsigned long long)st.n_idle);
+			  (unsigned long long)st.n_idle,
+			  (unsigned long long)st.n_torn);
 }
 
 static json_t *handler_json(const struct wft_udpif_handler_stats *h)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			 "upcalls", (json_int_t)h->n_upcalls,
 			 "installed", (json_int_t)h->n_installed,
 			 "duplicates", (json_int_t)h->n_duplicates,
 			 "over_limit", (json_int_t)h->n_over_limit,
 			 "stale", (json_int_t)h->n_stale,
 			 "packet_ins", (json_int_t)h->n_packet_ins,
-			 "errors", (json_int_t)h->n_errors);
+			 "errors", (json_int_t)h->n_errors,
+			 "batches", (json_int_t)h->n_batches);
 }
 
 json_t *wft_udpif_to_json(struct wft_udpif *u)
@@ -107,7 +113,7 @@ json_t *wft_udpif_to_json(struct wft_udpif *u)
 	wft_udpif_get_stats(u, &st);
 	for (i = 0; i < st.n_handlers; i++)
 		json_array_append_new(hs, handler_json(&st.handlers[i]));
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 			 "flows", (json_int_t)st.n_flows,
 			 "avg_flows", (json_int_t)st.avg_flows,
 			 "max_flows", (json_int_t)st.max_flows,
@@ -118,5 +124,6 @@ json_t *wft_udpif_to_json(struct wft_udpif *u)
 			 "modified", (json_int_t)st.n_modified,
 			 "adopted", (json_int_t)st.n_adopted,
 			 "idle_expired", (json_int_t)st.n_idle,
+			 "torn", (json_int_t)st.n_torn,
 			 "handlers", hs);
 }

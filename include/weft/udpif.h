@@ -209,6 +209,7 @@ struct wft_udpif_handler_stats {
 	uint64_t n_errors;		/* bad keys, failed puts/executes */
 	uint64_t n_packet_ins;		/* userspace-action upcalls */
 	uint64_t n_stale;		/* rules changed during the xlate */
+	uint64_t n_batches;		/* wakeups that found upcalls */
 };
 
 struct wft_udpif_stats {
@@ -219,6 +220,7 @@ struct wft_udpif_stats {
 	unsigned long long dump_ms;	/* duration of the last dump */
 	uint64_t n_cycles;
 	uint64_t n_deleted, n_modified, n_adopted, n_idle;
+	uint64_t n_torn;		/* cycles whose dump stayed torn */
 	unsigned int n_handlers;
 	struct wft_udpif_handler_stats handlers[WFT_UDPIF_MAX_HANDLERS];
 };

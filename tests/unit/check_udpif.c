@@ -531,6 +531,56 @@ START_TEST(test_torn_dump_redone)
 }
 END_TEST
 
+/* A timer's cycle (no kick, no rule or MAC change since the last complete
+ * dump) does not dump again when its dump is torn: while handlers install
+ * flows every dump is torn, and the next cycle sees what it skipped. It
+ * sweeps nothing then. */
+START_TEST(test_torn_timer_dump_not_redone)
+{
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_udpif_config cfg = {
+		.n_handlers = 1, .n_cpus = 1, .revalidate_ms = 20,
+	};
+	struct wft_udpif_stats st;
+	int i;
+
+	add("priority=10,ip,actions=output:2");
+	start(1, 1, 0, false);
+	miss("in_port=2,ip,nw_dst=10.0.0.2", 0);
+	wait_handled(1, 1);
+	/* Cycles every 20 ms from the next one on. */
+	ck_assert(!wft_udpif_start(udpif, &cfg, &err));
+	wft_strbuf_free(&err);
+	revalidate();
+	pthread_mutex_lock(&fdp.lock);
+	fdp.tear_next_dump = true;
+	pthread_mutex_unlock(&fdp.lock);
+	for (i = 0; i < WAIT_MS / 5; i++) {
+		wft_udpif_get_stats(udpif, &st);
+		if (st.n_torn)
+			break;
+		sleep_ms(5);
+	}
+	/* Done again, the second dump would have gone through whole. */
+	ck_assert_int_eq(st.n_torn, 1);
+	ck_assert_int_eq(st.n_flows, 1);
+	ck_assert_int_eq(FDP_GET(n_flows), 1);
+	ck_assert_int_eq(FDP_GET(n_del), 0);
+	/* A cycle someone waits for still goes through whole (timer
+	 * cycles stopped first: one could take the tear). */
+	cfg.revalidate_ms = 60000;
+	ck_assert(!wft_udpif_start(udpif, &cfg, &err));
+	wft_strbuf_free(&err);
+	revalidate();
+	pthread_mutex_lock(&fdp.lock);
+	fdp.tear_next_dump = true;
+	pthread_mutex_unlock(&fdp.lock);
+	revalidate();
+	wft_udpif_get_stats(udpif, &st);
+	ck_assert_int_eq(st.n_torn, 1);
+}
+END_TEST
+
 START_TEST(test_stats_pushed_to_rules)
 {
 	struct wft_rule_list rules;
@@ -759,6 +809,7 @@ static Suite *udpif_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_revalidate_after_flow_mod);
 	tcase_add_test(tc, test_torn_dump_redone);
+	tcase_add_test(tc, test_torn_timer_dump_not_redone);
 	tcase_add_test(tc, test_terse_dumps);
 	tcase_add_test(tc, test_stats_pushed_to_rules);
 	tcase_add_test(tc, test_idle_expiry);
