@@ -73,8 +73,8 @@ static int parse_signed(const char *s, size_t len, uint32_t *value,
 		if (bit < 0)
 			return unknown(s + i, n, err, errlen);
 		if (*mask & 1u << bit)
-			return ofp_err(err, errlen, "ct_state: %s: each flag can "
-				       "be specified only once",
+			return ofp_err(err, errlen, "ct_state: %s: each flag "
+				       "can be specified only once",
 				       state_names[bit]);
 		*mask |= 1u << bit;
 		if (on)

@@ -239,8 +239,9 @@ static int parse_zone(struct ofp_acts_ctx *c, struct wft_ofpact *a,
 	if (ofp_acts_subfield(c, t->value, t->value_len, sf))
 		return -EINVAL;
 	if (sf->n_bits != 16)
-		return ACT_ERR(c, "zone=%.*s is %u bits wide: a zone is 16 bits "
-			       "(a number up to 65535, or e.g. reg13[0..15])",
+		return ACT_ERR(c, "zone=%.*s is %u bits wide: a zone is 16 "
+			       "bits (a number up to 65535, or e.g. "
+			       "reg13[0..15])",
 			       (int)t->value_len, t->value, sf->n_bits);
 	a->ct.zone = 0;
 	return ofp_acts_check_prereqs(c, sf->field, "source");

@@ -92,7 +92,7 @@ static void read_subfield(struct wft_xlate_ctx *ctx,
 
 /* What exec(...) and nat(...) give the ct action. */
 struct ct_exec {
-	struct wft_flow flow;		/* the packet, ct_mark/ct_label written */
+	struct wft_flow flow;		/* the packet; exec writes here */
 	struct wft_flow_wc written;	/* the bits of those written */
 	const struct wft_ofpact *nat;	/* the last nat(...) */
 };

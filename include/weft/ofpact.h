@@ -136,7 +136,7 @@ struct wft_ofpact {
 		struct {
 			uint16_t flags;		/* WFT_CT_F_* */
 			uint16_t zone;		/* when zone_src.field is NULL */
-			struct wft_subfield zone_src;	/* 16 bits, or no field */
+			struct wft_subfield zone_src;	/* 16 bits, or none */
 			uint8_t table;		/* WFT_TABLE_UNSET: no recirc */
 			uint16_t alg;		/* 0 or WFT_CT_ALG_* */
 			struct wft_ofpacts *actions;	/* owned */

@@ -95,7 +95,8 @@ static void vsctl(const char *line)
 	json_t *cmds = json_array(), *cmd = json_array();
 	char *copy = strdup(line), *w, *save = NULL;
 
-	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+	for (w = strtok_r(copy, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save)) {
 		if (strcmp(w, "--")) {
 			json_array_append_new(cmd, json_string(w));
 			continue;
