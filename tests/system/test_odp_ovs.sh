@@ -46,6 +46,8 @@ fail() { echo "FAIL: $CASE: $*" >&2; FAILS=$((FAILS + 1)); }
 cleanup() {
 	local f
 
+	# Each pipe process holds the others' fifos open: none sees EOF.
+	[ -z "${PIPE_PIDS:-}" ] || kill $PIPE_PIDS 2>/dev/null
 	for f in "$TMP"/vswitchd.pid "$TMP"/ovsdb.pid; do
 		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
@@ -97,19 +99,26 @@ add() {
 }
 
 # The first dumped flow: its match (dump_match [-m]) or its actions.
+# (Shell string operations, not grep and sed: see pipe_start.)
+# Options go before the datapath: ovs-appctl ignores them after it.
 dump_match() {
-	$APPCTL dpctl/dump-flows "$DP" "$@" --no-names | grep -m1 ', packets:' |
-		sed 's/^ufid:[^ ]* //; s/, packets:.*//'
+	local line
+
+	while IFS= read -r line; do
+		case $line in *", packets:"*) ;; *) continue ;; esac
+		case $line in ufid:*) line=${line#* } ;; esac
+		printf '%s\n' "${line%%, packets:*}"
+		return 0
+	done < <($APPCTL dpctl/dump-flows "$@" --no-names "$DP")
 }
 dump_actions() {
-	$APPCTL dpctl/dump-flows "$DP" | grep -m1 ', actions:' |
-		sed 's/.*, actions://'
-}
+	local line
 
-# weft_reads KIND TEXT: weft-odp accepts TEXT; prints its canonical form,
-# or the error.
-weft_reads() {
-	printf '%s\n' "$2" | "$ODP" "$1"
+	while IFS= read -r line; do
+		case $line in *", actions:"*) ;; *) continue ;; esac
+		printf '%s\n' "${line##*, actions:}"
+		return 0
+	done < <($APPCTL dpctl/dump-flows "$DP")
 }
 
 case_flows() {
@@ -197,9 +206,7 @@ case_ct_flows() {
 		want=$(ct_items "$(weft_reads flow "$f")")
 		for m in "" -m; do
 			# Options before the datapath: after it they are ignored.
-			d=$($APPCTL dpctl/dump-flows $m --no-names "$DP" |
-				grep -m1 ', packets:' |
-				sed 's/^ufid:[^ ]* //; s/, packets:.*//')
+			d=$(dump_match $m)
 			out=$(weft_reads flow "$d") ||
 				{ fail "weft refuses OVS's '$d': $out"; continue 2; }
 			[ -n "$m" ] && continue
@@ -236,7 +243,67 @@ case_ct_actions() {
 	log "$n ct action lists parsed and run by OVS, read back by weft"
 }
 
-start_ovs || { echo "FAIL: setup" >&2; exit 1; }
+# Starting a process costs most of a second in a loaded TCG guest, and
+# this test used to start ovs-appctl and weft-odp some two thousand times:
+# one ovs-appctl-like connection (helpers/unixctl_pipe.py) and one weft-odp
+# per kind now answer every request over pipes.
+# pipe_start NAME CMD...: CMD reads $TMP/NAME.in and writes $TMP/NAME.out;
+# sets PIPE_IN and PIPE_OUT to the shell's ends.
+pipe_start() {
+	local name=$1
+
+	shift
+	mkfifo "$TMP/$name.in" "$TMP/$name.out" || return 1
+	"$@" <"$TMP/$name.in" >"$TMP/$name.out" &
+	PIPE_PIDS+=" $!"
+	exec {PIPE_IN}>"$TMP/$name.in" {PIPE_OUT}<"$TMP/$name.out"
+}
+
+# appctl CMD ARGS...: what ovs-appctl would print, and its exit status.
+appctl() {
+	local status line text=
+
+	(IFS=$'\t'; printf '%s\n' "$*") >&"$APPCTL_IN"
+	IFS= read -r status <&"$APPCTL_OUT" || return 3
+	while IFS= read -r line <&"$APPCTL_OUT" && [ "$line" != $'\x1e' ]; do
+		text+=$line$'\n'
+	done
+	# Like ovs-appctl: the reply on stdout, an error on stderr.
+	if [ "$status" = 0 ]; then
+		printf '%s' "$text"
+	else
+		printf '%s' "$text" >&2
+	fi
+	return "$status"
+}
+
+# weft_reads KIND TEXT: weft-odp's answer for the one line TEXT.
+weft_reads() {
+	local in out line
+
+	case $1 in
+	flow) in=$ODP_FLOW_IN out=$ODP_FLOW_OUT ;;
+	*) in=$ODP_ACTS_IN out=$ODP_ACTS_OUT ;;
+	esac
+	printf '%s\n' "${2//$'\n'/ }" >&"$in"
+	IFS= read -r line <&"$out" || { echo "weft-odp died"; return 1; }
+	printf '%s\n' "$line"
+	case $line in "error: "*) return 1 ;; esac
+}
+
+start_pipes() {
+	pipe_start appctl python3 "$TOP"/tests/system/helpers/unixctl_pipe.py \
+		"$TMP"/vswitchd.ctl || return 1
+	APPCTL_IN=$PIPE_IN APPCTL_OUT=$PIPE_OUT
+	APPCTL=appctl
+	pipe_start odp_flow stdbuf -oL "$ODP" flow || return 1
+	ODP_FLOW_IN=$PIPE_IN ODP_FLOW_OUT=$PIPE_OUT
+	pipe_start odp_acts stdbuf -oL "$ODP" actions || return 1
+	ODP_ACTS_IN=$PIPE_IN ODP_ACTS_OUT=$PIPE_OUT
+	appctl version >/dev/null || { fail "unixctl pipe"; return 1; }
+}
+
+start_ovs && start_pipes || { echo "FAIL: setup" >&2; exit 1; }
 case_flows
 case_actions
 case_ct_flows
