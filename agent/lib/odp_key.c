@@ -908,6 +908,31 @@ static void format_unknown(struct wft_strbuf *out, bool *first,
 	}
 }
 
+/*
+ * weft.ko dumps a ct field only when the key or the mask has it nonzero,
+ * so a flow matching ct_state(-trk) comes back with CT_STATE in the mask
+ * only: an absent ct field is 0 (a packet no ct action saw), and is
+ * printed as such.
+ */
+static void ct_zero_keys(struct wft_odp_image *img)
+{
+	for (int i = HDR_CT_STATE; i <= HDR_CT_TUPLE4; i++) {
+		uint16_t a = hdrs[i].attr;
+
+		if (!img->nest_mask[a] || img->nest_key[a])
+			continue;
+		img->nest_key[a] = true;
+		for (int f = 0; f < WFT_ODP_FIELDS; f++) {
+			struct wft_odp_slot *s = &img->slot[a][f];
+
+			if (s->in_mask && !s->in_key && !s->bad) {
+				memset(s->key, 0, sizeof(s->key));
+				s->in_key = true;
+			}
+		}
+	}
+}
+
 int wft_odp_flow_format_ports(const void *key, size_t key_len,
 			      const void *mask, size_t mask_len,
 			      const struct wft_odp_port_map *ports,
@@ -919,10 +944,12 @@ int wft_odp_flow_format_ports(const void *key, size_t key_len,
 	if (!img)
 		return -ENOMEM;
 	wft_odp_image_decode(img, key, key_len, false);
-	if (mask && mask_len)
+	if (mask && mask_len) {
 		wft_odp_image_decode(img, mask, mask_len, true);
-	else
+		ct_zero_keys(img);
+	} else {
 		wft_odp_image_exact_mask(img);
+	}
 	for (int i = HDR_RECIRC; i <= HDR_ETH; i++) {
 		const struct wft_odp_hdr *h = &hdrs[i];
 

@@ -811,8 +811,43 @@ START_TEST(test_attr_ct_malformed)
 }
 END_TEST
 
+/*
+ * weft.ko leaves a ct field out of a dumped key when it is 0 and only the
+ * mask says something of it: printed with the value 0.
+ */
+START_TEST(test_attr_ct_mask_only)
+{
+	static const struct { const char *flow, *key_only; } cases[] = {
+		{ "in_port(1),ct_state(-trk),eth()", "in_port(1),eth()" },
+		{ "in_port(1),ct_state(0),ct_mark(0/0x1),eth()",
+		  "in_port(1),eth()" },
+		{ "in_port(1),ct_state(+trk),ct_label(0/0x80000000000000000000000000000000),eth()",
+		  "in_port(1),ct_state(+trk),eth()" },
+		{ "in_port(1),ct_tuple6(src=::/ffff::,tp_dst=0),eth()",
+		  "in_port(1),eth()" },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct parsed p, k;
+
+		parsed_init(&p);
+		parsed_init(&k);
+		ck_assert_int_eq(flow_rt(cases[i].flow, &p, 0), 0);
+		ck_assert_int_eq(flow_rt(cases[i].key_only, &k, 0), 0);
+		wft_strbuf_reset(&p.text);
+		ck_assert_int_eq(wft_odp_flow_format(k.key.data, k.key.len,
+						     p.mask.data, p.mask.len,
+						     &p.text, 0), 0);
+		ck_assert_str_eq(wft_strbuf_cstr(&p.text), cases[i].flow);
+		parsed_free(&p);
+		parsed_free(&k);
+	}
+}
+END_TEST
+
 static void add_ct_attr_tests(TCase *tc)
 {
+	tcase_add_test(tc, test_attr_ct_mask_only);
 	tcase_add_test(tc, test_attr_ct_key);
 	tcase_add_test(tc, test_attr_ct_verbose);
 	tcase_add_test(tc, test_attr_ct_action);
