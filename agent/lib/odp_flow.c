@@ -30,6 +30,27 @@ static const struct odpf_field recirc_f[] = {
 static const struct odpf_field dp_hash_f[] = {
 	CONV(0, dp_hash, 4, ODPF_U32, false) };
 static const struct odpf_field ethertype_f[] = { RAW(0, dl_type, false) };
+/* Conntrack: read from a recirculated packet's key, never set. */
+static const struct odpf_field ct_state_f[] = {
+	CONV(0, ct_state, 4, ODPF_U32, false) };
+static const struct odpf_field ct_zone_f[] = {
+	CONV(0, ct_zone, 2, ODPF_U16, false) };
+static const struct odpf_field ct_mark_f[] = {
+	CONV(0, ct_mark, 4, ODPF_U32, false) };
+static const struct odpf_field ct_label_f[] = {
+	CONV(0, ct_label, 16, ODPF_U128, false) };
+/* The original tuple; for ICMP the ports are type and code, as in OVS.
+ * Putting it picks the key's family (odp_flow_mask.c); reading takes
+ * either. */
+static const struct odpf_field ct_tuple_f[] = {
+	RAW(WEFT_CT_TUPLE_A_IPV4_SRC, ct_nw_src, false),
+	RAW(WEFT_CT_TUPLE_A_IPV4_DST, ct_nw_dst, false),
+	RAW(WEFT_CT_TUPLE_A_IPV6_SRC, ct_ipv6_src, false),
+	RAW(WEFT_CT_TUPLE_A_IPV6_DST, ct_ipv6_dst, false),
+	RAW(WEFT_CT_TUPLE_A_PROTO, ct_nw_proto, false),
+	RAW(WEFT_CT_TUPLE_A_TP_SRC, ct_tp_src, false),
+	RAW(WEFT_CT_TUPLE_A_TP_DST, ct_tp_dst, false),
+};
 static const struct odpf_field eth_f[] = {
 	RAW(WEFT_ETH_A_SRC, dl_src, true),
 	RAW(WEFT_ETH_A_DST, dl_dst, true),
@@ -106,7 +127,34 @@ const struct odpf_header wft_odpf_headers[WEFT_KEY_A_MAX + 1] = {
 	HDR(WEFT_KEY_A_ICMPV6, icmp_f, false),
 	HDR(WEFT_KEY_A_ARP, arp_f, false),
 	HDR(WEFT_KEY_A_ND, nd_f, false),
+	HDR(WEFT_KEY_A_CT_STATE, ct_state_f, true),
+	HDR(WEFT_KEY_A_CT_ZONE, ct_zone_f, true),
+	HDR(WEFT_KEY_A_CT_MARK, ct_mark_f, true),
+	HDR(WEFT_KEY_A_CT_LABELS, ct_label_f, true),
+	HDR(WEFT_KEY_A_CT_TUPLE, ct_tuple_f, false),
 };
+
+/*
+ * ct labels: be128 in the flow (bit 0 the LSB of byte 15) <-> the
+ * datapath's u32[4] in host order, word i holding bits 32i..32i+31 (the
+ * transform odp_ct_value.c makes for the text), either way round.
+ */
+static void u128_swap(const uint8_t *in, uint8_t *out, bool to_words)
+{
+	for (int w = 0; w < 4; w++) {
+		uint32_t v;
+
+		if (to_words) {
+			memcpy(&v, in + 12 - 4 * w, 4);
+			v = ntohl(v);
+			memcpy(out + 4 * w, &v, 4);
+		} else {
+			memcpy(&v, in + 4 * w, 4);
+			v = htonl(v);
+			memcpy(out + 12 - 4 * w, &v, 4);
+		}
+	}
+}
 
 bool wft_odpf_has_bits(const struct wft_flow *m, const struct odpf_field *f)
 {
@@ -160,6 +208,14 @@ static int to_attr(const struct odpf_field *f, const struct wft_flow *src,
 		/* The flow keeps the opcode's low byte. */
 		u16 = htons(as_mask && *p == 0xff ? 0xffff : *p);
 		memcpy(out, &u16, 2);
+		return 0;
+	case ODPF_U16:
+		memcpy(&u16, p, 2);
+		u16 = ntohs(u16);
+		memcpy(out, &u16, 2);
+		return 0;
+	case ODPF_U128:
+		u128_swap(p, out, true);
 		return 0;
 	}
 	return -EINVAL;
@@ -320,6 +376,14 @@ static int from_attr(const struct odpf_field *f, const uint8_t *data,
 	case ODPF_ARP_OP:
 		memcpy(&u16, data, 2);
 		*p = (uint8_t)ntohs(u16);
+		return 0;
+	case ODPF_U16:
+		memcpy(&u16, data, 2);
+		u16 = htons(u16);
+		memcpy(p, &u16, 2);
+		return 0;
+	case ODPF_U128:
+		u128_swap(data, p, false);
 		return 0;
 	}
 	return -EINVAL;

@@ -28,6 +28,14 @@ static bool is_ip(const struct wft_flow *f)
 	       f->dl_type == htons(WFT_ETH_TYPE_IPV6);
 }
 
+/* Whether the mask matches any of the original tuple's fields. */
+static bool ct_tuple_bits(const struct wft_flow *m)
+{
+	return BITS(m, ct_nw_src) || BITS(m, ct_nw_dst) ||
+	       BITS(m, ct_ipv6_src) || BITS(m, ct_ipv6_dst) ||
+	       BITS(m, ct_nw_proto) || BITS(m, ct_tp_src) || BITS(m, ct_tp_dst);
+}
+
 static bool is_nd(const struct wft_flow *f)
 {
 	uint8_t type = ntohs(f->tp_src) & 0xff;
@@ -57,7 +65,8 @@ void wft_odp_flow_widen(const struct wft_flow *flow, struct wft_flow_wc *wc)
 	     BITS(m, ipv6_dst) || BITS(m, ipv6_label) || BITS(m, nw_proto) ||
 	     BITS(m, nw_tos) || BITS(m, nw_ttl) || BITS(m, nw_frag) ||
 	     BITS(m, arp_sha) || BITS(m, arp_tha);
-	if (l3)
+	/* weft.ko takes ct_tuple only with eth_type 0x0800/0x86dd exact. */
+	if (l3 || ct_tuple_bits(m))
 		m->dl_type = 0xffff;
 	if (l4 && is_ip(flow)) {
 		/* Which transport header, and whether there is one. */
@@ -152,6 +161,52 @@ static void put_vlans(const struct wft_flow *kf, const struct wft_flow_wc *w,
 			w->masks.cvlan_tci);
 }
 
+/*
+ * The ct fields the mask matches. An exact flow (no mask given, as for an
+ * upcall's own key) has them only where the packet has them nonzero, as
+ * weft.ko's keys do. The tuple carries the addresses of the flow's family.
+ */
+static void put_ct(const struct wft_flow *kf, const struct wft_flow_wc *w,
+		   bool exact, struct wft_attrbuf *key,
+		   struct wft_attrbuf *mask)
+{
+	static const uint16_t scalars[] = {
+		WEFT_KEY_A_CT_STATE, WEFT_KEY_A_CT_ZONE, WEFT_KEY_A_CT_MARK,
+		WEFT_KEY_A_CT_LABELS,
+	};
+	const struct odpf_field *f;
+	struct wft_flow_wc sel;
+	size_t i;
+
+	for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		f = &wft_odpf_headers[scalars[i]].fields[0];
+		if (!wft_odpf_has_bits(&w->masks, f) ||
+		    (exact && !wft_odpf_has_bits(kf, f)))
+			continue;
+		put_pair(scalars[i], kf, w, key, mask);
+	}
+	if (!ct_tuple_bits(&w->masks) || (exact && !ct_tuple_bits(kf)) ||
+	    !is_ip(kf) || w->masks.dl_type != 0xffff)
+		return;
+	memset(&sel, 0, sizeof(sel));
+	sel.masks.ct_nw_proto = w->masks.ct_nw_proto;
+	sel.masks.ct_tp_src = w->masks.ct_tp_src;
+	sel.masks.ct_tp_dst = w->masks.ct_tp_dst;
+	if (kf->dl_type == htons(WFT_ETH_TYPE_IP)) {
+		sel.masks.ct_nw_src = w->masks.ct_nw_src;
+		sel.masks.ct_nw_dst = w->masks.ct_nw_dst;
+	} else {
+		sel.masks.ct_ipv6_src = w->masks.ct_ipv6_src;
+		sel.masks.ct_ipv6_dst = w->masks.ct_ipv6_dst;
+	}
+	if (!ct_tuple_bits(&sel.masks))
+		return;
+	wft_odpf_put_fields(key, WEFT_KEY_A_CT_TUPLE, kf, &sel, false, NULL);
+	if (mask)
+		wft_odpf_put_fields(mask, WEFT_KEY_A_CT_TUPLE, &w->masks, &sel,
+				    true, NULL);
+}
+
 /* The transport header of an IP packet whose protocol the mask fixes. */
 static uint16_t l4_header(const struct wft_flow *f, const struct wft_flow *m)
 {
@@ -228,6 +283,7 @@ int wft_odp_flow_to_key(const struct wft_flow *flow,
 	kf.in_port = flow->in_port;
 	put_md(&kf, &w, ports, key, mask, &err);
 	wft_odpf_tunnel_put(flow, &kf, &w, key, mask);
+	put_ct(&kf, &w, !wc, key, mask);
 	put_pair(WEFT_KEY_A_ETHERNET, &kf, &w, key, mask);
 	put_vlans(&kf, &w, key, mask);
 	put_pair(WEFT_KEY_A_ETHERTYPE, &kf, &w, key, mask);

@@ -19,6 +19,9 @@ enum odpf_conv {
 	ODPF_PORT,	/* ODPF_U32 through the port map; masks all or none */
 	ODPF_FRAG,	/* WFT_FRAG_* bits <-> enum weft_frag_type */
 	ODPF_ARP_OP,	/* the opcode's low byte <-> __be16 */
+	ODPF_U16,	/* __be16 in the flow, host u16 in the attribute */
+	ODPF_U128,	/* be128 in the flow, host u32[4] (word 0 lowest) in
+			 * the attribute: ct labels as nf_conntrack keeps them */
 };
 
 struct odpf_field {
