@@ -46,6 +46,20 @@ static const char *const keys[] = {
 	"vlan(vid=100,pcp=0),encap(eth_type(0x8100),vlan(vid=200,pcp=0),"
 	"encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=1,"
 	"tos=0,ttl=64,frag=first),icmp(type=8,code=0)))",
+	/* Conntrack fields after a recirculation. */
+	"recirc_id(0x1),dp_hash(0),skb_priority(0),in_port(11),skb_mark(0),"
+	"ct_state(est|trk),ct_zone(0x5),ct_mark(0x7),"
+	"ct_label(0x1000000000000000000000002),ct_tuple4(src=10.0.0.1,"
+	"dst=10.0.0.2,proto=6,tp_src=1000,tp_dst=80),"
+	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),"
+	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),"
+	"tcp(src=1000,dst=80),tcp_flags(ack)",
+	"recirc_id(0x2),dp_hash(0),skb_priority(0),in_port(12),skb_mark(0),"
+	"ct_state(new|rpl|trk|dnat),ct_tuple6(src=2001:db8::1,dst=2001:db8::2,"
+	"proto=58,tp_src=128,tp_dst=0),"
+	"eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x86dd),"
+	"ipv6(src=2001:db8::2,dst=2001:db8::1,label=0,proto=58,tclass=0,"
+	"hlimit=64,frag=no),icmpv6(type=129,code=0)",
 };
 
 START_TEST(test_key_roundtrip)
@@ -117,6 +131,14 @@ static const struct {
 	  "icmpv6(type=136),nd(target=fe80::1)" },
 	{ "in_port=1,dl_vlan=3,ip", "",
 	  "in_port(11),eth(),eth_type(0x8100),vlan(vid=3,pcp=0),encap(eth_type(0x0800))" },
+	/* A ct tuple match makes eth_type exact; the tuple has the
+	 * addresses of the packet's family. */
+	{ UDP4 ",ct_state=0x21,ct_nw_src=10.0.0.9,ct_nw_proto=17",
+	  "ct_state=0x20,ct_nw_src=255.255.255.255",
+	  "in_port(11),ct_state(+trk),ct_tuple4(src=10.0.0.9),eth(),"
+	  "eth_type(0x0800)" },
+	{ UDP4 ",ct_zone=7,ct_mark=0x10", "ct_zone=0xffff,ct_mark=0xf0",
+	  "in_port(11),ct_zone(0x7),ct_mark(0x10/0xf0),eth(),eth_type(0x0800)" },
 };
 
 START_TEST(test_widen)
