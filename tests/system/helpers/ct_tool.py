@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""ct_tool: the traffic of test_ct_kernel.sh, one verdict per run.
+
+usage: ct_tool.py COMMAND ARGS
+  serve ADDR PORT READY           TCP server: answers "x" with "y" (forever)
+  tcp ADDR PORT [SRC]             connect, send "x": prints ok / blocked
+  udp-closed ADDR PORT            datagram to a closed port: refused (the
+                                  ICMP error came back) / silent / answered
+  udp-send SRC SPORT DST DPORT    one datagram from SRC:SPORT
+  udp-recv ADDR PORT SECS READY   prints "got N" (N bytes) or "none"
+  big-udp DST PORT SIZE           one SIZE-byte datagram (fragmented by the
+                                  stack when SIZE exceeds the MTU)
+  bad-frags IFACE DSTMAC SRC DST SEED COUNT
+                                  COUNT malformed IPv4/IPv6 fragment frames
+                                  (overlaps, holes, never-finished queues,
+                                  absurd offsets, tiny and truncated ones)
+                                  on IFACE (AF_PACKET); prints "sent N"
+"""
+import os
+import random
+import socket
+import struct
+import sys
+
+
+def fam(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def serve(addr, port, ready):
+    s = socket.socket(fam(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    s.listen(16)
+    open(ready, "w").close()
+    while True:
+        c, _ = s.accept()
+        try:
+            c.settimeout(5)
+            if c.recv(1) == b"x":
+                c.sendall(b"y")
+        except OSError:
+            pass
+        c.close()
+
+
+def tcp(addr, port, src=None):
+    s = socket.socket(fam(addr), socket.SOCK_STREAM)
+    s.settimeout(4)
+    try:
+        if src:
+            s.bind((src, 0))
+        s.connect((addr, int(port)))
+        s.sendall(b"x")
+        print("ok" if s.recv(1) == b"y" else "blocked")
+    except OSError:
+        print("blocked")
+
+
+def udp_closed(addr, port):
+    s = socket.socket(fam(addr), socket.SOCK_DGRAM)
+    s.settimeout(4)
+    s.connect((addr, int(port)))
+    try:
+        s.send(b"x")
+        s.recv(10)
+        print("answered")
+    except ConnectionRefusedError:
+        print("refused")
+    except OSError:
+        print("silent")
+
+
+def udp_send(src, sport, dst, dport):
+    s = socket.socket(fam(dst), socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((src, int(sport)))
+    s.sendto(b"z" * 16, (dst, int(dport)))
+
+
+def udp_recv(addr, port, secs, ready):
+    s = socket.socket(fam(addr), socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    s.settimeout(float(secs))
+    open(ready, "w").close()
+    try:
+        data = s.recv(65535)
+        print("got %d" % len(data))
+    except OSError:
+        print("none")
+
+
+def big_udp(dst, port, size):
+    s = socket.socket(fam(dst), socket.SOCK_DGRAM)
+    s.sendto(bytes(i & 0xff for i in range(int(size))), (dst, int(port)))
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def ip4(src, dst, ident, off, mf, payload, proto=17, tot=None):
+    flags = (0x2000 if mf else 0) | (off & 0x1fff)
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, tot or 20 + len(payload),
+                      ident, flags, 64, proto, 0, socket.inet_aton(src),
+                      socket.inet_aton(dst))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def ip6(src, dst, ident, off, mf, payload, nxt=17):
+    frag = struct.pack("!BBHI", nxt, 0, (off << 3) | (1 if mf else 0), ident)
+    body = frag + payload
+    return struct.pack("!IHBB16s16s", 0x60000000, len(body), 44, 64,
+                       socket.inet_pton(socket.AF_INET6, src),
+                       socket.inet_pton(socket.AF_INET6, dst)) + body
+
+
+def bad_frags(iface, dstmac, src, dst, seed, count):
+    rnd = random.Random(int(seed))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    smac = open("/sys/class/net/%s/address" % iface).read().strip()
+    eth4 = bytes.fromhex(dstmac.replace(":", "")) + \
+        bytes.fromhex(smac.replace(":", "")) + b"\x08\x00"
+    eth6 = eth4[:12] + b"\x86\xdd"
+    src6, dst6 = "fd01::1", "fd01::2"
+    udp = struct.pack("!HHHH", 4000, 4001, 1000, 0)
+    sent = 0
+
+    def send(frame):
+        nonlocal sent
+        s.send(frame)
+        sent += 1
+
+    for i in range(int(count)):
+        ident = rnd.randrange(1 << 16)
+        kind = i % 8
+        blob = bytes(rnd.randrange(256) for _ in range(rnd.choice((8, 16, 64, 512))))
+        if kind == 0:	# overlapping fragments, then the last
+            send(eth4 + ip4(src, dst, ident, 0, True, udp + blob[:64].ljust(64, b"o")))
+            send(eth4 + ip4(src, dst, ident, 4, True, blob.ljust(64, b"p")))
+            send(eth4 + ip4(src, dst, ident, 6, False, blob[:24].ljust(24, b"q")))
+        elif kind == 1:	# a hole: the queue never completes
+            send(eth4 + ip4(src, dst, ident, 0, True, udp + blob[:32].ljust(32, b"h")))
+            send(eth4 + ip4(src, dst, ident, 40, False, blob[:16].ljust(16, b"h")))
+        elif kind == 2:	# offset beyond 64 KiB
+            send(eth4 + ip4(src, dst, ident, 0x1fff, False, blob))
+        elif kind == 3:	# tiny, truncated (tot_len larger than the frame)
+            send(eth4 + ip4(src, dst, ident, 0, True, udp[:4], tot=600))
+            send(eth4 + ip4(src, dst, ident, 1, False, b"", tot=20))
+        elif kind == 4:	# random fragments of one datagram, any order
+            for _ in range(rnd.randrange(1, 6)):
+                send(eth4 + ip4(src, dst, ident, rnd.randrange(0, 64),
+                                rnd.random() < 0.7, blob[:rnd.randrange(0, len(blob) + 1) & ~7]))
+        elif kind == 5:	# IPv6: overlapping, then last
+            send(eth6 + ip6(src6, dst6, ident, 0, True, udp + blob[:64].ljust(64, b"o")))
+            send(eth6 + ip6(src6, dst6, ident, 2, True, blob[:64].ljust(64, b"p")))
+            send(eth6 + ip6(src6, dst6, ident, 9, False, blob[:8].ljust(8, b"q")))
+        elif kind == 6:	# IPv6: atomic fragment, absurd offset, a hole
+            send(eth6 + ip6(src6, dst6, ident, 0, False, udp + blob[:8]))
+            send(eth6 + ip6(src6, dst6, ident + 1, 0x1fff, False, blob[:16]))
+            send(eth6 + ip6(src6, dst6, ident + 2, 0, True, udp + blob[:32].ljust(32, b"h")))
+        else:		# IPv6: truncated payload length, unknown next header
+            f = ip6(src6, dst6, ident, 0, True, blob[:24].ljust(24, b"t"), nxt=253)
+            send(eth6 + f[:4] + struct.pack("!H", 4000) + f[6:])
+    print("sent %d" % sent)
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    {"serve": serve, "tcp": tcp, "udp-closed": udp_closed,
+     "udp-send": udp_send, "udp-recv": udp_recv, "big-udp": big_udp,
+     "bad-frags": bad_frags}[cmd](*args)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
