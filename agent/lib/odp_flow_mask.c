@@ -65,6 +65,10 @@ void wft_odp_flow_widen(const struct wft_flow *flow, struct wft_flow_wc *wc)
 	     BITS(m, ipv6_dst) || BITS(m, ipv6_label) || BITS(m, nw_proto) ||
 	     BITS(m, nw_tos) || BITS(m, nw_ttl) || BITS(m, nw_frag) ||
 	     BITS(m, arp_sha) || BITS(m, arp_tha);
+	/* ct_state is 32 bits in the flow (OVS's NXM field), 8 in the
+	 * datapath, which drops the others from a mask and dumps it so:
+	 * the megaflow (and its UFID) must say what the datapath keeps. */
+	m->ct_state &= htonl(WFT_CS_ALL);
 	/* weft.ko takes ct_tuple only with eth_type 0x0800/0x86dd exact. */
 	if (l3 || ct_tuple_bits(m))
 		m->dl_type = 0xffff;
