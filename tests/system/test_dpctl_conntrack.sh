@@ -25,6 +25,10 @@
 #   flush_all    the table is empty after flush-conntrack
 #   bad_args     wrong zones, tuples, datapaths and words: exit 1 and a
 #                message that names what is wrong
+#   flows        ct_state/ct_zone/ct_mark/ct_label/ct_tuple4 matches and
+#                ct(...) actions that both modules take, added with
+#                weft-dpctl to weft.ko and with ovs-dpctl to
+#                openvswitch.ko, dump as the same text
 #   appctl       dpctl/dump-conntrack, dpctl/ct-stats-show and
 #                dpctl/flush-conntrack through weftd: the same text as
 #                weft-dpctl, errors for bad arguments
@@ -235,6 +239,38 @@ case_flush_all() {
 	assert_eq 0 "$(ct_count)" "entries left (DP given)"
 }
 
+case_flows() {
+	local ip4='eth(),eth_type(0x0800),ipv4(frag=no)' f w o out i=0
+	local -a flows=(
+		"recirc_id(0),in_port(1),ct_state(-trk),$ip4"
+		"recirc_id(0x1),in_port(1),ct_state(-new+est-rel-inv+trk),$ip4"
+		"recirc_id(0x2),in_port(1),ct_state(+est+trk),ct_zone(0x5),ct_mark(0x1/0xff),ct_label(0x1234/0xffff),$ip4"
+		"recirc_id(0x3),in_port(1),ct_state(+trk),ct_tuple4(src=10.0.0.1,dst=10.0.0.2,proto=6,tp_src=33300,tp_dst=80),$ip4"
+	)
+	local -a acts=(
+		"ct(commit,zone=5,mark=0x1/0xff,label=0x2/0xf,nat(src=10.0.0.1-10.0.0.9:1024-2048,random)),recirc(1)"
+		"ct_clear,ct(zone=65535,nat),recirc(2)"
+		"ct(force_commit,nat(dst=10.0.0.5:80)),2"
+		"ct(commit,label=0x102030405060708090a0b0c0d0e0f10),2"
+	)
+	for f in "${flows[@]}"; do
+		out=$(weft add-flow dp0 "$f" "${acts[i]}" 2>&1) ||
+			fail "weft-dpctl add-flow $f ${acts[i]}: $out"
+		out=$(ovs add-flow ovs0 "$f" "${acts[i]}" 2>&1) ||
+			fail "ovs-dpctl add-flow $f ${acts[i]}: $out"
+		i=$((i + 1))
+	done
+	w=$(weft dump-flows dp0 | sed 's/, packets:[^a]*actions:/ actions:/' | sort)
+	# OVS prints recirc() in hex, weft in decimal (OVS reads only that).
+	o=$(ovs dump-flows ovs0 | sed 's/, packets:[^a]*actions:/ actions:/' |
+		sed 's/recirc(0x\([0-9]\))/recirc(\1)/' | sort)
+	[ "$(grep -c . <<<"$w")" = 4 ] && [ "$w" = "$o" ] ||
+		fail "weft.ko and openvswitch.ko flows print differently:
+$(diff <(echo "$o") <(echo "$w"))"
+	weft del-flows dp0
+	ovs del-flows ovs0
+}
+
 # bad MESSAGE ARGS...: weft-dpctl ARGS fails with MESSAGE on stderr.
 bad() {
 	local msg=$1 out
@@ -319,5 +355,6 @@ run_case flush_zone
 run_case flush_tuple
 run_case flush_all
 run_case bad_args
+run_case flows
 run_case appctl
 finish
