@@ -96,7 +96,7 @@ int cmd_ct_stats(struct dpctl *ctx, int argc, char **argv)
 	wft_ct_summarize(&es, &s);
 	wft_ct_entries_free(&es);
 	if (pr_is_json(ctx->pr)) {
-		pr_json_value(ctx->pr, NULL, wft_ct_summary_json(&s));
+		pr_json_value(ctx->pr, NULL, wft_ct_stats_json(&s));
 		return 0;
 	}
 	wft_ct_format_summary(&out, &s, a.verbose || ctx->opts.verbosity > 0);

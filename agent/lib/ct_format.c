@@ -413,6 +413,32 @@ void wft_ct_format_summary(struct wft_strbuf *out,
 		wft_strbuf_printf(out, "  Other: %u\n", s->other);
 }
 
+json_t *wft_ct_cpu_stats_json(const struct wft_ct_cpu_stats *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}",
+			 "found", (json_int_t)c->found,
+			 "invalid", (json_int_t)c->invalid,
+			 "insert", (json_int_t)c->insert,
+			 "insert_failed", (json_int_t)c->insert_failed,
+			 "drop", (json_int_t)c->drop,
+			 "early_drop", (json_int_t)c->early_drop,
+			 "error", (json_int_t)c->error,
+			 "search_restart", (json_int_t)c->search_restart,
+			 "clash_resolve", (json_int_t)c->clash_resolve,
+			 "chain_toolong", (json_int_t)c->chain_toolong,
+			 "n_cpus", c->n_cpus);
+}
+
+json_t *wft_ct_stats_json(const struct wft_ct_summary *s)
+{
+	json_t *j = wft_ct_summary_json(s);
+	struct wft_ct_cpu_stats c;
+
+	if (!wft_ct_cpu_stats(&c, NULL))
+		json_object_set_new(j, "kernel", wft_ct_cpu_stats_json(&c));
+	return j;
+}
+
 json_t *wft_ct_summary_json(const struct wft_ct_summary *s)
 {
 	json_t *states = json_object();

@@ -148,7 +148,7 @@ static void do_stats(struct wft_rpc_call *call, json_t *params, void *aux)
 	wft_ct_summarize(&es, &s);
 	wft_ct_entries_free(&es);
 	wft_ct_format_summary(&out, &s, o.verbose || a.verbose);
-	reply(call, &out, wft_ct_summary_json(&s));
+	reply(call, &out, wft_ct_stats_json(&s));
 }
 
 static const struct wft_rpc_method methods[] = {

@@ -133,6 +133,7 @@ struct wft_ct_cpu_stats {
 	unsigned int n_cpus;
 };
 int wft_ct_cpu_stats(struct wft_ct_cpu_stats *s, struct wft_strbuf *err);
+json_t *wft_ct_cpu_stats_json(const struct wft_ct_cpu_stats *s);
 
 /* Text and JSON (ct_format.c). */
 void wft_ct_format_entry(struct wft_strbuf *out, const struct wft_ct_entry *e,
@@ -150,6 +151,11 @@ void wft_ct_summarize(const struct wft_ct_entries *e,
 void wft_ct_format_summary(struct wft_strbuf *out,
 			   const struct wft_ct_summary *s, bool verbose);
 json_t *wft_ct_summary_json(const struct wft_ct_summary *s);
+/*
+ * ct-stats-show's JSON: the summary and, under "kernel", the per-CPU
+ * counters summed (left out, with no error, when they cannot be read).
+ */
+json_t *wft_ct_stats_json(const struct wft_ct_summary *s);
 
 /*
  * The command lines, shared by weft-dpctl and weftd's dpctl/ methods:
