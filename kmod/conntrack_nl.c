@@ -52,6 +52,17 @@ static const struct nla_policy ct_policy[WEFT_CT_A_MAX + 1] = {
 		-EINVAL;						\
 	})
 
+/*
+ * A policy refusal: keep the attribute the policy blamed (or @nest) and
+ * say what the nest takes; the generic message names no ct attribute.
+ */
+static void ct_policy_err(struct weft_acts_builder *b, const struct nlattr *nest,
+			  const char *msg)
+{
+	if (b->extack)
+		weft_acts_err(b->extack, b->extack->bad_attr ?: nest, msg);
+}
+
 /* The flow's EtherType, matched exactly as IPv4 or IPv6: its family. */
 static u16 flow_family(const struct weft_acts_builder *b)
 {
@@ -102,8 +113,11 @@ static int parse_nat(struct weft_acts_builder *b, const struct nlattr *nest,
 	int err;
 
 	err = nla_parse_nested(tb, WEFT_NAT_A_MAX, nest, nat_policy, b->extack);
-	if (err)
+	if (err) {
+		/* The policy's words, said in the action's terms. */
+		ct_policy_err(b, nest, "ct: nat: bad attribute (SRC/DST/PERSISTENT/PROTO_HASH/PROTO_RANDOM flags, IP_MIN/IP_MAX 4 or 16 bytes, PROTO_MIN/PROTO_MAX u16)");
 		return err;
+	}
 	info->nat = WEFT_CT_NAT;
 	if (tb[WEFT_NAT_A_SRC] && tb[WEFT_NAT_A_DST])
 		return CT_BAD(nest, "ct: nat takes src or dst, not both");
@@ -247,8 +261,10 @@ static int parse_ct(struct weft_acts_builder *b, struct net *net,
 	int err;
 
 	err = nla_parse_nested(tb, WEFT_CT_A_MAX, a, ct_policy, b->extack);
-	if (err)
+	if (err) {
+		ct_policy_err(b, a, "ct: bad attribute (COMMIT/FORCE_COMMIT flags, ZONE u16, MARK 8 and LABELS 32 bytes, HELPER/TIMEOUT NUL-terminated names, NAT nest)");
 		return err;
+	}
 	info->family = flow_family(b);
 	if (info->family == NFPROTO_UNSPEC)
 		return CT_BAD(a, "ct: needs eth_type 0x0800 or 0x86dd matched exactly");

@@ -390,7 +390,7 @@ refused() {
 }
 
 case_bad_actions() {
-	local ip4="recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(frag=no)"
+	local out ip4="recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(frag=no)"
 	local tcp4="recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(proto=6,frag=no)"
 	local udp6="recirc_id(0),in_port(1),eth(),eth_type(0x86dd),ipv6(proto=17,frag=no)"
 
@@ -402,6 +402,27 @@ case_bad_actions() {
 	refused "$ip4" "ct(commit,helper=ftp)" "a helper needs the flow's ip proto"
 	refused "$udp6" "ct(commit,timeout=nosuch)" "no such timeout policy"
 	refused "$udp6" "ct(commit,nat(src=10.0.0.1))" "nat address must be"
+	# What weft-dpctl cannot write, in raw netlink.
+	out=$(ct_tool - bad-ct dp0)
+	echo "$out" >"$W/bad_ct.out"
+	local want
+	while IFS='|' read -r name want; do
+		grep -q "^$name: [A-Za-z ]*: ct: .*$want" <<<"$out" ||
+			fail "$name: not refused with '$want': $(grep "^$name:" <<<"$out")"
+	done <<'WANT'
+nat-ip-range-reversed|IP_MAX is below IP_MIN
+nat-port-range-reversed|PROTO_MAX is below PROTO_MIN
+nat-src-and-dst|src or dst, not both
+nat-range-without-kind|needs src or dst
+nat-hash-and-random|exclusive
+nat-ipv6-address-on-ipv4|nat address must be 4 bytes
+mark-short|MARK 8
+mark-mask-zero|mark mask is zero
+labels-mask-zero|labels mask is zero
+unknown-ct-attr|bad attribute
+helper-unterminated|NUL-terminated
+zone-too-long|ZONE u16
+WANT
 	assert_eq 0 "$(dpctl dump-flows dp0 | grep -c .)" "flows left after refusals"
 	# A helper is a module reference, released with the flow.
 	assert_ok dpctl add-flow dp0 "$tcp4" "ct(commit,helper=ftp),2"

@@ -16,6 +16,11 @@ usage: ct_tool.py COMMAND ARGS
                                   (overlaps, holes, never-finished queues,
                                   absurd offsets, tiny and truncated ones)
                                   on IFACE (AF_PACKET); prints "sent N"
+  bad-ct DP                       hostile WEFT_ACTION_A_CT nests, which
+                                  weft-dpctl cannot write, in FLOW_NEW
+                                  requests (raw netlink): one line each,
+                                  "NAME: ERRNO: extack message" or
+                                  "NAME: accepted"
 """
 import os
 import random
@@ -174,11 +179,47 @@ def bad_frags(iface, dstmac, src, dst, seed, count):
     print("sent %d" % sent)
 
 
+def bad_ct(dp):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import weftnl as w
+
+    def a16(t, v):
+        return w.attr(t, struct.pack("H", v))
+
+    ip = lambda a: socket.inet_aton(a)
+    key = w.nest(2, [w.nest(6, []), w.attr(9, b"\x08\x00"),
+                     w.nest(10, [w.attr(6, b"\0")])])
+    nat_src = w.attr(1, b"")
+    cases = [
+        ("nat-ip-range-reversed", [w.attr(1, b""), w.nest(8, [nat_src, w.attr(3, ip("10.0.0.9")), w.attr(4, ip("10.0.0.1"))])]),
+        ("nat-port-range-reversed", [w.attr(1, b""), w.nest(8, [w.attr(2, b""), w.attr(3, ip("10.0.0.1")), a16(5, 90), a16(6, 80)])]),
+        ("nat-src-and-dst", [w.attr(1, b""), w.nest(8, [nat_src, w.attr(2, b"")])]),
+        ("nat-range-without-kind", [w.attr(1, b""), w.nest(8, [w.attr(3, ip("10.0.0.1"))])]),
+        ("nat-hash-and-random", [w.attr(1, b""), w.nest(8, [nat_src, w.attr(8, b""), w.attr(9, b"")])]),
+        ("nat-ipv6-address-on-ipv4", [w.attr(1, b""), w.nest(8, [nat_src, w.attr(3, bytes(16))])]),
+        ("mark-short", [w.attr(1, b""), w.attr(4, b"\1\0\0\0")]),
+        ("mark-mask-zero", [w.attr(1, b""), w.attr(4, struct.pack("II", 1, 0))]),
+        ("labels-mask-zero", [w.attr(1, b""), w.attr(5, bytes(32))]),
+        ("unknown-ct-attr", [w.attr(30, b"")]),
+        ("helper-unterminated", [w.attr(1, b""), w.attr(6, b"ftpx")]),
+        ("zone-too-long", [w.attr(3, struct.pack("I", 1))]),
+    ]
+    nl = w.Genl()
+    ifindex = w.dp_ifindex(nl, dp)
+    for name, ct in cases:
+        acts = w.nest(4, [w.nest(14, ct), w.u32(1, 2)])
+        try:
+            nl.request(w.CMD["FLOW_NEW"], [w.u32(1, ifindex), key, acts])
+            print("%s: accepted" % name)
+        except w.NlError as e:
+            print("%s: %s: %s" % (name, os.strerror(e.errno), e.msg))
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     {"serve": serve, "tcp": tcp, "udp-closed": udp_closed,
      "udp-send": udp_send, "udp-recv": udp_recv, "big-udp": big_udp,
-     "bad-frags": bad_frags}[cmd](*args)
+     "bad-frags": bad_frags, "bad-ct": bad_ct}[cmd](*args)
 
 
 if __name__ == "__main__":
