@@ -450,7 +450,10 @@ static int ct_commit(struct net *net, struct weft_flow_key *key,
 	return 0;
 }
 
-/* Drop Ethernet padding: conntrack wants skb->len to be the IP length. */
+/*
+ * Drop Ethernet padding: conntrack wants skb->len to be the IP length. A
+ * length field of 0 on a GSO packet (BIG TCP) is left alone.
+ */
 static int trim_to_ip_len(struct sk_buff *skb, u16 family)
 {
 	unsigned int len;
@@ -459,9 +462,15 @@ static int trim_to_ip_len(struct sk_buff *skb, u16 family)
 		if (!pskb_may_pull(skb, sizeof(struct iphdr)))
 			return -EINVAL;
 		len = ntohs(ip_hdr(skb)->tot_len);
+		if (!len && skb_is_gso(skb))
+			return 0;
+		if (len < sizeof(struct iphdr))
+			return -EINVAL;
 	} else {
 		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
 			return -EINVAL;
+		if (!ipv6_hdr(skb)->payload_len && skb_is_gso(skb))
+			return 0;
 		len = sizeof(struct ipv6hdr) +
 		      ntohs(ipv6_hdr(skb)->payload_len);
 	}
@@ -501,6 +510,12 @@ int weft_ct_execute(struct net *net, struct sk_buff *skb,
 
 	skb_push_rcsum(skb, nh_ofs);
 	skb_reset_mac_header(skb);
+	/*
+	 * Translated addresses and ports: the key follows the packet, for
+	 * the actions after this one (an upcall's key, a set, a hash).
+	 */
+	if (!err && info->nat && key->ct.state & WEFT_CS_NAT_MASK)
+		err = weft_flow_key_extract(skb, key);
 	if (err)
 		kfree_skb(skb);
 	return err;

@@ -497,6 +497,7 @@ static size_t upcall_msg_size(const struct weft_upcall_info *info,
 		size += nla_total_size(nla_len(info->userdata));
 	if (info->orig_len)
 		size += nla_total_size(sizeof(u32));	/* LEN */
+	size += nla_total_size(sizeof(u16));		/* MRU */
 	return size;
 }
 
@@ -576,6 +577,9 @@ static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 		goto err_free;
 	if (info->orig_len &&
 	    nla_put_u32(msg, WEFT_PACKET_A_LEN, info->orig_len))
+		goto err_free;
+	/* A packet a ct action reassembled: what to refragment it to. */
+	if (key->ct_mru && nla_put_u16(msg, WEFT_PACKET_A_MRU, key->ct_mru))
 		goto err_free;
 	nla = nla_reserve(msg, WEFT_PACKET_A_PACKET, frame_len);
 	if (!nla)

@@ -20,6 +20,7 @@ const struct nla_policy weft_packet_nl_policy[WEFT_PACKET_A_MAX + 1] = {
 	[WEFT_PACKET_A_KEY] = { .type = NLA_NESTED },
 	[WEFT_PACKET_A_ACTIONS] = { .type = NLA_NESTED },
 	[WEFT_PACKET_A_PROBE] = { .type = NLA_FLAG },
+	[WEFT_PACKET_A_MRU] = NLA_POLICY_MIN(NLA_U16, 1),
 	/* USERDATA and LEN travel only in upcalls: refused as unknown. */
 };
 
@@ -111,6 +112,9 @@ int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info)
 				    "cannot extract a flow key from the packet");
 		goto err_free_packet;
 	}
+	/* Outputs cut a reassembled packet back to its fragments' size. */
+	if (a[WEFT_PACKET_A_MRU])
+		key.ct_mru = nla_get_u16(a[WEFT_PACKET_A_MRU]);
 	acts = weft_actions_parse(a[WEFT_PACKET_A_ACTIONS], genl_info_net(info),
 				  &key, NULL, info->extack);
 	if (IS_ERR(acts)) {

@@ -88,12 +88,18 @@
  *   it arrived on (or to WEFT_USERSPACE_A_PID when the action names one):
  *   WEFT_PACKET_A_DP_IFINDEX, WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY,
  *   [WEFT_PACKET_A_USERDATA], [WEFT_PACKET_A_LEN] (the length before a trunc
- *   action shortened it). When the port's queue is full the packet is dropped
+ *   action shortened it), [WEFT_PACKET_A_MRU] (the packet was reassembled
+ *   by a ct action from fragments of at most this many bytes of IP packet;
+ *   give it back with EXECUTE so that outputs refragment it). When the port's queue is full the packet is dropped
  *   and counted in WEFT_DP_STATS_A_LOST.
  * WEFT_CMD_PACKET_EXECUTE request: WEFT_PACKET_A_DP_IFINDEX,
  *   WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY (metadata: in_port, skb_mark,
- *   priority, recirc_id, dp_hash, tunnel; header fields are re-extracted
- *   from the packet), WEFT_PACKET_A_ACTIONS, [WEFT_PACKET_A_PROBE].
+ *   priority, recirc_id, dp_hash, tunnel, and the ct fields of an upcall's
+ *   key; header fields are re-extracted from the packet),
+ *   WEFT_PACKET_A_ACTIONS, [WEFT_PACKET_A_PROBE], [WEFT_PACKET_A_MRU] (as
+ *   the upcall gave it: without it, a reassembled packet larger than the
+ *   output's MTU is dropped there). The packet has no conntrack entry
+ *   attached: a ct action in ACTIONS looks it up again.
  *   The key of a MISS or ACTION upcall of a packet that a tunnel vport
  *   received carries its WEFT_KEY_A_TUNNEL.
  *
@@ -343,7 +349,6 @@ enum weft_key_attr {
 	WEFT_KEY_A_CT_MARK,	/* u32 */
 	WEFT_KEY_A_CT_LABELS,	/* binary, 16 bytes (WEFT_CT_LABELS_LEN) */
 	WEFT_KEY_A_CT_TUPLE,	/* nest: enum weft_ct_tuple_attr */
-	/* Appended by later work: ct_state, ct_zone, ... */
 	__WEFT_KEY_A_MAX
 };
 #define WEFT_KEY_A_MAX (__WEFT_KEY_A_MAX - 1)
@@ -712,6 +717,7 @@ enum weft_packet_attr {
 	WEFT_PACKET_A_USERDATA,		/* binary */
 	WEFT_PACKET_A_LEN,		/* u32: length before trunc */
 	WEFT_PACKET_A_PROBE,		/* flag: do not log errors */
+	WEFT_PACKET_A_MRU,		/* u16: largest fragment of a reassembled packet */
 	__WEFT_PACKET_A_MAX
 };
 #define WEFT_PACKET_A_MAX (__WEFT_PACKET_A_MAX - 1)
