@@ -48,7 +48,7 @@ UNIT_SRCS := $(sort $(wildcard $(TOP)/tests/unit/check_*.c))
 UNIT_BINS := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 .PHONY: all module userspace tests clean check check-unit check-system demo \
-	bench bench-tunnel deps install
+	bench bench-tunnel bench-ct deps install
 
 all: module userspace tests
 
@@ -128,6 +128,14 @@ bench-tunnel:
 	@$(TOP)/scripts/deps
 	@$(MAKE) --no-print-directory module userspace
 	@$(TOP)/tests/bench/bench_tunnel.sh
+
+# The conntrack benchmark: TCP conn/s and 64-byte pps through a stateful
+# ct pipeline, weftd on weft.ko beside ovs-vswitchd on openvswitch.ko; it
+# updates docs/benchmarks-ct.md. Not a test.
+bench-ct:
+	@$(TOP)/scripts/deps
+	@$(MAKE) --no-print-directory module userspace
+	@$(TOP)/tests/bench/bench_ct.sh
 
 PREFIX ?= /usr/local
 MODDIR ?= /lib/modules/$(KVER)/extra
