@@ -177,7 +177,7 @@ void weft_ct_fragment_send(struct net *net, struct weft_vport *vport,
 	unsigned int hlen = skb_network_offset(skb);
 	__be16 proto;
 
-	if (hlen < ETH_HLEN || hlen > sizeof(c->l2) || !vport->dev ||
+	if (hlen < ETH_HLEN || hlen > sizeof(c->l2) ||
 	    mru > vport->dev->mtu)
 		goto drop;
 	if (skb_ensure_writable(skb, hlen))

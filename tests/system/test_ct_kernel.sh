@@ -432,6 +432,18 @@ WANT
 	dpctl del-flows dp0
 }
 
+# Random and mutated ct actions in flows and executed packets: refusals,
+# installs, defragmentation in execute; nothing may crash, warn or leak.
+case_fuzz_ct() {
+	local out seed=${CT_SEED:-$RANDOM}
+	log "seed $seed"
+	out=$(timeout 300 $PY "$TOOL" fuzz-ct dp0 "$seed" "${CT_FUZZ:-3000}" 2>&1) || { fail "fuzz-ct: $out"; return; }
+	log "$out"
+	grep -q 'flow-ok:' <<<"$out" || fail "no fuzzed ct flow was accepted: $out"
+	grep -q 'exec-ok:' <<<"$out" || fail "no fuzzed execute was accepted: $out"
+	dmesg_check
+}
+
 # ---- a namespace deleted with a datapath in it -------------------------------
 
 case_netns_delete() {
@@ -502,6 +514,7 @@ run_case frag_ipv6
 run_case frag_ipv4
 run_case bad_frags
 run_case bad_actions
+run_case fuzz_ct
 run_case netns_delete
 run_case rmmod_clean
 finish

@@ -21,6 +21,11 @@ usage: ct_tool.py COMMAND ARGS
                                   requests (raw netlink): one line each,
                                   "NAME: ERRNO: extack message" or
                                   "NAME: accepted"
+  fuzz-ct DP SEED COUNT           COUNT random and mutated ct/ct_clear
+                                  actions in FLOW_NEW (with and without
+                                  NLM_F_CREATE) and in PACKET_EXECUTE of
+                                  whole, fragmented and broken frames;
+                                  deletes the flows; prints the tallies
 """
 import os
 import random
@@ -215,11 +220,137 @@ def bad_ct(dp):
             print("%s: %s: %s" % (name, os.strerror(e.errno), e.msg))
 
 
+def fuzz_ct(dp, seed, count):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import weftnl as w
+
+    rnd = random.Random(int(seed))
+    nl = w.Genl()
+    ifindex = w.dp_ifindex(nl, dp)
+    NLM_F_CREATE, NLM_F_EXCL = 0x400, 0x200
+
+    def rbytes(n):
+        return bytes(rnd.randrange(256) for _ in range(n))
+
+    def pick_len(good):
+        return good if rnd.random() < 0.8 else rnd.choice((0, 1, 2, 3, 4, 7, 8, 9, 16, 31, 33, 64))
+
+    def name():
+        n = rnd.choice((b"ftp", b"tftp", b"nosuch", b"", b"x" * 20, b"sip", b"t1"))
+        return n + (b"\0" if rnd.random() < 0.9 else b"")
+
+    def nat(v6):
+        attrs = []
+        for t in rnd.sample(range(0, 12), rnd.randrange(0, 6)):
+            if t in (1, 2, 7, 8, 9):
+                attrs.append(w.attr(t, b"" if rnd.random() < 0.9 else rbytes(4)))
+            elif t in (3, 4):
+                attrs.append(w.attr(t, rbytes(pick_len(16 if v6 else 4))))
+            elif t in (5, 6):
+                attrs.append(w.attr(t, rbytes(pick_len(2))))
+            else:
+                attrs.append(w.attr(t, rbytes(rnd.randrange(0, 8))))
+        return w.nest(8, attrs)
+
+    def ct(v6):
+        attrs = []
+        for t in rnd.sample(range(0, 11), rnd.randrange(0, 7)):
+            if t in (1, 2):
+                attrs.append(w.attr(t, b"" if rnd.random() < 0.9 else rbytes(2)))
+            elif t == 3:
+                attrs.append(w.attr(t, rbytes(pick_len(2))))
+            elif t == 4:
+                attrs.append(w.attr(t, rbytes(pick_len(8))))
+            elif t == 5:
+                attrs.append(w.attr(t, rbytes(pick_len(32))))
+            elif t in (6, 7):
+                attrs.append(w.attr(t, name()))
+            elif t == 8:
+                attrs.append(nat(v6) if rnd.random() < 0.9 else w.attr(8, rbytes(8)))
+            else:
+                attrs.append(w.attr(t, rbytes(rnd.randrange(0, 8))))
+        return w.nest(14, attrs)
+
+    def actions(v6):
+        acts = []
+        for _ in range(rnd.randrange(1, 4)):
+            r = rnd.random()
+            if r < 0.6:
+                acts.append(ct(v6))
+            elif r < 0.7:
+                acts.append(w.attr(15, b""))		# ct_clear
+            elif r < 0.8:
+                acts.append(w.nest(9, [ct(v6), w.u32(1, 2)]))	# clone
+            elif r < 0.9:
+                acts.append(w.u32(6, rnd.randrange(4)))		# recirc
+            else:
+                acts.append(w.u32(1, rnd.randrange(1, 4)))	# output
+        return w.nest(4, acts)
+
+    def key(v6, proto):
+        et = b"\x86\xdd" if v6 else b"\x08\x00"
+        l3 = w.nest(11 if v6 else 10,
+                    [w.attr(4 if v6 else 3, bytes([proto])),
+                     w.attr(7 if v6 else 6, b"\0")])
+        return [w.u32(1, 1), w.nest(6, []), w.attr(9, et), l3]
+
+    def frame(v6):
+        eth = b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01" + (b"\x86\xdd" if v6 else b"\x08\x00")
+        udp = struct.pack("!HHHH", rnd.randrange(1, 65536), 9000, 8 + 64, 0) + rbytes(64)
+        ident = rnd.randrange(1 << 16)
+        kind = rnd.randrange(4)
+        if v6:
+            if kind == 0:
+                body = struct.pack("!IHBB16s16s", 0x60000000, len(udp), 17, 64,
+                                   socket.inet_pton(socket.AF_INET6, "fd01::1"),
+                                   socket.inet_pton(socket.AF_INET6, "fd01::2")) + udp
+            else:
+                body = ip6("fd01::1", "fd01::2", ident, rnd.randrange(0, 16),
+                           rnd.random() < 0.5, udp[:rnd.randrange(0, len(udp)) & ~7])
+        else:
+            if kind == 0:
+                body = ip4("10.1.0.1", "10.1.0.2", ident, 0, False, udp)
+            else:
+                body = ip4("10.1.0.1", "10.1.0.2", ident, rnd.randrange(0, 16),
+                           rnd.random() < 0.5, udp[:rnd.randrange(0, len(udp)) & ~7])
+        if kind == 3:
+            body = body[:rnd.randrange(0, len(body) + 1)]
+        return eth + body
+
+    tally = {}
+    for i in range(int(count)):
+        v6 = rnd.random() < 0.4
+        try:
+            if rnd.random() < 0.7:
+                proto = rnd.choice((6, 17, 1, 58, 132))
+                extra = NLM_F_CREATE if rnd.random() < 0.5 else 0
+                attrs = [w.u32(1, ifindex), w.nest(2, key(v6, proto)), actions(v6)]
+                orig = nl.send
+                nl.send = lambda c, a, f: orig(c, a, f | extra)
+                try:
+                    nl.request(w.CMD["FLOW_NEW"], attrs)
+                finally:
+                    nl.send = orig
+                res = "flow-ok"
+            else:
+                attrs = [w.u32(1, ifindex), w.attr(2, frame(v6)),
+                         w.nest(3, [w.u32(1, 1)]), actions(v6)]
+                nl.request(w.CMD["PACKET_EXECUTE"], attrs)
+                res = "exec-ok"
+        except w.NlError as e:
+            res = "errno-%d" % e.errno
+        tally[res] = tally.get(res, 0) + 1
+        if i % 500 == 499:
+            nl.request(w.CMD["FLOW_DEL"], [w.u32(1, ifindex)])
+    nl.request(w.CMD["FLOW_DEL"], [w.u32(1, ifindex)])
+    print(" ".join("%s:%d" % kv for kv in sorted(tally.items())))
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     {"serve": serve, "tcp": tcp, "udp-closed": udp_closed,
      "udp-send": udp_send, "udp-recv": udp_recv, "big-udp": big_udp,
-     "bad-frags": bad_frags, "bad-ct": bad_ct}[cmd](*args)
+     "bad-frags": bad_frags, "bad-ct": bad_ct, "fuzz-ct": fuzz_ct}[cmd](*args)
 
 
 if __name__ == "__main__":
