@@ -38,7 +38,10 @@
 #        tcp_crr, runs the VM, copies the table to docs/benchmarks-ct.md),
 #        or scripts/vm-run --bench tests/bench/bench_ct.sh [BENCH_X=...]
 # Knobs: BENCH_ROUNDS (5), BENCH_COUNT (100000), BENCH_CONNS (2000),
-#        BENCH_SYSTEMS ("o w").
+#        BENCH_SYSTEMS ("o w"), BENCH_PERF (perf record options, e.g.
+#        "-a -g": after the rounds, one more pps run and one more conn/s
+#        run of each system are recorded into results/.../perf.*.txt;
+#        they count in no figure).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -50,7 +53,7 @@ if [ -z "${WEFT_VM:-}" ]; then
 		cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$CRR" \
 			tests/bench/tcp_crr.c || exit
 	vars=()
-	for v in BENCH_ROUNDS BENCH_COUNT BENCH_CONNS BENCH_SYSTEMS; do
+	for v in BENCH_ROUNDS BENCH_COUNT BENCH_CONNS BENCH_SYSTEMS BENCH_PERF; do
 		[ -n "${!v:-}" ] && vars+=("$v=${!v}")
 	done
 	scripts/vm-run --bench --name bench_ct tests/bench/bench_ct.sh \
@@ -69,6 +72,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 COUNT=${BENCH_COUNT:-100000}
 CONNS=${BENCH_CONNS:-2000}
 SYS=${BENCH_SYSTEMS:-o w}
+PERF=${BENCH_PERF:-}
 OUT=$WEFT_RESULTS
 W=$(mktemp -d /tmp/bench.XXXXXX)
 PG=/proc/net/pktgen
@@ -232,6 +236,25 @@ bench_crr() {
 	echo "${res##* }" >>"$W/crr.$s"
 }
 
+# profile X ROW: ROW (pps or crr) of X once more under perf record.
+profile() {
+	local s=$1 row=$2 pid f=/tmp/perf.${NAME[$1]}.$2
+	# shellcheck disable=SC2086
+	perf record $PERF -o "$f.data" >/dev/null 2>&1 &
+	pid=$!
+	# perf takes guest seconds to start under TCG: wait for its file.
+	until_deadline 30 test -s "$f.data"
+	sleep 2
+	case "$row" in
+	pps) pktgen "$s" "$COUNT" >/dev/null ;;
+	crr) ip netns exec "cli$s" "$CRR" client 10.5.0.2 5001 "$CONNS" >/dev/null ;;
+	esac
+	kill -INT "$pid"
+	wait "$pid"
+	perf report -i "$f.data" --no-children -g none --sort dso,sym --stdio \
+		2>/dev/null | head -n 120 >"$OUT/perf.${NAME[$s]}.$row.txt"
+}
+
 order() {
 	if [ $(($1 % 2)) = 1 ]; then echo $SYS; else echo $SYS | awk '{ for (i = NF; i; i--) printf "%s ", $i }'; fi
 }
@@ -356,6 +379,12 @@ main() {
 			bench_pps "$s" "$r"
 		done
 	done
+	if [ -n "$PERF" ]; then
+		for s in $SYS; do
+			profile "$s" pps
+			profile "$s" crr
+		done
+	fi
 	for s in $SYS; do
 		dpflows "$s" >"$OUT/dp_flows.${NAME[$s]}.txt" 2>&1
 		grep -c 'actions:' "$OUT/dp_flows.${NAME[$s]}.txt" >"$W/mf.$s"
