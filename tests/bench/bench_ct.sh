@@ -41,7 +41,8 @@
 #        BENCH_SYSTEMS ("o w"), BENCH_PERF (perf record options, e.g.
 #        "-a -g": after the rounds, one more pps run and one more conn/s
 #        run of each system are recorded into results/.../perf.*.txt;
-#        they count in no figure).
+#        they count in no figure), BENCH_WEFT_KO (another weft.ko to
+#        measure, e.g. an experimental build).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -53,7 +54,8 @@ if [ -z "${WEFT_VM:-}" ]; then
 		cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$CRR" \
 			tests/bench/tcp_crr.c || exit
 	vars=()
-	for v in BENCH_ROUNDS BENCH_COUNT BENCH_CONNS BENCH_SYSTEMS BENCH_PERF; do
+	for v in BENCH_ROUNDS BENCH_COUNT BENCH_CONNS BENCH_SYSTEMS BENCH_PERF \
+		 BENCH_WEFT_KO; do
 		[ -n "${!v:-}" ] && vars+=("$v=${!v}")
 	done
 	scripts/vm-run --bench --name bench_ct tests/bench/bench_ct.sh \
@@ -73,6 +75,7 @@ COUNT=${BENCH_COUNT:-100000}
 CONNS=${BENCH_CONNS:-2000}
 SYS=${BENCH_SYSTEMS:-o w}
 PERF=${BENCH_PERF:-}
+[ -z "${BENCH_WEFT_KO:-}" ] || WEFT_KO=$BENCH_WEFT_KO
 OUT=$WEFT_RESULTS
 W=$(mktemp -d /tmp/bench.XXXXXX)
 PG=/proc/net/pktgen
