@@ -7,9 +7,10 @@
 # with the same flows), zones isolating two tenants with the same
 # addresses, SNAT and DNAT checked on the wire and in conntrack's table,
 # IPv4 and IPv6 fragments reassembled for ct and refragmented at their
-# original size, ct actions the module must refuse, malformed fragment
-# streams, rmmod with connections present, and a namespace deleted with a
-# datapath in it.
+# original size, ct actions the module must refuse (through weft-dpctl and
+# as raw netlink), malformed fragment streams, fuzzed ct actions in flows
+# and executed packets, the ct fields of an upcall's key, rmmod with
+# connections present, and a namespace deleted with a datapath in it.
 #
 #   ns1: v1p 10.1.0.1 fd01::1 ---- v1 [port 1  dp0  port 2] v2 ---- v2p 10.1.0.2 fd01::2 :ns2
 #                                     [port 3      ] v3 ---- v3p 10.1.0.3          :ns3
@@ -444,6 +445,29 @@ case_fuzz_ct() {
 	dmesg_check
 }
 
+# A miss after ct: the upcall's key carries the ct fields (state, zone,
+# original tuple); the packet re-injected with ct(commit) is committed.
+case_upcall_key() {
+	local listen=$TOOLS/weft-upcall-listen out
+	[ -x "$listen" ] || { fail "no $listen"; return; }
+	flows dpctl dp0 \
+	"recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(frag=no) ct(zone=7),recirc(9)"
+	"$listen" -n 1 -t 60 -x "ct(commit,zone=7),2" dp0 >"$W/upcall.log" 2>&1 &
+	local pid=$!
+	wait_for 30 grep -q ready "$W/upcall.log" || fail "listener not ready"
+	ping_ok ns1 10.1.0.2 1
+	wait "$pid"
+	out=$(cat "$W/upcall.log")
+	assert_match "$out" 'miss .*recirc_id\(0x9\)' "a miss at recirc_id 9" || return
+	assert_match "$out" 'ct_state\([^)]*new' "ct_state in the upcall key"
+	assert_match "$out" 'ct_zone\(0x7\)' "ct_zone in the upcall key"
+	assert_match "$out" 'ct_tuple4\(src=10.1.0.1,dst=10.1.0.2,proto=1' \
+		"the original tuple in the upcall key"
+	assert_match "$out" '^executed' "the re-injected packet"
+	wait_for 10 sh -c 'conntrack -L -w 7 2>/dev/null | grep -q "src=10.1.0.1 dst=10.1.0.2"' ||
+		fail "execute's ct(commit) left no entry in zone 7"
+}
+
 # ---- a namespace deleted with a datapath in it -------------------------------
 
 case_netns_delete() {
@@ -515,6 +539,7 @@ run_case frag_ipv4
 run_case bad_frags
 run_case bad_actions
 run_case fuzz_ct
+run_case upcall_key
 run_case netns_delete
 run_case rmmod_clean
 finish
