@@ -334,8 +334,10 @@ static int ct_lookup(struct net *net, struct weft_flow_key *key,
 {
 	bool cached = nfct_cached(net, skb, info);
 	enum ip_conntrack_info ctinfo;
+	bool retried = false;
 	struct nf_conn *ct;
 
+again:
 	if (!cached) {
 		struct nf_hook_state state = {
 			.hook = NF_INET_PRE_ROUTING,
@@ -359,6 +361,19 @@ static int ct_lookup(struct net *net, struct weft_flow_key *key,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct)
 		return 0;
+	/*
+	 * FORCE_COMMIT of a packet that the lookup just found in the reply
+	 * direction: the entry goes, and this packet starts it anew.
+	 */
+	if (!cached && !retried && info->force &&
+	    CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL) {
+		if (nf_ct_is_confirmed(ct))
+			nf_ct_delete(ct, 0, 0);
+		nf_ct_put(ct);
+		nf_ct_set(skb, NULL, 0);
+		retried = true;
+		goto again;
+	}
 	if (info->nat && !(key->ct.state & WEFT_CS_NAT_MASK) &&
 	    (nf_ct_is_confirmed(ct) || info->commit) &&
 	    do_nat(info, skb, ct, ctinfo, key) != NF_ACCEPT)

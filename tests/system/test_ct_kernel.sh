@@ -321,6 +321,30 @@ case_dnat() {
 		"$W/dnat.conntrack" || fail "no DNAT entry to ns3"
 }
 
+# force_commit: a packet in a connection's reply direction replaces the
+# entry with one whose original direction is its own.
+case_force_commit() {
+	local t
+	flows dpctl dp0 \
+	"recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(frag=no) ct(commit,zone=11),2" \
+	"recirc_id(0),in_port(2),eth(),eth_type(0x0800),ipv4(frag=no) ct(force_commit,zone=11),1"
+	udp_recv_start ns2 10.1.0.2 6000 10 "$W/force.recv"
+	ct_tool ns1 udp-send 10.1.0.1 5000 10.1.0.2 6000
+	assert_eq "got 16" "$(udp_recv_wait "$W/force.recv")" "the first datagram"
+	t=$(conntrack -L -w 11 2>/dev/null)
+	assert_match "$t" '^udp +17 +[0-9]+ src=10\.1\.0\.1 dst=10\.1\.0\.2 sport=5000 dport=6000 ' \
+		"the entry committed from ns1" || return
+	udp_recv_start ns1 10.1.0.1 5000 10 "$W/force.recv1"
+	ct_tool ns2 udp-send 10.1.0.2 6000 10.1.0.1 5000
+	assert_eq "got 16" "$(udp_recv_wait "$W/force.recv1")" "the answer"
+	t=$(conntrack -L -w 11 2>/dev/null)
+	echo "$t" >"$W/force.conntrack"
+	assert_match "$t" '^udp +17 +[0-9]+ src=10\.1\.0\.2 dst=10\.1\.0\.1 sport=6000 dport=5000 ' \
+		"the entry force-committed from ns2"
+	assert_eq 1 "$(grep -c 'sport=6000 dport=5000' <<<"$t")" \
+		"entries for the pair in zone 11"
+}
+
 # ---- fragments -----------------------------------------------------------------
 
 # frag_case FAMILY DST SIZE MTU: SIZE-byte datagrams from ns1 (whose link
@@ -534,6 +558,7 @@ run_case firewall_ovs
 run_case zones
 run_case snat
 run_case dnat
+run_case force_commit
 run_case frag_ipv6
 run_case frag_ipv4
 run_case bad_frags
