@@ -318,6 +318,13 @@ struct weft_flow *weft_flow_table_lookup(struct weft_flow_table *t,
 
 	*n_mask_hit = 0;
 	*n_cache_hit = 0;
+	/* A recirculated packet keeps its skb hash but needs another mask
+	 * (ct pipelines: recirc_id 0 matches -trk, the next pass ct_state
+	 * bits): without the recirc_id in the cache key both passes would
+	 * evict each other's entry and search every mask, every packet. As
+	 * openvswitch.ko does. */
+	if (skb_hash && key->md.recirc_id)
+		skb_hash = jhash_1word(skb_hash, key->md.recirc_id);
 	if (!skb_hash)
 		return masks_search(t, ma, key, n_mask_hit, &index);
 
