@@ -35,6 +35,9 @@ int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 					exe->actions, exe->actions_len);
 	if (!err && exe->probe)
 		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_PROBE, 0, NULL);
+	if (!err && exe->mru)
+		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_MRU, sizeof(exe->mru),
+				 &exe->mru);
 	return err;
 }
 
@@ -137,6 +140,9 @@ static int parse_upcall(const struct nlmsghdr *nlh, struct wft_upcall *up)
 	a = tb[WEFT_PACKET_A_LEN];
 	if (a && mnl_attr_get_payload_len(a) == 4)
 		up->orig_len = mnl_attr_get_u32(a);
+	a = tb[WEFT_PACKET_A_MRU];
+	if (a && mnl_attr_get_payload_len(a) == 2)
+		up->mru = mnl_attr_get_u16(a);
 	return 0;
 }
 

@@ -37,6 +37,7 @@ static void execute(struct handler *h, const struct wft_upcall *up)
 		.packet = up->packet, .packet_len = up->packet_len,
 		.key = up->key, .key_len = up->key_len,
 		.actions = acts->data, .actions_len = acts->len,
+		.mru = up->mru,
 	};
 
 	if (!acts->len)

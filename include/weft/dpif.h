@@ -278,6 +278,12 @@ struct wft_execute {
 	const void *actions;
 	size_t actions_len;
 	bool probe;
+	/*
+	 * The largest fragment of a packet the module reassembled (the
+	 * upcall's mru), or 0: without it an output refragments nothing and
+	 * drops a reassembled packet larger than the MTU.
+	 */
+	uint16_t mru;
 };
 
 int wft_packet_execute(struct wft_dpif *dpif, const struct wft_execute *exe);
@@ -316,6 +322,7 @@ struct wft_upcall {
 	const void *userdata;	/* NULL when absent */
 	size_t userdata_len;
 	uint32_t orig_len;	/* length before trunc; 0 when not truncated */
+	uint16_t mru;		/* largest fragment if reassembled, else 0 */
 };
 
 int wft_upcall_sock_open(struct wft_upcall_sock **sockp, char *errbuf,

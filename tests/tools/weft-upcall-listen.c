@@ -120,6 +120,7 @@ static void execute(struct wft_dpif *dpif, const struct wft_upcall *up,
 	exe.key_len = md.len;
 	exe.actions = acts->data ? (const void *)acts->data : "";
 	exe.actions_len = acts->len;
+	exe.mru = up->mru;	/* a reassembled packet keeps its fragment size */
 
 	if (wft_packet_execute(dpif, &exe))
 		printf("execute failed: %s\n", wft_dpif_error(dpif));
