@@ -15,8 +15,10 @@ a second in a loaded TCG guest.
       Runs the steps in order, one result line each ("N RESULT"):
         tcp ADDR PORT SPORT BYTES TIMEOUT  ok peer=IP:PORT n=BYTES |
                                            timeout | refused | error:...
-        udp ADDR PORT SPORT TIMEOUT        ok peer=IP:PORT | timeout |
-                                           refused
+        udp ADDR PORT SPORT TIMEOUT [SIZE] ok peer=IP:PORT | timeout |
+                                           refused (SIZE: the datagram's
+                                           bytes; above the MTU it leaves
+                                           in fragments)
         ping ADDR TIMEOUT                  ok | timeout
       SPORT 0 lets the kernel choose. A step is one string, its words
       separated by spaces. With "par" as the first step, the others run
@@ -108,7 +110,7 @@ def tcp(addr, port, sport, nbytes, timeout):
         s.close()
 
 
-def udp(addr, port, sport, timeout):
+def udp(addr, port, sport, timeout, size=0):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(('', sport))
@@ -117,7 +119,7 @@ def udp(addr, port, sport, timeout):
     s.connect((addr, port))
     s.settimeout(timeout)
     try:
-        s.send(b'weft ct')
+        s.send(b'weft ct' + b'.' * max(0, size - 7))
         return 'ok ' + s.recv(2048).decode(errors='replace')
     except socket.timeout:
         return 'timeout'
@@ -162,7 +164,8 @@ def step(i, text):
     if w[0] == 'tcp':
         res = tcp(w[1], int(w[2]), int(w[3]), int(w[4]), float(w[5]))
     elif w[0] == 'udp':
-        res = udp(w[1], int(w[2]), int(w[3]), float(w[4]))
+        res = udp(w[1], int(w[2]), int(w[3]), float(w[4]),
+                  int(w[5]) if len(w) > 5 else 0)
     elif w[0] == 'ping':
         res = ping(w[1], float(w[2]))
     else:
