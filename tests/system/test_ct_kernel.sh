@@ -540,8 +540,26 @@ case_rmmod_clean() {
 	conntrack -F >/dev/null 2>&1
 	wait_for 30 sh -c '[ "$(cat /proc/sys/net/netfilter/nf_conntrack_count)" = 0 ]' ||
 		fail "nf_conntrack_count stays at $(cat /proc/sys/net/netfilter/nf_conntrack_count)"
-	# ... nor a helper module.
-	modprobe -r nf_conntrack_ftp || fail "nf_conntrack_ftp still in use"
+	# ... nor a helper module: every helper module goes, the NAT halves
+	# first (a ct(nat) action with a helper loads nf_nat_ftp, which uses
+	# nf_conntrack_ftp; weft holds a reference on both). openvswitch.ko's
+	# datapath (the firewall_ovs case) drops its references after an RCU
+	# grace period, which a loaded guest can make long: retry for 30 s.
+	for ((n = 0; n < 30; n++)); do
+		helpers_unloaded && return
+		sleep 1
+	done
+	fail "helper modules still in use after 30 s: $(grep -E '^nf_(nat|conntrack)_t?ftp ' /proc/modules)"
+}
+
+# helpers_unloaded: unloads the loaded ftp/tftp helper modules; false while
+# one is in use.
+helpers_unloaded() {
+	local m
+	for m in nf_nat_ftp nf_nat_tftp nf_conntrack_ftp nf_conntrack_tftp; do
+		grep -q "^$m " /proc/modules || continue
+		rmmod "$m" 2>/dev/null || return 1
+	done
 }
 
 case_teardown_debug() {
