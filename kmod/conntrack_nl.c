@@ -320,8 +320,15 @@ static int parse_ct(struct weft_acts_builder *b, struct net *net,
 		if (err)
 			return err;
 	}
-	/* What nf_conntrack_in() expects of a template. */
-	__set_bit(IPS_CONFIRMED_BIT, &info->tmpl->status);
+	/*
+	 * Confirmed only for a commit, as openvswitch.ko does: a lookup with
+	 * an unconfirmed template finds an expectation without unlinking it
+	 * (nf_ct_find_expectation()), so a related connection that lost its
+	 * skb's conntrack to an upcall between ct() and ct(commit) is found
+	 * related again by the commit's lookup (FTP data connections).
+	 */
+	if (info->commit)
+		__set_bit(IPS_CONFIRMED_BIT, &info->tmpl->status);
 	return 0;
 }
 
