@@ -563,11 +563,15 @@ static void on_monitor_reply(struct wft_ovsdb_client *c, const json_t *result,
 
 static void send_cond_change(struct wft_ovsdb_client *c)
 {
-	json_t *reqs = json_object(), *cond;
+	json_t *reqs, *cond;
 	const char *table;
 
+	/* One change at a time: the next goes when this one is answered
+	 * (the server applies them in order, but the replica must know
+	 * which conditions its rows reflect). */
 	if (c->cond_inflight || c->method == MON_PLAIN)
 		return;
+	reqs = json_object();
 	json_object_foreach(c->conds, table, cond) {
 		if (json_equal(cond, json_object_get(c->acked, table)))
 			continue;
@@ -756,6 +760,12 @@ static void on_text(struct wft_ovsdb_client *c, json_t *j)
 	struct wft_ovsdb_msg m;
 	const char *why;
 
+	if (wft_log_enabled(&wft_this_log_module, WFT_LL_DBG)) {
+		char *txt = json_dumps(j, JSON_COMPACT);
+
+		wft_dbg("%s: received %s", c->db, txt ? txt : "?");
+		free(txt);
+	}
 	if (wft_ovsdb_msg_parse(j, &m, &why)) {
 		c->stats.protocol_errors++;
 		end_session(c, "bad message from the server: %s", why);

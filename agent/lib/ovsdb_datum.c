@@ -452,17 +452,20 @@ int wft_ovsdb_datum_apply_diff(const struct wft_ovsdb_type *t,
 	unsigned int i;
 	int at;
 
-	if (t->n_min == 1 && t->n_max == 1) {
-		/* A scalar: the diff is the new value. */
-		if (diff->n != 1) {
+	if (t->n_max == 1) {
+		/* At most one element (a scalar or an optional value): the
+		 * server sends the new value, not a difference: moving an
+		 * optional reference from A to B arrives as B, clearing it
+		 * as ["set",[]] (seen from ovsdb-server 3.1). */
+		if (diff->n > 1) {
 			if (err)
-				wft_strbuf_printf(err, "a scalar's new value "
-						  "must be one atom");
+				wft_strbuf_printf(err, "a new value of %u "
+						  "elements", diff->n);
 			return -EINVAL;
 		}
 		wft_ovsdb_datum_destroy(t, d);
 		wft_ovsdb_datum_clone(t, d, diff);
-		return 0;
+		return check_counts(t, d, err);
 	}
 	for (i = 0; i < diff->n; i++) {
 		at = wft_ovsdb_datum_find(t, d, &diff->keys[i]);

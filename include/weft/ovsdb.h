@@ -112,8 +112,9 @@ int wft_ovsdb_datum_from_json(const struct wft_ovsdb_type *t, const json_t *j,
 json_t *wft_ovsdb_datum_to_json(const struct wft_ovsdb_type *t,
 				const struct wft_ovsdb_datum *d);
 /*
- * Applies an update2 "modify" diff to @d: for a scalar column (n_max 1
- * and n_min 1) the diff is the new value; for a set, each element toggles
+ * Applies an update2 "modify" diff to @d: for a column of at most one
+ * element (n_max 1: scalars and optional values) the "diff" is the new
+ * value, as ovsdb-server sends it; for a set, each element toggles
  * membership; for a map, a pair equal to one present removes it, a new key
  * is added and a present key with another value is replaced. Returns 0 or
  * -EINVAL when the result breaks the column's counts.

@@ -367,12 +367,15 @@ static const struct diffcase diffs[] = {
 	/* Scalars: the new value. */
 	{ "i", "1", "5", "5" },
 	{ "s", "\"a\"", "\"b\"", "\"b\"" },
-	/* Optional values: toggles, so old+new replaces. */
-	{ "os", "\"a\"", "[\"set\",[\"a\",\"b\"]]", "\"b\"" },
-	{ "os", "\"a\"", "\"a\"", "[\"set\",[]]" },
+	/* Optional values (max 1): the new value, as ovsdb-server sends
+	 * it (A to B arrives as B, a clear as the empty set). */
+	{ "os", "\"a\"", "\"b\"", "\"b\"" },
+	{ "os", "\"a\"", "[\"set\",[]]", "[\"set\",[]]" },
 	{ "os", "[\"set\",[]]", "\"c\"", "\"c\"" },
-	{ "ou", "[\"uuid\",\"" U1 "\"]", "[\"set\",[[\"uuid\",\"" U1
-	  "\"],[\"uuid\",\"" U2 "\"]]]", "[\"uuid\",\"" U2 "\"]" },
+	{ "ou", "[\"uuid\",\"" U1 "\"]", "[\"uuid\",\"" U2 "\"]",
+	  "[\"uuid\",\"" U2 "\"]" },
+	{ "os", "\"a\"", "[\"set\",[\"a\",\"b\"]]", NULL },
+	{ "i", "1", "[\"set\",[]]", NULL },
 	/* Sets: membership toggles. */
 	{ "si", "[\"set\",[1,2,3]]", "[\"set\",[2,4]]", "[\"set\",[1,3,4]]" },
 	{ "si", "[\"set\",[1]]", "1", "[\"set\",[]]" },
