@@ -17,7 +17,11 @@
  *    follower and resumes with its last transaction id (found=true, no
  *    second full sync), then follows new writes;
  *  - transact: named-uuid inserts, a verify that loses a race
- *    (try again), errors; tcp with echo probes.
+ *    (try again), errors; tcp with echo probes;
+ *  - chassis registration (include/weft/sb_chassis.h) taking over a stale
+ *    row, checked with ovn-sbctl show, the nb_cfg acknowledgement that
+ *    `ovn-nbctl --wait=hv sync` (with the real ovn-northd) waits for, a
+ *    lost race, and leaving.
  */
 #include <check.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 
 #include "weft/jsonrpc.h"
 #include "weft/ovsdb_client.h"
+#include "weft/sb_chassis.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -962,6 +967,180 @@ START_TEST(test_transact)
 }
 END_TEST
 
+/* ---- chassis registration, with ovn-northd as the oracle ---- */
+
+static bool sb_nb_cfg_set(struct env *e)
+{
+	struct wft_ovsdb_row *g = wft_ovsdb_rtable_first(
+		wft_ovsdb_replica_table(rep(e), "SB_Global"));
+
+	return g && wft_ovsdb_row_integer(g, "nb_cfg", 0) > 0;
+}
+
+static bool file_exists(const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !access(path, F_OK);
+}
+
+static bool wait_hv_returned(struct env *e)
+{
+	return file_exists("wait.rc");
+}
+
+START_TEST(test_sb_chassis)
+{
+	static const char *const geneve[] = { "geneve", NULL };
+	static const char *const features[] = { "port-up-notif", NULL };
+	static const char *const other[] = { "iface-types=geneve,vxlan",
+					     "ovn-monitor-all=false", NULL };
+	struct wft_sb_chassis_cfg cfg = {
+		.name = "hv-weft", .hostname = "node1", .encap_types = geneve,
+		.encap_ip = "192.0.2.10", .features = features,
+		.other_config = other,
+	};
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_ovsdb_row *ch, *cp, *g;
+	struct wft_ovsdb_txn *t;
+	char *stale, *dp, *pb, *rc;
+	char want[128];
+	const char *db;
+	struct env e;
+
+	test_dir("chassis");
+	standalone_start();
+	sh("ovsdb-tool create nb.db /usr/share/ovn/ovn-nb.ovsschema");
+	server_start("nb", "nb.db", NULL);
+	sh("ovn-northd --detach --no-chdir --pidfile=%s/northd.pid "
+	   "--log-file=%s/northd.log --unixctl=%s/northd.ctl "
+	   "--ovnnb-db=unix:%s/nb.sock --ovnsb-db=unix:%s/sb.sock", dir, dir,
+	   dir, dir, dir);
+	db = unix_remote(0, "sb");
+	dump_remote = db;
+	/* A row left by an earlier run, with another encap and a key that
+	 * is not ours. */
+	sh(SBCTL "chassis-add hv-weft vxlan 10.0.0.9 -- set chassis hv-weft "
+	   "hostname=old other_config:stale=1", db);
+	stale = sh_out(SBCTL "--bare --columns=_uuid find Chassis "
+		       "name=hv-weft", db);
+	env_open(&e, db, NULL, NULL);
+	assert_synced(&e, "before");
+
+	/* Taken over: same UUID, our columns, our encap, a
+	 * Chassis_Private pointing at it. */
+	ck_assert_int_eq(wft_sb_chassis_register(rep(&e), &cfg, &t, &err), 0);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(run_txn(&e, t), WFT_OVSDB_TXN_SUCCESS);
+	assert_synced(&e, "registered");
+	ch = wft_sb_chassis_find(rep(&e), "hv-weft");
+	ck_assert_ptr_nonnull(ch);
+	snprintf(want, sizeof(want), "[\"uuid\",\"%s\"]", stale);
+	{
+		struct wft_uuid su;
+
+		ck_assert(wft_uuid_parse(stale, &su));
+		ck_assert(!wft_uuid_cmp(wft_ovsdb_row_uuid(ch), &su));
+	}
+	assert_col(&e, ch, "Chassis", "hostname", false, "\"node1\"");
+	assert_col(&e, ch, "Chassis", "other_config", false,
+		   "[\"map\",[[\"iface-types\",\"geneve,vxlan\"],"
+		   "[\"ovn-monitor-all\",\"false\"],[\"port-up-notif\","
+		   "\"true\"]]]");
+	ck_assert_int_eq(wft_ovsdb_rtable_count(wft_ovsdb_replica_table(
+		rep(&e), "Encap")), 1);
+	cp = wft_sb_chassis_private_find(rep(&e), "hv-weft");
+	ck_assert_ptr_nonnull(cp);
+	assert_col(&e, cp, "Chassis_Private", "chassis", false, want);
+	/* What OVN's own tools see. */
+	sh(SBCTL "show | grep -q 'Chassis hv-weft'", db);
+	sh(SBCTL "show | grep -q 'hostname: node1'", db);
+	sh(SBCTL "show | grep -A3 'Encap geneve' | grep -q "
+	   "'ip: \"192.0.2.10\"'", db);
+	sh(SBCTL "show | grep -q 'options: {csum=\"true\"}'", db);
+	/* Nothing more to do. */
+	ck_assert_int_eq(wft_sb_chassis_register(rep(&e), &cfg, &t, &err), 0);
+	ck_assert_ptr_null(t);
+	wft_ovsdb_replica_consume(rep(&e));
+
+	/* `ovn-nbctl --wait=hv` returns once the chassis acknowledges. */
+	sh("(timeout 20 ovn-nbctl --db=unix:%s/nb.sock --wait=hv sync; "
+	   "echo $? >wait.rc.tmp; mv wait.rc.tmp wait.rc) >/dev/null 2>&1 & true",
+	   dir);
+	ck_assert(run_until(&e, sb_nb_cfg_set, 10000));
+	usleep(500000);
+	ck_assert_msg(!file_exists("wait.rc"),
+		      "--wait=hv returned before the chassis acknowledged");
+	g = wft_ovsdb_rtable_first(wft_ovsdb_replica_table(rep(&e),
+							   "SB_Global"));
+	t = wft_sb_chassis_ack_nb_cfg(rep(&e), "hv-weft",
+				      wft_ovsdb_row_integer(g, "nb_cfg", 0),
+				      (int64_t)wft_loop_now());
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(run_txn(&e, t), WFT_OVSDB_TXN_SUCCESS);
+	ck_assert(run_until(&e, wait_hv_returned, 10000));
+	rc = sh_out("cat wait.rc");
+	ck_assert_str_eq(rc, "0");
+	free(rc);
+	assert_synced(&e, "acknowledged");
+	ck_assert_ptr_null(wft_sb_chassis_ack_nb_cfg(rep(&e), "hv-weft",
+		wft_ovsdb_row_integer(g, "nb_cfg", 0), 0));
+
+	/* A race: the row is replaced after the replica read it. */
+	cfg.hostname = "node2";
+	ck_assert_int_eq(wft_sb_chassis_register(rep(&e), &cfg, &t, &err), 0);
+	ck_assert_ptr_nonnull(t);
+	sh(SBCTL "chassis-del hv-weft -- chassis-add hv-weft geneve 1.2.3.4",
+	   db);
+	ck_assert_int_eq(run_txn(&e, t), WFT_OVSDB_TXN_TRY_AGAIN);
+	assert_synced(&e, "after the race");
+	ck_assert_int_eq(wft_sb_chassis_register(rep(&e), &cfg, &t, &err), 0);
+	ck_assert_int_eq(run_txn(&e, t), WFT_OVSDB_TXN_SUCCESS);
+	assert_synced(&e, "registered again");
+	ch = wft_sb_chassis_find(rep(&e), "hv-weft");
+	assert_col(&e, ch, "Chassis", "hostname", false, "\"node2\"");
+	sh(SBCTL "show | grep -A3 'Encap geneve' | grep -q "
+	   "'ip: \"192.0.2.10\"'", db);
+
+	/* Leaving: the bound port unbound, the rows gone. (ovn-northd
+	 * would delete a Port_Binding that the NB does not have.) */
+	server_kill("northd", SIGTERM);
+	dp = sh_out(SBCTL "create Datapath_Binding tunnel_key=1", db);
+	pb = sh_out(SBCTL "create Port_Binding logical_port=lp1 datapath=%s "
+		    "tunnel_key=1", db, dp);
+	{
+		char uu[WFT_UUID_STRLEN + 1];
+
+		wft_uuid_format(wft_ovsdb_row_uuid(ch), uu);
+		sh(SBCTL "set Port_Binding lp1 chassis=%s", db, uu);
+	}
+	assert_synced(&e, "bound");
+	t = wft_sb_chassis_unregister(rep(&e), "hv-weft");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(run_txn(&e, t), WFT_OVSDB_TXN_SUCCESS);
+	assert_synced(&e, "left");
+	ck_assert_ptr_null(wft_sb_chassis_find(rep(&e), "hv-weft"));
+	ck_assert_ptr_null(wft_sb_chassis_private_find(rep(&e), "hv-weft"));
+	ck_assert_int_eq(wft_ovsdb_rtable_count(wft_ovsdb_replica_table(
+		rep(&e), "Encap")), 0);
+	rc = sh_out(SBCTL "get Port_Binding lp1 chassis", db);
+	ck_assert_str_eq(rc, "[]");
+	free(rc);
+	ck_assert_ptr_null(wft_sb_chassis_unregister(rep(&e), "hv-weft"));
+
+	/* A bad configuration. */
+	cfg.encap_ip = "";
+	ck_assert_int_eq(wft_sb_chassis_register(rep(&e), &cfg, &t, &err),
+			 -EINVAL);
+	env_close(&e);
+	wft_strbuf_free(&err);
+	free(stale);
+	free(dp);
+	free(pb);
+}
+END_TEST
+
 /* tcp, with echo probes every 100 ms: answered, the session stays. */
 START_TEST(test_tcp_probes)
 {
@@ -1022,6 +1201,7 @@ static Suite *ovsdb_server_suite(void)
 	tcase_add_test(tc, test_raft_leader_killed);
 	tcase_add_test(tc, test_transact);
 	tcase_add_test(tc, test_tcp_probes);
+	tcase_add_test(tc, test_sb_chassis);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
