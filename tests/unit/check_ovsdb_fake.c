@@ -14,7 +14,9 @@
  *    index: refused; connected turning false during a session: left;
  *  - servers without monitor_cond_since (then monitor_cond) and without
  *    monitor_cond either (then RFC 7047 monitor);
- *  - echo probes that get no answer.
+ *  - echo probes that get no answer;
+ *  - a transaction in flight when the session ends (told so, once), and
+ *    a monitor the server cancels.
  * Runs under valgrind too (scripts/run-tests --unit --valgrind).
  */
 #include <check.h>
@@ -52,6 +54,7 @@ struct scenario {
 	/* Sent after the data monitor's reply on connection @n. */
 	void (*after_monitor)(struct fake *f, int n);
 	bool since_unknown, cond_unknown, resume, no_echo;
+	bool hangup_on_transact;	/* close instead of replying */
 };
 
 struct fake {
@@ -66,8 +69,11 @@ struct fake {
 	int n_since;
 	json_t *replies;	/* the client's replies to our requests */
 	int echo_requests;
+	int transacts;
 	char methods[512];	/* data monitor methods asked, in order */
 };
+
+static void fake_hangup(struct fake *f);
 
 static void send_text(struct fake *f, const char *s)
 {
@@ -164,6 +170,14 @@ static void on_request(struct fake *f, const char *method, json_t *params,
 				       "new", "name", "hv1", "hostname", "h"));
 		if (sc->after_monitor)
 			sc->after_monitor(f, n);
+	} else if (!strcmp(method, "transact")) {
+		pthread_mutex_lock(&f->mu);
+		f->transacts++;
+		pthread_mutex_unlock(&f->mu);
+		if (sc->hangup_on_transact)
+			fake_hangup(f);
+		else
+			reply(f, id, json_pack("[{}]"));
 	} else if (!strcmp(method, "echo")) {
 		pthread_mutex_lock(&f->mu);
 		f->echo_requests++;
@@ -703,6 +717,82 @@ START_TEST(test_probe_answered)
 }
 END_TEST
 
+/* ---- the session ending under a transaction, a canceled monitor ---- */
+
+static int txn_calls;
+static enum wft_ovsdb_txn_status txn_status;
+static char txn_why[128];
+
+static void on_txn(struct wft_ovsdb_client *c,
+		   const struct wft_ovsdb_txn_result *res, void *aux)
+{
+	txn_calls++;
+	txn_status = res->status;
+	snprintf(txn_why, sizeof(txn_why), "%s", res->error);
+}
+
+static bool txn_called(struct env *e)
+{
+	return txn_calls > 0;
+}
+
+static bool fake_got_transact(struct env *e)
+{
+	bool got;
+
+	pthread_mutex_lock(&e->fake.mu);
+	got = e->fake.transacts > 0;
+	pthread_mutex_unlock(&e->fake.mu);
+	return got;
+}
+
+START_TEST(test_txn_disconnected)
+{
+	static const struct scenario sc = { .hangup_on_transact = true };
+	struct wft_ovsdb_txn *t = wft_ovsdb_txn_new(SB);
+	struct env e;
+
+	env_open(&e, &sc, false, 0);
+	expect_connects(&e, 1);
+	wft_ovsdb_txn_delete(t, "Chassis", NULL);
+	txn_calls = 0;
+	ck_assert_int_eq(wft_ovsdb_client_transact(e.c, t, on_txn, NULL), 0);
+	ck_assert(run_until(&e, fake_got_transact, 5000));
+	ck_assert(run_until(&e, txn_called, 5000));
+	ck_assert_int_eq(txn_calls, 1);
+	ck_assert_int_eq(txn_status, WFT_OVSDB_TXN_DISCONNECTED);
+	ck_assert_str_eq(txn_why, "the session ended");
+	/* And the client comes back. */
+	expect_connects(&e, 2);
+	ck_assert_int_eq(txn_calls, 1);
+	env_close(&e);
+}
+END_TEST
+
+static void cancel_monitor(struct fake *f, int n)
+{
+	if (n == 1)
+		send_text(f, "{\"id\":null,\"method\":\"monitor_canceled\","
+			  "\"params\":[\"weft-data\"]}");
+}
+
+START_TEST(test_monitor_canceled)
+{
+	static const struct scenario sc = {
+		.after_monitor = cancel_monitor, .resume = true,
+	};
+	struct env e;
+
+	env_open(&e, &sc, false, 0);
+	expect_connects(&e, 2);
+	assert_error(&e, "the server canceled the monitor");
+	/* Canceled (the database changed under it): start over. */
+	ck_assert_str_eq(e.fake.since_ids[1], ZERO);
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->full_syncs, 2);
+	env_close(&e);
+}
+END_TEST
+
 static Suite *fake_suite(void)
 {
 	Suite *s = suite_create("ovsdb_fake");
@@ -718,6 +808,8 @@ static Suite *fake_suite(void)
 	tcase_add_test(tc, test_fallback_monitor);
 	tcase_add_test(tc, test_probe_unanswered);
 	tcase_add_test(tc, test_probe_answered);
+	tcase_add_test(tc, test_txn_disconnected);
+	tcase_add_test(tc, test_monitor_canceled);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
