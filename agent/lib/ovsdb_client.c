@@ -603,12 +603,25 @@ static void on_cond_reply(struct wft_ovsdb_client *c, const json_t *error)
 		send_cond_change(c);
 }
 
+/* Whether @table is (or, before the schema arrived, may be) monitored. */
+static bool monitored(const struct wft_ovsdb_client *c, const char *table)
+{
+	char **t;
+
+	if (c->replica && !wft_ovsdb_replica_table(c->replica, table))
+		return false;
+	for (t = c->tables; t && *t; t++)
+		if (!strcmp(*t, table))
+			return true;
+	return !c->tables;
+}
+
 int wft_ovsdb_client_set_condition(struct wft_ovsdb_client *c,
 				   const char *table, json_t *cond)
 {
 	if (!cond)
 		cond = json_pack("[b]", 1);
-	if (!json_is_array(cond)) {
+	if (!json_is_array(cond) || !monitored(c, table)) {
 		json_decref(cond);
 		return -EINVAL;
 	}
@@ -620,6 +633,9 @@ int wft_ovsdb_client_set_condition(struct wft_ovsdb_client *c,
 
 bool wft_ovsdb_client_cond_pending(const struct wft_ovsdb_client *c)
 {
+	/* RFC 7047 monitors have no conditions: everything is there. */
+	if (c->method == MON_PLAIN && c->state == WFT_OVSDB_S_ACTIVE)
+		return false;
 	return c->cond_inflight || !json_equal(c->conds, c->acked);
 }
 

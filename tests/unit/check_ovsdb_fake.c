@@ -676,6 +676,12 @@ START_TEST(test_fallback_monitor)
 	ck_assert(wft_uuid_parse(U1, &u));
 	ck_assert_str_eq(wft_ovsdb_row_string(wft_ovsdb_rtable_find(t, &u),
 					      "hostname", ""), "h2");
+	/* No conditions with "monitor": accepted, nothing to wait for. */
+	ck_assert_int_eq(wft_ovsdb_client_set_condition(e.c, "Chassis",
+		json_pack("[b]", 0)), 0);
+	ck_assert(!wft_ovsdb_client_cond_pending(e.c));
+	run_for(&e, 100);
+	ck_assert_int_eq(n_chassis(&e), 2);
 	env_close(&e);
 }
 END_TEST

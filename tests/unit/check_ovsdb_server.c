@@ -648,6 +648,11 @@ START_TEST(test_cond_change)
 	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->connects, 1);
 	ck_assert_int_eq(wft_ovsdb_client_set_condition(e.c, "Port_Binding",
 		json_string("x")), -EINVAL);
+	/* Not monitored, or no such table: refused. */
+	ck_assert_int_eq(wft_ovsdb_client_set_condition(e.c, "Chassis",
+		NULL), -EINVAL);
+	ck_assert_int_eq(wft_ovsdb_client_set_condition(e.c, "Nope",
+		NULL), -EINVAL);
 	env_close(&e);
 	free(dp1);
 	free(dp2);
