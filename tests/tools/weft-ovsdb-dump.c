@@ -7,7 +7,11 @@
  * changes ({"insert"|"modify"|"delete": {table: [uuid...]}}) as one line.
  *
  *   weft-ovsdb-dump [--db NAME] [--table T]... [--cond T=JSON]...
- *                   [--leader-only] [--follow] [--timeout MS] REMOTES
+ *                   [--leader-only] [--follow] [--timeout MS] [--count]
+ *                   [--verbose] REMOTES
+ *
+ * --count prints only the rows per table and the milliseconds from start
+ * to sync ({"Chassis":2,...,"sync_ms":N}).
  *
  * Used by the tests, and handy for looking at what weftd would see.
  */
@@ -24,7 +28,9 @@ struct dump {
 	struct wft_loop *loop;
 	const char *const *tables;
 	bool follow;
+	bool count;		/* rows per table and the time to sync only */
 	bool printed;
+	uint64_t start;
 };
 
 static void print_changes(struct wft_ovsdb_replica *r)
@@ -90,8 +96,28 @@ static void on_state(struct wft_ovsdb_client *c, enum wft_ovsdb_state s,
 
 	if (s != WFT_OVSDB_S_ACTIVE || d->printed)
 		return;
-	j = wft_ovsdb_replica_to_json(wft_ovsdb_client_replica(c), d->tables);
-	txt = json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if (d->count) {
+		struct wft_ovsdb_replica *r = wft_ovsdb_client_replica(c);
+		const struct wft_ovsdb_schema *sc = wft_ovsdb_replica_schema(r);
+		unsigned int i;
+
+		j = json_object();
+		for (i = 0; i < sc->n_tables; i++) {
+			size_t n = wft_ovsdb_rtable_count(
+				wft_ovsdb_replica_table(r, sc->tables[i].name));
+
+			if (n)
+				json_object_set_new(j, sc->tables[i].name,
+						    json_integer((json_int_t)n));
+		}
+		json_object_set_new(j, "sync_ms", json_integer(
+			(json_int_t)(wft_loop_now() - d->start)));
+	} else {
+		j = wft_ovsdb_replica_to_json(wft_ovsdb_client_replica(c),
+					      d->tables);
+	}
+	txt = json_dumps(j, (d->count ? JSON_COMPACT : JSON_INDENT(1)) |
+			 JSON_SORT_KEYS);
 	printf("%s\n", txt);
 	fflush(stdout);
 	free(txt);
@@ -114,7 +140,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: weft-ovsdb-dump [--db NAME] [--table T]... "
 		"[--cond T=JSON]... [--leader-only] [--follow] "
-		"[--timeout MS] REMOTES\n");
+		"[--timeout MS] [--count] [--verbose] REMOTES\n");
 	exit(2);
 }
 
@@ -128,6 +154,7 @@ int main(int argc, char **argv)
 		{ "follow", no_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "count", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wft_ovsdb_client_opts opts = {
@@ -166,6 +193,9 @@ int main(int argc, char **argv)
 		case 'T':
 			timeout = strtol(optarg, NULL, 10);
 			break;
+		case 'n':
+			d.count = true;
+			break;
 		case 'v':
 			wft_log_set_spec("ovsdb:dbg", NULL);
 			break;
@@ -183,6 +213,7 @@ int main(int argc, char **argv)
 	d.tables = tables;
 	if (wft_loop_new(&d.loop))
 		return 1;
+	d.start = wft_loop_now();
 	ret = wft_ovsdb_client_new(d.loop, &opts, &c, &err);
 	if (ret) {
 		fprintf(stderr, "weft-ovsdb-dump: %s\n", wft_strbuf_cstr(&err));
