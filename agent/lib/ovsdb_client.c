@@ -52,6 +52,7 @@ struct server_row {
 	bool connected;
 	bool leader;
 	int64_t index;
+	char cid[WFT_UUID_STRLEN + 1];	/* cluster id, "" if none */
 };
 
 struct wft_ovsdb_client {
@@ -79,6 +80,7 @@ struct wft_ovsdb_client {
 	enum monitor_method method;
 	char last_id[WFT_UUID_STRLEN + 1];
 	int64_t min_index;
+	char min_index_cid[WFT_UUID_STRLEN + 1];	/* cluster of min_index */
 	struct server_row server;
 
 	json_t *conds;			/* wanted: {table: clauses} */
@@ -207,7 +209,9 @@ static void end_session(struct wft_ovsdb_client *c, const char *fmt, ...)
 	va_end(ap);
 	wft_warn("%s", wft_strbuf_cstr(&c->error));
 	close_conn(c);
-	c->server.seen = false;
+	/* The next server's row starts from the defaults (update2 leaves
+	 * out connected=false, leader=false...). */
+	memset(&c->server, 0, sizeof(c->server));
 	if (c->n_remotes)
 		c->cur = (c->cur + 1) % c->n_remotes;
 	set_state(c, WFT_OVSDB_S_BACKOFF);
@@ -330,10 +334,10 @@ static void send_server_monitor(struct wft_ovsdb_client *c)
 	json_t *req;
 
 	set_state(c, WFT_OVSDB_S_SERVER);
-	req = json_pack("[s,s,{s:[{s:[sssss],s:[[s,s,s]]}]}]", "_Server",
+	req = json_pack("[s,s,{s:[{s:[ssssss],s:[[s,s,s]]}]}]", "_Server",
 			SERVER_MON_ID, "Database", "columns", "name", "model",
-			"connected", "leader", "index", "where", "name", "==",
-			c->db);
+			"connected", "leader", "index", "cid", "where", "name",
+			"==", c->db);
 	if (send_request(c, "monitor_cond", req, REQ_SERVER, NULL))
 		end_session(c, "cannot send the _Server monitor");
 }
@@ -355,6 +359,14 @@ static void server_row_update(struct wft_ovsdb_client *c, const json_t *row)
 		c->server.connected = json_is_true(v);
 	if ((v = json_object_get(row, "leader")))
 		c->server.leader = json_is_true(v);
+	if ((v = json_object_get(row, "cid"))) {
+		struct wft_uuid u;
+
+		if (wft_ovsdb_uuid_from_json(v, &u))
+			wft_uuid_format(&u, c->server.cid);
+		else
+			c->server.cid[0] = 0;
+	}
 	if ((v = json_object_get(row, "index"))) {
 		/* An optional integer: a bare atom or ["set",[]]. */
 		c->server.index = json_is_integer(v) ? json_integer_value(v) :
@@ -389,6 +401,13 @@ static const char *server_refusal(struct wft_ovsdb_client *c)
 		return "the server is not connected to its cluster";
 	if (c->leader_only && !c->server.leader)
 		return "the server is not the cluster leader";
+	/* Indexes only compare within one cluster: a cluster created
+	 * anew starts again from 1. */
+	if (strcmp(c->server.cid, c->min_index_cid)) {
+		memcpy(c->min_index_cid, c->server.cid,
+		       sizeof(c->min_index_cid));
+		c->min_index = 0;
+	}
 	if (c->server.index && c->server.index < c->min_index)
 		return "the server is stale (an older index than one seen)";
 	if (c->server.index > c->min_index)

@@ -10,8 +10,10 @@
  *    cannot be);
  *  - requests with unknown methods (answered with an error) and echo
  *    requests (answered); unknown notifications (ignored);
- *  - _Server rows: not connected, not leader (with leader_only), stale
- *    index: refused; connected turning false during a session: left;
+ *  - _Server rows: not connected (also when left out as a default), not
+ *    leader (with leader_only), stale index: refused; a new cluster (other
+ *    cid) with lower indexes: accepted; connected turning false during a
+ *    session: left;
  *  - servers without monitor_cond_since (then monitor_cond) and without
  *    monitor_cond either (then RFC 7047 monitor);
  *  - echo probes that get no answer;
@@ -627,6 +629,51 @@ START_TEST(test_server_refusal_reasons)
 }
 END_TEST
 
+static const char *new_cluster_rows(int n)
+{
+	switch (n) {
+	case 1:
+		return "{\"name\":\"" SB "\",\"model\":\"clustered\","
+		       "\"connected\":true,\"leader\":true,\"index\":20,"
+		       "\"cid\":[\"uuid\",\"aaaaaaaa-0000-0000-0000-000000000001\"]}";
+	case 2:		/* a new cluster: its indexes start again */
+		return "{\"name\":\"" SB "\",\"model\":\"clustered\","
+		       "\"connected\":true,\"leader\":true,\"index\":5,"
+		       "\"cid\":[\"uuid\",\"bbbbbbbb-0000-0000-0000-000000000002\"]}";
+	case 3:		/* connected=false is the default: left out */
+		return "{\"name\":\"" SB "\",\"model\":\"clustered\","
+		       "\"leader\":true,\"index\":30,"
+		       "\"cid\":[\"uuid\",\"bbbbbbbb-0000-0000-0000-000000000002\"]}";
+	default:
+		return "{\"name\":\"" SB "\",\"model\":\"clustered\","
+		       "\"connected\":true,\"leader\":true,\"index\":30,"
+		       "\"cid\":[\"uuid\",\"bbbbbbbb-0000-0000-0000-000000000002\"]}";
+	}
+}
+
+static void hang_up_early(struct fake *f, int n)
+{
+	if (n <= 2)
+		fake_hangup(f);
+}
+
+START_TEST(test_server_new_cluster)
+{
+	static const struct scenario sc = {
+		.server_row = new_cluster_rows, .after_monitor = hang_up_early,
+	};
+	struct env e;
+
+	env_open(&e, &sc, false, 0);
+	expect_connects(&e, 3);
+	/* 1 and 2 accepted (2 is another cluster, not stale), 3 refused,
+	 * 4 accepted. */
+	ck_assert_int_eq(fake_conns(&e.fake), 4);
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->refused, 1);
+	env_close(&e);
+}
+END_TEST
+
 /* ---- fallbacks ---- */
 
 START_TEST(test_fallback_monitor_cond)
@@ -810,6 +857,7 @@ static Suite *fake_suite(void)
 	tcase_add_test(tc, test_server_requests);
 	tcase_add_test(tc, test_server_refusals);
 	tcase_add_test(tc, test_server_refusal_reasons);
+	tcase_add_test(tc, test_server_new_cluster);
 	tcase_add_test(tc, test_fallback_monitor_cond);
 	tcase_add_test(tc, test_fallback_monitor);
 	tcase_add_test(tc, test_probe_unanswered);
