@@ -15,7 +15,9 @@
  *    reported;
  *  - a 3-member Raft cluster whose leader is killed: the client moves to a
  *    follower and resumes with its last transaction id (found=true, no
- *    second full sync), then follows new writes;
+ *    second full sync), then follows new writes; two members killed: the
+ *    survivor's _Server row says connected=false, the client leaves it
+ *    and refuses it until the quorum is back, then resumes;
  *  - transact: named-uuid inserts, a verify that loses a race
  *    (try again), errors; tcp with echo probes;
  *  - chassis registration (include/weft/sb_chassis.h) taking over a stale
@@ -839,6 +841,76 @@ START_TEST(test_raft_leader_killed)
 }
 END_TEST
 
+static bool left_for_quorum(struct env *e)
+{
+	return !is_active(e) &&
+	       wft_ovsdb_client_stats(e->c)->refused > 0 &&
+	       strstr(wft_ovsdb_client_last_error(e->c),
+		      "not connected to its cluster");
+}
+
+/* Two of three members killed: the survivor loses its quorum and says so
+ * in _Server; the client leaves it, and refuses it until the quorum is
+ * back, then resumes. */
+START_TEST(test_raft_quorum_lost)
+{
+	int leader, follower = -1, other = -1, i, tries;
+	struct env e;
+	char *all;
+
+	test_dir("quorum");
+	cluster_start();
+	for (tries = 0; (leader = cluster_leader()) < 0 && tries < 100;
+	     tries++)
+		usleep(100000);
+	ck_assert_int_ge(leader, 0);
+	for (i = 0; i < 3; i++) {
+		if (i == leader)
+			continue;
+		if (follower < 0)
+			follower = i;
+		else
+			other = i;
+	}
+	ck_assert_int_ge(asprintf(&all, "%s,%s,%s",
+				  unix_remote(0, members[0]),
+				  unix_remote(1, members[1]),
+				  unix_remote(2, members[2])), 0);
+	sh(SBCTL "chassis-add hv1 geneve 192.0.2.1", all);
+	/* The client reads from the follower only. */
+	env_open(&e, unix_remote(0, members[follower]), NULL, NULL);
+	dump_remote = unix_remote(1, members[follower]);
+	assert_synced(&e, "on the follower");
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->refused, 0);
+
+	server_kill(members[leader], SIGKILL);
+	server_kill(members[other], SIGKILL);
+	ck_assert_msg(run_until(&e, left_for_quorum, 30000),
+		      "state %s, error \"%s\"",
+		      wft_ovsdb_state_name(wft_ovsdb_client_state(e.c)),
+		      wft_ovsdb_client_last_error(e.c));
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->connects, 1);
+
+	/* The quorum comes back: the client resumes where it was. */
+	{
+		char db[64];
+
+		snprintf(db, sizeof(db), "%s.db", members[leader]);
+		server_start(members[leader], db, NULL);
+	}
+	ck_assert_msg(run_until(&e, resumed, 30000),
+		      "no resume: state %s, error \"%s\"",
+		      wft_ovsdb_state_name(wft_ovsdb_client_state(e.c)),
+		      wft_ovsdb_client_last_error(e.c));
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->full_syncs, 1);
+	sh("for i in $(seq 100); do ovn-sbctl --db=%s chassis-add hv2 geneve "
+	   "192.0.2.2 && exit 0; sleep 0.1; done; exit 1", all);
+	assert_synced(&e, "after the quorum came back");
+	env_close(&e);
+	free(all);
+}
+END_TEST
+
 /* ---- transact ---- */
 
 static void on_txn(struct wft_ovsdb_client *c,
@@ -1204,6 +1276,7 @@ static Suite *ovsdb_server_suite(void)
 	tcase_add_test(tc, test_cond_change);
 	tcase_add_test(tc, test_restart_resync);
 	tcase_add_test(tc, test_raft_leader_killed);
+	tcase_add_test(tc, test_raft_quorum_lost);
 	tcase_add_test(tc, test_transact);
 	tcase_add_test(tc, test_tcp_probes);
 	tcase_add_test(tc, test_sb_chassis);
