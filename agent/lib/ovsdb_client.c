@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "weft/ovsdb_client.h"
 #include "weft/ovsdb_conn.h"
@@ -931,6 +932,23 @@ static char **split_remotes(const char *s, unsigned int *n)
 	return v;
 }
 
+/* Fisher-Yates, with getrandom() (no need for a seeded PRNG here). */
+static void shuffle(char **v, unsigned int n)
+{
+	unsigned int i, k;
+	uint32_t r;
+	char *x;
+
+	for (i = n; i > 1; i--) {
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			return;
+		k = r % i;
+		x = v[i - 1];
+		v[i - 1] = v[k];
+		v[k] = x;
+	}
+}
+
 static void free_strv(char **v)
 {
 	char **p;
@@ -963,6 +981,8 @@ int wft_ovsdb_client_new(struct wft_loop *loop,
 		if (ret)
 			goto fail;
 	}
+	if (opts->shuffle_remotes)
+		shuffle(c->remotes, c->n_remotes);
 	if (!opts->db || !*opts->db) {
 		wft_strbuf_printf(err, "no database name");
 		ret = -EINVAL;

@@ -52,6 +52,10 @@ struct wft_ovsdb_client_opts {
 	const char *remotes;
 	const char *db;			/* "OVN_Southbound" */
 	bool leader_only;		/* false: followers serve reads */
+	/* Takes the remotes in a random order (then in turn), so that the
+	 * chassis of a deployment spread over the cluster's members, as
+	 * ovn-controller does; false: in the order given. */
+	bool shuffle_remotes;
 	int probe_ms;			/* tcp inactivity probe; 0: off;
 					 * negative: the default 5000 */
 	int backoff_min_ms;		/* 0: 1000 */

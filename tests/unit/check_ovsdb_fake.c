@@ -846,6 +846,59 @@ START_TEST(test_monitor_canceled)
 }
 END_TEST
 
+/* ---- remote order ---- */
+
+START_TEST(test_remote_order)
+{
+	struct wft_ovsdb_client_opts opts = {
+		.db = SB, .remotes = "unix:/nonexistent/a,unix:/nonexistent/b,"
+		"unix:/nonexistent/c",
+	};
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_ovsdb_client *c;
+	struct wft_loop *loop;
+	bool seen[3] = { false };
+	int i;
+
+	ck_assert_int_eq(wft_loop_new(&loop), 0);
+	/* In the order given... */
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
+				 0);
+		ck_assert_str_eq(wft_ovsdb_client_remote(c),
+				 "unix:/nonexistent/a");
+		wft_ovsdb_client_free(c);
+	}
+	/* ...or shuffled: 60 clients start on each of the three (all
+	 * starting on the same two has a chance of 3 * (2/3)^60). */
+	opts.shuffle_remotes = true;
+	for (i = 0; i < 60; i++) {
+		const char *r;
+
+		ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
+				 0);
+		r = wft_ovsdb_client_remote(c);
+		seen[r[strlen(r) - 1] - 'a'] = true;
+		wft_ovsdb_client_free(c);
+	}
+	ck_assert(seen[0] && seen[1] && seen[2]);
+	/* Bad lists. */
+	opts.remotes = "unix:/a, ssl:1.2.3.4:6642";
+	ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
+			 -ENOTSUP);
+	ck_assert(strstr(wft_strbuf_cstr(&err), "not supported yet"));
+	opts.remotes = " , ";
+	ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
+			 -EINVAL);
+	opts.remotes = "unix:/a";
+	opts.db = "";
+	ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
+			 -EINVAL);
+	wft_loop_free(loop);
+	wft_strbuf_free(&err);
+}
+END_TEST
+
 static Suite *fake_suite(void)
 {
 	Suite *s = suite_create("ovsdb_fake");
@@ -864,6 +917,7 @@ static Suite *fake_suite(void)
 	tcase_add_test(tc, test_probe_answered);
 	tcase_add_test(tc, test_txn_disconnected);
 	tcase_add_test(tc, test_monitor_canceled);
+	tcase_add_test(tc, test_remote_order);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
