@@ -760,9 +760,11 @@ START_TEST(test_probe_answered)
 	static const struct scenario sc = { 0 };
 	struct env e;
 
-	env_open(&e, &sc, false, 50);
+	/* 200 ms: long enough for the fake's thread to answer even under
+	 * valgrind on a loaded machine. */
+	env_open(&e, &sc, false, 200);
 	expect_connects(&e, 1);
-	run_for(&e, 600);
+	run_for(&e, 2000);
 	ck_assert_int_ge(e.fake.echo_requests, 3);
 	ck_assert_int_eq(fake_conns(&e.fake), 1);
 	ck_assert_int_eq(wft_ovsdb_client_state(e.c), WFT_OVSDB_S_ACTIVE);

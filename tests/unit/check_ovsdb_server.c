@@ -1218,7 +1218,7 @@ START_TEST(test_sb_chassis)
 }
 END_TEST
 
-/* tcp, with echo probes every 100 ms: answered, the session stays. */
+/* tcp, with echo probes every 250 ms: answered, the session stays. */
 START_TEST(test_tcp_probes)
 {
 	char remote[64];
@@ -1242,7 +1242,7 @@ START_TEST(test_tcp_probes)
 	sh(SBCTL "chassis-add hv1 geneve 192.0.2.1", db);
 	{
 		struct wft_ovsdb_client_opts opts = {
-			.remotes = remote, .db = SB, .probe_ms = 100,
+			.remotes = remote, .db = SB, .probe_ms = 250,
 			.backoff_min_ms = 100, .on_update = on_update,
 		};
 		struct wft_strbuf err = WFT_STRBUF_INIT;
@@ -1254,8 +1254,8 @@ START_TEST(test_tcp_probes)
 						      &err), 0);
 	}
 	assert_synced(&e, "tcp");
-	/* A second of silence: ten probes, all answered. */
-	end = wft_loop_now() + 1000;
+	/* Two seconds of silence: probes, all answered. */
+	end = wft_loop_now() + 2000;
 	while (wft_loop_now() < end)
 		wft_loop_run_once(e.loop, 50);
 	ck_assert(is_active(&e));
