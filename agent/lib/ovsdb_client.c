@@ -636,19 +636,35 @@ static bool monitored(const struct wft_ovsdb_client *c, const char *table)
 	return !c->tables;
 }
 
-int wft_ovsdb_client_set_condition(struct wft_ovsdb_client *c,
-				   const char *table, json_t *cond)
+int wft_ovsdb_client_set_conditions(struct wft_ovsdb_client *c,
+				    json_t *conds)
 {
-	if (!cond)
-		cond = json_pack("[b]", 1);
-	if (!json_is_array(cond) || !monitored(c, table)) {
-		json_decref(cond);
-		return -EINVAL;
-	}
-	json_object_set_new(c->conds, table, cond);
+	const char *table;
+	json_t *cond;
+
+	if (!json_is_object(conds))
+		goto bad;
+	json_object_foreach(conds, table, cond)
+		if (!json_is_array(cond) || !monitored(c, table))
+			goto bad;
+	json_object_update(c->conds, conds);
+	json_decref(conds);
+	/* One monitor_cond_change for all of them. */
 	if (c->state == WFT_OVSDB_S_ACTIVE && c->conn && conds_differ(c))
 		send_cond_change(c);
 	return 0;
+bad:
+	json_decref(conds);
+	return -EINVAL;
+}
+
+int wft_ovsdb_client_set_condition(struct wft_ovsdb_client *c,
+				   const char *table, json_t *cond)
+{
+	json_t *conds = json_object();
+
+	json_object_set_new(conds, table, cond ? cond : json_pack("[b]", 1));
+	return wft_ovsdb_client_set_conditions(c, conds);
 }
 
 bool wft_ovsdb_client_cond_pending(const struct wft_ovsdb_client *c)

@@ -106,6 +106,10 @@ const char *wft_ovsdb_client_monitor_method(const struct wft_ovsdb_client *c);
  */
 int wft_ovsdb_client_set_condition(struct wft_ovsdb_client *c,
 				   const char *table, json_t *cond);
+/* Several at once, {table: clauses, ...} (stolen), in one
+ * monitor_cond_change; all or none. */
+int wft_ovsdb_client_set_conditions(struct wft_ovsdb_client *c,
+				    json_t *conds);
 /* True while a condition change is sent and not yet acknowledged. */
 bool wft_ovsdb_client_cond_pending(const struct wft_ovsdb_client *c);
 

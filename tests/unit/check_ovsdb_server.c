@@ -23,7 +23,11 @@
  *  - chassis registration (include/weft/sb_chassis.h) taking over a stale
  *    row, checked with ovn-sbctl show, the nb_cfg acknowledgement that
  *    `ovn-nbctl --wait=hv sync` (with the real ovn-northd) waits for, a
- *    lost race, and leaving.
+ *    lost race, and leaving;
+ *  - the chassis' conditions (include/weft/sb_monitor.h): Logical_Flow,
+ *    Port_Binding, Multicast_Group and MAC_Binding narrowed to the local
+ *    datapaths, datapath groups and interfaces, moved, widened, and
+ *    ovn-monitor-all.
  */
 #include <check.h>
 #include <errno.h>
@@ -39,6 +43,7 @@
 #include "weft/jsonrpc.h"
 #include "weft/ovsdb_client.h"
 #include "weft/sb_chassis.h"
+#include "weft/sb_monitor.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -1218,6 +1223,163 @@ START_TEST(test_sb_chassis)
 }
 END_TEST
 
+/* ---- the chassis' monitor conditions (include/weft/sb_monitor.h) ---- */
+
+/* The rows of @table, as the values of @col (datapath tunnel keys for
+ * uuid columns are not at hand: the caller names rows by a string column),
+ * sorted and space-separated. */
+static char names_buf[512];
+
+static const char *names(struct env *e, const char *table, const char *col)
+{
+	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(rep(e), table);
+	const char *v[32];
+	struct wft_ovsdb_row *row;
+	int n = 0, i, k;
+
+	for (row = wft_ovsdb_rtable_first(t); row && n < 32;
+	     row = wft_ovsdb_row_next(row))
+		v[n++] = wft_ovsdb_row_string(row, col, "?");
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && strcmp(v[k - 1], v[k]) > 0; k--) {
+			const char *x = v[k];
+
+			v[k] = v[k - 1];
+			v[k - 1] = x;
+		}
+	names_buf[0] = 0;
+	for (i = 0; i < n; i++) {
+		strcat(names_buf, i ? " " : "");
+		strcat(names_buf, v[i]);
+	}
+	return names_buf;
+}
+
+static const char *want_lf, *want_pb, *want_mc, *want_mac;
+
+static bool local_view_is(struct env *e)
+{
+	return is_active(e) && !wft_ovsdb_client_cond_pending(e->c) &&
+	       !strcmp(names(e, "Logical_Flow", "match"), want_lf) &&
+	       !strcmp(names(e, "Port_Binding", "logical_port"), want_pb) &&
+	       !strcmp(names(e, "Multicast_Group", "name"), want_mc) &&
+	       !strcmp(names(e, "MAC_Binding", "logical_port"), want_mac);
+}
+
+static void expect_local(struct env *e, const char *lf, const char *pb,
+			 const char *mc, const char *mac)
+{
+	want_lf = lf;
+	want_pb = pb;
+	want_mc = mc;
+	want_mac = mac;
+	if (run_until(e, local_view_is, 10000))
+		return;
+	ck_abort_msg("flows \"%s\" (want \"%s\"), ports \"%s\" (\"%s\"), "
+		     "groups \"%s\" (\"%s\"), bindings \"%s\" (\"%s\")",
+		     strdup(names(e, "Logical_Flow", "match")), lf,
+		     strdup(names(e, "Port_Binding", "logical_port")), pb,
+		     strdup(names(e, "Multicast_Group", "name")), mc,
+		     strdup(names(e, "MAC_Binding", "logical_port")), mac);
+}
+
+static bool three_groups(struct env *e)
+{
+	return wft_ovsdb_rtable_count(wft_ovsdb_replica_table(rep(e),
+		"Logical_DP_Group")) == 3;
+}
+
+START_TEST(test_sb_monitor_local)
+{
+	struct wft_sb_local local = { 0 };
+	static const char *const ifaces[] = { "vm3", NULL };
+	struct wft_uuid dp[3];
+	char *d[3];
+	const char *db;
+	struct env e;
+	int i;
+
+	test_dir("local");
+	standalone_start();
+	db = unix_remote(0, "sb");
+	for (i = 0; i < 3; i++) {
+		d[i] = sh_out(SBCTL "create Datapath_Binding tunnel_key=%d", db,
+			      i + 1);
+		ck_assert(wft_uuid_parse(d[i], &dp[i]));
+		sh(SBCTL "create Logical_Flow logical_datapath=%s "
+		   "pipeline=ingress table_id=0 priority=1 match='\"f%d\"' "
+		   "actions='\"next;\"'", db, d[i], i + 1);
+		sh(SBCTL "create Port_Binding logical_port=p%d datapath=%s "
+		   "tunnel_key=1", db, i + 1, d[i]);
+		sh(SBCTL "create Multicast_Group datapath=%s name=mc%d "
+		   "tunnel_key=32768", db, d[i], i + 1);
+		sh(SBCTL "create MAC_Binding datapath=%s logical_port=m%d "
+		   "ip=10.0.0.%d mac='\"00:00:00:00:00:0%d\"'", db, d[i], i + 1,
+		   i + 1, i + 1);
+	}
+	/* A port of datapath 3 that is one of our interfaces. */
+	sh(SBCTL "create Port_Binding logical_port=vm3 datapath=%s "
+	   "tunnel_key=2", db, d[2]);
+	/* Flows shared by groups of datapaths. */
+	sh(SBCTL "-- --id=@g create Logical_DP_Group datapaths=\"[%s,%s]\" "
+	   "-- create Logical_Flow logical_dp_group=@g pipeline=ingress "
+	   "table_id=0 priority=2 match='\"g12\"' actions='\"next;\"'", db,
+	   d[0], d[1]);
+	sh(SBCTL "-- --id=@g create Logical_DP_Group datapaths=\"[%s,%s]\" "
+	   "-- create Logical_Flow logical_dp_group=@g pipeline=ingress "
+	   "table_id=0 priority=2 match='\"g23\"' actions='\"next;\"'", db,
+	   d[1], d[2]);
+
+	env_open(&e, db, NULL, NULL);
+	ck_assert(run_until(&e, is_active, 10000));
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	/* Nothing local yet: only our interface's port. */
+	local.iface_ids = ifaces;
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "", "vm3", "", "");
+	/* Datapath 1. */
+	local.datapaths = &dp[0];
+	local.n_datapaths = 1;
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "f1 g12", "p1 vm3", "mc1", "m1");
+	/* Datapath 2 instead: both groups. */
+	local.datapaths = &dp[1];
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "f2 g12 g23", "p2 vm3", "mc2", "m2");
+	/* A new group with datapath 2 appears: called again, its flow
+	 * comes. */
+	sh(SBCTL "-- --id=@g create Logical_DP_Group datapaths=\"[%s,%s]\" "
+	   "-- create Logical_Flow logical_dp_group=@g pipeline=egress "
+	   "table_id=0 priority=3 match='\"g12b\"' actions='\"next;\"'", db,
+	   d[0], d[1]);
+	ck_assert(run_until(&e, three_groups, 10000));
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "f2 g12 g12b g23", "p2 vm3", "mc2", "m2");
+	/* Datapaths 1 and 3. */
+	local.datapaths = &dp[0];
+	local.n_datapaths = 3;
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "f1 f2 f3 g12 g12b g23", "p1 p2 p3 vm3",
+		     "mc1 mc2 mc3", "m1 m2 m3");
+	local.n_datapaths = 0;
+	local.iface_ids = NULL;
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "", "", "", "");
+	/* ovn-monitor-all=true: everything. */
+	local.monitor_all = true;
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "f1 f2 f3 g12 g12b g23", "p1 p2 p3 vm3",
+		     "mc1 mc2 mc3", "m1 m2 m3");
+	/* Other tables were whole all along. */
+	ck_assert_int_eq(wft_ovsdb_rtable_count(wft_ovsdb_replica_table(
+		rep(&e), "Datapath_Binding")), 3);
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->connects, 1);
+	env_close(&e);
+	for (i = 0; i < 3; i++)
+		free(d[i]);
+}
+END_TEST
+
 /* tcp, with echo probes every 250 ms: answered, the session stays. */
 START_TEST(test_tcp_probes)
 {
@@ -1280,6 +1442,7 @@ static Suite *ovsdb_server_suite(void)
 	tcase_add_test(tc, test_transact);
 	tcase_add_test(tc, test_tcp_probes);
 	tcase_add_test(tc, test_sb_chassis);
+	tcase_add_test(tc, test_sb_monitor_local);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
