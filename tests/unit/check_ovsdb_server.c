@@ -27,7 +27,9 @@
  *  - the chassis' conditions (include/weft/sb_monitor.h): Logical_Flow,
  *    Port_Binding, Multicast_Group and MAC_Binding narrowed to the local
  *    datapaths, datapath groups and interfaces, moved, widened, and
- *    ovn-monitor-all.
+ *    ovn-monitor-all;
+ *  - the SB that the real ovn-northd writes for a small topology, and
+ *    rewrites after NB changes: the replica equals the dump throughout.
  */
 #include <check.h>
 #include <errno.h>
@@ -1380,6 +1382,70 @@ START_TEST(test_sb_monitor_local)
 }
 END_TEST
 
+/* ---- what ovn-northd writes ---- */
+
+/* A small topology through the NB, compiled by the real ovn-northd: the
+ * replica follows every table of the SB it writes (logical flows with
+ * quotes and escapes in their matches, datapath groups, multicast groups,
+ * port bindings), then its rewrites after NB changes. */
+START_TEST(test_northd_sb)
+{
+	const char *db;
+	char nb[PATH_MAX + 32];
+	struct env e;
+	int n;
+
+	test_dir("northd");
+	standalone_start();
+	sh("ovsdb-tool create nb.db /usr/share/ovn/ovn-nb.ovsschema");
+	server_start("nb", "nb.db", NULL);
+	sh("ovn-northd --detach --no-chdir --pidfile=%s/northd.pid "
+	   "--log-file=%s/northd.log --unixctl=%s/northd.ctl "
+	   "--ovnnb-db=unix:%s/nb.sock --ovnsb-db=unix:%s/sb.sock", dir, dir,
+	   dir, dir, dir);
+	db = unix_remote(0, "sb");
+	dump_remote = db;
+	snprintf(nb, sizeof(nb), "ovn-nbctl --db=unix:%s/nb.sock", dir);
+	sh("%s ls-add ls1 -- ls-add ls2 -- lr-add lr1", nb);
+	sh("%s lsp-add ls1 ls1-p1 -- lsp-set-addresses ls1-p1 "
+	   "'0a:58:0a:00:01:05 10.0.1.5' -- lsp-add ls1 ls1-p2 -- "
+	   "lsp-set-addresses ls1-p2 '0a:58:0a:00:01:06 10.0.1.6' -- "
+	   "lsp-add ls2 ls2-p1 -- lsp-set-addresses ls2-p1 "
+	   "'0a:58:0a:00:02:05 10.0.2.5'", nb);
+	sh("%s lrp-add lr1 lr1-ls1 0a:58:0a:00:01:01 10.0.1.1/24 -- "
+	   "lrp-add lr1 lr1-ls2 0a:58:0a:00:02:01 10.0.2.1/24 -- "
+	   "lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router -- "
+	   "lsp-set-addresses ls1-lr1 router -- lsp-set-options ls1-lr1 "
+	   "router-port=lr1-ls1 -- lsp-add ls2 ls2-lr1 -- lsp-set-type "
+	   "ls2-lr1 router -- lsp-set-addresses ls2-lr1 router -- "
+	   "lsp-set-options ls2-lr1 router-port=lr1-ls2", nb);
+	sh("%s acl-add ls2 to-lport 1002 'outport == \"ls2-p1\" && ip4 && "
+	   "tcp.dst == 5432' allow-related", nb);
+	sh("%s --wait=sb sync", nb);
+
+	env_open(&e, db, NULL, NULL);
+	assert_synced(&e, "northd's SB");
+	n = (int)wft_ovsdb_rtable_count(wft_ovsdb_replica_table(rep(&e),
+							       "Logical_Flow"));
+	ck_assert_msg(n > 100, "%d logical flows", n);
+	ck_assert_int_gt(wft_ovsdb_rtable_count(wft_ovsdb_replica_table(
+		rep(&e), "Logical_DP_Group")), 0);
+	wft_ovsdb_replica_consume(rep(&e));
+
+	/* NB changes: northd rewrites many SB rows in one transaction. */
+	sh("%s acl-add ls1 to-lport 1001 'outport == \"ls1-p2\" && "
+	   "tcp.dst == 22' drop -- lsp-del ls2-p1 -- set logical_switch ls1 "
+	   "other_config:subnet=10.0.1.0/24", nb);
+	sh("%s --wait=sb sync", nb);
+	assert_synced(&e, "after NB changes");
+	ck_assert(wft_ovsdb_replica_has_changes(rep(&e)));
+	ck_assert_int_eq(wft_ovsdb_row_change(tracked(&e, "Port_Binding",
+		"logical_port", "ls2-p1")), WFT_OVSDB_DELETED);
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->protocol_errors, 0);
+	env_close(&e);
+}
+END_TEST
+
 /* tcp, with echo probes every 250 ms: answered, the session stays. */
 START_TEST(test_tcp_probes)
 {
@@ -1443,6 +1509,7 @@ static Suite *ovsdb_server_suite(void)
 	tcase_add_test(tc, test_tcp_probes);
 	tcase_add_test(tc, test_sb_chassis);
 	tcase_add_test(tc, test_sb_monitor_local);
+	tcase_add_test(tc, test_northd_sb);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
