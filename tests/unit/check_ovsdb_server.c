@@ -143,6 +143,27 @@ static pid_t server_pid(const char *name)
 	return (pid_t)pid;
 }
 
+/* Gone, or a zombie that nobody has reaped yet (the servers detach, so
+ * their parent is init, which may take its time). */
+static bool pid_dead(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	if (kill(pid, 0))
+		return true;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 static void server_kill(const char *name, int sig)
 {
 	pid_t pid = server_pid(name);
@@ -150,9 +171,9 @@ static void server_kill(const char *name, int sig)
 
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(kill(pid, sig), 0);
-	for (i = 0; i < 500 && !kill(pid, 0); i++)
+	for (i = 0; i < 500 && !pid_dead(pid); i++)
 		usleep(10000);
-	ck_assert_msg(kill(pid, 0), "%s did not die", name);
+	ck_assert_msg(pid_dead(pid), "%s did not die", name);
 }
 
 static void standalone_start(void)
@@ -761,8 +782,8 @@ static int cluster_leader(void)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		if (server_pid(members[i]) > 0 && !kill(server_pid(members[i]),
-							0) &&
+		if (server_pid(members[i]) > 0 &&
+		    !pid_dead(server_pid(members[i])) &&
 		    !sh_status("ovs-appctl -t %s/%s.ctl cluster/status " SB
 			       " | grep -q 'Role: leader'", dir, members[i]))
 			return i;
