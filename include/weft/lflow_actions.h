@@ -22,6 +22,7 @@
 
 #include "weft/expr.h"
 #include "weft/lex.h"
+#include "weft/ofpact.h"
 #include "weft/strbuf.h"
 
 enum wft_lact_type {
@@ -106,5 +107,46 @@ void wft_lacts_free(struct wft_lacts *acts);
 /* The tree as normalized text ("reg0[1] = 1; next;"), for tests and
  * logs: one space after each ';', args as "key = value". */
 void wft_lacts_format(const struct wft_lacts *acts, struct wft_strbuf *sb);
+
+/* ---- translation into weft pipeline actions (lflow_ofpacts.c) ------- */
+
+/*
+ * Where a logical flow sits, as ovn-controller lays the pipelines out in
+ * OpenFlow tables (ovn-23.03-facts.md: ingress table N is OF 8 + N,
+ * egress table N is OF 40 + N, "output" resubmits to 37 from ingress and
+ * to 64 from egress). Switches and routers differ in the conntrack zones
+ * their NAT uses (a switch: the port's zone, reg13; a router: its DNAT and
+ * SNAT zones, reg11 and reg12).
+ */
+struct wft_lflow_xlate_ctx {
+	/* 0 and the key of logical port @name, or -ENOENT. */
+	int (*port_key)(void *aux, const char *name, uint32_t *key);
+	void *aux;
+	uint8_t ingress_base;		/* 8 */
+	uint8_t egress_base;		/* 40 */
+	uint8_t ingress_output;		/* 37 */
+	uint8_t egress_output;		/* 64 */
+	bool egress;			/* the flow's pipeline */
+	uint8_t table;			/* the flow's logical table */
+	bool is_switch;			/* a logical switch's flow */
+};
+
+/* The defaults above, for @egress/@table/@is_switch. */
+void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
+			      uint8_t table, bool is_switch);
+
+/*
+ * Appends the weft actions for @acts to @out. Supported: next, output,
+ * drop, assignments (load, move), ip.ttl--, ct_next, ct_commit (with
+ * ct_mark/ct_label writes), ct_dnat/ct_snat (and _in_czone) with and
+ * without an address, ct_clear, clone. Anything else, including <->
+ * (OVN swaps through a stack weft lacks) and every controller-bound
+ * action, returns -EOPNOTSUPP with the action's name in @err, so that the
+ * caller skips the flow and counts it.
+ */
+int wft_lflow_actions_to_ofpacts(const struct wft_lacts *acts,
+				 const struct wft_lflow_xlate_ctx *ctx,
+				 struct wft_ofpacts *out, char *err,
+				 size_t errlen);
 
 #endif /* WEFT_LFLOW_ACTIONS_H */
