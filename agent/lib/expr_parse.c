@@ -483,6 +483,10 @@ static void parse_field(struct parser *p, bool neg, struct oplist *ops)
 		perr(p, "unknown field %s", p->lx.tok.text);
 		return;
 	}
+	if (sym->kind == WFT_SYM_OVN) {
+		perr(p, "%s can be set by actions, not matched", sym->name);
+		return;
+	}
 	wft_lexer_next(&p->lx);
 	if (sym->kind == WFT_SYM_PREDICATE) {
 		if (p->lx.tok.type == WFT_LEX_LSQUARE || is_relop(p->lx.tok.type)) {

@@ -3,7 +3,9 @@
  * OVN 23.03's logical fields (its lib/logical-fields.c), as weft's own
  * table: which weft field and bits each name is, what it needs, which
  * names are predicates. Register numbers follow ovn-controller's layout
- * (include/weft/expr.h).
+ * (include/weft/expr.h). The names and expansions were checked against
+ * the strings of Debian 12's ovn-controller 23.03.1 (flags.* are only the
+ * five it defines; mldv2 is "ip6.dst == ff02::16", igmp has no mcast).
  */
 #include <string.h>
 
@@ -31,9 +33,7 @@ static const struct wft_expr_symbol symbols[] = {
 	FLAG("force_snat_for_dnat", 2),
 	FLAG("force_snat_for_lb", 3),
 	FLAG("skip_snat_for_lb", 9),
-	FLAG("localport", 10),
 	FLAG("use_snat_zone", 11),
-	FLAG("use_lb_aff_session", 14),
 	FIELD("pkt.mark", WFT_F_PKT_MARK, 0, 32, NULL, true),
 
 	/* Connection tracking. */
@@ -83,17 +83,21 @@ static const struct wft_expr_symbol symbols[] = {
 	FIELD("ip4.src", WFT_F_IP_SRC, 0, 32, "ip4", true),
 	FIELD("ip4.dst", WFT_F_IP_DST, 0, 32, "ip4", true),
 	PRED("ip4.src_mcast", "ip4.src[28..31] == 0xe"),
-	PRED("ip4.mcast", "ip4.dst[28..31] == 0xe"),
+	PRED("ip4.mcast", "eth.mcast && ip4.dst[28..31] == 0xe"),
 	FIELD("ip6.src", WFT_F_IPV6_SRC, 0, 128, "ip6", true),
 	FIELD("ip6.dst", WFT_F_IPV6_DST, 0, 128, "ip6", true),
 	FIELD("ip6.label", WFT_F_IPV6_LABEL, 0, 20, "ip6", true),
-	PRED("ip6.mcast", "ip6.dst[120..127] == 0xff"),
+	PRED("eth.mcastv6", "eth.dst[32..47] == 0x3333"),
+	PRED("ip6.mcast", "eth.mcastv6 && ip6.dst[120..127] == 0xff"),
 	PRED("ip6.mcast_rsvd",
 	     "ip6.dst[116..127] == 0xff0 && ip6.dst[0..111] == 0x0"),
-	PRED("ip6.mcast_all_nodes", "ip6.dst == ff02::1"),
+	PRED("ip6.mcast_all_nodes", "ip6.dst == ff01::1 || ip6.dst == ff02::1"),
+	PRED("ip6.mcast_all_rtrs",
+	     "ip6.dst == ff01::2 || ip6.dst == ff02::2 || ip6.dst == ff05::2"),
+	PRED("ip6.mcast_sol_node", "ip6.dst == ff02::1:ff00:0000/104"),
 	PRED("ip6.mcast_flood",
-	     "eth.mcastv6 && ip6.dst[116..127] == 0xff0 && ip6.dst[0..111] == 0x1"),
-	PRED("eth.mcastv6", "eth.dst[32..47] == 0x3333"),
+	     "eth.mcastv6 && (ip6.mcast_rsvd || ip6.mcast_all_nodes || "
+	     "ip6.mcast_all_rtrs || ip6.mcast_sol_node)"),
 
 	/* ICMP and neighbour discovery. */
 	PRED("icmp4", "ip4 && ip.proto == 1"),
@@ -109,12 +113,15 @@ static const struct wft_expr_symbol symbols[] = {
 	PRED("nd_na", "icmp6.type == 136 && icmp6.code == 0 && ip.ttl == 255"),
 	PRED("nd_rs", "icmp6.type == 133 && icmp6.code == 0 && ip.ttl == 255"),
 	PRED("nd_ra", "icmp6.type == 134 && icmp6.code == 0 && ip.ttl == 255"),
-	PRED("nd_ns_mcast", "ip6.mcast && nd_ns"),
 	FIELD("nd.target", WFT_F_ND_TARGET, 0, 128, "nd", true),
 	FIELD("nd.sll", WFT_F_ND_SLL, 0, 48, "nd_ns", true),
 	FIELD("nd.tll", WFT_F_ND_TLL, 0, 48, "nd_na", true),
 	PRED("mldv1", "ip6.src == fe80::/10 && icmp6.type == {130, 131, 132}"),
-	PRED("mldv2", "ip6.src == fe80::/10 && icmp6.type == 143"),
+	PRED("mldv2", "ip6.dst == ff02::16 && icmp6.type == 143"),
+	/* Not packet fields: what icmp4_error/icmp6_error put in the error
+	 * they build (the MTU); actions may set them, matches may not. */
+	{ "icmp4.frag_mtu", WFT_SYM_OVN, 0, 0, 16, NULL, NULL, true },
+	{ "icmp6.frag_mtu", WFT_SYM_OVN, 0, 0, 32, NULL, NULL, true },
 
 	/* ARP. */
 	PRED("arp", "eth.type == 0x806"),

@@ -164,6 +164,9 @@ static int xlate_one(const struct wft_lact *a,
 
 	switch (a->type) {
 	case WFT_LACT_ASSIGN:
+		if (a->dst.sym->kind == WFT_SYM_OVN)
+			return xerr(err, errlen, -EOPNOTSUPP,
+				    "%s is not supported yet", a->dst.sym->name);
 		dst = subfield(&a->dst);
 		if (a->src_is_field) {
 			o = wft_ofpacts_put(out, WFT_OFPACT_MOVE);

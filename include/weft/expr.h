@@ -36,6 +36,7 @@ enum wft_expr_sym_kind {
 	WFT_SYM_FIELD,		/* bits of a weft field */
 	WFT_SYM_STRING,		/* a port name resolved to a key (inport) */
 	WFT_SYM_PREDICATE,	/* an expression ("ip4") */
+	WFT_SYM_OVN,		/* set by actions only (icmp4.frag_mtu) */
 };
 
 struct wft_expr_symbol {

@@ -97,7 +97,7 @@ static const struct {
 	{ "nd_na { nd.tll = 0a:00:00:00:00:01; output; };",
 	  "nd_na { nd.tll = 0a:00:00:00:00:01; output; };" },
 	{ "icmp4_error { icmp4.type = 3; icmp4.code = 4; icmp4.frag_mtu = 1400; next(pipeline=ingress, table=0); };",
-	  "ERROR: column 47: unknown field icmp4.frag_mtu" },
+	  "icmp4_error { icmp4.type = 3; icmp4.code = 4; icmp4.frag_mtu = 1400; next(pipeline=ingress, table=0); };" },
 	{ "icmp4_error { icmp4.type = 3; next; }; icmp6_error { icmp6.type = 1; next; };",
 	  "icmp4_error { icmp4.type = 3; next; }; icmp6_error { icmp6.type = 1; next; };" },
 	{ "tcp_reset { outport <-> inport; next; }; sctp_abort { next; };",
