@@ -5,7 +5,8 @@
  * parsed and translated (include/weft/lflow_actions.h), the table where
  * ovn-controller puts it (ingress N: 8 + N, egress N: 40 + N), its
  * priority, and the first 32 bits of its UUID as the cookie, as
- * ovn-controller does.
+ * ovn-controller does. As in OVN, the prerequisites of the fields the
+ * actions use join the match ("ip4.src = X" makes the rule IPv4 only).
  *
  * A row weft cannot compile (a syntax error, an action not supported yet)
  * is skipped: counted, and logged once with its UUID (however often the

@@ -6,6 +6,7 @@
  *    priority, metadata = the datapath key, cookie = the UUID's first 32
  *    bits; each printed rule parses back, with weft's ovs-ofctl parser,
  *    into the very same match;
+ *  - the actions' field prerequisites are added to the match;
  *  - a row that cannot compile is skipped, counted each time and logged
  *    once; an unsatisfiable match compiles to no rules.
  */
@@ -103,6 +104,18 @@ static const struct {
 	  "load:0xa580a000101->NXM_OF_ETH_SRC[],"
 	  "load:0x1->NXM_NX_REG15[],load:0x1->NXM_NX_REG10[0],"
 	  "resubmit(,22)\n" },
+	/* The actions' prerequisites join the match, as in OVN: setting
+	 * ip4.src applies to IPv4 only, though the match says ip. */
+	{ { "00000003-0000-0000-0000-000000000000", 3, false, false, 4, 90,
+	    "ip && reg9[0] == 1", "ip4.src = 10.0.0.1; next;" },
+	  "ADD table:12 priority=90,ip,reg9=0x1/0x1,metadata=0x3 cookie:0x3 "
+	  "actions=load:0xa000001->NXM_OF_IP_SRC[],resubmit(,13)\n" },
+	{ { "00000004-0000-0000-0000-000000000000", 3, false, false, 4, 90,
+	    "1", "ip.ttl--; next;" },
+	  "ADD table:12 priority=90,ip,metadata=0x3 cookie:0x4 "
+	  "actions=dec_ttl,resubmit(,13)\n"
+	  "ADD table:12 priority=90,ipv6,metadata=0x3 cookie:0x4 "
+	  "actions=dec_ttl,resubmit(,13)\n" },
 	/* Unsatisfiable: no rules, not skipped. */
 	{ { "00000002-0000-0000-0000-000000000000", 1, true, false, 0, 10,
 	    "ip4 && ip6", "next;" }, "" },
