@@ -7,6 +7,8 @@
  *    bits; each printed rule parses back, with weft's ovs-ofctl parser,
  *    into the very same match;
  *  - the actions' field prerequisites are added to the match;
+ *  - every row northd wrote for the corpus topology compiles, or is
+ *    skipped only for an action not supported yet;
  *  - a row that cannot compile is skipped, counted each time and logged
  *    once; an unsatisfiable match compiles to no rules.
  */
@@ -17,6 +19,7 @@
 
 #include "weft/lflow.h"
 #include "expr_testenv.h"
+#include "lflow_corpus.h"
 
 static char *compile_row(const struct wft_lflow *lf,
 			 struct wft_lflow_stats *st, int *error)
@@ -172,6 +175,55 @@ START_TEST(test_skipped)
 }
 END_TEST
 
+/* Every row northd wrote (data/lflow_corpus.txt "flow:" lines): each
+ * compiles, or is skipped only for an action not supported yet. */
+START_TEST(test_corpus_rows)
+{
+	struct wft_lflow_stats st = { 0 };
+	size_t i, n_rules = 0, unsat = 0;
+	struct corpus c;
+
+	corpus_read("flow: ", &c);
+	ck_assert_uint_ge(c.n, 300);
+	for (i = 0; i < c.n; i++) {
+		char *f[6], *save = NULL, *s = c.line[i], uuid[64];
+		struct wft_ofp_flow *rules;
+		struct wft_lflow lf;
+		char err[256];
+		size_t n, k;
+		int error;
+
+		for (k = 0; k < 6; k++, s = NULL)
+			f[k] = strtok_r(s, "\t", &save);
+		ck_assert_ptr_nonnull(f[5]);
+		snprintf(uuid, sizeof(uuid), "%08zx-0000-0000-0000-000000000000",
+			 i);
+		lf.uuid = uuid;
+		lf.dp_key = 1;
+		lf.is_switch = !strcmp(f[0], "ls");
+		lf.egress = !strcmp(f[1], "egress");
+		lf.table = (uint8_t)atoi(f[2]);
+		lf.priority = (uint16_t)atoi(f[3]);
+		lf.match = f[4];
+		lf.actions = f[5];
+		error = wft_lflow_compile(&lf, &test_env, &st, &rules, &n, err,
+					  sizeof(err));
+		ck_assert_msg(!error || error == -EOPNOTSUPP, "%s | %s: %s",
+			      f[4], f[5], err);
+		n_rules += n;
+		unsat += !error && !n;
+		wft_lflow_rules_free(rules, n);
+	}
+	fprintf(stderr, "lflow rows: %zu, %lu compiled into %zu rules (%zu "
+		"never match here), %lu skipped for actions not supported "
+		"yet\n", c.n, st.n_compiled, n_rules, unsat, st.n_skipped);
+	ck_assert_uint_eq(st.n_compiled + st.n_skipped, c.n);
+	ck_assert_uint_ge(st.n_compiled, c.n / 2);
+	wft_lflow_stats_uninit(&st);
+	corpus_free(&c);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *lflow_compile_suite(void)
@@ -181,6 +233,7 @@ static Suite *lflow_compile_suite(void)
 
 	tcase_add_loop_test(tc, test_rows, 0, N(rows));
 	tcase_add_test(tc, test_skipped);
+	tcase_add_test(tc, test_corpus_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -71,8 +71,17 @@ dh6=$($nb create dhcp_options cidr='"fd01::/64"' \
 $nb lsp-set-dhcpv6-options ls1-p1 $dh6
 $nb --wait=sb sync
 # One line each: "match: M" for every distinct match, "actions: A" for every
-# distinct action list.
+# distinct action list; then every row as "flow: " and, tab-separated,
+# ls|lr, pipeline, table, priority, match, actions.
 for c in match actions; do
 	$sb --bare --columns=$c list Logical_Flow | grep -v '^$' | sort -u |
 		sed "s/^/$c: /"
 done
+$sb --bare --columns=external_ids,pipeline,table_id,priority,match,actions \
+	list Logical_Flow |
+	awk 'BEGIN { n = 0 }
+	     /^$/ { next }
+	     { f[n++] = $0 }
+	     n == 6 { kind = (f[0] ~ /stage-name=ls_/) ? "ls" : "lr";
+		      printf "flow: %s\t%s\t%s\t%s\t%s\t%s\n", kind, f[1],
+			     f[2], f[3], f[4], f[5]; n = 0 }' | sort
