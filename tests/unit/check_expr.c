@@ -8,6 +8,7 @@
  *    field compares with 0;
  *  - the corpus of every match ovn-northd 23.03 emitted for a small
  *    topology (data/lflow_corpus.txt): each compiles, none is skipped;
+ *  - every prefix of those compiles or fails cleanly;
  *  - golden normalizations: prerequisites added, ranges to masks, DNF,
  *    negation of sets, masked fields, conjunctive matches, unsatisfiable
  *    matches (no flows), port groups and address sets;
@@ -212,6 +213,35 @@ START_TEST(test_corpus)
 }
 END_TEST
 
+/* Every prefix of every corpus match either compiles or fails with a
+ * message, never crashes (valgrind checks the memory). */
+START_TEST(test_corpus_prefixes)
+{
+	struct corpus c;
+	size_t i, len, n_ok = 0, n_err = 0;
+
+	corpus_read("match: ", &c);
+	for (i = 0; i < c.n; i++) {
+		for (len = 0; len < strlen(c.line[i]); len += 3) {
+			char *s = strndup(c.line[i], len);
+			char *out = compile(s, 0);
+
+			if (!strncmp(out, "ERROR: ", 7)) {
+				ck_assert_msg(strlen(out) > 7, "%s", s);
+				n_err++;
+			} else {
+				n_ok++;
+			}
+			free(out);
+			free(s);
+		}
+	}
+	ck_assert_uint_gt(n_ok, 0);
+	ck_assert_uint_gt(n_err, 0);
+	corpus_free(&c);
+}
+END_TEST
+
 static const struct {
 	const char *in;
 	unsigned int threshold;
@@ -371,6 +401,7 @@ static Suite *expr_suite(void)
 	tcase_add_test(tc, test_lexer_u128);
 	tcase_add_test(tc, test_symbols);
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_corpus_prefixes);
 	tcase_add_loop_test(tc, test_golden, 0, N(golden));
 	tcase_add_loop_test(tc, test_errors, 0, N(bad));
 	suite_add_tcase(s, tc);

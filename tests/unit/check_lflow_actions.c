@@ -4,6 +4,7 @@
  *  - the corpus of every action list ovn-northd 23.03 emitted for a small
  *    topology (data/lflow_corpus.txt): each parses (none is skipped), and
  *    its normalized text parses again to the same text;
+ *  - every prefix of those parses or fails cleanly;
  *  - every action OVN 23.03 defines, in the forms northd writes them,
  *    printed back normalized;
  *  - errors: unknown actions by name, read-only and mistyped fields,
@@ -56,6 +57,32 @@ START_TEST(test_corpus)
 		free(twice);
 	}
 	ck_assert_uint_eq(failed, 0);
+	corpus_free(&c);
+}
+END_TEST
+
+/* Every prefix of every corpus action list parses or fails with a
+ * message, never crashes (valgrind checks the memory). */
+START_TEST(test_corpus_prefixes)
+{
+	struct corpus c;
+	size_t i, len, n_err = 0;
+
+	corpus_read("actions: ", &c);
+	for (i = 0; i < c.n; i++) {
+		for (len = 0; len < strlen(c.line[i]); len += 2) {
+			char *s = strndup(c.line[i], len);
+			char *out = parse(s);
+
+			if (!strncmp(out, "ERROR: ", 7)) {
+				ck_assert_msg(strlen(out) > 7, "%s", s);
+				n_err++;
+			}
+			free(out);
+			free(s);
+		}
+	}
+	ck_assert_uint_gt(n_err, 0);
 	corpus_free(&c);
 }
 END_TEST
@@ -199,6 +226,7 @@ static Suite *lflow_actions_suite(void)
 	TCase *tc = tcase_create("lflow_actions");
 
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_corpus_prefixes);
 	tcase_add_loop_test(tc, test_golden, 0, N(golden));
 	tcase_add_loop_test(tc, test_errors, 0, N(bad));
 	suite_add_tcase(s, tc);
