@@ -12,12 +12,14 @@ void dnf_false(struct expr_dnf *d)
 {
 	d->conjs = NULL;
 	d->n = 0;
+	d->overflow = false;
 }
 
 void dnf_true(struct expr_dnf *d)
 {
 	d->conjs = wft_xcalloc(1, sizeof(*d->conjs));
 	d->n = 1;
+	d->overflow = false;
 }
 
 void dnf_term(struct expr_dnf *d, enum wft_field_id field, wft_u128 value,
@@ -54,6 +56,7 @@ void dnf_copy(struct expr_dnf *dst, const struct expr_dnf *src)
 	size_t i;
 
 	dst->n = src->n;
+	dst->overflow = src->overflow;
 	dst->conjs = src->n ? wft_xcalloc(src->n, sizeof(*src->conjs)) : NULL;
 	for (i = 0; i < src->n; i++)
 		conj_copy(&dst->conjs[i], &src->conjs[i]);
@@ -87,6 +90,15 @@ bool conj_add(struct expr_conj *c, const struct expr_term *t)
 
 void dnf_or(struct expr_dnf *a, struct expr_dnf *b)
 {
+	bool overflow = a->overflow || b->overflow;
+
+	if (b->n && a->n + b->n > EXPR_MAX_CONJS) {
+		dnf_free(a);
+		dnf_free(b);
+		a->overflow = true;
+		return;
+	}
+	a->overflow = overflow;
 	if (b->n) {
 		a->conjs = wft_xrealloc(a->conjs,
 					(a->n + b->n) * sizeof(*a->conjs));
@@ -102,6 +114,12 @@ void dnf_and(struct expr_dnf *a, const struct expr_dnf *b)
 	struct expr_dnf r;
 	size_t i, j, k;
 
+	if (a->overflow || b->overflow ||
+	    (b->n && a->n > EXPR_MAX_CONJS / b->n)) {
+		dnf_free(a);
+		a->overflow = true;
+		return;
+	}
 	dnf_false(&r);
 	if (a->n && b->n)
 		r.conjs = wft_xcalloc(a->n * b->n, sizeof(*r.conjs));

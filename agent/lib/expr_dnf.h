@@ -27,7 +27,12 @@ struct expr_conj {
 struct expr_dnf {
 	struct expr_conj *conjs;
 	size_t n;
+	bool overflow;		/* a cross product went past
+				 * EXPR_MAX_CONJS: the expression is too
+				 * complex (it then reads as false) */
 };
+
+#define EXPR_MAX_CONJS 65536
 
 void dnf_false(struct expr_dnf *d);
 void dnf_true(struct expr_dnf *d);

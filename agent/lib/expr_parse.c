@@ -449,14 +449,14 @@ static bool parse_subscript(struct parser *p, struct field_ref *f)
 		perr(p, "expected a bit index");
 		return false;
 	}
-	a = b = (unsigned int)p->lx.tok.value;
+	a = b = p->lx.tok.value > 255 ? 255 : (unsigned int)p->lx.tok.value;
 	wft_lexer_next(&p->lx);
 	if (wft_lexer_match(&p->lx, WFT_LEX_ELLIPSIS)) {
 		if (p->lx.tok.type != WFT_LEX_INT) {
 			perr(p, "expected a bit index");
 			return false;
 		}
-		b = (unsigned int)p->lx.tok.value;
+		b = p->lx.tok.value > 255 ? 255 : (unsigned int)p->lx.tok.value;
 		wft_lexer_next(&p->lx);
 	}
 	if (a > b || b >= f->width) {
@@ -719,6 +719,8 @@ static int emit_dnf(struct expr_dnf *d, struct wft_expr_matches *out)
 	int error;
 	size_t i;
 
+	if (d->overflow)
+		return -E2BIG;
 	error = expr_dnf_expand_exact(d);
 	if (error)
 		return error;
@@ -766,8 +768,10 @@ static int emit_top(struct oplist *l, unsigned int threshold,
 		dnf_and(&base, &d);
 		dnf_free(&d);
 	}
+	if (base.overflow)
+		error = -E2BIG;
 	dnf_simplify(&base);
-	for (i = 0; i < base.n; i++) {
+	for (i = 0; i < base.n && !error; i++) {
 		unsigned int dim = 0;
 
 		for (j = 0; j < l->n; j++) {
@@ -829,9 +833,10 @@ int wft_expr_compile(const char *s, const struct wft_expr_env *env,
 		dnf_free(&d);
 	}
 	if (error) {
-		snprintf(err, errlen, "a partial mask on a field weft matches "
-			 "only exactly would need more than 2^%d matches",
-			 MAX_EXPAND_BITS_HINT);
+		snprintf(err, errlen, "too complex: it would need more than "
+			 "%d matches (a cross product, or a partial mask on a "
+			 "field weft matches only exactly, over 2^%d values)",
+			 EXPR_MAX_CONJS, MAX_EXPAND_BITS_HINT);
 		wft_expr_matches_uninit(out);
 		return -EINVAL;
 	}

@@ -171,14 +171,14 @@ static bool parse_fieldref(struct aparser *p, struct wft_lact_field *f)
 		aerr(p, "expected a bit index");
 		return false;
 	}
-	a = b = (unsigned int)p->lx.tok.value;
+	a = b = p->lx.tok.value > 255 ? 255 : (unsigned int)p->lx.tok.value;
 	wft_lexer_next(&p->lx);
 	if (wft_lexer_match(&p->lx, WFT_LEX_ELLIPSIS)) {
 		if (p->lx.tok.type != WFT_LEX_INT) {
 			aerr(p, "expected a bit index");
 			return false;
 		}
-		b = (unsigned int)p->lx.tok.value;
+		b = p->lx.tok.value > 255 ? 255 : (unsigned int)p->lx.tok.value;
 		wft_lexer_next(&p->lx);
 	}
 	if (a > b || b >= sym->width || sym->kind != WFT_SYM_FIELD) {

@@ -365,6 +365,7 @@ static const struct {
 	{ "ip4.src == 1.2.3.4 &&", "column 22: expected a field, a predicate or '(', found end of input" },
 	{ "(ip4", "column 5: expected ')', found end of input" },
 	{ "reg0[40] == 1", "column 8: bits 40..40 are outside reg0 (32 bits)" },
+	{ "reg0[4294967297] == 1", "column 16: bits 255..255 are outside reg0 (32 bits)" },
 	{ "ip4.src == $nope", "column 12: unknown address set $nope" },
 	{ "outport == @nope", "column 12: unknown port group @nope" },
 	{ "tcp == 1", "column 5: tcp is a predicate, not a field" },
@@ -374,7 +375,9 @@ static const struct {
 	{ "icmp4.frag_mtu == 1", "column 1: icmp4.frag_mtu can be set by actions, not matched" },
 	{ "ip4.src == 1.2.3.4 ip4", "column 20: expected '&&', '||' or the end, found an identifier" },
 	{ "ip4.src == 300.1.1.1", "column 15: unexpected character '.'" },
-	{ "!ip4", "a partial mask on a field weft matches only exactly would need more than 2^8 matches" },
+	{ "!ip4", "too complex: it would need more than 65536 matches (a cross product, or a partial mask on a field weft matches only exactly, over 2^8 values)" },
+	{ "ip6.src != fd01::1 && ip6.dst != fd01::2 && xxreg0 != 1",
+	  "too complex: it would need more than 65536 matches (a cross product, or a partial mask on a field weft matches only exactly, over 2^8 values)" },
 };
 
 START_TEST(test_errors)
