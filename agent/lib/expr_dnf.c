@@ -187,6 +187,10 @@ void dnf_simplify(struct expr_dnf *d)
 {
 	size_t i, j, n = 0;
 
+	/* Quadratic: past this, leave the (correct) redundancy alone. */
+	if (d->n > 4096)
+		return;
+
 	for (i = 0; i < d->n; i++) {
 		bool redundant = false;
 

@@ -92,7 +92,7 @@ static void add_one(struct wft_expr_matches *ms, const struct expr_conj *c,
 /* Most wildcarded bits of a field weft cannot mask that are expanded into
  * exact values (2^8 matches); more is an error. */
 #define MAX_EXPAND_BITS 8
-#define MAX_EXPANDED 4096
+#define MAX_EXPANDED EXPR_MAX_CONJS
 
 int expr_matches_add(struct wft_expr_matches *ms, const struct expr_conj *c,
 		     uint32_t conj_id, uint8_t clause, uint8_t n_clauses)
