@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsed OVN actions into weft pipeline actions (include/weft/
+ * lflow_actions.h), the way ovn-controller encodes them in OpenFlow:
+ *   next            resubmit(,BASE + N)
+ *   output          resubmit(,37) (ingress) or resubmit(,64) (egress)
+ *   f = c / f = g   load / move on the field's register or header bits
+ *   ip.ttl--        dec_ttl
+ *   ct_next         ct(table=NEXT,zone=Z): Z the port's zone (reg13) on
+ *                   a switch, the DNAT zone (reg11) on a router
+ *   ct_commit {..}  ct(commit,zone=Z,exec(ct_mark/ct_label)): the port's
+ *                   zone on a switch, the SNAT zone (reg12) on a router
+ *   ct_dnat[(IP)]   ct([commit,]table=NEXT,zone=Z,nat[(dst=IP)]), Z the
+ *                   port's zone on a switch, the DNAT zone on a router
+ *   ct_snat[(IP)]   likewise with src, the SNAT zone on a router
+ *   ct_*_in_czone   the router's DNAT zone (the common zone) for both
+ *   ct_clear, clone as themselves.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "weft/lflow_actions.h"
+#include "weft/util.h"
+
+void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
+			      uint8_t table, bool is_switch)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->ingress_base = 8;
+	ctx->egress_base = 40;
+	ctx->ingress_output = 37;
+	ctx->egress_output = 64;
+	ctx->egress = egress;
+	ctx->table = table;
+	ctx->is_switch = is_switch;
+}
+
+static int xerr(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static struct wft_subfield subfield(const struct wft_lact_field *f)
+{
+	struct wft_subfield sf = {
+		wft_field_from_id(f->sym->field),
+		f->sym->ofs + f->ofs,
+		f->width,
+	};
+
+	return sf;
+}
+
+static struct wft_subfield reg16(unsigned int reg)
+{
+	struct wft_subfield sf = { wft_field_from_id(WFT_F_REG0 + reg), 0, 16 };
+
+	return sf;
+}
+
+/* load:@v->@sf, value and mask right-aligned in the field's bytes. */
+static void put_load(struct wft_ofpacts *out, const struct wft_subfield *sf,
+		     wft_u128 v)
+{
+	struct wft_ofpact *a = wft_ofpacts_put(out, WFT_OFPACT_LOAD);
+	wft_u128 m = wft_u128_low_bits(sf->n_bits);
+	int i;
+
+	a->set.dst = *sf;
+	for (i = sf->field->n_bytes - 1; i >= 0; i--) {
+		a->set.value[i] = (uint8_t)v;
+		a->set.mask[i] = (uint8_t)m;
+		v >>= 8;
+		m >>= 8;
+	}
+}
+
+static uint8_t of_table(const struct wft_lflow_xlate_ctx *ctx, bool egress,
+			int table)
+{
+	return (egress ? ctx->egress_base : ctx->ingress_base) + table;
+}
+
+static uint8_t next_table(const struct wft_lflow_xlate_ctx *ctx)
+{
+	return of_table(ctx, ctx->egress, ctx->table + 1);
+}
+
+static struct wft_ofpact *put_ct(struct wft_ofpacts *out, unsigned int zone_reg,
+				 uint8_t table, bool commit)
+{
+	struct wft_ofpact *a = wft_ofpacts_put(out, WFT_OFPACT_CT);
+
+	a->ct.flags = commit ? WFT_CT_F_COMMIT : 0;
+	a->ct.zone_src = reg16(zone_reg);
+	a->ct.table = table;
+	a->ct.actions = wft_xcalloc(1, sizeof(*a->ct.actions));
+	wft_ofpacts_init(a->ct.actions);
+	return a;
+}
+
+static int xlate_nat(const struct wft_lact *act,
+		     const struct wft_lflow_xlate_ctx *ctx,
+		     struct wft_ofpacts *out, char *err, size_t errlen)
+{
+	bool dnat = !strncmp(act->name, "ct_dnat", 7);
+	bool czone = strstr(act->name, "_in_czone") != NULL;
+	unsigned int zone;
+	struct wft_ofpact *ct, *nat;
+	const struct wft_lact_arg *ip = NULL;
+
+	if (act->n_args > 1 ||
+	    (act->n_args == 1 &&
+	     (act->args[0].kind != WFT_LARG_INT || act->args[0].masked ||
+	      act->args[0].port >= 0 ||
+	      (act->args[0].format != WFT_LEX_IPV4 &&
+	       act->args[0].format != WFT_LEX_IPV6))))
+		return xerr(err, errlen, -EOPNOTSUPP,
+			    "%s: only one address is supported", act->name);
+	if (act->n_args)
+		ip = &act->args[0];
+	if (ctx->is_switch)
+		zone = 13;
+	else if (czone)
+		zone = 11;
+	else
+		zone = dnat ? 11 : 12;
+	ct = put_ct(out, zone, next_table(ctx), ip != NULL);
+	nat = wft_ofpacts_put(ct->ct.actions, WFT_OFPACT_NAT);
+	if (ip) {
+		wft_u128 v = ip->value;
+		int i, n = ip->format == WFT_LEX_IPV4 ? 4 : 16;
+
+		nat->nat.flags = dnat ? WFT_NAT_F_DST : WFT_NAT_F_SRC;
+		nat->nat.af = n == 4 ? AF_INET : AF_INET6;
+		for (i = n - 1; i >= 0; i--) {
+			nat->nat.ip_min[i] = (uint8_t)v;
+			v >>= 8;
+		}
+	}
+	return 0;
+}
+
+static int xlate_list(const struct wft_lacts *acts,
+		      const struct wft_lflow_xlate_ctx *ctx, bool in_ct,
+		      struct wft_ofpacts *out, char *err, size_t errlen);
+
+static int xlate_one(const struct wft_lact *a,
+		     const struct wft_lflow_xlate_ctx *ctx, bool in_ct,
+		     struct wft_ofpacts *out, char *err, size_t errlen)
+{
+	struct wft_subfield dst;
+	struct wft_ofpact *o;
+	uint32_t key;
+
+	switch (a->type) {
+	case WFT_LACT_ASSIGN:
+		if (a->dst.sym->kind == WFT_SYM_OVN)
+			return xerr(err, errlen, -EOPNOTSUPP,
+				    "%s is not supported yet", a->dst.sym->name);
+		dst = subfield(&a->dst);
+		if (a->src_is_field) {
+			o = wft_ofpacts_put(out, WFT_OFPACT_MOVE);
+			o->move.src = subfield(&a->src);
+			o->move.dst = dst;
+		} else if (a->port) {
+			key = 0;
+			if (*a->port && (!ctx->port_key ||
+					 ctx->port_key(ctx->aux, a->port, &key)))
+				return xerr(err, errlen, -ENOENT,
+					    "unknown logical port \"%s\"",
+					    a->port);
+			put_load(out, &dst, key);
+		} else if (a->masked) {
+			return xerr(err, errlen, -EOPNOTSUPP,
+				    "masked assignment to %s", a->dst.sym->name);
+		} else {
+			put_load(out, &dst, a->value);
+		}
+		return 0;
+	case WFT_LACT_DEC_TTL:
+		wft_ofpacts_put(out, WFT_OFPACT_DEC_TTL);
+		return 0;
+	case WFT_LACT_NEXT:
+		o = wft_ofpacts_put(out, WFT_OFPACT_RESUBMIT);
+		o->resubmit.in_port = WFT_OFPP_IN_PORT;
+		o->resubmit.table = a->next_pipeline_given || a->next_table >= 0 ?
+			of_table(ctx, a->next_pipeline_given ? a->next_egress :
+				 ctx->egress,
+				 a->next_table >= 0 ? a->next_table :
+				 ctx->table + 1) :
+			next_table(ctx);
+		return 0;
+	case WFT_LACT_OUTPUT:
+		o = wft_ofpacts_put(out, WFT_OFPACT_RESUBMIT);
+		o->resubmit.in_port = WFT_OFPP_IN_PORT;
+		o->resubmit.table = ctx->egress ? ctx->egress_output :
+				    ctx->ingress_output;
+		return 0;
+	case WFT_LACT_DROP:
+		return 0;
+	case WFT_LACT_SIMPLE:
+		if (!strcmp(a->name, "ct_next")) {
+			put_ct(out, ctx->is_switch ? 13 : 11, next_table(ctx),
+			       false);
+			return 0;
+		}
+		if (!strcmp(a->name, "ct_clear")) {
+			wft_ofpacts_put(out, WFT_OFPACT_CT_CLEAR);
+			return 0;
+		}
+		if (!strcmp(a->name, "ct_commit")) {
+			put_ct(out, ctx->is_switch ? 13 : 12, WFT_TABLE_UNSET,
+			       true);
+			return 0;
+		}
+		if (!strncmp(a->name, "ct_dnat", 7) ||
+		    !strncmp(a->name, "ct_snat", 7))
+			if (strcmp(a->name, "ct_snat_to_vip"))
+				return xlate_nat(a, ctx, out, err, errlen);
+		break;
+	case WFT_LACT_CALL:
+		if ((!strncmp(a->name, "ct_dnat", 7) ||
+		     !strncmp(a->name, "ct_snat", 7)) && !a->has_dst)
+			return xlate_nat(a, ctx, out, err, errlen);
+		break;
+	case WFT_LACT_NESTED:
+		if (!strcmp(a->name, "ct_commit")) {
+			o = put_ct(out, ctx->is_switch ? 13 : 12,
+				   WFT_TABLE_UNSET, true);
+			return xlate_list(a->nested, ctx, true, o->ct.actions,
+					  err, errlen);
+		}
+		if (!strcmp(a->name, "clone")) {
+			o = wft_ofpacts_put(out, WFT_OFPACT_CLONE);
+			o->clone.actions = wft_xcalloc(1,
+						       sizeof(*o->clone.actions));
+			wft_ofpacts_init(o->clone.actions);
+			return xlate_list(a->nested, ctx, false,
+					  o->clone.actions, err, errlen);
+		}
+		break;
+	case WFT_LACT_EXCHANGE:
+		return xerr(err, errlen, -EOPNOTSUPP,
+			    "<-> is not supported yet (no stack in weft)");
+	}
+	(void)in_ct;
+	return xerr(err, errlen, -EOPNOTSUPP, "%s is not supported yet",
+		    a->name);
+}
+
+static int xlate_list(const struct wft_lacts *acts,
+		      const struct wft_lflow_xlate_ctx *ctx, bool in_ct,
+		      struct wft_ofpacts *out, char *err, size_t errlen)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < acts->n; i++) {
+		error = xlate_one(&acts->a[i], ctx, in_ct, out, err, errlen);
+		if (error)
+			return error;
+	}
+	return 0;
+}
+
+int wft_lflow_actions_to_ofpacts(const struct wft_lacts *acts,
+				 const struct wft_lflow_xlate_ctx *ctx,
+				 struct wft_ofpacts *out, char *err,
+				 size_t errlen)
+{
+	if (errlen)
+		err[0] = '\0';
+	return xlate_list(acts, ctx, false, out, err, errlen);
+}

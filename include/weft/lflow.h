@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One SB Logical_Flow row compiled into weft pipeline rules: the match
+ * (include/weft/expr.h) with the datapath's key in metadata, the actions
+ * parsed and translated (include/weft/lflow_actions.h), the table where
+ * ovn-controller puts it (ingress N: 8 + N, egress N: 40 + N), its
+ * priority, and the first 32 bits of its UUID as the cookie, as
+ * ovn-controller does. As in OVN, the prerequisites of the fields the
+ * actions use join the match ("ip4.src = X" makes the rule IPv4 only).
+ *
+ * A row weft cannot compile (a syntax error, an action not supported yet)
+ * is skipped: counted, and logged once with its UUID (however often the
+ * row is compiled again), never a crash. A row whose match can never
+ * match compiles to no rules, as in OVN.
+ *
+ * weft's classifier has no conjunctive matches yet, so sets always
+ * become their cross product here; a row needing more than
+ * WFT_LFLOW_MAX_RULES rules is skipped.
+ */
+#ifndef WEFT_LFLOW_H
+#define WEFT_LFLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/expr.h"
+#include "weft/ofp_flow.h"
+
+#define WFT_LFLOW_MAX_RULES 4096
+
+struct wft_lflow {
+	const char *uuid;		/* the row's UUID, as text */
+	uint32_t dp_key;		/* its datapath's tunnel key */
+	bool is_switch;			/* a logical switch's (or router's) */
+	bool egress;			/* pipeline "egress" */
+	uint8_t table;			/* table_id */
+	uint16_t priority;
+	const char *match;
+	const char *actions;
+};
+
+/* What was skipped, and which rows were already logged. */
+struct wft_lflow_stats {
+	unsigned long n_compiled;
+	unsigned long n_skipped;
+	char **logged;			/* UUIDs, to log each once */
+	size_t n_logged;
+};
+
+void wft_lflow_stats_uninit(struct wft_lflow_stats *st);
+
+/*
+ * Compiles @lf into *@rules (*@n_rules of them, ADD flow_mods; free them
+ * with wft_lflow_rules_free()). Returns 0, or a negative errno when the
+ * row is skipped (then *@rules is NULL), with the reason in @err.
+ */
+int wft_lflow_compile(const struct wft_lflow *lf,
+		      const struct wft_expr_env *env,
+		      struct wft_lflow_stats *st, struct wft_ofp_flow **rules,
+		      size_t *n_rules, char *err, size_t errlen);
+void wft_lflow_rules_free(struct wft_ofp_flow *rules, size_t n);
+
+#endif /* WEFT_LFLOW_H */

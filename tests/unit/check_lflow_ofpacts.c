@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for translating OVN actions into weft pipeline actions
+ * (wft_lflow_actions_to_ofpacts()):
+ *  - golden translations of every supported action, printed as weft's
+ *    ovs-ofctl-compatible formatter prints them;
+ *  - each printed list parses back, with weft's own ovs-ofctl parser,
+ *    into the very same actions (where the match-all rule allows it);
+ *  - the corpus: every action list northd emitted either translates or
+ *    fails with -EOPNOTSUPP naming what is missing (counted, never a
+ *    crash), and the translated ones round-trip as above.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/lflow_actions.h"
+#include "weft/ofp_flow.h"
+#include "expr_testenv.h"
+#include "lflow_corpus.h"
+
+/* "ERROR: ..." or the actions; checks the round trip when it can. */
+static char *xlate(const char *s, bool egress, uint8_t table, bool is_switch,
+		   int *error)
+{
+	struct wft_lflow_xlate_ctx ctx;
+	struct wft_flow match;
+	struct wft_flow_wc wc;
+	struct wft_ofpacts acts, back;
+	struct wft_lacts tree;
+	struct wft_strbuf sb;
+	char err[256];
+
+	memset(&match, 0, sizeof(match));
+	wft_flow_wc_init_catchall(&wc);
+	wft_lflow_xlate_ctx_init(&ctx, egress, table, is_switch);
+	ctx.port_key = test_port_key;
+	wft_ofpacts_init(&acts);
+	wft_strbuf_init(&sb);
+	ck_assert_msg(!wft_lflow_actions_parse(s, &tree, err, sizeof(err)),
+		      "%s: %s", s, err);
+	*error = wft_lflow_actions_to_ofpacts(&tree, &ctx, &acts, err,
+					      sizeof(err));
+	if (*error) {
+		wft_strbuf_printf(&sb, "ERROR: %s", err);
+	} else {
+		wft_ofp_actions_format(&acts, &match, &wc, &sb);
+		wft_ofpacts_init(&back);
+		if (!wft_ofp_actions_parse(wft_strbuf_cstr(&sb), &match, &wc,
+					   WFT_TABLE_ALL, &back, err,
+					   sizeof(err)))
+			ck_assert_msg(wft_ofpacts_equal(&acts, &back),
+				      "%s: %s does not parse back the same", s,
+				      wft_strbuf_cstr(&sb));
+		wft_ofpacts_uninit(&back);
+	}
+	wft_ofpacts_uninit(&acts);
+	wft_lacts_free(&tree);
+	return wft_strbuf_steal(&sb);
+}
+
+static const struct {
+	const char *in;
+	bool egress;
+	uint8_t table;
+	bool is_switch;
+	const char *out;
+} golden[] = {
+	{ "next;", false, 4, true, "resubmit(,13)" },
+	{ "next;", true, 4, true, "resubmit(,45)" },
+	{ "next(pipeline=ingress, table=25);", true, 9, true, "resubmit(,33)" },
+	{ "output;", false, 25, true, "resubmit(,37)" },
+	{ "output;", true, 9, true, "resubmit(,64)" },
+	{ "drop;", false, 0, true, "drop" },
+	{ "/* drop */", false, 0, true, "drop" },
+	{ "reg0[1] = 1; next;", false, 8, true,
+	  "load:0x1->NXM_NX_REG0[1],resubmit(,17)" },
+	{ "outport = \"ls1-p2\"; output;", false, 25, true,
+	  "load:0x2->NXM_NX_REG15[],resubmit(,37)" },
+	{ "outport = \"\"; flags.loopback = 1;", false, 0, true,
+	  "load:0->NXM_NX_REG15[],load:0x1->NXM_NX_REG10[0]" },
+	{ "reg0 = ip4.dst; xxreg0 = ip6.dst;", false, 0, false,
+	  "move:NXM_OF_IP_DST[]->NXM_NX_REG0[],"
+	  "move:NXM_NX_IPV6_DST[]->NXM_NX_XXREG0[]" },
+	{ "eth.src = xreg0[0..47];", false, 0, false,
+	  "move:OXM_OF_PKT_REG0[0..47]->NXM_OF_ETH_SRC[]" },
+	{ "ip.ttl--; next;", false, 13, false, "dec_ttl,resubmit(,22)" },
+	{ "ct_next;", false, 6, true,
+	  "ct(table=15,zone=NXM_NX_REG13[0..15])" },
+	{ "ct_next;", false, 4, false,
+	  "ct(table=13,zone=NXM_NX_REG11[0..15])" },
+	{ "ct_commit { ct_label.blocked = 0; }; next;", true, 7, true,
+	  "ct(commit,zone=NXM_NX_REG13[0..15],exec(load:0->NXM_NX_CT_LABEL[0])),"
+	  "resubmit(,48)" },
+	{ "ct_commit { ct_mark.blocked = 1; ct_label.label = reg3; };", true, 4,
+	  true, "ct(commit,zone=NXM_NX_REG13[0..15],exec(load:0x1->"
+	  "NXM_NX_CT_MARK[0],move:NXM_NX_REG3[]->NXM_NX_CT_LABEL[96..127]))" },
+	{ "ct_commit;", false, 0, false,
+	  "ct(commit,zone=NXM_NX_REG12[0..15])" },
+	{ "ct_dnat;", false, 4, false,
+	  "ct(table=13,zone=NXM_NX_REG11[0..15],nat)" },
+	{ "ct_snat;", true, 2, false,
+	  "ct(table=43,zone=NXM_NX_REG12[0..15],nat)" },
+	{ "ct_dnat(10.0.0.5);", false, 7, false,
+	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=10.0.0.5))" },
+	{ "ct_snat_in_czone(192.168.0.1);", true, 3, false,
+	  "ct(commit,table=44,zone=NXM_NX_REG11[0..15],nat(src=192.168.0.1))" },
+	{ "ct_dnat(fd01::5);", false, 7, false,
+	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=fd01::5))" },
+	{ "ct_lb;", false, 7, true, "ERROR: ct_lb is not supported yet" },
+	{ "ct_clear; next;", false, 0, true, "ct_clear,resubmit(,9)" },
+	{ "clone { outport = \"ls1-lr1\"; output; }; outport = \"_MC_flood_l2\"; output;",
+	  false, 25, true,
+	  "clone(load:0x3->NXM_NX_REG15[],resubmit(,37)),"
+	  "load:0x8004->NXM_NX_REG15[],resubmit(,37)" },
+	{ "eth.dst <-> eth.src;", false, 0, true,
+	  "ERROR: <-> is not supported yet (no stack in weft)" },
+	{ "outport = \"nope\";", false, 0, true,
+	  "ERROR: unknown logical port \"nope\"" },
+	{ "reg0[3] = put_dhcp_opts(offerip = 10.0.1.5);", false, 0, true,
+	  "ERROR: put_dhcp_opts is not supported yet" },
+};
+
+START_TEST(test_golden)
+{
+	int error;
+	char *out = xlate(golden[_i].in, golden[_i].egress, golden[_i].table,
+			  golden[_i].is_switch, &error);
+
+	ck_assert_msg(!strcmp(out, golden[_i].out), "%s:\n got  %s\n want %s",
+		      golden[_i].in, out, golden[_i].out);
+	ck_assert(error == 0 || error == -EOPNOTSUPP || error == -ENOENT);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_corpus)
+{
+	struct corpus c;
+	size_t i, j, ok = 0, unsupported = 0, n_names = 0;
+	struct {
+		char name[64];
+		unsigned int n;
+	} names[64];
+
+	corpus_read("actions: ", &c);
+	for (i = 0; i < c.n; i++) {
+		int error;
+		char *out = xlate(c.line[i], false, 5, true, &error);
+
+		if (error) {
+			char name[64];
+
+			ck_assert_msg(error == -EOPNOTSUPP, "%s: %s", c.line[i],
+				      out);
+			unsupported++;
+			/* "ERROR: NAME is not supported yet" */
+			sscanf(out, "ERROR: %63s", name);
+			for (j = 0; j < n_names; j++)
+				if (!strcmp(names[j].name, name))
+					break;
+			if (j == n_names && n_names < 64) {
+				snprintf(names[n_names].name,
+					 sizeof(names[0].name), "%s", name);
+				names[n_names++].n = 0;
+			}
+			if (j < 64)
+				names[j].n++;
+		} else {
+			ok++;
+		}
+		free(out);
+	}
+	fprintf(stderr, "lflow actions: %zu of %zu translate, %zu not yet:",
+		ok, c.n, unsupported);
+	for (j = 0; j < n_names; j++)
+		fprintf(stderr, " %s (%u)", names[j].name, names[j].n);
+	fprintf(stderr, "\n");
+	ck_assert_uint_ge(ok, 50);
+	corpus_free(&c);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *lflow_ofpacts_suite(void)
+{
+	Suite *s = suite_create("lflow_ofpacts");
+	TCase *tc = tcase_create("lflow_ofpacts");
+
+	tcase_add_loop_test(tc, test_golden, 0, N(golden));
+	tcase_add_test(tc, test_corpus);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(lflow_ofpacts_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
