@@ -115,18 +115,15 @@ setup() {
 	server ns3 10.1.0.3 7003
 	server os2 10.1.0.2 7001
 	server os1 10.1.0.1 7002
-	dpctl add-dp dp0 || die "add-dp"
+	# Ports 1-7 in this order, in one process start.
+	dpctl add-dp dp0 v1 v2 v3 ta1x ta2x tb1x tb2x || die "add-dp"
 	on_exit "$DPCTL" del-dp dp0
 	conntrack -F >/dev/null 2>&1
-	local p
-	for p in v1 v2 v3 ta1x ta2x tb1x tb2x; do
-		dpctl add-if dp0 "$p" || die "add-if $p"
-	done
 	ovs_dp_add ovs-ct
-	ovs-dpctl add-if ovs-ct o1 || die "ovs add-if o1"
-	ovs-dpctl add-if ovs-ct o2 || die "ovs add-if o2"
+	ovs-dpctl add-if ovs-ct o1 o2 || die "ovs add-if o1 o2"
 	servers_ready ns2:7001 ns1:7002 ns3:7003 os2:7001 os1:7002
-	dpctl show dp0
+	dpctl show dp0 | tee "$W/dp0.show"
+	grep -q '^  port 7: tb2x' "$W/dp0.show" || die "dp0's ports are not 1-7 in order"
 }
 
 # ---- zones: two tenants with the same addresses ------------------------------
