@@ -145,11 +145,10 @@ setup() {
 		"fd01::2 $M2"
 	ct_host ns2 v2 v2p $M2 10.1.0.2/24 fd01::2/64 -- "10.1.0.1 $M1" \
 		"fd01::1 $M1"
-	dpctl add-dp dp0 || die "add-dp"
+	dpctl add-dp dp0 v1 v2 || die "add-dp dp0 v1 v2"
 	on_exit "$DPCTL" del-dp dp0
+	dpctl show dp0 | grep -q '^  port 2: v2' || die "dp0's ports are not v1, v2"
 	conntrack -F >/dev/null 2>&1
-	dpctl add-if dp0 v1 || die "add-if v1"
-	dpctl add-if dp0 v2 || die "add-if v2"
 }
 
 setup
