@@ -438,6 +438,33 @@ static int set_labels(struct nf_conn *ct, struct weft_flow_key *key,
 	return 0;
 }
 
+/*
+ * A related connection (an FTP data connection, say) starts with its
+ * master's labels, as under openvswitch.ko, so that a pipeline that labels
+ * the control connection sees the label on what it brings along;
+ * nf_conntrack itself copies only the mark. The commit's own labels then
+ * apply on top.
+ */
+static int inherit_labels(struct nf_conn *ct, struct weft_flow_key *key)
+{
+	struct nf_conn_labels *cl, *master_cl;
+
+	if (!ct->master || nf_ct_is_confirmed(ct))
+		return 0;
+	master_cl = nf_ct_labels_find(ct->master);
+	if (!master_cl ||
+	    !memchr_inv(master_cl->bits, 0, sizeof(master_cl->bits)))
+		return 0;
+	cl = nf_ct_labels_find(ct);
+	if (!cl)
+		cl = nf_ct_labels_ext_add(ct);
+	if (!cl)
+		return -ENOSPC;
+	memcpy(cl->bits, master_cl->bits, sizeof(cl->bits));
+	key_put_labels(key, ct);
+	return 0;
+}
+
 /* Commit: look up, set mark and labels, confirm. Return: 0 or -errno. */
 static int ct_commit(struct net *net, struct weft_flow_key *key,
 		     const struct weft_ct_info *info, struct sk_buff *skb)
@@ -455,6 +482,9 @@ static int ct_commit(struct net *net, struct weft_flow_key *key,
 	/* Before the confirmation, so its first packet carries them. */
 	if (info->have_mark)
 		set_mark(ct, key, &info->mark);
+	err = inherit_labels(ct, key);
+	if (err)
+		return err;
 	if (info->have_labels) {
 		err = set_labels(ct, key, &info->labels);
 		if (err)

@@ -183,6 +183,13 @@ void weft_ct_fragment_send(struct net *net, struct weft_vport *vport,
 	if (skb_ensure_writable(skb, hlen))
 		goto drop;
 	proto = vlan_get_protocol(skb);
+	/*
+	 * ip6_fragment() refuses a packet over the MTU unless told it may cut
+	 * it. Defrag says so, but a reassembled packet that went up to
+	 * userspace comes back in PACKET_EXECUTE as a new skb with only its
+	 * MRU: say it again here, where the MRU is what counts.
+	 */
+	skb->ignore_df = 1;
 	frag_prepare(c, vport, skb, ts);
 	if (proto == htons(ETH_P_IP) && mru >= IPV4_MIN_MTU)
 		fragment_ipv4(net, skb, mru, vport->dev);

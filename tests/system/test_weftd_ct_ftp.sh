@@ -11,28 +11,34 @@
 # else meets table 1's counted drop rule.
 #
 #   ftpc 10.9.0.1 ─ pc:1 ──── br0 ──── ps:2 ─ ftps 10.9.0.2 (vsftpd :21,
-#                                              PASV ports 30000-30009)
+#        fd09::1                                   fd09::2  PASV ports
+#                                                           30000-30009)
 #
 # - download: a passive (PASV: client -> server high port) and an active
 #   (PORT: server:20 -> client) download of a 512 KiB random file, each
 #   intact (SHA-256) and each data connection passed as +rel;
 # - conntrack: weft-dpctl dump-conntrack -m shows both control
 #   connections with helper=ftp and both data connections as EXPECTED,
-#   with the control connection as their parent;
+#   with the control connection as their parent, and with its label
+#   (set by the control connection's commit; the data connections'
+#   commits set none: inherited, as openvswitch.ko does);
+# - ipv6: the same two downloads over IPv6 (fd09::1 -> fd09::2; EPSV and
+#   EPRT, which the helper reads too), checked the same way;
 # - control: the same pipeline without alg=ftp: the control connection
 #   still works (login, SIZE, NOOP after the failure) but both data
 #   connections fail, and the drop rule counts their SYNs: the helper is
 #   what lets data through.
 #
 # The same flows run first in ovs-vswitchd (openvswitch.ko, the oracle),
-# then in weftd (weft.ko). About 100 s in the VM.
+# then in weftd (weft.ko). About 120 s in the VM.
 #
 #   scripts/vm-run tests/system/test_weftd_ct_ftp.sh [ovs-only|weft-only]
 . "$(dirname "$0")/weftd_lib.sh"
 
 ONLY=${1:-}
 PHASE=
-CLI=10.9.0.1 SRV=10.9.0.2
+CLI=10.9.0.1 SRV=10.9.0.2 CLI6=fd09::1 SRV6=fd09::2
+MAC_C=02:00:00:00:09:01 MAC_S=02:00:00:00:09:02
 FTP_ROOT=$WEFTD_DIR/ftp-root
 FILE=weft.bin
 FILE_BYTES=524288
@@ -44,11 +50,16 @@ flows() {
 table=0,priority=100,arp,in_port=1,actions=output:2
 table=0,priority=100,arp,in_port=2,actions=output:1
 table=0,priority=10,ip,ct_state=-trk,actions=ct(table=1)
+table=0,priority=10,ipv6,ipv6_dst=fd09::/64,ct_state=-trk,actions=ct(table=1)
 table=0,priority=1,actions=drop
-table=1,priority=100,tcp,in_port=1,ct_state=+new+trk,nw_src=$CLI,nw_dst=$SRV,tp_dst=21,actions=ct(commit$1),output:2
+table=1,priority=100,tcp,in_port=1,ct_state=+new+trk,nw_src=$CLI,nw_dst=$SRV,tp_dst=21,actions=ct(commit$1,exec(set_field:0x5a->ct_label)),output:2
 table=1,priority=90,ip,ct_state=+new+rel+trk,actions=ct(commit),resubmit(,2)
 table=1,priority=80,ip,ct_state=+est+trk,actions=resubmit(,2)
 table=1,priority=70,ip,ct_state=+rel-new+trk,actions=resubmit(,2)
+table=1,priority=101,tcp6,in_port=1,ct_state=+new+trk,ipv6_src=$CLI6,ipv6_dst=$SRV6,tp_dst=21,actions=ct(commit$1,exec(set_field:0x5a->ct_label)),output:2
+table=1,priority=91,ipv6,ct_state=+new+rel+trk,actions=ct(commit),resubmit(,2)
+table=1,priority=81,ipv6,ct_state=+est+trk,actions=resubmit(,2)
+table=1,priority=71,ipv6,ct_state=+rel-new+trk,actions=resubmit(,2)
 table=1,priority=1,actions=drop
 table=2,priority=10,in_port=1,actions=output:2
 table=2,priority=10,in_port=2,actions=output:1
@@ -122,7 +133,7 @@ ftp_run() {
 	RES=()
 	while IFS= read -r line; do
 		RES[${line%% *}]=${line#* }
-	done < <(in_ns ftpc timeout 150 "$PY" "$FTPC" "$SRV" "$FILE" "$@")
+	done < <(in_ns ftpc timeout 150 "$PY" "$FTPC" "${FTP_SRV:-$SRV}" "$FILE" "$@")
 	log "$(printf '%s | ' "$@")-> $(printf '%s | ' "${RES[@]}")"
 }
 
@@ -159,7 +170,7 @@ rule_packets() {
 
 drops() { rule_packets 1 'priority=1 actions=drop'; }
 drops_at_least() { [ "$(drops)" -ge "$1" ]; }
-rel_new_at_least() { [ "$(rule_packets 1 'priority=90,')" -ge "$1" ]; }
+rel_new_at_least() { [ "$(rule_packets 1 "priority=${2:-90},")" -ge "$1" ]; }
 
 # dp_has_helper: a datapath flow of this phase's daemon commits with a
 # helper (the megaflows of the alg=ftp rules, until revalidated away).
@@ -193,10 +204,10 @@ ct_line() {
 
 # ---- cases -------------------------------------------------------------------
 
-# check_download I MODE: RES[I] is an intact download whose data
-# connection went the way MODE says.
+# check_download I MODE [CLIENT SERVER]: RES[I] is an intact download
+# whose data connection went the way MODE says.
 check_download() {
-	local i=$1 mode=$2 d
+	local i=$1 mode=$2 c=${3:-$CLI} s=${4:-$SRV} d
 	[[ "${RES[$i]:-}" =~ ^ok\  ]] ||
 		{ fail "$PHASE: $mode download: ${RES[$i]:-no result}"; return; }
 	assert_eq "$FILE_BYTES" "$(field "$i" n)" "$PHASE: $mode download, bytes"
@@ -204,10 +215,10 @@ check_download() {
 	assert_eq 200 "$(field "$i" noop)" "$PHASE: $mode: NOOP after the transfer"
 	d=$(field "$i" data)
 	if [ "$mode" = passive ]; then
-		[[ "$d" =~ ^${CLI//./\\.}:[0-9]+\>${SRV//./\\.}:3000[0-9]$ ]] ||
+		[[ "$d" =~ ^${c//./\\.}:[0-9]+\>${s//./\\.}:3000[0-9]$ ]] ||
 			fail "$PHASE: passive data connection $d: not client -> server:30000-30009"
 	else
-		[[ "$d" =~ ^${SRV//./\\.}:20\>${CLI//./\\.}:[0-9]+$ ]] ||
+		[[ "$d" =~ ^${s//./\\.}:20\>${c//./\\.}:[0-9]+$ ]] ||
 			fail "$PHASE: active data connection $d: not server:20 -> client"
 	fi
 }
@@ -225,24 +236,28 @@ case_download() {
 	DL=("${RES[@]}")
 }
 
-# ct_check_data I: DL[I]'s control connection has helper=ftp and its data
-# connection is EXPECTED, with the control connection as its parent.
+# ct_check_data I [CLIENT SERVER]: DL[I]'s control connection has
+# helper=ftp and its data connection is EXPECTED, with the control
+# connection as its parent.
 ct_check_data() {
-	local i=$1 ctl data line s sp d dp parent
+	local i=$1 c=${2:-$CLI} sv=${3:-$SRV} ctl data line s sp d dp parent
 	RES=("${DL[@]}")
 	ctl=$(field "$i" ctl) data=$(field "$i" data)
 	[ -n "$ctl" ] && [ -n "$data" ] || { fail "$PHASE: step $i has no ports"; return; }
-	line=$(ct_line "$CLI" "$ctl" "$SRV" 21)
+	line=$(ct_line "$c" "$ctl" "$sv" 21)
 	[ -n "$line" ] || { fail "$PHASE: no conntrack entry for the control connection :$ctl -> :21"; return; }
 	assert_match "$line" ',helper=ftp(,|$)' "$PHASE: the control connection's helper"
-	[[ "$data" =~ ^([0-9.]+):([0-9]+)\>([0-9.]+):([0-9]+)$ ]] || return
+	[[ "$data" =~ ^([0-9a-f.:]+):([0-9]+)\>([0-9a-f.:]+):([0-9]+)$ ]] || return
 	s=${BASH_REMATCH[1]} sp=${BASH_REMATCH[2]} d=${BASH_REMATCH[3]} dp=${BASH_REMATCH[4]}
 	line=$(ct_line "$s" "$sp" "$d" "$dp")
 	[ -n "$line" ] || { fail "$PHASE: no conntrack entry for the data connection $data"; return; }
 	assert_match "$line" ',status=([A-Z_]+\|)*EXPECTED[|,]' "$PHASE: data connection $data, status"
-	parent="parent=\\(src=${CLI//./\\.},dst=${SRV//./\\.},sport=$ctl,dport=21\\)"
+	parent="parent=\\(src=${c//./\\.},dst=${sv//./\\.},sport=$ctl,dport=21\\)"
 	assert_match "$line" "$parent" "$PHASE: data connection $data, parent"
 	[[ "$line" =~ helper= ]] && fail "$PHASE: data connection $data has a helper: $line"
+	# Committed without labels of its own, it has its master's.
+	assert_match "$line" ',labels=0x5a(,|$)' \
+		"$PHASE: data connection $data, the label inherited from the control connection"
 	return 0
 }
 
@@ -250,6 +265,22 @@ case_conntrack() {
 	conntrack_dump
 	ct_check_data 0
 	ct_check_data 1
+}
+
+# The same over IPv6: EPSV and EPRT instead of PASV and PORT.
+case_ipv6() {
+	local rel0
+	rel0=$(rule_packets 1 'priority=91,')
+	FTP_SRV=$SRV6 ftp_run "pasv 30" "port 30"
+	snapshot
+	check_download 0 passive $CLI6 $SRV6
+	check_download 1 active $CLI6 $SRV6
+	until_deadline 20 rel_new_at_least $((rel0 + 2)) 91 ||
+		fail "$PHASE: the IPv6 +new+rel rule counted $(rule_packets 1 'priority=91,') packets, expected $((rel0 + 2)) or more"
+	DL=("${RES[@]}")
+	conntrack_dump
+	ct_check_data 0 $CLI6 $SRV6
+	ct_check_data 1 $CLI6 $SRV6
 }
 
 case_control() {
@@ -291,21 +322,26 @@ run_phase() {
 	load_flows ",alg=ftp" || { fail "$PHASE: loading the flows"; return; }
 	run_case download
 	run_case conntrack
+	run_case ipv6
 	run_case control
 	ofctl_phase dump-flows br0 >"$WEFT_RESULTS/rules.$PHASE.txt"
 }
 
-# ftp_host NS PORT IFACE ADDR: a namespace behind a veth (PORT stays here),
-# IPv6 off.
+# ftp_host NS PORT IFACE MAC ADDR ADDR6 PEER6 PEER_MAC: a namespace behind
+# a veth (PORT stays here), with an IPv4 and an IPv6 address (no DAD) and
+# its peer's IPv6 neighbour entry static.
 ftp_host() {
-	local ns=$1 port=$2 ifc=$3 addr=$4
+	local ns=$1 port=$2 ifc=$3
 	netns_add "$ns"
-	ip link add "$port" up type veth peer name "$ifc" netns "$ns" ||
-		die "veth $port/$ifc"
+	ip link add "$port" up type veth peer name "$ifc" netns "$ns" \
+		address "$4" || die "veth $port/$ifc"
 	on_exit ip link del "$port"
-	printf 'link set %s up\naddress add %s/24 dev %s\n' "$ifc" "$addr" "$ifc" |
-		ip -n "$ns" -batch - || die "addresses in $ns"
-	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip -n "$ns" -batch - <<-EOF || die "addresses in $ns"
+		link set $ifc up
+		address add $5/24 dev $ifc
+		address add $6/64 dev $ifc nodad
+		neigh replace $7 lladdr $8 dev $ifc nud permanent
+	EOF
 }
 
 # vsftpd in ftps with its own configuration: anonymous, read-only, in the
@@ -318,8 +354,8 @@ vsftpd_start() {
 	FILE_SHA=$(sha256sum "$FTP_ROOT/$FILE") || die "sha256sum"
 	FILE_SHA=${FILE_SHA%% *}
 	cat >"$WEFTD_DIR/vsftpd.conf" <<-EOF
-	listen=YES
-	listen_ipv6=NO
+	listen=NO
+	listen_ipv6=YES
 	background=NO
 	anonymous_enable=YES
 	local_enable=NO
@@ -365,8 +401,8 @@ setup() {
 	# must not change it under insmod.
 	cp "$WEFT_KO" "$WEFTD_DIR/weft.ko" || die "copying $WEFT_KO"
 	WEFT_KO=$WEFTD_DIR/weft.ko
-	ftp_host ftpc pc ec $CLI
-	ftp_host ftps ps es $SRV
+	ftp_host ftpc pc ec $MAC_C $CLI $CLI6 $SRV6 $MAC_S
+	ftp_host ftps ps es $MAC_S $SRV $SRV6 $CLI6 $MAC_C
 	sysctl -qw net.ipv6.conf.pc.disable_ipv6=1 net.ipv6.conf.ps.disable_ipv6=1
 	vsftpd_start
 }

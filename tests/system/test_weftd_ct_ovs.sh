@@ -16,7 +16,11 @@
 #   datagram, ping; committed with ct_mark 1), their replies pass (+est);
 #   nb's own connections to na
 #   are dropped (+new from the wrong side); nb's ICMP port unreachable for
-#   na's UDP is +rel and passes (na's socket sees ECONNREFUSED);
+#   na's UDP is +rel and passes (na's socket sees ECONNREFUSED), while an
+#   ICMP error nb makes up for a datagram na never sent is dropped;
+# - fragments: an IPv6 and an IPv4 UDP datagram in fragments, each the
+#   first packet of its flow, go through ct, weftd's upcall and execute
+#   and leave in pieces of the size na cut them to (tcpdump on nb's side);
 # - NAT: na's connections to the VIP 10.3.0.99:80 are DNAT'ed to nb or nc
 #   (:5201) by the low bit of the source port (nf_nat would hash one
 #   client to one backend); to nb:8080 they are SNAT'ed to 10.3.0.50;
@@ -31,7 +35,7 @@
 # Negative verdicts are never taken from a timeout alone: the pipeline's
 # drop rule must have counted the packets too. Neighbours are static
 # (the VIP and the SNAT address included), so the flows carry IP only.
-# About 120 s in the VM.
+# About 140 s in the VM.
 #
 #   scripts/vm-run tests/system/test_weftd_ct_ovs.sh [ovs-only|weft-only]
 . "$(dirname "$0")/weftd_lib.sh"
@@ -47,6 +51,8 @@ table=0,priority=10,ip,in_port=2,ct_state=-trk,actions=ct(table=1,zone=5,nat)
 table=0,priority=10,ip,in_port=3,ct_state=-trk,actions=ct(table=1,zone=5,nat)
 table=0,priority=10,ip,in_port=4,ct_state=-trk,actions=ct(table=1,zone=6)
 table=0,priority=10,ip,in_port=5,ct_state=-trk,actions=ct(table=1,zone=6)
+table=0,priority=10,ipv6,in_port=1,ipv6_dst=fd03::/64,ct_state=-trk,actions=ct(table=1,zone=5)
+table=0,priority=10,ipv6,in_port=2,ipv6_dst=fd03::/64,ct_state=-trk,actions=ct(table=1,zone=5)
 table=0,priority=1,actions=drop
 table=1,priority=100,tcp,in_port=1,ct_state=+new+trk,nw_dst=10.3.0.99,tp_dst=80,tp_src=0/1,actions=ct(commit,zone=5,nat(dst=10.3.0.2:5201),exec(set_field:0x1->ct_mark)),mod_dl_dst:$MB,output:2
 table=1,priority=100,tcp,in_port=1,ct_state=+new+trk,nw_dst=10.3.0.99,tp_dst=80,tp_src=1/1,actions=ct(commit,zone=5,nat(dst=10.3.0.3:5201),exec(set_field:0x1->ct_mark)),mod_dl_dst:$MC,output:3
@@ -54,12 +60,16 @@ table=1,priority=95,tcp,in_port=1,ct_state=+new+trk,nw_dst=10.3.0.2,tp_dst=8080,
 table=1,priority=90,ip,in_port=1,ct_state=+new+trk,actions=ct(commit,zone=5,exec(set_field:0x1->ct_mark)),resubmit(,2)
 table=1,priority=80,ip,ct_zone=5,ct_state=+est+trk,ct_mark=0x1,actions=resubmit(,2)
 table=1,priority=70,ip,ct_zone=5,ct_state=+rel+trk,ct_mark=0x1,actions=resubmit(,2)
+table=1,priority=90,ipv6,in_port=1,ct_state=+new+trk,actions=ct(commit,zone=5,exec(set_field:0x1->ct_mark)),resubmit(,2)
+table=1,priority=80,ipv6,ct_zone=5,ct_state=+est+trk,ct_mark=0x1,actions=resubmit(,2)
 table=1,priority=90,ip,in_port=4,ct_state=+new+trk,actions=ct(commit,zone=6,exec(set_field:0x2->ct_mark)),resubmit(,3)
 table=1,priority=80,ip,ct_zone=6,ct_state=+est+trk,ct_mark=0x2,actions=resubmit(,3)
 table=1,priority=1,actions=drop
 table=2,priority=10,ip,nw_dst=10.3.0.1,actions=mod_dl_dst:$MA,output:1
 table=2,priority=10,ip,nw_dst=10.3.0.2,actions=mod_dl_dst:$MB,output:2
 table=2,priority=10,ip,nw_dst=10.3.0.3,actions=mod_dl_dst:$MC,output:3
+table=2,priority=10,ipv6,ipv6_dst=fd03::1,actions=mod_dl_dst:$MA,output:1
+table=2,priority=10,ipv6,ipv6_dst=fd03::2,actions=mod_dl_dst:$MB,output:2
 table=3,priority=10,ip,nw_dst=10.3.0.1,actions=output:4
 table=3,priority=10,ip,nw_dst=10.3.0.2,actions=output:5"
 
@@ -183,16 +193,82 @@ case_firewall() {
 	until_deadline 20 rel_at_least 1 ||
 		fail "$PHASE: the +rel rule counted no packet"
 	client nb par "ping 10.3.0.1 2" "tcp 10.3.0.1 5202 0 100 3" \
-		"udp 10.3.0.1 7200 7300 2"
+		"udp 10.3.0.1 7200 7300 2" "icmperr 10.3.0.1 7777 7778"
 	expect 0 timeout "ping nb -> na (new from nb)"
 	expect 1 timeout "TCP nb -> na (new from nb)"
 	expect 2 timeout "UDP nb -> na (new from nb)"
-	dropped "nb's ping, SYN and datagram" 3
+	expect 3 sent "nb's ICMP error for a datagram na never sent"
+	# The unsolicited ICMP error belongs to no connection (+inv): it
+	# reaches no rule but the drop, and na never sees it, while the
+	# related one above reached na's stack.
+	dropped "nb's ping, SYN, datagram and unsolicited ICMP error" 4
+	[ "$(served na '^icmp 3 3 10\.3\.0\.2 7102 7999$')" -ge 1 ] ||
+		fail "$PHASE: na did not see the related ICMP port unreachable"
+	[ "$(served na '^icmp 3 3 10\.3\.0\.2 7777 ')" = 0 ] ||
+		fail "$PHASE: the unsolicited ICMP error reached na"
 	# Both phases must see the drop flows: the mask comparison is only
 	# fair between flows both snapshots hold.
 	snapshot
 	[ "$(served na 'tcp 5202|udp 7200')" = 0 ] ||
 		fail "$PHASE: na's servers saw nb's connections"
+}
+
+# (IPv6: to fd03::/64 only, so that MLD and ND reports meet table 0's
+# drop and not table 1's counted one; not udp6, which later IPv6
+# fragments do not match in OVS: their nw_proto is 44, the fragment
+# header.)
+#
+# IPv4 and IPv6 datagrams in fragments, each the first packet of its flow
+# (IPv6 is new to the datapath here): reassembled for ct, upcalled whole
+# with their fragment size, executed back and cut again at that size. The
+# path MTUs on na are below the links' 1500, so pieces cut at the output
+# port's MTU instead would be fewer and larger than what na sent.
+case_fragments() {
+	local pcap=$WEFT_RESULTS/frag.$PHASE.pcap len4 len6 ct
+	ip -n na -batch - <<-EOF || fail "$PHASE: path MTUs on na"
+		route replace 10.3.0.2/32 dev ea mtu lock 1000
+		route replace fd03::2/128 dev ea mtu 1280
+	EOF
+	tcpdump_start nb eb "$pcap" src host 10.3.0.1 or src host fd03::1
+	client na "udp fd03::2 7001 7105 15 4000" "udp 10.3.0.2 7001 7106 15 3000"
+	tcpdump_stop
+	ip -n na -batch - <<-EOF
+		route del 10.3.0.2/32 dev ea
+		route del fd03::2/128 dev ea
+	EOF
+	expect 0 'ok peer=fd03::1:7105' \
+		"IPv6: a 4000-byte UDP datagram in fragments na -> nb and back"
+	expect 1 'ok peer=10\.3\.0\.1:7106' \
+		"IPv4: a 3000-byte UDP datagram in fragments na -> nb and back"
+	snapshot
+	assert_eq 1 "$(served nb '^udp 7001 fd03::1 7105$')" \
+		"$PHASE: nb's server, the IPv6 datagram"
+	# What left the datapath on nb's side: IPv6 packets of at most 1280
+	# bytes (40 + payload length), IPv4 fragments of at most 1000.
+	len6=$(tcpdump -nn -v -r "$pcap" ip6 2>/dev/null |
+		sed -n 's/.*payload length: \([0-9]*\)).*/\1/p' |
+		awk '{print $1 + 40}')
+	len4=$(tcpdump -nn -v -r "$pcap" 'ip and ip[6:2] & 0x3fff != 0' \
+		2>/dev/null | sed -n 's/.*, length \([0-9]*\)) *$/\1/p')
+	log "IPv6 packet lengths on nb's wire:" $len6
+	log "IPv4 fragment lengths on nb's wire:" $len4
+	assert_eq 4 "$(grep -c . <<<"$len6")" \
+		"$PHASE: IPv6 fragments on nb's wire (4000 bytes cut at 1280)"
+	[ "$(sort -n <<<"$len6" | tail -n 1)" = 1280 ] ||
+		fail "$PHASE: IPv6 fragments not at na's 1280 bytes: $len6"
+	assert_eq 4 "$(grep -c . <<<"$len4")" \
+		"$PHASE: IPv4 fragments on nb's wire (3000 bytes cut at 1000)"
+	[ "$(sort -n <<<"$len4" | tail -n 1)" -le 1000 ] ||
+		fail "$PHASE: an IPv4 fragment above 1000 bytes: $len4"
+	ct=$(conntrack_dump zone=5)
+	assert_match "$ct" '^udp,orig=\(src=fd03::1,dst=fd03::2,sport=7105,dport=7001\),reply=\(src=fd03::2,dst=fd03::1,sport=7001,dport=7105\),zone=5,mark=1' \
+		"$PHASE: dump-conntrack, the IPv6 datagram's entry"
+	# nb's IPv6 datagram to na is new from the wrong side.
+	client nb "udp fd03::1 7200 7301 2"
+	expect 0 timeout "IPv6 UDP nb -> na (new from nb)"
+	dropped "nb's IPv6 datagram" 1
+	[ "$(served na 'udp 7200 fd03::2')" = 0 ] ||
+		fail "$PHASE: na's server saw nb's IPv6 datagram"
 }
 
 case_nat() {
@@ -303,6 +379,7 @@ run_phase() {
 		ofctl del-flows br0 && ofctl add-flows br0 "$WEFTD_DIR/flows.txt"
 	fi || { fail "$PHASE: loading the flows"; return; }
 	run_case firewall
+	run_case fragments
 	run_case nat
 	run_case zones
 	run_case megaflows
@@ -329,6 +406,19 @@ tenant_host() {
 	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 }
 
+# host_ipv6 NS IFACE ADDR NEIGH_ADDR NEIGH_MAC: IPv6 back on in NS (for
+# the fragments case) without DAD or router solicitations; the neighbour
+# static.
+host_ipv6() {
+	in_ns "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0" \
+		"net.ipv6.conf.$2.router_solicitations=0" \
+		net.ipv6.conf.all.disable_ipv6=0 "net.ipv6.conf.$2.disable_ipv6=0"
+	ip -n "$1" -batch - <<-EOF || die "IPv6 in $1"
+		address add $3/64 dev $2 nodad
+		neigh replace $4 lladdr $5 dev $2 nud permanent
+	EOF
+}
+
 setup() {
 	modprobe veth
 	modprobe -a nf_conntrack nf_nat
@@ -344,6 +434,8 @@ setup() {
 	tenant_host nc pc ec 10.3.0.3 $MC "10.3.0.1 $MA"
 	tenant_host ma pd fa 10.3.0.1 $MA2 "10.3.0.2 $MB2"
 	tenant_host mb pe fb 10.3.0.2 $MB2 "10.3.0.1 $MA2"
+	host_ipv6 na ea fd03::1 fd03::2 $MB
+	host_ipv6 nb eb fd03::2 fd03::1 $MA
 	sysctl -qw net.ipv6.conf.pa.disable_ipv6=1 net.ipv6.conf.pb.disable_ipv6=1 \
 		net.ipv6.conf.pc.disable_ipv6=1 net.ipv6.conf.pd.disable_ipv6=1 \
 		net.ipv6.conf.pe.disable_ipv6=1

@@ -465,6 +465,10 @@ static const struct {
 	  "ct_state=-new-inv+trk,ct_nw_src=10.0.0.1,ip", NULL },
 	{ "ct_state=+trk,ct_nw_proto=6", 0, NULL, "ct_nw_proto: needs" },
 	{ "ct_state=+frob", 0, NULL, "not a conntrack state" },
+	/* Bits above the eight the datapath has: refused, not dropped. */
+	{ "ct_state=0x100/0x100", 0, NULL, "not a conntrack state" },
+	{ "ct_state=0x21/0x1ff", 0, NULL, "not a conntrack state" },
+	{ "ct_state=0x121", 0, NULL, "not a conntrack state" },
 };
 
 START_TEST(test_match_only)

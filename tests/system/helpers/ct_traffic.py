@@ -9,7 +9,10 @@ a second in a loaded TCG guest.
       answer "peer=IP:PORT n=BYTES", close. UDP ports: answer each datagram
       with "peer=IP:PORT". Every connection and datagram is appended to LOG
       ("tcp|udp LOCAL_PORT PEER_IP PEER_PORT"); READY is created once every
-      socket listens. Runs until killed.
+      socket listens. UDP ports listen on IPv4 and, where the namespace
+      has IPv6, on IPv6 too. ICMP errors that reach the namespace are
+      logged as "icmp TYPE CODE FROM QUOTED_SPORT QUOTED_DPORT" (the
+      UDP/TCP ports of the datagram they quote). Runs until killed.
 
   client STEP...
       Runs the steps in order, one result line each ("N RESULT"):
@@ -20,6 +23,11 @@ a second in a loaded TCG guest.
                                            bytes; above the MTU it leaves
                                            in fragments)
         ping ADDR TIMEOUT                  ok | timeout
+        icmperr ADDR SPORT DPORT           sent: an ICMP port unreachable
+                                           to ADDR for a UDP datagram
+                                           ADDR:SPORT -> here:DPORT that
+                                           was never sent
+      ADDR may be IPv6 (tcp, udp).
       SPORT 0 lets the kernel choose. A step is one string, its words
       separated by spaces. With "par" as the first step, the others run
       at the same time (their results keep their numbers).
@@ -42,12 +50,24 @@ def serve(log, ready, tcp_ports, udp_ports):
         s.listen(16)
         socks[s.fileno()] = ('tcp', p, s)
     for p in udp_ports:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        # A client in the same namespace may send from this port (the
-        # zone test does); its connected socket gets its own replies.
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(('', p))
-        socks[s.fileno()] = ('udp', p, s)
+        for fam, any_addr in ((socket.AF_INET, ''), (socket.AF_INET6, '::')):
+            try:
+                s = socket.socket(fam, socket.SOCK_DGRAM)
+                # A client in the same namespace may send from this port
+                # (the zone test does); its connected socket gets its own
+                # replies.
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if fam == socket.AF_INET6:
+                    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                s.bind((any_addr, p))
+            except OSError:
+                if fam == socket.AF_INET:
+                    raise
+                continue        # no IPv6 in this namespace
+            socks[s.fileno()] = ('udp', p, s)
+    # Every ICMP message for this namespace's addresses; the errors logged.
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    socks[s.fileno()] = ('icmp', 0, s)
     out = open(log, 'a', buffering=1)
     open(ready, 'w').close()
     conns = {}
@@ -73,18 +93,57 @@ def serve(log, ready, tcp_ports, udp_ports):
                 del conns[fd]
                 continue
             kind, port, s = socks[fd]
-            if kind == 'tcp':
+            if kind == 'icmp':
+                b, src = s.recvfrom(2048)
+                icmp_logged(out, b, src[0])
+            elif kind == 'tcp':
                 c, peer = s.accept()
                 out.write('tcp %d %s %d\n' % (port, peer[0], peer[1]))
                 conns[c.fileno()] = (c, port, peer, 0)
             else:
-                _, peer = s.recvfrom(2048)
+                _, peer = s.recvfrom(8192)
                 out.write('udp %d %s %d\n' % (port, peer[0], peer[1]))
                 s.sendto(b'peer=%s:%d' % (peer[0].encode(), peer[1]), peer)
 
 
+def icmp_logged(out, b, src):
+    """Logs an ICMPv4 error (IP header first, as a raw socket reads it)."""
+    ihl = (b[0] & 0xf) * 4
+    if len(b) < ihl + 8 + 20 or b[ihl] not in (3, 4, 5, 11, 12):
+        return
+    typ, code = b[ihl], b[ihl + 1]
+    q = b[ihl + 8:]
+    qihl = (q[0] & 0xf) * 4
+    sport, dport = (struct.unpack('!HH', q[qihl:qihl + 4])
+                    if len(q) >= qihl + 4 else (0, 0))
+    out.write('icmp %d %d %s %d %d\n' % (typ, code, src, sport, dport))
+
+
+def icmperr(addr, sport, dport):
+    """An ICMP port unreachable for a datagram that never was: to ADDR,
+    quoting a UDP header ADDR:SPORT -> (this host):DPORT."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((addr, 9))
+    me = s.getsockname()[0]
+    s.close()
+    udp_hdr = struct.pack('!HHHH', sport, dport, 16, 0)
+    iph = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + 16, 1, 0, 64, 17, 0,
+                      socket.inet_aton(addr), socket.inet_aton(me))
+    iph = iph[:10] + struct.pack('!H', csum(iph)) + iph[12:]
+    body = struct.pack('!BBHI', 3, 3, 0, 0) + iph + udp_hdr
+    body = body[:2] + struct.pack('!H', csum(body)) + body[4:]
+    r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    r.sendto(body, (addr, 0))
+    r.close()
+    return 'sent'
+
+
+def family(addr):
+    return socket.AF_INET6 if ':' in addr else socket.AF_INET
+
+
 def tcp(addr, port, sport, nbytes, timeout):
-    s = socket.socket()
+    s = socket.socket(family(addr))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if sport:
         s.bind(('', sport))
@@ -111,7 +170,7 @@ def tcp(addr, port, sport, nbytes, timeout):
 
 
 def udp(addr, port, sport, timeout, size=0):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(('', sport))
     # Connected: an ICMP error for the datagram reaches recv() as
@@ -166,6 +225,8 @@ def step(i, text):
     elif w[0] == 'udp':
         res = udp(w[1], int(w[2]), int(w[3]), float(w[4]),
                   int(w[5]) if len(w) > 5 else 0)
+    elif w[0] == 'icmperr':
+        res = icmperr(w[1], int(w[2]), int(w[3]))
     elif w[0] == 'ping':
         res = ping(w[1], float(w[2]))
     else:
