@@ -209,6 +209,7 @@ static struct ukey *adopt(struct cycle *c, const struct wft_dpif_flow *f,
 				    f->key.len);
 	wft_backer_read_unlock(u->backer);
 	k->flow = u->rx.flow;		/* the masked key: all there is */
+	memset(&k->wc, 0, sizeof(k->wc));	/* unknown (adopted) */
 	k->odp_in_port = wft_key_in_port(f->key.data, f->key.len);
 	k->adopted = true;
 	k->failed = ret != 0;		/* no bridge's port: it goes */

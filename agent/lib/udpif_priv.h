@@ -159,7 +159,8 @@ void wft_ukeys_sweep(struct wft_udpif *u,
 		     bool (*keep)(const struct ukey *k, void *aux), void *aux);
 struct ukey *wft_ukey_new(const struct wft_ofproto_xlate *x,
 			  uint32_t odp_in_port, long long now);
-/* A zeroed ukey holding copies of @key, @mask and @acts. */
+/* A ukey holding copies of @key, @mask and @acts, zeroed but for its
+ * flow and wc, which the caller sets. */
 struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
 			    const void *mask, size_t mask_len,
 			    const void *acts, size_t acts_len);
