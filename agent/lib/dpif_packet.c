@@ -65,7 +65,8 @@ int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 				 exe->packet_len, exe->packet);
 	if (!err)
 		err = md_len ?
-		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, md, md_len) :
+		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, md,
+					md_len) :
 		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, exe->key,
 					exe->key_len);
 	if (!err)

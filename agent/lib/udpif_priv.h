@@ -30,7 +30,7 @@ struct ukey {
 	uint8_t *key, *mask, *actions;	/* as installed */
 	size_t key_len, mask_len, actions_len;
 	size_t actions_room;		/* in data[], after key and mask */
-	uint8_t *actions_heap;		/* actions that outgrew it, or NULL */
+	uint8_t *actions_heap;		/* actions too big for it, or NULL */
 	struct wft_flow flow;		/* the packet (adopted: masked key) */
 	struct wft_flow_wc wc;		/* the megaflow mask, widened */
 	uint32_t odp_in_port;

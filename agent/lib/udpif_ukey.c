@@ -244,8 +244,8 @@ struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
 	 * whole block cost more than the allocations it replaced (glibc
 	 * clears blocks over 2 KB with rep stosb). */
 	memset(k, 0, offsetof(struct ukey, flow));
-	memset(&k->odp_in_port, 0,
-	       offsetof(struct ukey, data) - offsetof(struct ukey, odp_in_port));
+	memset(&k->odp_in_port, 0, offsetof(struct ukey, data) -
+				   offsetof(struct ukey, odp_in_port));
 
 	k->key = k->data;
 	k->key_len = key_len;
