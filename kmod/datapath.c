@@ -487,11 +487,12 @@ static u32 upcall_portid(struct weft_datapath *dp,
 }
 
 static size_t upcall_msg_size(const struct weft_upcall_info *info,
+			      const struct weft_flow_key *key,
 			      unsigned int frame_len)
 {
 	size_t size = nla_total_size(sizeof(u32))	/* DP_IFINDEX */
 		+ nla_total_size(frame_len)		/* PACKET */
-		+ weft_key_nlmsg_size();		/* KEY */
+		+ weft_key_nlmsg_size_of(key);		/* KEY */
 
 	if (info->userdata)
 		size += nla_total_size(nla_len(info->userdata));
@@ -562,7 +563,7 @@ static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 	if (frame_len > U16_MAX - NLA_HDRLEN)
 		return -EMSGSIZE;
 	/* Atomic and never waits: a failure is a lost upcall, not a stall. */
-	msg = genlmsg_new(upcall_msg_size(info, frame_len), GFP_ATOMIC);
+	msg = genlmsg_new(upcall_msg_size(info, key, frame_len), GFP_ATOMIC);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &weft_genl_family, 0, info->cmd);

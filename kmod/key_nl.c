@@ -356,7 +356,26 @@ int weft_key_put(struct sk_buff *skb, int attrtype,
 	return 0;
 }
 
-size_t weft_key_nlmsg_size(void)
+/* The tunnel nest at its largest: id, both families' endpoints, options. */
+static size_t tunnel_size(void)
+{
+	return nla_total_size(0) + nla_total_size(8)
+		+ 2 * nla_total_size(4) + 2 * nla_total_size(16)
+		+ 2 * nla_total_size(1) + 3 * nla_total_size(2)
+		+ nla_total_size(WEFT_TUN_OPTS_MAX);
+}
+
+/* The ct fields at their largest: state, zone, mark, labels, the tuple. */
+static size_t ct_size(void)
+{
+	return 2 * nla_total_size(4) + nla_total_size(2)
+		+ nla_total_size(WEFT_CT_LABELS_LEN)
+		+ nla_total_size(0) + 2 * nla_total_size(16)
+		+ nla_total_size(1) + 2 * nla_total_size(2);
+}
+
+/* Everything but the tunnel and ct fields. */
+static size_t base_size(void)
 {
 	size_t vlan = nla_total_size(0) + 2 * nla_total_size(2);
 
@@ -370,15 +389,23 @@ size_t weft_key_nlmsg_size(void)
 		+ nla_total_size(4) + 4 * nla_total_size(1)
 		+ nla_total_size(0) + 3 * nla_total_size(2)	/* tcp */
 		+ nla_total_size(0) + nla_total_size(16)	/* nd */
-		+ 2 * nla_total_size(ETH_ALEN)
-		/* tunnel: id, both families' endpoints, options */
-		+ nla_total_size(0) + nla_total_size(8)
-		+ 2 * nla_total_size(4) + 2 * nla_total_size(16)
-		+ 2 * nla_total_size(1) + 3 * nla_total_size(2)
-		+ nla_total_size(WEFT_TUN_OPTS_MAX)
-		/* ct: state, zone, mark, labels, the original tuple */
-		+ 2 * nla_total_size(4) + nla_total_size(2)
-		+ nla_total_size(WEFT_CT_LABELS_LEN)
-		+ nla_total_size(0) + 2 * nla_total_size(16)
-		+ nla_total_size(1) + 2 * nla_total_size(2);
+		+ 2 * nla_total_size(ETH_ALEN);
+}
+
+size_t weft_key_nlmsg_size(void)
+{
+	return base_size() + tunnel_size() + ct_size();
+}
+
+size_t weft_key_nlmsg_size_of(const struct weft_flow_key *key)
+{
+	size_t size = base_size();
+
+	/* What put_tunnel() and put_ct() test, with @key as the output. */
+	if (nonzero(&key->tun, sizeof(key->tun)))
+		size += tunnel_size();
+	if (nonzero(&key->ct, sizeof(key->ct)) ||
+	    nonzero(&key->ct_orig, sizeof(key->ct_orig)))
+		size += ct_size();
+	return size;
 }

@@ -88,4 +88,16 @@ int weft_key_put(struct sk_buff *skb, int attrtype,
 /** weft_key_nlmsg_size() - Return: an upper bound on weft_key_put()'s size. */
 size_t weft_key_nlmsg_size(void);
 
+/**
+ * weft_key_nlmsg_size_of() - an upper bound on weft_key_put()'s size for
+ * @key given as both key and output: the tunnel and ct fields count only
+ * when @key has them. An upcall's message is sized by it, since a skb's
+ * data is zeroed when allocated (init_on_alloc) and charged to the
+ * listener's receive buffer at its full size.
+ * @key: the key.
+ *
+ * Return: the bound.
+ */
+size_t weft_key_nlmsg_size_of(const struct weft_flow_key *key);
+
 #endif /* _WEFT_KEY_NL_H */

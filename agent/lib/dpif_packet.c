@@ -17,9 +17,45 @@
 
 #include "dpif_priv.h"
 
+/*
+ * The metadata attributes of key @key (@len bytes) into @out (@size bytes):
+ * the module takes only those from an execute's key and extracts the
+ * headers from the frame again, so sending an upcall's header nests back
+ * costs parsing for nothing. Returns the length, or 0 when @out is too
+ * small or the key malformed (then the whole key goes).
+ */
+static size_t md_key(const void *key, size_t len, uint8_t *out, size_t size)
+{
+	const uint8_t *p = key;
+	size_t n = 0, step;
+	struct nlattr a;
+	uint16_t type;
+
+	while (len >= NLA_HDRLEN) {
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > len)
+			return 0;
+		step = NLA_ALIGN(a.nla_len);
+		if (step > len)
+			step = len;
+		type = a.nla_type & NLA_TYPE_MASK;
+		if (type < WEFT_KEY_A_ETHERNET || type > WEFT_KEY_A_ND) {
+			if (n + step > size)
+				return 0;
+			memcpy(out + n, p, step);
+			n += step;
+		}
+		p += step;
+		len -= step;
+	}
+	return len ? 0 : n;
+}
+
 int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 			   const struct wft_execute *exe)
 {
+	uint8_t md[512];
+	size_t md_len = md_key(exe->key, exe->key_len, md, sizeof(md));
 	int err;
 
 	err = wft_nl_put_u32(nl, nlh, WEFT_PACKET_A_DP_IFINDEX,
@@ -28,7 +64,10 @@ int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_PACKET,
 				 exe->packet_len, exe->packet);
 	if (!err)
-		err = wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, exe->key,
+		err = md_len ?
+		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, md,
+					md_len) :
+		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, exe->key,
 					exe->key_len);
 	if (!err)
 		err = wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_ACTIONS,

@@ -159,9 +159,24 @@ static void u128_swap(const uint8_t *in, uint8_t *out, bool to_words)
 bool wft_odpf_has_bits(const struct wft_flow *m, const struct odpf_field *f)
 {
 	const uint8_t *p = (const uint8_t *)m + f->woff;
-	unsigned int i;
+	unsigned int i = 0;
+	uint64_t w;
+	uint32_t v;
 
-	for (i = 0; i < f->wlen; i++)
+	/* A word at a time: every upcall asks this of each field it may
+	 * put, twice. */
+	for (; i + 8 <= f->wlen; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (w)
+			return true;
+	}
+	if (i + 4 <= f->wlen) {
+		memcpy(&v, p + i, 4);
+		if (v)
+			return true;
+		i += 4;
+	}
+	for (; i < f->wlen; i++)
 		if (p[i])
 			return true;
 	return false;
@@ -240,6 +255,13 @@ int wft_odpf_put_fields(struct wft_attrbuf *b, uint16_t hdr,
 
 		if (sel && !wft_odpf_has_bits(&sel->masks, f))
 			continue;
+		if (f->conv == ODPF_RAW) {
+			/* As the flow has it: no copy through @buf. */
+			wft_attr_put(b, h->scalar ? hdr : f->attr,
+				     (const uint8_t *)src + f->woff, f->alen);
+			n++;
+			continue;
+		}
 		err = to_attr(f, src, as_mask, ports, buf);
 		if (err)
 			return err;

@@ -221,7 +221,6 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 {
 	struct wft_odp_flow_ports ports = { NULL, flow_to_odp, x->bridge };
 	struct wft_xlate_in in;
-	struct wft_flow masked;
 	const char *drop;
 	int ret;
 
@@ -253,11 +252,11 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	if (wft_odp_flow_is_tunnel(&x->flow))
 		wft_tlv_map_mask_opts(x->bridge->tlv, &x->flow, &x->wc);
 	wft_odp_flow_widen(&x->flow, &x->wc);
-	masked = x->flow;
-	wft_flow_zero_wildcards(&masked, &x->wc);
 	wft_attrbuf_reset(&x->key);
 	wft_attrbuf_reset(&x->mask);
-	ret = wft_odp_flow_to_key(&masked, &x->wc, &ports, &x->key, &x->mask);
+	/* It masks the key itself (in_port is always matched). */
+	ret = wft_odp_megaflow_to_key(&x->flow, &x->wc, &ports, &x->key,
+				      &x->mask);
 	if (!ret && (x->key.error || x->mask.error))
 		ret = -ENOMEM;
 	if (!ret)

@@ -197,21 +197,19 @@ static struct ukey *adopt(struct cycle *c, const struct wft_dpif_flow *f,
 			  const struct wft_ufid *ufid, uint32_t hash)
 {
 	struct wft_udpif *u = c->u;
-	struct ukey *k = wft_xcalloc(1, sizeof(*k));
+	struct ukey *k = wft_ukey_alloc(f->key.data, f->key.len,
+					f->mask.data, f->mask.len,
+					f->actions.data, f->actions.len);
 	int ret;
 
 	k->ufid = *ufid;
 	k->hash = hash;
-	k->key = wft_xmemdup(f->key.data, f->key.len);
-	k->key_len = f->key.len;
-	k->mask = wft_xmemdup(f->mask.data, f->mask.len);
-	k->mask_len = f->mask.len;
-	wft_ukey_set_actions(k, f->actions.data, f->actions.len);
 	wft_backer_read_lock(u->backer);
 	ret = wft_ofproto_xlate_key(u->backer, &u->rx, f->key.data,
 				    f->key.len);
 	wft_backer_read_unlock(u->backer);
 	k->flow = u->rx.flow;		/* the masked key: all there is */
+	memset(&k->wc, 0, sizeof(k->wc));	/* unknown (adopted) */
 	k->odp_in_port = wft_key_in_port(f->key.data, f->key.len);
 	k->adopted = true;
 	k->failed = ret != 0;		/* no bridge's port: it goes */

@@ -29,6 +29,8 @@ struct ukey {
 	/* Revalidator. */
 	uint8_t *key, *mask, *actions;	/* as installed */
 	size_t key_len, mask_len, actions_len;
+	size_t actions_room;		/* in data[], after key and mask */
+	uint8_t *actions_heap;		/* actions too big for it, or NULL */
 	struct wft_flow flow;		/* the packet (adopted: masked key) */
 	struct wft_flow_wc wc;		/* the megaflow mask, widened */
 	uint32_t odp_in_port;
@@ -40,6 +42,8 @@ struct ukey {
 	long long created_ms;
 	long long refreshed_ms;		/* last translated */
 	uint64_t dump_seq;		/* the last dump that saw it */
+	/* key, mask and actions: one allocation per ukey, not four. */
+	uint8_t data[];
 };
 
 struct shard {
@@ -155,6 +159,11 @@ void wft_ukeys_sweep(struct wft_udpif *u,
 		     bool (*keep)(const struct ukey *k, void *aux), void *aux);
 struct ukey *wft_ukey_new(const struct wft_ofproto_xlate *x,
 			  uint32_t odp_in_port, long long now);
+/* A ukey holding copies of @key, @mask and @acts, zeroed but for its
+ * flow and wc, which the caller sets. */
+struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
+			    const void *mask, size_t mask_len,
+			    const void *acts, size_t acts_len);
 void wft_ukey_free(struct ukey *k);
 void wft_ukey_set_actions(struct ukey *k, const void *acts, size_t len);
 

@@ -61,6 +61,15 @@ int wft_odp_flow_to_key(const struct wft_flow *flow,
 			const struct wft_flow_wc *wc,
 			const struct wft_odp_flow_ports *ports,
 			struct wft_attrbuf *key, struct wft_attrbuf *mask);
+/*
+ * The same for a megaflow whose mask @wc wft_odp_flow_widen() has widened
+ * already (an upcall's translation): it skips the copy and the widening of
+ * the mask, a pass over struct wft_flow each.
+ */
+int wft_odp_megaflow_to_key(const struct wft_flow *flow,
+			    const struct wft_flow_wc *wc,
+			    const struct wft_odp_flow_ports *ports,
+			    struct wft_attrbuf *key, struct wft_attrbuf *mask);
 
 /*
  * For set actions: appends one header nest @hdr (a WEFT_KEY_A_* header or

@@ -298,6 +298,10 @@ setup_rate() {
 perf_start() {
 	PERF_PID=
 	[ -n "$PERF" ] && [ "$2" = 0 ] || return 0
+	# perf finds a module's symbols under /lib/modules only (the guest's
+	# overlay is writable): without this weft.ko's show as bare addresses.
+	mkdir -p "/lib/modules/$(uname -r)/extra" &&
+		cp "$TOP/kmod/weft.ko" "/lib/modules/$(uname -r)/extra/" 2>/dev/null
 	# shellcheck disable=SC2086
 	perf record $PERF -o "/tmp/perf.$1.data" >/dev/null 2>&1 &
 	PERF_PID=$!
