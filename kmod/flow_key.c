@@ -338,9 +338,14 @@ static int parse_ipv6_ext(struct sk_buff *skb, struct weft_flow_key *key,
 			fh = (const struct frag_hdr *)(skb->data + *off);
 			nexthdr = fh->nexthdr;
 			*off += sizeof(*fh);
+			/*
+			 * A later fragment has no upper-layer header, and
+			 * openvswitch.ko reports its protocol as the fragment
+			 * header's (44): a udp6 flow must not match it.
+			 */
 			if (fh->frag_off & htons(IP6_OFFSET)) {
 				key->ip.frag = WEFT_FRAG_LATER;
-				key->ip.proto = nexthdr;
+				key->ip.proto = NEXTHDR_FRAGMENT;
 				return 0;
 			}
 			key->ip.frag = WEFT_FRAG_FIRST;

@@ -59,6 +59,30 @@ case_frag_ipv6() {
 	frag_case 6 fd01::2 4000 1280
 }
 
+# Without ct, the fragments of an IPv6 datagram are matched as they
+# arrive: the first by its upper-layer protocol, the later ones (no UDP
+# header in them) as protocol 44, the fragment header, as openvswitch.ko
+# keys them. Were a later fragment keyed as UDP it would miss both flows,
+# go up to nobody and the datagram would never be whole at ns2.
+case_frag_ipv6_key() {
+	local v out
+	flows dpctl dp0 \
+		"recirc_id(0),in_port(1),eth(),eth_type(0x86dd),ipv6(proto=17,frag=first) 2" \
+		"recirc_id(0),in_port(1),eth(),eth_type(0x86dd),ipv6(proto=44,frag=later) 2"
+	in_ns ns1 ip link set v1p mtu 1280
+	udp_recv_start ns2 fd01::2 9000 15 "$W/fragkey.recv"
+	ct_tool ns1 big-udp fd01::2 9000 4000
+	v=$(udp_recv_wait "$W/fragkey.recv")
+	in_ns ns1 ip link set v1p mtu 1500
+	assert_eq "got 4000" "$v" "the datagram at ns2, forwarded fragment by fragment"
+	out=$(dpctl dump-flows dp0)
+	echo "$out" >"$W/fragkey.flows"
+	grep -q 'proto=17,frag=first.*packets:1,' <<<"$out" ||
+		fail "the first fragment did not hit the proto=17 flow: $out"
+	grep -q 'proto=44,frag=later.*packets:3,' <<<"$out" ||
+		fail "the three later fragments did not hit the proto=44 flow: $out"
+}
+
 case_bad_frags() {
 	local out
 	flows dpctl dp0 "${FRAG_FLOWS[@]}"
@@ -153,6 +177,7 @@ setup() {
 
 setup
 run_case frag_ipv6
+run_case frag_ipv6_key
 run_case frag_ipv4
 run_case bad_frags
 run_case bad_actions
