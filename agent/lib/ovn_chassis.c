@@ -37,6 +37,14 @@ WFT_LOG_MODULE(ovn);
 static const char *const features[] = { "port-up-notif", NULL };
 
 static void schedule(struct wft_ovn *o);
+static void schedule_in(struct wft_ovn *o, uint64_t ms);
+
+/* After a refused transaction (a constraint violation, say), the next
+ * attempt waits, so that a database that keeps refusing is not hammered. */
+#define RETRY_MS	1000
+/* While a monitor condition change is unacknowledged, the replica may
+ * lack rows the chassis needs (a port to claim): passes poll. */
+#define COND_POLL_MS	20
 
 /* Transactions: one in flight. */
 
@@ -54,7 +62,11 @@ static void txn_done(struct wft_ovsdb_client *c,
 	}
 	if (o->freeing)
 		return;
-	if (o->leaving) {
+	if (res->status == WFT_OVSDB_TXN_ERROR && !o->leaving) {
+		schedule_in(o, RETRY_MS);
+		return;
+	}
+	if (o->leaving && o->leave_sent) {
 		/* One attempt: the exit must not wait on a broken SB. */
 		wft_info("left the SB (%s)", res->status ==
 			 WFT_OVSDB_TXN_SUCCESS ? "rows deleted" : res->error);
@@ -180,6 +192,7 @@ static bool registered(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	if (!o->registered)
 		wft_info("chassis %s registered", o->node.system_id);
 	o->registered = true;
+	o->registered_once = true;
 	return true;
 }
 
@@ -195,6 +208,12 @@ static void ack_nb_cfg(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 
 	if (!row || !wft_ovn_flows_installed(o))
 		return;
+	/* The replica must hold what the conditions select (a port just
+	 * asked for) before this chassis says it has acted on nb_cfg. */
+	if (wft_ovsdb_client_cond_pending(o->client)) {
+		schedule_in(o, COND_POLL_MS);
+		return;
+	}
 	nb_cfg = wft_ovsdb_row_integer(row, "nb_cfg", 0);
 	gettimeofday(&tv, NULL);
 	t = wft_sb_chassis_ack_nb_cfg(r, o->node.system_id, nb_cfg,
@@ -209,10 +228,33 @@ static void leave(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	struct wft_ovsdb_txn *t = wft_sb_chassis_unregister(r,
 							    o->node.system_id);
 
-	if (t && !wft_ovn_send(o, t, "leaving"))
+	if (t && !wft_ovn_send(o, t, "leaving")) {
+		o->leave_sent = true;
 		return;
+	}
 	o->left = true;
 	wft_daemon_exit_release(o->d);
+}
+
+/*
+ * A new system-id: the chassis of the old name leaves (its ports
+ * released, its rows deleted), or the new Encaps would collide with its
+ * own (Encap's index is type and ip). Returns true while that is in
+ * flight.
+ */
+static bool forget_old_name(struct wft_ovn *o, struct wft_ovsdb_replica *r)
+{
+	struct wft_ovsdb_txn *t = wft_sb_chassis_unregister(r,
+							    o->old_system_id);
+
+	if (t) {
+		wft_info("chassis %s renamed %s: deleting the old rows",
+			 o->old_system_id, o->node.system_id);
+		return !wft_ovn_send(o, t, "deleting the old chassis");
+	}
+	free(o->old_system_id);
+	o->old_system_id = NULL;
+	return false;
 }
 
 static void run(struct wft_ovn *o)
@@ -230,6 +272,8 @@ static void run(struct wft_ovn *o)
 		return;
 	}
 	if (wft_daemon_exiting(o->d))
+		return;
+	if (o->old_system_id && forget_old_name(o, r))
 		return;
 	if (!o->registered)
 		wft_ovn_set_conditions(o, r);
@@ -251,11 +295,18 @@ static void on_run(struct wft_timer *t, void *aux)
 
 /* Passes run from the loop, never inside the callback that asked for
  * one (a configuration commit or a client callback). */
+static void schedule_in(struct wft_ovn *o, uint64_t ms)
+{
+	if (o->run_timer && ms)
+		return;		/* one is due already, sooner or not */
+	wft_timer_cancel(o->run_timer);
+	o->run_timer = wft_loop_timer(wft_daemon_loop(o->d), ms, false,
+				      on_run, o);
+}
+
 static void schedule(struct wft_ovn *o)
 {
-	if (!o->run_timer)
-		o->run_timer = wft_loop_timer(wft_daemon_loop(o->d), 0, false,
-					      on_run, o);
+	schedule_in(o, 0);
 }
 
 /* Configuration. */
@@ -305,7 +356,17 @@ static void on_conf(struct wft_daemon *d, void *aux)
 		if (!same_session) {
 			session_stop(o);
 			o->registered = false;
+		}
+		/* What was bound or lost belongs to the chassis name: it
+		 * survives a new remote, not a new system-id. */
+		if (!node.system_id || !o->node.system_id ||
+		    strcmp(node.system_id, o->node.system_id)) {
 			wft_ovn_bindings_reset(o);
+			if (o->registered_once && node.system_id &&
+			    o->node.system_id && !o->old_system_id)
+				o->old_system_id = wft_xstrdup(
+					o->node.system_id);
+			o->registered_once = false;
 		}
 		wft_ovn_node_uninit(&o->node);
 		o->node = node;
@@ -370,6 +431,7 @@ static void ovn_exit(struct wft_daemon *d, void *state)
 	session_stop(o);
 	wft_ovn_bindings_reset(o);
 	wft_ovn_node_uninit(&o->node);
+	free(o->old_system_id);
 	free(o);
 }
 

@@ -28,10 +28,12 @@ struct wft_ovn {
 	bool freeing;			/* the client is being freed */
 	bool txn_busy;
 	const char *txn_what;
-	bool registered;
+	bool registered;		/* in this session */
+	bool registered_once;		/* under this system-id */
+	char *old_system_id;		/* renamed: rows to delete */
 	struct wft_uuid chassis_uuid;
 	int64_t nb_cfg_acked;
-	bool leaving, left;		/* `weft-appctl exit` */
+	bool leaving, leave_sent, left;	/* `weft-appctl exit` */
 
 	/* Bindings (ovn_binding.c). */
 	struct wft_ovn_iface *ifaces;	/* on ovn-bridge, with iface-id */
