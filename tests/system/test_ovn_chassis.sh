@@ -119,7 +119,10 @@ case_register() {
 	assert_eq "$u" "$(sbctl --bare --columns=chassis find Chassis_Private name=hv-a)" "Chassis_Private"
 	# ovn-bridge created as ovn-controller does.
 	assert_eq secure "$(vsctl get Bridge br-int fail_mode)" "br-int fail_mode"
-	assert_eq True "$(status_field 'd["registered"]')" "ovn/status registered"
+	# weftd learns of its rows from the SB's update, maybe after ovn-sbctl.
+	wait_for 10 eval '[ "$(status_field "d[\"registered\"]")" = True ]' ||
+		fail "ovn/status: not registered"
+	assert_eq "$u" "$(status_field 'd["chassis_uuid"]')" "ovn/status chassis_uuid"
 	appctl ovn/status
 }
 
