@@ -221,6 +221,23 @@ case_sb_restart() {
 	assert_eq true "$(lsp_up lp2)" "lp2 up after the SB restart"
 }
 
+# A new system-id: the old name's rows go (their Encap would collide on
+# type+ip), the new name registers and binds the ports; and back.
+case_rename() {
+	local to from
+	for to in hv-c hv-a; do
+		from=$([ "$to" = hv-c ] && echo hv-a || echo hv-c)
+		vsctl set Open_vSwitch . external_ids:system-id=$to || { fail "vsctl"; return; }
+		wait_for 30 eval '[ -n "$(chassis_uuid $to)" ] && [ "$(pb_chassis lp1)" = "$(chassis_uuid $to)" ]' ||
+			fail "$to does not hold lp1: $(sbctl show)"
+		assert_eq "" "$(chassis_uuid $from)" "the Chassis of the old name $from"
+		assert_eq "" "$(sbctl --bare --columns=_uuid find Chassis_Private name=$from)" "Chassis_Private $from"
+		assert_eq "geneve,192.0.2.20,csum=true;" "$(encaps)" "Encaps after the rename to $to"
+	done
+	timeout 60 ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv sync || fail "--wait=hv"
+	assert_eq true "$(lsp_up lp1)" "lp1 up after the renames"
+}
+
 case_exit_restart() {
 	local u=$(chassis_uuid hv-a)
 	appctl exit --restart || fail "exit --restart"
@@ -252,6 +269,7 @@ run_case encap_change
 run_case release
 run_case migration
 run_case sb_restart
+run_case rename
 run_case exit_restart
 run_case exit
 cp "$WEFTD_LOG" "$WEFT_RESULTS/weftd.log" 2>/dev/null
