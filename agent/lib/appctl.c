@@ -62,11 +62,19 @@ static void do_version(struct wft_rpc_call *call, json_t *params, void *aux)
 
 static void do_exit(struct wft_rpc_call *call, json_t *params, void *aux)
 {
+	const char *arg = json_string_value(json_array_get(params, 0));
 	struct appctl *a = aux;
 
-	/* The answer is queued before the drain starts, so it goes out. */
+	if (arg && strcmp(arg, "--restart")) {
+		wft_rpc_reply_error(call, WFT_RPC_INVALID_PARAMS, NULL,
+				    "unknown option %s (only --restart)", arg);
+		return;
+	}
+	/* The answer is queued before the drain starts, so it goes out.
+	 * Without --restart the node leaves for good: the OVN chassis
+	 * releases its ports and deletes its rows first. */
 	wft_rpc_reply_text(call, "");
-	wft_daemon_request_exit(a->d, 0);
+	wft_daemon_request_exit_ex(a->d, 0, arg != NULL);
 }
 
 static void do_vlog_list(struct wft_rpc_call *call, json_t *params,
@@ -125,7 +133,7 @@ static void do_coverage_read(struct wft_rpc_call *call, json_t *params,
 static const struct wft_rpc_method methods[] = {
 	{ "list-commands", NULL, 0, 0, do_list_commands, NULL },
 	{ "version", NULL, 0, 0, do_version, NULL },
-	{ "exit", NULL, 0, 0, do_exit, NULL },
+	{ "exit", "[--restart]", 0, 1, do_exit, NULL },
 	{ "vlog/list", NULL, 0, 0, do_vlog_list, NULL },
 	{ "vlog/set", "{SPEC | MODULE[:DEST[:LEVEL]]}...", 1, 16,
 	  do_vlog_set, NULL },

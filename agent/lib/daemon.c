@@ -24,6 +24,12 @@ struct subscriber {
 	struct subscriber *next;
 };
 
+struct exit_hook {
+	wft_daemon_exit_cb *cb;
+	void *aux;
+	struct exit_hook *next;
+};
+
 struct slot {
 	const struct wft_component *comp;
 	void *state;
@@ -37,7 +43,10 @@ struct wft_daemon {
 	struct subscriber *subscribers;
 	struct slot *slots;		/* the components started */
 	size_t n_slots;
+	struct exit_hook *exit_hooks;
+	unsigned int exit_holds;	/* components still finishing work */
 	bool exiting;
+	bool restart;
 	int exit_status;
 	uint64_t drain_deadline;
 	struct wft_timer *drain_timer;
@@ -139,19 +148,71 @@ static void on_drain(struct wft_timer *t, void *aux)
 {
 	struct wft_daemon *d = aux;
 
-	if (wft_control_flushed(d->control)) {
+	if (!d->exit_holds && wft_control_flushed(d->control)) {
 		wft_loop_quit(d->loop, d->exit_status);
 		return;
 	}
 	if (wft_loop_now() >= d->drain_deadline) {
-		wft_warn("exiting with output for %u clients unsent",
-			 wft_control_n_clients(d->control));
+		if (d->exit_holds)
+			wft_warn("exiting with %u components unfinished",
+				 d->exit_holds);
+		else
+			wft_warn("exiting with output for %u clients unsent",
+				 wft_control_n_clients(d->control));
 		wft_loop_quit(d->loop, d->exit_status);
 	}
 }
 
+void wft_daemon_on_exit(struct wft_daemon *d, wft_daemon_exit_cb *cb,
+			void *aux)
+{
+	struct exit_hook *h = wft_xcalloc(1, sizeof(*h));
+
+	h->cb = cb;
+	h->aux = aux;
+	h->next = d->exit_hooks;
+	d->exit_hooks = h;
+}
+
+void wft_daemon_on_exit_remove(struct wft_daemon *d, wft_daemon_exit_cb *cb,
+			       void *aux)
+{
+	struct exit_hook **p, *h;
+
+	for (p = &d->exit_hooks; (h = *p); p = &h->next)
+		if (h->cb == cb && h->aux == aux) {
+			*p = h->next;
+			free(h);
+			return;
+		}
+}
+
+void wft_daemon_exit_hold(struct wft_daemon *d)
+{
+	d->exit_holds++;
+}
+
+void wft_daemon_exit_release(struct wft_daemon *d)
+{
+	if (d->exit_holds)
+		d->exit_holds--;
+}
+
+bool wft_daemon_exit_restart(const struct wft_daemon *d)
+{
+	return d->restart;
+}
+
 void wft_daemon_request_exit(struct wft_daemon *d, int status)
 {
+	wft_daemon_request_exit_ex(d, status, true);
+}
+
+void wft_daemon_request_exit_ex(struct wft_daemon *d, int status,
+				bool restart)
+{
+	struct exit_hook *h, *next;
+
 	if (d->exiting) {
 		wft_info("second exit request: exiting now");
 		wft_loop_quit(d->loop, status);
@@ -159,9 +220,16 @@ void wft_daemon_request_exit(struct wft_daemon *d, int status)
 	}
 	wft_info("exiting");
 	d->exiting = true;
+	d->restart = restart;
 	d->exit_status = status;
 	wft_control_stop_accepting(d->control);
 	d->drain_deadline = wft_loop_now() + d->cfg.shutdown_ms;
+	/* Components may hold the exit while they finish (the OVN chassis
+	 * releasing its ports), within the same deadline. */
+	for (h = d->exit_hooks; h; h = next) {
+		next = h->next;
+		h->cb(d, restart, h->aux);
+	}
 	d->drain_timer = wft_loop_timer(d->loop, DRAIN_POLL_MS, true, on_drain,
 					d);
 	if (!d->drain_timer)
@@ -292,6 +360,12 @@ void wft_daemon_stop(struct wft_daemon *d)
 	while ((s = d->subscribers)) {
 		d->subscribers = s->next;
 		free(s);
+	}
+	while (d->exit_hooks) {
+		struct exit_hook *h = d->exit_hooks;
+
+		d->exit_hooks = h->next;
+		free(h);
 	}
 	wft_conf_free(d->conf);
 	free(d->slots);

@@ -37,7 +37,7 @@ static const struct wft_component *const components[] = {
 	&wft_ofproto_component,	/* bridges' pipelines, ofctl/, ofproto/trace */
 	&wft_udpif_component,	/* upcall handlers, revalidator, dpif/ */
 	&wft_ct_component,	/* dpctl/dump-conntrack, ... (nf_conntrack) */
-	/* The OVN glue goes here. */
+	&wft_ovn_component,	/* the OVN chassis (system-id, ovn-remote) */
 	&wft_listen_component,	/* the control socket, once all is ready */
 };
 

@@ -78,6 +78,26 @@ void wft_daemon_stop(struct wft_daemon *d);
  */
 void wft_daemon_request_exit(struct wft_daemon *d, int status);
 bool wft_daemon_exiting(const struct wft_daemon *d);
+/*
+ * The same, saying whether the node comes back (@restart: an upgrade, or
+ * a signal; state kept in other systems, such as the OVN chassis' rows,
+ * stays) or leaves for good (`weft-appctl exit`: the chassis releases its
+ * ports and deletes its rows). wft_daemon_request_exit() means restart.
+ */
+void wft_daemon_request_exit_ex(struct wft_daemon *d, int status,
+				bool restart);
+bool wft_daemon_exit_restart(const struct wft_daemon *d);
+/* Called at the exit request. A hook that has work to finish on the loop
+ * (a transaction) holds the exit and releases it when done; the drain
+ * deadline (shutdown_ms) bounds the wait either way. */
+typedef void wft_daemon_exit_cb(struct wft_daemon *d, bool restart,
+				void *aux);
+void wft_daemon_on_exit(struct wft_daemon *d, wft_daemon_exit_cb *cb,
+			void *aux);
+void wft_daemon_on_exit_remove(struct wft_daemon *d, wft_daemon_exit_cb *cb,
+			       void *aux);
+void wft_daemon_exit_hold(struct wft_daemon *d);
+void wft_daemon_exit_release(struct wft_daemon *d);
 
 struct wft_loop *wft_daemon_loop(const struct wft_daemon *d);
 struct wft_control *wft_daemon_control(const struct wft_daemon *d);
@@ -112,5 +132,6 @@ extern const struct wft_component wft_appctl_component;	/* builtins */
 extern const struct wft_component wft_conf_component;	/* vsctl/ */
 extern const struct wft_component wft_bridge_component;	/* datapaths */
 extern const struct wft_component wft_listen_component;	/* socket */
+extern const struct wft_component wft_ovn_component;	/* OVN chassis */
 
 #endif /* WEFT_DAEMON_H */

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port bindings of the OVN chassis (see ovn_chassis.c): the interfaces on
+ * ovn-bridge with external_ids:iface-id claim their Port_Binding
+ * (chassis = this chassis, up = false), then, once the port's flows are
+ * installed, set up = true; the interface then gets
+ * external_ids:ovn-installed=true, and ovn-northd turns the NB
+ * Logical_Switch_Port's up true. An interface removed releases its port.
+ *
+ * Migration: when another chassis claims a port bound here, the port is
+ * given up and not claimed back while the other chassis holds it, unless
+ * the Port_Binding's requested chassis (the requested_chassis column, or
+ * options:requested-chassis by name or hostname) names this chassis. A
+ * port requested by another chassis is released and never claimed. So
+ * two chassis with the same iface-id do not take the port from each other
+ * in turn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/daemon.h"
+#include "weft/sb_monitor.h"
+#include "weft/util.h"
+#include "weft/vlog.h"
+#include "weft/vsctl.h"
+
+#include "ovn_priv.h"
+
+WFT_LOG_MODULE(ovn_binding);
+
+/* Small string sets. */
+
+bool wft_ovn_strset_has(const struct wft_ovn_strset *s, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], v))
+			return true;
+	return false;
+}
+
+static void strset_add(struct wft_ovn_strset *s, const char *v)
+{
+	if (wft_ovn_strset_has(s, v))
+		return;
+	s->v = wft_xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = wft_xstrdup(v);
+}
+
+static bool strset_del(struct wft_ovn_strset *s, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], v)) {
+			free(s->v[i]);
+			s->v[i] = s->v[--s->n];
+			return true;
+		}
+	return false;
+}
+
+static void strset_clear(struct wft_ovn_strset *s)
+{
+	while (s->n)
+		free(s->v[--s->n]);
+	free(s->v);
+	s->v = NULL;
+}
+
+void wft_ovn_bindings_reset(struct wft_ovn *o)
+{
+	wft_ovn_ifaces_free(o->ifaces, o->n_ifaces);
+	o->ifaces = NULL;
+	o->n_ifaces = 0;
+	strset_clear(&o->owned);
+	strset_clear(&o->lost);
+}
+
+static struct wft_ovn_iface *find_iface(struct wft_ovn *o, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_ifaces; i++)
+		if (!strcmp(o->ifaces[i].iface_id, id))
+			return &o->ifaces[i];
+	return NULL;
+}
+
+void wft_ovn_conf_changed(struct wft_ovn *o)
+{
+	size_t i;
+
+	wft_ovn_ifaces_free(o->ifaces, o->n_ifaces);
+	o->n_ifaces = wft_ovn_ifaces_from_conf(wft_daemon_conf(o->d),
+					       o->node.bridge, &o->ifaces);
+	/* An interface taken away forgets that its port was lost: added
+	 * again, it may claim again. */
+	for (i = 0; i < o->lost.n; )
+		if (!find_iface(o, o->lost.v[i]))
+			strset_del(&o->lost, o->lost.v[i]);
+		else
+			i++;
+}
+
+/* Runs weft-vsctl commands (argv, "--" between commands) on the
+ * configuration, as a user would. */
+static int vsctl(struct wft_ovn *o, int argc, char **argv)
+{
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_vsctl_cmds cmds = { NULL, 0 };
+	struct wft_vsctl_result res;
+	struct wft_vsctl_options opts;
+	struct wft_conf *copy;
+	int ret;
+
+	memset(&res, 0, sizeof(res));
+	wft_vsctl_options_init(&opts);
+	ret = wft_vsctl_parse_argv(argc, argv, &opts, &cmds, &err);
+	if (!ret) {
+		copy = wft_conf_clone(wft_daemon_conf(o->d));
+		ret = wft_vsctl_run(copy, &cmds, &opts.style, &res, &err);
+		if (ret || wft_conf_equal(copy, wft_daemon_conf(o->d)))
+			wft_conf_free(copy);
+		else
+			ret = wft_daemon_conf_commit(o->d, copy, &err);
+	}
+	if (ret)
+		wft_warn("%s %s: %s", argv[0], argv[argc - 1],
+			 wft_strbuf_cstr(&err));
+	wft_vsctl_result_free(&res);
+	wft_vsctl_cmds_free(&cmds);
+	wft_vsctl_options_uninit(&opts);
+	wft_strbuf_free(&err);
+	return ret;
+}
+
+/* ovn-bridge, created as ovn-controller creates it when missing. */
+void wft_ovn_ensure_bridge(struct wft_ovn *o)
+{
+	char *argv[] = {
+		"--may-exist", "add-br", o->node.bridge, "--", "set",
+		"Bridge", o->node.bridge, "fail_mode=secure",
+		"other_config:disable-in-band=true",
+	};
+
+	if (wft_conf_find(wft_daemon_conf(o->d), WFT_TBL_BRIDGE,
+			  o->node.bridge))
+		return;
+	wft_info("creating %s", o->node.bridge);
+	vsctl(o, WFT_ARRAY_SIZE(argv), argv);
+}
+
+static void set_installed(struct wft_ovn *o, const char *iface, bool on)
+{
+	char *set[] = { "set", "Interface", (char *)iface,
+			"external_ids:ovn-installed=true" };
+	char *rm[] = { "remove", "Interface", (char *)iface, "external_ids",
+		       "ovn-installed" };
+
+	if (on)
+		vsctl(o, WFT_ARRAY_SIZE(set), set);
+	else
+		vsctl(o, WFT_ARRAY_SIZE(rm), rm);
+}
+
+/* Conditions. */
+
+static bool uuid_is(const struct wft_ovsdb_datum *d,
+		    const struct wft_uuid *u)
+{
+	return d && d->n && !wft_uuid_cmp(&d->keys[0].u, u);
+}
+
+void wft_ovn_set_conditions(struct wft_ovn *o, struct wft_ovsdb_replica *r)
+{
+	struct wft_ovsdb_rtable *pbt = wft_ovsdb_replica_table(r,
+							       "Port_Binding");
+	struct wft_uuid *dps = NULL;
+	const char **ids = wft_xcalloc(o->n_ifaces + 1, sizeof(*ids));
+	struct wft_ovsdb_row *pb;
+	struct wft_sb_local local;
+	size_t n_dps = 0, i, k;
+
+	for (i = 0; i < o->n_ifaces; i++)
+		ids[i] = o->ifaces[i].iface_id;
+	for (pb = pbt ? wft_ovsdb_rtable_first(pbt) : NULL; pb;
+	     pb = wft_ovsdb_row_next(pb)) {
+		const struct wft_ovsdb_datum *dp;
+
+		if (!o->registered ||
+		    !uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
+			     &o->chassis_uuid))
+			continue;
+		dp = wft_ovsdb_row_get_named(pb, "datapath");
+		if (!dp || !dp->n)
+			continue;
+		for (k = 0; k < n_dps; k++)
+			if (!wft_uuid_cmp(&dps[k], &dp->keys[0].u))
+				break;
+		if (k < n_dps)
+			continue;
+		dps = wft_xrealloc(dps, (n_dps + 1) * sizeof(*dps));
+		dps[n_dps++] = dp->keys[0].u;
+	}
+	local = (struct wft_sb_local) {
+		.datapaths = dps, .n_datapaths = n_dps, .iface_ids = ids,
+		.chassis = o->registered ? &o->chassis_uuid : NULL,
+		.monitor_all = o->node.monitor_all,
+	};
+	wft_sb_monitor_local(o->client, &local);
+	free(dps);
+	free(ids);
+}
+
+/* Bindings. */
+
+enum req { REQ_ANY, REQ_HERE, REQ_ELSEWHERE };
+
+static enum req requested(struct wft_ovn *o, struct wft_ovsdb_row *pb)
+{
+	const struct wft_ovsdb_datum *d;
+	const char *name = NULL, *host;
+	char first[256];
+	size_t len;
+	unsigned int i;
+
+	d = wft_ovsdb_row_get_named(pb, "requested_chassis");
+	if (d && d->n)
+		return uuid_is(d, &o->chassis_uuid) ? REQ_HERE :
+		       REQ_ELSEWHERE;
+	d = wft_ovsdb_row_get_named(pb, "options");
+	for (i = 0; d && d->values && i < d->n; i++)
+		if (!strcmp(d->keys[i].s, "requested-chassis"))
+			name = d->values[i].s;
+	if (!name || !*name)
+		return REQ_ANY;
+	/* "main,additional": the first one is the main chassis. */
+	len = strcspn(name, ",");
+	snprintf(first, sizeof(first), "%.*s", (int)len, name);
+	host = o->node.hostname ? o->node.hostname : o->host;
+	return !strcmp(first, o->node.system_id) || !strcmp(first, host) ?
+	       REQ_HERE : REQ_ELSEWHERE;
+}
+
+static json_t *where_uuid(const struct wft_ovsdb_row *row)
+{
+	return json_pack("[[sso]]", "_uuid", "==",
+			 wft_ovsdb_uuid_json(wft_ovsdb_row_uuid(row)));
+}
+
+static struct wft_ovsdb_txn *txn(struct wft_ovsdb_txn **t,
+				 struct wft_ovsdb_replica *r)
+{
+	if (!*t)
+		*t = wft_ovsdb_txn_new(wft_ovsdb_replica_schema(r)->name);
+	return *t;
+}
+
+static void release(struct wft_ovn *o, struct wft_ovsdb_txn **t,
+		    struct wft_ovsdb_replica *r, struct wft_ovsdb_row *pb,
+		    bool has_up)
+{
+	json_t *row = json_pack("{s:[s[]]}", "chassis", "set");
+
+	if (has_up)
+		json_object_set_new(row, "up", json_false());
+	wft_ovsdb_txn_verify(txn(t, r), pb, "chassis");
+	wft_ovsdb_txn_update(*t, "Port_Binding", where_uuid(pb), row);
+	o->n_releases++;
+}
+
+static void claim(struct wft_ovn *o, struct wft_ovsdb_txn **t,
+		  struct wft_ovsdb_replica *r, struct wft_ovsdb_row *pb,
+		  bool has_up)
+{
+	json_t *row = json_pack("{s:o}", "chassis",
+				wft_ovsdb_uuid_json(&o->chassis_uuid));
+
+	if (has_up)
+		json_object_set_new(row, "up", json_false());
+	/* Fails (try again) if another chassis claimed it meanwhile. */
+	wft_ovsdb_txn_verify(txn(t, r), pb, "chassis");
+	wft_ovsdb_txn_update(*t, "Port_Binding", where_uuid(pb), row);
+	o->n_claims++;
+}
+
+static const char *chassis_name(struct wft_ovsdb_replica *r,
+				const struct wft_ovsdb_datum *d)
+{
+	struct wft_ovsdb_rtable *ct = wft_ovsdb_replica_table(r, "Chassis");
+	struct wft_ovsdb_row *ch;
+
+	ch = ct && d && d->n ? wft_ovsdb_rtable_find(ct, &d->keys[0].u) :
+	     NULL;
+	return ch ? wft_ovsdb_row_string(ch, "name", "?") : "?";
+}
+
+static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+		     struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t)
+{
+	const char *lp = wft_ovsdb_row_string(pb, "logical_port", "");
+	const struct wft_ovsdb_datum *cd, *up;
+	struct wft_ovn_iface *ifc = find_iface(o, lp);
+	enum req req = requested(o, pb);
+	bool mine, other;
+
+	cd = wft_ovsdb_row_get_named(pb, "chassis");
+	up = wft_ovsdb_row_get_named(pb, "up");
+	mine = uuid_is(cd, &o->chassis_uuid);
+	other = cd && cd->n && !mine;
+	if (mine) {
+		if (!ifc || req == REQ_ELSEWHERE) {
+			wft_info("releasing %s (%s)", lp, !ifc ?
+				 "no interface" : "requested elsewhere");
+			strset_del(&o->owned, lp);
+			release(o, t, r, pb, up != NULL);
+			return;
+		}
+		if (!wft_ovn_strset_has(&o->owned, lp))
+			wft_info("%s bound here", lp);
+		strset_add(&o->owned, lp);
+		/* up only once the port's flows are in the datapath. */
+		if (up && !(up->n && up->keys[0].b) &&
+		    wft_ovn_flows_installed(o))
+			wft_ovsdb_txn_update(txn(t, r), "Port_Binding",
+					     where_uuid(pb),
+					     json_pack("{s:b}", "up", 1));
+		return;
+	}
+	if (strset_del(&o->owned, lp) && other) {
+		wft_info("%s claimed by chassis %s: giving it up", lp,
+			 chassis_name(r, cd));
+		strset_add(&o->lost, lp);
+		o->n_lost++;
+	}
+	if (!ifc || req == REQ_ELSEWHERE)
+		return;
+	if (other && req != REQ_HERE && wft_ovn_strset_has(&o->lost, lp))
+		return;
+	strset_del(&o->lost, lp);
+	wft_info("claiming %s%s%s", lp, other ? " from chassis " : "",
+		 other ? chassis_name(r, cd) : "");
+	claim(o, t, r, pb, up != NULL);
+}
+
+/* ovn-installed follows Port_Binding: bound here and up. */
+static void sync_installed(struct wft_ovn *o, struct wft_ovsdb_replica *r)
+{
+	struct wft_ovsdb_rtable *pbt = wft_ovsdb_replica_table(r,
+							       "Port_Binding");
+	struct wft_ovsdb_row *pb;
+	char **on = wft_xcalloc(o->n_ifaces + 1, sizeof(*on));
+	char **off = wft_xcalloc(o->n_ifaces + 1, sizeof(*off));
+	size_t i, n_on = 0, n_off = 0;
+
+	for (i = 0; i < o->n_ifaces; i++) {
+		struct wft_ovn_iface *ifc = &o->ifaces[i];
+		bool want = false;
+
+		for (pb = pbt ? wft_ovsdb_rtable_first(pbt) : NULL; pb;
+		     pb = wft_ovsdb_row_next(pb)) {
+			if (strcmp(wft_ovsdb_row_string(pb, "logical_port",
+							""), ifc->iface_id))
+				continue;
+			want = uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
+				       &o->chassis_uuid) &&
+			       wft_ovsdb_row_bool(pb, "up", true) &&
+			       wft_ovn_flows_installed(o);
+			break;
+		}
+		if (want && !ifc->installed)
+			on[n_on++] = wft_xstrdup(ifc->name);
+		else if (!want && ifc->installed)
+			off[n_off++] = wft_xstrdup(ifc->name);
+	}
+	/* Each commit re-reads the interfaces (o->ifaces changes). */
+	for (i = 0; i < n_on; i++) {
+		set_installed(o, on[i], true);
+		free(on[i]);
+	}
+	for (i = 0; i < n_off; i++) {
+		set_installed(o, off[i], false);
+		free(off[i]);
+	}
+	free(on);
+	free(off);
+}
+
+bool wft_ovn_bind(struct wft_ovn *o, struct wft_ovsdb_replica *r)
+{
+	struct wft_ovsdb_rtable *pbt = wft_ovsdb_replica_table(r,
+							       "Port_Binding");
+	struct wft_ovsdb_txn *t = NULL;
+	struct wft_ovsdb_row *pb;
+	size_t i;
+
+	for (pb = pbt ? wft_ovsdb_rtable_first(pbt) : NULL; pb;
+	     pb = wft_ovsdb_row_next(pb))
+		bind_one(o, r, pb, &t);
+	/* Ports bound here whose Port_Binding went away. */
+	for (i = 0; i < o->owned.n; ) {
+		bool found = false;
+
+		for (pb = pbt ? wft_ovsdb_rtable_first(pbt) : NULL; pb;
+		     pb = wft_ovsdb_row_next(pb))
+			if (!strcmp(wft_ovsdb_row_string(pb, "logical_port",
+							 ""), o->owned.v[i]))
+				found = true;
+		if (found)
+			i++;
+		else
+			strset_del(&o->owned, o->owned.v[i]);
+	}
+	if (t) {
+		wft_ovsdb_txn_comment(t, "weft: port bindings");
+		if (!wft_ovn_send(o, t, "binding ports"))
+			return true;
+	}
+	sync_installed(o, r);
+	return false;
+}
