@@ -60,20 +60,47 @@ uptime_cs() {
 	UPTIME_CS=$((10#$u))
 }
 
-# _cs_text CS: "12.34" for 1234.
-_cs_text() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+# _cs_text CS: "12.34" for 1234 (in CS_TEXT with -v: no subshell).
+_cs_text() {
+	if [ "$1" = -v ]; then
+		printf -v CS_TEXT '%d.%02d' $(($2 / 100)) $(($2 % 100))
+	else
+		printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+	fi
+}
 
-# phase TEXT: one line in the output with the guest's uptime and the time
-# since the previous phase (or since the test's start), to find where a
-# test spends its time: "[phase 41.20s +3.05s] TEXT".  run_case marks a
-# phase at each case's start and end by itself.
+# forks: sets FORKS to the processes (and threads) the whole guest has
+# started since its boot (/proc/stat): unlike times, a count that hardly
+# depends on the load of the host.
+FORKS=0
+forks() {
+	local k v
+	while read -r k v _; do
+		[ "$k" = processes ] && { FORKS=$v; return; }
+	done </proc/stat
+}
+
+# phase TEXT: one line in the output with the guest's uptime, the time and
+# the process starts since the previous phase (or since the test's start),
+# to find where a test spends its time:
+# "[phase 41.20s +3.05s +12p] TEXT".  run_case marks a phase at each
+# case's start and end by itself.
 uptime_cs
+forks
 _PHASE_CS=$UPTIME_CS
+_PHASE_FORKS=$FORKS
 _TEST_START_CS=$UPTIME_CS
+_TEST_START_FORKS=$FORKS
 phase() {
+	local at
 	uptime_cs
-	echo "[phase $(_cs_text "$UPTIME_CS")s +$(_cs_text $((UPTIME_CS - _PHASE_CS)))s] $*"
+	forks
+	_cs_text -v "$UPTIME_CS"
+	at=$CS_TEXT
+	_cs_text -v $((UPTIME_CS - _PHASE_CS))
+	echo "[phase ${at}s +${CS_TEXT}s +$((FORKS - _PHASE_FORKS))p] $*"
 	_PHASE_CS=$UPTIME_CS
+	_PHASE_FORKS=$FORKS
 }
 
 # fail MESSAGE: the current case fails; the test continues.
@@ -213,7 +240,8 @@ finish() {
 	CASE=finish
 	dmesg_check || CASES_FAILED=$((CASES_FAILED + 1))
 	uptime_cs
-	phase "finish ($(_cs_text $((UPTIME_CS - _TEST_START_CS)))s since the test's start)"
+	forks
+	phase "finish ($(_cs_text $((UPTIME_CS - _TEST_START_CS)))s and $((FORKS - _TEST_START_FORKS)) process starts since the test's start)"
 	echo "$((CASES_RUN - CASES_FAILED < 0 ? 0 : CASES_RUN - CASES_FAILED))/$CASES_RUN cases passed${FAILED_CASES:+; failed:$FAILED_CASES}"
 	[ "$CASES_FAILED" = 0 ] && [ -z "${_SETUP_FAILED:-}" ]
 	exit
