@@ -101,7 +101,7 @@ check:
 		--jobs $(JOBS) $(if $(TESTS),--tests "$(TESTS)")
 
 check-unit: $(UNIT_BINS)
-	@$(TOP)/scripts/run-tests --unit --valgrind
+	@$(TOP)/scripts/run-tests --unit --valgrind --jobs $(JOBS)
 
 check-system:
 	@$(MAKE) --no-print-directory module userspace

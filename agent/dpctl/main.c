@@ -253,13 +253,61 @@ static int run(struct dpctl *ctx, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * --batch, for the system tests: one command per stdin line, its words
+ * separated by tabs, each followed by "--- STATUS" on stdout once its
+ * output is out.  One process and one netlink socket for hundreds of
+ * commands: in the TCG test VM each process start costs up to a second.
+ * Exit status 1 if any command failed.
+ */
+#define BATCH_MAX_WORDS 64
+
+static int run_batch(struct dpctl *ctx)
+{
+	char *argv[BATCH_MAX_WORDS + 1], *line = NULL, *save, *w;
+	size_t cap = 0;
+	int argc, ret, bad = 0;
+
+	while (getline(&line, &cap, stdin) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		argc = 0;
+		argv[argc++] = "weft-dpctl";
+		for (w = strtok_r(line, "\t", &save); w;
+		     w = strtok_r(NULL, "\t", &save)) {
+			if (argc == BATCH_MAX_WORDS)
+				break;
+			argv[argc++] = w;
+		}
+		argv[argc] = NULL;
+		ctx->cmd = NULL;
+		if (w) {
+			dpctl_error(NULL, "batch: more than %d words in a line",
+				    BATCH_MAX_WORDS - 1);
+			ret = 1;
+		} else {
+			ret = run(ctx, argc, argv);
+		}
+		pr_free(ctx->pr);
+		ctx->pr = NULL;
+		fflush(stderr);
+		printf("--- %d\n", ret);
+		fflush(stdout);
+		bad |= ret != 0;
+	}
+	free(line);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct dpctl ctx;
 	int ret;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ret = run(&ctx, argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "--batch"))
+		ret = run_batch(&ctx);
+	else
+		ret = run(&ctx, argc, argv);
 	pr_free(ctx.pr);
 	wft_dpif_close(ctx.dpif);
 	return ret;

@@ -45,7 +45,63 @@ _CASE_FAILED=0
 
 # ---- messages and verdicts ----------------------------------------------
 
-log() { echo "[$(date +%T)] $CASE: $*"; }
+# (Builtins only: under TCG every process start costs up to a second.)
+log() { printf '[%(%T)T] %s: %s\n' -1 "$CASE" "$*"; }
+
+# ---- timing ----------------------------------------------------------------
+
+# uptime_cs: sets UPTIME_CS to the guest's uptime in hundredths of a second
+# (read from /proc/uptime, no process started).
+UPTIME_CS=0
+uptime_cs() {
+	local u
+	read -r u _ </proc/uptime
+	u=${u/./}
+	UPTIME_CS=$((10#$u))
+}
+
+# _cs_text CS: "12.34" for 1234 (in CS_TEXT with -v: no subshell).
+_cs_text() {
+	if [ "$1" = -v ]; then
+		printf -v CS_TEXT '%d.%02d' $(($2 / 100)) $(($2 % 100))
+	else
+		printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+	fi
+}
+
+# forks: sets FORKS to the processes (and threads) the whole guest has
+# started since its boot (/proc/stat): unlike times, a count that hardly
+# depends on the load of the host.
+FORKS=0
+forks() {
+	local k v
+	while read -r k v _; do
+		[ "$k" = processes ] && { FORKS=$v; return; }
+	done </proc/stat
+}
+
+# phase TEXT: one line in the output with the guest's uptime, the time and
+# the process starts since the previous phase (or since the test's start),
+# to find where a test spends its time:
+# "[phase 41.20s +3.05s +12p] TEXT".  run_case marks a phase at each
+# case's start and end by itself.
+uptime_cs
+forks
+_PHASE_CS=$UPTIME_CS
+_PHASE_FORKS=$FORKS
+_TEST_START_CS=$UPTIME_CS
+_TEST_START_FORKS=$FORKS
+phase() {
+	local at
+	uptime_cs
+	forks
+	_cs_text -v "$UPTIME_CS"
+	at=$CS_TEXT
+	_cs_text -v $((UPTIME_CS - _PHASE_CS))
+	echo "[phase ${at}s +${CS_TEXT}s +$((FORKS - _PHASE_FORKS))p] $*"
+	_PHASE_CS=$UPTIME_CS
+	_PHASE_FORKS=$FORKS
+}
 
 # fail MESSAGE: the current case fails; the test continues.
 fail() {
@@ -131,6 +187,17 @@ wait_for() {
 	return 1
 }
 
+# file_has FILE TEXT: FILE has a line containing TEXT (bash's read, no
+# grep: for polling loops, where a process start each 0.1 s would cost
+# more than the wait).
+file_has() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		[[ $line == *"$2"* ]] && return 0
+	done <"$1"
+	return 1
+}
+
 # ---- kernel log --------------------------------------------------------------
 
 KERNEL_REPORTS='BUG:|WARNING:|Oops|kernel BUG|refcount_t|list_add corruption|list_del corruption|unreferenced object|general protection fault|KASAN|UBSAN|soft lockup|blocked for more than|RCU stall|rcu_sched detected stalls|unregister_netdevice: waiting for'
@@ -155,7 +222,9 @@ run_case() {
 	_CASE_FAILED=0
 	CASES_RUN=$((CASES_RUN + 1))
 	log "start"
+	phase "case $1: start"
 	"case_$1" || [ "$_CASE_FAILED" = 1 ] || fail "returned $?"
+	phase "case $1: end"
 	if [ "$_CASE_FAILED" = 1 ]; then
 		CASES_FAILED=$((CASES_FAILED + 1))
 		FAILED_CASES="$FAILED_CASES $1"
@@ -170,6 +239,9 @@ run_case() {
 finish() {
 	CASE=finish
 	dmesg_check || CASES_FAILED=$((CASES_FAILED + 1))
+	uptime_cs
+	forks
+	phase "finish ($(_cs_text $((UPTIME_CS - _TEST_START_CS)))s and $((FORKS - _TEST_START_FORKS)) process starts since the test's start)"
 	echo "$((CASES_RUN - CASES_FAILED < 0 ? 0 : CASES_RUN - CASES_FAILED))/$CASES_RUN cases passed${FAILED_CASES:+; failed:$FAILED_CASES}"
 	[ "$CASES_FAILED" = 0 ] && [ -z "${_SETUP_FAILED:-}" ]
 	exit
@@ -191,6 +263,7 @@ weft_load() {
 	# ... and conntrack: nf_conntrack, nf_nat, nf_defrag_ipv6.
 	modprobe -q -a nf_conntrack nf_nat nf_defrag_ipv6 2>/dev/null
 	insmod "$WEFT_KO" "$@" || die "insmod $WEFT_KO failed"
+	phase "weft.ko loaded"
 	on_exit weft_unload
 }
 
@@ -280,7 +353,7 @@ tcpdump_start() {
 	fi
 	TCPDUMP_PID=$!
 	on_exit kill -KILL "$TCPDUMP_PID"
-	if ! wait_for 20 grep -q 'listening on' "$err"; then
+	if ! wait_for 20 file_has "$err" 'listening on'; then
 		cat "$err" >&2
 		die "tcpdump on $ns/$ifc did not start"
 	fi

@@ -36,14 +36,28 @@ MAC_A=02:00:00:00:00:01
 MAC_B=02:00:00:00:00:02
 MAC_V=02:00:00:00:00:64
 
+# iputils' ping: 0.2 s between echo requests, not 1 s (some forty pings).
 if command -v ping >/dev/null 2>&1; then
-	PING=(ping)
+	PING=(ping -i 0.2)
 else
 	PING=(busybox ping)
 fi
 
 log() {
-	echo "[$(date +%T)] $CASE: $*"
+	printf '[%(%T)T] %s: %s\n' -1 "$CASE" "$*"
+}
+
+# phase TEXT: the guest's uptime and the time since the last phase, to see
+# where the test spends its time (builtins only).
+PHASE_CS=0
+phase() {
+	local u
+	read -r u _ </proc/uptime
+	u=${u/./}
+	u=$((10#$u))
+	printf '[phase %d.%02ds +%d.%02ds] %s\n' $((u / 100)) $((u % 100)) \
+		$(((u - PHASE_CS) / 100)) $(((u - PHASE_CS) % 100)) "$*"
+	PHASE_CS=$u
 }
 
 # weft-dpctl, bounded in time: a hung request fails its case, not the run.
@@ -107,36 +121,45 @@ flow_packets() {
 
 # Capture on sb into $WORK/$1.pcap until cap_stop.
 cap_start() {
+	local i
 	CAP_FILE=$WORK/$1.pcap
 	ip netns exec tsb tcpdump -i sb -nn -U -s 0 -w "$CAP_FILE" \
 		2>"$WORK/$1.err" &
 	CAP_PID=$!
-	for _ in $(seq 100); do
-		grep -q "listening on" "$WORK/$1.err" && return 0
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $WORK/$1.err && $(<"$WORK/$1.err") == *"listening on"* ]] &&
+			return 0
 		sleep 0.1
 	done
 	fail "tcpdump did not start: $(cat "$WORK/$1.err")"
 }
 
+# Stops the capture and decodes it once, into $CAP_FILE.txt: the checks
+# that follow all read that text (a tcpdump start costs seconds under TCG).
 cap_stop() {
 	sleep 1
 	kill -INT "$CAP_PID" 2>/dev/null
 	wait "$CAP_PID" 2>/dev/null
 	CAP_PID=
+	cap_decode >"$CAP_FILE.txt"
 }
 
 # The capture as text, with link headers and checksum verdicts, one packet
 # per line (tcpdump -v continues a packet on indented lines).
-cap_text() {
+cap_decode() {
 	tcpdump -r "$CAP_FILE" -nn -e -vv 2>/dev/null |
 		awk '/^[ \t]/ { line = line " " $0; next }
 		     { if (line != "") print line; line = $0 }
 		     END { if (line != "") print line }'
 }
 
+cap_text() {
+	printf '%s\n' "$(<"$CAP_FILE.txt")"
+}
+
 # cap_count REGEX: how many captured packets match.
 cap_count() {
-	cap_text | grep -cE "$1"
+	grep -cE "$1" "$CAP_FILE.txt"
 }
 
 # Checksums in the capture: none wrong, and $1 (a regex) shows the good ones.
@@ -160,11 +183,17 @@ fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
 proto = 0
 if mode.startswith('sctp'):
     mode, proto = 'tcp' + mode[4:], socket.IPPROTO_SCTP
+
+def ready():
+    if os.environ.get('ECHO_READY'):
+        open(os.environ['ECHO_READY'], 'w').close()
+
 if mode == 'tcp-server':
     s = socket.socket(fam, socket.SOCK_STREAM, proto)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
     s.listen(1)
+    ready()
     s.settimeout(60)
     c, _ = s.accept()
     c.settimeout(30)
@@ -208,6 +237,7 @@ elif mode == 'tcp-client':
 elif mode == 'udp-server':
     s = socket.socket(fam, socket.SOCK_DGRAM)
     s.bind((addr, port))
+    ready()
     s.settimeout(30)
     for _ in range(int(sys.argv[4])):
         d, peer = s.recvfrom(65536)
@@ -234,12 +264,18 @@ EOF
 
 # echo_test PROTO (tcp, udp or sctp) SERVER_ADDR PORT CLIENT_ADDR CLIENT_PORT COUNT [nocsum]
 echo_test() {
-	local proto=$1 saddr=$2 sport=$3 caddr=$4 cport=$5 count=$6 pid
+	local proto=$1 saddr=$2 sport=$3 caddr=$4 cport=$5 count=$6 pid i
 
-	ip netns exec tsb python3 "$WORK/echo.py" "$proto-server" "$saddr" \
-		"$sport" "$count" &
+	rm -f "$WORK/echo.ready"
+	ECHO_READY=$WORK/echo.ready ip netns exec tsb python3 "$WORK/echo.py" \
+		"$proto-server" "$saddr" "$sport" "$count" &
 	pid=$!
-	sleep 1
+	# The server says when its socket is bound (python's start alone can
+	# take a second or more).
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$WORK/echo.ready" ] && break
+		sleep 0.05
+	done
 	if ! ip netns exec tsa python3 "$WORK/echo.py" "$proto-client" \
 		"$caddr" "$cport" "$count" ${7:+"$7"}; then
 		fail "$proto echo through the flows failed"
@@ -268,32 +304,39 @@ case_prepare() {
 	ip netns add tsb || die "netns tsb"
 	ip link add a1 type veth peer name sa netns tsa || die "veth a"
 	ip link add b1 type veth peer name sb netns tsb || die "veth b"
-	ip -n tsa link set sa address $MAC_A
-	ip -n tsb link set sb address $MAC_B
 	for ns in tsa tsb; do
-		ip netns exec $ns sysctl -qw net.ipv6.conf.all.accept_dad=0
-		ip netns exec $ns sysctl -qw net.ipv6.conf.default.accept_dad=0
-		ip -n $ns link set lo up
+		ip netns exec $ns sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
 	done
-	ip -n tsa addr add 10.9.0.1/24 dev sa
-	ip -n tsa addr add 10.9.10.1/24 dev sa
-	ip -n tsa addr add fd09::1/64 dev sa nodad
-	ip -n tsb addr add 10.9.0.2/24 dev sb
-	ip -n tsb addr add fd09::2/64 dev sb nodad
-	ip -n tsb link add link sb name sb.10 type vlan id 10
-	ip -n tsb addr add 10.9.10.2/24 dev sb.10
-	ip -n tsa link set sa up
-	ip -n tsb link set sb up
-	ip -n tsb link set sb.10 up
+	# One ip per namespace (-batch: a process start costs up to a
+	# second under TCG). Static neighbours: no ARP or ND in the captures
+	# or the flows.
+	ip -n tsa -force -batch - <<-EOF
+	link set lo up
+	link set sa address $MAC_A
+	addr add 10.9.0.1/24 dev sa
+	addr add 10.9.10.1/24 dev sa
+	addr add fd09::1/64 dev sa nodad
+	link set sa up
+	neigh replace 10.9.0.2 lladdr $MAC_B dev sa nud permanent
+	neigh replace 10.9.0.100 lladdr $MAC_V dev sa nud permanent
+	neigh replace fd09::2 lladdr $MAC_B dev sa nud permanent
+	neigh replace fd09::100 lladdr $MAC_V dev sa nud permanent
+	EOF
+	ip -n tsb -force -batch - <<-EOF
+	link set lo up
+	link set sb address $MAC_B
+	addr add 10.9.0.2/24 dev sb
+	addr add fd09::2/64 dev sb nodad
+	link add link sb name sb.10 type vlan id 10
+	addr add 10.9.10.2/24 dev sb.10
+	link set sb up
+	link set sb.10 up
+	neigh replace 10.9.0.1 lladdr $MAC_A dev sb nud permanent
+	neigh replace fd09::1 lladdr $MAC_A dev sb nud permanent
+	EOF
 	ip link set a1 up
 	ip link set b1 up
-	# Static neighbours: no ARP or ND in the captures or the flows.
-	ip -n tsa neigh replace 10.9.0.2 lladdr $MAC_B dev sa nud permanent
-	ip -n tsa neigh replace 10.9.0.100 lladdr $MAC_V dev sa nud permanent
-	ip -n tsa neigh replace fd09::2 lladdr $MAC_B dev sa nud permanent
-	ip -n tsa neigh replace fd09::100 lladdr $MAC_V dev sa nud permanent
-	ip -n tsb neigh replace 10.9.0.1 lladdr $MAC_A dev sb nud permanent
-	ip -n tsb neigh replace fd09::1 lladdr $MAC_A dev sb nud permanent
 	dpctl add-dp act0 a1 b1 || die "add-dp"
 	ip link set act0 up
 	dpctl show act0
@@ -657,11 +700,14 @@ case_rmmod() {
 }
 
 case_prepare
+phase "prepared"
 for c in output vlan set_ipv4_tcp set_ipv4_udp set_ipv6_tcp set_ipv6_udp \
 	set_sctp set_arp set_nd set_meta trunc check_pkt_len dec_ttl hash_recirc \
 	clone sample userspace refused round_trip; do
+	phase "case $c: start"
 	"case_$c"
 	dmesg_check
+	phase "case $c: end"
 done
 case_rmmod
 if [ "$FAILS" != 0 ]; then

@@ -32,7 +32,7 @@ CASE=setup
 LISTEN_PID=
 
 if command -v ping >/dev/null 2>&1; then
-	PING=(ping)
+	PING=(ping -i 0.2)	# not 1 s between echo requests
 else
 	PING=(busybox ping)
 fi

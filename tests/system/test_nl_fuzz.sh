@@ -34,7 +34,9 @@ fail() {
 }
 
 log() {
-	echo "[$(date +%T)] $CASE: $*"
+	local u
+	read -r u _ </proc/uptime
+	printf '[%(%T)T %ss] %s: %s\n' -1 "$u" "$CASE" "$*"
 }
 
 # weft-dpctl, bounded in time so that a hang fails the case that hit it.
@@ -46,7 +48,7 @@ dpctl() {
 }
 
 if command -v ping >/dev/null 2>&1; then
-	PING=(ping)
+	PING=(ping -i 0.2)	# not 1 s between echo requests
 else
 	PING=(busybox ping)
 fi
@@ -103,6 +105,7 @@ case_fuzz() {
 	log "weft-nlfuzz exited $rc after $((t1 - t0)) s"
 	[ "$rc" = 0 ] || fail "weft-nlfuzz failed (seed $SEED)"
 	dmesg_check
+	log "kernel log checked"
 	# Nothing the fuzzer made may outlive its datapaths. A mutated request
 	# may have created a datapath under another name (fz0 -> fz4 is one bit
 	# flip): delete every datapath that is left, then look.
@@ -111,6 +114,7 @@ case_fuzz() {
 		ip netns exec nlfz timeout 30 "$DPCTL" del-dp "$dp" ||
 			fail "del-dp $dp after the fuzz"
 	done
+	log "datapaths left by the fuzzer deleted"
 	left=$(ip -n nlfz -o link show | awk -F': ' '{print $2}' |
 		grep -E '^(fz[0-9]|fzi)' || true)
 	[ -z "$left" ] || fail "devices left behind: $left"
@@ -134,6 +138,7 @@ case_still_works() {
 	ip link set a1 up
 	ip link set b1 up
 
+	log "namespaces and veths made"
 	dpctl add-dp nfz0 || fail "add-dp"
 	dpctl add-if nfz0 a1 || fail "add-if a1"
 	dpctl add-if nfz0 b1 || fail "add-if b1"

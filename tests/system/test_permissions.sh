@@ -166,7 +166,7 @@ case_netns_delete() {
 		fail "add-flow dd1"
 	# Traffic, so flows and ports hold packets' references too.
 	if command -v ping >/dev/null 2>&1; then
-		ping -c 2 -W 2 10.7.0.2 >/dev/null
+		ping -i 0.2 -c 2 -W 2 10.7.0.2 >/dev/null
 	else
 		busybox ping -c 2 -W 2 10.7.0.2 >/dev/null
 	fi

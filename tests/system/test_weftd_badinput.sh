@@ -212,8 +212,9 @@ case_socket_garbage() {
 		re=${line#*|}
 		re=${re%|}
 		# The bad text, then a good request on the same connection: a
-		# parse error costs only its own bytes.
-		out=$(rpc_raw "$text" '{"jsonrpc":"2.0","method":"version","params":[],"id":99}')
+		# parse error costs only its own bytes. (Answers come in
+		# order: the one to id 99 is the last.)
+		out=$(rpc_until '"id": *99[,}]' "$text" '{"jsonrpc":"2.0","method":"version","params":[],"id":99}')
 		grep -qE -- "$re" <<<"$out" || fail "answer to $text: '$out' does not match /$re/"
 		grep -q '"id": *99' <<<"$out" || fail "no answer to the request after $text: '$out'"
 	done <<<"$RPC_CASES"

@@ -51,9 +51,11 @@ setup() {
 		in_ns "${x}a" ip neigh replace 10.3.0.2 lladdr $MB dev ea nud permanent
 		in_ns "${x}b" ip neigh replace 10.3.0.1 lladdr $MA dev eb nud permanent
 	done
+	phase "namespaces made"
 	weftd_start || die "weftd did not start"
 	br_add_ports br0 wa:1 wb:2 || die "weft: add-br br0 failed"
 	vsctl set Open_vSwitch . other_config:max-idle=60000 || die "weft: max-idle"
+	phase "weft bridge made"
 	ovs_start
 	ovs_br_add_ports obr0 oa:1 ob:2 || die "ovs: add-br obr0 failed"
 	ovs_vsctl set Open_vSwitch . other_config:max-idle=60000 || die "ovs: max-idle"
@@ -102,7 +104,9 @@ measure() {
 	for x in o w; do
 		[ "$x" = w ] && [ "$OVS_ONLY" = 1 ] && continue
 		purge "$x" || fail "$x: datapath flows left after revalidator/purge"
+		phase "$x: purged"
 		got=$(run_flows "$x")
+		phase "$x: flows sent and counted"
 		[ "$got" -ge "$want" ] ||
 			fail "$( [ $x = o ] && echo OVS || echo weft): the sink got $got of $want datagrams"
 	done

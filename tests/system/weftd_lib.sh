@@ -83,7 +83,7 @@ weftd_start() {
 			WEFTD_PID=
 			return 1
 		fi
-		weftd_ready && return 0
+		weftd_ready && { phase "weftd answers"; return 0; }
 		sleep 0.1
 	done
 	echo "weftd (pid $WEFTD_PID) did not answer within 60 s:" >&2
@@ -134,11 +134,25 @@ weftd_log_since() { tail -n +"$(($1 + 1))" "$WEFTD_LOG"; }
 
 # ---- time ------------------------------------------------------------------
 
-now() { date +%s.%N; }
+# (Bash's clock and arithmetic, no date or awk: under TCG each process
+# start costs up to a second, and until_deadline asks ten times a second.)
+now() { echo "${EPOCHREALTIME/,/.}"; }
+
+# _usecs T: sets _USECS to T ("SECS[.FRACTION]") in microseconds.
+_usecs() {
+	local i=${1%%.*} f=
+	[ "$i" = "$1" ] || f=${1#*.}
+	f=${f}000000
+	_USECS=$((10#${i:-0} * 1000000 + 10#${f:0:6}))
+}
 
 # elapsed_over T0 SECS: more than SECS seconds have passed since T0 (now).
 elapsed_over() {
-	awk -v a="$1" -v b="$(now)" -v s="$2" 'BEGIN { exit !(b - a > s) }'
+	local t0 secs
+	_usecs "$1"; t0=$_USECS
+	_usecs "$2"; secs=$_USECS
+	_usecs "$(now)"
+	[ $((_USECS - t0)) -gt "$secs" ]
 }
 
 # until_deadline SECS CMD...: run CMD every 0.1 s until it succeeds (0) or
@@ -231,8 +245,9 @@ ovs_start() {
 	OVS_DIR=$(mktemp -d /tmp/ovs.XXXXXX)
 	export OVS_RUNDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR \
 		OVS_SYSCONFDIR=$OVS_DIR OVS_PKGDATADIR=/usr/share/openvswitch
-	up=$(cut -d. -f1 /proc/uptime)
-	[ "$up" -ge 12 ] || sleep $((12 - up))
+	uptime_cs
+	up=$((UPTIME_CS / 100))
+	[ "$up" -ge 12 ] || { phase "ovs_start waits for 12 s of uptime"; sleep $((12 - up)); }
 	ovsdb-tool create "$OVS_DIR/conf.db" /usr/share/openvswitch/vswitch.ovsschema ||
 		die "ovsdb-tool create"
 	ovsdb-server --detach --no-chdir --pidfile="$OVS_DIR/ovsdb-server.pid" \
@@ -246,6 +261,7 @@ ovs_start() {
 		die "ovs-vswitchd did not start"
 	export OVS_DB=unix:$OVS_DIR/db.sock
 	wait_for 60 ovs-appctl -t ovs-vswitchd version || die "ovs-vswitchd does not answer"
+	phase "ovs-vswitchd answers"
 }
 
 ovs_vsctl() { timeout "$CLI_TIMEOUT" ovs-vsctl --db="$OVS_DB" --timeout=30 "$@"; }
@@ -295,18 +311,22 @@ _ovs_exit() {
 
 # host_add NS PORT IFACE ADDR/PLEN [MAC]: namespace NS with IFACE (ADDR,
 # MAC) whose veth peer PORT stays in the initial namespace, up, IPv6 off.
+# (Seven processes, not eleven: the peer is made in NS, and one ip -batch
+# does NS's side; a process start costs up to a second under TCG.)
 host_add() {
 	local ns=$1 port=$2 ifc=$3 addr=$4 mac=${5:-}
 	netns_add "$ns"
 	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip link add "$port" type veth peer name "$ifc" || die "veth $port/$ifc"
+	ip link add "$port" type veth peer name "$ifc" netns "$ns" ||
+		die "veth $port/$ifc (in $ns)"
 	on_exit ip link del "$port"
-	sysctl -qw "net.ipv6.conf.$port.disable_ipv6=1"
-	ip link set "$ifc" netns "$ns" || die "moving $ifc to $ns"
-	[ -z "$mac" ] || in_ns "$ns" ip link set "$ifc" address "$mac"
+	echo 1 >"/proc/sys/net/ipv6/conf/$port/disable_ipv6"
 	ip link set "$port" up
-	in_ns "$ns" ip link set "$ifc" up
-	in_ns "$ns" ip addr add "$addr" dev "$ifc" || die "address $addr on $ifc"
+	{
+		[ -z "$mac" ] || echo "link set $ifc address $mac"
+		echo "link set $ifc up"
+		echo "addr add $addr dev $ifc"
+	} | ip -n "$ns" -batch - || die "MAC, up or address $addr on $ifc in $ns"
 }
 
 # wait_listen NS PORT [tcp|udp]: until something listens on PORT in NS.
@@ -389,8 +409,10 @@ cat >"$TRAFFIC" <<'EOF'
 #                                         i-th from source MAC SMAC0 + i
 #   rpc SOCK TEXT...                      send each TEXT to the control socket,
 #                                         print what comes back (2 s)
+#   rpc_until SOCK EREGEX TEXT...         the same, but done as soon as what
+#                                         came back matches EREGEX
 #   hangup SOCK TEXT                      send TEXT and hang up at once
-import os, socket, struct, sys, time
+import os, re, socket, struct, sys, time
 
 def flows(dst, dport, sport0, n, gap=0.0):
     for p in range(sport0, sport0 + n):
@@ -461,7 +483,7 @@ def rawflows(ifc, smac0, dmac, src, dst, n):
         ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
         s.send(d + smac + b'\x08\x00' + ip + udp)
 
-def rpc(path, texts, hang=False):
+def rpc(path, texts, hang=False, until=None):
     c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     c.connect(path)
     for t in texts:
@@ -478,6 +500,8 @@ def rpc(path, texts, hang=False):
                 got += b'<EOF>'
                 break
             got += b
+            if until and re.search(until, got.decode('utf-8', 'replace')):
+                break
     except socket.timeout:
         pass
     c.close()
@@ -494,6 +518,9 @@ elif a[0] == 'rawflows':
     rawflows(a[1], a[2], a[3], a[4], a[5], int(a[6]))
 elif a[0] == 'rpc':
     rpc(a[1], [t.encode('latin-1').decode('unicode_escape') for t in a[2:]])
+elif a[0] == 'rpc_until':
+    rpc(a[1], [t.encode('latin-1').decode('unicode_escape') for t in a[3:]],
+        until=a[2])
 elif a[0] == 'hangup':
     rpc(a[1], [a[2]], hang=True)
 EOF
@@ -544,3 +571,7 @@ sink_wait() {
 
 # rpc_raw TEXT...: send raw texts to weftd's socket, print the answer.
 rpc_raw() { timeout 20 "$PY" "$TRAFFIC" rpc "$WEFTD_SOCK" "$@"; }
+
+# rpc_until EREGEX TEXT...: as rpc_raw, but returns as soon as the answer
+# matches EREGEX (python's re) instead of after 2 s of silence.
+rpc_until() { timeout 20 "$PY" "$TRAFFIC" rpc_until "$WEFTD_SOCK" "$@"; }
