@@ -125,9 +125,14 @@ static int transact(struct wft_rtnl *r, struct nlmsghdr *nlh,
 	}
 }
 
+/* @buf is MNL_SOCKET_BUFFER_SIZE bytes, zeroed so that no attribute
+ * padding goes out uninitialized. */
 static struct nlmsghdr *req(char *buf, uint16_t type, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;

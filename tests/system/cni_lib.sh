@@ -11,13 +11,15 @@
 #   cni_net NAME FILE [EXTRA-JSON]   write a conflist: weft-cni on br-int
 #                                    with host-local on 10.22.0.0/24,
 #                                    EXTRA merged into weft-cni's config
+#                                    ("_noroute": no default route,
+#                                    "_chain": plugins after weft-cni)
 #   cni ADD|CHECK|DEL|GC|STATUS FILE [ID NETNS-NAME IFNAME] [--opts...]
 #   pod_add NAME                     a namespace for a pod
 #   leases                           host-local leases held
 #   weft_veths                       host veths named weft*
 #   weft_ports                       ports on br-int
 
-. "$(dirname "${BASH_SOURCE[0]}")/weftd_lib.sh"
+declare -F weftd_start >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/weftd_lib.sh"
 
 CNI_RUN="$PY $WEFT_TOP/tests/tools/cni_run.py"
 CNI_BIN=$WEFT_TOP/build/weft-cni
@@ -37,7 +39,10 @@ net = {"type": "weft-cni", "bridge": "br-int",
        "ipam": {"type": "host-local", "dataDir": data,
                 "ranges": [[{"subnet": subnet}]],
                 "routes": [{"dst": "0.0.0.0/0"}]}}
-net.update(json.loads(extra))
+extra = json.loads(extra)
+if extra.pop("_noroute", False):
+    net["ipam"].pop("routes")
+net.update(extra)
 if net.get("ipam") is None:
     net.pop("ipam")
 plugins = net.pop("_chain", [])
