@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # Issue 9, weft-cni: ADD/CHECK/DEL for every spec version a caller may
 # speak (results in its layout), two pods on one node exchanging ping and
@@ -70,7 +70,8 @@ case_two_pods() {
 	assert_eq "$(json_get "$a" 'r["interfaces"][1]["mac"]')" "$(mac_of pa eth0)" "result MAC"
 	in_ns pa ip route | grep -q '^default via 10.22.0.1 dev eth0' || fail "no default route in pod a"
 	ping_ok pa "$ipb" || fail "pod a cannot ping pod b"
-	in_ns pb socat -T 10 TCP-LISTEN:7000,reuseaddr OPEN:"$CNI_DIR/tcp.out",creat &
+	ip netns exec pb socat -T 10 TCP-LISTEN:7000,reuseaddr OPEN:"$CNI_DIR/tcp.out",creat </dev/null >/dev/null 2>&1 &
+	on_exit kill $!
 	wait_for 10 in_ns pb ss -ltn 'sport = :7000' ||
 		wait_for 10 sh -c "ip netns exec pb ss -ltn | grep -q :7000"
 	echo hello-over-weft | in_ns pa socat -T 10 - TCP:"$ipb":7000 || fail "TCP connect a->b"
@@ -125,14 +126,14 @@ case_status() {
 
 case_gc() {
 	cni_net net1 "$CNI_DIR/n1.json"
-	cni_net net2 "$CNI_DIR/n2.json" '{}' 10.23.0.0/24
+	cni_net net2 "$CNI_DIR/n2.json" '{"_noroute": true}' 10.23.0.0/24
 	pod_add pg1 pg2 pg3
 	assert_ok cni ADD "$CNI_DIR/n1.json" g1 pg1 eth0
 	assert_ok cni ADD "$CNI_DIR/n1.json" g2 pg2 eth0
 	assert_ok cni ADD "$CNI_DIR/n1.json" g3 pg3 eth0
 	assert_ok cni ADD "$CNI_DIR/n2.json" g3 pg3 net1
 	assert_eq 4 "$(weft_ports)" "ports before GC"
-	assert_ok cni GC "$CNI_DIR/n1.json" --valid g2/eth0
+	assert_ok cni GC "$CNI_DIR/n1.json" "" "" "" --valid g2/eth0
 	assert_eq 2 "$(weft_ports)" "ports after GC (g2 on net1, g3 on net2)"
 	assert_eq 2 "$(leases)" "leases after GC"
 	assert_eq 2 "$(weft_veths)" "veths after GC"
@@ -188,7 +189,7 @@ case_bad_input() {
 	expect 7 'IPAM plugin "no-such-ipam" is not in CNI_PATH' "$out" "missing IPAM plugin"
 	# An interface name already taken in the pod: the IPAM lease is
 	# given back.
-	in_ns pbad ip link add eth0 type dummy
+	in_ns pbad ip link add eth0 type veth peer name eth0p
 	out=$(plugin "${ENV[@]}" -- "{$base}")
 	expect 102 'creating veth' "$out" "CNI_IFNAME taken"
 	out=$(plugin CNI_COMMAND=VERSION -- "{$base}")

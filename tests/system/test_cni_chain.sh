@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # Issue 9, weft-cni with others: VLAN access and trunk attachments seen
 # tagged on the wire (tcpdump on the trunk pod's host veth); a conflist
@@ -67,7 +67,8 @@ case_chain_tuning_portmap() {
 	in_ns pc ip link show eth0 | grep -q PROMISC || fail "tuning did not set promisc"
 	assert_eq 1 "$(in_ns pc sysctl -n net.ipv4.conf.eth0.arp_ignore)" "tuning's sysctl"
 	iptables-save -t nat | grep -q 'dport 8080' || fail "portmap made no DNAT rule"
-	in_ns pc socat -T 10 TCP-LISTEN:80,reuseaddr OPEN:"$CNI_DIR/pm.out",creat &
+	ip netns exec pc socat -T 10 TCP-LISTEN:80,reuseaddr OPEN:"$CNI_DIR/pm.out",creat </dev/null >/dev/null 2>&1 &
+	on_exit kill $!
 	wait_for 10 sh -c "ip netns exec pc ss -ltn | grep -q ':80 '"
 	echo through-portmap | socat -T 10 - TCP:10.22.0.1:8080 || fail "connect to hostPort 8080"
 	wait_for 10 grep -q through-portmap "$CNI_DIR/pm.out" || fail "nothing reached the pod through portmap"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 600
 #
 # Issue 9, weft-cni at scale and across nodes: 50 ADDs at once (a node
 # starting 50 pods), then 50 DELs at once, every one succeeding, with
@@ -79,7 +79,8 @@ EOF
 	in_ns nA ip link show "$(json_get "$a" 'r["interfaces"][0]["name"]')" >/dev/null ||
 		fail "host veth not in node A"
 	ping_ok xa 10.50.0.20 || fail "pod xa cannot reach xb across the tunnel"
-	in_ns xb socat -T 10 TCP-LISTEN:7001,reuseaddr OPEN:"$CNI_DIR/x.out",creat &
+	ip netns exec xb socat -T 10 TCP-LISTEN:7001,reuseaddr OPEN:"$CNI_DIR/x.out",creat </dev/null >/dev/null 2>&1 &
+	on_exit kill $!
 	wait_for 10 sh -c "ip netns exec xb ss -ltn | grep -q :7001"
 	head -c 100000 /dev/urandom >"$CNI_DIR/x.in"
 	in_ns xa socat -T 10 - TCP:10.50.0.20:7001 <"$CNI_DIR/x.in" || fail "TCP across the tunnel"
