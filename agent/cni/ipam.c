@@ -75,11 +75,17 @@ static void free_env(char **env)
 
 static char *config_for_ipam(const struct cni_conf *c)
 {
-	json_t *copy = json_copy(c->root);
+	json_t *copy = json_deep_copy(c->root);
+	json_t *prev = json_object_get(copy, "prevResult");
 	char *s;
 
-	if (c->version == CNI_V110)
+	/* prevResult too: plugins refuse one newer than their config. */
+	if (c->version == CNI_V110) {
 		json_object_set_new(copy, "cniVersion", json_string("1.0.0"));
+		if (json_is_object(prev))
+			json_object_set_new(prev, "cniVersion",
+					    json_string("1.0.0"));
+	}
 	json_object_del(copy, "cni.dev/valid-attachments");
 	s = json_dumps(copy, JSON_COMPACT);
 	json_decref(copy);
