@@ -7,7 +7,8 @@
 # chaining weft-cni ahead of the reference plugins tuning and portmap (ADD
 # in order with prevResult, DEL in reverse: the DNAT rules come and go); a
 # Multus-style second attachment (net1 on a VLAN network) in a pod that
-# already has eth0; OVN mode's iface-id (K8S_POD_NAMESPACE_K8S_POD_NAME)
+# already has eth0; the "ips" and "mac" capabilities (static IPAM); OVN
+# mode's iface-id (K8S_POD_NAMESPACE_K8S_POD_NAME)
 # and its wait for external_ids:ovn-installed (set here with weft-vsctl,
 # as the chassis will), with code 11 and nothing left on timeout.
 #
@@ -135,7 +136,22 @@ case_ovn_mode() {
 	cni_clean_check ovn
 }
 
+# The runtime's "ips" and "mac" capabilities: runtimeConfig reaches the
+# static IPAM plugin unchanged, and the MAC is the sandbox interface's.
+case_capabilities() {
+	local out caps=(--cap 'ips=["10.80.0.5/24"]' --cap 'mac="02:00:00:aa:bb:cc"')
+	cni_net caps "$CNI_DIR/caps.json" '{"capabilities": {"ips": true, "mac": true}, "ipam": {"type": "static"}}'
+	pod_add pk
+	out=$(cni ADD "$CNI_DIR/caps.json" pk pk eth0 "${caps[@]}") || { fail "ADD: $out"; return; }
+	assert_eq 02:00:00:aa:bb:cc "$(mac_of pk eth0)" "MAC from runtimeConfig"
+	in_ns pk ip -4 -br addr show eth0 | grep -q 10.80.0.5/24 || fail "address from runtimeConfig.ips"
+	assert_ok cni CHECK "$CNI_DIR/caps.json" pk pk eth0 "${caps[@]}"
+	assert_ok cni DEL "$CNI_DIR/caps.json" pk pk eth0 "${caps[@]}"
+	cni_clean_check capabilities
+}
+
 setup
+run_case capabilities
 run_case vlan_wire
 run_case chain_tuning_portmap
 run_case multus_second
