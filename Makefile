@@ -140,11 +140,14 @@ bench-ct:
 PREFIX ?= /usr/local
 MODDIR ?= /lib/modules/$(KVER)/extra
 UNITDIR ?= /lib/systemd/system
+# Where container runtimes look for CNI plugins.
+CNIDIR ?= /opt/cni/bin
 
 install: all
 	install -D -m 0644 $(TOP)/kmod/weft.ko $(DESTDIR)$(MODDIR)/weft.ko
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(addprefix $(BUILD)/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
+	install -D -m 0755 $(BUILD)/weft-cni $(DESTDIR)$(CNIDIR)/weft-cni
 	install -D -m 0644 $(TOP)/uapi/linux/weft.h \
 		$(DESTDIR)$(PREFIX)/include/linux/weft.h
 	install -d $(DESTDIR)$(UNITDIR)
