@@ -425,3 +425,18 @@ const char *wft_lex_type_name(enum wft_lex_type type)
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ?
 	       names[type] : "a token";
 }
+
+void wft_lexer_verror(const struct wft_lexer *lx, char *err, size_t errlen,
+		      const char *fmt, va_list ap)
+{
+	int n;
+
+	if (lx->tok.type == WFT_LEX_ERROR) {
+		snprintf(err, errlen, "%s", lx->tok.text);
+		return;
+	}
+	n = snprintf(err, errlen, "column %zu: ", lx->tok.pos + 1);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	vsnprintf(err + n, errlen - n, fmt, ap);
+}

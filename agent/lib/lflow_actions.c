@@ -111,20 +111,12 @@ struct aparser {
 static void aerr(struct aparser *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (p->failed)
 		return;
 	p->failed = true;
-	if (p->lx.tok.type == WFT_LEX_ERROR) {
-		snprintf(p->err, p->errlen, "%s", p->lx.tok.text);
-		return;
-	}
-	n = snprintf(p->err, p->errlen, "column %zu: ", p->lx.tok.pos + 1);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	wft_lexer_verror(&p->lx, p->err, p->errlen, fmt, ap);
 	va_end(ap);
 }
 

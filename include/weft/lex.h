@@ -15,6 +15,7 @@
 #ifndef WEFT_LEX_H
 #define WEFT_LEX_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -80,6 +81,12 @@ bool wft_lexer_match(struct wft_lexer *lx, enum wft_lex_type type);
 bool wft_lexer_is_id(const struct wft_lexer *lx, const char *id);
 /* A name for a token type, for messages: "'&&'", "an identifier". */
 const char *wft_lex_type_name(enum wft_lex_type type);
+
+/* A parser's error message at the current token: the lexer's own error
+ * when the token is one, else "column N: " and FMT. Both the match and the
+ * action parsers report through it. */
+void wft_lexer_verror(const struct wft_lexer *lx, char *err, size_t errlen,
+		      const char *fmt, va_list ap);
 
 /* All ones in the low @n bits (n <= 128). */
 static inline wft_u128 wft_u128_low_bits(unsigned int n)
