@@ -5,6 +5,7 @@
  * ovs-ofctl prints a match.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,57 +95,15 @@ static void add_one(struct wft_expr_matches *ms, const struct expr_conj *c,
 #define MAX_EXPAND_BITS 8
 #define MAX_EXPANDED EXPR_MAX_CONJS
 
-int expr_matches_add(struct wft_expr_matches *ms, const struct expr_conj *c,
-		     uint32_t conj_id, uint8_t clause, uint8_t n_clauses)
-{
-	size_t i;
-
-	/*
-	 * A partial mask on a field the classifier matches only exactly
-	 * (nw_ttl, nw_proto, icmp_type, eth_type: "ip.ttl < 3") becomes one
-	 * match per value of the wildcarded bits.
-	 */
-	for (i = 0; c && i < c->n; i++) {
-		const struct expr_term *t = &c->terms[i];
-		const struct wft_field *field = wft_field_from_id(t->field);
-		wft_u128 all = wft_u128_low_bits(field->n_bits), free_bits;
-		unsigned int n_free = 0, b;
-		unsigned long v;
-
-		if (field->maskable || t->mask == all)
-			continue;
-		free_bits = all & ~t->mask;
-		for (b = 0; b < field->n_bits; b++)
-			n_free += (free_bits >> b) & 1;
-		if (n_free > MAX_EXPAND_BITS)
-			return -E2BIG;
-		for (v = 0; v < (1ul << n_free); v++) {
-			struct expr_conj copy;
-			unsigned int k = 0;
-			int error;
-
-			conj_copy(&copy, c);
-			copy.terms[i].mask = all;
-			for (b = 0; b < field->n_bits; b++) {
-				if (!((free_bits >> b) & 1))
-					continue;
-				if ((v >> k++) & 1)
-					copy.terms[i].value |= (wft_u128)1 << b;
-			}
-			error = expr_matches_add(ms, &copy, conj_id, clause,
-						 n_clauses);
-			free(copy.terms);
-			if (error)
-				return error;
-		}
-		return 0;
-	}
-	add_one(ms, c, conj_id, clause, n_clauses);
-	return 0;
-}
-
-/* Appends to @out the conjunctions @c expands into; -E2BIG past limits. */
-static int expand_conj(const struct expr_conj *c, struct expr_dnf *out)
+/*
+ * Appends to @out the conjunctions @c expands into: a partial mask on a
+ * field the classifier matches only exactly (nw_ttl, nw_proto, icmp_type,
+ * eth_type: "ip.ttl < 3") becomes one conjunction per value of the
+ * wildcarded bits. -E2BIG past MAX_EXPAND_BITS in one field or past @max
+ * conjunctions in @out.
+ */
+static int expand_conj(const struct expr_conj *c, struct expr_dnf *out,
+		       size_t max)
 {
 	size_t i;
 
@@ -175,18 +134,37 @@ static int expand_conj(const struct expr_conj *c, struct expr_dnf *out)
 				if ((v >> k++) & 1)
 					copy.terms[i].value |= (wft_u128)1 << b;
 			}
-			error = expand_conj(&copy, out);
+			error = expand_conj(&copy, out, max);
 			free(copy.terms);
 			if (error)
 				return error;
 		}
 		return 0;
 	}
-	if (out->n >= MAX_EXPANDED)
+	if (out->n >= max)
 		return -E2BIG;
 	out->conjs = wft_xrealloc(out->conjs, (out->n + 1) * sizeof(*out->conjs));
 	conj_copy(&out->conjs[out->n++], c);
 	return 0;
+}
+
+int expr_matches_add(struct wft_expr_matches *ms, const struct expr_conj *c,
+		     uint32_t conj_id, uint8_t clause, uint8_t n_clauses)
+{
+	struct expr_dnf d;
+	int error;
+	size_t i;
+
+	if (!c) {
+		add_one(ms, NULL, conj_id, clause, n_clauses);
+		return 0;
+	}
+	dnf_false(&d);
+	error = expand_conj(c, &d, SIZE_MAX);
+	for (i = 0; !error && i < d.n; i++)
+		add_one(ms, &d.conjs[i], conj_id, clause, n_clauses);
+	dnf_free(&d);
+	return error;
 }
 
 int expr_dnf_expand_exact(struct expr_dnf *d)
@@ -197,7 +175,7 @@ int expr_dnf_expand_exact(struct expr_dnf *d)
 
 	dnf_false(&r);
 	for (i = 0; i < d->n && !error; i++)
-		error = expand_conj(&d->conjs[i], &r);
+		error = expand_conj(&d->conjs[i], &r, MAX_EXPANDED);
 	dnf_free(d);
 	*d = r;
 	return error;
