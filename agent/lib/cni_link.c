@@ -328,6 +328,12 @@ struct match {
 	bool found;
 };
 
+static bool same_addr(const struct nlattr *a, int family, const uint8_t *v)
+{
+	return mnl_attr_get_payload_len(a) == alen(family) &&
+	       !memcmp(mnl_attr_get_payload(a), v, alen(family));
+}
+
 static int addr_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
@@ -341,9 +347,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *arg)
 	mnl_attr_for_each(a, nlh, sizeof(*ifa))
 		if ((mnl_attr_get_type(a) == IFA_ADDRESS ||
 		     mnl_attr_get_type(a) == IFA_LOCAL) &&
-		    mnl_attr_get_payload_len(a) == alen(m->a->family) &&
-		    !memcmp(mnl_attr_get_payload(a), m->a->addr,
-			    alen(m->a->family)))
+		    same_addr(a, m->a->family, m->a->addr))
 			m->found = true;
 	return MNL_CB_OK;
 }
@@ -363,12 +367,6 @@ int wft_rtnl_addr_has(struct wft_rtnl *r, int ifindex,
 	if (ret)
 		return seterr(r, ret, "listing addresses");
 	return m.found;
-}
-
-static bool same_addr(const struct nlattr *a, int family, const uint8_t *v)
-{
-	return mnl_attr_get_payload_len(a) == alen(family) &&
-	       !memcmp(mnl_attr_get_payload(a), v, alen(family));
 }
 
 static int route_cb(const struct nlmsghdr *nlh, void *arg)
