@@ -43,26 +43,20 @@ def run(plugin, data, cmd, cid, ns):
 
 
 def burst(plugin, data, n, tag):
-    t0 = time.monotonic()
-    procs = [subprocess.Popen([plugin], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE,
-                              env=env_for("ADD", "%s%d" % (tag, i), "cb%d" % i))
-             for i in range(n)]
-    for p in procs:
-        out, _ = p.communicate(data)
-        if p.returncode:
-            raise SystemExit("burst ADD failed: " + out.decode())
-    t_add = time.monotonic() - t0
-    t0 = time.monotonic()
-    procs = [subprocess.Popen([plugin], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE,
-                              env=env_for("DEL", "%s%d" % (tag, i), "cb%d" % i))
-             for i in range(n)]
-    for p in procs:
-        out, _ = p.communicate(data)
-        if p.returncode:
-            raise SystemExit("burst DEL failed: " + out.decode())
-    return t_add, time.monotonic() - t0
+    """Seconds for n concurrent ADDs, then for the n DELs."""
+    def all_at_once(cmd):
+        t0 = time.monotonic()
+        procs = [subprocess.Popen([plugin], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE,
+                                  env=env_for(cmd, "%s%d" % (tag, i),
+                                              "cb%d" % i))
+                 for i in range(n)]
+        for p in procs:
+            out, _ = p.communicate(data)
+            if p.returncode:
+                raise SystemExit("burst %s failed: %s" % (cmd, out.decode()))
+        return time.monotonic() - t0
+    return all_at_once("ADD"), all_at_once("DEL")
 
 
 def main(argv):
