@@ -144,28 +144,10 @@ field() {
 
 # ---- rules and conntrack -------------------------------------------------------
 
-ofctl_phase() {
-	if [ "$PHASE" = ovs ]; then
-		ovs_ofctl -O OpenFlow14 "$@"
-	else
-		ofctl "$@"
-	fi
-}
-
 load_flows() {
 	flows "$1" >"$WEFTD_DIR/flows.txt"
 	ofctl_phase del-flows br0 &&
 		ofctl_phase add-flows br0 "$WEFTD_DIR/flows.txt"
-}
-
-# rule_packets TABLE TEXT: n_packets of the rule of TABLE whose dump line
-# contains TEXT (fixed string), 0 when none.
-rule_packets() {
-	local line n
-	line=$(ofctl_phase dump-flows br0 "table=$1" | grep -F -- "$2")
-	n=${line#*n_packets=}
-	n=${n%%,*}
-	[[ "$n" =~ ^[0-9]+$ ]] && echo "$n" || echo 0
 }
 
 drops() { rule_packets 1 'priority=1 actions=drop'; }

@@ -126,24 +126,6 @@ phase_logs() {
 	done
 }
 
-ofctl_phase() {
-	if [ "$PHASE" = ovs ]; then
-		ovs_ofctl -O OpenFlow14 "$@"
-	else
-		ofctl "$@"
-	fi
-}
-
-# rule_packets TABLE TEXT: n_packets of the rule of TABLE whose dump line
-# contains TEXT (fixed string), 0 when none.
-rule_packets() {
-	local line n
-	line=$(ofctl_phase dump-flows br0 "table=$1" | grep -F -- "$2")
-	n=${line#*n_packets=}
-	n=${n%%,*}
-	[[ "$n" =~ ^[0-9]+$ ]] && echo "$n" || echo 0
-}
-
 # drops_at_least N: table 1's drop rule has counted N packets (the stats
 # reach the rules through each daemon's revalidator).
 drops_at_least() { [ "$(rule_packets 1 'priority=1 actions=drop')" -ge "$1" ]; }

@@ -268,6 +268,26 @@ ovs_vsctl() { timeout "$CLI_TIMEOUT" ovs-vsctl --db="$OVS_DB" --timeout=30 "$@";
 ovs_ofctl() { timeout "$CLI_TIMEOUT" ovs-ofctl "$@"; }
 ovs_appctl() { timeout "$CLI_TIMEOUT" ovs-appctl "$@"; }
 
+# Differential tests run the same rules in two phases, PHASE=weft and
+# PHASE=ovs: ofctl_phase is weft-ofctl or ovs-ofctl (OpenFlow 1.4) by phase.
+ofctl_phase() {
+	if [ "$PHASE" = ovs ]; then
+		ovs_ofctl -O OpenFlow14 "$@"
+	else
+		ofctl "$@"
+	fi
+}
+
+# rule_packets TABLE TEXT: n_packets of the rule of TABLE on br0 whose
+# dump line contains TEXT (fixed string), 0 when none.
+rule_packets() {
+	local line n
+	line=$(ofctl_phase dump-flows br0 "table=$1" | grep -F -- "$2")
+	n=${line#*n_packets=}
+	n=${n%%,*}
+	[[ "$n" =~ ^[0-9]+$ ]] && echo "$n" || echo 0
+}
+
 # ovs_br_add_ports BR NAME:OFPORT...: as br_add_ports, in OVS.
 ovs_br_add_ports() {
 	local br=$1 p args=()
