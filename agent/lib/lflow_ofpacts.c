@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lflow_ofpacts_lookup.h"
 #include "weft/lflow_actions.h"
 #include "weft/util.h"
 
@@ -254,6 +255,8 @@ static int xlate_one(const struct wft_lact *a,
 			    "<-> is not supported yet (no stack in weft)");
 	}
 	(void)in_ct;
+	if (wft_lflow_is_lookup_action(a->name))
+		return wft_lflow_xlate_lookup(a, ctx, out, err, errlen);
 	return xerr(err, errlen, -EOPNOTSUPP, "%s is not supported yet",
 		    a->name);
 }

@@ -61,6 +61,7 @@ ps ls1 ls1-p4 "0a:58:0a:00:01:08 fd01::8"
 ps ls1 ls1-p5 "0a:58:0a:00:01:09 10.0.1.9"
 $nb lsp-add ls1 ls1-p6 -- lsp-set-addresses ls1-p6 "0a:58:0a:00:01:0a 10.0.1.10"
 $nb lsp-add ls2 ls2-p1 -- lsp-set-addresses ls2-p1 "0a:58:0a:00:02:05 10.0.2.5"
+$nb lsp-add ls2 ls2-p2 -- lsp-set-addresses ls2-p2 unknown
 $nb lsp-add ls3 ls3-p1 -- lsp-set-addresses ls3-p1 unknown
 $nb lrp-add lr1 lr1-ls1 0a:58:0a:00:01:01 10.0.1.1/24 fd01::1/64
 $nb lrp-add lr1 lr1-ls2 0a:58:0a:00:02:01 10.0.2.1/24 fd02::1/64
@@ -69,6 +70,8 @@ for s in 1 2; do
 		-- lsp-set-addresses ls$s-lr1 router \
 		-- lsp-set-options ls$s-lr1 router-port=lr1-ls$s
 done
+# lookup_arp_ip/lookup_nd_ip instead of learning from every request.
+$nb set logical_router lr1 options:always_learn_from_arp_request=false
 $nb lr-add lr3 -- lrp-add lr3 lr3-ls3 0a:58:0a:00:03:01 10.0.3.1/24
 $nb lsp-add ls3 ls3-lr3 -- lsp-set-type ls3-lr3 router \
 	-- lsp-set-addresses ls3-lr3 router -- lsp-set-options ls3-lr3 router-port=lr3-ls3
@@ -142,4 +145,36 @@ print()' >$out/ovn_lookup_sb.json
 			sed 's/^ *//' | sort
 	done
 } >$out/ovn_lookup_flows.txt
-echo "wrote $out/ovn_lookup_sb.json and $out/ovn_lookup_flows.txt"
+# The lookup actions as ovn-controller encodes them: every logical flow
+# whose actions use one, with the OpenFlow actions of its flows (found by
+# cookie), one line each: stage, pipeline, table, actions, OF actions.
+ovs-ofctl -O OpenFlow14 --no-stats dump-flows br-int >$d/all-flows.txt
+$sb --format=json --columns=_uuid,pipeline,table_id,actions,external_ids \
+	list Logical_Flow >$d/lflows.json
+python3 - $d/all-flows.txt $d/lflows.json >$out/ovn_lookup_actions.txt <<'PY'
+import json, re, sys
+names = ("get_arp", "get_nd", "lookup_arp", "lookup_nd", "get_fdb",
+         "lookup_fdb", "check_in_port_sec", "check_out_port_sec",
+         "chk_lb_hairpin", "ct_snat_to_vip")
+acts = {}
+for line in open(sys.argv[1]):
+    m = re.match(r" *cookie=(0x[0-9a-f]+),.* actions=(.*)$", line)
+    if m:
+        acts.setdefault(int(m.group(1), 16), set()).add(m.group(2))
+lf = json.load(open(sys.argv[2]))
+cols = lf["headings"]
+out = set()
+for row in lf["data"]:
+    r = dict(zip(cols, row))
+    if not any(n + "(" in r["actions"] or n + ";" in r["actions"]
+               for n in names):
+        continue
+    stage = dict(r["external_ids"][1]).get("stage-name", "")
+    cookie = int(r["_uuid"][1][:8], 16)
+    for a in sorted(acts.get(cookie, ())):
+        out.add("\t".join((stage, r["pipeline"], str(r["table_id"]),
+                           r["actions"], a)))
+for l in sorted(out):
+    print(l)
+PY
+echo "wrote $out/ovn_lookup_sb.json, ovn_lookup_flows.txt, ovn_lookup_actions.txt"
