@@ -11,10 +11,13 @@
  * included. The differences that are intended:
  *  - table 68: ovn-controller's flows end with a learn() action, which
  *    weft lacks; it is cut from the oracle's text before comparing;
- *  - table 69: empty in the oracle (no hairpin session has run); weft
- *    installs up front the flows those learn actions would add, checked
- *    against data/ovn_lookup_69.expected, written by hand from the
- *    learn() specifications in table 68 (docs/ovn-lookup.md).
+ *  - table 69: ovn-controller's holds what those learn actions added
+ *    for the hairpin sessions gen-ovn-lookup.sh ran (ls1-p1 through the
+ *    VIPs of lb1, lb3 and lb4); weft installs up front the flows for
+ *    every backend of every balancer, so the oracle's are completed
+ *    with data/ovn_lookup_69.expected: the flows of the backends no
+ *    session reached, written by hand from the learn() specifications
+ *    in table 68 (docs/ovn-lookup.md).
  * Also: the per-row functions give the same flows as the full build, and
  * rows that are not local or not valid give none.
  */
@@ -312,8 +315,9 @@ START_TEST(test_oracle)
 	for (t = 66; t <= 78; t++) {
 		struct lines want = { 0 }, got = { 0 };
 
-		oracle_table(t == 69 ? "ovn_lookup_69.expected" :
-			     "ovn_lookup_flows.txt", t, &want);
+		oracle_table("ovn_lookup_flows.txt", t, &want);
+		if (t == 69)
+			oracle_table("ovn_lookup_69.expected", t, &want);
 		weft_table(&f, t, &got);
 		bad += diff(t, &want, &got);
 		total += want.n;

@@ -125,6 +125,18 @@ until [ "$($nb get logical_switch_port ls1-p4 up)" = true ]; do
 done
 $nb --wait=hv sync
 
+# Hairpin sessions, so that table 68's learn() actions fill table 69:
+# ls1-p1 (10.0.1.5, fd01::5) to the VIPs that balance back to it (lb4's
+# one backend; lb1 and lb3 pick one of two, hence several source ports).
+ctl="ovs-appctl -t $d/ovs-vswitchd.$(cat $d/ovs-vswitchd.pid).ctl"
+eth="eth(src=0a:58:0a:00:01:05,dst=0a:58:0a:00:01:01)"
+for sp in 40001 40002 40003 40004 40005 40006 40007 40008; do
+	$ctl netdev-dummy/receive vif1 "$eth,eth_type(0x0800),ipv4(src=10.0.1.5,dst=172.16.0.12,proto=6,tos=0,ttl=64,frag=no),tcp(src=$sp,dst=443),tcp_flags(syn)"
+	$ctl netdev-dummy/receive vif1 "$eth,eth_type(0x0800),ipv4(src=10.0.1.5,dst=172.16.0.10,proto=6,tos=0,ttl=64,frag=no),tcp(src=$sp,dst=80),tcp_flags(syn)"
+	$ctl netdev-dummy/receive vif1 "$eth,eth_type(0x86dd),ipv6(src=fd01::5,dst=fd02::10,label=0,proto=17,tclass=0,hlimit=64,frag=no),udp(src=$sp,dst=53)"
+done >/dev/null
+sleep 1
+
 "$dump" --table SB_Global --table Chassis --table Datapath_Binding \
 	--table Port_Binding --table MAC_Binding --table Static_MAC_Binding \
 	--table FDB --table Load_Balancer --table Logical_DP_Group \
