@@ -85,7 +85,7 @@ struct lb {
 	unsigned int proto_num;
 	bool orig_tuple;		/* options:hairpin_orig_tuple */
 	struct ovn_lookup_ip snat4, snat6;	/* hairpin_snat_ip, af 0 */
-	uint32_t dps[256];		/* its local datapaths */
+	uint32_t *dps;			/* its local datapaths */
 	size_t n_dps;
 	int n;
 };
@@ -225,9 +225,11 @@ static void add_dps(struct lb *lb, const struct wft_ovsdb_datum *d)
 	for (i = 0; d && i < d->n; i++) {
 		uint32_t key = ovn_lookup_dp_key(lb->ctx, &d->keys[i].u);
 
-		if (ovn_lookup_dp_local(lb->ctx, key) &&
-		    lb->n_dps < sizeof(lb->dps) / sizeof(lb->dps[0]))
+		if (ovn_lookup_dp_local(lb->ctx, key)) {
+			lb->dps = wft_xrealloc(lb->dps, (lb->n_dps + 1) *
+					       sizeof(*lb->dps));
 			lb->dps[lb->n_dps++] = key;
+		}
 	}
 }
 
@@ -244,25 +246,28 @@ static const char *opt(const struct wft_ovsdb_row *row, const char *key)
 }
 
 /* One VIP: "vip[:port]" -> "backend[:port],...". A VIP with a bad
- * backend is ignored whole, as ovn-controller ignores it. */
+ * backend is ignored whole, as ovn-controller ignores it: the backends
+ * are all checked before any flow is built. */
 static bool vip_flows(struct lb *lb, const char *key, const char *value)
 {
-	struct ovn_lookup_ip vip, b[64];
-	unsigned int vport, bport[64];
-	size_t n = 0, i, len;
+	struct ovn_lookup_ip vip, b;
+	unsigned int vport, bport;
 	const char *s;
+	size_t len;
+	int pass;
 
 	if (!parse_ip_port(key, strlen(key), &vip, &vport))
 		return false;
-	for (s = value; *s; s += len + (s[len] == ',')) {
-		len = strcspn(s, ",");
-		if (n == 64 || !parse_ip_port(s, len, &b[n], &bport[n]) ||
-		    b[n].af != vip.af || !bport[n] != !vport)
-			return false;
-		n++;
+	for (pass = 0; pass < 2; pass++) {
+		for (s = value; *s; s += len + (s[len] == ',')) {
+			len = strcspn(s, ",");
+			if (!parse_ip_port(s, len, &b, &bport) ||
+			    b.af != vip.af || !bport != !vport)
+				return false;
+			if (pass)
+				backend_flows(lb, &vip, vport, &b, bport);
+		}
 	}
-	for (i = 0; i < n; i++)
-		backend_flows(lb, &vip, vport, &b[i], bport[i]);
 	vip_snat_flows(lb, &vip, vport);
 	return true;
 }
@@ -294,6 +299,7 @@ int wft_ovn_lookup_lb(const struct wft_ovn_lookup_ctx *ctx,
 			add_dps(lb, wft_ovsdb_row_get_named(g, "datapaths"));
 	}
 	if (!lb->n_dps) {
+		free(lb->dps);
 		free(lb);
 		return 0;
 	}
@@ -332,6 +338,7 @@ int wft_ovn_lookup_lb(const struct wft_ovn_lookup_ctx *ctx,
 		if (!vip_flows(lb, vips->keys[i].s, vips->values[i].s))
 			out->n_skipped++;
 	n = lb->n;
+	free(lb->dps);
 	free(lb);
 	return n;
 }

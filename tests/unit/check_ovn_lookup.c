@@ -453,6 +453,76 @@ START_TEST(test_bad_rows)
 }
 END_TEST
 
+/* A balancer with many backends on ls1, and one with a bad VIP. */
+START_TEST(test_lb_big)
+{
+	struct wft_strbuf err = WFT_STRBUF_INIT, vals = WFT_STRBUF_INIT;
+	struct wft_ovn_lookup_flows f;
+	struct wft_ovn_lookup_ctx ctx;
+	struct wft_ovsdb_row *row, *pb;
+	char ls1[WFT_UUID_STRLEN + 1];
+	size_t n68 = 0, n69 = 0, n70 = 0, i;
+	struct world w;
+	json_t *upd;
+	int r;
+
+	world_init(&w);
+	for (pb = wft_ovsdb_rtable_first(wft_ovsdb_replica_table(
+		     w.sb, "Port_Binding")); pb; pb = wft_ovsdb_row_next(pb))
+		if (!strcmp(wft_ovsdb_row_string(pb, "logical_port", ""),
+			    "ls1-p1"))
+			wft_uuid_format(&wft_ovsdb_row_get_named(
+				pb, "datapath")->keys[0].u, ls1);
+	for (i = 0; i < 100; i++)
+		wft_strbuf_printf(&vals, "%s10.1.%zu.%zu:8080", i ? "," : "",
+				  i / 10, i % 10);
+	upd = json_pack("{s{s{s{ss s[s[[ss]]] s[s[[ss]]] s[s[[ss]]]}}"
+			"s{s{ss s[s[[ss]]] s[s[[ss]]] s[s[[ss]]]}}}}",
+			"Load_Balancer",
+			"11111111-2222-3333-4444-555555555555", "insert",
+			"protocol", "tcp",
+			"vips", "map", "172.16.9.9:80", wft_strbuf_cstr(&vals),
+			"options", "map", "hairpin_orig_tuple", "true",
+			"datapaths", "set", "uuid", ls1,
+			"66666666-2222-3333-4444-555555555555", "insert",
+			"protocol", "tcp",
+			"vips", "map", "^vip:80", "10.0.0.1:80",
+			"options", "map", "template", "true",
+			"datapaths", "set", "uuid", ls1);
+	ck_assert_msg(upd, "json_pack");
+	ck_assert_msg(!wft_ovsdb_replica_apply_update2(w.sb, upd, &err), "%s",
+		      wft_strbuf_cstr(&err));
+	json_decref(upd);
+	wft_ovn_lookup_ctx_init(&ctx, w.sb, &w.chassis, is_local, &w);
+	wft_ovn_lookup_flows_init(&f);
+	row = wft_ovsdb_rtable_first(wft_ovsdb_replica_table(w.sb,
+							   "Load_Balancer"));
+	for (; row; row = wft_ovsdb_row_next(row)) {
+		char u[WFT_UUID_STRLEN + 1];
+
+		wft_uuid_format(wft_ovsdb_row_uuid(row), u);
+		if (strncmp(u, "11111111", 8) && strncmp(u, "66666666", 8))
+			continue;
+		r = wft_ovn_lookup_lb(&ctx, row, &f);
+		ck_assert_int_ge(r, 0);
+	}
+	for (i = 0; i < f.n; i++) {
+		n68 += f.flows[i].table == 68;
+		n69 += f.flows[i].table == 69;
+		n70 += f.flows[i].table == 70;
+	}
+	ck_assert_uint_eq(n68, 100);
+	ck_assert_uint_eq(n69, 100);
+	ck_assert_uint_eq(n70, 1);
+	ck_assert_uint_eq(f.n_skipped, 1);	/* the template's VIP */
+	wft_ovn_lookup_flows_uninit(&f);
+	wft_ovn_lookup_ctx_uninit(&ctx);
+	wft_ovsdb_replica_free(w.sb);
+	wft_strbuf_free(&err);
+	wft_strbuf_free(&vals);
+}
+END_TEST
+
 static Suite *ovn_lookup_suite(void)
 {
 	Suite *s = suite_create("ovn_lookup");
@@ -463,6 +533,7 @@ static Suite *ovn_lookup_suite(void)
 	tcase_add_test(tc, test_per_row);
 	tcase_add_test(tc, test_nothing_local);
 	tcase_add_test(tc, test_bad_rows);
+	tcase_add_test(tc, test_lb_big);
 	suite_add_tcase(s, tc);
 	return s;
 }
