@@ -24,14 +24,12 @@
 #include "ovn_lookup_priv.h"
 #include "weft/util.h"
 
-#define MAX_PS_IPS 64
-
 /* One port_security entry. */
 struct ps_entry {
 	char mac[18];
 	uint8_t ea[6];
-	struct ovn_lookup_ip v4[MAX_PS_IPS];
-	struct ovn_lookup_ip v6[MAX_PS_IPS];
+	struct ovn_lookup_ip *v4;
+	struct ovn_lookup_ip *v6;
 	size_t n4, n6;
 };
 
@@ -58,10 +56,15 @@ static bool parse_entry(const char *s, struct ps_entry *e)
 		len = strcspn(s, " ");
 		if (!ovn_lookup_parse_ip(s, len, &ip))
 			break;
-		if (ip.af == AF_INET && e->n4 < MAX_PS_IPS)
+		if (ip.af == AF_INET) {
+			e->v4 = wft_xrealloc(e->v4, (e->n4 + 1) *
+					     sizeof(*e->v4));
 			e->v4[e->n4++] = ip;
-		else if (ip.af == AF_INET6 && e->n6 < MAX_PS_IPS)
+		} else {
+			e->v6 = wft_xrealloc(e->v6, (e->n6 + 1) *
+					     sizeof(*e->v6));
 			e->v6[e->n6++] = ip;
+		}
 	}
 	return true;
 }
@@ -383,6 +386,10 @@ int wft_ovn_lookup_port_sec(const struct wft_ovn_lookup_ctx *ctx,
 	ps_add(&p, 75, 80, FAIL, "%s", p.outp);
 	for (i = 0; i < n; i++)
 		out_entry(&p, &e[i]);
+	for (i = 0; i < n; i++) {
+		free(e[i].v4);
+		free(e[i].v6);
+	}
 	free(e);
 	return p.n - dedup(out, start);
 }
