@@ -18,17 +18,22 @@
  *    with data/ovn_lookup_69.expected: the flows of the backends no
  *    session reached, written by hand from the learn() specifications
  *    in table 68 (docs/ovn-lookup.md).
- * Also: the per-row functions give the same flows as the full build, and
- * rows that are not local or not valid give none.
+ * Also: the per-row functions give the same flows as the full build,
+ * rows that are not local or not valid give none, and packets run
+ * through weft's own pipeline (xlate) with these tables and the
+ * translated actions get the verdicts OVN's tables give.
  */
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/lflow_actions.h"
 #include "weft/ovn_lookup.h"
 #include "weft/ovsdb_replica.h"
+#include "xlate_testlib.h"
 
 #define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
 
@@ -523,6 +528,174 @@ START_TEST(test_lb_big)
 }
 END_TEST
 
+/* ---- the tables at work in weft's pipeline -------------------------- */
+
+/* The datapath and port keys of logical port @name. */
+static void keys(struct world *w, const char *name, uint32_t *dp,
+		 uint32_t *port)
+{
+	struct wft_ovsdb_row *pb = wft_ovsdb_rtable_first(
+		wft_ovsdb_replica_table(w->sb, "Port_Binding"));
+
+	for (; pb; pb = wft_ovsdb_row_next(pb))
+		if (!strcmp(wft_ovsdb_row_string(pb, "logical_port", ""),
+			    name)) {
+			*dp = dp_key(w, pb);
+			*port = (uint32_t)wft_ovsdb_row_integer(pb,
+								"tunnel_key", 0);
+			return;
+		}
+	ck_abort_msg("no port %s", name);
+}
+
+/* "table=T,priority=50,actions=" + @lacts translated for logical
+ * ingress table T - 8. */
+static void add_lflow(struct wft_pipeline *p, unsigned int t,
+		      const char *lacts)
+{
+	struct wft_lflow_xlate_ctx ctx;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	struct wft_ofpacts acts;
+	struct wft_lacts tree;
+	struct wft_flow match;
+	struct wft_flow_wc wc;
+	char err[256];
+
+	memset(&match, 0, sizeof(match));
+	wft_flow_wc_init_catchall(&wc);
+	wft_lflow_xlate_ctx_init(&ctx, false, (uint8_t)(t - 8), true);
+	wft_ofpacts_init(&acts);
+	ck_assert_msg(!wft_lflow_actions_parse(lacts, &tree, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_msg(!wft_lflow_actions_to_ofpacts(&tree, &ctx, &acts, err,
+						    sizeof(err)), "%s", err);
+	wft_strbuf_printf(&sb, "table=%u,priority=50,actions=", t);
+	wft_ofp_actions_format(&acts, &match, &wc, &sb);
+	add_rule(p, wft_strbuf_cstr(&sb));
+	wft_strbuf_free(&sb);
+	wft_ofpacts_uninit(&acts);
+	wft_lacts_free(&tree);
+}
+
+static const char *verdict(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The datapath actions for the packet @fmt. */
+static const char *verdict(struct run *r, const char *fmt, ...)
+{
+	char pkt[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pkt, sizeof(pkt), fmt, ap);
+	va_end(ap);
+	wft_xlate_out_uninit(&r->out);
+	wft_xlate_out_init(&r->out);
+	run_xlate(r, pkt);
+	return wft_strbuf_cstr(&r->acts);
+}
+
+START_TEST(test_pipeline)
+{
+	struct wft_ovn_lookup_flows f;
+	struct wft_ovn_lookup_ctx ctx;
+	uint32_t ls1, p1, lr1, to_ls2, p3;
+	struct world w;
+	struct run r;
+	char rule[256];
+	size_t i;
+
+	world_init(&w);
+	wft_ovn_lookup_ctx_init(&ctx, w.sb, &w.chassis, is_local, &w);
+	wft_ovn_lookup_flows_init(&f);
+	wft_ovn_lookup_build(&ctx, &f);
+	run_init(&r, NULL);
+	for (i = 0; i < f.n; i++) {
+		struct wft_flow_mod fm;
+
+		wft_flow_mod_init(&fm, WFT_FM_ADD);
+		fm.table_id = f.flows[i].table;
+		fm.priority = f.flows[i].priority;
+		fm.match = f.flows[i].match;
+		fm.wc = f.flows[i].mask;
+		fm.cookie = f.flows[i].cookie;
+		fm.actions = &f.flows[i].actions;
+		ck_assert_int_eq(wft_pipeline_flow_mod(r.p, &fm, 0, NULL,
+						       NULL), 0);
+	}
+	keys(&w, "ls1-p1", &ls1, &p1);
+	keys(&w, "lr1-ls2", &lr1, &to_ls2);
+	keys(&w, "ls1-p3", &ls1, &p3);
+
+	/* Port 1 is ls1-p1: its port security decides (drop or port 2). */
+	snprintf(rule, sizeof(rule), "table=0,priority=100,in_port=1,actions="
+		 "set_field:%u->reg14,set_field:%u->metadata,resubmit(,8)",
+		 p1, ls1);
+	add_rule(r.p, rule);
+	add_lflow(r.p, 8, "reg0[15] = check_in_port_sec(); next;");
+	add_rule(r.p, "table=9,priority=100,reg0=0x8000/0x8000,actions=drop");
+	add_rule(r.p, "table=9,priority=0,actions=output:2");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:05,"
+				 "ip,nw_src=10.0.1.5,nw_dst=10.0.2.5"), "12");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:05,"
+				 "ip,nw_src=10.0.1.99,nw_dst=10.0.2.5"),
+			 "drop");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:99,"
+				 "ip,nw_src=10.0.1.5,nw_dst=10.0.2.5"),
+			 "drop");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:05,"
+				 "arp,arp_spa=10.0.1.5,"
+				 "arp_sha=0a:58:0a:00:01:05"), "12");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:05,"
+				 "arp,arp_spa=10.0.1.6,"
+				 "arp_sha=0a:58:0a:00:01:05"), "drop");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:05,"
+				 "ipv6,ipv6_src=fd01::5"), "12");
+	ck_assert_str_eq(verdict(&r, "in_port=1,dl_src=0a:58:0a:00:01:05,"
+				 "ipv6,ipv6_src=fd01::7"), "drop");
+
+	/* Port 2 is lr1 routing to ls2: get_arp() finds the MAC, the
+	 * static binding that overrides winning over the learnt one. */
+	snprintf(rule, sizeof(rule), "table=0,priority=100,ip,in_port=2,"
+		 "actions=set_field:%u->reg15,set_field:%u->metadata,"
+		 "move:NXM_OF_IP_DST[]->NXM_NX_REG0[],resubmit(,20)",
+		 to_ls2, lr1);
+	add_rule(r.p, rule);
+	add_lflow(r.p, 20, "get_arp(outport, reg0); next;");
+	add_rule(r.p, "table=21,priority=100,dl_dst=0a:58:0a:00:02:06,"
+		 "actions=output:3");
+	add_rule(r.p, "table=21,priority=100,dl_dst=0a:58:0a:00:02:09,"
+		 "actions=output:4");
+	add_rule(r.p, "table=21,priority=0,actions=output:5");
+	ck_assert_str_eq(verdict(&r, "in_port=2,ip,nw_dst=10.0.2.6"),
+			 "set(eth(dst=0a:58:0a:00:02:06)),13");
+	ck_assert_str_eq(verdict(&r, "in_port=2,ip,nw_dst=10.0.2.9"),
+			 "set(eth(dst=0a:58:0a:00:02:09)),14");
+	/* Unknown: eth.dst 00:00:00:00:00:00, for the ARP request stage. */
+	ck_assert_str_eq(verdict(&r, "in_port=2,dl_dst=0a:58:0a:00:02:01,ip,"
+				 "nw_dst=10.0.2.77"),
+			 "set(eth(dst=00:00:00:00:00:00)),15");
+
+	/* Port 3 is ls1-p3: get_fdb() sends the FDB's MAC to port 1. */
+	snprintf(rule, sizeof(rule), "table=0,priority=100,in_port=3,actions="
+		 "set_field:%u->reg14,set_field:%u->metadata,resubmit(,30)",
+		 p3, ls1);
+	add_rule(r.p, rule);
+	add_lflow(r.p, 30, "outport = get_fdb(eth.dst); next;");
+	add_rule(r.p, "table=31,priority=100,reg15=1,actions=output:4");
+	add_rule(r.p, "table=31,priority=0,actions=output:5");
+	ck_assert_str_eq(verdict(&r, "in_port=3,dl_dst=0a:58:0a:00:01:30"),
+			 "14");
+	ck_assert_str_eq(verdict(&r, "in_port=3,dl_dst=0a:58:0a:00:01:31"),
+			 "15");
+
+	run_free(&r);
+	wft_ovn_lookup_flows_uninit(&f);
+	wft_ovn_lookup_ctx_uninit(&ctx);
+	wft_ovsdb_replica_free(w.sb);
+}
+END_TEST
+
 static Suite *ovn_lookup_suite(void)
 {
 	Suite *s = suite_create("ovn_lookup");
@@ -534,6 +707,7 @@ static Suite *ovn_lookup_suite(void)
 	tcase_add_test(tc, test_nothing_local);
 	tcase_add_test(tc, test_bad_rows);
 	tcase_add_test(tc, test_lb_big);
+	tcase_add_test(tc, test_pipeline);
 	suite_add_tcase(s, tc);
 	return s;
 }
