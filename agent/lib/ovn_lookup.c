@@ -34,6 +34,16 @@ void wft_ovn_lookup_flows_uninit(struct wft_ovn_lookup_flows *f)
 	memset(f, 0, sizeof(*f));
 }
 
+static void grow(struct wft_ovn_lookup_flows *out)
+{
+	if (out->n < out->allocated)
+		return;
+	out->allocated = out->allocated ? 2 * out->allocated : 32;
+	out->flows = wft_xrealloc(out->flows, out->allocated *
+				  sizeof(*out->flows));
+	out->src = wft_xrealloc(out->src, out->allocated * sizeof(*out->src));
+}
+
 int ovn_lookup_add(struct wft_ovn_lookup_flows *out,
 		   const struct wft_ovsdb_row *row, unsigned int table,
 		   unsigned int prio, const char *match, const char *actions)
@@ -43,13 +53,7 @@ int ovn_lookup_add(struct wft_ovn_lookup_flows *out,
 	struct wft_strbuf sb;
 	char err[256];
 
-	if (out->n == out->allocated) {
-		out->allocated = out->allocated ? 2 * out->allocated : 32;
-		out->flows = wft_xrealloc(out->flows, out->allocated *
-					  sizeof(*out->flows));
-		out->src = wft_xrealloc(out->src, out->allocated *
-					sizeof(*out->src));
-	}
+	grow(out);
 	f = &out->flows[out->n];
 	wft_strbuf_init(&sb);
 	/* ovn-controller's cookie: the UUID's first 32 bits. */
@@ -69,6 +73,84 @@ int ovn_lookup_add(struct wft_ovn_lookup_flows *out,
 	wft_strbuf_free(&sb);
 	out->src[out->n++] = *u;
 	return 1;
+}
+
+/*
+ * The tables that grow with the deployment (66/67 with every neighbour,
+ * 71/72 with every learnt MAC) are built field by field rather than
+ * through the parser: an order of magnitude cheaper, and the unit test
+ * checks that each such flow is exactly what its ovs-ofctl text parses
+ * into.
+ */
+static struct wft_ofp_flow *flow_new(struct wft_ovn_lookup_flows *out,
+				     const struct wft_ovsdb_row *row,
+				     unsigned int table, unsigned int prio)
+{
+	const struct wft_uuid *u = wft_ovsdb_row_uuid(row);
+	struct wft_ofp_flow *f;
+
+	grow(out);
+	f = &out->flows[out->n];
+	wft_ofp_flow_init(f, WFT_OFPFC_ADD);
+	f->table = (uint8_t)table;
+	f->priority = (uint16_t)prio;
+	f->cookie = (uint64_t)u->b[0] << 24 | (uint64_t)u->b[1] << 16 |
+		    (uint64_t)u->b[2] << 8 | u->b[3];
+	f->has_actions = true;
+	out->src[out->n++] = *u;
+	return f;
+}
+
+/* Matches field @id exactly on @be, its value as a big-endian byte
+ * string of the field's width. */
+static void match_field(struct wft_ofp_flow *f, enum wft_field_id id,
+			const uint8_t *be)
+{
+	const struct wft_field *fd = wft_field_from_id(id);
+	struct wft_subfield sf = { fd, 0, fd->n_bits };
+
+	wft_subfield_set(&sf, be, &f->match, &f->mask);
+}
+
+/* The same for a number of up to 64 bits. */
+static void match_num(struct wft_ofp_flow *f, enum wft_field_id id,
+		      uint64_t v)
+{
+	const struct wft_field *fd = wft_field_from_id(id);
+	uint8_t be[16] = { 0 };
+	int i;
+
+	for (i = fd->n_bytes - 1; i >= 0 && v; i--, v >>= 8)
+		be[i] = (uint8_t)v;
+	match_field(f, id, be);
+}
+
+/* set_field:@be->@id (the whole field). */
+static void act_set_field(struct wft_ofp_flow *f, enum wft_field_id id,
+			  const uint8_t *be)
+{
+	const struct wft_field *fd = wft_field_from_id(id);
+	struct wft_ofpact *a = wft_ofpacts_put(&f->actions,
+					       WFT_OFPACT_SET_FIELD);
+
+	a->set.dst.field = fd;
+	a->set.dst.ofs = 0;
+	a->set.dst.n_bits = fd->n_bits;
+	memcpy(a->set.value, be, fd->n_bytes);
+	wft_field_bytes_mask(fd, a->set.mask);
+}
+
+/* load:0x1->NXM_NX_REG10[@bit]: a logical flag. */
+static void act_set_flag(struct wft_ofp_flow *f, unsigned int bit)
+{
+	const struct wft_field *fd = wft_field_from_id(WFT_F_REG0 + 10);
+	struct wft_ofpact *a = wft_ofpacts_put(&f->actions, WFT_OFPACT_LOAD);
+
+	a->set.dst.field = fd;
+	a->set.dst.ofs = bit;
+	a->set.dst.n_bits = 1;
+	a->set.value[fd->n_bytes - 1] = 1;
+	a->set.mask[fd->n_bytes - 1] = 1;
 }
 
 bool ovn_lookup_parse_mac(const char *s, uint8_t mac[6])
@@ -253,12 +335,10 @@ int wft_ovn_lookup_neighbor(const struct wft_ovn_lookup_ctx *ctx,
 	const char *ip_s = ovn_lookup_str(row, "ip");
 	const char *mac_s = ovn_lookup_str(row, "mac");
 	const struct wft_ovn_lookup_port *pb;
-	struct wft_strbuf ip, m1, m2;
 	struct ovn_lookup_ip addr;
+	struct wft_ofp_flow *f;
 	unsigned int prio;
-	char acts[96];
 	uint8_t mac[6];
-	int n;
 
 	pb = ovn_lookup_port(ctx, ovn_lookup_str(row, "logical_port"));
 	if (!pb || !ovn_lookup_dp_local(ctx, pb->dp_key))
@@ -275,38 +355,37 @@ int wft_ovn_lookup_neighbor(const struct wft_ovn_lookup_ctx *ctx,
 	else
 		prio = 100;
 
-	/* The IP as get_arp/get_nd leave it: reg0, or xxreg0 for IPv6. */
-	wft_strbuf_init(&ip);
-	if (addr.af == AF_INET) {
-		wft_strbuf_printf(&ip, "reg0=0x%x", ntohl(addr.v4.s_addr));
-	} else {
-		int i;
+	/* 66: the IP as get_arp/get_nd leave it (reg0, or xxreg0 for
+	 * IPv6) and the port in reg15 give eth.dst. */
+	f = flow_new(out, row, WFT_OVN_T_MAC_BINDING, prio);
+	if (addr.af == AF_INET)
+		match_num(f, WFT_F_REG0, ntohl(addr.v4.s_addr));
+	else
+		match_field(f, WFT_F_XXREG0, addr.v6.s6_addr);
+	match_num(f, WFT_F_REG0 + 15, pb->key);
+	match_num(f, WFT_F_METADATA, pb->dp_key);
+	act_set_field(f, WFT_F_ETH_DST, mac);
+	act_set_flag(f, WFT_OVN_MLF_LOOKUP_MAC);
 
-		wft_strbuf_puts(&ip, "xxreg0=0x");
-		for (i = 0; i < 16; i++)
-			wft_strbuf_printf(&ip, "%02x", addr.v6.s6_addr[i]);
+	/* 67: the IP, the port in reg14 and eth.src: is it known? */
+	f = flow_new(out, row, WFT_OVN_T_MAC_LOOKUP, prio);
+	if (addr.af == AF_INET) {
+		match_num(f, WFT_F_ETH_TYPE, WFT_ETH_TYPE_ARP);
+		match_num(f, WFT_F_REG0, ntohl(addr.v4.s_addr));
+	} else {
+		match_num(f, WFT_F_ETH_TYPE, WFT_ETH_TYPE_IPV6);
+		match_num(f, WFT_F_IP_PROTO, 58);
+		/* icmp_code=0: ICMP codes are matched on the whole
+		 * 16-bit tp_dst, as weft's parser (and OVS) keys them. */
+		f->match.tp_dst = 0;
+		f->mask.masks.tp_dst = 0xffff;
+		match_field(f, WFT_F_XXREG0, addr.v6.s6_addr);
 	}
-	wft_strbuf_init(&m1);
-	wft_strbuf_printf(&m1, "%s,reg15=0x%x,metadata=0x%x",
-			  wft_strbuf_cstr(&ip), pb->key, pb->dp_key);
-	wft_strbuf_init(&m2);
-	wft_strbuf_printf(&m2, "%s,%s,reg14=0x%x,metadata=0x%x,dl_src=%s",
-			  addr.af == AF_INET ? "arp" : "icmp6,icmp_code=0",
-			  wft_strbuf_cstr(&ip), pb->key, pb->dp_key, mac_s);
-	snprintf(acts, sizeof(acts),
-		 "set_field:%02x:%02x:%02x:%02x:%02x:%02x->eth_dst,"
-		 "load:0x1->NXM_NX_REG10[%d]", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5], WFT_OVN_MLF_LOOKUP_MAC);
-	n = ovn_lookup_add(out, row, WFT_OVN_T_MAC_BINDING, prio,
-			   wft_strbuf_cstr(&m1), acts);
-	snprintf(acts, sizeof(acts), "load:0x1->NXM_NX_REG10[%d]",
-		 WFT_OVN_MLF_LOOKUP_MAC);
-	n += ovn_lookup_add(out, row, WFT_OVN_T_MAC_LOOKUP, prio,
-			    wft_strbuf_cstr(&m2), acts);
-	wft_strbuf_free(&ip);
-	wft_strbuf_free(&m1);
-	wft_strbuf_free(&m2);
-	return n;
+	match_num(f, WFT_F_REG0 + 14, pb->key);
+	match_num(f, WFT_F_METADATA, pb->dp_key);
+	match_field(f, WFT_F_ETH_SRC, mac);
+	act_set_flag(f, WFT_OVN_MLF_LOOKUP_MAC);
+	return 2;
 }
 
 /* ---- 71/72: FDB ----------------------------------------------------- */
@@ -318,9 +397,8 @@ int wft_ovn_lookup_fdb(const struct wft_ovn_lookup_ctx *ctx,
 	uint32_t dp = (uint32_t)wft_ovsdb_row_integer(row, "dp_key", 0);
 	uint32_t port = (uint32_t)wft_ovsdb_row_integer(row, "port_key", 0);
 	const char *mac_s = ovn_lookup_str(row, "mac");
-	char match[128], acts[64];
-	uint8_t mac[6];
-	int n;
+	struct wft_ofp_flow *f;
+	uint8_t mac[6], be[4];
 
 	if (!ovn_lookup_dp_local(ctx, dp))
 		return 0;
@@ -328,15 +406,23 @@ int wft_ovn_lookup_fdb(const struct wft_ovn_lookup_ctx *ctx,
 		out->n_skipped++;
 		return -EINVAL;
 	}
-	snprintf(match, sizeof(match), "metadata=0x%x,dl_dst=%s", dp, mac_s);
-	snprintf(acts, sizeof(acts), "set_field:0x%x->reg15", port);
-	n = ovn_lookup_add(out, row, WFT_OVN_T_GET_FDB, 100, match, acts);
-	snprintf(match, sizeof(match), "reg14=0x%x,metadata=0x%x,dl_src=%s",
-		 port, dp, mac_s);
-	snprintf(acts, sizeof(acts), "load:0x1->NXM_NX_REG10[%d]",
-		 WFT_OVN_MLF_LOOKUP_FDB);
-	n += ovn_lookup_add(out, row, WFT_OVN_T_LOOKUP_FDB, 100, match, acts);
-	return n;
+	/* 71: eth.dst gives the port. */
+	f = flow_new(out, row, WFT_OVN_T_GET_FDB, 100);
+	match_num(f, WFT_F_METADATA, dp);
+	match_field(f, WFT_F_ETH_DST, mac);
+	be[0] = (uint8_t)(port >> 24);
+	be[1] = (uint8_t)(port >> 16);
+	be[2] = (uint8_t)(port >> 8);
+	be[3] = (uint8_t)port;
+	act_set_field(f, WFT_F_REG0 + 15, be);
+
+	/* 72: was eth.src learnt on this port? */
+	f = flow_new(out, row, WFT_OVN_T_LOOKUP_FDB, 100);
+	match_num(f, WFT_F_REG0 + 14, port);
+	match_num(f, WFT_F_METADATA, dp);
+	match_field(f, WFT_F_ETH_SRC, mac);
+	act_set_flag(f, WFT_OVN_MLF_LOOKUP_FDB);
+	return 2;
 }
 
 /* ---- everything ----------------------------------------------------- */

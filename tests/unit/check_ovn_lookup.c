@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "weft/lflow_actions.h"
 #include "weft/ovn_lookup.h"
@@ -333,6 +334,50 @@ START_TEST(test_oracle)
 		"differences\n", f.n, total, bad);
 	ck_assert_uint_eq(bad, 0);
 	ck_assert_uint_ge(total, 130);
+	wft_ovn_lookup_flows_uninit(&f);
+	wft_ovn_lookup_ctx_uninit(&ctx);
+	wft_ovsdb_replica_free(w.sb);
+}
+END_TEST
+
+/* Every flow is exactly what its own ovs-ofctl text parses into: the
+ * tables built field by field (66/67, 71/72) agree with the parser. */
+START_TEST(test_reparse)
+{
+	struct wft_ovn_lookup_flows f;
+	struct wft_ovn_lookup_ctx ctx;
+	struct world w;
+	size_t i;
+
+	world_init(&w);
+	wft_ovn_lookup_ctx_init(&ctx, w.sb, &w.chassis, is_local, &w);
+	wft_ovn_lookup_flows_init(&f);
+	wft_ovn_lookup_build(&ctx, &f);
+	for (i = 0; i < f.n; i++) {
+		const struct wft_ofp_flow *a = &f.flows[i];
+		struct wft_strbuf sb = WFT_STRBUF_INIT;
+		struct wft_ofp_flow b;
+		char err[256];
+
+		wft_strbuf_printf(&sb, "table=%u,cookie=0x%llx,", a->table,
+				  (unsigned long long)a->cookie);
+		wft_ofp_match_format(&a->match, &a->mask, a->priority, &sb);
+		wft_strbuf_puts(&sb, ",actions=");
+		wft_ofp_actions_format(&a->actions, &a->match, &a->mask, &sb);
+		ck_assert_msg(!wft_ofp_flow_parse(wft_strbuf_cstr(&sb),
+						  WFT_OFPFC_ADD, &b, err,
+						  sizeof(err)), "%s: %s",
+			      wft_strbuf_cstr(&sb), err);
+		ck_assert_msg(b.table == a->table && b.priority == a->priority &&
+			      b.cookie == a->cookie &&
+			      !memcmp(&b.match, &a->match, sizeof(b.match)) &&
+			      !memcmp(&b.mask, &a->mask, sizeof(b.mask)) &&
+			      wft_ofpacts_equal(&b.actions, &a->actions),
+			      "%s parses into another flow",
+			      wft_strbuf_cstr(&sb));
+		wft_ofp_flow_uninit(&b);
+		wft_strbuf_free(&sb);
+	}
 	wft_ovn_lookup_flows_uninit(&f);
 	wft_ovn_lookup_ctx_uninit(&ctx);
 	wft_ovsdb_replica_free(w.sb);
@@ -696,6 +741,65 @@ START_TEST(test_pipeline)
 }
 END_TEST
 
+/* Many rows: counts, and the time a full rebuild takes (printed). */
+START_TEST(test_scale)
+{
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_ovn_lookup_flows f;
+	struct wft_ovn_lookup_ctx ctx;
+	struct timespec t0, t1;
+	uint32_t ls1, p1;
+	json_t *upd, *mb, *fdb;
+	struct world w;
+	size_t before, i;
+	double us;
+
+	world_init(&w);
+	keys(&w, "ls1-p1", &ls1, &p1);
+	wft_ovn_lookup_ctx_init(&ctx, w.sb, &w.chassis, is_local, &w);
+	wft_ovn_lookup_flows_init(&f);
+	before = wft_ovn_lookup_build(&ctx, &f);
+	wft_ovn_lookup_flows_uninit(&f);
+	wft_ovn_lookup_ctx_uninit(&ctx);
+
+	mb = json_object();
+	fdb = json_object();
+	for (i = 0; i < 5000; i++) {
+		char u[WFT_UUID_STRLEN + 1], ip[32], mac[32];
+
+		snprintf(u, sizeof(u), "%08zx-0000-4000-8000-000000000000", i);
+		snprintf(ip, sizeof(ip), "10.2.%zu.%zu", i / 250, i % 250);
+		snprintf(mac, sizeof(mac), "0a:00:00:00:%02zx:%02zx", i / 256,
+			 i % 256);
+		json_object_set_new(mb, u, json_pack(
+			"{s{ss ss ss}}", "insert", "logical_port", "lr1-ls2",
+			"ip", ip, "mac", mac));
+		u[9] = '1';
+		json_object_set_new(fdb, u, json_pack(
+			"{s{ss si si}}", "insert", "mac", mac, "dp_key",
+			(json_int_t)ls1, "port_key", (json_int_t)p1));
+	}
+	upd = json_pack("{soso}", "MAC_Binding", mb, "FDB", fdb);
+	ck_assert_msg(!wft_ovsdb_replica_apply_update2(w.sb, upd, &err), "%s",
+		      wft_strbuf_cstr(&err));
+	json_decref(upd);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	wft_ovn_lookup_ctx_init(&ctx, w.sb, &w.chassis, is_local, &w);
+	wft_ovn_lookup_flows_init(&f);
+	ck_assert_uint_eq(wft_ovn_lookup_build(&ctx, &f), before + 20000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
+	fprintf(stderr, "ovn lookup: full rebuild of %zu flows in %.1f ms "
+		"(%.2f us per flow)\n", f.n, us / 1e3, us / (double)f.n);
+	wft_ovn_lookup_flows_uninit(&f);
+	wft_ovn_lookup_ctx_uninit(&ctx);
+	wft_ovsdb_replica_free(w.sb);
+	wft_strbuf_free(&err);
+}
+END_TEST
+
 static Suite *ovn_lookup_suite(void)
 {
 	Suite *s = suite_create("ovn_lookup");
@@ -703,11 +807,13 @@ static Suite *ovn_lookup_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_oracle);
+	tcase_add_test(tc, test_reparse);
 	tcase_add_test(tc, test_per_row);
 	tcase_add_test(tc, test_nothing_local);
 	tcase_add_test(tc, test_bad_rows);
 	tcase_add_test(tc, test_lb_big);
 	tcase_add_test(tc, test_pipeline);
+	tcase_add_test(tc, test_scale);
 	suite_add_tcase(s, tc);
 	return s;
 }
