@@ -6,8 +6,14 @@
 # ovs-vswitchd in dummy mode (no kernel module, runs on the host).
 #   tests/unit/data/gen-ovn-lookup.sh      (after make tests)
 # writes tests/unit/data/ovn_lookup_sb.json (the SB as weft-ovsdb-dump
-# prints it) and ovn_lookup_flows.txt ("table=N" lines then
-# `ovs-ofctl -O OpenFlow14 --no-stats dump-flows br-int table=N`).
+# prints it), ovn_lookup_flows.txt ("table=N" lines then
+# `ovs-ofctl -O OpenFlow14 --no-stats dump-flows br-int table=N`) and
+# ovn_lookup_actions.txt (the lookup actions as ovn-controller encodes
+# them). UUIDs, hence cookies, and datapath keys change from run to run:
+# ovn_lookup_69.expected (the table-69 flows of the backends no session
+# reached, written by hand) must then be refreshed from the "table 69:
+# weft only" lines check_ovn_lookup prints, after checking each against
+# the learn() specification of its table-68 flow.
 # Needs ovn-central, ovn-host and openvswitch-switch (scripts/deps); the
 # unit test reads the committed files and needs no OVN daemon.
 set -e
@@ -190,3 +196,4 @@ for l in sorted(out):
     print(l)
 PY
 echo "wrote $out/ovn_lookup_sb.json, ovn_lookup_flows.txt, ovn_lookup_actions.txt"
+echo "now refresh $out/ovn_lookup_69.expected (see the top of this script)"
