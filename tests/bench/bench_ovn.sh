@@ -268,8 +268,9 @@ def med(sysname, i):
     v = [r[i] for r in rows.get(sysname, [])]
     num = [float(x) for x in v if x not in ("timeout", "fail")]
     return statistics.median(num) if num and len(num) == len(v) else None
-def fmt(x, unit=""):
-    return "n/a" if x is None else ("%.2f" % x if isinstance(x, float) and x < 100 else "%d" % x) + unit
+def fmt(x, i):
+    # seconds with two decimals; KiB and rule counts as integers
+    return "n/a" if x is None else ("%.2f" % x if i in (0, 4, 5) else "%d" % x)
 def ratio(w, o):
     return "n/a" if w is None or o is None or o == 0 else "%.2f" % (w / o)
 lines = ["# Benchmarks: weftd as an OVN chassis against ovn-controller + ovs-vswitchd", "",
@@ -287,7 +288,7 @@ names = [("start to local flows installed (s)", 0, "<= 1.0"),
          ("ACL removal, --wait=hv (s)", 5, "<= 1.0")]
 for name, i, bar in names:
     o, w = med("ovs", i), med("weft", i)
-    lines.append("| %s | %s | %s | %s | %s |" % (name, fmt(o), fmt(w), ratio(w, o), bar))
+    lines.append("| %s | %s | %s | %s | %s |" % (name, fmt(o, i), fmt(w, i), ratio(w, o), bar))
 lines += ["", "Per round (system start_s rss_kib rss_with_db_kib rules acl_add_s acl_del_s):", ""]
 lines += ["    " + l.rstrip() for l in open(raw)]
 open(out, "w").write("\n".join(lines) + "\n")
