@@ -85,6 +85,9 @@ for p in range(base, base + 50):
 EOF
 }
 
+sink_rx() { in_ns pb cat /sys/class/net/eb/statistics/rx_packets; }
+sink_has() { [ "$(sink_rx)" -ge "$1" ]; }
+
 coverage() {
 	appctl coverage/read-counter upcall_put_execute 2>/dev/null || echo 0
 }
@@ -106,21 +109,20 @@ case_weftd() {
 	# back are dropped, not forwarded (and counted) too.
 	ofctl del-flows br0 && ofctl add-flows br0 "$WEFT_RESULTS/rules" ||
 		{ fail "add-flows"; return 1; }
-	r0=$(in_ns pb cat /sys/class/net/eb/statistics/rx_packets)
+	r0=$(sink_rx)
 	c0=$(coverage)
 	send_udp 20000
-	wait_for 10 test "$(in_ns pb cat /sys/class/net/eb/statistics/rx_packets)" -ge $((r0 + 50))
+	wait_for 10 sink_has $((r0 + 50))
 	c1=$(coverage)
 	assert_eq $((c0 + 50)) "$c1" "misses sent as one request each"
 	vsctl set Open_vSwitch . other_config:put-execute=false ||
 		fail "put-execute=false"
 	sleep 1
 	send_udp 21000
-	wait_for 10 test "$(in_ns pb cat /sys/class/net/eb/statistics/rx_packets)" -ge $((r0 + 100))
+	wait_for 10 sink_has $((r0 + 100))
 	c2=$(coverage)
 	assert_eq "$c1" "$c2" "combined requests with put-execute=false"
-	assert_eq $((r0 + 100)) "$(in_ns pb cat /sys/class/net/eb/statistics/rx_packets)" \
-		"datagrams at the sink"
+	assert_eq $((r0 + 100)) "$(sink_rx)" "datagrams at the sink"
 	assert_eq 0 "$("$DPCTL" show weft-system | sed -n 's/.*lost:\([0-9]*\).*/\1/p')" \
 		"upcalls lost"
 }
