@@ -51,6 +51,9 @@ const struct nla_policy weft_flow_nl_policy[WEFT_FLOW_A_MAX + 1] = {
 	[WEFT_FLOW_A_TCP_FLAGS]		= { .type = NLA_REJECT },
 	[WEFT_FLOW_A_CLEAR]		= { .type = NLA_FLAG },
 	[WEFT_FLOW_A_PAD]		= { .type = NLA_REJECT },
+	/* FLOW_NEW only (flow_req_parse()); sized as an execute's. */
+	[WEFT_FLOW_A_PACKET]		= NLA_POLICY_MIN_LEN(ETH_HLEN),
+	[WEFT_FLOW_A_PACKET_KEY]	= { .type = NLA_NESTED },
 };
 
 /* What a request says about the flow it names. */
@@ -67,6 +70,15 @@ static int flow_req_parse(struct genl_info *info, struct flow_req *req)
 	struct nlattr **a = info->attrs;
 	int err;
 
+	if ((a[WEFT_FLOW_A_PACKET] || a[WEFT_FLOW_A_PACKET_KEY]) &&
+	    info->genlhdr->cmd != WEFT_CMD_FLOW_NEW) {
+		NL_SET_ERR_MSG(info->extack, "only FLOW_NEW executes a packet");
+		return -EINVAL;
+	}
+	if (!a[WEFT_FLOW_A_PACKET] != !a[WEFT_FLOW_A_PACKET_KEY]) {
+		NL_SET_ERR_MSG(info->extack, "FLOW_A_PACKET and FLOW_A_PACKET_KEY go together");
+		return -EINVAL;
+	}
 	req->has_key = false;
 	req->ufid = a[WEFT_FLOW_A_UFID] ? nla_data(a[WEFT_FLOW_A_UFID]) : NULL;
 	req->ufid_flags = a[WEFT_FLOW_A_UFID_FLAGS] ?
@@ -286,19 +298,21 @@ static int flow_new_locked(struct weft_datapath *dp, struct weft_flow *new,
 
 /**
  * weft_flow_nl_new() - WEFT_CMD_FLOW_NEW: create a flow, or replace the
- * actions of the one the request names (see uapi/linux/weft.h).
+ * actions of the one the request names (see uapi/linux/weft.h); with
+ * PACKET, run that frame through the actions too (a miss in one request).
  * @skb: the request.
  * @info: its attributes.
  *
- * Return: 0 or -errno, with an extack message.
+ * Return: 0 or -errno (the flow's), with an extack message.
  */
 int weft_flow_nl_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct weft_flow_actions *acts;
 	struct weft_flow *flow, *result = NULL;
-	struct sk_buff *reply = NULL;
+	struct sk_buff *reply = NULL, *packet = NULL;
 	struct weft_datapath *dp;
+	struct weft_flow_key pkey;
 	struct flow_req req;
 	int err;
 
@@ -326,6 +340,20 @@ int weft_flow_nl_new(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	RCU_INIT_POINTER(flow->acts, acts);
+	/*
+	 * A miss's packet: the flow's actions suit it (it matches the flow),
+	 * so they are parsed once for both.
+	 */
+	if (a[WEFT_FLOW_A_PACKET]) {
+		packet = weft_packet_nl_build(a[WEFT_FLOW_A_PACKET],
+					      a[WEFT_FLOW_A_PACKET_KEY], &pkey,
+					      info->extack);
+		if (IS_ERR(packet)) {
+			err = PTR_ERR(packet);
+			packet = NULL;
+			goto out_free;
+		}
+	}
 
 	weft_lock();
 	dp = weft_nl_dp_from_attr(genl_info_net(info),
@@ -334,9 +362,15 @@ int weft_flow_nl_new(struct sk_buff *skb, struct genl_info *info)
 			   flow_new_locked(dp, flow, &req, info, &result);
 	if (!err)
 		reply = flow_echo(dp, result, info, req.ufid_flags);
+	/* Run with the actions of the request, wherever they went. */
+	if (packet && !IS_ERR(dp)) {
+		weft_packet_run(dp, packet, acts, &pkey);
+		packet = NULL;
+	}
 	weft_unlock();
 
 out_free:
+	kfree_skb(packet);
 	/* Unless inserted, the new flow (with actions not handed on) goes. */
 	if (result != flow)
 		weft_flow_free(flow, false);

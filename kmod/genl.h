@@ -46,6 +46,16 @@ int weft_flow_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
 /* packets (packet_nl.c) */
 extern const struct nla_policy weft_packet_nl_policy[WEFT_PACKET_A_MAX + 1];
 int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info);
+/* An execute's frame and key, and running it (packet_nl.c; also FLOW_NEW's). */
+struct weft_datapath;
+struct weft_flow_actions;
+struct weft_flow_key;
+struct sk_buff *weft_packet_nl_build(const struct nlattr *frame,
+				     const struct nlattr *md,
+				     struct weft_flow_key *key,
+				     struct netlink_ext_ack *extack);
+int weft_packet_run(struct weft_datapath *dp, struct sk_buff *skb,
+		    struct weft_flow_actions *acts, struct weft_flow_key *key);
 
 /*
  * weft_nl_dp_from_attr() - the datapath named by @attr (a DP_IFINDEX u32) in

@@ -43,22 +43,57 @@ static struct sk_buff *packet_build(const struct nlattr *attr,
 	return skb;
 }
 
-/* Run @acts on @skb as if it had arrived on key->md.in_port (weft_lock). */
-static int packet_execute(struct genl_info *info, struct sk_buff *skb,
-			  struct weft_flow_actions *acts,
-			  struct weft_flow_key *key)
+/**
+ * weft_packet_nl_build() - the frame of an execute, ready to run.
+ * @frame: its WEFT_*_A_PACKET attribute (at least ETH_HLEN bytes, by policy).
+ * @md: its WEFT_*_A_KEY: only the metadata counts; the headers are
+ *      extracted from the frame into @key.
+ * @key: out: the packet's key.
+ * @extack: names what is wrong.
+ *
+ * Return: the packet, or an ERR_PTR.
+ */
+struct sk_buff *weft_packet_nl_build(const struct nlattr *frame,
+				     const struct nlattr *md,
+				     struct weft_flow_key *key,
+				     struct netlink_ext_ack *extack)
 {
-	struct weft_datapath *dp;
+	struct sk_buff *packet;
+	int err;
+
+	err = weft_key_parse(md, key, NULL, false, extack);
+	if (err)
+		return ERR_PTR(err);
+	packet = packet_build(frame, extack);
+	if (IS_ERR(packet))
+		return packet;
+	err = weft_flow_key_extract_userspace(packet, key);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, frame,
+				    "cannot extract a flow key from the packet");
+		kfree_skb(packet);
+		return ERR_PTR(err);
+	}
+	return packet;
+}
+
+/**
+ * weft_packet_run() - run @acts on @skb as if it had arrived on
+ * key->md.in_port (or the local port when that port is gone).
+ * @dp: the datapath.
+ * @skb: the packet, consumed.
+ * @acts: the actions.
+ * @key: the packet's key (weft_packet_nl_build()).
+ *
+ * Context: weft_lock held.
+ * Return: 0, or -errno when the actions failed and dropped the packet.
+ */
+int weft_packet_run(struct weft_datapath *dp, struct sk_buff *skb,
+		    struct weft_flow_actions *acts, struct weft_flow_key *key)
+{
 	struct weft_vport *vport;
 	int err;
 
-	dp = weft_nl_dp_from_attr(genl_info_net(info),
-				  info->attrs[WEFT_PACKET_A_DP_IFINDEX],
-				  info->extack);
-	if (IS_ERR(dp)) {
-		kfree_skb(skb);
-		return PTR_ERR(dp);
-	}
 	vport = weft_dp_lookup_port(dp, key->md.in_port);
 	if (!vport)
 		vport = weft_dp_lookup_port(dp, WEFT_VPORT_LOCAL);
@@ -89,6 +124,7 @@ int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct weft_flow_actions *acts;
+	struct weft_datapath *dp;
 	struct weft_flow_key key;
 	struct sk_buff *packet;
 	int err;
@@ -98,37 +134,30 @@ int weft_packet_nl_execute(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, WEFT_PACKET_A_KEY) ||
 	    GENL_REQ_ATTR_CHECK(info, WEFT_PACKET_A_ACTIONS))
 		return -EINVAL;
-	/* Only the metadata counts; the headers come from the frame. */
-	err = weft_key_parse(a[WEFT_PACKET_A_KEY], &key, NULL, false,
-			     info->extack);
-	if (err)
-		return err;
-	packet = packet_build(a[WEFT_PACKET_A_PACKET], info->extack);
+	packet = weft_packet_nl_build(a[WEFT_PACKET_A_PACKET],
+				      a[WEFT_PACKET_A_KEY], &key, info->extack);
 	if (IS_ERR(packet))
 		return PTR_ERR(packet);
-	err = weft_flow_key_extract_userspace(packet, &key);
-	if (err) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[WEFT_PACKET_A_PACKET],
-				    "cannot extract a flow key from the packet");
-		goto err_free_packet;
-	}
 	/* Outputs cut a reassembled packet back to its fragments' size. */
 	if (a[WEFT_PACKET_A_MRU])
 		key.ct_mru = nla_get_u16(a[WEFT_PACKET_A_MRU]);
 	acts = weft_actions_parse(a[WEFT_PACKET_A_ACTIONS], genl_info_net(info),
 				  &key, NULL, info->extack);
 	if (IS_ERR(acts)) {
-		err = PTR_ERR(acts);
-		goto err_free_packet;
+		kfree_skb(packet);
+		return PTR_ERR(acts);
 	}
 
 	weft_lock();
-	err = packet_execute(info, packet, acts, &key);
+	dp = weft_nl_dp_from_attr(genl_info_net(info),
+				  a[WEFT_PACKET_A_DP_IFINDEX], info->extack);
+	if (IS_ERR(dp)) {
+		kfree_skb(packet);
+		err = PTR_ERR(dp);
+	} else {
+		err = weft_packet_run(dp, packet, acts, &key);
+	}
 	weft_unlock();
 	weft_actions_free(acts);
-	return err;
-
-err_free_packet:
-	kfree_skb(packet);
 	return err;
 }

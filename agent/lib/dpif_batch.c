@@ -22,6 +22,17 @@ static size_t room_of(size_t a, size_t b, size_t c)
 	return FIXED_ROOM + MNL_ALIGN(a) + MNL_ALIGN(b) + MNL_ALIGN(c);
 }
 
+/* A put's, with the packet it may carry (and that packet's key). */
+static size_t put_room(const struct wft_dpif_flow_put *put)
+{
+	size_t n = room_of(put->key_len, put->mask_len, put->actions_len);
+
+	if (put->packet)
+		n += room_of(put->packet_len, put->packet_key_len, 0) -
+		     FIXED_ROOM / 2;
+	return n;
+}
+
 static void batch_err_cb(void *arg, uint32_t seq, int err)
 {
 	struct wft_dpif *dpif = arg;
@@ -89,9 +100,7 @@ int wft_dpif_batch_flow_put(struct wft_dpif *dpif,
 	err = wft_dpif_flow_put_check(nl, put, &cmd, &nlflags);
 	if (err)
 		return err;
-	nlh = batch_start(dpif, cmd, nlflags,
-			  room_of(put->key_len, put->mask_len,
-				  put->actions_len), &err);
+	nlh = batch_start(dpif, cmd, nlflags, put_room(put), &err);
 	if (!nlh)
 		return err;
 	return batch_add(dpif, nlh, wft_dpif_flow_put_attrs(nl, nlh, put));

@@ -137,6 +137,10 @@ int wft_dpif_flow_put_check(struct wft_nl *nl,
 		return wft_nl_fail(nl, -EINVAL, "flow put needs a key");
 	if ((f & WFT_DPIF_FLOW_PUT_CREATE) && !put->actions)
 		return wft_nl_fail(nl, -EINVAL, "a new flow needs actions");
+	if (put->packet && (!(f & WFT_DPIF_FLOW_PUT_CREATE) ||
+			    !put->packet_key))
+		return wft_nl_fail(nl, -EINVAL, "a packet goes with a new "
+				   "flow and its metadata key");
 
 	*nlflags = 0;
 	if (f & WFT_DPIF_FLOW_PUT_CREATE) {
@@ -162,6 +166,13 @@ int wft_dpif_flow_put_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 					put->actions, put->actions_len);
 	if (!err && (put->flags & WFT_DPIF_FLOW_PUT_ZERO_STATS))
 		err = wft_nl_put(nl, nlh, WEFT_FLOW_A_CLEAR, 0, NULL);
+	if (!err && put->packet)
+		err = wft_nl_put(nl, nlh, WEFT_FLOW_A_PACKET,
+				 put->packet_len, put->packet);
+	if (!err && put->packet)
+		err = wft_dpif_put_md_key(nl, nlh, WEFT_FLOW_A_PACKET_KEY,
+					  put->packet_key,
+					  put->packet_key_len);
 	return err;
 }
 

@@ -18,13 +18,12 @@
 #include "dpif_priv.h"
 
 /*
- * The metadata attributes of key @key (@len bytes) into @out (@size bytes):
- * the module takes only those from an execute's key and extracts the
- * headers from the frame again, so sending an upcall's header nests back
- * costs parsing for nothing. Returns the length, or 0 when @out is too
- * small or the key malformed (then the whole key goes).
+ * The module takes only the metadata from an execute's key and extracts
+ * the headers from the frame again, so sending an upcall's header nests
+ * back costs parsing for nothing.
  */
-static size_t md_key(const void *key, size_t len, uint8_t *out, size_t size)
+size_t wft_dpif_md_key(const void *key, size_t len, uint8_t *out,
+		       size_t size)
 {
 	const uint8_t *p = key;
 	size_t n = 0, step;
@@ -51,11 +50,19 @@ static size_t md_key(const void *key, size_t len, uint8_t *out, size_t size)
 	return len ? 0 : n;
 }
 
+int wft_dpif_put_md_key(struct wft_nl *nl, struct nlmsghdr *nlh,
+			uint16_t type, const void *key, size_t len)
+{
+	uint8_t md[512];
+	size_t md_len = wft_dpif_md_key(key, len, md, sizeof(md));
+
+	return md_len ? wft_dpif_put_nest(nl, nlh, type, md, md_len) :
+			wft_dpif_put_nest(nl, nlh, type, key, len);
+}
+
 int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 			   const struct wft_execute *exe)
 {
-	uint8_t md[512];
-	size_t md_len = md_key(exe->key, exe->key_len, md, sizeof(md));
 	int err;
 
 	err = wft_nl_put_u32(nl, nlh, WEFT_PACKET_A_DP_IFINDEX,
@@ -64,11 +71,8 @@ int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 		err = wft_nl_put(nl, nlh, WEFT_PACKET_A_PACKET,
 				 exe->packet_len, exe->packet);
 	if (!err)
-		err = md_len ?
-		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, md,
-					md_len) :
-		      wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_KEY, exe->key,
-					exe->key_len);
+		err = wft_dpif_put_md_key(nl, nlh, WEFT_PACKET_A_KEY,
+					  exe->key, exe->key_len);
 	if (!err)
 		err = wft_dpif_put_nest(nl, nlh, WEFT_PACKET_A_ACTIONS,
 					exe->actions, exe->actions_len);

@@ -36,6 +36,14 @@ int wft_dpif_flow_put_check(struct wft_nl *nl,
 			    uint16_t *nlflags);
 int wft_dpif_flow_put_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 			    const struct wft_dpif_flow_put *put);
+/* The metadata attributes of key @key (@len bytes) into @out (@size
+ * bytes); returns the length, or 0 when @out is too small or the key
+ * malformed (dpif_packet.c). */
+size_t wft_dpif_md_key(const void *key, size_t len, uint8_t *out,
+		       size_t size);
+/* Puts @key's metadata (all of it when that fails) as nest @type. */
+int wft_dpif_put_md_key(struct wft_nl *nl, struct nlmsghdr *nlh,
+			uint16_t type, const void *key, size_t len);
 /* The attributes of an execute (dpif_packet.c). */
 int wft_dpif_execute_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 			   const struct wft_execute *exe);

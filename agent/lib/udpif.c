@@ -152,6 +152,9 @@ static int handler_open(struct wft_udpif *u, struct handler *h,
 	if (!ret)
 		ret = u->ops->chan_open(u->ctx, &h->chan, why, sizeof(why));
 	if (!ret)
+		h->put_executes = u->ops->batch_put && u->ops->put_executes &&
+				  u->ops->put_executes(h->chan);
+	if (!ret)
 		ret = -pthread_create(&h->thread, NULL, wft_handler_main, h);
 	if (ret) {
 		wft_strbuf_printf(err, "handler %u: %s", h->index,
@@ -237,6 +240,7 @@ static void apply_settings(struct wft_udpif *u,
 	atomic_store(&u->revalidate_ms, cfg->revalidate_ms ?
 		     cfg->revalidate_ms : WFT_UDPIF_REVALIDATE_MS);
 	atomic_store(&u->restore_wait, cfg->flow_restore_wait);
+	atomic_store(&u->no_put_execute, cfg->no_put_execute);
 	if (was_waiting && !cfg->flow_restore_wait)
 		wft_udpif_kick(u);
 }

@@ -44,12 +44,15 @@ static void read_config(struct udpif_state *st, struct wft_udpif_config *c)
 	const struct wft_row *ovs = wft_conf_ovs(wft_daemon_conf(st->d));
 	const char *w = wft_row_map_get(ovs, WFT_OVS_OTHER_CONFIG,
 					"flow-restore-wait");
+	const char *pe = wft_row_map_get(ovs, WFT_OVS_OTHER_CONFIG,
+					 "put-execute");
 
 	memset(c, 0, sizeof(*c));
 	c->n_handlers = (unsigned int)config_number(ovs, "n-handler-threads");
 	c->flow_limit = (size_t)config_number(ovs, "flow-limit");
 	c->max_idle_ms = (unsigned int)config_number(ovs, "max-idle");
 	c->flow_restore_wait = w && !strcmp(w, "true");
+	c->no_put_execute = pe && !strcmp(pe, "false");
 }
 
 void wft_udpif_answer_waits(struct udpif_state *st, const char *error)

@@ -24,6 +24,7 @@ WFT_COVERAGE_DEFINE(upcall_duplicate);
 WFT_COVERAGE_DEFINE(upcall_over_limit);
 WFT_COVERAGE_DEFINE(upcall_packet_in);
 WFT_COVERAGE_DEFINE(upcall_lost);
+WFT_COVERAGE_DEFINE(upcall_put_execute);
 
 #define INC(h, f)	atomic_fetch_add_explicit(&(h)->c.f, 1, \
 						  memory_order_relaxed)
@@ -108,9 +109,24 @@ static void finish_batch(struct handler *h)
 	h->n_ops = 0;
 }
 
+/*
+ * Whether the put of @up's flow takes its packet along: one request, one
+ * dispatch and one actions parse in the module instead of two. Not for a
+ * drop (nothing to run), nor a reassembled packet (the put has no MRU).
+ */
+static bool put_takes_packet(const struct handler *h,
+			     const struct wft_upcall *up)
+{
+	return h->put_executes && !up->mru && h->x.out.actions.len &&
+	       !atomic_load_explicit(&h->u->no_put_execute,
+				     memory_order_relaxed);
+}
+
 /* Installs the megaflow of h->x unless some handler has (or is about
- * to): the UFID names it, in the cache and in the datapath. */
-static void install(struct handler *h, const struct wft_upcall *up,
+ * to): the UFID names it, in the cache and in the datapath. Returns
+ * whether the put took @up's packet along (the module runs it whatever
+ * becomes of the flow). */
+static bool install(struct handler *h, const struct wft_upcall *up,
 		    uint64_t rules_gen, uint64_t macs_gen)
 {
 	struct wft_udpif *u = h->u;
@@ -145,21 +161,30 @@ static void install(struct handler *h, const struct wft_upcall *up,
 	 * address only once found: the revalidator may free it). */
 	if (!u->ops->batch_put) {
 		put_done(h, k, &x->ufid, hash, u->ops->flow_put(h->chan, &put));
-		return;
+		return false;
+	}
+	if (put_takes_packet(h, up)) {
+		put.packet = up->packet;
+		put.packet_len = up->packet_len;
+		put.packet_key = up->key;
+		put.packet_key_len = up->key_len;
 	}
 	ret = u->ops->batch_put(h->chan, &put);
 	if (ret < 0) {
 		put_done(h, k, &x->ufid, hash, ret);
-		return;
+		return false;
 	}
 	h->n_ops++;
 	h->puts[h->n_puts++] = (struct pending_put){
 		.index = ret, .k = k, .ufid = x->ufid, .hash = hash,
 	};
-	return;
+	if (put.packet)
+		WFT_COVERAGE_INC(upcall_put_execute);
+	return put.packet != NULL;
 duplicate:
 	INC(h, n_duplicates);
 	WFT_COVERAGE_INC(upcall_duplicate);
+	return false;
 }
 
 /* The packet of a miss is forwarded by its execute, never counted by the
@@ -180,6 +205,7 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 	struct wft_udpif *u = h->u;
 	struct wft_ofproto_xlate *x = &h->x;
 	uint64_t rules0, macs0, rules1, macs1;
+	bool executed = false;
 	int ret;
 
 	INC(h, n_upcalls);
@@ -211,8 +237,9 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 		INC(h, n_over_limit);
 		WFT_COVERAGE_INC(upcall_over_limit);
 	} else
-		install(h, up, rules0, macs0);
-	execute(h, up);
+		executed = install(h, up, rules0, macs0);
+	if (!executed)
+		execute(h, up);
 	return macs1 != macs0;
 }
 

@@ -75,6 +75,14 @@ static const int *nl_batch_finish(void *chan, size_t *n)
 	return wft_dpif_batch_finish(chan, n);
 }
 
+static bool nl_put_executes(void *chan)
+{
+	struct wft_features f;
+
+	return !wft_dpif_features_get(chan, &f) &&
+	       (f.bitmap & WEFT_F_FLOW_EXECUTE);
+}
+
 static int nl_set_pids(void *chan, uint32_t dp, const uint32_t *pids,
 		       size_t n)
 {
@@ -131,6 +139,7 @@ const struct wft_dpif_ops wft_dpif_ops_netlink = {
 	.batch_put = nl_batch_put,
 	.batch_execute = nl_batch_execute,
 	.batch_finish = nl_batch_finish,
+	.put_executes = nl_put_executes,
 	.set_upcall_pids = nl_set_pids,
 	.dp_stats = nl_dp_stats,
 	.upcall_open = nl_upcall_open,

@@ -74,6 +74,7 @@ struct handler {
 	bool started;
 	void *sock;			/* upcall socket */
 	void *chan;			/* puts and executes */
+	bool put_executes;		/* chan takes a put's packet along */
 	struct wft_ofproto_xlate x;
 	struct handler_counters c;
 	/* The batch being built (when the ops batch). */
@@ -103,6 +104,7 @@ struct wft_udpif {
 	_Atomic unsigned int max_idle_ms;
 	_Atomic unsigned int revalidate_ms;
 	_Atomic bool restore_wait;
+	_Atomic bool no_put_execute;
 	unsigned int n_cpus;
 
 	/* Handlers (started and stopped by the main thread). */

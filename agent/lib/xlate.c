@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,10 +182,23 @@ static void wc_init(struct wft_xlate_ctx *ctx)
 		m->nw_frag = WFT_FRAG_ANY | WFT_FRAG_LATER;
 }
 
+/* ctx_init() leaves flow..overwritten to their own initializers. */
+_Static_assert(offsetof(struct wft_xlate_ctx, tpid) ==
+	       offsetof(struct wft_xlate_ctx, overwritten) +
+	       sizeof(struct wft_flow_wc), "xlate ctx: flows not together");
+_Static_assert(offsetof(struct wft_xlate_ctx, flow) + 4 *
+	       sizeof(struct wft_flow) == offsetof(struct wft_xlate_ctx,
+						   overwritten),
+	       "xlate ctx: flows not together");
+
 static void ctx_init(struct wft_xlate_ctx *ctx, const struct wft_xlate_in *in,
 		     struct wft_xlate_out *out)
 {
-	memset(ctx, 0, sizeof(*ctx));
+	/* The five flows and masks (4 KB) are all written below: zeroing
+	 * them first cost ~4 us a miss in the setup benchmark. */
+	memset(ctx, 0, offsetof(struct wft_xlate_ctx, flow));
+	memset(&ctx->tpid, 0, sizeof(*ctx) -
+	       offsetof(struct wft_xlate_ctx, tpid));
 	ctx->in = in;
 	ctx->out = out;
 	ctx->wc = &out->wc;

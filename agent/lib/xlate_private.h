@@ -30,6 +30,7 @@ struct xlate_pkt_state {
 	struct wft_flow_wc dirty;
 	struct wft_flow_wc known;
 	struct wft_flow_wc overwritten;
+	/* ctx_init() zeroes all but flow..overwritten: keep them together. */
 	uint16_t tpid[2];
 	uint16_t base_tpid[2];
 	bool conntracked;
@@ -46,6 +47,7 @@ struct wft_xlate_ctx {
 	struct wft_flow_wc dirty;
 	struct wft_flow_wc known;
 	struct wft_flow_wc overwritten;
+	/* ctx_init() zeroes all but flow..overwritten: keep them together. */
 	uint16_t tpid[2];		/* TPIDs of @flow's tags, host order */
 	uint16_t base_tpid[2];
 	/* The datapath's packet has a conntrack entry (it came with

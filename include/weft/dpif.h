@@ -230,6 +230,16 @@ struct wft_dpif_flow_put {
 	const void *actions;		/* NULL: none (modify only) */
 	size_t actions_len;
 	unsigned int flags;		/* enum wft_dpif_flow_put_flags */
+	/*
+	 * A miss's frame to run through @actions in the same request,
+	 * whether the flow goes in or already exists (CREATE only; needs
+	 * WEFT_F_FLOW_EXECUTE: an older module refuses the request). NULL:
+	 * none. @packet_key is its metadata, as wft_execute's key.
+	 */
+	const void *packet;
+	size_t packet_len;
+	const void *packet_key;
+	size_t packet_key_len;
 };
 
 /*

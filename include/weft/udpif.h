@@ -107,6 +107,10 @@ struct wft_dpif_ops {
 	int (*batch_put)(void *chan, const struct wft_dpif_flow_put *put);
 	int (*batch_execute)(void *chan, const struct wft_execute *exe);
 	const int *(*batch_finish)(void *chan, size_t *n);
+	/* Optional: whether batch_put() takes a miss's packet along
+	 * (wft_dpif_flow_put's packet: one request instead of a put and an
+	 * execute). Asked once per channel. */
+	bool (*put_executes)(void *chan);
 	int (*set_upcall_pids)(void *chan, uint32_t dp_ifindex,
 			       const uint32_t *pids, size_t n);
 	int (*dp_stats)(void *chan, uint32_t dp_ifindex,
@@ -143,6 +147,9 @@ struct wft_udpif_config {
 	unsigned int max_idle_ms;	/* 0: WFT_UDPIF_MAX_IDLE_MS */
 	unsigned int revalidate_ms;	/* 0: WFT_UDPIF_REVALIDATE_MS */
 	bool flow_restore_wait;
+	/* other_config:put-execute=false: a miss's flow and packet go in
+	 * two requests even when the module takes them in one. */
+	bool no_put_execute;
 };
 
 struct wft_udpif *wft_udpif_create(struct wft_backer *backer,

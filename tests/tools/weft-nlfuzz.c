@@ -506,6 +506,34 @@ static void put_dp_ref(struct msg *m, struct fz_rng *r, int i)
 		attr_u32(m, WEFT_DP_A_DP_IFINDEX, (uint32_t)F.dp_ifindex[i]);
 }
 
+static void put_flow_packet(struct msg *m, struct fz_rng *r)
+{
+	static const struct fz_macs macs = {
+		.dst = { 0x02, 0, 0, 0, 0, 0x02 },
+		.src = { 0x02, 0, 0, 0, 0, 0x01 },
+	};
+	struct fz_frame f;
+	int n;
+
+	if (fz_chance(r, 70))
+		fz_template(&f, &macs, (int)fz_below(r, FZ_T_N));
+	else
+		fz_malformed(&f, &macs, r, (int)fz_below(r, FZ_M_N));
+	if (fz_chance(r, 5))
+		f.len = fz_below(r, 14);	/* shorter than Ethernet */
+	if (fz_chance(r, 95))
+		attr(m, WEFT_FLOW_A_PACKET, f.b, f.len, NULL);
+	if (fz_chance(r, 95)) {
+		n = nest_start(m, WEFT_FLOW_A_PACKET_KEY);
+		attr_u32(m, WEFT_KEY_A_IN_PORT, pick_port(r));
+		if (fz_chance(r, 30))
+			attr_u32(m, WEFT_KEY_A_SKB_MARK, fz_rand32(r));
+		if (fz_chance(r, 30))
+			attr_u32(m, WEFT_KEY_A_RECIRC_ID, fz_below(r, 3));
+		nest_end(m, n);
+	}
+}
+
 static void build_flow(struct msg *m, struct fz_rng *r, uint8_t cmd,
 		       uint16_t flags)
 {
@@ -531,6 +559,10 @@ static void build_flow(struct msg *m, struct fz_rng *r, uint8_t cmd,
 			 fz_below(r, __WEFT_UFID_F_ALL + 1) : fz_rand32(r));
 	if (cmd == WEFT_CMD_FLOW_SET && fz_chance(r, 30))
 		attr_flag(m, WEFT_FLOW_A_CLEAR);
+	/* A miss's packet along with the flow (WEFT_F_FLOW_EXECUTE); now
+	 * and then on another command, or without its key, to be refused. */
+	if (fz_chance(r, cmd == WEFT_CMD_FLOW_NEW ? 40 : 5))
+		put_flow_packet(m, r);
 }
 
 static void build_execute(struct msg *m, struct fz_rng *r)

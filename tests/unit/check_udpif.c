@@ -112,6 +112,9 @@ static void miss(const char *s, unsigned int cpu)
 	fdp_miss(&flow, cpu);
 }
 
+/* other_config:put-execute=false for the next start(). */
+static bool no_put_execute;
+
 static void start(unsigned int n_handlers, unsigned int n_cpus,
 		  size_t flow_limit, bool restore_wait)
 {
@@ -121,6 +124,7 @@ static void start(unsigned int n_handlers, unsigned int n_cpus,
 		.flow_limit = flow_limit,
 		.revalidate_ms = 60000,		/* cycles only when kicked */
 		.flow_restore_wait = restore_wait,
+		.no_put_execute = no_put_execute,
 	};
 
 	udpif = wft_udpif_create(backer, ops, NULL, 100);
@@ -220,6 +224,7 @@ static void teardown(void)
 	if (udpif)
 		stop();
 	ops = &fdp_ops;
+	no_put_execute = false;
 	wft_backer_destroy(backer);
 	fdp_reset();
 }
@@ -443,6 +448,61 @@ START_TEST(test_controller_packet_in)
 	ck_assert_uint_eq(pin.md.regs[3], 7);
 	ck_assert_uint_eq(pin.len, 64);
 	ck_assert_int_eq(totals().n_packet_ins, 1);
+}
+END_TEST
+
+/*
+ * With a module that takes a miss's packet along with its flow
+ * (WEFT_F_FLOW_EXECUTE), a miss is one request: the put carries the
+ * packet and no execute follows. A miss whose flow is already cached, a
+ * drop, and every miss once other_config:put-execute=false (loop 1) go
+ * the old way. The packet-in shows the put's packet and key arrived.
+ */
+START_TEST(test_put_takes_packet)
+{
+	int together = _i ? 0 : 1;
+	int i;
+
+	memset(&pin, 0, sizeof(pin));
+	no_put_execute = _i;
+	pthread_mutex_lock(&fdp.lock);
+	fdp.put_executes = true;
+	pthread_mutex_unlock(&fdp.lock);
+	add("priority=10,ip,nw_dst=10.0.0.2,actions=output:2");
+	add("priority=10,ip,nw_dst=10.0.0.3,actions=drop");
+	add("priority=10,cookie=0x7,ip,nw_dst=10.0.0.5,actions=controller");
+	start(1, 1, 0, false);
+	wft_udpif_set_packet_in(udpif, on_packet_in, NULL);
+	miss("in_port=2,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tp_src=1", 0);
+	wait_handled(1, 1);
+	ck_assert_int_eq(FDP_GET(n_put_ok), 1);
+	ck_assert_int_eq(FDP_GET(n_put_packet), together);
+	ck_assert_int_eq(FDP_GET(n_execute), 1);
+	/* The same megaflow, cached: no put, an execute. */
+	miss("in_port=2,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tp_src=2", 0);
+	wait_handled(2, 2);
+	ck_assert_int_eq(FDP_GET(n_put), 1);
+	ck_assert_int_eq(FDP_GET(n_put_packet), together);
+	/* A drop: the put alone. */
+	miss("in_port=2,udp,nw_src=10.0.0.1,nw_dst=10.0.0.3", 0);
+	wait_handled(3, 2);
+	ck_assert_int_eq(FDP_GET(n_put_ok), 2);
+	ck_assert_int_eq(FDP_GET(n_put_packet), together);
+	ck_assert_int_eq(FDP_GET(n_execute), 2);
+	/* To the controller, through the put's packet (or the execute). */
+	miss("in_port=3,ip,nw_dst=10.0.0.5", 0);
+	wait_handled(5, 3);
+	ck_assert_int_eq(FDP_GET(n_put_ok), 3);
+	ck_assert_int_eq(FDP_GET(n_put_packet), 2 * together);
+	for (i = 0; i < WAIT_MS / 5 && !__atomic_load_n(&pin.n,
+							__ATOMIC_SEQ_CST); i++)
+		sleep_ms(5);
+	ck_assert_int_eq(__atomic_load_n(&pin.n, __ATOMIC_SEQ_CST), 1);
+	ck_assert_uint_eq(pin.md.cookie, 0x7);
+	ck_assert_uint_eq(pin.md.in_port, 2);	/* OpenFlow */
+	ck_assert_uint_eq(pin.len, 64);
+	ck_assert_int_eq(totals().n_installed, 3);
+	ck_assert_int_eq(totals().n_errors, 0);
 }
 END_TEST
 
@@ -801,6 +861,7 @@ static Suite *udpif_suite(void)
 	tcase_add_loop_test(tc, test_batch_outcomes, 0, 2);
 	tcase_add_test(tc, test_flow_limit);
 	tcase_add_test(tc, test_controller_packet_in);
+	tcase_add_loop_test(tc, test_put_takes_packet, 0, 2);
 	tcase_add_test(tc, test_handlers_per_cpu);
 	suite_add_tcase(s, tc);
 

@@ -66,6 +66,8 @@ static struct {
 	size_t n_pids;
 	uint32_t next_portid;
 	int n_put, n_put_ok, n_put_eexist, n_modify, n_del, n_execute;
+	int n_put_packet;		/* puts that carried their packet */
+	bool put_executes;		/* the module takes them (fdp_ops) */
 	int n_dumps, n_terse_dumps;
 	int n_batches, max_batch;	/* finished, most requests in one */
 	int fail_puts;			/* next puts fail with -EINVAL */
@@ -144,6 +146,9 @@ static const char *fdp_chan_error(void *chan)
 	return "fake failure";
 }
 
+static void fdp_userspace(const uint8_t *acts, size_t len, const void *pkt,
+			  size_t pkt_len, const void *key, size_t key_len);
+
 static int fdp_flow_put(void *chan, const struct wft_dpif_flow_put *put)
 {
 	struct fdp_flow *f;
@@ -180,6 +185,17 @@ static int fdp_flow_put(void *chan, const struct wft_dpif_flow_put *put)
 	} else {
 		fdp_buf_set(&f->actions, put->actions, put->actions_len);
 		fdp.n_modify++;
+	}
+	/* A packet along runs whatever became of the flow, as weft.ko runs
+	 * it (uapi: FLOW_NEW with PACKET). */
+	if (put->packet) {
+		fdp.n_put_packet++;
+		fdp.n_execute++;
+		fdp_buf_set(&fdp.last_exec_actions, put->actions,
+			    put->actions_len);
+		fdp_userspace(put->actions, put->actions_len, put->packet,
+			      put->packet_len, put->packet_key,
+			      put->packet_key_len);
 	}
 	pthread_mutex_unlock(&fdp.lock);
 	return ret;
@@ -494,6 +510,16 @@ static int fdp_batch_execute(void *chan, const struct wft_execute *exe)
 	return fdp_batch_add(fdp_execute(chan, exe));
 }
 
+static bool fdp_put_executes(void *chan)
+{
+	bool on;
+
+	pthread_mutex_lock(&fdp.lock);
+	on = fdp.put_executes;
+	pthread_mutex_unlock(&fdp.lock);
+	return on;
+}
+
 static const int *fdp_batch_finish(void *chan, size_t *n)
 {
 	pthread_mutex_lock(&fdp.lock);
@@ -518,7 +544,7 @@ static const struct wft_dpif_ops fdp_ops = {
 	.upcall_close = fdp_upcall_close, .upcall_portid = fdp_upcall_portid,
 	.upcall_fd = fdp_upcall_fd, .upcall_recv = fdp_upcall_recv,
 	.batch_put = fdp_batch_put, .batch_execute = fdp_batch_execute,
-	.batch_finish = fdp_batch_finish,
+	.batch_finish = fdp_batch_finish, .put_executes = fdp_put_executes,
 };
 
 static __attribute__((unused)) const struct wft_dpif_ops fdp_ops_unbatched = {

@@ -60,12 +60,24 @@
  * WEFT_CMD_FLOW_NEW  request: WEFT_FLOW_A_DP_IFINDEX, WEFT_FLOW_A_KEY,
  *                             [WEFT_FLOW_A_MASK], WEFT_FLOW_A_ACTIONS,
  *                             [WEFT_FLOW_A_UFID], [WEFT_FLOW_A_UFID_FLAGS],
- *                             [WEFT_FLOW_A_CLEAR]
+ *                             [WEFT_FLOW_A_CLEAR],
+ *                             [WEFT_FLOW_A_PACKET, WEFT_FLOW_A_PACKET_KEY]
  *                    Netlink flags as in OVS's datapath: NLM_F_CREATE creates;
  *                    with NLM_F_EXCL an existing flow is -EEXIST; without
  *                    NLM_F_EXCL an existing identical flow (same UFID, or same
  *                    masked key) has its actions replaced. A missing MASK means
  *                    an exact match on every field present in KEY.
+ *                    With PACKET (an Ethernet frame) and PACKET_KEY (its
+ *                    metadata, as WEFT_PACKET_A_KEY of an execute), the frame
+ *                    then goes through ACTIONS as WEFT_CMD_PACKET_EXECUTE
+ *                    would run it: a miss's flow install and its packet in
+ *                    one request (WEFT_F_FLOW_EXECUTE). The frame runs once
+ *                    the request is valid, whether the flow went in or not
+ *                    (-EEXIST: another handler's identical flow); the error
+ *                    is the flow's. A frame whose actions fail is dropped
+ *                    without a word, as on a flow hit. Only FLOW_NEW takes
+ *                    PACKET; a reassembled packet (an upcall's MRU) goes by
+ *                    WEFT_CMD_PACKET_EXECUTE.
  * WEFT_CMD_FLOW_SET  request: as NEW, but only modifies an existing flow
  *                    (-ENOENT otherwise); ACTIONS optional, CLEAR zeroes stats.
  * WEFT_CMD_FLOW_DEL  request: WEFT_FLOW_A_DP_IFINDEX and UFID or KEY deletes
@@ -162,6 +174,7 @@ enum weft_feature_bits {
 	WEFT_F_CT		= 1 << 14,	/* ct, ct_clear, ct key fields */
 	WEFT_F_CT_NAT		= 1 << 15,	/* ct(nat(...)) */
 	WEFT_F_CT_FRAG		= 1 << 16,	/* reassembly before ct */
+	WEFT_F_FLOW_EXECUTE	= 1 << 17,	/* FLOW_NEW with PACKET */
 };
 
 enum weft_features_attr {
@@ -302,6 +315,8 @@ enum weft_flow_attr {
 	WEFT_FLOW_A_TCP_FLAGS,		/* u16: host order, OR of seen flags */
 	WEFT_FLOW_A_CLEAR,		/* flag: zero the stats */
 	WEFT_FLOW_A_PAD,
+	WEFT_FLOW_A_PACKET,		/* binary: a frame to run ACTIONS on */
+	WEFT_FLOW_A_PACKET_KEY,		/* nest: its metadata (weft_key_attr) */
 	__WEFT_FLOW_A_MAX
 };
 #define WEFT_FLOW_A_MAX (__WEFT_FLOW_A_MAX - 1)

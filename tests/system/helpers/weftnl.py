@@ -15,6 +15,11 @@ usage: weftnl.py COMMAND [ARGS]
   listen DP SECONDS           register as the upcall pid, print upcalls
   hold DP SECONDS             register as the upcall pid, never read
   execute DP IN_PORT HEXFRAME OUTPUT_PORT...
+  flow-exec DP IN_PORT HEXFRAME OUTPUT_PORT UFIDHEX [set|nokey]
+                              FLOW_NEW (NLM_F_CREATE|NLM_F_EXCL) of an
+                              in_port flow with the frame along (PACKET,
+                              PACKET_KEY); "set": as FLOW_SET, "nokey":
+                              without PACKET_KEY
   raw CMD HEXATTRS            send arbitrary attributes to command CMD
 
 Errors print "error: ERRNO: extack message" and exit 1.
@@ -50,6 +55,9 @@ VPORT_TYPES = dict(netdev=1, internal=2, geneve=3, vxlan=4)
 PACKET_A = dict(DP_IFINDEX=1, PACKET=2, KEY=3, ACTIONS=4, USERDATA=5, LEN=6)
 KEY_A_IN_PORT = 1
 ACTION_A_OUTPUT = 1
+FLOW_A = dict(DP_IFINDEX=1, KEY=2, MASK=3, ACTIONS=4, UFID=5, PACKET=12,
+              PACKET_KEY=13)
+NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
 
 
 class NlError(Exception):
@@ -106,9 +114,9 @@ class Genl:
                           self.seq, 0)
         self.sock.send(hdr + body)
 
-    def request(self, cmd, attrs, dump=False):
+    def request(self, cmd, attrs, dump=False, flags=0):
         """Return [(cmd, {attr: bytes})]; raise NlError on an error ack."""
-        flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if dump else 0)
+        flags |= NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if dump else 0)
         self.send(cmd, attrs, flags)
         replies = []
         while True:
@@ -260,6 +268,20 @@ def main(argv):
             attr(PACKET_A['PACKET'], bytes.fromhex(args[2])),
             nest(PACKET_A['KEY'], [u32(KEY_A_IN_PORT, int(args[1]))]),
             nest(PACKET_A['ACTIONS'], acts)])
+    elif cmd == 'flow-exec':
+        how = args[5] if len(args) > 5 else ''
+        at = [u32(FLOW_A['DP_IFINDEX'], dp_ifindex(nl, args[0])),
+              attr(FLOW_A['UFID'], bytes.fromhex(args[4])),
+              nest(FLOW_A['KEY'], [u32(KEY_A_IN_PORT, int(args[1]))]),
+              nest(FLOW_A['ACTIONS'], [u32(ACTION_A_OUTPUT, int(args[3]))]),
+              attr(FLOW_A['PACKET'], bytes.fromhex(args[2]))]
+        if how != 'nokey':
+            at.append(nest(FLOW_A['PACKET_KEY'],
+                           [u32(KEY_A_IN_PORT, int(args[1]))]))
+        if how == 'set':
+            nl.request(C['FLOW_SET'], at)
+        else:
+            nl.request(C['FLOW_NEW'], at, flags=NLM_F_CREATE | NLM_F_EXCL)
     elif cmd == 'raw':
         nl.request(int(args[0]), [bytes.fromhex(args[1]) if len(args) > 1 else b''])
     else:
