@@ -79,21 +79,21 @@ static const struct {
 } rows[] = {
 	{ { "17b065ec-c120-472d-af7f-f7b4c8137a91", 1, true, true, 4, 2001,
 	    "outport == \"ls1-p2\" && tcp.dst == 22", "/* drop */" },
-	  "ADD table:44 priority=2001,tcp,reg15=0x2,metadata=0x1,tp_dst=22 "
+	  "ADD table:46 priority=2001,tcp,reg15=0x2,metadata=0x1,tp_dst=22 "
 	  "cookie:0x17b065ec actions=drop\n"
-	  "ADD table:44 priority=2001,tcp6,reg15=0x2,metadata=0x1,tp_dst=22 "
+	  "ADD table:46 priority=2001,tcp6,reg15=0x2,metadata=0x1,tp_dst=22 "
 	  "cookie:0x17b065ec actions=drop\n" },
 	{ { "0a000001-0000-0000-0000-000000000000", 2, true, true, 4, 2002,
 	    "reg0[7] == 1 && (outport == \"ls2-p1\" && ip4 && tcp.dst == 5432)",
 	    "reg0[1] = 1; next;" },
-	  "ADD table:44 priority=2002,tcp,reg0=0x80/0x80,reg15=0x1,"
+	  "ADD table:46 priority=2002,tcp,reg0=0x80/0x80,reg15=0x1,"
 	  "metadata=0x2,tp_dst=5432 cookie:0xa000001 "
-	  "actions=load:0x1->NXM_NX_REG0[1],resubmit(,45)\n" },
+	  "actions=load:0x1->NXM_NX_REG0[1],resubmit(,47)\n" },
 	{ { "ffffffff-0000-0000-0000-000000000000", 2, true, true, 4, 65532,
 	    "ct.inv || (ct.est && ct.rpl && ct_label.blocked == 1)", "drop;" },
-	  "ADD table:44 priority=65532,ct_state=+inv+trk,metadata=0x2 "
+	  "ADD table:46 priority=65532,ct_state=+inv+trk,metadata=0x2 "
 	  "cookie:0xffffffff actions=drop\n"
-	  "ADD table:44 priority=65532,ct_state=+est+rpl+trk,"
+	  "ADD table:46 priority=65532,ct_state=+est+rpl+trk,"
 	  "ct_label=0x1/0x1,metadata=0x2 cookie:0xffffffff actions=drop\n" },
 	{ { "00000001-0000-0000-0000-000000000000", 3, false, false, 13, 74,
 	    "ip4.dst == 10.0.1.0/24",
