@@ -30,6 +30,7 @@
 WFT_LOG_MODULE(ovn_flows);
 
 #define RETRY_MS	100
+#define TUNNEL_RETRY_MS	2000
 #define OVN_TLV_MAP	"{class=0x0102,type=0x80,len=4}->tun_metadata0"
 
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o)
@@ -166,6 +167,10 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	n_phys = n;
 	wft_ovn_lflows_compile(o, r, &o->view, &rules, &n, &cap);
 	o->fst.rules_lflow = n - n_phys;
+	/* TODO(lookup branch): the SB lookup tables 66..78 join the set
+	 * here: wft_ovn_lookup_build() (include/weft/ovn_lookup.h) with a
+	 * context whose dp_is_local answers from o->view.dps, its flows
+	 * moved into rules. */
 	ret = wft_ofproto_install(b, o->node.bridge, rules, n, &ist, err,
 				  sizeof(err));
 	wft_lflow_rules_free(rules, n);
@@ -187,13 +192,19 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		wft_dbg("flows on %s: %zu (%zu added, %zu deleted, %zu "
 			"modified) in %.1f ms", o->node.bridge, n, ist.added,
 			ist.deleted, ist.modified, o->fst.last_compile_ms);
-	if (gen != o->flows_gen || !vifs || !tunnels) {
-		/* Behind already, or waiting for ports to appear. */
+	if (gen != o->flows_gen || !vifs) {
+		/* Behind already, or waiting for a VIF's port. */
 		wft_ovn_schedule_in(o, RETRY_MS);
-		if (gen != o->flows_gen || !vifs)
-			return;
+		return;
 	}
-	o->flows_dirty = !tunnels;
+	if (!tunnels) {
+		/* A tunnel port not in the datapath (yet, or ever: no UDP
+		 * tunnel support): retried, slowly, without holding up. */
+		o->flows_dirty = true;
+		wft_ovn_schedule_in(o, TUNNEL_RETRY_MS);
+	} else {
+		o->flows_dirty = false;
+	}
 	o->flows_pending = 0;
 }
 
