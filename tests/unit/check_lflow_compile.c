@@ -119,6 +119,23 @@ static const struct {
 	  "actions=dec_ttl,resubmit(,13)\n"
 	  "ADD table:12 priority=90,ipv6,metadata=0x3 cookie:0x4 "
 	  "actions=dec_ttl,resubmit(,13)\n" },
+	/* Conntrack applies to IP only: ct_next brings "ip" (an ARP
+	 * packet with reg0[0] set must not reach ct()); ct_clear does not. */
+	{ { "00000005-0000-0000-0000-000000000000", 1, true, false, 6, 100,
+	    "reg0[0] == 1", "ct_next;" },
+	  "ADD table:14 priority=100,ip,reg0=0x1/0x1,metadata=0x1 "
+	  "cookie:0x5 actions=ct(table=15,zone=NXM_NX_REG13[0..15])\n"
+	  "ADD table:14 priority=100,ipv6,reg0=0x1/0x1,metadata=0x1 "
+	  "cookie:0x5 actions=ct(table=15,zone=NXM_NX_REG13[0..15])\n" },
+	{ { "00000006-0000-0000-0000-000000000000", 1, true, false, 0, 100,
+	    "1", "ct_clear; next;" },
+	  "ADD table:8 priority=100,metadata=0x1 cookie:0x6 "
+	  "actions=ct_clear,resubmit(,9)\n" },
+	/* arp.op is the 8 bits weft's arp_op holds. */
+	{ { "00000007-0000-0000-0000-000000000000", 1, true, false, 19, 50,
+	    "arp.op == 1", "arp.op = 2; next;" },
+	  "ADD table:27 priority=50,arp,metadata=0x1,arp_op=1 cookie:0x7 "
+	  "actions=load:0x2->NXM_OF_ARP_OP[],resubmit(,28)\n" },
 	/* Unsatisfiable: no rules, not skipped. */
 	{ { "00000002-0000-0000-0000-000000000000", 1, true, false, 0, 10,
 	    "ip4 && ip6", "next;" }, "" },
