@@ -126,7 +126,8 @@ static const struct wft_expr_symbol symbols[] = {
 	/* ARP. */
 	PRED("arp", "eth.type == 0x806"),
 	PRED("rarp", "eth.type == 0x8035"),
-	FIELD("arp.op", WFT_F_ARP_OP, 0, 16, "arp", true),
+	/* 8 bits: weft keeps the opcode's low byte (field.c). */
+	FIELD("arp.op", WFT_F_ARP_OP, 0, 8, "arp", true),
 	FIELD("arp.spa", WFT_F_ARP_SPA, 0, 32, "arp", true),
 	FIELD("arp.tpa", WFT_F_ARP_TPA, 0, 32, "arp", true),
 	FIELD("arp.sha", WFT_F_ARP_SHA, 0, 48, "arp", true),

@@ -59,6 +59,13 @@ static void add_prereq(const struct wft_lact_field *f, struct wft_strbuf *sb)
 		wft_strbuf_printf(sb, " && (%s)", f->sym->prereqs);
 }
 
+/* The conntrack actions apply to IP only (OVN's prerequisite "ip"):
+ * ct_next, ct_commit, the NAT and load-balancing ones; not ct_clear. */
+static bool needs_ip(const char *name)
+{
+	return !strncmp(name, "ct_", 3) && strcmp(name, "ct_clear");
+}
+
 /*
  * The prerequisites of the fields @acts read and write, as " && (P)" each:
  * OVN adds them to the match, so that "ip4.src = X" only ever applies to
@@ -83,7 +90,13 @@ static void collect_prereqs(const struct wft_lacts *acts,
 		case WFT_LACT_DEC_TTL:
 			wft_strbuf_puts(sb, " && (ip)");
 			break;
+		case WFT_LACT_SIMPLE:
+			if (needs_ip(a->name))
+				wft_strbuf_puts(sb, " && (ip)");
+			break;
 		case WFT_LACT_CALL:
+			if (needs_ip(a->name))
+				wft_strbuf_puts(sb, " && (ip)");
 			if (a->has_dst)
 				add_prereq(&a->dst, sb);
 			for (j = 0; j < a->n_args; j++)
@@ -93,6 +106,8 @@ static void collect_prereqs(const struct wft_lacts *acts,
 		case WFT_LACT_NESTED:
 			if (!strcmp(a->name, "clone"))
 				collect_prereqs(a->nested, sb);
+			else if (needs_ip(a->name))
+				wft_strbuf_puts(sb, " && (ip)");
 			break;
 		default:
 			break;

@@ -32,7 +32,7 @@ void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->ingress_base = 8;
-	ctx->egress_base = 40;
+	ctx->egress_base = 42;
 	ctx->ingress_output = 37;
 	ctx->egress_output = 64;
 	ctx->egress = egress;

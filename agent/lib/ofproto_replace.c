@@ -105,15 +105,9 @@ static size_t deletes_of(struct pair_map *m, struct wft_flow_mod *out)
 	return n;
 }
 
-struct plan {
-	struct wft_flow_mod *fms;	/* deletes first, then adds */
-	size_t n;
-	size_t added, deleted, modified;
-	size_t *line;			/* of each add, for errors */
-};
-
-static void plan_build(struct plan *pl, struct wft_pipeline *p,
-		       const struct wft_ofp_flow *flows, size_t n_flows)
+void wft_replace_plan_build(struct wft_replace_plan *pl,
+			    struct wft_pipeline *p,
+			    const struct wft_ofp_flow *flows, size_t n_flows)
 {
 	struct wft_flow_mod *adds = wft_xcalloc(n_flows + 1, sizeof(*adds));
 	struct wft_rule_list old;
@@ -160,7 +154,7 @@ void wft_ofctl_replace_flows(struct wft_rpc_call *call, json_t *params,
 {
 	struct ofproto_state *st = aux;
 	const json_t *texts = json_object_get(params, "flows");
-	struct plan pl = { 0 };
+	struct wft_replace_plan pl = { 0 };
 	struct wft_ofp_flow *flows;
 	struct wft_ofproto *br;
 	size_t n_flows, n_parsed, bad, n;
@@ -178,7 +172,7 @@ void wft_ofctl_replace_flows(struct wft_rpc_call *call, json_t *params,
 	if (wft_rpc_parse_flows(call, br, texts, WFT_OFPFC_ADD, flows,
 				&n_parsed))
 		goto out;
-	plan_build(&pl, wft_ofproto_pipeline(br), flows, n_flows);
+	wft_replace_plan_build(&pl, wft_ofproto_pipeline(br), flows, n_flows);
 	if (wft_apply_flow_mods(wft_ofproto_pipeline(br), pl.fms, pl.n, &bad,
 				&n)) {
 		wft_rpc_reply_error(call, WFT_RPC_FAILED, NULL, "line %zu: the "

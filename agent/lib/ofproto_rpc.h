@@ -64,6 +64,23 @@ int wft_rpc_parse_flows(struct wft_rpc_call *call, struct wft_ofproto *br,
 			struct wft_ofp_flow *flows, size_t *n_parsed);
 void wft_ofp_flows_free(struct wft_ofp_flow *flows, size_t n);
 
+/*
+ * ofproto_replace.c: the flow_mods that make @p's rules exactly @flows
+ * (replace-flows, and weftd's own OVN flows through ofproto_install.c):
+ * rules whose table, priority, match, actions, cookie, timeouts and flags
+ * stay are left alone (counters kept). Free fms and line.
+ */
+struct wft_replace_plan {
+	struct wft_flow_mod *fms;	/* deletes first, then adds */
+	size_t n;
+	size_t added, deleted, modified;
+	size_t *line;			/* of each add, for errors */
+};
+
+void wft_replace_plan_build(struct wft_replace_plan *pl,
+			    struct wft_pipeline *p,
+			    const struct wft_ofp_flow *flows, size_t n_flows);
+
 /* Handlers in their own files. */
 void wft_ofctl_replace_flows(struct wft_rpc_call *call, json_t *params,
 			     void *aux);

@@ -132,6 +132,51 @@ static void do_status(struct wft_rpc_call *call, json_t *params, void *aux)
 	wft_strbuf_free(&sb);
 }
 
+/* lflow/stats: what the last full recompute compiled and installed. */
+static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
+			   void *aux)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	json_t *j = wft_ovn_flow_stats_json(aux), *v;
+	const char *k;
+	size_t i;
+
+	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped\n"
+		"rules installed: %lld (%lld logical, %lld physical)\n"
+		"full recomputes: %lld, incremental runs: %lld\n"
+		"last compile: %.1f ms (%lld added, %lld deleted, %lld "
+		"modified)\n"
+		"local datapaths: %lld, ports: %lld, flows pending: %s\n",
+		json_integer_value(json_object_get(j, "rows_compiled")),
+		json_integer_value(json_object_get(j, "rows_skipped")),
+		json_integer_value(json_object_get(j, "rules_installed")),
+		json_integer_value(json_object_get(j, "rules_logical")),
+		json_integer_value(json_object_get(j, "rules_physical")),
+		json_integer_value(json_object_get(j, "full_recomputes")),
+		json_integer_value(json_object_get(j, "incremental_runs")),
+		json_real_value(json_object_get(j, "last_compile_ms")),
+		json_integer_value(json_object_get(j, "last_added")),
+		json_integer_value(json_object_get(j, "last_deleted")),
+		json_integer_value(json_object_get(j, "last_modified")),
+		json_integer_value(json_object_get(j, "local_datapaths")),
+		json_integer_value(json_object_get(j, "local_ports")),
+		json_is_true(json_object_get(j, "flows_pending")) ?
+		"yes" : "no");
+	if (*json_string_value(json_object_get(j, "error")))
+		wft_strbuf_printf(&sb, "error: %s\n",
+			json_string_value(json_object_get(j, "error")));
+	json_object_foreach(json_object_get(j, "skip_reasons"), k, v)
+		wft_strbuf_printf(&sb, "skipped %lld: %s\n",
+				  json_integer_value(v), k);
+	json_array_foreach(json_object_get(j, "skipped"), i, v)
+		wft_strbuf_printf(&sb, "  %s: %s\n",
+			json_string_value(json_object_get(v, "uuid")),
+			json_string_value(json_object_get(v, "reason")));
+	wft_rpc_reply(call, json_pack("{s:s,s:o}", "text",
+				      wft_strbuf_cstr(&sb), "data", j));
+	wft_strbuf_free(&sb);
+}
+
 static void do_reconnect(struct wft_rpc_call *call, json_t *params,
 			 void *aux)
 {
@@ -153,6 +198,10 @@ int wft_ovn_appctl_register(struct wft_ovn *o)
 		ret = wft_control_register(ctl, &(struct wft_rpc_method) {
 			.name = "ovn/reconnect", .handler = do_reconnect,
 			.aux = o });
+	if (!ret)
+		ret = wft_control_register(ctl, &(struct wft_rpc_method) {
+			.name = "lflow/stats", .handler = do_lflow_stats,
+			.aux = o });
 	return ret;
 }
 
@@ -160,4 +209,5 @@ void wft_ovn_appctl_unregister(struct wft_ovn *o)
 {
 	wft_control_unregister(wft_daemon_control(o->d), "ovn/status");
 	wft_control_unregister(wft_daemon_control(o->d), "ovn/reconnect");
+	wft_control_unregister(wft_daemon_control(o->d), "lflow/stats");
 }

@@ -40,7 +40,7 @@ bool wft_ovn_strset_has(const struct wft_ovn_strset *s, const char *v)
 	return false;
 }
 
-static void strset_add(struct wft_ovn_strset *s, const char *v)
+void wft_ovn_strset_add(struct wft_ovn_strset *s, const char *v)
 {
 	if (wft_ovn_strset_has(s, v))
 		return;
@@ -61,7 +61,7 @@ static bool strset_del(struct wft_ovn_strset *s, const char *v)
 	return false;
 }
 
-static void strset_clear(struct wft_ovn_strset *s)
+void wft_ovn_strset_clear(struct wft_ovn_strset *s)
 {
 	while (s->n)
 		free(s->v[--s->n]);
@@ -74,8 +74,8 @@ void wft_ovn_bindings_reset(struct wft_ovn *o)
 	wft_ovn_ifaces_free(o->ifaces, o->n_ifaces);
 	o->ifaces = NULL;
 	o->n_ifaces = 0;
-	strset_clear(&o->owned);
-	strset_clear(&o->lost);
+	wft_ovn_strset_clear(&o->owned);
+	wft_ovn_strset_clear(&o->lost);
 }
 
 static struct wft_ovn_iface *find_iface(struct wft_ovn *o, const char *id)
@@ -106,7 +106,7 @@ void wft_ovn_conf_changed(struct wft_ovn *o)
 
 /* Runs weft-vsctl commands (argv, "--" between commands) on the
  * configuration, as a user would. */
-static int vsctl(struct wft_ovn *o, int argc, char **argv)
+int wft_ovn_vsctl(struct wft_ovn *o, int argc, char **argv)
 {
 	struct wft_strbuf err = WFT_STRBUF_INIT;
 	struct wft_vsctl_cmds cmds = { NULL, 0 };
@@ -149,7 +149,7 @@ void wft_ovn_ensure_bridge(struct wft_ovn *o)
 			  o->node.bridge))
 		return;
 	wft_info("creating %s", o->node.bridge);
-	vsctl(o, WFT_ARRAY_SIZE(argv), argv);
+	wft_ovn_vsctl(o, WFT_ARRAY_SIZE(argv), argv);
 }
 
 static void set_installed(struct wft_ovn *o, const char *iface, bool on)
@@ -160,56 +160,44 @@ static void set_installed(struct wft_ovn *o, const char *iface, bool on)
 		       "ovn-installed" };
 
 	if (on)
-		vsctl(o, WFT_ARRAY_SIZE(set), set);
+		wft_ovn_vsctl(o, WFT_ARRAY_SIZE(set), set);
 	else
-		vsctl(o, WFT_ARRAY_SIZE(rm), rm);
+		wft_ovn_vsctl(o, WFT_ARRAY_SIZE(rm), rm);
 }
 
 /* Conditions. */
 
-static bool uuid_is(const struct wft_ovsdb_datum *d,
-		    const struct wft_uuid *u)
+bool wft_ovn_uuid_is(const struct wft_ovsdb_datum *d,
+		     const struct wft_uuid *u)
 {
 	return d && d->n && !wft_uuid_cmp(&d->keys[0].u, u);
 }
 
 void wft_ovn_set_conditions(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
-	struct wft_ovsdb_rtable *pbt = wft_ovsdb_replica_table(r,
-							       "Port_Binding");
+	struct wft_ovn_strset peers = { NULL, 0 };
 	struct wft_uuid *dps = NULL;
-	const char **ids = wft_xcalloc(o->n_ifaces + 1, sizeof(*ids));
-	struct wft_ovsdb_row *pb;
+	const char **ids;
 	struct wft_sb_local local;
-	size_t n_dps = 0, i, k;
+	size_t n_dps = 0, i;
 
+	/* The datapaths of the ports bound here and those their patch
+	 * ports lead to; the peers the replica lacks are asked for by
+	 * name, like the interfaces' iface-ids. */
+	if (o->registered)
+		n_dps = wft_ovn_local_dps(o, r, &dps, &peers);
+	ids = wft_xcalloc(o->n_ifaces + peers.n + 1, sizeof(*ids));
 	for (i = 0; i < o->n_ifaces; i++)
 		ids[i] = o->ifaces[i].iface_id;
-	for (pb = pbt ? wft_ovsdb_rtable_first(pbt) : NULL; pb;
-	     pb = wft_ovsdb_row_next(pb)) {
-		const struct wft_ovsdb_datum *dp;
-
-		if (!o->registered ||
-		    !uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
-			     &o->chassis_uuid))
-			continue;
-		dp = wft_ovsdb_row_get_named(pb, "datapath");
-		if (!dp || !dp->n)
-			continue;
-		for (k = 0; k < n_dps; k++)
-			if (!wft_uuid_cmp(&dps[k], &dp->keys[0].u))
-				break;
-		if (k < n_dps)
-			continue;
-		dps = wft_xrealloc(dps, (n_dps + 1) * sizeof(*dps));
-		dps[n_dps++] = dp->keys[0].u;
-	}
+	for (i = 0; i < peers.n; i++)
+		ids[o->n_ifaces + i] = peers.v[i];
 	local = (struct wft_sb_local) {
 		.datapaths = dps, .n_datapaths = n_dps, .iface_ids = ids,
 		.chassis = o->registered ? &o->chassis_uuid : NULL,
 		.monitor_all = o->node.monitor_all,
 	};
 	wft_sb_monitor_local(o->client, &local);
+	wft_ovn_strset_clear(&peers);
 	free(dps);
 	free(ids);
 }
@@ -228,7 +216,7 @@ static enum req requested(struct wft_ovn *o, struct wft_ovsdb_row *pb)
 
 	d = wft_ovsdb_row_get_named(pb, "requested_chassis");
 	if (d && d->n)
-		return uuid_is(d, &o->chassis_uuid) ? REQ_HERE :
+		return wft_ovn_uuid_is(d, &o->chassis_uuid) ? REQ_HERE :
 		       REQ_ELSEWHERE;
 	d = wft_ovsdb_row_get_named(pb, "options");
 	for (i = 0; d && d->values && i < d->n; i++)
@@ -308,7 +296,7 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 
 	cd = wft_ovsdb_row_get_named(pb, "chassis");
 	up = wft_ovsdb_row_get_named(pb, "up");
-	mine = uuid_is(cd, &o->chassis_uuid);
+	mine = wft_ovn_uuid_is(cd, &o->chassis_uuid);
 	other = cd && cd->n && !mine;
 	if (mine) {
 		if (!ifc || req == REQ_ELSEWHERE) {
@@ -320,7 +308,7 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		}
 		if (!wft_ovn_strset_has(&o->owned, lp))
 			wft_info("%s bound here", lp);
-		strset_add(&o->owned, lp);
+		wft_ovn_strset_add(&o->owned, lp);
 		/* up only once the port's flows are in the datapath. */
 		if (up && !(up->n && up->keys[0].b) &&
 		    wft_ovn_flows_installed(o))
@@ -332,7 +320,7 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	if (strset_del(&o->owned, lp) && other) {
 		wft_info("%s claimed by chassis %s: giving it up", lp,
 			 chassis_name(r, cd));
-		strset_add(&o->lost, lp);
+		wft_ovn_strset_add(&o->lost, lp);
 		o->n_lost++;
 	}
 	if (!ifc || req == REQ_ELSEWHERE)
@@ -364,7 +352,7 @@ static void sync_installed(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 			if (strcmp(wft_ovsdb_row_string(pb, "logical_port",
 							""), ifc->iface_id))
 				continue;
-			want = uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
+			want = wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
 				       &o->chassis_uuid) &&
 			       wft_ovsdb_row_bool(pb, "up", true) &&
 			       wft_ovn_flows_installed(o);

@@ -95,8 +95,9 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 {
 	struct wft_ovn *o = aux;
 
-	/* Nothing here reads the tracked changes: run() recomputes from
-	 * the rows. The logical flow compiler will read them first. */
+	/* Nothing here reads the tracked changes: run() recomputes the
+	 * flows from the rows, in full (no incremental processing yet). */
+	wft_ovn_flows_mark_dirty(o);
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }
@@ -280,6 +281,7 @@ static void run(struct wft_ovn *o)
 	if (!registered(o, r))
 		return;
 	wft_ovn_set_conditions(o, r);
+	wft_ovn_flows_run(o, r);
 	if (wft_ovn_bind(o, r))
 		return;		/* a claim or release in flight */
 	ack_nb_cfg(o, r);
@@ -307,6 +309,11 @@ static void schedule_in(struct wft_ovn *o, uint64_t ms)
 static void schedule(struct wft_ovn *o)
 {
 	schedule_in(o, 0);
+}
+
+void wft_ovn_schedule_in(struct wft_ovn *o, uint64_t ms)
+{
+	schedule_in(o, ms);
 }
 
 /* Configuration. */
@@ -383,6 +390,7 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	}
 	if (o->node.enabled)
 		wft_ovn_conf_changed(o);
+	wft_ovn_flows_mark_dirty(o);
 	schedule(o);
 }
 
@@ -430,6 +438,7 @@ static void ovn_exit(struct wft_daemon *d, void *state)
 	wft_timer_cancel(o->run_timer);
 	session_stop(o);
 	wft_ovn_bindings_reset(o);
+	wft_ovn_flows_uninit(o);
 	wft_ovn_node_uninit(&o->node);
 	free(o->old_system_id);
 	free(o);

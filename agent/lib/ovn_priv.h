@@ -8,12 +8,106 @@
 #include <limits.h>
 
 #include "weft/daemon.h"
+#include "weft/lflow.h"
 #include "weft/ovn_node.h"
 #include "weft/ovsdb_client.h"
+#include "weft/ovsdb_replica.h"
 
 struct wft_ovn_strset {
 	char **v;
 	size_t n;
+};
+
+/*
+ * What the chassis' flows are computed from (ovn_local.c): the local
+ * datapaths (those of the ports bound here, and the ones patch ports
+ * lead to), their ports, multicast groups, and the other chassis the
+ * flows tunnel to. Rebuilt from the replica by every full recompute;
+ * row pointers are valid until the replica next changes.
+ */
+enum wft_ovn_port_kind {
+	WFT_OVN_PORT_LOCAL,		/* a VIF bound here */
+	WFT_OVN_PORT_REMOTE,		/* bound on another chassis */
+	WFT_OVN_PORT_PATCH,		/* to a peer in another datapath */
+	WFT_OVN_PORT_OTHER,		/* unbound, or a type not handled */
+};
+
+struct wft_ovn_dp {
+	struct wft_uuid uuid;
+	uint32_t key;			/* tunnel_key */
+	bool is_switch;			/* external_ids:logical-switch */
+	uint16_t dnat_zone, snat_zone;
+};
+
+struct wft_ovn_port {
+	const char *name;		/* logical_port */
+	const char *type;
+	struct wft_uuid uuid;
+	size_t dp;			/* index in view.dps */
+	uint32_t key;			/* tunnel_key */
+	enum wft_ovn_port_kind kind;
+	const char *iface;		/* LOCAL: the interface */
+	uint32_t ofport;		/* LOCAL: its OpenFlow port, 0: none */
+	size_t chassis;			/* REMOTE: index in view.chassis */
+	size_t peer;			/* PATCH: index in view.ports */
+	bool has_peer;
+	bool resident;			/* is_chassis_resident() */
+	uint16_t zone;
+};
+
+struct wft_ovn_mcgroup {
+	const char *name;
+	size_t dp;
+	uint32_t key;
+	size_t *ports;			/* indexes in view.ports */
+	size_t n_ports;
+};
+
+/* Another chassis, and the tunnel port to it. */
+struct wft_ovn_remote {
+	struct wft_uuid uuid;
+	const char *name;
+	const char *type;		/* "geneve" or "vxlan"; NULL: none */
+	const char *ip;
+	bool csum;
+	char port[16];			/* ovn-<name>-0, 15 chars at most */
+	uint32_t ofport;		/* 0: not in the bridge yet */
+};
+
+struct wft_ovn_view {
+	struct wft_ovn_dp *dps;
+	size_t n_dps;
+	struct wft_ovn_port *ports;
+	size_t n_ports;
+	struct wft_ovn_mcgroup *mcs;
+	size_t n_mcs;
+	struct wft_ovn_remote *chassis;
+	size_t n_chassis;
+	/* Patch peers not in the replica yet: the monitor asks for them. */
+	struct wft_ovn_strset missing_peers;
+	bool vxlan_mode;		/* some chassis has only vxlan */
+};
+
+/* lflow/stats (ovn_flows.c, shown by ovn_appctl.c). */
+#define WFT_OVN_SKIPS_KEPT 20
+struct wft_ovn_flow_stats {
+	unsigned long rows_compiled, rows_skipped, rules_lflow, rules_phys;
+	unsigned long rules_installed;
+	unsigned long full_recomputes, incremental_runs;
+	unsigned long added, deleted, modified;	/* by the last install */
+	double last_compile_ms;
+	struct {
+		char uuid[40];
+		char reason[200];
+	} skips[WFT_OVN_SKIPS_KEPT];
+	size_t n_skips;
+	/* Skip reasons and how many rows each. */
+	struct {
+		char *reason;
+		unsigned long n;
+	} *reasons;
+	size_t n_reasons;
+	char error[256];		/* why the last install failed */
 };
 
 struct wft_ovn {
@@ -49,6 +143,15 @@ struct wft_ovn {
 	 * holds the flows for the replica it read.
 	 */
 	unsigned int flows_pending;
+	bool flows_dirty;		/* the replica or conf changed */
+	unsigned long flows_gen;	/* counts the changes */
+
+	/* Flows (ovn_flows.c, ovn_local.c, ovn_zones.c, ovn_physical.c,
+	 * ovn_lflows.c, ovn_tunnels.c). */
+	struct wft_ovn_view view;
+	struct wft_ovn_zones *zones;
+	struct wft_lflow_stats lflow_st;
+	struct wft_ovn_flow_stats fst;
 
 	unsigned int n_txns, n_txn_failures, n_claims, n_releases, n_lost;
 };
@@ -60,6 +163,8 @@ static inline bool wft_ovn_flows_installed(const struct wft_ovn *o)
 
 int wft_ovn_send(struct wft_ovn *o, struct wft_ovsdb_txn *t,
 		 const char *what);
+/* A pass of the chassis in @ms (0: at once), from the loop. */
+void wft_ovn_schedule_in(struct wft_ovn *o, uint64_t ms);
 
 /* ovn_binding.c */
 void wft_ovn_conf_changed(struct wft_ovn *o);
@@ -71,6 +176,54 @@ void wft_ovn_bindings_reset(struct wft_ovn *o);
 /* Creates ovn-bridge (fail_mode=secure) when missing. */
 void wft_ovn_ensure_bridge(struct wft_ovn *o);
 bool wft_ovn_strset_has(const struct wft_ovn_strset *s, const char *v);
+
+/* ovn_binding.c: weft-vsctl commands on the configuration. */
+int wft_ovn_vsctl(struct wft_ovn *o, int argc, char **argv);
+void wft_ovn_strset_add(struct wft_ovn_strset *s, const char *v);
+void wft_ovn_strset_clear(struct wft_ovn_strset *s);
+
+/* ovn_local.c */
+void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			struct wft_ovn_view *v);
+void wft_ovn_view_free(struct wft_ovn_view *v);
+/* The local datapaths' UUIDs (*@dps, malloc'ed) and the names of the
+ * patch peers the replica lacks, for the monitor conditions. */
+size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			 struct wft_uuid **dps, struct wft_ovn_strset *peers);
+bool wft_ovn_uuid_is(const struct wft_ovsdb_datum *d,
+		     const struct wft_uuid *u);
+
+/* ovn_zones.c: conntrack zones of local ports and datapaths, stable
+ * while they stay local. */
+struct wft_ovn_zones;
+struct wft_ovn_zones *wft_ovn_zones_new(void);
+void wft_ovn_zones_free(struct wft_ovn_zones *z);
+/* Gives every port and datapath of @v its zones; forgets the others. */
+void wft_ovn_zones_assign(struct wft_ovn_zones *z, struct wft_ovn_view *v);
+
+/* ovn_tunnels.c: a tunnel port on ovn-bridge per other chassis of @v
+ * (creates, updates, deletes through the configuration), and each one's
+ * OpenFlow port. */
+void wft_ovn_tunnels_sync(struct wft_ovn *o, struct wft_ovn_view *v);
+
+/* ovn_physical.c: the flows of tables 0, 37..41, 64 and 65, as ovs-ofctl
+ * texts appended to @texts (each malloc'ed). */
+void wft_ovn_physical_flows(const struct wft_ovn_view *v,
+			    const char *system_id, char ***texts, size_t *n);
+
+/* ovn_lflows.c: every Logical_Flow of a local datapath compiled into
+ * *@rules (appended); counts in @st and o->fst. */
+void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			    const struct wft_ovn_view *v,
+			    struct wft_ofp_flow **rules, size_t *n_rules,
+			    size_t *cap);
+
+/* ovn_flows.c: recomputes and installs when dirty; raises flows_pending
+ * while the installed rules are behind the replica. */
+void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
+void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
+void wft_ovn_flows_uninit(struct wft_ovn *o);
+json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o);
 
 /* ovn_appctl.c */
 int wft_ovn_appctl_register(struct wft_ovn *o);

@@ -3,7 +3,7 @@
  * One SB Logical_Flow row compiled into weft pipeline rules: the match
  * (include/weft/expr.h) with the datapath's key in metadata, the actions
  * parsed and translated (include/weft/lflow_actions.h), the table where
- * ovn-controller puts it (ingress N: 8 + N, egress N: 40 + N), its
+ * ovn-controller puts it (ingress N: 8 + N, egress N: 42 + N), its
  * priority, and the first 32 bits of its UUID as the cookie, as
  * ovn-controller does. As in OVN, the prerequisites of the fields the
  * actions use join the match ("ip4.src = X" makes the rule IPv4 only).

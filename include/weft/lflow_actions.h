@@ -113,7 +113,7 @@ void wft_lacts_format(const struct wft_lacts *acts, struct wft_strbuf *sb);
 /*
  * Where a logical flow sits, as ovn-controller lays the pipelines out in
  * OpenFlow tables (ovn-23.03-facts.md: ingress table N is OF 8 + N,
- * egress table N is OF 40 + N, "output" resubmits to 37 from ingress and
+ * egress table N is OF 42 + N, "output" resubmits to 37 from ingress and
  * to 64 from egress). Switches and routers differ in the conntrack zones
  * their NAT uses (a switch: the port's zone, reg13; a router: its DNAT and
  * SNAT zones, reg11 and reg12).
@@ -123,7 +123,7 @@ struct wft_lflow_xlate_ctx {
 	int (*port_key)(void *aux, const char *name, uint32_t *key);
 	void *aux;
 	uint8_t ingress_base;		/* 8 */
-	uint8_t egress_base;		/* 40 */
+	uint8_t egress_base;		/* 42 */
 	uint8_t ingress_output;		/* 37 */
 	uint8_t egress_output;		/* 64 */
 	bool egress;			/* the flow's pipeline */

@@ -195,6 +195,28 @@ int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
  * lock held. */
 int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x);
 
+/*
+ * Rules weftd installs itself (the OVN chassis; ofproto_install.c), in
+ * the main thread. wft_ofproto_install() makes @bridge's rules exactly
+ * @flows as replace-flows does (unchanged rules keep their counters);
+ * wft_ofproto_parse_flow() parses an ovs-ofctl flow with the bridge's
+ * TLV map; wft_ofproto_tlv_ensure() adds "{class=..}->tun_metadataN"
+ * mappings that are not there yet. Each returns 0 or -errno with @err.
+ */
+struct wft_ofp_flow;
+struct wft_ofproto_install_stats {
+	size_t added, deleted, modified;
+};
+int wft_ofproto_install(struct wft_backer *b, const char *bridge,
+			const struct wft_ofp_flow *flows, size_t n_flows,
+			struct wft_ofproto_install_stats *st, char *err,
+			size_t errlen);
+int wft_ofproto_parse_flow(struct wft_backer *b, const char *bridge,
+			   const char *text, struct wft_ofp_flow *out,
+			   char *err, size_t errlen);
+int wft_ofproto_tlv_ensure(struct wft_backer *b, const char *bridge,
+			   const char *mapping, char *err, size_t errlen);
+
 /* The ofproto component: bridges follow the configuration; the ofctl,
  * ofproto/trace and fdb methods. The udpif component: handlers, the
  * revalidator, and the dpif, upcall and revalidator methods. */

@@ -79,21 +79,21 @@ static const struct {
 } rows[] = {
 	{ { "17b065ec-c120-472d-af7f-f7b4c8137a91", 1, true, true, 4, 2001,
 	    "outport == \"ls1-p2\" && tcp.dst == 22", "/* drop */" },
-	  "ADD table:44 priority=2001,tcp,reg15=0x2,metadata=0x1,tp_dst=22 "
+	  "ADD table:46 priority=2001,tcp,reg15=0x2,metadata=0x1,tp_dst=22 "
 	  "cookie:0x17b065ec actions=drop\n"
-	  "ADD table:44 priority=2001,tcp6,reg15=0x2,metadata=0x1,tp_dst=22 "
+	  "ADD table:46 priority=2001,tcp6,reg15=0x2,metadata=0x1,tp_dst=22 "
 	  "cookie:0x17b065ec actions=drop\n" },
 	{ { "0a000001-0000-0000-0000-000000000000", 2, true, true, 4, 2002,
 	    "reg0[7] == 1 && (outport == \"ls2-p1\" && ip4 && tcp.dst == 5432)",
 	    "reg0[1] = 1; next;" },
-	  "ADD table:44 priority=2002,tcp,reg0=0x80/0x80,reg15=0x1,"
+	  "ADD table:46 priority=2002,tcp,reg0=0x80/0x80,reg15=0x1,"
 	  "metadata=0x2,tp_dst=5432 cookie:0xa000001 "
-	  "actions=load:0x1->NXM_NX_REG0[1],resubmit(,45)\n" },
+	  "actions=load:0x1->NXM_NX_REG0[1],resubmit(,47)\n" },
 	{ { "ffffffff-0000-0000-0000-000000000000", 2, true, true, 4, 65532,
 	    "ct.inv || (ct.est && ct.rpl && ct_label.blocked == 1)", "drop;" },
-	  "ADD table:44 priority=65532,ct_state=+inv+trk,metadata=0x2 "
+	  "ADD table:46 priority=65532,ct_state=+inv+trk,metadata=0x2 "
 	  "cookie:0xffffffff actions=drop\n"
-	  "ADD table:44 priority=65532,ct_state=+est+rpl+trk,"
+	  "ADD table:46 priority=65532,ct_state=+est+rpl+trk,"
 	  "ct_label=0x1/0x1,metadata=0x2 cookie:0xffffffff actions=drop\n" },
 	{ { "00000001-0000-0000-0000-000000000000", 3, false, false, 13, 74,
 	    "ip4.dst == 10.0.1.0/24",
@@ -119,6 +119,23 @@ static const struct {
 	  "actions=dec_ttl,resubmit(,13)\n"
 	  "ADD table:12 priority=90,ipv6,metadata=0x3 cookie:0x4 "
 	  "actions=dec_ttl,resubmit(,13)\n" },
+	/* Conntrack applies to IP only: ct_next brings "ip" (an ARP
+	 * packet with reg0[0] set must not reach ct()); ct_clear does not. */
+	{ { "00000005-0000-0000-0000-000000000000", 1, true, false, 6, 100,
+	    "reg0[0] == 1", "ct_next;" },
+	  "ADD table:14 priority=100,ip,reg0=0x1/0x1,metadata=0x1 "
+	  "cookie:0x5 actions=ct(table=15,zone=NXM_NX_REG13[0..15])\n"
+	  "ADD table:14 priority=100,ipv6,reg0=0x1/0x1,metadata=0x1 "
+	  "cookie:0x5 actions=ct(table=15,zone=NXM_NX_REG13[0..15])\n" },
+	{ { "00000006-0000-0000-0000-000000000000", 1, true, false, 0, 100,
+	    "1", "ct_clear; next;" },
+	  "ADD table:8 priority=100,metadata=0x1 cookie:0x6 "
+	  "actions=ct_clear,resubmit(,9)\n" },
+	/* arp.op is the 8 bits weft's arp_op holds. */
+	{ { "00000007-0000-0000-0000-000000000000", 1, true, false, 19, 50,
+	    "arp.op == 1", "arp.op = 2; next;" },
+	  "ADD table:27 priority=50,arp,metadata=0x1,arp_op=1 cookie:0x7 "
+	  "actions=load:0x2->NXM_OF_ARP_OP[],resubmit(,28)\n" },
 	/* Unsatisfiable: no rules, not skipped. */
 	{ { "00000002-0000-0000-0000-000000000000", 1, true, false, 0, 10,
 	    "ip4 && ip6", "next;" }, "" },

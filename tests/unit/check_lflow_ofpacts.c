@@ -68,7 +68,7 @@ static const struct {
 	const char *out;
 } golden[] = {
 	{ "next;", false, 4, true, "resubmit(,13)" },
-	{ "next;", true, 4, true, "resubmit(,45)" },
+	{ "next;", true, 4, true, "resubmit(,47)" },
 	{ "next(pipeline=ingress, table=25);", true, 9, true, "resubmit(,33)" },
 	{ "output;", false, 25, true, "resubmit(,37)" },
 	{ "output;", true, 9, true, "resubmit(,64)" },
@@ -92,7 +92,7 @@ static const struct {
 	  "ct(table=13,zone=NXM_NX_REG11[0..15])" },
 	{ "ct_commit { ct_label.blocked = 0; }; next;", true, 7, true,
 	  "ct(commit,zone=NXM_NX_REG13[0..15],exec(load:0->NXM_NX_CT_LABEL[0])),"
-	  "resubmit(,48)" },
+	  "resubmit(,50)" },
 	{ "ct_commit { ct_mark.blocked = 1; ct_label.label = reg3; };", true, 4,
 	  true, "ct(commit,zone=NXM_NX_REG13[0..15],exec(load:0x1->"
 	  "NXM_NX_CT_MARK[0],move:NXM_NX_REG3[]->NXM_NX_CT_LABEL[96..127]))" },
@@ -101,11 +101,11 @@ static const struct {
 	{ "ct_dnat;", false, 4, false,
 	  "ct(table=13,zone=NXM_NX_REG11[0..15],nat)" },
 	{ "ct_snat;", true, 2, false,
-	  "ct(table=43,zone=NXM_NX_REG12[0..15],nat)" },
+	  "ct(table=45,zone=NXM_NX_REG12[0..15],nat)" },
 	{ "ct_dnat(10.0.0.5);", false, 7, false,
 	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=10.0.0.5))" },
 	{ "ct_snat_in_czone(192.168.0.1);", true, 3, false,
-	  "ct(commit,table=44,zone=NXM_NX_REG11[0..15],nat(src=192.168.0.1))" },
+	  "ct(commit,table=46,zone=NXM_NX_REG11[0..15],nat(src=192.168.0.1))" },
 	{ "ct_dnat(fd01::5);", false, 7, false,
 	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=fd01::5))" },
 	{ "ct_lb;", false, 7, true, "ERROR: ct_lb is not supported yet" },

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The chassis' flows on ovn-bridge, recomputed in full from the SB
+ * replica after any change (there is no incremental processing yet):
+ * the local view (ovn_local.c), ct zones (ovn_zones.c), tunnel ports
+ * (ovn_tunnels.c), physical flows (ovn_physical.c) and logical flows
+ * (ovn_lflows.c) make one desired set of rules, installed as a
+ * difference against what the bridge holds (ofproto_install.c), so
+ * unchanged rules keep their counters and the revalidator re-translates
+ * datapath flows only when something did change.
+ *
+ * flows_pending (the gate of Port_Binding.up, ovn-installed and the
+ * nb_cfg acknowledgement) is raised by every change and dropped once a
+ * recompute of the latest replica is installed with every local port's
+ * OpenFlow port known. Tunnel ports that are not in the datapath yet do
+ * not hold the gate (ovn-controller does not wait for them either); the
+ * recompute is tried again until they are.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "weft/ofproto.h"
+#include "weft/util.h"
+#include "weft/vlog.h"
+
+#include "ovn_priv.h"
+
+WFT_LOG_MODULE(ovn_flows);
+
+#define RETRY_MS	100
+#define TUNNEL_RETRY_MS	2000
+#define OVN_TLV_MAP	"{class=0x0102,type=0x80,len=4}->tun_metadata0"
+
+void wft_ovn_flows_mark_dirty(struct wft_ovn *o)
+{
+	o->flows_dirty = true;
+	o->flows_gen++;
+	o->flows_pending = 1;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The OpenFlow ports of the local VIFs; false when one is missing. */
+static bool resolve_vifs(struct wft_ovn *o, struct wft_backer *b)
+{
+	struct wft_ofproto_port_info info;
+	struct wft_ofproto *br;
+	bool all = true;
+	size_t i, k;
+
+	wft_backer_read_lock(b);
+	br = wft_backer_find(b, o->node.bridge);
+	for (i = 0; i < o->view.n_ports; i++) {
+		struct wft_ovn_port *p = &o->view.ports[i];
+
+		if (p->kind != WFT_OVN_PORT_LOCAL)
+			continue;
+		p->iface = NULL;
+		p->ofport = 0;
+		for (k = 0; k < o->n_ifaces; k++)
+			if (!strcmp(o->ifaces[k].iface_id, p->name))
+				p->iface = o->ifaces[k].name;
+		if (br && p->iface &&
+		    !wft_ofproto_port_by_name(br, p->iface, strlen(p->iface),
+					      &info) &&
+		    info.ofport && info.ofport < 0xff00)
+			p->ofport = info.ofport;
+		else
+			all = false;
+	}
+	wft_backer_read_unlock(b);
+	return all;
+}
+
+static bool tunnels_ready(const struct wft_ovn_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_chassis; i++)
+		if (v->chassis[i].type && !v->chassis[i].ofport)
+			return false;
+	return true;
+}
+
+static void stats_reset(struct wft_ovn_flow_stats *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n_reasons; i++)
+		free(fs->reasons[i].reason);
+	free(fs->reasons);
+	fs->reasons = NULL;
+	fs->n_reasons = 0;
+	fs->n_skips = 0;
+	fs->rows_compiled = fs->rows_skipped = 0;
+}
+
+/* The physical flows, parsed with the bridge's TLV map. */
+static void physical(struct wft_ovn *o, struct wft_backer *b,
+		     struct wft_ofp_flow **rules, size_t *n, size_t *cap)
+{
+	char **texts = NULL, err[256];
+	size_t n_texts = 0, i;
+
+	wft_ovn_physical_flows(&o->view, o->node.system_id, &texts, &n_texts);
+	if (*n + n_texts > *cap) {
+		*cap = (*n + n_texts) * 2;
+		*rules = wft_xrealloc(*rules, *cap * sizeof(**rules));
+	}
+	for (i = 0; i < n_texts; i++) {
+		if (wft_ofproto_parse_flow(b, o->node.bridge, texts[i],
+					   &(*rules)[*n], err, sizeof(err))) {
+			/* A bug here, not the SB's: say which flow. */
+			wft_warn("physical flow \"%s\": %s", texts[i], err);
+			wft_ofp_flow_uninit(&(*rules)[*n]);
+		} else {
+			(*n)++;
+		}
+		free(texts[i]);
+	}
+	o->fst.rules_phys = n_texts;
+	free(texts);
+}
+
+void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
+{
+	struct wft_backer *b = wft_ofproto_backer(o->d);
+	struct wft_ofproto_install_stats ist;
+	struct wft_ofp_flow *rules = NULL;
+	size_t n = 0, cap = 0, n_phys;
+	unsigned long gen = o->flows_gen;
+	bool vifs, tunnels;
+	char err[256];
+	double t0;
+	int ret;
+
+	if (!o->flows_dirty || !b)
+		return;
+	t0 = now_ms();
+	wft_ovn_view_free(&o->view);
+	wft_ovn_view_build(o, r, &o->view);
+	if (!o->zones)
+		o->zones = wft_ovn_zones_new();
+	wft_ovn_zones_assign(o->zones, &o->view);
+	/* Configuration commits (tunnel ports) come back through the
+	 * configuration callback: o->ifaces is rebuilt meanwhile. */
+	wft_ovn_tunnels_sync(o, &o->view);
+	tunnels = tunnels_ready(&o->view);
+	vifs = resolve_vifs(o, b);
+	if (wft_ofproto_tlv_ensure(b, o->node.bridge, OVN_TLV_MAP, err,
+				   sizeof(err))) {
+		snprintf(o->fst.error, sizeof(o->fst.error), "TLV map: %.200s",
+			 err);
+		wft_ovn_schedule_in(o, RETRY_MS * 5);
+		return;
+	}
+	stats_reset(&o->fst);
+	physical(o, b, &rules, &n, &cap);
+	n_phys = n;
+	wft_ovn_lflows_compile(o, r, &o->view, &rules, &n, &cap);
+	o->fst.rules_lflow = n - n_phys;
+	/* TODO(lookup branch): the SB lookup tables 66..78 join the set
+	 * here: wft_ovn_lookup_build() (include/weft/ovn_lookup.h) with a
+	 * context whose dp_is_local answers from o->view.dps, its flows
+	 * moved into rules. */
+	ret = wft_ofproto_install(b, o->node.bridge, rules, n, &ist, err,
+				  sizeof(err));
+	wft_lflow_rules_free(rules, n);
+	o->fst.full_recomputes++;
+	o->fst.last_compile_ms = now_ms() - t0;
+	if (ret) {
+		snprintf(o->fst.error, sizeof(o->fst.error), "%s", err);
+		wft_warn("installing the flows on %s: %s", o->node.bridge,
+			 err);
+		wft_ovn_schedule_in(o, RETRY_MS * 5);
+		return;
+	}
+	o->fst.error[0] = '\0';
+	o->fst.rules_installed = n;
+	o->fst.added = ist.added;
+	o->fst.deleted = ist.deleted;
+	o->fst.modified = ist.modified;
+	if (ist.added || ist.deleted || ist.modified)
+		wft_dbg("flows on %s: %zu (%zu added, %zu deleted, %zu "
+			"modified) in %.1f ms", o->node.bridge, n, ist.added,
+			ist.deleted, ist.modified, o->fst.last_compile_ms);
+	if (gen != o->flows_gen || !vifs) {
+		/* Behind already, or waiting for a VIF's port. */
+		wft_ovn_schedule_in(o, RETRY_MS);
+		return;
+	}
+	if (!tunnels) {
+		/* A tunnel port not in the datapath (yet, or ever: no UDP
+		 * tunnel support): retried, slowly, without holding up. */
+		o->flows_dirty = true;
+		wft_ovn_schedule_in(o, TUNNEL_RETRY_MS);
+	} else {
+		o->flows_dirty = false;
+	}
+	o->flows_pending = 0;
+}
+
+void wft_ovn_flows_uninit(struct wft_ovn *o)
+{
+	wft_ovn_view_free(&o->view);
+	wft_ovn_zones_free(o->zones);
+	o->zones = NULL;
+	wft_lflow_stats_uninit(&o->lflow_st);
+	stats_reset(&o->fst);
+}
+
+json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
+{
+	const struct wft_ovn_flow_stats *fs = &o->fst;
+	json_t *skips = json_array(), *reasons = json_object(), *j;
+	size_t i;
+
+	for (i = 0; i < fs->n_skips; i++)
+		json_array_append_new(skips, json_pack("{s:s,s:s}",
+			"uuid", fs->skips[i].uuid,
+			"reason", fs->skips[i].reason));
+	for (i = 0; i < fs->n_reasons; i++)
+		json_object_set_new(reasons, fs->reasons[i].reason,
+				    json_integer((json_int_t)fs->reasons[i].n));
+	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:s,"
+		      "s:b,s:I,s:I}",
+		"rows_compiled", (json_int_t)fs->rows_compiled,
+		"rows_skipped", (json_int_t)fs->rows_skipped,
+		"rules_installed", (json_int_t)fs->rules_installed,
+		"rules_logical", (json_int_t)fs->rules_lflow,
+		"rules_physical", (json_int_t)fs->rules_phys,
+		"full_recomputes", (json_int_t)fs->full_recomputes,
+		"incremental_runs", (json_int_t)fs->incremental_runs,
+		"last_added", (json_int_t)fs->added,
+		"last_deleted", (json_int_t)fs->deleted,
+		"last_modified", (json_int_t)fs->modified,
+		"last_compile_ms", fs->last_compile_ms,
+		"error", fs->error,
+		"flows_pending", o->flows_pending != 0,
+		"local_datapaths", (json_int_t)o->view.n_dps,
+		"local_ports", (json_int_t)o->view.n_ports);
+	json_object_set_new(j, "skipped", skips);
+	json_object_set_new(j, "skip_reasons", reasons);
+	return j;
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The chassis' local view of the SB replica (ovn_priv.h): which logical
+ * datapaths are local, as ovn-controller computes them (the datapaths of
+ * the ports bound here, then, transitively, the datapaths that their
+ * patch ports lead to: a switch, its router, the router's other
+ * switches), their ports and what each one is to this chassis, their
+ * multicast groups, and the other chassis with the encapsulation each
+ * shares with this one.
+ *
+ * The sizes here are a chassis' (tens of datapaths, hundreds of ports):
+ * lookups are linear scans of arrays built once per recompute.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/util.h"
+#include "weft/vlog.h"
+
+#include "ovn_priv.h"
+
+WFT_LOG_MODULE(ovn_local);
+
+static const char *map_get(const struct wft_ovsdb_row *row, const char *col,
+			   const char *key)
+{
+	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, col);
+	unsigned int i;
+
+	for (i = 0; d && d->values && i < d->n; i++)
+		if (!strcmp(d->keys[i].s, key))
+			return d->values[i].s;
+	return NULL;
+}
+
+static const struct wft_uuid *ref(const struct wft_ovsdb_row *row,
+				  const char *col)
+{
+	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, col);
+
+	return d && d->n ? &d->keys[0].u : NULL;
+}
+
+static bool uuid_in(const struct wft_uuid *u, const struct wft_uuid *v,
+		    size_t n)
+{
+	size_t i;
+
+	for (i = 0; u && i < n; i++)
+		if (!wft_uuid_cmp(u, &v[i]))
+			return true;
+	return false;
+}
+
+static struct wft_ovsdb_row *pb_by_name(struct wft_ovsdb_rtable *t,
+					const char *name)
+{
+	struct wft_ovsdb_row *pb;
+
+	for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
+	     pb = wft_ovsdb_row_next(pb))
+		if (!strcmp(wft_ovsdb_row_string(pb, "logical_port", ""),
+			    name))
+			return pb;
+	return NULL;
+}
+
+size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			 struct wft_uuid **dpsp, struct wft_ovn_strset *peers)
+{
+	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Port_Binding");
+	struct wft_uuid *dps = NULL;
+	struct wft_ovsdb_row *pb, *pp;
+	const struct wft_uuid *dp;
+	size_t n = 0, done = 0;
+
+	for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
+	     pb = wft_ovsdb_row_next(pb)) {
+		if (!wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
+				     &o->chassis_uuid))
+			continue;
+		dp = ref(pb, "datapath");
+		if (!dp || uuid_in(dp, dps, n))
+			continue;
+		dps = wft_xrealloc(dps, (n + 1) * sizeof(*dps));
+		dps[n++] = *dp;
+	}
+	/* Breadth first through the patch ports. */
+	for (; done < n; done++) {
+		for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
+		     pb = wft_ovsdb_row_next(pb)) {
+			const char *peer;
+
+			dp = ref(pb, "datapath");
+			if (!dp || wft_uuid_cmp(dp, &dps[done]) ||
+			    strcmp(wft_ovsdb_row_string(pb, "type", ""),
+				   "patch"))
+				continue;
+			peer = map_get(pb, "options", "peer");
+			if (!peer)
+				continue;
+			pp = pb_by_name(t, peer);
+			if (!pp) {
+				if (peers)
+					wft_ovn_strset_add(peers, peer);
+				continue;
+			}
+			dp = ref(pp, "datapath");
+			if (!dp || uuid_in(dp, dps, n))
+				continue;
+			dps = wft_xrealloc(dps, (n + 1) * sizeof(*dps));
+			dps[n++] = *dp;
+		}
+	}
+	*dpsp = dps;
+	return n;
+}
+
+static const char *iface_of(struct wft_ovn *o, const char *lport)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_ifaces; i++)
+		if (!strcmp(o->ifaces[i].iface_id, lport))
+			return o->ifaces[i].name;
+	return NULL;
+}
+
+static bool has_type(const char *const *types, const char *t)
+{
+	for (; *types; types++)
+		if (!strcmp(*types, t))
+			return true;
+	return false;
+}
+
+/* The encapsulation this chassis and @ch share: geneve first, as
+ * ovn-controller prefers it. */
+static void pick_encap(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+		       struct wft_ovsdb_row *ch, struct wft_ovn_remote *rc)
+{
+	static const char *const prefs[] = { "geneve", "vxlan" };
+	struct wft_ovsdb_rtable *et = wft_ovsdb_replica_table(r, "Encap");
+	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(ch,
+								  "encaps");
+	unsigned int p, i;
+
+	for (p = 0; p < WFT_ARRAY_SIZE(prefs); p++) {
+		if (!has_type(o->node.encap_types, prefs[p]))
+			continue;
+		for (i = 0; d && et && i < d->n; i++) {
+			struct wft_ovsdb_row *e = wft_ovsdb_rtable_find(
+				et, &d->keys[i].u);
+			const char *csum;
+
+			if (!e || strcmp(wft_ovsdb_row_string(e, "type", ""),
+					 prefs[p]))
+				continue;
+			rc->type = prefs[p];
+			rc->ip = wft_ovsdb_row_string(e, "ip", "");
+			csum = map_get(e, "options", "csum");
+			rc->csum = !csum || !strcmp(csum, "true");
+			return;
+		}
+	}
+}
+
+/* ovn-controller's name: "ovn-", the chassis name cut to six
+ * characters, "-" and the lowest index no other tunnel port has. */
+static void unique_port_name(const struct wft_ovn_view *v,
+			     struct wft_ovn_remote *rc)
+{
+	unsigned int idx;
+	size_t i;
+
+	for (idx = 0; idx < 16; idx++) {
+		snprintf(rc->port, sizeof(rc->port), "ovn-%.6s-%x", rc->name,
+			 idx);
+		for (i = 0; i < v->n_chassis; i++)
+			if (&v->chassis[i] != rc &&
+			    !strcmp(v->chassis[i].port, rc->port))
+				break;
+		if (i == v->n_chassis)
+			return;
+	}
+}
+
+static void add_chassis(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			struct wft_ovn_view *v)
+{
+	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Chassis");
+	struct wft_ovsdb_row *ch;
+	struct wft_ovn_remote *rc;
+
+	for (ch = t ? wft_ovsdb_rtable_first(t) : NULL; ch;
+	     ch = wft_ovsdb_row_next(ch)) {
+		if (!wft_uuid_cmp(wft_ovsdb_row_uuid(ch), &o->chassis_uuid))
+			continue;
+		v->chassis = wft_xrealloc(v->chassis, (v->n_chassis + 1) *
+					  sizeof(*v->chassis));
+		rc = &v->chassis[v->n_chassis++];
+		memset(rc, 0, sizeof(*rc));
+		rc->uuid = *wft_ovsdb_row_uuid(ch);
+		rc->name = wft_ovsdb_row_string(ch, "name", "");
+		/* ovn-controller's name: "ovn-" and the chassis name cut
+		 * to fit IFNAMSIZ, then the tunnel's index. */
+		unique_port_name(v, rc);
+		pick_encap(o, r, ch, rc);
+	}
+}
+
+static size_t dp_index(const struct wft_ovn_view *v, const struct wft_uuid *u)
+{
+	size_t i;
+
+	for (i = 0; u && i < v->n_dps; i++)
+		if (!wft_uuid_cmp(&v->dps[i].uuid, u))
+			return i;
+	return SIZE_MAX;
+}
+
+static void add_port(struct wft_ovn *o, struct wft_ovn_view *v,
+		     struct wft_ovsdb_row *pb, size_t dp)
+{
+	const struct wft_uuid *ch = ref(pb, "chassis");
+	struct wft_ovn_port *p;
+	size_t i;
+
+	v->ports = wft_xrealloc(v->ports, (v->n_ports + 1) *
+				sizeof(*v->ports));
+	p = &v->ports[v->n_ports++];
+	memset(p, 0, sizeof(*p));
+	p->name = wft_ovsdb_row_string(pb, "logical_port", "");
+	p->type = wft_ovsdb_row_string(pb, "type", "");
+	p->uuid = *wft_ovsdb_row_uuid(pb);
+	p->dp = dp;
+	p->key = (uint32_t)wft_ovsdb_row_integer(pb, "tunnel_key", 0);
+	p->kind = WFT_OVN_PORT_OTHER;
+	p->resident = ch && !wft_uuid_cmp(ch, &o->chassis_uuid);
+	if (!strcmp(p->type, "patch")) {
+		p->kind = WFT_OVN_PORT_PATCH;
+		return;
+	}
+	/* VIFs, and gateway ports bound elsewhere (reached by tunnel). */
+	if (strcmp(p->type, "") && strcmp(p->type, "chassisredirect") &&
+	    strcmp(p->type, "virtual"))
+		return;
+	if (p->resident) {
+		/* The interface itself is looked up again later: o->ifaces
+		 * changes with every configuration commit. */
+		if (iface_of(o, p->name) && !strcmp(p->type, ""))
+			p->kind = WFT_OVN_PORT_LOCAL;
+		return;
+	}
+	for (i = 0; ch && i < v->n_chassis; i++)
+		if (!wft_uuid_cmp(&v->chassis[i].uuid, ch)) {
+			p->kind = WFT_OVN_PORT_REMOTE;
+			p->chassis = i;
+		}
+}
+
+static void resolve_peers(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
+{
+	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Port_Binding");
+	size_t i, j;
+
+	for (i = 0; i < v->n_ports; i++) {
+		struct wft_ovn_port *p = &v->ports[i];
+		struct wft_ovsdb_row *pb;
+		const char *peer;
+
+		if (p->kind != WFT_OVN_PORT_PATCH)
+			continue;
+		pb = wft_ovsdb_rtable_find(t, &p->uuid);
+		peer = pb ? map_get(pb, "options", "peer") : NULL;
+		for (j = 0; peer && j < v->n_ports; j++)
+			if (!strcmp(v->ports[j].name, peer)) {
+				p->peer = j;
+				p->has_peer = true;
+			}
+	}
+}
+
+static void add_mcgroups(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
+{
+	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r,
+							     "Multicast_Group");
+	struct wft_ovsdb_row *mg;
+	struct wft_ovn_mcgroup *m;
+	const struct wft_ovsdb_datum *d;
+	size_t dp, i, j;
+
+	for (mg = t ? wft_ovsdb_rtable_first(t) : NULL; mg;
+	     mg = wft_ovsdb_row_next(mg)) {
+		dp = dp_index(v, ref(mg, "datapath"));
+		if (dp == SIZE_MAX)
+			continue;
+		v->mcs = wft_xrealloc(v->mcs, (v->n_mcs + 1) *
+				      sizeof(*v->mcs));
+		m = &v->mcs[v->n_mcs++];
+		memset(m, 0, sizeof(*m));
+		m->name = wft_ovsdb_row_string(mg, "name", "");
+		m->dp = dp;
+		m->key = (uint32_t)wft_ovsdb_row_integer(mg, "tunnel_key", 0);
+		d = wft_ovsdb_row_get_named(mg, "ports");
+		m->ports = wft_xcalloc(d && d->n ? d->n : 1,
+				       sizeof(*m->ports));
+		for (i = 0; d && i < d->n; i++)
+			for (j = 0; j < v->n_ports; j++)
+				if (!wft_uuid_cmp(&v->ports[j].uuid,
+						  &d->keys[i].u))
+					m->ports[m->n_ports++] = j;
+	}
+}
+
+void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			struct wft_ovn_view *v)
+{
+	struct wft_ovsdb_rtable *dpt = wft_ovsdb_replica_table(r,
+							"Datapath_Binding");
+	struct wft_ovsdb_rtable *pbt = wft_ovsdb_replica_table(r,
+							       "Port_Binding");
+	struct wft_ovsdb_row *row;
+	struct wft_uuid *dps;
+	size_t n, i, dp;
+
+	memset(v, 0, sizeof(*v));
+	n = wft_ovn_local_dps(o, r, &dps, &v->missing_peers);
+	for (i = 0; i < n; i++) {
+		row = dpt ? wft_ovsdb_rtable_find(dpt, &dps[i]) : NULL;
+		if (!row)
+			continue;	/* not in the replica yet */
+		v->dps = wft_xrealloc(v->dps, (v->n_dps + 1) *
+				      sizeof(*v->dps));
+		memset(&v->dps[v->n_dps], 0, sizeof(*v->dps));
+		v->dps[v->n_dps].uuid = dps[i];
+		v->dps[v->n_dps].key = (uint32_t)wft_ovsdb_row_integer(
+			row, "tunnel_key", 0);
+		v->dps[v->n_dps].is_switch = map_get(row, "external_ids",
+						     "logical-switch") != NULL;
+		v->n_dps++;
+	}
+	free(dps);
+	add_chassis(o, r, v);
+	for (row = pbt ? wft_ovsdb_rtable_first(pbt) : NULL; row;
+	     row = wft_ovsdb_row_next(row)) {
+		dp = dp_index(v, ref(row, "datapath"));
+		if (dp != SIZE_MAX)
+			add_port(o, v, row, dp);
+	}
+	resolve_peers(r, v);
+	add_mcgroups(r, v);
+}
+
+void wft_ovn_view_free(struct wft_ovn_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_mcs; i++)
+		free(v->mcs[i].ports);
+	free(v->mcs);
+	free(v->dps);
+	free(v->ports);
+	free(v->chassis);
+	wft_ovn_strset_clear(&v->missing_peers);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The chassis' physical flows: what ovn-controller 23.03's physical.c
+ * installs around the logical pipelines (table numbers in
+ * ovn-23.03-facts.md 2.6), written as ovs-ofctl flows:
+ *
+ *   0   a local VIF's packets enter its datapath's ingress pipeline: its
+ *       ct zone in reg13, the datapath's DNAT/SNAT zones in reg11/reg12,
+ *       the datapath key in metadata, the port key in reg14, table 8.
+ *       A tunnel's packets enter the egress side at table 40: GENEVE
+ *       carries the datapath in the VNI and the ports in OVN's option
+ *       (tun_metadata0: bits 16..30 ingress, 0..15 egress); VXLAN the
+ *       datapath in VNI bits 0..11 and the egress port in 12..23 (a
+ *       multicast group when bit 23 is set).
+ *   37, 38  large-packet detection: nothing to detect yet, on to 39.
+ *   39  output to a port bound on another chassis: VNI and option set,
+ *       out of the tunnel port to it; a multicast group: one copy per
+ *       other chassis with members, then local delivery; else 40.
+ *   40  local output: a local port or patch port goes to 41; a multicast
+ *       group to each local member in turn.
+ *   41  loopback check: a packet whose outport is its inport is dropped
+ *       unless flags.loopback; else the logical registers are cleared
+ *       and the egress pipeline (42) runs.
+ *   64  (save inport) on to 65.
+ *   65  a local VIF: output to its OpenFlow port (IN_PORT when the
+ *       packet came from it); a patch port: the
+ *       peer's datapath's ingress pipeline, in a clone with conntrack
+ *       and the registers cleared.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/strbuf.h"
+#include "weft/util.h"
+
+#include "ovn_priv.h"
+
+#define T_PHY_TO_LOG	0
+#define T_INGRESS	8
+#define T_LARGE_DETECT	37
+#define T_LARGE_PROCESS	38
+#define T_REMOTE	39
+#define T_LOCAL		40
+#define T_LOOPBACK	41
+#define T_EGRESS	42
+#define T_SAVE_INPORT	64
+#define T_LOG_TO_PHY	65
+
+struct out {
+	char ***texts;
+	size_t *n;
+};
+
+static void add(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct out *o, const char *fmt, ...)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	wft_strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	*o->texts = wft_xrealloc(*o->texts, (*o->n + 1) * sizeof(**o->texts));
+	(*o->texts)[(*o->n)++] = wft_strbuf_steal(&sb);
+}
+
+/* The logical ingress metadata of port @p: zones, datapath, inport. */
+static void ingress_md(const struct wft_ovn_view *v,
+		       const struct wft_ovn_port *p, struct wft_strbuf *sb)
+{
+	const struct wft_ovn_dp *dp = &v->dps[p->dp];
+
+	wft_strbuf_printf(sb, "load:0x%x->NXM_NX_REG13[],"
+			  "load:0x%x->NXM_NX_REG11[],"
+			  "load:0x%x->NXM_NX_REG12[],"
+			  "load:0x%x->OXM_OF_METADATA[],"
+			  "load:0x%x->NXM_NX_REG14[]",
+			  p->zone, dp->dnat_zone, dp->snat_zone, dp->key,
+			  p->key);
+}
+
+static void vif_flows(struct out *o, const struct wft_ovn_view *v,
+		      const struct wft_ovn_port *p)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	uint32_t md = v->dps[p->dp].key;
+
+	ingress_md(v, p, &sb);
+	add(o, "table=%d,priority=100,in_port=%u,actions=%s,resubmit(,%d)",
+	    T_PHY_TO_LOG, p->ofport, wft_strbuf_cstr(&sb), T_INGRESS);
+	wft_strbuf_free(&sb);
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
+	    "actions=output:%u", T_LOG_TO_PHY, p->key, md, p->ofport);
+	/* Back out of the port it came in on (an ARP reply from the
+	 * switch's responder, flags.loopback set, or a hairpin): OpenFlow
+	 * drops output to in_port, IN_PORT is the way. ovn-controller
+	 * clears in_port in table 64 instead, with a push and pop. */
+	add(o, "table=%d,priority=110,in_port=%u,reg15=0x%x,metadata=0x%x,"
+	    "actions=IN_PORT", T_LOG_TO_PHY, p->ofport, p->key, md);
+}
+
+/* A patch port's output: the peer's datapath, as if the packet had
+ * entered it there, with nothing of the first pipeline left over. */
+static void patch_flows(struct out *o, const struct wft_ovn_view *v,
+			const struct wft_ovn_port *p)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	const struct wft_ovn_port *peer = &v->ports[p->peer];
+	int i;
+
+	wft_strbuf_puts(&sb, "clone(ct_clear,");
+	for (i = 0; i < 10; i++)
+		wft_strbuf_printf(&sb, "load:0->NXM_NX_REG%d[],", i);
+	wft_strbuf_puts(&sb, "load:0->NXM_NX_REG10[],load:0->NXM_NX_REG15[],");
+	ingress_md(v, peer, &sb);
+	wft_strbuf_printf(&sb, ",resubmit(,%d))", T_INGRESS);
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,actions=%s",
+	    T_LOG_TO_PHY, p->key, v->dps[p->dp].key, wft_strbuf_cstr(&sb));
+	wft_strbuf_free(&sb);
+}
+
+/* Local delivery and the loopback check, for a local or patch port. */
+static void local_flows(struct out *o, const struct wft_ovn_view *v,
+			const struct wft_ovn_port *p)
+{
+	uint32_t md = v->dps[p->dp].key;
+
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
+	    "actions=resubmit(,%d)", T_LOCAL, p->key, md, T_LOOPBACK);
+	add(o, "table=%d,priority=100,reg10=0/0x1,reg14=0x%x,reg15=0x%x,"
+	    "metadata=0x%x,actions=drop", T_LOOPBACK, p->key, p->key, md);
+}
+
+/* The tunnel encapsulation for @outport of datapath @dp (a port or a
+ * multicast key), then output to @rc's port. */
+static void put_tunnel(struct wft_strbuf *sb, const struct wft_ovn_remote *rc,
+		       uint32_t dp, uint32_t outport)
+{
+	if (!strcmp(rc->type, "vxlan")) {
+		uint32_t port12 = outport < 32768 ? outport :
+				  0x800 | (outport & 0x7ff);
+
+		wft_strbuf_printf(sb, "load:0x%x->NXM_NX_TUN_ID[0..23],",
+				  (dp & 0xfff) | port12 << 12);
+	} else {
+		wft_strbuf_printf(sb, "load:0x%x->NXM_NX_TUN_ID[0..23],"
+				  "load:0x%x->NXM_NX_TUN_METADATA0[0..31],"
+				  "move:NXM_NX_REG14[0..14]->"
+				  "NXM_NX_TUN_METADATA0[16..30],",
+				  dp, outport);
+	}
+	wft_strbuf_printf(sb, "output:%u", rc->ofport);
+}
+
+static void remote_flows(struct out *o, const struct wft_ovn_view *v,
+			 const struct wft_ovn_port *p)
+{
+	const struct wft_ovn_remote *rc = &v->chassis[p->chassis];
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	uint32_t md = v->dps[p->dp].key;
+
+	if (!rc->type || !rc->ofport)
+		return;
+	put_tunnel(&sb, rc, md, p->key);
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,actions=%s",
+	    T_REMOTE, p->key, md, wft_strbuf_cstr(&sb));
+	wft_strbuf_free(&sb);
+}
+
+static void mc_flows(struct out *o, const struct wft_ovn_view *v,
+		     const struct wft_ovn_mcgroup *m)
+{
+	struct wft_strbuf local = WFT_STRBUF_INIT, remote = WFT_STRBUF_INIT;
+	uint32_t md = v->dps[m->dp].key;
+	bool *sent = wft_xcalloc(v->n_chassis + 1, sizeof(*sent));
+	size_t i;
+
+	for (i = 0; i < m->n_ports; i++) {
+		const struct wft_ovn_port *p = &v->ports[m->ports[i]];
+		const struct wft_ovn_remote *rc;
+
+		if (p->kind == WFT_OVN_PORT_LOCAL ||
+		    p->kind == WFT_OVN_PORT_PATCH) {
+			wft_strbuf_printf(&local, "load:0x%x->NXM_NX_REG15[],"
+					  "resubmit(,%d),", p->key,
+					  T_LOOPBACK);
+			continue;
+		}
+		if (p->kind != WFT_OVN_PORT_REMOTE || sent[p->chassis])
+			continue;
+		rc = &v->chassis[p->chassis];
+		if (!rc->type || !rc->ofport)
+			continue;
+		sent[p->chassis] = true;
+		put_tunnel(&remote, rc, md, m->key);
+		wft_strbuf_putc(&remote, ',');
+	}
+	if (local.len) {
+		wft_strbuf_printf(&local, "load:0x%x->NXM_NX_REG15[]", m->key);
+		add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
+		    "actions=%s", T_LOCAL, m->key, md, wft_strbuf_cstr(&local));
+	}
+	if (remote.len)
+		add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
+		    "actions=%sresubmit(,%d)", T_REMOTE, m->key, md,
+		    wft_strbuf_cstr(&remote), T_LOCAL);
+	free(sent);
+	wft_strbuf_free(&local);
+	wft_strbuf_free(&remote);
+}
+
+static void tunnel_rx_flows(struct out *o, const struct wft_ovn_remote *rc)
+{
+	if (!rc->type || !rc->ofport)
+		return;
+	if (!strcmp(rc->type, "vxlan")) {
+		add(o, "table=%d,priority=100,in_port=%u,actions="
+		    "move:NXM_NX_TUN_ID[12..23]->NXM_NX_REG15[0..11],"
+		    "move:NXM_NX_TUN_ID[0..11]->OXM_OF_METADATA[0..11],"
+		    "resubmit(,%d)", T_PHY_TO_LOG, rc->ofport, T_LOCAL);
+		add(o, "table=%d,priority=105,in_port=%u,"
+		    "tun_id=0x800000/0x800000,actions="
+		    "load:0x1->NXM_NX_REG15[15],"
+		    "move:NXM_NX_TUN_ID[12..22]->NXM_NX_REG15[0..10],"
+		    "move:NXM_NX_TUN_ID[0..11]->OXM_OF_METADATA[0..11],"
+		    "resubmit(,%d)", T_PHY_TO_LOG, rc->ofport, T_LOCAL);
+		return;
+	}
+	add(o, "table=%d,priority=100,in_port=%u,actions="
+	    "move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23],"
+	    "move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],"
+	    "move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15],"
+	    "resubmit(,%d)", T_PHY_TO_LOG, rc->ofport, T_LOCAL);
+}
+
+void wft_ovn_physical_flows(const struct wft_ovn_view *v,
+			    const char *system_id, char ***texts, size_t *n)
+{
+	struct out o = { texts, n };
+	struct wft_strbuf clear = WFT_STRBUF_INIT;
+	size_t i;
+	int r;
+
+	(void)system_id;
+	for (i = 0; i < v->n_ports; i++) {
+		const struct wft_ovn_port *p = &v->ports[i];
+
+		switch (p->kind) {
+		case WFT_OVN_PORT_LOCAL:
+			if (!p->ofport)
+				break;
+			vif_flows(&o, v, p);
+			local_flows(&o, v, p);
+			break;
+		case WFT_OVN_PORT_PATCH:
+			if (!p->has_peer)
+				break;
+			patch_flows(&o, v, p);
+			local_flows(&o, v, p);
+			break;
+		case WFT_OVN_PORT_REMOTE:
+			remote_flows(&o, v, p);
+			break;
+		case WFT_OVN_PORT_OTHER:
+			break;
+		}
+	}
+	for (i = 0; i < v->n_mcs; i++)
+		mc_flows(&o, v, &v->mcs[i]);
+	for (i = 0; i < v->n_chassis; i++)
+		tunnel_rx_flows(&o, &v->chassis[i]);
+	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_LARGE_DETECT,
+	    T_REMOTE);
+	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_LARGE_PROCESS,
+	    T_REMOTE);
+	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_REMOTE,
+	    T_LOCAL);
+	for (r = 0; r < 10; r++)
+		wft_strbuf_printf(&clear, "load:0->NXM_NX_REG%d[],", r);
+	add(&o, "table=%d,priority=0,actions=%sresubmit(,%d)", T_LOOPBACK,
+	    wft_strbuf_cstr(&clear), T_EGRESS);
+	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_SAVE_INPORT,
+	    T_LOG_TO_PHY);
+	wft_strbuf_free(&clear);
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the chassis' physical flows and ct zones
+ * (agent/lib/ovn_physical.c, ovn_zones.c), from a hand-made local view:
+ *  - a local VIF enters its datapath's ingress (table 0 -> 8) with its
+ *    zones, datapath and port key, and leaves from table 65 to its
+ *    OpenFlow port; 40 and 41 deliver it and check loopback;
+ *  - a port on another chassis leaves through the tunnel port in table
+ *    39 with GENEVE's VNI and OVN option (egress key in bits 0..15, the
+ *    ingress key moved into 16..30), or VXLAN's VNI (dp | port << 12,
+ *    multicast keys squeezed into 0x800 | key & 0x7ff);
+ *  - a patch port re-enters the peer datapath in a clone;
+ *  - a multicast group: one tunnel copy per other chassis with members,
+ *    then each local member in turn;
+ *  - every flow parses with weft's ovs-ofctl parser;
+ *  - zones are stable while a name stays local, and come back free.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/ofp_flow.h"
+#include "weft/tlv_map.h"
+#include "agent/lib/ovn_priv.h"
+
+static struct wft_ovn_dp dps[2];
+static struct wft_ovn_port ports[5];
+static struct wft_ovn_remote chassis[1];
+static size_t mc_members[3] = { 0, 1, 2 };
+static struct wft_ovn_mcgroup mcs[1];
+static struct wft_ovn_view view;
+
+/* ls1 (key 1): lp1 local (ofport 3), lp2 on hv2, ls1-lr1 patch;
+ * lr1 (key 2): lr1-ls1 patch; lp9 unbound. */
+static void build_view(const char *type)
+{
+	memset(&view, 0, sizeof(view));
+	memset(dps, 0, sizeof(dps));
+	memset(ports, 0, sizeof(ports));
+	dps[0] = (struct wft_ovn_dp) { .key = 1, .is_switch = true,
+				       .dnat_zone = 5, .snat_zone = 6 };
+	dps[1] = (struct wft_ovn_dp) { .key = 2, .dnat_zone = 7,
+				       .snat_zone = 8 };
+	ports[0] = (struct wft_ovn_port) { .name = "lp1", .dp = 0, .key = 1,
+		.kind = WFT_OVN_PORT_LOCAL, .ofport = 3, .zone = 1,
+		.resident = true };
+	ports[1] = (struct wft_ovn_port) { .name = "lp2", .dp = 0, .key = 2,
+		.kind = WFT_OVN_PORT_REMOTE, .chassis = 0 };
+	ports[2] = (struct wft_ovn_port) { .name = "ls1-lr1", .dp = 0,
+		.key = 3, .kind = WFT_OVN_PORT_PATCH, .peer = 3,
+		.has_peer = true, .zone = 2 };
+	ports[3] = (struct wft_ovn_port) { .name = "lr1-ls1", .dp = 1,
+		.key = 1, .kind = WFT_OVN_PORT_PATCH, .peer = 2,
+		.has_peer = true, .zone = 3 };
+	ports[4] = (struct wft_ovn_port) { .name = "lp9", .dp = 0, .key = 9,
+		.kind = WFT_OVN_PORT_OTHER };
+	chassis[0] = (struct wft_ovn_remote) { .name = "hv2", .type = type,
+		.ip = "192.168.70.2", .csum = true, .port = "ovn-hv2-0",
+		.ofport = 5 };
+	mcs[0] = (struct wft_ovn_mcgroup) { .name = "_MC_flood", .dp = 0,
+		.key = 32768, .ports = mc_members, .n_ports = 3 };
+	view.dps = dps;
+	view.n_dps = 2;
+	view.ports = ports;
+	view.n_ports = 5;
+	view.chassis = chassis;
+	view.n_chassis = 1;
+	view.mcs = mcs;
+	view.n_mcs = 1;
+}
+
+static char *flows_text(void)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	char **texts = NULL;
+	size_t n = 0, i;
+
+	wft_ovn_physical_flows(&view, "hv1", &texts, &n);
+	for (i = 0; i < n; i++) {
+		wft_strbuf_printf(&sb, "%s\n", texts[i]);
+		free(texts[i]);
+	}
+	free(texts);
+	return wft_strbuf_steal(&sb);
+}
+
+static void assert_has(const char *all, const char *line)
+{
+	ck_assert_msg(strstr(all, line), "missing:\n%s\nin:\n%s", line, all);
+}
+
+static void assert_lacks(const char *all, const char *text)
+{
+	ck_assert_msg(!strstr(all, text), "unexpected:\n%s\nin:\n%s", text,
+		      all);
+}
+
+START_TEST(test_vif)
+{
+	char *all;
+
+	build_view("geneve");
+	all = flows_text();
+	assert_has(all, "table=0,priority=100,in_port=3,actions="
+		   "load:0x1->NXM_NX_REG13[],load:0x5->NXM_NX_REG11[],"
+		   "load:0x6->NXM_NX_REG12[],load:0x1->OXM_OF_METADATA[],"
+		   "load:0x1->NXM_NX_REG14[],resubmit(,8)\n");
+	assert_has(all, "table=65,priority=100,reg15=0x1,metadata=0x1,"
+		   "actions=output:3\n");
+	assert_has(all, "table=65,priority=110,in_port=3,reg15=0x1,"
+		   "metadata=0x1,actions=IN_PORT\n");
+	assert_has(all, "table=40,priority=100,reg15=0x1,metadata=0x1,"
+		   "actions=resubmit(,41)\n");
+	assert_has(all, "table=41,priority=100,reg10=0/0x1,reg14=0x1,"
+		   "reg15=0x1,metadata=0x1,actions=drop\n");
+	/* Defaults: 37/38 -> 39 -> 40; 41 clears reg0..9 -> 42; 64 -> 65. */
+	assert_has(all, "table=37,priority=0,actions=resubmit(,39)\n");
+	assert_has(all, "table=39,priority=0,actions=resubmit(,40)\n");
+	assert_has(all, "load:0->NXM_NX_REG9[],resubmit(,42)\n");
+	assert_has(all, "table=64,priority=0,actions=resubmit(,65)\n");
+	/* An unbound port has no flows. */
+	assert_lacks(all, "reg15=0x9,");
+	free(all);
+}
+END_TEST
+
+START_TEST(test_geneve)
+{
+	char *all;
+
+	build_view("geneve");
+	all = flows_text();
+	assert_has(all, "table=39,priority=100,reg15=0x2,metadata=0x1,"
+		   "actions=load:0x1->NXM_NX_TUN_ID[0..23],"
+		   "load:0x2->NXM_NX_TUN_METADATA0[0..31],"
+		   "move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],"
+		   "output:5\n");
+	assert_has(all, "table=0,priority=100,in_port=5,actions="
+		   "move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23],"
+		   "move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],"
+		   "move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15],"
+		   "resubmit(,40)\n");
+	/* The flood group: a copy to hv2, then lp1 and the patch port. */
+	assert_has(all, "table=39,priority=100,reg15=0x8000,metadata=0x1,"
+		   "actions=load:0x1->NXM_NX_TUN_ID[0..23],"
+		   "load:0x8000->NXM_NX_TUN_METADATA0[0..31],"
+		   "move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],"
+		   "output:5,resubmit(,40)\n");
+	assert_has(all, "table=40,priority=100,reg15=0x8000,metadata=0x1,"
+		   "actions=load:0x1->NXM_NX_REG15[],resubmit(,41),"
+		   "load:0x3->NXM_NX_REG15[],resubmit(,41),"
+		   "load:0x8000->NXM_NX_REG15[]\n");
+	free(all);
+}
+END_TEST
+
+START_TEST(test_vxlan)
+{
+	char *all;
+
+	build_view("vxlan");
+	all = flows_text();
+	/* VNI = 1 | 2 << 12. */
+	assert_has(all, "table=39,priority=100,reg15=0x2,metadata=0x1,"
+		   "actions=load:0x2001->NXM_NX_TUN_ID[0..23],output:5\n");
+	/* _MC_flood (32768) is 0x800 in the VNI's port bits. */
+	assert_has(all, "actions=load:0x800001->NXM_NX_TUN_ID[0..23],"
+		   "output:5,resubmit(,40)\n");
+	assert_has(all, "table=0,priority=100,in_port=5,actions="
+		   "move:NXM_NX_TUN_ID[12..23]->NXM_NX_REG15[0..11],"
+		   "move:NXM_NX_TUN_ID[0..11]->OXM_OF_METADATA[0..11],"
+		   "resubmit(,40)\n");
+	assert_has(all, "table=0,priority=105,in_port=5,"
+		   "tun_id=0x800000/0x800000,actions=");
+	assert_lacks(all, "TUN_METADATA0");
+	free(all);
+}
+END_TEST
+
+START_TEST(test_patch)
+{
+	char *all;
+
+	build_view("geneve");
+	all = flows_text();
+	/* ls1-lr1 enters lr1 as lr1-ls1 (key 1 of datapath 2), with lr1's
+	 * zones and nothing else of ls1's pipeline. */
+	assert_has(all, "table=65,priority=100,reg15=0x3,metadata=0x1,"
+		   "actions=clone(ct_clear,load:0->NXM_NX_REG0[],");
+	assert_has(all, "load:0->NXM_NX_REG10[],load:0->NXM_NX_REG15[],"
+		   "load:0x3->NXM_NX_REG13[],load:0x7->NXM_NX_REG11[],"
+		   "load:0x8->NXM_NX_REG12[],load:0x2->OXM_OF_METADATA[],"
+		   "load:0x1->NXM_NX_REG14[],resubmit(,8))\n");
+	free(all);
+}
+END_TEST
+
+START_TEST(test_parse)
+{
+	static const char *const types[] = { "geneve", "vxlan" };
+	struct wft_tlv_map any;
+	const struct wft_tlv_map *old;
+	size_t t, i, n;
+	char **texts, err[256];
+
+	wft_tlv_map_init_any(&any);
+	old = wft_tlv_map_activate(&any);
+	for (t = 0; t < 2; t++) {
+		build_view(types[t]);
+		texts = NULL;
+		n = 0;
+		wft_ovn_physical_flows(&view, "hv1", &texts, &n);
+		ck_assert_uint_gt(n, 15);
+		for (i = 0; i < n; i++) {
+			struct wft_ofp_flow f;
+			int ret = wft_ofp_flow_parse(texts[i], WFT_OFPFC_ADD,
+						     &f, err, sizeof(err));
+
+			ck_assert_msg(!ret, "%s: %s", texts[i], err);
+			wft_ofp_flow_uninit(&f);
+			free(texts[i]);
+		}
+		free(texts);
+	}
+	wft_tlv_map_activate(old);
+}
+END_TEST
+
+START_TEST(test_zones)
+{
+	struct wft_ovn_zones *z = wft_ovn_zones_new();
+	uint16_t lp1, dnat;
+
+	build_view("geneve");
+	wft_ovn_zones_assign(z, &view);
+	lp1 = ports[0].zone;
+	dnat = dps[0].dnat_zone;
+	ck_assert_uint_ne(lp1, 0);
+	ck_assert_uint_ne(dnat, dps[0].snat_zone);
+	ck_assert_uint_ne(ports[2].zone, lp1);
+	/* Remote ports have none. */
+	ck_assert_uint_eq(ports[1].zone, 0);
+	/* Again: the same zones. */
+	build_view("geneve");
+	wft_ovn_zones_assign(z, &view);
+	ck_assert_uint_eq(ports[0].zone, lp1);
+	ck_assert_uint_eq(dps[0].dnat_zone, dnat);
+	/* lp1 leaves: its zone is free for the next newcomer. */
+	build_view("geneve");
+	ports[0].kind = WFT_OVN_PORT_OTHER;
+	wft_ovn_zones_assign(z, &view);
+	build_view("geneve");
+	ports[0].name = "lp-new";
+	wft_ovn_zones_assign(z, &view);
+	ck_assert_uint_eq(ports[0].zone, lp1);
+	wft_ovn_zones_free(z);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("ovn_flows");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_vif);
+	tcase_add_test(tc, test_geneve);
+	tcase_add_test(tc, test_vxlan);
+	tcase_add_test(tc, test_patch);
+	tcase_add_test(tc, test_parse);
+	tcase_add_test(tc, test_zones);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
