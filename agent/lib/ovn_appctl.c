@@ -142,7 +142,8 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 	size_t i;
 
 	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped\n"
-		"rules installed: %lld (%lld logical, %lld physical)\n"
+		"rules installed: %lld (%lld logical, %lld physical, %lld "
+		"lookup)\n"
 		"full recomputes: %lld, incremental runs: %lld\n"
 		"last compile: %.1f ms (%lld added, %lld deleted, %lld "
 		"modified)\n"
@@ -152,6 +153,7 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 		json_integer_value(json_object_get(j, "rules_installed")),
 		json_integer_value(json_object_get(j, "rules_logical")),
 		json_integer_value(json_object_get(j, "rules_physical")),
+		json_integer_value(json_object_get(j, "rules_lookup")),
 		json_integer_value(json_object_get(j, "full_recomputes")),
 		json_integer_value(json_object_get(j, "incremental_runs")),
 		json_real_value(json_object_get(j, "last_compile_ms")),

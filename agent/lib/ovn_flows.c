@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "weft/ofproto.h"
+#include "weft/ovn_lookup.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -130,6 +131,42 @@ static void physical(struct wft_ovn *o, struct wft_backer *b,
 	free(texts);
 }
 
+static bool dp_is_local(void *aux, uint32_t dp_key)
+{
+	const struct wft_ovn_view *v = aux;
+	size_t i;
+
+	for (i = 0; i < v->n_dps; i++)
+		if (v->dps[i].key == dp_key)
+			return true;
+	return false;
+}
+
+/* The tables the lookup actions consult (66..75, include/weft/
+ * ovn_lookup.h), built from the replica in full and moved into @rules. */
+static void lookup_tables(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			  struct wft_ofp_flow **rules, size_t *n, size_t *cap)
+{
+	struct wft_ovn_lookup_flows lf;
+	struct wft_ovn_lookup_ctx ctx;
+
+	wft_ovn_lookup_ctx_init(&ctx, r, &o->chassis_uuid, dp_is_local,
+				&o->view);
+	wft_ovn_lookup_flows_init(&lf);
+	wft_ovn_lookup_build(&ctx, &lf);
+	if (*n + lf.n > *cap) {
+		*cap = *n + lf.n;
+		*rules = wft_xrealloc(*rules, *cap * sizeof(**rules));
+	}
+	/* Moved, not copied: the flows' action lists change owner. */
+	memcpy(*rules + *n, lf.flows, lf.n * sizeof(*lf.flows));
+	*n += lf.n;
+	o->fst.rules_lookup = lf.n;
+	lf.n = 0;
+	wft_ovn_lookup_flows_uninit(&lf);
+	wft_ovn_lookup_ctx_uninit(&ctx);
+}
+
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_backer *b = wft_ofproto_backer(o->d);
@@ -167,10 +204,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	n_phys = n;
 	wft_ovn_lflows_compile(o, r, &o->view, &rules, &n, &cap);
 	o->fst.rules_lflow = n - n_phys;
-	/* TODO(lookup branch): the SB lookup tables 66..78 join the set
-	 * here: wft_ovn_lookup_build() (include/weft/ovn_lookup.h) with a
-	 * context whose dp_is_local answers from o->view.dps, its flows
-	 * moved into rules. */
+	lookup_tables(o, r, &rules, &n, &cap);
 	ret = wft_ofproto_install(b, o->node.bridge, rules, n, &ist, err,
 				  sizeof(err));
 	wft_lflow_rules_free(rules, n);
@@ -230,13 +264,14 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 	for (i = 0; i < fs->n_reasons; i++)
 		json_object_set_new(reasons, fs->reasons[i].reason,
 				    json_integer((json_int_t)fs->reasons[i].n));
-	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:s,"
+	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:s,"
 		      "s:b,s:I,s:I}",
 		"rows_compiled", (json_int_t)fs->rows_compiled,
 		"rows_skipped", (json_int_t)fs->rows_skipped,
 		"rules_installed", (json_int_t)fs->rules_installed,
 		"rules_logical", (json_int_t)fs->rules_lflow,
 		"rules_physical", (json_int_t)fs->rules_phys,
+		"rules_lookup", (json_int_t)fs->rules_lookup,
 		"full_recomputes", (json_int_t)fs->full_recomputes,
 		"incremental_runs", (json_int_t)fs->incremental_runs,
 		"last_added", (json_int_t)fs->added,

@@ -92,6 +92,7 @@ struct wft_ovn_view {
 #define WFT_OVN_SKIPS_KEPT 20
 struct wft_ovn_flow_stats {
 	unsigned long rows_compiled, rows_skipped, rules_lflow, rules_phys;
+	unsigned long rules_lookup;	/* tables 66..75 (ovn_lookup.h) */
 	unsigned long rules_installed;
 	unsigned long full_recomputes, incremental_runs;
 	unsigned long added, deleted, modified;	/* by the last install */

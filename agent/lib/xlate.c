@@ -60,7 +60,7 @@ static struct wft_trace_entry *trace_add(struct wft_xlate_ctx *ctx,
 	e = &t->entries[t->n++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
-	e->depth = ctx->depth;
+	e->depth = ctx->nest;
 	e->table = ctx->table;
 	return e;
 }
@@ -119,13 +119,21 @@ void wft_xlate_table(struct wft_xlate_ctx *ctx, uint8_t table,
 	uint8_t saved_table = ctx->table;
 	struct wft_rule *saved_rule = ctx->rule, *rule;
 	struct wft_flow_wc read;
+	bool deepens;
 
 	if (ctx->stop)
 		return;
-	if (ctx->depth >= WFT_XLATE_MAX_DEPTH) {
+	deepens = table <= saved_table;
+	if (ctx->depth + deepens > WFT_XLATE_MAX_DEPTH) {
 		wft_xlate_error(ctx, -ELOOP,
 				"resubmits nest deeper than %d (table %u)",
 				WFT_XLATE_MAX_DEPTH, table);
+		return;
+	}
+	if (ctx->nest >= WFT_XLATE_MAX_NEST) {
+		wft_xlate_error(ctx, -ELOOP,
+				"resubmits nest deeper than %d (table %u)",
+				WFT_XLATE_MAX_NEST, table);
 		return;
 	}
 	if (++ctx->n_lookups > WFT_XLATE_MAX_LOOKUPS) {
@@ -157,9 +165,11 @@ void wft_xlate_table(struct wft_xlate_ctx *ctx, uint8_t table,
 	wft_rule_list_push(&ctx->out->rules, rule);
 	ctx->table = table;
 	ctx->rule = rule;
-	ctx->depth++;
+	ctx->depth += deepens;
+	ctx->nest++;
 	wft_xlate_actions(ctx, &rule->actions);
-	ctx->depth--;
+	ctx->nest--;
+	ctx->depth -= deepens;
 	ctx->table = saved_table;
 	ctx->rule = saved_rule;
 }

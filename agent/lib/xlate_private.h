@@ -55,7 +55,8 @@ struct wft_xlate_ctx {
 	 * emitted only then, and ct(...) leaves it false. */
 	bool conntracked;
 
-	unsigned int depth;		/* resubmit/goto/clone nesting */
+	unsigned int depth;		/* backward resubmit/goto/clone nesting */
+	unsigned int nest;		/* every resubmit's nesting (the trace) */
 	unsigned int odp_nest;		/* datapath clone nesting */
 	unsigned int n_lookups;
 	unsigned int n_actions;

@@ -44,7 +44,14 @@
 #include "weft/flow.h"
 #include "weft/pipeline.h"
 
-#define WFT_XLATE_MAX_DEPTH	64	/* resubmit/goto/clone nesting */
+/*
+ * As OVS: only a resubmit to the same or an earlier table (one that can
+ * loop) counts against the depth; forward ones, which OVN's pipeline
+ * chains by the hundred (a routed packet crosses ~80 tables), count only
+ * against the nesting bound, which keeps the C stack in check.
+ */
+#define WFT_XLATE_MAX_DEPTH	64	/* backward resubmit/goto/clone nesting */
+#define WFT_XLATE_MAX_NEST	512	/* any resubmit nesting */
 #define WFT_XLATE_MAX_LOOKUPS	4096	/* table lookups per translation */
 #define WFT_XLATE_MAX_ACTIONS	65536	/* pipeline actions run */
 #define WFT_XLATE_MAX_ODP_NEST	4	/* datapath clone nesting */
