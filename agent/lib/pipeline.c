@@ -134,13 +134,41 @@ static void zero_counters(struct wft_rule *r)
 	atomic_store_explicit(&r->n_bytes, 0, memory_order_relaxed);
 }
 
-static void set_actions(struct wft_rule *r, const struct wft_ofpacts *acts)
+/* The conjunction actions of @r as the classifier's clauses: a rule
+ * that has them is a soft rule of its table (cls.h). */
+static void set_conjs(struct wft_pipeline *p, struct wft_rule *r)
+{
+	struct wft_cls_conj *conjs = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->actions.n; i++)
+		n += r->actions.acts[i].type == WFT_OFPACT_CONJUNCTION;
+	if (n) {
+		conjs = wft_xcalloc(n, sizeof(*conjs));
+		for (i = n = 0; i < r->actions.n; i++) {
+			const struct wft_ofpact *a = &r->actions.acts[i];
+
+			if (a->type != WFT_OFPACT_CONJUNCTION)
+				continue;
+			conjs[n].id = a->conj.id;
+			conjs[n].clause = a->conj.clause;
+			conjs[n++].n_clauses = a->conj.n_clauses;
+		}
+	}
+	wft_cls_rule_set_conjs(p->tables[r->table_id].cls, &r->cr, conjs, n);
+	free(r->conjs);
+	r->conjs = conjs;
+}
+
+static void set_actions(struct wft_pipeline *p, struct wft_rule *r,
+			const struct wft_ofpacts *acts)
 {
 	wft_ofpacts_uninit(&r->actions);
 	if (acts)
 		wft_ofpacts_clone(&r->actions, acts);
 	else
 		wft_ofpacts_init(&r->actions);
+	set_conjs(p, r);
 }
 
 /* Whether some packet could match both @a and @b. */
@@ -183,7 +211,7 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	old = wft_cls_find_exact(cls, &fm->match, &fm->wc, fm->priority);
 	if (old) {
 		r = old->aux;
-		set_actions(r, fm->actions);
+		set_actions(p, r, fm->actions);
 		r->cookie = fm->cookie;
 		r->idle_timeout = fm->idle_timeout;
 		r->hard_timeout = fm->hard_timeout;
@@ -205,7 +233,7 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	r->idle_timeout = fm->idle_timeout;
 	r->hard_timeout = fm->hard_timeout;
 	r->flags = fm->flags & ~WFT_RULE_CHECK_OVERLAP;
-	set_actions(r, fm->actions);
+	set_actions(p, r, fm->actions);
 	r->created_ms = r->modified_ms = now;
 	atomic_init(&r->used_ms, now);
 	atomic_init(&r->refcnt, 1);
@@ -265,7 +293,7 @@ static void do_modify(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	for (i = 0; i < rules->n; i++) {
 		struct wft_rule *r = rules->rules[i];
 
-		set_actions(r, fm->actions);
+		set_actions(p, r, fm->actions);
 		if (fm->new_cookie != WFT_COOKIE_KEEP)
 			r->cookie = fm->new_cookie;
 		if (fm->flags & WFT_RULE_RESET_COUNTS)

@@ -64,7 +64,7 @@ static void write_bits(const struct wft_subfield *sf, const uint8_t *mask,
 	wft_subfield_set(sf, mask, &tmp, NULL);
 	if (sf->field->id == WFT_F_IN_PORT)
 		tmp.in_port = UINT32_MAX;
-	tmp.pad0 = tmp.pad1 = tmp.pad2 = 0;
+	tmp.pad0 = tmp.pad1 = tmp.pad2 = tmp.pad3 = 0;
 	wft_flow_wc_or(wc, (const struct wft_flow_wc *)&tmp);
 }
 
@@ -236,6 +236,38 @@ static void do_move(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	memset(ones, 0xff, sizeof(ones));
 	wft_subfield_set(dst, dv, &ctx->flow, NULL);
 	note_write(ctx, dst, ones);
+}
+
+/* push:SF[] and pop:SF[]: the stack holds values, not fields; a pop into
+ * a narrower subfield keeps the low bits, a wider one zero-extends. */
+static void do_stack(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
+{
+	const struct wft_subfield *sf = &a->stack.sf;
+	unsigned int n = sf->field->n_bytes;
+	uint8_t v[16], mask[16];
+
+	if (!may_touch(ctx, sf))
+		return;
+	if (a->type == WFT_OFPACT_STACK_PUSH) {
+		if (ctx->stack_n == WFT_XLATE_STACK_DEPTH) {
+			wft_xlate_error(ctx, -E2BIG, "push: the stack holds "
+					"at most %d values",
+					WFT_XLATE_STACK_DEPTH);
+			return;
+		}
+		memset(ctx->stack[ctx->stack_n], 0, 16);
+		wft_subfield_get(sf, &ctx->flow, v);
+		note_read(ctx, sf);
+		memcpy(ctx->stack[ctx->stack_n++] + 16 - n, v, n);
+		return;
+	}
+	if (!ctx->stack_n) {
+		wft_xlate_note(ctx, "pop: the stack is empty, skipped");
+		return;
+	}
+	memcpy(v, ctx->stack[--ctx->stack_n] + 16 - n, n);
+	memset(mask, 0xff, sizeof(mask));
+	write_field(ctx, sf, v, mask);
 }
 
 /* VLAN tags: @flow holds at most two, outer first. */
@@ -424,7 +456,12 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_CT_CLEAR:
 		wft_xlate_ct_clear(ctx);
 		break;
+	case WFT_OFPACT_STACK_PUSH:
+	case WFT_OFPACT_STACK_POP:
+		do_stack(ctx, a);
+		break;
 	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
+	case WFT_OFPACT_CONJUNCTION:	/* the classifier's, not an action */
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_NOTE:
 		break;

@@ -35,6 +35,8 @@ struct xlate_pkt_state {
 	bool conntracked;
 };
 
+#define WFT_XLATE_STACK_DEPTH	64
+
 struct wft_xlate_ctx {
 	const struct wft_xlate_in *in;
 	struct wft_xlate_out *out;
@@ -52,6 +54,10 @@ struct wft_xlate_ctx {
 	 * ct_state +trk, or was thawed after ct): as in OVS, ct_clear is
 	 * emitted only then, and ct(...) leaves it false. */
 	bool conntracked;
+
+	/* OVS's stack (push:/pop:): values right-aligned in 16 bytes. */
+	uint8_t stack[WFT_XLATE_STACK_DEPTH][16];
+	unsigned int stack_n;
 
 	unsigned int depth;		/* resubmit/goto/clone nesting */
 	unsigned int odp_nest;		/* datapath clone nesting */

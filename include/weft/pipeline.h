@@ -73,6 +73,7 @@ struct wft_rule {
 	enum wft_rule_removed removed;
 
 	/* Private to the pipeline. */
+	struct wft_cls_conj *conjs;	/* cr's clauses, from the actions */
 	_Atomic unsigned int refcnt;
 	struct wft_rule *exp_prev, *exp_next;	/* rules with timeouts */
 };
