@@ -75,6 +75,9 @@ struct wft_expr_env {
 	/* Cross products larger than this become conjunctive matches
 	 * (0: the default, WFT_EXPR_CONJ_THRESHOLD). */
 	unsigned int conj_threshold;
+	/* The base of the conjunction ids of the Logical_Flow row @uuid
+	 * (lflow.h); NULL: one derived from the UUID. */
+	uint32_t (*conj_id_base)(void *aux, const char *uuid);
 };
 
 #define WFT_EXPR_CONJ_THRESHOLD 16
