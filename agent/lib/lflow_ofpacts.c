@@ -14,6 +14,7 @@
  *                   port's zone on a switch, the DNAT zone on a router
  *   ct_snat[(IP)]   likewise with src, the SNAT zone on a router
  *   ct_*_in_czone   the router's DNAT zone (the common zone) for both
+ *   a <-> b         push:b,push:a,pop:b,pop:a (OVS's stack)
  *   ct_clear, clone as themselves.
  */
 #include <errno.h>
@@ -150,6 +151,28 @@ static int xlate_nat(const struct wft_lact *act,
 	return 0;
 }
 
+/* a <-> b as OVN encodes it: push b, push a, pop b, pop a. */
+static int xlate_exchange(const struct wft_lact *a, struct wft_ofpacts *out,
+			  char *err, size_t errlen)
+{
+	static const enum wft_ofpact_type seq[4] = {
+		WFT_OFPACT_STACK_PUSH, WFT_OFPACT_STACK_PUSH,
+		WFT_OFPACT_STACK_POP, WFT_OFPACT_STACK_POP,
+	};
+	struct wft_subfield sf[2];
+	int i;
+
+	if (a->dst.sym->kind == WFT_SYM_OVN || a->src.sym->kind == WFT_SYM_OVN)
+		return xerr(err, errlen, -EOPNOTSUPP, "%s is not supported yet",
+			    (a->dst.sym->kind == WFT_SYM_OVN ? a->dst.sym :
+			     a->src.sym)->name);
+	sf[0] = subfield(&a->src);
+	sf[1] = subfield(&a->dst);
+	for (i = 0; i < 4; i++)
+		wft_ofpacts_put(out, seq[i])->stack.sf = sf[i % 2];
+	return 0;
+}
+
 static int xlate_list(const struct wft_lacts *acts,
 		      const struct wft_lflow_xlate_ctx *ctx, bool in_ct,
 		      struct wft_ofpacts *out, char *err, size_t errlen);
@@ -250,8 +273,7 @@ static int xlate_one(const struct wft_lact *a,
 		}
 		break;
 	case WFT_LACT_EXCHANGE:
-		return xerr(err, errlen, -EOPNOTSUPP,
-			    "<-> is not supported yet (no stack in weft)");
+		return xlate_exchange(a, out, err, errlen);
 	}
 	(void)in_ct;
 	return xerr(err, errlen, -EOPNOTSUPP, "%s is not supported yet",

@@ -6,9 +6,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uapi/linux/weft.h"
+#include "weft/util.h"
 #include "xlate_private.h"
 
 void wft_xlate_save(const struct wft_xlate_ctx *ctx, struct xlate_pkt_state *s)
@@ -373,6 +375,8 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 {
 	struct xlate_pkt_state saved;
 	size_t start = ctx->odp->len, body;
+	unsigned int stack_n;
+	void *stack;
 	unsigned int rewrites = ctx->n_rewrites;
 
 	if (ctx->depth >= WFT_XLATE_MAX_DEPTH ||
@@ -381,6 +385,9 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 		return;
 	}
 	wft_xlate_save(ctx, &saved);
+	/* As in OVS, the clone's pushes and pops are its own. */
+	stack_n = ctx->stack_n;
+	stack = stack_n ? wft_xmemdup(ctx->stack, stack_n * 16) : NULL;
 	wft_attr_nest_start(ctx->odp, WEFT_ACTION_A_CLONE);
 	body = ctx->odp->len;
 	ctx->depth++;
@@ -402,6 +409,10 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 		wft_attr_nest_end(ctx->odp, start);
 	}
 	wft_xlate_restore(ctx, &saved);
+	ctx->stack_n = stack_n;
+	if (stack_n)
+		memcpy(ctx->stack, stack, stack_n * 16);
+	free(stack);
 }
 
 /* Runs one action; returns false to end the list. */

@@ -137,10 +137,10 @@ void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
 
 /*
  * Appends the weft actions for @acts to @out. Supported: next, output,
- * drop, assignments (load, move), ip.ttl--, ct_next, ct_commit (with
- * ct_mark/ct_label writes), ct_dnat/ct_snat (and _in_czone) with and
- * without an address, ct_clear, clone. Anything else, including <->
- * (OVN swaps through a stack weft lacks) and every controller-bound
+ * drop, assignments (load, move), exchanges (<->, through the stack as
+ * OVN does), ip.ttl--, ct_next, ct_commit (with ct_mark/ct_label
+ * writes), ct_dnat/ct_snat (and _in_czone) with and without an address,
+ * ct_clear, clone. Anything else, including every controller-bound
  * action, returns -EOPNOTSUPP with the action's name in @err, so that the
  * caller skips the flow and counts it.
  */

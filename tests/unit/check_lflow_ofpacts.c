@@ -114,8 +114,15 @@ static const struct {
 	  false, 25, true,
 	  "clone(load:0x3->NXM_NX_REG15[],resubmit(,37)),"
 	  "load:0x8004->NXM_NX_REG15[],resubmit(,37)" },
+	/* As ovn-controller 23.03 encodes it. */
 	{ "eth.dst <-> eth.src;", false, 0, true,
-	  "ERROR: <-> is not supported yet (no stack in weft)" },
+	  "push:NXM_OF_ETH_SRC[],push:NXM_OF_ETH_DST[],pop:NXM_OF_ETH_SRC[],"
+	  "pop:NXM_OF_ETH_DST[]" },
+	{ "ip4.src <-> ip4.dst; reg0[0..15] <-> reg1[16..31];", false, 0, true,
+	  "push:NXM_OF_IP_DST[],push:NXM_OF_IP_SRC[],pop:NXM_OF_IP_DST[],"
+	  "pop:NXM_OF_IP_SRC[],push:NXM_NX_REG1[16..31],"
+	  "push:NXM_NX_REG0[0..15],pop:NXM_NX_REG1[16..31],"
+	  "pop:NXM_NX_REG0[0..15]" },
 	{ "outport = \"nope\";", false, 0, true,
 	  "ERROR: unknown logical port \"nope\"" },
 	{ "reg0[3] = put_dhcp_opts(offerip = 10.0.1.5);", false, 0, true,

@@ -139,6 +139,14 @@ static const struct ccase cases[] = {
 	    "output:2" },
 	  TCP("10.0.0.1", "80"), "set(ipv4(dst=10.0.0.1)),12",
 	  MF_IP "ipv4(src=10.0.0.1,frag=no)" },
+	{ "a clone's pushes and pops are its own",
+	  { "in_port=1,actions=load:0x2->NXM_NX_REG0[],push:NXM_NX_REG0[],"
+	    "clone(pop:NXM_NX_REG1[],load:0x3->NXM_NX_REG2[],"
+	    "push:NXM_NX_REG2[],push:NXM_NX_REG2[]),"
+	    "load:0x4->NXM_NX_REG1[],pop:NXM_NX_REG1[],"
+	    "output:NXM_NX_REG1[0..15],pop:NXM_NX_REG1[],"
+	    "output:NXM_NX_REG1[0..15]" },
+	  TCP("10.0.0.1", "80"), "12,12", NULL },
 	{ "a pop of an empty stack does nothing",
 	  { "in_port=1,actions=load:0x2->NXM_NX_REG0[],pop:NXM_NX_REG0[],"
 	    "output:NXM_NX_REG0[0..15]" },
