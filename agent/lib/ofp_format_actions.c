@@ -428,6 +428,9 @@ static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 		wft_strbuf_printf(sb, "conjunction(%u,%u/%u),", a->conj.id,
 				  a->conj.clause, a->conj.n_clauses);
 		break;
+	case WFT_OFPACT_GROUP:
+		wft_strbuf_printf(sb, "group:%u,", a->group.id);
+		break;
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		wft_strbuf_puts(sb, a->type == WFT_OFPACT_STACK_PUSH ?

@@ -50,7 +50,7 @@ int ofp_acts_check_prereqs(struct ofp_acts_ctx *c, const struct wft_field *f,
 	const struct wft_flow_wc *wc = f->prereq == WFT_P_CT ? &c->mask :
 				       &c->exact;
 
-	if (wft_field_prereqs_ok(f, &c->flow, wc))
+	if (c->any_packet || wft_field_prereqs_ok(f, &c->flow, wc))
 		return 0;
 	return ACT_ERR(c, "%s %s lacks correct prerequisites (the match "
 		       "needs %s)", role, ofp_field_set_name(f),
@@ -716,10 +716,21 @@ static int parse_stack(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
+/* "group:N": run group N's buckets (group.h). */
+static int parse_group(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
+{
+	uint64_t id;
+
+	if (ofp_parse_uint(c->tok->value, c->tok->value_len, 0xffffff00u, &id))
+		return ACT_ERR(c, "expected a group number");
+	wft_ofpacts_put(acts, WFT_OFPACT_GROUP)->group.id = (uint32_t)id;
+	return 0;
+}
+
 /* ovs-ofctl actions that weft does not implement (yet). */
 static const char *const unsupported[] = {
 	"bundle", "bundle_load", "multipath", "learn", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
-	"enqueue", "group", "meter", "exit", "sample", "write_actions",
+	"enqueue", "meter", "exit", "sample", "write_actions",
 	"write_metadata", "clear_actions", "fin_timeout", "check_pkt_larger",
 	"encap", "decap", "push_mpls", "pop_mpls",
 	"set_mpls_label", "set_mpls_tc", "set_mpls_ttl", "dec_mpls_ttl",
@@ -763,6 +774,7 @@ static const struct {
 	{ "ct_clear", parse_ct_clear, false },
 	{ "nat", ofp_parse_nat, false },
 	{ "conjunction", parse_conjunction, true },
+	{ "group", parse_group, true },
 	{ "push", parse_stack, true },
 	{ "pop", parse_stack, true },
 };
@@ -900,6 +912,22 @@ int wft_ofp_actions_parse(const char *s, const struct wft_flow *match,
 	memset(&c.exact, 0xff, sizeof(c.exact));
 	c.mask = *mask;
 	c.table = table;
+	c.err = err;
+	c.errlen = errlen;
+	ret = ofp_acts_parse_list(&c, s, acts);
+	return ret ? ret : check_conjunctions(acts, from, false, err, errlen);
+}
+
+int wft_ofp_actions_parse_any(const char *s, struct wft_ofpacts *acts,
+			      char *err, size_t errlen)
+{
+	struct ofp_acts_ctx c;
+	size_t from = acts->n;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.table = WFT_TABLE_ALL;
+	c.any_packet = true;
 	c.err = err;
 	c.errlen = errlen;
 	ret = ofp_acts_parse_list(&c, s, acts);

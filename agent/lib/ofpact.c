@@ -217,6 +217,8 @@ static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 		return a->conj.id == b->conj.id &&
 		       a->conj.clause == b->conj.clause &&
 		       a->conj.n_clauses == b->conj.n_clauses;
+	case WFT_OFPACT_GROUP:
+		return a->group.id == b->group.id;
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		return subfield_equal(&a->stack.sf, &b->stack.sf);

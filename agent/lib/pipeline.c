@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/group.h"
 #include "weft/pipeline.h"
 #include "weft/util.h"
 
@@ -28,6 +29,8 @@ struct wft_pipeline {
 	uint64_t next_seq;
 	size_t n_rules;
 	struct wft_rule *expirable;	/* rules with a timeout */
+	struct wft_group *groups;	/* by increasing group_id */
+	size_t n_groups;
 };
 
 struct wft_pipeline *wft_pipeline_create(void)
@@ -68,6 +71,9 @@ void wft_pipeline_destroy(struct wft_pipeline *p)
 		free(rules);
 		wft_cls_destroy(p->tables[t].cls);
 	}
+	for (i = 0; i < p->n_groups; i++)
+		wft_group_uninit(&p->groups[i]);
+	free(p->groups);
 	pthread_rwlock_destroy(&p->lock);
 	free(p);
 }
@@ -500,4 +506,105 @@ struct wft_rule *wft_pipeline_lookup(struct wft_pipeline *p, uint8_t table,
 		return NULL;
 	atomic_fetch_add_explicit(&t->n_matches, 1, memory_order_relaxed);
 	return cr->aux;
+}
+
+/* Groups. */
+
+/* The position of group @id in p->groups, or where it would go. */
+static size_t group_pos(const struct wft_pipeline *p, uint32_t id)
+{
+	size_t lo = 0, hi = p->n_groups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->groups[mid].group_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool group_here(const struct wft_pipeline *p, size_t i, uint32_t id)
+{
+	return i < p->n_groups && p->groups[i].group_id == id;
+}
+
+static int group_mod_locked(struct wft_pipeline *p,
+			    enum wft_group_command cmd,
+			    const struct wft_group *g)
+{
+	size_t i = group_pos(p, g->group_id);
+	bool here = group_here(p, i, g->group_id);
+
+	switch (cmd) {
+	case WFT_GROUP_ADD:
+		if (here)
+			return -EEXIST;
+		p->groups = wft_xrealloc(p->groups, (p->n_groups + 1) *
+					 sizeof(*p->groups));
+		memmove(&p->groups[i + 1], &p->groups[i],
+			(p->n_groups - i) * sizeof(*p->groups));
+		p->n_groups++;
+		wft_group_clone(&p->groups[i], g);
+		return 0;
+	case WFT_GROUP_MODIFY:
+		if (!here)
+			return -ENOENT;
+		wft_group_uninit(&p->groups[i]);
+		wft_group_clone(&p->groups[i], g);
+		return 0;
+	case WFT_GROUP_DELETE:
+		if (g->group_id == WFT_GROUP_ALL) {
+			for (i = 0; i < p->n_groups; i++)
+				wft_group_uninit(&p->groups[i]);
+			p->n_groups = 0;
+			return 0;
+		}
+		if (!here)
+			return 0;
+		wft_group_uninit(&p->groups[i]);
+		memmove(&p->groups[i], &p->groups[i + 1],
+			(p->n_groups - i - 1) * sizeof(*p->groups));
+		p->n_groups--;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int wft_pipeline_group_mod(struct wft_pipeline *p,
+			   enum wft_group_command cmd,
+			   const struct wft_group *g)
+{
+	int err;
+
+	pthread_rwlock_wrlock(&p->lock);
+	err = group_mod_locked(p, cmd, g);
+	if (!err)
+		bump(p);
+	pthread_rwlock_unlock(&p->lock);
+	return err;
+}
+
+const struct wft_group *wft_pipeline_group_lookup(struct wft_pipeline *p,
+						  uint32_t id)
+{
+	size_t i = group_pos(p, id);
+
+	return group_here(p, i, id) ? &p->groups[i] : NULL;
+}
+
+struct wft_group *wft_pipeline_groups_dump(struct wft_pipeline *p, size_t *n)
+{
+	struct wft_group *out;
+	size_t i;
+
+	pthread_rwlock_rdlock(&p->lock);
+	*n = p->n_groups;
+	out = wft_xcalloc(*n + 1, sizeof(*out));
+	for (i = 0; i < *n; i++)
+		wft_group_clone(&out[i], &p->groups[i]);
+	pthread_rwlock_unlock(&p->lock);
+	return out;
 }

@@ -371,7 +371,7 @@ static void do_output_reg(struct wft_xlate_ctx *ctx,
 	wft_xlate_do_output(ctx, port, a->output_reg.max_len);
 }
 
-static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
+void wft_xlate_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 {
 	struct xlate_pkt_state saved;
 	size_t start = ctx->odp->len, body;
@@ -459,7 +459,7 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 				     a->controller.pause);
 		break;
 	case WFT_OFPACT_CLONE:
-		do_clone(ctx, a->clone.actions);
+		wft_xlate_clone(ctx, a->clone.actions);
 		break;
 	case WFT_OFPACT_CT:
 		wft_xlate_ct(ctx, a);
@@ -470,6 +470,9 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		do_stack(ctx, a);
+		break;
+	case WFT_OFPACT_GROUP:
+		wft_xlate_group(ctx, a->group.id);
 		break;
 	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
 	case WFT_OFPACT_CONJUNCTION:	/* the classifier's, not an action */

@@ -88,10 +88,17 @@ void wft_xlate_actions(struct wft_xlate_ctx *ctx,
  * un-wildcarding, the fields that tell. */
 bool wft_xlate_packet_has(struct wft_xlate_ctx *ctx,
 			  const struct wft_field *field);
+/* clone(@acts): the packet state (and the stack) restored after. */
+void wft_xlate_clone(struct wft_xlate_ctx *ctx,
+		     const struct wft_ofpacts *acts);
 void wft_xlate_save(const struct wft_xlate_ctx *ctx,
 		    struct xlate_pkt_state *s);
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 		       const struct xlate_pkt_state *s);
+
+/* xlate_group.c */
+/* group:@id: its buckets (select: one by the packet's 5-tuple hash). */
+void wft_xlate_group(struct wft_xlate_ctx *ctx, uint32_t id);
 
 /* xlate_output.c */
 void wft_xlate_do_output(struct wft_xlate_ctx *ctx, uint32_t port,

@@ -55,6 +55,7 @@ enum wft_ofpact_type {
 	WFT_OFPACT_CONJUNCTION,	/* conjunction(id,k/n): a clause flow */
 	WFT_OFPACT_STACK_PUSH,	/* push:FIELD[a..b] */
 	WFT_OFPACT_STACK_POP,	/* pop:FIELD[a..b] */
+	WFT_OFPACT_GROUP,	/* group:N (include/weft/group.h) */
 };
 
 /* ct flags (OVS's NX_CT_F_*). */
@@ -133,6 +134,9 @@ struct wft_ofpact {
 			uint8_t clause;
 			uint8_t n_clauses;	/* 2..64 */
 		} conj;
+		struct {			/* GROUP */
+			uint32_t id;
+		} group;
 		struct {			/* STACK_PUSH, STACK_POP */
 			struct wft_subfield sf;
 		} stack;
