@@ -205,6 +205,7 @@ int wft_lflow_compile(const struct wft_lflow *lf,
 	if (env) {
 		ctx.port_key = env->port_key;
 		ctx.aux = env->aux;
+		ctx.groups = env->lflow_groups;
 	}
 	error = wft_lflow_actions_to_ofpacts(&tree, &ctx, &acts, err, errlen);
 	wft_lacts_free(&tree);

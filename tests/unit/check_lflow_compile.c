@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "weft/lflow.h"
+#include "weft/lflow_actions.h"
 #include "expr_testenv.h"
 #include "lflow_corpus.h"
 
@@ -190,8 +191,12 @@ START_TEST(test_corpus_rows)
 {
 	struct wft_lflow_stats st = { 0 };
 	size_t i, n_rules = 0, unsat = 0;
+	struct wft_expr_env env = test_env;
+	struct wft_lflow_groups groups;
 	struct corpus c;
 
+	wft_lflow_groups_init(&groups);
+	env.lflow_groups = &groups;
 	corpus_read("flow: ", &c);
 	ck_assert_uint_ge(c.n, 300);
 	for (i = 0; i < c.n; i++) {
@@ -215,7 +220,7 @@ START_TEST(test_corpus_rows)
 		lf.priority = (uint16_t)atoi(f[3]);
 		lf.match = f[4];
 		lf.actions = f[5];
-		error = wft_lflow_compile(&lf, &test_env, &st, &rules, &n, err,
+		error = wft_lflow_compile(&lf, &env, &st, &rules, &n, err,
 					  sizeof(err));
 		ck_assert_msg(!error || error == -EOPNOTSUPP, "%s | %s: %s",
 			      f[4], f[5], err);
@@ -224,8 +229,10 @@ START_TEST(test_corpus_rows)
 		wft_lflow_rules_free(rules, n);
 	}
 	fprintf(stderr, "lflow rows: %zu, %lu compiled into %zu rules (%zu "
-		"never match here), %lu skipped for actions not supported "
-		"yet\n", c.n, st.n_compiled, n_rules, unsat, st.n_skipped);
+		"never match here) and %zu groups, %lu skipped for actions "
+		"not supported yet\n", c.n, st.n_compiled, n_rules, unsat,
+		groups.n, st.n_skipped);
+	wft_lflow_groups_uninit(&groups);
 	ck_assert_uint_eq(st.n_compiled + st.n_skipped, c.n);
 	ck_assert_uint_ge(st.n_compiled, c.n / 2);
 	wft_lflow_stats_uninit(&st);
