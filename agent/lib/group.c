@@ -259,8 +259,9 @@ int wft_group_parse(const char *s, enum wft_group_command cmd,
 	for (i = 0; i < g->n_buckets; i++)
 		for (j = i + 1; j < g->n_buckets; j++)
 			if (g->buckets[i].bucket_id == g->buckets[j].bucket_id)
-				return ofp_err(err, errlen, "duplicate bucket "
-					       "id %u", g->buckets[i].bucket_id);
+				return ofp_err(err, errlen,
+					       "duplicate bucket id %u",
+					       g->buckets[i].bucket_id);
 	return 0;
 }
 

@@ -475,7 +475,7 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 		wft_xlate_group(ctx, a->group.id);
 		break;
 	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
-	case WFT_OFPACT_CONJUNCTION:	/* the classifier's, not an action */
+	case WFT_OFPACT_CONJUNCTION:	/* the classifier's */
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_NOTE:
 		break;

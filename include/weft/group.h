@@ -27,7 +27,7 @@
 #include "weft/strbuf.h"
 
 #define WFT_GROUP_MAX		0xffffff00u	/* OFPG_MAX */
-#define WFT_GROUP_ALL		0xfffffffcu	/* del-groups: every group */
+#define WFT_GROUP_ALL		0xfffffffcu	/* del-groups: all */
 #define WFT_GROUP_MAX_BUCKETS	1024
 
 enum wft_group_type {
@@ -46,7 +46,7 @@ struct wft_group {
 	uint32_t group_id;		/* or WFT_GROUP_ALL (delete) */
 	enum wft_group_type type;
 	char *selection_method;		/* NULL, or as given ("hash") */
-	char *fields;			/* NULL, or what fields(...) held */
+	char *fields;			/* NULL, or fields(...)'s text */
 	struct wft_bucket *buckets;
 	size_t n_buckets;
 };

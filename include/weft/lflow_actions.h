@@ -177,8 +177,8 @@ void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
  * Appends the weft actions for @acts to @out. Supported: next, output,
  * drop, assignments (load, move), exchanges (<->, through the stack as
  * OVN does), ct_lb and ct_lb_mark (a select group per backend list, see
- * struct wft_lflow_groups; without backends ct(table=NEXT,nat)), ip.ttl--, ct_next, ct_commit (with ct_mark/ct_label
- * writes), ct_dnat/ct_snat (and _in_czone) with and without an address,
+ * struct wft_lflow_groups; without backends ct(table=NEXT,nat)),
+ * ip.ttl--, ct_next, ct_commit (with ct_mark/ct_label writes), ct_dnat/ct_snat (and _in_czone) with and without an address,
  * ct_clear, clone. Anything else, including every controller-bound
  * action, returns -EOPNOTSUPP with the action's name in @err, so that the
  * caller skips the flow and counts it.

@@ -114,7 +114,8 @@ static const struct {
 	{ "ct_dnat(fd01::5);", false, 7, false,
 	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=fd01::5))" },
 	/* As ovn-controller 23.03 encodes them. */
-	{ "ct_lb;", false, 7, true, "ct(table=16,zone=NXM_NX_REG13[0..15],nat)" },
+	{ "ct_lb;", false, 7, true,
+	  "ct(table=16,zone=NXM_NX_REG13[0..15],nat)" },
 	{ "ct_lb_mark;", false, 6, false,
 	  "ct(table=15,zone=NXM_NX_REG11[0..15],nat)" },
 	{ "ct_clear; next;", false, 0, true, "ct_clear,resubmit(,9)" },
