@@ -7,27 +7,62 @@
  * A select group picks its bucket by a hash of the packet's 5-tuple (IP
  * addresses, protocol, and transport ports when the packet has them; the
  * Ethernet addresses for other packets), in proportion to the buckets'
- * weights: hash mod the total weight falls in one bucket's share. What
- * the hash read goes into the mask, so that one megaflow never covers
- * packets that would pick different buckets.
+ * weights: hash mod the total weight falls in one bucket's share. With
+ * selection_method=hash and fields(F,...), as OVN's ct_lb hash_fields
+ * asks, the hash is of those fields instead (each one the packet has).
+ * What the hash read goes into the mask, so that one megaflow never
+ * covers packets that would pick different buckets.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+
+#include "weft/field.h"
 
 #include "weft/pipeline.h"
 #include "xlate_private.h"
 
 #define SELECT_BASIS	0x5e1ec7u
 
+/* The bits of the fields named in @list ("ip_src,tcp_dst", a "=MASK"
+ * after a name is ignored: the whole field counts) that the packet has. */
+static void fields_bits(struct wft_xlate_ctx *ctx, const char *list,
+			struct wft_flow_wc *bits)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",="), len = strcspn(p, ",");
+		const struct wft_field *f = wft_field_from_name(p, n);
+
+		if (f && wft_xlate_packet_has(ctx, f)) {
+			struct wft_subfield sf = { f, 0, f->n_bits };
+			uint8_t ones[16];
+
+			memset(ones, 0xff, sizeof(ones));
+			wft_subfield_set(&sf, ones, &bits->masks, NULL);
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+}
+
 /* The hash of what the selection looks at, which it reads. */
-static uint32_t select_hash(struct wft_xlate_ctx *ctx)
+static uint32_t select_hash(struct wft_xlate_ctx *ctx,
+			    const struct wft_group *g)
 {
 	const struct wft_flow *f = &ctx->flow;
 	struct wft_flow_wc bits;
 	struct wft_flow *m = &bits.masks;
 
 	wft_flow_wc_init_catchall(&bits);
+	if (g->fields && g->selection_method &&
+	    !strcmp(g->selection_method, "hash")) {
+		fields_bits(ctx, g->fields, &bits);
+		wft_xlate_read(ctx, &bits);
+		return wft_flow_hash(f, &bits, SELECT_BASIS);
+	}
 	m->dl_type = 0xffff;
 	if (f->dl_type == htons(WFT_ETH_TYPE_IP)) {
 		m->nw_src = m->nw_dst = UINT32_MAX;
@@ -60,7 +95,7 @@ static const struct wft_bucket *select_bucket(struct wft_xlate_ctx *ctx,
 		total += g->buckets[i].weight;
 	if (!total)
 		return NULL;
-	pick = select_hash(ctx) % total;
+	pick = select_hash(ctx, g) % total;
 	for (i = 0; i < g->n_buckets; i++) {
 		if (pick < g->buckets[i].weight)
 			return &g->buckets[i];

@@ -13,8 +13,8 @@
  * (wft_pipeline_group_mod) and xlate (group:N).
  *
  * Not supported (an error names them): fast_failover, watch_port and
- * watch_group, insert_bucket/remove_bucket. selection_method and fields
- * are kept and printed, but weft always hashes the 5-tuple.
+ * watch_group, insert_bucket/remove_bucket. selection_method=hash with
+ * fields(...) hashes those fields; any other method the 5-tuple.
  */
 #ifndef WEFT_GROUP_H
 #define WEFT_GROUP_H

@@ -252,6 +252,42 @@ START_TEST(test_select)
 }
 END_TEST
 
+/* selection_method=hash,fields(...): only those fields are hashed and
+ * matched. */
+START_TEST(test_select_fields)
+{
+	static const char *const rules[] = {
+		"in_port=1,udp,actions=group:6",
+		NULL,
+	};
+	static const char *const groups[] = {
+		"group_id=6,type=select,selection_method=hash,"
+		"fields(ip_src,udp_dst),bucket=output:2,bucket=output:3",
+		NULL,
+	};
+	struct run r;
+	char first[16];
+	int i;
+
+	run_with_groups(&r, rules, groups);
+	rerun(&r, UDP("1000"));
+	ck_assert_str_eq(wft_strbuf_cstr(&r.mf), MF_IP "ipv4(src=10.0.0.1,"
+			 "proto=17,frag=no),udp(dst=53)");
+	snprintf(first, sizeof(first), "%s", wft_strbuf_cstr(&r.acts));
+	/* The source port is not hashed: always the same bucket. */
+	for (i = 0; i < 20; i++) {
+		char pkt[160];
+
+		snprintf(pkt, sizeof(pkt), "in_port=1,udp,nw_src=10.0.0.1,"
+			 "nw_dst=10.0.0.2,nw_ttl=64,tp_src=%d,tp_dst=53",
+			 2000 + i);
+		rerun(&r, pkt);
+		ck_assert_str_eq(wft_strbuf_cstr(&r.acts), first);
+	}
+	run_free(&r);
+}
+END_TEST
+
 /* OVN's load balancer: ct(commit,nat(dst=B)) per bucket. */
 START_TEST(test_select_ct)
 {
@@ -289,6 +325,7 @@ static Suite *group_suite(void)
 	tcase_add_test(tc, test_all_indirect_missing);
 	tcase_add_test(tc, test_select);
 	tcase_add_test(tc, test_select_ct);
+	tcase_add_test(tc, test_select_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
