@@ -108,7 +108,8 @@ void wft_ofctl_dump_groups(struct wft_rpc_call *call, json_t *params,
 	if (!br)
 		return;
 	list = json_array();
-	wft_ofproto_use_port_names(br, true);
+	/* Numbers, as ovs-ofctl dump-groups prints without --names. */
+	wft_ofproto_use_port_names(br, false);
 	groups = wft_pipeline_groups_dump(wft_ofproto_pipeline(br), &n);
 	for (i = 0; i < n; i++) {
 		wft_strbuf_reset(&one);
