@@ -71,6 +71,7 @@ void wft_cls_rule_init(struct wft_cls_rule *rule, const struct wft_flow *match,
 	rule->mask.masks.pad0 = 0;
 	rule->mask.masks.pad1 = 0;
 	rule->mask.masks.pad2 = 0;
+	rule->mask.masks.pad3 = 0;
 	rule->match = *match;
 	wft_flow_zero_wildcards(&rule->match, &rule->mask);
 	rule->priority = priority;
@@ -520,8 +521,10 @@ struct wft_cls_rule *wft_cls_replace(struct wft_cls *cls,
 		old = same_insert(st, head, rule);
 	else
 		head_add(st, rule);
+	cls->n_soft += rule->n_conjs != 0;
 	if (old) {
 		/* Same value and priority: the counts stand as they were. */
+		cls->n_soft -= old->n_conjs != 0;
 		old->subtable = NULL;
 		return old;
 	}
@@ -530,6 +533,15 @@ struct wft_cls_rule *wft_cls_replace(struct wft_cls *cls,
 	cls->n_rules++;
 	priority_added(cls, st, rule->priority);
 	return NULL;
+}
+
+void wft_cls_rule_set_conjs(struct wft_cls *cls, struct wft_cls_rule *rule,
+			    const struct wft_cls_conj *conjs, size_t n)
+{
+	if (cls && rule->subtable)
+		cls->n_soft += (n != 0) - (rule->n_conjs != 0);
+	rule->conjs = n ? conjs : NULL;
+	rule->n_conjs = n;
 }
 
 int wft_cls_insert(struct wft_cls *cls, struct wft_cls_rule *rule)
@@ -559,6 +571,7 @@ void wft_cls_remove(struct wft_cls *cls, struct wft_cls_rule *rule)
 	rule->subtable = NULL;
 	rule->same = NULL;
 	cls->n_rules--;
+	cls->n_soft -= rule->n_conjs != 0;
 	if (!--st->n_rules) {
 		subtable_destroy(cls, st);
 		return;
@@ -577,7 +590,7 @@ struct wft_cls_rule *wft_cls_find_exact(const struct wft_cls *cls,
 	struct cls_subtable *st;
 	struct wft_flow v;
 
-	m.masks.pad0 = m.masks.pad1 = m.masks.pad2 = 0;
+	m.masks.pad0 = m.masks.pad1 = m.masks.pad2 = m.masks.pad3 = 0;
 	st = find_subtable(cls, &m, mask_hash(&m));
 	if (!st)
 		return NULL;

@@ -21,13 +21,6 @@
 
 #include "cls_private.h"
 
-/* What one lookup learned from each global trie, computed on first use. */
-struct trie_ctx {
-	bool done;
-	unsigned int checkbits;
-	struct cls_plens plens;
-};
-
 static inline cls_word *wc_words(struct wft_flow_wc *wc)
 {
 	return (cls_word *)&wc->masks;
@@ -50,7 +43,7 @@ static void fold(const struct cls_subtable *st, struct wft_flow_wc *wc, int to)
  * what the deciding trie read. */
 static bool tries_pass(const struct wft_cls *cls, const struct cls_subtable *st,
 		       int s, const struct wft_flow *flow,
-		       struct wft_flow_wc *wc, struct trie_ctx *tctx)
+		       struct wft_flow_wc *wc, struct cls_trie_ctx *tctx)
 {
 	unsigned int map = st->stage_tries[s];
 
@@ -58,7 +51,7 @@ static bool tries_pass(const struct wft_cls *cls, const struct cls_subtable *st,
 		int t = __builtin_ctz(map);
 		const struct cls_trie_field *f = &wft_cls_trie_fields[t];
 		unsigned int plen = (unsigned int)st->trie_plen[t];
-		struct trie_ctx *c = &tctx[t];
+		struct cls_trie_ctx *c = &tctx[t];
 
 		map &= map - 1;
 		if (!c->done) {
@@ -126,7 +119,7 @@ static void fold_last_miss(const struct cls_subtable *st,
 static const struct wft_cls_rule *
 subtable_lookup(const struct wft_cls *cls, const struct cls_subtable *st,
 		const struct wft_flow *flow, struct wft_flow_wc *wc,
-		struct trie_ctx *tctx)
+		struct cls_trie_ctx *tctx)
 {
 	const struct cls_slot *sl;
 	uint32_t h = 0;
@@ -160,15 +153,28 @@ subtable_lookup(const struct wft_cls *cls, const struct cls_subtable *st,
 	return NULL;
 }
 
+/* The same for cls_conj.c; the plain lookup below keeps its own inlined
+ * copy. */
+const struct wft_cls_rule *
+wft_cls_subtable_lookup(const struct wft_cls *cls,
+			const struct cls_subtable *st,
+			const struct wft_flow *flow, struct wft_flow_wc *wc,
+			struct cls_trie_ctx *tctx)
+{
+	return subtable_lookup(cls, st, flow, wc, tctx);
+}
+
 const struct wft_cls_rule *wft_cls_lookup(const struct wft_cls *cls,
 					  const struct wft_flow *flow,
 					  struct wft_flow_wc *wc)
 {
-	struct trie_ctx tctx[CLS_N_TRIES];
+	struct cls_trie_ctx tctx[CLS_N_TRIES];
 	const struct wft_cls_rule *best = NULL, *r;
 	size_t i;
 	int t;
 
+	if (cls->n_soft)
+		return wft_cls_lookup_conj(cls, flow, wc);
 	for (t = 0; t < CLS_N_TRIES; t++)
 		tctx[t].done = false;
 	for (i = 0; i < cls->n_subtables; i++) {

@@ -157,6 +157,7 @@ struct wft_cls {
 	size_t by_mask_mask;
 	struct cls_trie tries[CLS_N_TRIES];
 	size_t n_rules;
+	size_t n_soft;			/* rules with conjunctions */
 };
 
 /* Hashing of words, stage by stage: running state, then a finish. */
@@ -202,6 +203,27 @@ static inline uint32_t cls_hash_range(const struct cls_subtable *st,
 int wft_cls_prefix_len(const uint8_t *mask, unsigned int n_bytes);
 /* Sets the first @n bits of the big-endian string @p. */
 void wft_cls_set_prefix_bits(uint8_t *p, unsigned int n);
+
+/* What one lookup learned from each global trie, computed on first use
+ * (cls_lookup.c). */
+struct cls_trie_ctx {
+	bool done;
+	unsigned int checkbits;
+	struct cls_plens plens;
+};
+
+/* One subtable's verdict for @flow: its head rule that @flow matches, or
+ * NULL; folds into @wc (may be NULL) what it read (cls_lookup.c). */
+const struct wft_cls_rule *
+wft_cls_subtable_lookup(const struct wft_cls *cls,
+			const struct cls_subtable *st,
+			const struct wft_flow *flow, struct wft_flow_wc *wc,
+			struct cls_trie_ctx *tctx);
+
+/* The lookup of a classifier that holds soft rules (cls_conj.c). */
+const struct wft_cls_rule *wft_cls_lookup_conj(const struct wft_cls *cls,
+					       const struct wft_flow *flow,
+					       struct wft_flow_wc *wc);
 
 /* Allocation that cannot fail, as everywhere in weftd. */
 void *wft_cls_xzalloc(size_t n);

@@ -63,6 +63,8 @@ static const struct wft_field fields[WFT_N_FIELDS] = {
 	  OFS(skb_priority), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, false, false),
 	F(WFT_F_DP_HASH, "dp_hash", NULL, "NXM_NX_DP_HASH", NULL,
 	  OFS(dp_hash), 4, 32, 0, WFT_P_NONE, WFT_FMT_HEX, true, false),
+	F(WFT_F_CONJ_ID, "conj_id", NULL, "NXM_NX_CONJ_ID", NULL,
+	  OFS(conj_id), 4, 32, 0, WFT_P_NONE, WFT_FMT_DECIMAL, false, false),
 	F(WFT_F_ETH_SRC, "dl_src", "eth_src", "NXM_OF_ETH_SRC",
 	  "OXM_OF_ETH_SRC", OFS(dl_src), 6, 48, 0, WFT_P_NONE,
 	  WFT_FMT_ETHERNET, true, true),

@@ -47,6 +47,7 @@ void wft_flow_wc_init_exact(struct wft_flow_wc *wc)
 	wc->masks.pad0 = 0;
 	wc->masks.pad1 = 0;
 	wc->masks.pad2 = 0;
+	wc->masks.pad3 = 0;
 }
 
 void wft_flow_wc_init_catchall(struct wft_flow_wc *wc)

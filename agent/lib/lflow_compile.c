@@ -2,6 +2,7 @@
 /*
  * A Logical_Flow row into weft pipeline rules (include/weft/lflow.h).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -124,6 +125,42 @@ static uint64_t uuid_cookie(const char *uuid)
 	return strtoull(hex, NULL, 16);
 }
 
+static uint32_t conj_base(const struct wft_lflow *lf,
+			  const struct wft_expr_env *env)
+{
+	if (env && env->conj_id_base)
+		return env->conj_id_base(env->aux, lf->uuid);
+	return (uint32_t)(uuid_cookie(lf->uuid) & 0xffffff) << 8;
+}
+
+/*
+ * Gives @r, a clause of @m's conjunction, its conjunction action, unless
+ * an earlier clause rule of @rules[0..@n) has the same match: then that
+ * one gets the action (as OVN merges them) and this returns true.
+ */
+static bool add_clause(struct wft_ofp_flow *rules, size_t n,
+		       struct wft_ofp_flow *r, uint32_t base,
+		       const struct wft_expr_match *m)
+{
+	struct wft_ofp_flow *into = r;
+	struct wft_ofpact *a;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rules[i].actions.n &&
+		    rules[i].actions.acts[0].type == WFT_OFPACT_CONJUNCTION &&
+		    !memcmp(&rules[i].match, &r->match, sizeof(r->match)) &&
+		    !memcmp(&rules[i].mask, &r->mask, sizeof(r->mask))) {
+			into = &rules[i];
+			break;
+		}
+	a = wft_ofpacts_put(&into->actions, WFT_OFPACT_CONJUNCTION);
+	a->conj.id = base + m->conj_id;
+	a->conj.clause = m->clause;
+	a->conj.n_clauses = m->n_clauses;
+	return into != r;
+}
+
 int wft_lflow_compile(const struct wft_lflow *lf,
 		      const struct wft_expr_env *env,
 		      struct wft_lflow_stats *st, struct wft_ofp_flow **rules,
@@ -137,6 +174,7 @@ int wft_lflow_compile(const struct wft_lflow *lf,
 	struct wft_strbuf match;
 	struct wft_subfield md = { wft_field_from_id(WFT_F_METADATA), 0, 64 };
 	uint8_t key[8];
+	uint32_t base;
 	size_t i;
 	int error;
 
@@ -144,7 +182,6 @@ int wft_lflow_compile(const struct wft_lflow *lf,
 	*n_rules = 0;
 	if (env)
 		xenv = *env;
-	xenv.conj_threshold = UINT_MAX;	/* no conjunctions in weft yet */
 	error = wft_lflow_actions_parse(lf->actions, &tree, err, errlen);
 	if (error) {
 		wft_lacts_free(&tree);
@@ -183,6 +220,7 @@ int wft_lflow_compile(const struct wft_lflow *lf,
 	if (env) {
 		ctx.port_key = env->port_key;
 		ctx.aux = env->aux;
+		ctx.groups = env->lflow_groups;
 	}
 	error = wft_lflow_actions_to_ofpacts(&tree, &ctx, &acts, err, errlen);
 	wft_lacts_free(&tree);
@@ -192,25 +230,45 @@ int wft_lflow_compile(const struct wft_lflow *lf,
 		return skip(lf, st, error, err);
 	}
 
+	for (i = 0; i < ms.n; i++)
+		if (ms.m[i].conj_id > WFT_LFLOW_MAX_CONJ_IDS) {
+			snprintf(err, errlen, "the match needs more than %d "
+				 "conjunctive matches",
+				 WFT_LFLOW_MAX_CONJ_IDS);
+			wft_ofpacts_uninit(&acts);
+			wft_expr_matches_uninit(&ms);
+			return skip(lf, st, -E2BIG, err);
+		}
+	base = conj_base(lf, env);
 	for (i = 0; i < 8; i++)
 		key[i] = (uint8_t)((uint64_t)lf->dp_key >> (56 - 8 * i));
 	if (ms.n)
 		*rules = wft_xcalloc(ms.n, sizeof(**rules));
 	for (i = 0; i < ms.n; i++) {
-		struct wft_ofp_flow *r = &(*rules)[i];
+		struct wft_ofp_flow *r = &(*rules)[*n_rules];
+		const struct wft_expr_match *m = &ms.m[i];
 
 		wft_ofp_flow_init(r, WFT_OFPFC_ADD);
 		r->table = (lf->egress ? ctx.egress_base : ctx.ingress_base) +
 			   lf->table;
 		r->priority = lf->priority;
 		r->cookie = uuid_cookie(lf->uuid);
-		r->match = ms.m[i].flow;
-		r->mask = ms.m[i].wc;
+		r->match = m->flow;
+		r->mask = m->wc;
 		wft_subfield_set(&md, key, &r->match, &r->mask);
-		wft_ofpacts_clone(&r->actions, &acts);
 		r->has_actions = true;
+		if (!m->conj_id) {
+			wft_ofpacts_clone(&r->actions, &acts);
+		} else if (!m->n_clauses) {
+			r->match.conj_id = htonl(base + m->conj_id);
+			r->mask.masks.conj_id = UINT32_MAX;
+			wft_ofpacts_clone(&r->actions, &acts);
+		} else if (add_clause(*rules, *n_rules, r, base, m)) {
+			wft_ofp_flow_uninit(r);
+			continue;	/* merged into an earlier rule */
+		}
+		(*n_rules)++;
 	}
-	*n_rules = ms.n;
 	st->n_compiled++;
 	wft_ofpacts_uninit(&acts);
 	wft_expr_matches_uninit(&ms);

@@ -14,8 +14,14 @@
  *                   port's zone on a switch, the DNAT zone on a router
  *   ct_snat[(IP)]   likewise with src, the SNAT zone on a router
  *   ct_*_in_czone   the router's DNAT zone (the common zone) for both
+ *   a <-> b         push:b,push:a,pop:b,pop:a (OVS's stack)
+ *   ct_lb[_mark](backends=B,...)  group:ID, a select group with one
+ *                   ct(nat(dst=B),commit,...) bucket per backend (the
+ *                   caller's struct wft_lflow_groups holds the groups);
+ *                   bare: ct(table=NEXT,zone=Z,nat)
  *   ct_clear, clone as themselves.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,6 +157,127 @@ static int xlate_nat(const struct wft_lact *act,
 	return 0;
 }
 
+/* a <-> b as OVN encodes it: push b, push a, pop b, pop a. */
+static int xlate_exchange(const struct wft_lact *a, struct wft_ofpacts *out,
+			  char *err, size_t errlen)
+{
+	static const enum wft_ofpact_type seq[4] = {
+		WFT_OFPACT_STACK_PUSH, WFT_OFPACT_STACK_PUSH,
+		WFT_OFPACT_STACK_POP, WFT_OFPACT_STACK_POP,
+	};
+	struct wft_subfield sf[2];
+	int i;
+
+	if (a->dst.sym->kind == WFT_SYM_OVN || a->src.sym->kind == WFT_SYM_OVN)
+		return xerr(err, errlen, -EOPNOTSUPP, "%s is not supported yet",
+			    (a->dst.sym->kind == WFT_SYM_OVN ? a->dst.sym :
+			     a->src.sym)->name);
+	sf[0] = subfield(&a->src);
+	sf[1] = subfield(&a->dst);
+	for (i = 0; i < 4; i++)
+		wft_ofpacts_put(out, seq[i])->stack.sf = sf[i % 2];
+	return 0;
+}
+
+/* ct_lb without backends: the established connection's NAT. */
+static void xlate_ct_lb_bare(const struct wft_lflow_xlate_ctx *ctx,
+			     struct wft_ofpacts *out)
+{
+	struct wft_ofpact *ct = put_ct(out, ctx->is_switch ? 13 : 11,
+				       next_table(ctx), false);
+
+	wft_ofpacts_put(ct->ct.actions, WFT_OFPACT_NAT);
+}
+
+/* One backend as ct_lb's group text writes it: "10.0.0.5:80",
+ * "[fd00::5]:80", "fd00::5". */
+static void put_backend(struct wft_strbuf *sb, const struct wft_lact_arg *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t ip[16];
+	wft_u128 v = a->value;
+	int i, n = a->format == WFT_LEX_IPV4 ? 4 : 16;
+
+	for (i = n - 1; i >= 0; i--) {
+		ip[i] = (uint8_t)v;
+		v >>= 8;
+	}
+	inet_ntop(n == 4 ? AF_INET : AF_INET6, ip, buf, sizeof(buf));
+	if (n == 16 && a->port >= 0)
+		wft_strbuf_printf(sb, "[%s]", buf);
+	else
+		wft_strbuf_puts(sb, buf);
+	if (a->port >= 0)
+		wft_strbuf_printf(sb, ":%d", a->port);
+}
+
+/*
+ * ct_lb(backends=...) and ct_lb_mark(...) as ovn-controller 23.03 encodes
+ * them: a select group (one per distinct text) whose bucket per backend
+ * is ct(nat(dst=B),commit,table=NEXT,zone=Z,exec(natted bit of ct_mark,
+ * or of ct_label for ct_lb)), and group:ID in the actions.
+ */
+static int xlate_ct_lb(const struct wft_lact *a,
+		       const struct wft_lflow_xlate_ctx *ctx,
+		       struct wft_ofpacts *out, char *err, size_t errlen)
+{
+	bool mark = !strcmp(a->name, "ct_lb_mark");
+	const char *hash_fields = NULL;
+	struct wft_strbuf text = WFT_STRBUF_INIT;
+	size_t i, n = 0;
+	uint32_t id;
+
+	for (i = 0; i < a->n_args; i++) {
+		const struct wft_lact_arg *g = &a->args[i];
+
+		if (g->key && !strcmp(g->key, "hash_fields") &&
+		    g->kind == WFT_LARG_STRING) {
+			hash_fields = g->text;
+			continue;
+		}
+		if ((g->key && strcmp(g->key, "backends")) ||
+		    g->kind != WFT_LARG_INT || g->masked ||
+		    (g->format != WFT_LEX_IPV4 && g->format != WFT_LEX_IPV6)) {
+			wft_strbuf_free(&text);
+			return xerr(err, errlen, -EOPNOTSUPP, "%s: only "
+				    "backends=IP[:PORT],... and hash_fields "
+				    "are supported", a->name);
+		}
+		n++;
+	}
+	if (!n) {
+		xlate_ct_lb_bare(ctx, out);
+		return 0;
+	}
+	if (!ctx->groups)
+		return xerr(err, errlen, -EOPNOTSUPP, "%s with backends needs "
+			    "a group table (none given)", a->name);
+	wft_strbuf_printf(&text, "type=select,selection_method=%s",
+			  hash_fields ? "hash" : "dp_hash");
+	if (hash_fields)
+		wft_strbuf_printf(&text, ",fields(%s)", hash_fields);
+	for (i = n = 0; i < a->n_args; i++) {
+		const struct wft_lact_arg *g = &a->args[i];
+
+		if (g->key && !strcmp(g->key, "hash_fields"))
+			continue;
+		wft_strbuf_printf(&text, ",bucket=bucket_id=%zu,weight:100,"
+				  "actions=ct(nat(dst=", n++);
+		put_backend(&text, g);
+		wft_strbuf_printf(&text, "),commit,table=%u,zone=NXM_NX_REG%d"
+				  "[0..15],exec(set_field:0x2/0x2->%s))",
+				  next_table(ctx), ctx->is_switch ? 13 : 11,
+				  mark ? "ct_mark" : "ct_label");
+	}
+	id = wft_lflow_groups_assign(ctx->groups, wft_strbuf_cstr(&text));
+	wft_strbuf_free(&text);
+	if (!id)
+		return xerr(err, errlen, -ENOSPC, "%s: no group id left",
+			    a->name);
+	wft_ofpacts_put(out, WFT_OFPACT_GROUP)->group.id = id;
+	return 0;
+}
+
 static int xlate_list(const struct wft_lacts *acts,
 		      const struct wft_lflow_xlate_ctx *ctx, bool in_ct,
 		      struct wft_ofpacts *out, char *err, size_t errlen);
@@ -228,8 +355,12 @@ static int xlate_one(const struct wft_lact *a,
 		    !strncmp(a->name, "ct_snat", 7))
 			if (strcmp(a->name, "ct_snat_to_vip"))
 				return xlate_nat(a, ctx, out, err, errlen);
+		if (!strcmp(a->name, "ct_lb") || !strcmp(a->name, "ct_lb_mark"))
+			return xlate_ct_lb(a, ctx, out, err, errlen);
 		break;
 	case WFT_LACT_CALL:
+		if (!strcmp(a->name, "ct_lb") || !strcmp(a->name, "ct_lb_mark"))
+			return xlate_ct_lb(a, ctx, out, err, errlen);
 		if ((!strncmp(a->name, "ct_dnat", 7) ||
 		     !strncmp(a->name, "ct_snat", 7)) && !a->has_dst)
 			return xlate_nat(a, ctx, out, err, errlen);
@@ -251,8 +382,7 @@ static int xlate_one(const struct wft_lact *a,
 		}
 		break;
 	case WFT_LACT_EXCHANGE:
-		return xerr(err, errlen, -EOPNOTSUPP,
-			    "<-> is not supported yet (no stack in weft)");
+		return xlate_exchange(a, out, err, errlen);
 	}
 	(void)in_ct;
 	if (wft_lflow_is_lookup_action(a->name))

@@ -361,6 +361,8 @@ void wft_ofp_match_format(const struct wft_flow *f,
 		       ntohl(wc->masks.pkt_mark));
 	put_u32_masked(sb, "dp_hash", ntohl(f->dp_hash),
 		       ntohl(wc->masks.dp_hash));
+	if (wc->masks.conj_id)
+		wft_strbuf_printf(sb, "conj_id=%u,", ntohl(f->conj_id));
 	put_ct(sb, f, wc);
 	put_protocol(sb, f, wc, &skip_type, &skip_proto);
 	for (i = 0; i < WFT_N_REGS; i++) {

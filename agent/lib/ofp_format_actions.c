@@ -424,6 +424,20 @@ static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 		put_nat(sb, a);
 		wft_strbuf_putc(sb, ',');
 		break;
+	case WFT_OFPACT_CONJUNCTION:
+		wft_strbuf_printf(sb, "conjunction(%u,%u/%u),", a->conj.id,
+				  a->conj.clause, a->conj.n_clauses);
+		break;
+	case WFT_OFPACT_GROUP:
+		wft_strbuf_printf(sb, "group:%u,", a->group.id);
+		break;
+	case WFT_OFPACT_STACK_PUSH:
+	case WFT_OFPACT_STACK_POP:
+		wft_strbuf_puts(sb, a->type == WFT_OFPACT_STACK_PUSH ?
+				"push:" : "pop:");
+		ofp_subfield_format(&a->stack.sf, sb);
+		wft_strbuf_putc(sb, ',');
+		break;
 	}
 }
 

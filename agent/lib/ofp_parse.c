@@ -62,7 +62,6 @@ static const struct {
 	{ "tun_ttl", "tun_ttl (not matchable in OpenFlow)" },
 	{ "tun_metadata", "tun_metadata0 to tun_metadata63 only" },
 	{ "tun_", "this tunnel field" },
-	{ "conj_id", "conjunctive matches" },
 	{ "mpls", "MPLS" }, { "packet_type", "packet_type" }, { "eth", "packet_type" },
 	{ "actset_output", "actset_output" }, { "recirc_id", "recirc_id" },
 	{ "nsh_", "NSH" }, { "out_group", "groups" }, { "cvlan", "QinQ fields" },

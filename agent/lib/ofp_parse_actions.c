@@ -50,7 +50,7 @@ int ofp_acts_check_prereqs(struct ofp_acts_ctx *c, const struct wft_field *f,
 	const struct wft_flow_wc *wc = f->prereq == WFT_P_CT ? &c->mask :
 				       &c->exact;
 
-	if (wft_field_prereqs_ok(f, &c->flow, wc))
+	if (c->any_packet || wft_field_prereqs_ok(f, &c->flow, wc))
 		return 0;
 	return ACT_ERR(c, "%s %s lacks correct prerequisites (the match "
 		       "needs %s)", role, ofp_field_set_name(f),
@@ -654,14 +654,87 @@ static int parse_mod(struct ofp_acts_ctx *c, struct wft_ofpacts *acts, size_t i)
 	return 0;
 }
 
+/* "conjunction(id,k/n)": clause k of n (2..64) of conjunctive match id. */
+static int parse_conjunction(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
+{
+	char *v = ofp_acts_value_dup(c), *comma, *slash, *end;
+	uint64_t id, k;
+	unsigned long long n;
+	struct wft_ofpact *a;
+	int ret = 0;
+
+	comma = strchr(v, ',');
+	slash = comma ? strchr(comma, '/') : NULL;
+	if (!slash || c->tok->delim != '(') {
+		ret = ACT_ERR(c, "\"conjunction\" syntax is "
+			      "\"conjunction(id,i/n)\"");
+		goto out;
+	}
+	*comma = *slash = '\0';
+	if (ofp_parse_uint(v, strlen(v), UINT32_MAX, &id) ||
+	    ofp_parse_uint(comma + 1, strlen(comma + 1), 255, &k) ||
+	    (n = strtoull(slash + 1, &end, 10), *end || end == slash + 1)) {
+		ret = ACT_ERR(c, "\"conjunction\" syntax is "
+			      "\"conjunction(id,i/n)\"");
+		goto out;
+	}
+	if (n < 2)
+		ret = ACT_ERR(c, "conjunction must have at least 2 clauses");
+	else if (n > 64)
+		ret = ACT_ERR(c, "conjunction must have at most 64 clauses");
+	else if (!k)
+		ret = ACT_ERR(c, "clause index must be positive");
+	else if (k > n)
+		ret = ACT_ERR(c, "clause index must be less than or equal to "
+			      "number of clauses");
+	if (ret)
+		goto out;
+	a = wft_ofpacts_put(acts, WFT_OFPACT_CONJUNCTION);
+	a->conj.id = (uint32_t)id;
+	a->conj.clause = (uint8_t)k;
+	a->conj.n_clauses = (uint8_t)n;
+out:
+	free(v);
+	return ret;
+}
+
+/* "push:FIELD[a..b]", "pop:FIELD[a..b]": OVS's stack; a pop writes. */
+static int parse_stack(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
+{
+	bool push = c->tok->key_len == 4;
+	struct wft_subfield sf;
+	struct wft_ofpact *a;
+
+	if (ofp_acts_subfield(c, c->tok->value, c->tok->value_len, &sf))
+		return -EINVAL;
+	if (push ? ofp_acts_check_prereqs(c, sf.field, "source") :
+		   check_writable(c, sf.field))
+		return -EINVAL;
+	a = wft_ofpacts_put(acts, push ? WFT_OFPACT_STACK_PUSH :
+					 WFT_OFPACT_STACK_POP);
+	a->stack.sf = sf;
+	return 0;
+}
+
+/* "group:N": run group N's buckets (group.h). */
+static int parse_group(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
+{
+	uint64_t id;
+
+	if (ofp_parse_uint(c->tok->value, c->tok->value_len, 0xffffff00u, &id))
+		return ACT_ERR(c, "expected a group number");
+	wft_ofpacts_put(acts, WFT_OFPACT_GROUP)->group.id = (uint32_t)id;
+	return 0;
+}
+
 /* ovs-ofctl actions that weft does not implement (yet). */
 static const char *const unsupported[] = {
 	"bundle", "bundle_load", "multipath", "learn", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
-	"enqueue", "group", "meter", "exit", "sample", "write_actions",
+	"enqueue", "meter", "exit", "sample", "write_actions",
 	"write_metadata", "clear_actions", "fin_timeout", "check_pkt_larger",
-	"conjunction", "encap", "decap", "push_mpls", "pop_mpls",
+	"encap", "decap", "push_mpls", "pop_mpls",
 	"set_mpls_label", "set_mpls_tc", "set_mpls_ttl", "dec_mpls_ttl",
-	"push", "pop", "dec_nsh_ttl", "set_vlan_vid", "set_vlan_pcp",
+	"dec_nsh_ttl", "set_vlan_vid", "set_vlan_pcp",
 	"debug_recirc", "debug_slow", "delete_field", "output_trunc",
 	"set_field_mask",
 };
@@ -700,6 +773,10 @@ static const struct {
 	{ "ct", ofp_parse_ct, false },
 	{ "ct_clear", parse_ct_clear, false },
 	{ "nat", ofp_parse_nat, false },
+	{ "conjunction", parse_conjunction, true },
+	{ "group", parse_group, true },
+	{ "push", parse_stack, true },
+	{ "pop", parse_stack, true },
 };
 
 /* What ct(exec(...)) may hold, as in OVS: writes of ct_mark and ct_label
@@ -792,11 +869,43 @@ int ofp_acts_parse_list(struct ofp_acts_ctx *c, const char *s,
 	return 0;
 }
 
+/* OVS's rule for conjunction: a list that has one holds nothing but
+ * conjunctions and notes, and never inside clone. */
+static int check_conjunctions(const struct wft_ofpacts *acts, size_t from,
+			      bool nested, char *err, size_t errlen)
+{
+	const struct wft_ofpact *other = NULL;
+	bool conj = false;
+	size_t i;
+
+	for (i = from; i < acts->n; i++) {
+		const struct wft_ofpact *a = &acts->acts[i];
+
+		if (a->type == WFT_OFPACT_CONJUNCTION)
+			conj = true;
+		else if (a->type != WFT_OFPACT_NOTE && !other)
+			other = a;
+		if (a->type == WFT_OFPACT_CLONE &&
+		    check_conjunctions(a->clone.actions, 0, true, err, errlen))
+			return -EINVAL;
+	}
+	if (conj && nested)
+		return ofp_err(err, errlen, "\"conjunction\" actions may not "
+			       "be nested in clone");
+	if (conj && other)
+		return ofp_err(err, errlen, "\"conjunction\" actions may be "
+			       "used along with \"note\" but not any other "
+			       "kind of action");
+	return 0;
+}
+
 int wft_ofp_actions_parse(const char *s, const struct wft_flow *match,
 			  const struct wft_flow_wc *mask, uint8_t table,
 			  struct wft_ofpacts *acts, char *err, size_t errlen)
 {
 	struct ofp_acts_ctx c;
+	size_t from = acts->n;
+	int ret;
 
 	memset(&c, 0, sizeof(c));
 	c.flow = *match;
@@ -805,5 +914,22 @@ int wft_ofp_actions_parse(const char *s, const struct wft_flow *match,
 	c.table = table;
 	c.err = err;
 	c.errlen = errlen;
-	return ofp_acts_parse_list(&c, s, acts);
+	ret = ofp_acts_parse_list(&c, s, acts);
+	return ret ? ret : check_conjunctions(acts, from, false, err, errlen);
+}
+
+int wft_ofp_actions_parse_any(const char *s, struct wft_ofpacts *acts,
+			      char *err, size_t errlen)
+{
+	struct ofp_acts_ctx c;
+	size_t from = acts->n;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.table = WFT_TABLE_ALL;
+	c.any_packet = true;
+	c.err = err;
+	c.errlen = errlen;
+	ret = ofp_acts_parse_list(&c, s, acts);
+	return ret ? ret : check_conjunctions(acts, from, false, err, errlen);
 }

@@ -191,6 +191,8 @@ static int nat_check(struct ofp_acts_ctx *c, const struct wft_ofpact *a)
 		  WFT_NAT_F_PROTO_RANDOM)) && !a->nat.af)
 		return ACT_ERR(c, "persistent, hash and random need an address "
 			       "range (src=IP...)");
+	if (c->any_packet)
+		return 0;
 	if (!ip_any(&c->flow))
 		return ACT_ERR(c, "nat needs ip or ipv6 in the match");
 	if ((a->nat.af == AF_INET && type != WFT_ETH_TYPE_IP) ||
@@ -343,6 +345,8 @@ static int ct_check(struct ofp_acts_ctx *c, const struct wft_ofpact *a)
 			return ACT_ERR(c, "ct needs \"commit\" for exec(...) "
 				       "and for nat with arguments (only a "
 				       "bare nat works without it)");
+	if (c->any_packet)
+		return 0;
 	if (!ip_any(&c->flow))
 		return ACT_ERR(c, "ct needs ip or ipv6 in the match");
 	if ((a->ct.flags & WFT_CT_F_COMMIT) &&

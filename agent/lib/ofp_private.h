@@ -129,6 +129,7 @@ struct ofp_acts_ctx {
 	uint8_t table;		/* the rule's table, for goto_table */
 	bool in_clone;
 	bool in_ct;		/* in ct(exec(...)): only ct_mark, ct_label, nat */
+	bool any_packet;	/* no rule: skip prerequisite checks (groups) */
 	bool drop;		/* "drop" was given */
 	bool ended;		/* goto_table was given: nothing may follow */
 	const struct ofp_token *tok;	/* the action being parsed */

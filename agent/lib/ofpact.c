@@ -213,6 +213,15 @@ static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 		return ct_equal(a, b);
 	case WFT_OFPACT_NAT:
 		return nat_equal(a, b);
+	case WFT_OFPACT_CONJUNCTION:
+		return a->conj.id == b->conj.id &&
+		       a->conj.clause == b->conj.clause &&
+		       a->conj.n_clauses == b->conj.n_clauses;
+	case WFT_OFPACT_GROUP:
+		return a->group.id == b->group.id;
+	case WFT_OFPACT_STACK_PUSH:
+	case WFT_OFPACT_STACK_POP:
+		return subfield_equal(&a->stack.sf, &b->stack.sf);
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_STRIP_VLAN:
 	case WFT_OFPACT_DEC_TTL:

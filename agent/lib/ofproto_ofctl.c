@@ -259,6 +259,9 @@ void wft_ofproto_register_ofctl(struct ofproto_state *st)
 		{ "ofctl/dump-flows", "{bridge, match, no_stats, names}",
 		  wft_ofctl_dump_flows },
 		{ "ofctl/dump-tables", "{bridge}", wft_ofctl_dump_tables },
+		{ "ofctl/group-mods", "{bridge, command, groups}",
+		  wft_ofctl_group_mods },
+		{ "ofctl/dump-groups", "{bridge}", wft_ofctl_dump_groups },
 	};
 	struct wft_control *ctl = wft_daemon_control(st->d);
 	size_t i;
@@ -275,7 +278,7 @@ void wft_ofproto_unregister(struct ofproto_state *st)
 	static const char *const names[] = {
 		"ofctl/flow-mods", "ofctl/replace-flows", "ofctl/dump-flows",
 		"ofctl/dump-tables", "ofproto/trace", "fdb/show", "fdb/flush",
-		"fdb/stats-show",
+		"fdb/stats-show", "ofctl/group-mods", "ofctl/dump-groups",
 	};
 	struct wft_control *ctl = wft_daemon_control(st->d);
 	size_t i;

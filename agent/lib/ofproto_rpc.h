@@ -88,6 +88,11 @@ void wft_ofctl_dump_flows(struct wft_rpc_call *call, json_t *params,
 			  void *aux);
 void wft_ofctl_dump_tables(struct wft_rpc_call *call, json_t *params,
 			   void *aux);
+/* ofproto_group.c */
+void wft_ofctl_group_mods(struct wft_rpc_call *call, json_t *params,
+			  void *aux);
+void wft_ofctl_dump_groups(struct wft_rpc_call *call, json_t *params,
+			   void *aux);
 
 /* A rule as a wft_ofp_flow for the formatters (shares the actions: never
  * uninit it). */

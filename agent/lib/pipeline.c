@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/group.h"
 #include "weft/pipeline.h"
 #include "weft/util.h"
 
@@ -28,6 +29,8 @@ struct wft_pipeline {
 	uint64_t next_seq;
 	size_t n_rules;
 	struct wft_rule *expirable;	/* rules with a timeout */
+	struct wft_group *groups;	/* by increasing group_id */
+	size_t n_groups;
 };
 
 struct wft_pipeline *wft_pipeline_create(void)
@@ -68,6 +71,9 @@ void wft_pipeline_destroy(struct wft_pipeline *p)
 		free(rules);
 		wft_cls_destroy(p->tables[t].cls);
 	}
+	for (i = 0; i < p->n_groups; i++)
+		wft_group_uninit(&p->groups[i]);
+	free(p->groups);
 	pthread_rwlock_destroy(&p->lock);
 	free(p);
 }
@@ -134,13 +140,41 @@ static void zero_counters(struct wft_rule *r)
 	atomic_store_explicit(&r->n_bytes, 0, memory_order_relaxed);
 }
 
-static void set_actions(struct wft_rule *r, const struct wft_ofpacts *acts)
+/* The conjunction actions of @r as the classifier's clauses: a rule
+ * that has them is a soft rule of its table (cls.h). */
+static void set_conjs(struct wft_pipeline *p, struct wft_rule *r)
+{
+	struct wft_cls_conj *conjs = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->actions.n; i++)
+		n += r->actions.acts[i].type == WFT_OFPACT_CONJUNCTION;
+	if (n) {
+		conjs = wft_xcalloc(n, sizeof(*conjs));
+		for (i = n = 0; i < r->actions.n; i++) {
+			const struct wft_ofpact *a = &r->actions.acts[i];
+
+			if (a->type != WFT_OFPACT_CONJUNCTION)
+				continue;
+			conjs[n].id = a->conj.id;
+			conjs[n].clause = a->conj.clause;
+			conjs[n++].n_clauses = a->conj.n_clauses;
+		}
+	}
+	wft_cls_rule_set_conjs(p->tables[r->table_id].cls, &r->cr, conjs, n);
+	free(r->conjs);
+	r->conjs = conjs;
+}
+
+static void set_actions(struct wft_pipeline *p, struct wft_rule *r,
+			const struct wft_ofpacts *acts)
 {
 	wft_ofpacts_uninit(&r->actions);
 	if (acts)
 		wft_ofpacts_clone(&r->actions, acts);
 	else
 		wft_ofpacts_init(&r->actions);
+	set_conjs(p, r);
 }
 
 /* Whether some packet could match both @a and @b. */
@@ -183,7 +217,7 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	old = wft_cls_find_exact(cls, &fm->match, &fm->wc, fm->priority);
 	if (old) {
 		r = old->aux;
-		set_actions(r, fm->actions);
+		set_actions(p, r, fm->actions);
 		r->cookie = fm->cookie;
 		r->idle_timeout = fm->idle_timeout;
 		r->hard_timeout = fm->hard_timeout;
@@ -205,7 +239,7 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	r->idle_timeout = fm->idle_timeout;
 	r->hard_timeout = fm->hard_timeout;
 	r->flags = fm->flags & ~WFT_RULE_CHECK_OVERLAP;
-	set_actions(r, fm->actions);
+	set_actions(p, r, fm->actions);
 	r->created_ms = r->modified_ms = now;
 	atomic_init(&r->used_ms, now);
 	atomic_init(&r->refcnt, 1);
@@ -265,7 +299,7 @@ static void do_modify(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	for (i = 0; i < rules->n; i++) {
 		struct wft_rule *r = rules->rules[i];
 
-		set_actions(r, fm->actions);
+		set_actions(p, r, fm->actions);
 		if (fm->new_cookie != WFT_COOKIE_KEEP)
 			r->cookie = fm->new_cookie;
 		if (fm->flags & WFT_RULE_RESET_COUNTS)
@@ -472,4 +506,105 @@ struct wft_rule *wft_pipeline_lookup(struct wft_pipeline *p, uint8_t table,
 		return NULL;
 	atomic_fetch_add_explicit(&t->n_matches, 1, memory_order_relaxed);
 	return cr->aux;
+}
+
+/* Groups. */
+
+/* The position of group @id in p->groups, or where it would go. */
+static size_t group_pos(const struct wft_pipeline *p, uint32_t id)
+{
+	size_t lo = 0, hi = p->n_groups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->groups[mid].group_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool group_here(const struct wft_pipeline *p, size_t i, uint32_t id)
+{
+	return i < p->n_groups && p->groups[i].group_id == id;
+}
+
+static int group_mod_locked(struct wft_pipeline *p,
+			    enum wft_group_command cmd,
+			    const struct wft_group *g)
+{
+	size_t i = group_pos(p, g->group_id);
+	bool here = group_here(p, i, g->group_id);
+
+	switch (cmd) {
+	case WFT_GROUP_ADD:
+		if (here)
+			return -EEXIST;
+		p->groups = wft_xrealloc(p->groups, (p->n_groups + 1) *
+					 sizeof(*p->groups));
+		memmove(&p->groups[i + 1], &p->groups[i],
+			(p->n_groups - i) * sizeof(*p->groups));
+		p->n_groups++;
+		wft_group_clone(&p->groups[i], g);
+		return 0;
+	case WFT_GROUP_MODIFY:
+		if (!here)
+			return -ENOENT;
+		wft_group_uninit(&p->groups[i]);
+		wft_group_clone(&p->groups[i], g);
+		return 0;
+	case WFT_GROUP_DELETE:
+		if (g->group_id == WFT_GROUP_ALL) {
+			for (i = 0; i < p->n_groups; i++)
+				wft_group_uninit(&p->groups[i]);
+			p->n_groups = 0;
+			return 0;
+		}
+		if (!here)
+			return 0;
+		wft_group_uninit(&p->groups[i]);
+		memmove(&p->groups[i], &p->groups[i + 1],
+			(p->n_groups - i - 1) * sizeof(*p->groups));
+		p->n_groups--;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int wft_pipeline_group_mod(struct wft_pipeline *p,
+			   enum wft_group_command cmd,
+			   const struct wft_group *g)
+{
+	int err;
+
+	pthread_rwlock_wrlock(&p->lock);
+	err = group_mod_locked(p, cmd, g);
+	if (!err)
+		bump(p);
+	pthread_rwlock_unlock(&p->lock);
+	return err;
+}
+
+const struct wft_group *wft_pipeline_group_lookup(struct wft_pipeline *p,
+						  uint32_t id)
+{
+	size_t i = group_pos(p, id);
+
+	return group_here(p, i, id) ? &p->groups[i] : NULL;
+}
+
+struct wft_group *wft_pipeline_groups_dump(struct wft_pipeline *p, size_t *n)
+{
+	struct wft_group *out;
+	size_t i;
+
+	pthread_rwlock_rdlock(&p->lock);
+	*n = p->n_groups;
+	out = wft_xcalloc(*n + 1, sizeof(*out));
+	for (i = 0; i < *n; i++)
+		wft_group_clone(&out[i], &p->groups[i]);
+	pthread_rwlock_unlock(&p->lock);
+	return out;
 }

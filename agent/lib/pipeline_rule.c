@@ -24,6 +24,7 @@ void wft_rule_unref(struct wft_rule *rule)
 	if (atomic_fetch_sub_explicit(&rule->refcnt, 1,
 				      memory_order_acq_rel) == 1) {
 		wft_ofpacts_uninit(&rule->actions);
+		free(rule->conjs);
 		free(rule);
 	}
 }

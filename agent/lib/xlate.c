@@ -149,6 +149,7 @@ void wft_xlate_table(struct wft_xlate_ctx *ctx, uint8_t table,
 	wft_flow_wc_init_catchall(&read);
 	rule = wft_pipeline_lookup(ctx->in->pipeline, table, &ctx->flow,
 				   &read);
+	read.masks.conj_id = 0;		/* no packet's field */
 	wft_xlate_read(ctx, &read);
 	if (wft_xlate_tracing(ctx)) {
 		struct wft_trace_entry *e = trace_add(ctx, WFT_TRACE_LOOKUP);
@@ -215,6 +216,7 @@ static void ctx_init(struct wft_xlate_ctx *ctx, const struct wft_xlate_in *in,
 	ctx->odp = &out->actions;
 	ctx->flow = in->flow;
 	ctx->flow.pad0 = ctx->flow.pad1 = ctx->flow.pad2 = 0;
+	ctx->flow.pad3 = ctx->flow.conj_id = 0;
 	ctx->base = ctx->flow;
 	wft_flow_wc_init_catchall(&ctx->dirty);
 	wft_flow_wc_init_catchall(&ctx->known);

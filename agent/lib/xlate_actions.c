@@ -6,9 +6,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uapi/linux/weft.h"
+#include "weft/util.h"
 #include "xlate_private.h"
 
 void wft_xlate_save(const struct wft_xlate_ctx *ctx, struct xlate_pkt_state *s)
@@ -64,7 +66,7 @@ static void write_bits(const struct wft_subfield *sf, const uint8_t *mask,
 	wft_subfield_set(sf, mask, &tmp, NULL);
 	if (sf->field->id == WFT_F_IN_PORT)
 		tmp.in_port = UINT32_MAX;
-	tmp.pad0 = tmp.pad1 = tmp.pad2 = 0;
+	tmp.pad0 = tmp.pad1 = tmp.pad2 = tmp.pad3 = 0;
 	wft_flow_wc_or(wc, (const struct wft_flow_wc *)&tmp);
 }
 
@@ -238,6 +240,38 @@ static void do_move(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	note_write(ctx, dst, ones);
 }
 
+/* push:SF[] and pop:SF[]: the stack holds values, not fields; a pop into
+ * a narrower subfield keeps the low bits, a wider one zero-extends. */
+static void do_stack(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
+{
+	const struct wft_subfield *sf = &a->stack.sf;
+	unsigned int n = sf->field->n_bytes;
+	uint8_t v[16], mask[16];
+
+	if (!may_touch(ctx, sf))
+		return;
+	if (a->type == WFT_OFPACT_STACK_PUSH) {
+		if (ctx->stack_n == WFT_XLATE_STACK_DEPTH) {
+			wft_xlate_error(ctx, -E2BIG, "push: the stack holds "
+					"at most %d values",
+					WFT_XLATE_STACK_DEPTH);
+			return;
+		}
+		memset(ctx->stack[ctx->stack_n], 0, 16);
+		wft_subfield_get(sf, &ctx->flow, v);
+		note_read(ctx, sf);
+		memcpy(ctx->stack[ctx->stack_n++] + 16 - n, v, n);
+		return;
+	}
+	if (!ctx->stack_n) {
+		wft_xlate_note(ctx, "pop: the stack is empty, skipped");
+		return;
+	}
+	memcpy(v, ctx->stack[--ctx->stack_n] + 16 - n, n);
+	memset(mask, 0xff, sizeof(mask));
+	write_field(ctx, sf, v, mask);
+}
+
 /* VLAN tags: @flow holds at most two, outer first. */
 static void push_tag(struct wft_xlate_ctx *ctx, uint16_t tpid, uint16_t tci)
 {
@@ -337,10 +371,12 @@ static void do_output_reg(struct wft_xlate_ctx *ctx,
 	wft_xlate_do_output(ctx, port, a->output_reg.max_len);
 }
 
-static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
+void wft_xlate_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 {
 	struct xlate_pkt_state saved;
 	size_t start = ctx->odp->len, body;
+	unsigned int stack_n;
+	void *stack;
 	unsigned int rewrites = ctx->n_rewrites;
 
 	if (ctx->depth >= WFT_XLATE_MAX_DEPTH ||
@@ -349,6 +385,9 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 		return;
 	}
 	wft_xlate_save(ctx, &saved);
+	/* As in OVS, the clone's pushes and pops are its own. */
+	stack_n = ctx->stack_n;
+	stack = stack_n ? wft_xmemdup(ctx->stack, stack_n * 16) : NULL;
 	wft_attr_nest_start(ctx->odp, WEFT_ACTION_A_CLONE);
 	body = ctx->odp->len;
 	ctx->depth++;
@@ -370,6 +409,10 @@ static void do_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 		wft_attr_nest_end(ctx->odp, start);
 	}
 	wft_xlate_restore(ctx, &saved);
+	ctx->stack_n = stack_n;
+	if (stack_n)
+		memcpy(ctx->stack, stack, stack_n * 16);
+	free(stack);
 }
 
 /* Runs one action; returns false to end the list. */
@@ -416,7 +459,7 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 				     a->controller.pause);
 		break;
 	case WFT_OFPACT_CLONE:
-		do_clone(ctx, a->clone.actions);
+		wft_xlate_clone(ctx, a->clone.actions);
 		break;
 	case WFT_OFPACT_CT:
 		wft_xlate_ct(ctx, a);
@@ -424,7 +467,15 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_CT_CLEAR:
 		wft_xlate_ct_clear(ctx);
 		break;
+	case WFT_OFPACT_STACK_PUSH:
+	case WFT_OFPACT_STACK_POP:
+		do_stack(ctx, a);
+		break;
+	case WFT_OFPACT_GROUP:
+		wft_xlate_group(ctx, a->group.id);
+		break;
 	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
+	case WFT_OFPACT_CONJUNCTION:	/* the classifier's */
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_NOTE:
 		break;

@@ -36,6 +36,8 @@ struct xlate_pkt_state {
 	bool conntracked;
 };
 
+#define WFT_XLATE_STACK_DEPTH	64
+
 struct wft_xlate_ctx {
 	const struct wft_xlate_in *in;
 	struct wft_xlate_out *out;
@@ -54,6 +56,10 @@ struct wft_xlate_ctx {
 	 * ct_state +trk, or was thawed after ct): as in OVS, ct_clear is
 	 * emitted only then, and ct(...) leaves it false. */
 	bool conntracked;
+
+	/* OVS's stack (push:/pop:): values right-aligned in 16 bytes. */
+	uint8_t stack[WFT_XLATE_STACK_DEPTH][16];
+	unsigned int stack_n;
 
 	unsigned int depth;		/* backward resubmit/goto/clone nesting */
 	unsigned int nest;		/* every resubmit's nesting (the trace) */
@@ -85,10 +91,17 @@ void wft_xlate_actions(struct wft_xlate_ctx *ctx,
  * un-wildcarding, the fields that tell. */
 bool wft_xlate_packet_has(struct wft_xlate_ctx *ctx,
 			  const struct wft_field *field);
+/* clone(@acts): the packet state (and the stack) restored after. */
+void wft_xlate_clone(struct wft_xlate_ctx *ctx,
+		     const struct wft_ofpacts *acts);
 void wft_xlate_save(const struct wft_xlate_ctx *ctx,
 		    struct xlate_pkt_state *s);
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 		       const struct xlate_pkt_state *s);
+
+/* xlate_group.c */
+/* group:@id: its buckets (select: one by the packet's 5-tuple hash). */
+void wft_xlate_group(struct wft_xlate_ctx *ctx, uint32_t id);
 
 /* xlate_output.c */
 void wft_xlate_do_output(struct wft_xlate_ctx *ctx, uint32_t port,

@@ -155,6 +155,13 @@ int cmd_flows_replace(struct ofctl *ctx, int argc, char **argv);
 int cmd_flows_dump(struct ofctl *ctx, int argc, char **argv);
 int cmd_tables_dump(struct ofctl *ctx, int argc, char **argv);
 
+/* group.c */
+int cmd_group_add(struct ofctl *ctx, int argc, char **argv);
+int cmd_groups_add(struct ofctl *ctx, int argc, char **argv);
+int cmd_group_mod(struct ofctl *ctx, int argc, char **argv);
+int cmd_groups_del(struct ofctl *ctx, int argc, char **argv);
+int cmd_groups_dump(struct ofctl *ctx, int argc, char **argv);
+
 /* tlv.c */
 int cmd_tlv_add(struct ofctl *ctx, int argc, char **argv);
 int cmd_tlv_del(struct ofctl *ctx, int argc, char **argv);

@@ -26,6 +26,18 @@
  *    bits needed to tell the packet's ports from every rule's go into the
  *    mask, not the whole port mask.
  *
+ * Conjunctive matches (OVS's "conjunction" action and conj_id field): a
+ * rule given clauses (wft_cls_rule_set_conjs()) is a "soft" rule; it is
+ * never the answer itself. A lookup finds the highest-priority "hard"
+ * rule H as usual, and every soft rule of a higher priority that the flow
+ * matches. At the highest priority where, for some id, the soft rules
+ * found cover all n clauses of that id, it looks up again with the flow's
+ * conj_id set to the id (hard rules only): a rule matching conj_id=id
+ * found that way is the answer, else the next complete id is tried, else
+ * H. The mask gets every bit either lookup read, except conj_id itself
+ * (a function of the other bits). A classifier with no soft rules takes
+ * the plain lookup, unchanged.
+ *
  * Concurrency: the classifier has no lock of its own. Lookups only read it,
  * so any number may run at once, but not while a rule is inserted or
  * removed; the owner serializes with a reader-writer lock (the pipeline
@@ -43,6 +55,13 @@
 struct wft_cls;
 struct cls_subtable;
 
+/* One conjunction(id, clause/n_clauses) of a soft rule. */
+struct wft_cls_conj {
+	uint32_t id;
+	uint8_t clause;			/* 1..n_clauses */
+	uint8_t n_clauses;		/* 2..64 */
+};
+
 /*
  * A rule, embedded in the user's own structure (see container_of-style use
  * in pipeline.c) or standalone with @aux pointing at the user's data.
@@ -54,6 +73,10 @@ struct wft_cls_rule {
 	struct wft_flow_wc mask;
 	int priority;			/* higher wins */
 	void *aux;			/* the user's, untouched */
+	/* The rule's conjunctions (the user's memory; NULL: a hard rule).
+	 * Set with wft_cls_rule_set_conjs(). */
+	const struct wft_cls_conj *conjs;
+	size_t n_conjs;
 
 	/* Private to the classifier. */
 	struct wft_cls_rule *same;	/* same match, lower priority */
@@ -69,6 +92,11 @@ void wft_cls_destroy(struct wft_cls *cls);
 /* Sets @rule's match to @match & @mask, its mask and priority. */
 void wft_cls_rule_init(struct wft_cls_rule *rule, const struct wft_flow *match,
 		       const struct wft_flow_wc *mask, int priority, void *aux);
+
+/* Makes @rule soft with @conjs (@n of them; 0: hard again). @rule may be
+ * in @cls (then under the owner's write lock) or not (@cls may be NULL). */
+void wft_cls_rule_set_conjs(struct wft_cls *cls, struct wft_cls_rule *rule,
+			    const struct wft_cls_conj *conjs, size_t n);
 
 /*
  * Inserts @rule. A rule with the same match and priority is displaced and

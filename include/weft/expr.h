@@ -60,6 +60,8 @@ const struct wft_expr_symbol *wft_expr_symbols(size_t *n);
 /* What the caller knows about the world the flows live in. Any callback
  * may be NULL: then every name is unknown (ports), not resident, or an
  * error (sets and groups). */
+struct wft_lflow_groups;
+
 struct wft_expr_env {
 	/* 0 and the key of logical port @name, or -ENOENT: a comparison
 	 * with an unknown port never matches (OVN: the port is not here). */
@@ -75,6 +77,12 @@ struct wft_expr_env {
 	/* Cross products larger than this become conjunctive matches
 	 * (0: the default, WFT_EXPR_CONJ_THRESHOLD). */
 	unsigned int conj_threshold;
+	/* The base of the conjunction ids of the Logical_Flow row @uuid
+	 * (lflow.h); NULL: one derived from the UUID. */
+	uint32_t (*conj_id_base)(void *aux, const char *uuid);
+	/* Where wft_lflow_compile() puts ct_lb's groups (lflow_actions.h);
+	 * NULL: rows with ct_lb backends are skipped. */
+	struct wft_lflow_groups *lflow_groups;
 };
 
 #define WFT_EXPR_CONJ_THRESHOLD 16

@@ -90,6 +90,7 @@ enum wft_field_id {
 	WFT_F_CT_IPV6_DST,
 	WFT_F_CT_TP_SRC,
 	WFT_F_CT_TP_DST,
+	WFT_F_CONJ_ID,		/* conj_id: match only, see cls.h */
 	WFT_F_TUN_METADATA0,	/* .. WFT_F_TUN_METADATA0 + 63 */
 	WFT_N_FIELDS = WFT_F_TUN_METADATA0 + WFT_N_TUN_METADATA
 };

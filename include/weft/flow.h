@@ -58,6 +58,11 @@ struct wft_flow {
 	uint32_t skb_priority;		/* be32 */
 	uint32_t recirc_id;		/* be32: datapath recirculation */
 	uint32_t dp_hash;		/* be32 */
+	/* OVS's conj_id: never a packet's, always 0 in one, but set by the
+	 * classifier for the lookup that follows a completed conjunctive
+	 * match (cls.h); it never reaches a datapath mask. */
+	uint32_t conj_id;		/* be32 */
+	uint32_t pad3;
 
 	/* Conntrack state: what the datapath's key says after a ct action
 	 * and a recirculation (uapi/linux/weft.h, "Connection tracking"),

@@ -13,9 +13,19 @@
  * row is compiled again), never a crash. A row whose match can never
  * match compiles to no rules, as in OVN.
  *
- * weft's classifier has no conjunctive matches yet, so sets always
- * become their cross product here; a row needing more than
- * WFT_LFLOW_MAX_RULES rules is skipped.
+ * Sets whose cross product exceeds the env's conj_threshold become
+ * OVN's conjunctive match: one rule per set element with
+ * conjunction(id, k/n) as its only actions (an element shared by two
+ * conjunctions gets both), and one conj_id=id rule with the row's
+ * actions. A row needing more than WFT_LFLOW_MAX_RULES rules is skipped.
+ *
+ * Conjunction ids: a row's are BASE + 1 .. BASE + WFT_LFLOW_MAX_CONJ_IDS,
+ * where BASE is what the env's conj_id_base() gives for the row's UUID.
+ * Rows that share a table and priority must not share ids, so a caller
+ * compiling many rows gives each its own base (a multiple of 256, from a
+ * counter, kept while the row lives). Without the callback BASE is the
+ * low 24 bits of the row's cookie times 256: unique enough for tests and
+ * a handful of rows, not for a whole SB.
  */
 #ifndef WEFT_LFLOW_H
 #define WEFT_LFLOW_H
@@ -28,6 +38,7 @@
 #include "weft/ofp_flow.h"
 
 #define WFT_LFLOW_MAX_RULES 4096
+#define WFT_LFLOW_MAX_CONJ_IDS 255
 
 struct wft_lflow {
 	const char *uuid;		/* the row's UUID, as text */

@@ -111,6 +111,41 @@ void wft_lacts_format(const struct wft_lacts *acts, struct wft_strbuf *sb);
 /* ---- translation into weft pipeline actions (lflow_ofpacts.c) ------- */
 
 /*
+ * The groups compiled rows need (ct_lb's and ct_lb_mark's select groups),
+ * kept as ovn-controller keeps its group table: one group id per distinct
+ * group text, shared by every row whose actions need that text. The
+ * translation calls wft_lflow_groups_assign() and puts group:ID in the
+ * actions; the caller (the chassis, for br-int) installs each group of
+ * the list it has not installed yet with weft-ofctl's syntax,
+ * "group_id=ID," + text, and calls wft_lflow_groups_release() for each
+ * group:ID of a row it removes; a group whose count drops to 0 leaves
+ * the list and should be deleted. Ids start at 1 and are reused only
+ * after release.
+ */
+struct wft_lflow_group {
+	uint32_t id;
+	char *text;		/* "type=select,...,bucket=..." */
+	unsigned int refs;	/* assignments not released */
+};
+
+struct wft_lflow_groups {
+	struct wft_lflow_group *g;	/* by increasing id */
+	size_t n, allocated;
+};
+
+void wft_lflow_groups_init(struct wft_lflow_groups *gs);
+void wft_lflow_groups_uninit(struct wft_lflow_groups *gs);
+/* The id of the group with @text (a new one if there is none; 0 when
+ * every id is taken), one more reference on it. */
+uint32_t wft_lflow_groups_assign(struct wft_lflow_groups *gs,
+				 const char *text);
+/* One reference less on group @id; returns true when it was the last
+ * (the group left the list). */
+bool wft_lflow_groups_release(struct wft_lflow_groups *gs, uint32_t id);
+const struct wft_lflow_group *
+wft_lflow_groups_find(const struct wft_lflow_groups *gs, uint32_t id);
+
+/*
  * Where a logical flow sits, as ovn-controller lays the pipelines out in
  * OpenFlow tables (ovn-23.03-facts.md: ingress table N is OF 8 + N,
  * egress table N is OF 42 + N, "output" resubmits to 37 from ingress and
@@ -129,6 +164,9 @@ struct wft_lflow_xlate_ctx {
 	bool egress;			/* the flow's pipeline */
 	uint8_t table;			/* the flow's logical table */
 	bool is_switch;			/* a logical switch's flow */
+	/* Where ct_lb's groups go; NULL: ct_lb with backends fails with
+	 * -EOPNOTSUPP. */
+	struct wft_lflow_groups *groups;
 };
 
 /* The defaults above, for @egress/@table/@is_switch. */
@@ -137,10 +175,11 @@ void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
 
 /*
  * Appends the weft actions for @acts to @out. Supported: next, output,
- * drop, assignments (load, move), ip.ttl--, ct_next, ct_commit (with
- * ct_mark/ct_label writes), ct_dnat/ct_snat (and _in_czone) with and
- * without an address, ct_clear, clone. Anything else, including <->
- * (OVN swaps through a stack weft lacks) and every controller-bound
+ * drop, assignments (load, move), exchanges (<->, through the stack as
+ * OVN does), ct_lb and ct_lb_mark (a select group per backend list, see
+ * struct wft_lflow_groups; without backends ct(table=NEXT,nat)),
+ * ip.ttl--, ct_next, ct_commit (with ct_mark/ct_label writes), ct_dnat/ct_snat (and _in_czone) with and without an address,
+ * ct_clear, clone. Anything else, including every controller-bound
  * action, returns -EOPNOTSUPP with the action's name in @err, so that the
  * caller skips the flow and counts it.
  */

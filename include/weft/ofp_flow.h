@@ -116,6 +116,11 @@ int wft_ofp_actions_parse(const char *s, const struct wft_flow *match,
 			  const struct wft_flow_wc *mask, uint8_t table,
 			  struct wft_ofpacts *acts, char *err, size_t errlen);
 
+/* The same for actions that belong to no rule (a group's bucket): no
+ * prerequisite is checked, as OVS checks none there. */
+int wft_ofp_actions_parse_any(const char *s, struct wft_ofpacts *acts,
+			      char *err, size_t errlen);
+
 /*
  * The match as ovs-ofctl prints it, fields in its canonical order, with
  * "priority=N," first unless @priority is WFT_OFP_DEFAULT_PRIORITY (pass

@@ -52,6 +52,10 @@ enum wft_ofpact_type {
 	WFT_OFPACT_CT,		/* ct(commit,zone=..,table=..,nat(..),exec(..)) */
 	WFT_OFPACT_CT_CLEAR,	/* ct_clear */
 	WFT_OFPACT_NAT,		/* nat(...): only in a ct action's list */
+	WFT_OFPACT_CONJUNCTION,	/* conjunction(id,k/n): a clause flow */
+	WFT_OFPACT_STACK_PUSH,	/* push:FIELD[a..b] */
+	WFT_OFPACT_STACK_POP,	/* pop:FIELD[a..b] */
+	WFT_OFPACT_GROUP,	/* group:N (include/weft/group.h) */
 };
 
 /* ct flags (OVS's NX_CT_F_*). */
@@ -120,6 +124,22 @@ struct wft_ofpact {
 			size_t userdata_len;
 			bool pause;
 		} controller;
+		/*
+		 * CONJUNCTION: the flow is clause @clause (1..@n_clauses)
+		 * of conjunctive match @id (OVS semantics, see cls.h). A
+		 * list that holds one holds only conjunctions and notes.
+		 */
+		struct {
+			uint32_t id;
+			uint8_t clause;
+			uint8_t n_clauses;	/* 2..64 */
+		} conj;
+		struct {			/* GROUP */
+			uint32_t id;
+		} group;
+		struct {			/* STACK_PUSH, STACK_POP */
+			struct wft_subfield sf;
+		} stack;
 		struct {			/* CLONE */
 			struct wft_ofpacts *actions;	/* owned */
 		} clone;

@@ -33,6 +33,7 @@
 
 #include "weft/cls.h"
 #include "weft/flow.h"
+#include "weft/group.h"
 #include "weft/ofpact.h"
 
 #ifndef WFT_TABLE_ALL
@@ -73,6 +74,7 @@ struct wft_rule {
 	enum wft_rule_removed removed;
 
 	/* Private to the pipeline. */
+	struct wft_cls_conj *conjs;	/* cr's clauses, from the actions */
 	_Atomic unsigned int refcnt;
 	struct wft_rule *exp_prev, *exp_next;	/* rules with timeouts */
 };
@@ -212,5 +214,24 @@ void wft_pipeline_read_unlock(struct wft_pipeline *p);
 struct wft_rule *wft_pipeline_lookup(struct wft_pipeline *p, uint8_t table,
 				     const struct wft_flow *flow,
 				     struct wft_flow_wc *wc);
+
+/*
+ * Groups (include/weft/group.h) live beside the rules, under the same
+ * lock, and a change to one bumps the version as a rule change does.
+ * Like rules, they are the controller's: weftd does not keep them across
+ * a restart. wft_pipeline_group_mod() applies @cmd to @g (copied): ADD
+ * fails with -EEXIST if the id is taken, MODIFY replaces the buckets and
+ * fails with -ENOENT if there is no such group, DELETE removes the group
+ * (WFT_GROUP_ALL: every group; a missing one is no error). Rules that
+ * name a group that does not exist are kept; group:N then drops.
+ */
+int wft_pipeline_group_mod(struct wft_pipeline *p,
+			   enum wft_group_command cmd,
+			   const struct wft_group *g);
+/* Group @id, or NULL; call with the read lock held. */
+const struct wft_group *wft_pipeline_group_lookup(struct wft_pipeline *p,
+						  uint32_t id);
+/* Copies of every group, by id (free each with wft_group_uninit()). */
+struct wft_group *wft_pipeline_groups_dump(struct wft_pipeline *p, size_t *n);
 
 #endif /* WEFT_PIPELINE_H */

@@ -213,7 +213,7 @@ static void blend(struct wft_flow *flow, const struct wft_flow *other,
 
 	for (i = 0; i < sizeof(*flow) / 4; i++)
 		f[i] = (f[i] & m[i]) | (o[i] & ~m[i]);
-	flow->pad0 = flow->pad1 = flow->pad2 = 0;
+	flow->pad0 = flow->pad1 = flow->pad2 = flow->pad3 = 0;
 }
 
 /* Checks @n_packets random packets against the reference and the

@@ -10,16 +10,25 @@
  *  - every row northd wrote for the corpus topology compiles, or is
  *    skipped only for an action not supported yet;
  *  - a row that cannot compile is skipped, counted each time and logged
- *    once; an unsatisfiable match compiles to no rules.
+ *    once; an unsatisfiable match compiles to no rules;
+ *  - an ACL over two address sets of N and M addresses compiles to OVN's
+ *    conjunctive match (N + M clause rules and one conj_id rule) instead
+ *    of N x M rules, with the ids the env's conj_id_base() gives; under
+ *    the threshold it stays a cross product.
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "weft/lflow.h"
+#include "weft/lflow_actions.h"
 #include "expr_testenv.h"
 #include "lflow_corpus.h"
+
+/* The env compile_row() uses instead of test_env, when set. */
+static const struct wft_expr_env *test_env_override;
 
 static char *compile_row(const struct wft_lflow *lf,
 			 struct wft_lflow_stats *st, int *error)
@@ -30,7 +39,8 @@ static char *compile_row(const struct wft_lflow *lf,
 	char err[256];
 
 	wft_strbuf_init(&sb);
-	*error = wft_lflow_compile(lf, &test_env, st, &rules, &n, err,
+	*error = wft_lflow_compile(lf, test_env_override ? test_env_override :
+				   &test_env, st, &rules, &n, err,
 				   sizeof(err));
 	if (*error) {
 		ck_assert_ptr_null(rules);
@@ -198,8 +208,12 @@ START_TEST(test_corpus_rows)
 {
 	struct wft_lflow_stats st = { 0 };
 	size_t i, n_rules = 0, unsat = 0;
+	struct wft_expr_env env = test_env;
+	struct wft_lflow_groups groups;
 	struct corpus c;
 
+	wft_lflow_groups_init(&groups);
+	env.lflow_groups = &groups;
 	corpus_read("flow: ", &c);
 	ck_assert_uint_ge(c.n, 300);
 	for (i = 0; i < c.n; i++) {
@@ -223,7 +237,7 @@ START_TEST(test_corpus_rows)
 		lf.priority = (uint16_t)atoi(f[3]);
 		lf.match = f[4];
 		lf.actions = f[5];
-		error = wft_lflow_compile(&lf, &test_env, &st, &rules, &n, err,
+		error = wft_lflow_compile(&lf, &env, &st, &rules, &n, err,
 					  sizeof(err));
 		ck_assert_msg(!error || error == -EOPNOTSUPP, "%s | %s: %s",
 			      f[4], f[5], err);
@@ -232,12 +246,105 @@ START_TEST(test_corpus_rows)
 		wft_lflow_rules_free(rules, n);
 	}
 	fprintf(stderr, "lflow rows: %zu, %lu compiled into %zu rules (%zu "
-		"never match here), %lu skipped for actions not supported "
-		"yet\n", c.n, st.n_compiled, n_rules, unsat, st.n_skipped);
+		"never match here) and %zu groups, %lu skipped for actions "
+		"not supported yet\n", c.n, st.n_compiled, n_rules, unsat,
+		groups.n, st.n_skipped);
+	wft_lflow_groups_uninit(&groups);
 	ck_assert_uint_eq(st.n_compiled + st.n_skipped, c.n);
 	ck_assert_uint_ge(st.n_compiled, c.n / 2);
 	wft_lflow_stats_uninit(&st);
 	corpus_free(&c);
+}
+END_TEST
+
+/* Two address sets of 40 and 25 addresses. */
+static char acl_src[40][16], acl_dst[25][16];
+static const char *acl_src_p[40], *acl_dst_p[25];
+
+static const char *const *acl_sets(void *aux, const char *name, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(acl_src[i], sizeof(acl_src[i]), "10.1.%zu.%zu", i / 8,
+			 i % 8 + 1);
+		acl_src_p[i] = acl_src[i];
+	}
+	for (i = 0; i < 25; i++) {
+		snprintf(acl_dst[i], sizeof(acl_dst[i]), "10.2.0.%zu", i + 1);
+		acl_dst_p[i] = acl_dst[i];
+	}
+	if (!strcmp(name, "src_set")) {
+		*n = 40;
+		return acl_src_p;
+	}
+	if (!strcmp(name, "dst_set")) {
+		*n = 25;
+		return acl_dst_p;
+	}
+	return NULL;
+}
+
+static uint32_t acl_base(void *aux, const char *uuid)
+{
+	return 0x500;
+}
+
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+START_TEST(test_conjunctive_acl)
+{
+	struct wft_lflow lf = {
+		"a0000001-0000-0000-0000-000000000000", 4, true, true, 4, 2001,
+		"outport == \"ls1-p2\" && ip4 && ip4.src == $src_set && "
+		"ip4.dst == $dst_set && tcp.dst == 80",
+		"reg0[1] = 1; next;"
+	};
+	struct wft_expr_env env = test_env;
+	struct wft_lflow_stats st = { 0 };
+	struct wft_ofp_flow *rules;
+	char err[256], *out;
+	size_t n;
+	int error;
+
+	env.addr_set = acl_sets;
+	env.conj_id_base = acl_base;
+	error = wft_lflow_compile(&lf, &env, &st, &rules, &n, err,
+				  sizeof(err));
+	ck_assert_msg(!error, "%s", err);
+	/* 40 + 25 clause rules and the conj_id rule, not 40 x 25. */
+	ck_assert_uint_eq(n, 40 + 25 + 1);
+	wft_lflow_rules_free(rules, n);
+	/* As text (each rule parsed back by compile_row()). */
+	test_env_override = &env;
+	out = compile_row(&lf, &st, &error);
+	test_env_override = NULL;
+	ck_assert_int_eq(error, 0);
+	ck_assert_uint_eq(count_of(out, "actions=conjunction(1281,1/2)"), 40);
+	ck_assert_uint_eq(count_of(out, "actions=conjunction(1281,2/2)"), 25);
+	ck_assert_msg(strstr(out, "ADD table:46 priority=2001,conj_id=1281,"
+			     "metadata=0x4 cookie:0xa0000001 actions=load:0x1->"
+			     "NXM_NX_REG0[1],resubmit(,47)\n"), "%.800s", out);
+	ck_assert_msg(strstr(out, "ADD table:46 priority=2001,tcp,reg15=0x2,"
+			     "metadata=0x4,nw_src=10.1.4.8,tp_dst=80 "
+			     "cookie:0xa0000001 "
+			     "actions=conjunction(1281,1/2)\n"), "%.800s", out);
+	free(out);
+	/* With the threshold above 1000, the cross product. */
+	env.conj_threshold = 1001;
+	error = wft_lflow_compile(&lf, &env, &st, &rules, &n, err,
+				  sizeof(err));
+	ck_assert_msg(!error, "%s", err);
+	ck_assert_uint_eq(n, 40 * 25);
+	wft_lflow_rules_free(rules, n);
+	wft_lflow_stats_uninit(&st);
 }
 END_TEST
 
@@ -251,6 +358,7 @@ static Suite *lflow_compile_suite(void)
 	tcase_add_loop_test(tc, test_rows, 0, N(rows));
 	tcase_add_test(tc, test_skipped);
 	tcase_add_test(tc, test_corpus_rows);
+	tcase_add_test(tc, test_conjunctive_acl);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,8 +17,12 @@
 
 #include "weft/lflow_actions.h"
 #include "weft/ofp_flow.h"
+#include "weft/group.h"
 #include "expr_testenv.h"
 #include "lflow_corpus.h"
+
+/* ct_lb's groups, for every translation of this file. */
+static struct wft_lflow_groups groups;
 
 /* "ERROR: ..." or the actions; checks the round trip when it can. */
 static char *xlate(const char *s, bool egress, uint8_t table, bool is_switch,
@@ -36,6 +40,7 @@ static char *xlate(const char *s, bool egress, uint8_t table, bool is_switch,
 	wft_flow_wc_init_catchall(&wc);
 	wft_lflow_xlate_ctx_init(&ctx, egress, table, is_switch);
 	ctx.port_key = test_port_key;
+	ctx.groups = &groups;
 	wft_ofpacts_init(&acts);
 	wft_strbuf_init(&sb);
 	ck_assert_msg(!wft_lflow_actions_parse(s, &tree, err, sizeof(err)),
@@ -108,14 +113,25 @@ static const struct {
 	  "ct(commit,table=46,zone=NXM_NX_REG11[0..15],nat(src=192.168.0.1))" },
 	{ "ct_dnat(fd01::5);", false, 7, false,
 	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=fd01::5))" },
-	{ "ct_lb;", false, 7, true, "ERROR: ct_lb is not supported yet" },
+	/* As ovn-controller 23.03 encodes them. */
+	{ "ct_lb;", false, 7, true,
+	  "ct(table=16,zone=NXM_NX_REG13[0..15],nat)" },
+	{ "ct_lb_mark;", false, 6, false,
+	  "ct(table=15,zone=NXM_NX_REG11[0..15],nat)" },
 	{ "ct_clear; next;", false, 0, true, "ct_clear,resubmit(,9)" },
 	{ "clone { outport = \"ls1-lr1\"; output; }; outport = \"_MC_flood_l2\"; output;",
 	  false, 25, true,
 	  "clone(load:0x3->NXM_NX_REG15[],resubmit(,37)),"
 	  "load:0x8004->NXM_NX_REG15[],resubmit(,37)" },
+	/* As ovn-controller 23.03 encodes it. */
 	{ "eth.dst <-> eth.src;", false, 0, true,
-	  "ERROR: <-> is not supported yet (no stack in weft)" },
+	  "push:NXM_OF_ETH_SRC[],push:NXM_OF_ETH_DST[],pop:NXM_OF_ETH_SRC[],"
+	  "pop:NXM_OF_ETH_DST[]" },
+	{ "ip4.src <-> ip4.dst; reg0[0..15] <-> reg1[16..31];", false, 0, true,
+	  "push:NXM_OF_IP_DST[],push:NXM_OF_IP_SRC[],pop:NXM_OF_IP_DST[],"
+	  "pop:NXM_OF_IP_SRC[],push:NXM_NX_REG1[16..31],"
+	  "push:NXM_NX_REG0[0..15],pop:NXM_NX_REG1[16..31],"
+	  "pop:NXM_NX_REG0[0..15]" },
 	{ "outport = \"nope\";", false, 0, true,
 	  "ERROR: unknown logical port \"nope\"" },
 	{ "reg0[3] = put_dhcp_opts(offerip = 10.0.1.5);", false, 0, true,
@@ -132,6 +148,78 @@ START_TEST(test_golden)
 		      golden[_i].in, out, golden[_i].out);
 	ck_assert(error == 0 || error == -EOPNOTSUPP || error == -ENOENT);
 	free(out);
+}
+END_TEST
+
+/* ct_lb with backends: the group's text is ovn-controller's, it is
+ * shared by every row with the same backends, and it parses and prints
+ * as weft-ofctl add-group and dump-groups take and print it. */
+START_TEST(test_ct_lb_groups)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	const struct wft_lflow_group *g;
+	struct wft_group parsed;
+	char *out, err[256];
+	int error;
+
+	wft_lflow_groups_uninit(&groups);
+	out = xlate("ct_lb_mark(backends=10.0.1.5:8080,10.0.1.6:8080);",
+		    false, 7, true, &error);
+	ck_assert_str_eq(out, "group:1");
+	free(out);
+	out = xlate("reg0[1] = 1; ct_lb(backends=10.0.2.5);", false, 6, false,
+		    &error);
+	ck_assert_str_eq(out, "load:0x1->NXM_NX_REG0[1],group:2");
+	free(out);
+	out = xlate("ct_lb_mark(backends=10.0.1.5:8080,10.0.1.6:8080);",
+		    false, 7, true, &error);
+	ck_assert_str_eq(out, "group:1");
+	free(out);
+	ck_assert_uint_eq(groups.n, 2);
+	g = wft_lflow_groups_find(&groups, 1);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->refs, 2);
+	ck_assert_str_eq(g->text, "type=select,selection_method=dp_hash,"
+		"bucket=bucket_id=0,weight:100,actions=ct(nat(dst="
+		"10.0.1.5:8080),commit,table=16,zone=NXM_NX_REG13[0..15],"
+		"exec(set_field:0x2/0x2->ct_mark)),bucket=bucket_id=1,"
+		"weight:100,actions=ct(nat(dst=10.0.1.6:8080),commit,"
+		"table=16,zone=NXM_NX_REG13[0..15],"
+		"exec(set_field:0x2/0x2->ct_mark))");
+	ck_assert_str_eq(wft_lflow_groups_find(&groups, 2)->text,
+		"type=select,selection_method=dp_hash,bucket=bucket_id=0,"
+		"weight:100,actions=ct(nat(dst=10.0.2.5),commit,table=15,"
+		"zone=NXM_NX_REG11[0..15],exec(set_field:0x2/0x2->ct_label))");
+	wft_strbuf_printf(&sb, "group_id=%u,%s", g->id, g->text);
+	ck_assert_msg(!wft_group_parse(wft_strbuf_cstr(&sb), WFT_GROUP_ADD,
+				       &parsed, err, sizeof(err)), "%s", err);
+	wft_strbuf_reset(&sb);
+	wft_group_format(&parsed, &sb);
+	ck_assert_str_eq(wft_strbuf_cstr(&sb), "group_id=1,type=select,"
+		"selection_method=dp_hash,bucket=bucket_id:0,weight:100,"
+		"actions=ct(commit,table=16,zone=NXM_NX_REG13[0..15],"
+		"nat(dst=10.0.1.5:8080),exec(load:0x1->NXM_NX_CT_MARK[1])),"
+		"bucket=bucket_id:1,weight:100,actions=ct(commit,table=16,"
+		"zone=NXM_NX_REG13[0..15],nat(dst=10.0.1.6:8080),"
+		"exec(load:0x1->NXM_NX_CT_MARK[1]))");
+	wft_group_uninit(&parsed);
+	/* hash_fields: OVN's selection_method=hash. */
+	out = xlate("ct_lb_mark(backends=10.0.1.5:8080; "
+		    "hash_fields=\"ip_src,ip_dst\");", false, 7, true, &error);
+	ck_assert_str_eq(out, "group:3");
+	free(out);
+	ck_assert_msg(strstr(wft_lflow_groups_find(&groups, 3)->text,
+			     "selection_method=hash,fields(ip_src,ip_dst),"),
+		      "%s", wft_lflow_groups_find(&groups, 3)->text);
+	/* Released twice, group 1 goes; its id is the next one given. */
+	ck_assert(!wft_lflow_groups_release(&groups, 1));
+	ck_assert(wft_lflow_groups_release(&groups, 1));
+	ck_assert_ptr_null(wft_lflow_groups_find(&groups, 1));
+	out = xlate("ct_lb_mark(backends=10.9.9.9);", false, 7, true, &error);
+	ck_assert_str_eq(out, "group:1");
+	free(out);
+	wft_lflow_groups_uninit(&groups);
+	wft_strbuf_free(&sb);
 }
 END_TEST
 
@@ -179,6 +267,7 @@ START_TEST(test_corpus)
 	fprintf(stderr, "\n");
 	ck_assert_uint_ge(ok, 50);
 	corpus_free(&c);
+	wft_lflow_groups_uninit(&groups);
 }
 END_TEST
 
@@ -191,6 +280,7 @@ static Suite *lflow_ofpacts_suite(void)
 
 	tcase_add_loop_test(tc, test_golden, 0, N(golden));
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_ct_lb_groups);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,6 +35,7 @@
 #include "agent/ofctl/dump.c"
 #include "agent/ofctl/flowmod.c"
 #include "agent/ofctl/flows.c"
+#include "agent/ofctl/group.c"
 #include "agent/ofctl/parse.c"
 #include "agent/ofctl/rpc.c"
 #include "agent/ofctl/tlv.c"
