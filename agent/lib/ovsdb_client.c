@@ -846,7 +846,7 @@ static void on_readable(struct wft_ovsdb_client *c)
 
 	ret = wft_ovsdb_conn_read(conn);
 	if (ret < 0 && ret != -ECONNRESET) {
-		end_session(c, "read: %s", strerror(-ret));
+		end_session(c, "read: %s", wft_ovsdb_conn_strerror(conn, ret));
 		return;
 	}
 	if (ret > 0)
@@ -882,24 +882,30 @@ static void on_io(struct wft_watch *w, int fd, uint32_t events, void *aux)
 
 	if (conn->connecting) {
 		ret = wft_ovsdb_conn_finish_connect(conn);
-		if (ret == -EINPROGRESS)
+		if (ret == -EINPROGRESS) {
+			/* A TLS handshake may now wait for the other way. */
+			wft_watch_modify(c->watch,
+					 wft_ovsdb_conn_events(conn));
 			return;
+		}
 		if (ret) {
-			end_session(c, "connect: %s", strerror(-ret));
+			end_session(c, "connect: %s",
+				    wft_ovsdb_conn_strerror(conn, ret));
 			return;
 		}
 		connected(c);
 		if (c->conn != conn)
 			return;
 	}
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ||
+	    wft_ovsdb_conn_read_pending(conn)) {
 		on_readable(c);
 		if (c->conn != conn)
 			return;
 	}
 	ret = wft_ovsdb_conn_flush(conn);
 	if (ret) {
-		end_session(c, "write: %s", strerror(-ret));
+		end_session(c, "write: %s", wft_ovsdb_conn_strerror(conn, ret));
 		return;
 	}
 	wft_watch_modify(c->watch, wft_ovsdb_conn_events(conn));
