@@ -36,6 +36,10 @@ void wft_ssl_set_files(enum wft_ssl_source src, const char *private_key,
 /* The files in use (the configuration's when set): false if none. */
 bool wft_ssl_get_files(const char **private_key, const char **certificate,
 		       const char **ca_cert);
+struct wft_conf;
+/* Sets the WFT_SSL_CONF files from @conf's SSL row (clears them when
+ * there is none). */
+void wft_ssl_from_conf(const struct wft_conf *conf);
 /* Frees the cached context and the file names (at exit). */
 void wft_ssl_cleanup(void);
 
