@@ -10,8 +10,13 @@
  *    remote and OpenSSL's verification error in the message; a server
  *    that refuses our certificate ends the session too;
  *  - a missing private key file: a clear error naming it; once the file
- *    is there, the next attempt reads it and connects.
+ *    is there, the next attempt reads it and connects;
+ *  - a server that accepts TCP but never answers the handshake: the
+ *    attempt ends after two probe intervals, and again on retry.
  */
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "ovsdb_server_env.h"
 #include "weft/ovsdb_ssl.h"
 
@@ -212,6 +217,44 @@ START_TEST(test_ssl_missing_key)
 }
 END_TEST
 
+START_TEST(test_ssl_silent_server)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	char remote[64];
+	const char *err;
+	struct env e;
+	int fd;
+
+	test_dir("silent");
+	make_cert("ca", "client");
+	client_files("client", "ca");
+	/* Listens, never accepts: the kernel completes TCP's handshake and
+	 * nobody answers TLS's. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(remote, sizeof(remote), "ssl:127.0.0.1:%d",
+		 ntohs(sin.sin_port));
+	open_client(&e, remote, 200);
+	ck_assert(run_until(&e, has_error, 2000));
+	err = wft_ovsdb_client_last_error(e.c);
+	ck_assert_msg(strstr(err, remote) &&
+		      strstr(err, "connect: no answer within 400 ms"), "%s",
+		      err);
+	/* And again on the next attempts. */
+	idle(&e, 1500);
+	ck_assert_int_ge(wft_ovsdb_client_stats(e.c)->attempts, 2);
+	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->connects, 0);
+	env_close(&e);
+	close(fd);
+	wft_ssl_cleanup();
+}
+END_TEST
+
 static Suite *ovsdb_ssl_suite(void)
 {
 	Suite *s = suite_create("ovsdb_ssl");
@@ -221,6 +264,7 @@ static Suite *ovsdb_ssl_suite(void)
 	tcase_add_test(tc, test_ssl_sync_restart);
 	tcase_add_test(tc, test_ssl_untrusted);
 	tcase_add_test(tc, test_ssl_missing_key);
+	tcase_add_test(tc, test_ssl_silent_server);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
