@@ -21,7 +21,7 @@ WEFT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-D_GNU_SOURCE -I$(TOP) -I$(TOP)/include \
 	$(shell pkg-config --cflags libmnl jansson 2>/dev/null)
-LIBS := $(shell pkg-config --libs libmnl jansson 2>/dev/null) -lpthread
+LIBS := $(shell pkg-config --libs libmnl jansson openssl 2>/dev/null) -lpthread
 
 LIB_SRCS := $(sort $(wildcard $(TOP)/agent/lib/*.c))
 LIB_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(LIB_SRCS))

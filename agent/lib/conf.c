@@ -241,6 +241,7 @@ void wft_conf_gc(struct wft_conf *conf)
 	drop_orphans(conf, WFT_TBL_PORT, WFT_TBL_BRIDGE, WFT_BR_PORTS);
 	drop_orphans(conf, WFT_TBL_INTERFACE, WFT_TBL_PORT,
 		     WFT_PORT_INTERFACES);
+	drop_orphans(conf, WFT_TBL_SSL, WFT_TBL_OPEN_VSWITCH, WFT_OVS_SSL);
 	drop_dangling(conf);
 }
 
@@ -263,6 +264,13 @@ struct wft_row *wft_conf_find(const struct wft_conf *conf,
 
 	if (t == WFT_TBL_OPEN_VSWITCH && !strcmp(name, "."))
 		return wft_conf_ovs(conf);
+	/* As in ovs-vsctl: "." is the SSL row Open_vSwitch refers to. */
+	if (t == WFT_TBL_SSL && !strcmp(name, ".")) {
+		const struct wft_datum *d =
+			&wft_conf_ovs(conf)->cols[WFT_OVS_SSL];
+
+		return d->n ? wft_conf_get(conf, t, &d->keys[0].u) : NULL;
+	}
 	if (wft_table_get(t)->name_column >= 0)
 		for (i = 0; i < conf->n_rows[t]; i++)
 			if (!strcmp(wft_row_name(conf->rows[t][i]), name))

@@ -13,7 +13,8 @@
  *                    "ports": [ { "_uuid": "…", "name": "vm1", "tag": 10,
  *                                 "trunks": [], "vlan_mode": null, ...,
  *                                 "interfaces": [ { "name": "vm1",
- *                                   "type": "", "options": {}, ... } ] } ] } ] }
+ *                                   "type": "", "options": {}, ... } ] } ] } ],
+ *     "ssl": { "_uuid": "…", "private_key": "…", ... } }
  *
  * Column values: a required scalar is a JSON string, integer or boolean;
  * an optional one is that or null (or absent); a set is an array; a map an
@@ -36,19 +37,11 @@
 
 #define CONF_VERSION	1
 
-/* The column of @t holding its children, or -1. */
-static int child_column(enum wft_table_id t)
+/* Every reference column holds children, nested in place: an array of
+ * rows, or (Open_vSwitch.ssl) one row or null. */
+static bool is_child_column(const struct wft_column *c)
 {
-	switch (t) {
-	case WFT_TBL_OPEN_VSWITCH:
-		return WFT_OVS_BRIDGES;
-	case WFT_TBL_BRIDGE:
-		return WFT_BR_PORTS;
-	case WFT_TBL_PORT:
-		return WFT_PORT_INTERFACES;
-	default:
-		return -1;
-	}
+	return c->key.type == WFT_AT_UUID;
 }
 
 /* Writing. */
@@ -88,14 +81,35 @@ static json_t *datum_json(const struct wft_datum *d, const struct wft_column *c)
 	return j;
 }
 
+static json_t *row_json(const struct wft_conf *conf,
+			const struct wft_row *row);
+
+static json_t *children_json(const struct wft_conf *conf,
+			     const struct wft_row *row, int col)
+{
+	const struct wft_column *c = &row->table->columns[col];
+	json_t *kids = c->n_max == 1 ? NULL : json_array();
+	const struct wft_row *kid;
+	unsigned int i;
+
+	for (i = 0; i < row->cols[col].n; i++) {
+		kid = wft_conf_get(conf, c->key.ref, &row->cols[col].keys[i].u);
+		if (!kid)
+			continue;
+		if (!kids)
+			return row_json(conf, kid);
+		json_array_append_new(kids, row_json(conf, kid));
+	}
+	return kids ? kids : json_null();
+}
+
 static json_t *row_json(const struct wft_conf *conf, const struct wft_row *row)
 {
 	const struct wft_table *t = row->table;
-	int child = child_column(t->id), name = t->name_column;
+	int name = t->name_column;
 	const struct wft_column *c;
 	char uuid[WFT_UUID_STRLEN + 1];
-	json_t *j = json_object(), *kids;
-	const struct wft_row *kid;
+	json_t *j = json_object();
 	unsigned int i;
 
 	wft_uuid_format(&row->uuid, uuid);
@@ -104,21 +118,12 @@ static json_t *row_json(const struct wft_conf *conf, const struct wft_row *row)
 		json_object_set_new(j, "name", json_string(wft_row_name(row)));
 	for (i = 0; i < t->n_columns; i++) {
 		c = &t->columns[i];
-		if ((int)i == child || (int)i == name ||
-		    (c->flags & WFT_COL_RUNTIME))
+		if ((int)i == name || (c->flags & WFT_COL_RUNTIME))
 			continue;
-		json_object_set_new(j, c->name, datum_json(&row->cols[i], c));
+		json_object_set_new(j, c->name, is_child_column(c) ?
+				    children_json(conf, row, i) :
+				    datum_json(&row->cols[i], c));
 	}
-	if (child < 0)
-		return j;
-	kids = json_array();
-	for (i = 0; i < row->cols[child].n; i++) {
-		kid = wft_conf_get(conf, t->columns[child].key.ref,
-				   &row->cols[child].keys[i].u);
-		if (kid)
-			json_array_append_new(kids, row_json(conf, kid));
-	}
-	json_object_set_new(j, t->columns[child].name, kids);
 	return j;
 }
 
@@ -278,6 +283,20 @@ static int read_children(struct reader *r, struct wft_row *row, int col,
 	union wft_atom a;
 	json_t *v;
 
+	if (c->n_max == 1) {
+		/* One optional child: the row, or null. */
+		if (json_is_null(j))
+			return 0;
+		if (!json_is_object(j))
+			return fail(r, "expected an object or null");
+		kid = wft_conf_insert(r->conf, c->key.ref);
+		a.u = kid->uuid;
+		if (read_row(r, kid, j))
+			return -EINVAL;
+		a.u = kid->uuid;
+		wft_datum_append(&row->cols[col], &a, NULL, c);
+		return 0;
+	}
 	if (!json_is_array(j))
 		return fail(r, "expected an array");
 	json_array_foreach(j, i, v) {
@@ -315,7 +334,7 @@ static int read_member(struct reader *r, struct wft_row *row, const char *key,
 	if (t->columns[col].flags & WFT_COL_RUNTIME)
 		return fail(r, "%s is filled in by weftd; it is not saved",
 			    key);
-	if (col == child_column(t->id))
+	if (is_child_column(&t->columns[col]))
 		return read_children(r, row, col, v);
 	if (datum_from_json(r, v, &t->columns[col], &d))
 		return -EINVAL;

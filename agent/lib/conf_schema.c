@@ -48,6 +48,8 @@ static const struct wft_column ovs_columns[WFT_OVS_N_COLUMNS] = {
 	[WFT_OVS_IFACE_TYPES] = SET("iface_types", STRING, UNLIMITED,
 				    RUNTIME),
 	[WFT_OVS_OTHER_CONFIG] = MAP("other_config", 0),
+	/* Changed by set-ssl and del-ssl. */
+	[WFT_OVS_SSL] = OPTIONAL("ssl", REF(WFT_TBL_SSL), RO),
 };
 
 static const struct wft_column bridge_columns[WFT_BR_N_COLUMNS] = {
@@ -92,6 +94,16 @@ static const struct wft_column iface_columns[WFT_IF_N_COLUMNS] = {
 	[WFT_IF_TYPE] = REQUIRED("type", STRING, 0),
 };
 
+/* The key files of the OVSDB client's ssl: remotes (ovsdb_ssl.c). */
+static const struct wft_column ssl_columns[WFT_SSL_N_COLUMNS] = {
+	[WFT_SSL_BOOTSTRAP_CA_CERT] = REQUIRED("bootstrap_ca_cert", BOOLEAN,
+					       0),
+	[WFT_SSL_CA_CERT] = REQUIRED("ca_cert", STRING, 0),
+	[WFT_SSL_CERTIFICATE] = REQUIRED("certificate", STRING, 0),
+	[WFT_SSL_EXTERNAL_IDS] = MAP("external_ids", 0),
+	[WFT_SSL_PRIVATE_KEY] = REQUIRED("private_key", STRING, 0),
+};
+
 static const struct wft_table tables[WFT_CONF_N_TABLES] = {
 	[WFT_TBL_OPEN_VSWITCH] = { WFT_TBL_OPEN_VSWITCH, "Open_vSwitch",
 				   "open_vswitch", ovs_columns,
@@ -102,6 +114,8 @@ static const struct wft_table tables[WFT_CONF_N_TABLES] = {
 			   WFT_PORT_N_COLUMNS, WFT_PORT_NAME },
 	[WFT_TBL_INTERFACE] = { WFT_TBL_INTERFACE, "Interface", "interfaces",
 				iface_columns, WFT_IF_N_COLUMNS, WFT_IF_NAME },
+	[WFT_TBL_SSL] = { WFT_TBL_SSL, "SSL", "ssl", ssl_columns,
+			  WFT_SSL_N_COLUMNS, -1 },
 };
 
 const struct wft_table *wft_table_get(enum wft_table_id id)

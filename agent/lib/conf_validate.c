@@ -224,7 +224,8 @@ static int check_unique_names(const struct wft_conf *conf,
 	int t;
 
 	for (t = WFT_TBL_BRIDGE; t < WFT_CONF_N_TABLES; t++)
-		for (i = 0; i < conf->n_rows[t]; i++)
+		for (i = 0; wft_table_get(t)->name_column >= 0 &&
+			    i < conf->n_rows[t]; i++)
 			for (j = i + 1; j < conf->n_rows[t]; j++) {
 				if (strcmp(wft_row_name(conf->rows[t][i]),
 					   wft_row_name(conf->rows[t][j])))

@@ -23,6 +23,7 @@
 
 #include "weft/daemon.h"
 #include "weft/ovn_node.h"
+#include "weft/ovsdb_ssl.h"
 #include "weft/sb_chassis.h"
 #include "weft/sb_monitor.h"
 #include "weft/util.h"
@@ -343,6 +344,7 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	struct wft_ovn_node node;
 	bool same_session;
 
+	wft_ssl_from_conf(wft_daemon_conf(d));	/* used at the next connect */
 	if (wft_ovn_node_from_conf(wft_daemon_conf(d), &node, &err)) {
 		if (strcmp(o->node_error, wft_strbuf_cstr(&err)))
 			wft_warn("OVN keys: %s", wft_strbuf_cstr(&err));

@@ -250,8 +250,21 @@ static void on_probe(struct wft_timer *t, void *aux)
 		c->probe_out = true;
 }
 
+/* A tcp or ssl server that accepts but never finishes connecting (a
+ * TLS handshake that stalls) would hold the session forever: give it
+ * two probe intervals, as the probes would. */
+static void on_connect_timeout(struct wft_timer *t, void *aux)
+{
+	struct wft_ovsdb_client *c = aux;
+
+	c->probe_timer = NULL;	/* one-shot: the loop frees it */
+	end_session(c, "connect: no answer within %d ms", 2 * c->probe_ms);
+}
+
 static void connected(struct wft_ovsdb_client *c)
 {
+	wft_timer_cancel(c->probe_timer);	/* the connect timeout */
+	c->probe_timer = NULL;
 	set_state(c, WFT_OVSDB_S_SCHEMA);
 	if (c->conn->is_tcp && c->probe_ms > 0)
 		c->probe_timer = wft_loop_timer(c->loop, (uint64_t)c->probe_ms,
@@ -287,6 +300,10 @@ static void attempt(struct wft_ovsdb_client *c)
 	wft_dbg("%s: connecting to %s", c->db, remote);
 	if (!c->conn->connecting)
 		connected(c);
+	else if (c->conn->is_tcp && c->probe_ms > 0)
+		c->probe_timer = wft_loop_timer(c->loop,
+						2 * (uint64_t)c->probe_ms,
+						false, on_connect_timeout, c);
 }
 
 static void on_retry(struct wft_timer *t, void *aux)
@@ -846,7 +863,7 @@ static void on_readable(struct wft_ovsdb_client *c)
 
 	ret = wft_ovsdb_conn_read(conn);
 	if (ret < 0 && ret != -ECONNRESET) {
-		end_session(c, "read: %s", strerror(-ret));
+		end_session(c, "read: %s", wft_ovsdb_conn_strerror(conn, ret));
 		return;
 	}
 	if (ret > 0)
@@ -882,24 +899,30 @@ static void on_io(struct wft_watch *w, int fd, uint32_t events, void *aux)
 
 	if (conn->connecting) {
 		ret = wft_ovsdb_conn_finish_connect(conn);
-		if (ret == -EINPROGRESS)
+		if (ret == -EINPROGRESS) {
+			/* A TLS handshake may now wait for the other way. */
+			wft_watch_modify(c->watch,
+					 wft_ovsdb_conn_events(conn));
 			return;
+		}
 		if (ret) {
-			end_session(c, "connect: %s", strerror(-ret));
+			end_session(c, "connect: %s",
+				    wft_ovsdb_conn_strerror(conn, ret));
 			return;
 		}
 		connected(c);
 		if (c->conn != conn)
 			return;
 	}
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ||
+	    wft_ovsdb_conn_read_pending(conn)) {
 		on_readable(c);
 		if (c->conn != conn)
 			return;
 	}
 	ret = wft_ovsdb_conn_flush(conn);
 	if (ret) {
-		end_session(c, "write: %s", strerror(-ret));
+		end_session(c, "write: %s", wft_ovsdb_conn_strerror(conn, ret));
 		return;
 	}
 	wft_watch_modify(c->watch, wft_ovsdb_conn_events(conn));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "weft/ovsdb_conn.h"
+#include "weft/ovsdb_ssl.h"
 #include "weft/util.h"
 
 /* The largest text an OVSDB server may send: a full SB snapshot of a big
@@ -64,8 +65,9 @@ bad:
 }
 
 static int parse_remote(const char *remote, struct sockaddr_storage *ss,
-			socklen_t *len, struct wft_strbuf *err)
+			socklen_t *len, bool *ssl, struct wft_strbuf *err)
 {
+	*ssl = false;
 	memset(ss, 0, sizeof(*ss));
 	if (!strncmp(remote, "unix:", 5)) {
 		struct sockaddr_un *sun = (struct sockaddr_un *)ss;
@@ -80,20 +82,16 @@ static int parse_remote(const char *remote, struct sockaddr_storage *ss,
 		*len = sizeof(*sun);
 		return 0;
 	}
-	if (!strncmp(remote, "tcp:", 4)) {
+	if (!strncmp(remote, "tcp:", 4) || !strncmp(remote, "ssl:", 4)) {
 		if (parse_inet(remote + 4, ss, len, err)) {
 			wft_strbuf_printf(err, " in %s", remote);
 			return -EINVAL;
 		}
+		*ssl = remote[0] == 's';
 		return 0;
 	}
-	if (!strncmp(remote, "ssl:", 4)) {
-		wft_strbuf_printf(err, "%s: ssl remotes are not supported yet",
-				  remote);
-		return -ENOTSUP;
-	}
-	wft_strbuf_printf(err, "%s: a remote is unix:PATH or tcp:IP:PORT",
-			  remote);
+	wft_strbuf_printf(err, "%s: a remote is unix:PATH, tcp:IP:PORT or "
+			  "ssl:IP:PORT", remote);
 	return -EINVAL;
 }
 
@@ -101,8 +99,9 @@ int wft_ovsdb_remote_check(const char *remote, struct wft_strbuf *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	bool ssl;
 
-	return parse_remote(remote, &ss, &len, err);
+	return parse_remote(remote, &ss, &len, &ssl, err);
 }
 
 int wft_ovsdb_conn_open(const char *remote, struct wft_ovsdb_conn **connp,
@@ -112,13 +111,15 @@ int wft_ovsdb_conn_open(const char *remote, struct wft_ovsdb_conn **connp,
 	struct wft_ovsdb_conn *c;
 	socklen_t len;
 	int ret, one = 1;
+	bool ssl;
 
 	*connp = NULL;
-	ret = parse_remote(remote, &ss, &len, err);
+	ret = parse_remote(remote, &ss, &len, &ssl, err);
 	if (ret)
 		return ret;
 	c = wft_xcalloc(1, sizeof(*c));
 	c->name = wft_xstrdup(remote);
+	wft_strbuf_init(&c->error);
 	c->is_tcp = ss.ss_family != AF_UNIX;
 	wft_jsonrpc_stream_init(&c->in, OVSDB_MAX_TEXT);
 	c->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -136,6 +137,18 @@ int wft_ovsdb_conn_open(const char *remote, struct wft_ovsdb_conn **connp,
 			ret = -errno;
 			goto fail;
 		}
+		c->connecting = c->tcp_pending = true;
+	}
+	if (ssl) {
+		/* The key files are checked now, so that a missing one fails
+		 * the attempt with its name before any byte is sent. */
+		ret = wft_ssl_new(c->fd, &c->ssl, &c->error);
+		if (ret) {
+			wft_strbuf_printf(err, "%s: %s", remote,
+					  wft_strbuf_cstr(&c->error));
+			wft_ovsdb_conn_close(c);
+			return ret;
+		}
 		c->connecting = true;
 	}
 	*connp = c;
@@ -150,8 +163,10 @@ void wft_ovsdb_conn_close(struct wft_ovsdb_conn *c)
 {
 	if (!c)
 		return;
+	wft_ssl_free(c->ssl);
 	if (c->fd >= 0)
 		close(c->fd);
+	wft_strbuf_free(&c->error);
 	wft_jsonrpc_stream_uninit(&c->in);
 	free(c->out);
 	free(c->name);
@@ -165,20 +180,44 @@ int wft_ovsdb_conn_finish_connect(struct wft_ovsdb_conn *c)
 
 	if (!c->connecting)
 		return 0;
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
-		return -errno;
-	if (soerr)
-		return -soerr;
-	/* SO_ERROR is 0 also while still in progress: ask the peer. */
-	{
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
+	wft_strbuf_reset(&c->error);
+	if (c->tcp_pending) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
+			return -errno;
+		if (soerr)
+			return -soerr;
+		/* SO_ERROR is 0 also while still in progress: ask the
+		 * peer. */
+		{
+			struct sockaddr_storage ss;
+			socklen_t sl = sizeof(ss);
 
-		if (getpeername(c->fd, (struct sockaddr *)&ss, &sl))
-			return errno == ENOTCONN ? -EINPROGRESS : -errno;
+			if (getpeername(c->fd, (struct sockaddr *)&ss, &sl))
+				return errno == ENOTCONN ? -EINPROGRESS :
+				       -errno;
+		}
+		c->tcp_pending = false;
+	}
+	if (c->ssl) {
+		int ret = wft_ssl_handshake(c->ssl, &c->error);
+
+		if (ret)
+			return ret;
 	}
 	c->connecting = false;
 	return 0;
+}
+
+const char *wft_ovsdb_conn_strerror(const struct wft_ovsdb_conn *c, int ret)
+{
+	return c->error.len ? wft_strbuf_cstr((struct wft_strbuf *)&c->error)
+			    : strerror(-ret);
+}
+
+bool wft_ovsdb_conn_read_pending(const struct wft_ovsdb_conn *c)
+{
+	return c->ssl && !c->connecting &&
+	       wft_ssl_read_blocked_on_write(c->ssl);
 }
 
 int wft_ovsdb_conn_send(struct wft_ovsdb_conn *c, const json_t *j)
@@ -210,11 +249,28 @@ bool wft_ovsdb_conn_has_output(const struct wft_ovsdb_conn *c)
 	return c->out_off < c->out_len;
 }
 
+/* One send(), or one SSL_write() with its errors made errno values. */
+static ssize_t send_some(struct wft_ovsdb_conn *c)
+{
+	ssize_t n;
+
+	if (!c->ssl)
+		return send(c->fd, c->out + c->out_off,
+			    c->out_len - c->out_off, MSG_NOSIGNAL);
+	n = wft_ssl_write(c->ssl, c->out + c->out_off,
+			  c->out_len - c->out_off, &c->error);
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
+	}
+	return n;
+}
+
 int wft_ovsdb_conn_flush(struct wft_ovsdb_conn *c)
 {
+	wft_strbuf_reset(&c->error);
 	while (!c->connecting && c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off,
-				 c->out_len - c->out_off, MSG_NOSIGNAL);
+		ssize_t n = send_some(c);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -230,11 +286,39 @@ int wft_ovsdb_conn_flush(struct wft_ovsdb_conn *c)
 	return 0;
 }
 
+/* TLS: every record that OpenSSL can decrypt now. It reads a record
+ * at a time from the socket, and 64 kB hold any record whole, so nothing
+ * stays buffered inside OpenSSL for epoll to miss once it says
+ * "want read". */
+static int ssl_read(struct wft_ovsdb_conn *c)
+{
+	char buf[65536];
+	int total = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = wft_ssl_read(c->ssl, buf, sizeof(buf), &c->error);
+		if (n < 0)
+			break;
+		if (wft_jsonrpc_stream_feed(&c->in, buf, (size_t)n))
+			return -ENOMEM;
+		total += (int)n;
+		if (total >= (1 << 20))
+			return total;	/* let the others run too */
+	}
+	if (n == -EAGAIN || (n == -ECONNRESET && total))
+		return total;	/* the end is seen by the next read */
+	return (int)n;
+}
+
 int wft_ovsdb_conn_read(struct wft_ovsdb_conn *c)
 {
 	char buf[65536];
 	ssize_t n;
 
+	wft_strbuf_reset(&c->error);
+	if (c->ssl)
+		return ssl_read(c);
 	for (;;) {
 		n = recv(c->fd, buf, sizeof(buf), 0);
 		if (n > 0)
@@ -258,7 +342,9 @@ int wft_ovsdb_conn_next(struct wft_ovsdb_conn *c, json_t **j,
 
 uint32_t wft_ovsdb_conn_events(const struct wft_ovsdb_conn *c)
 {
-	if (c->connecting)
+	if (c->tcp_pending)
 		return EPOLLOUT;
+	if (c->ssl)
+		return wft_ssl_events(c->ssl, wft_ovsdb_conn_has_output(c));
 	return EPOLLIN | (wft_ovsdb_conn_has_output(c) ? EPOLLOUT : 0);
 }

@@ -2,7 +2,8 @@
 /*
  * Internals of the vsctl library: the command table (vsctl_parse.c), the
  * handlers (vsctl_bridge.c: bridges and ports; vsctl_db.c: the generic
- * database commands; vsctl_show.c: show and record printing).
+ * database commands; vsctl_ssl.c: set-ssl and co; vsctl_show.c: show and
+ * record printing).
  */
 #ifndef WEFT_VSCTL_PRIV_H
 #define WEFT_VSCTL_PRIV_H
@@ -75,6 +76,8 @@ int vsctl_column_match(struct vsctl_ctx *ctx, const struct wft_table *t,
 /* Applies "COL[:KEY]=VALUE" to @row (set, and add-port's settings). */
 int vsctl_set_column(struct vsctl_ctx *ctx, struct wft_row *row,
 		     const char *arg);
+/* vsctl_ssl.c */
+vsctl_handler cmd_ssl_get, cmd_ssl_set, cmd_ssl_del;
 /* vsctl_show.c */
 vsctl_handler cmd_ovs_show;
 /* Prints @rows as list/find do, in the style's format. */

@@ -20,6 +20,7 @@
 #include "weft/ct_netlink.h"
 #include "weft/daemon.h"
 #include "weft/ofproto.h"
+#include "weft/ovsdb_ssl.h"
 #include "weft/vlog.h"
 
 #include "process.h"
@@ -46,6 +47,7 @@ struct options {
 	const char *pidfile;
 	const char *socket;
 	const char *conf;
+	const char *ssl[3];	/* private key, certificate, CA cert */
 };
 
 static void usage(FILE *f)
@@ -58,6 +60,9 @@ static void usage(FILE *f)
 		"  --socket=PATH         the control socket (default %s);\n"
 		"  --unixctl=PATH          the same, by its OVS name\n"
 		"  --conf=PATH           the configuration (default %s)\n"
+		"  -p, --private-key=FILE  TLS files for ssl: ovn-remotes,\n"
+		"  -c, --certificate=FILE    used when the configuration has no\n"
+		"  -C, --ca-cert=FILE        SSL row (weft-vsctl set-ssl)\n"
 		"  --log-level=LEVEL     console level of every module: off, "
 		"emer, err,\n"
 		"                          warn, info (default), dbg\n"
@@ -89,6 +94,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "unixctl", required_argument, NULL, OPT_SOCKET },
 		{ "conf", required_argument, NULL, OPT_CONF },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "private-key", required_argument, NULL, 'p' },
+		{ "certificate", required_argument, NULL, 'c' },
+		{ "ca-cert", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -96,7 +104,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vVhp:c:C:", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case OPT_DETACH:
 			o->detach = true;
@@ -112,6 +121,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LOG_LEVEL:
 			set_console_level(optarg);
+			break;
+		case 'p':
+			o->ssl[0] = optarg;
+			break;
+		case 'c':
+			o->ssl[1] = optarg;
+			break;
+		case 'C':
+			o->ssl[2] = optarg;
 			break;
 		case 'v':
 			set_console_level("dbg");
@@ -184,6 +202,7 @@ int main(int argc, char **argv)
 	int status;
 
 	parse_options(argc, argv, &o);
+	wft_ssl_set_files(WFT_SSL_CMDLINE, o.ssl[0], o.ssl[1], o.ssl[2]);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	if (o.detach) {
@@ -199,6 +218,7 @@ int main(int argc, char **argv)
 	wft_dp_netlink_free(dp_ctx);
 	if (o.pidfile)
 		process_pidfile_remove(o.pidfile);
+	wft_ssl_cleanup();
 	return status;
 fail:
 	fprintf(stderr, "weftd: %s\n", wft_strbuf_cstr(&err));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * weftd's configuration: the part of OVS's Open_vSwitch database that weft
- * implements (tables Open_vSwitch, Bridge, Port, Interface), with OVSDB's
+ * implements (tables Open_vSwitch, Bridge, Port, Interface, SSL), with OVSDB's
  * data model so that ovs-vsctl's generic commands (get, set, add, remove,
  * clear, list, find) mean what they mean in OVS:
  *
@@ -10,7 +10,8 @@
  *   atom to atom; an optional value is a set of 0 or 1 atom;
  * - Bridge.ports and Port.interfaces are references; a Port belongs to
  *   exactly one Bridge, an Interface to exactly one Port (wft_conf_gc()
- *   drops orphans, as OVSDB does for non-root tables);
+ *   drops orphans, as OVSDB does for non-root tables); Open_vSwitch.ssl
+ *   refers to at most one SSL row (set-ssl/del-ssl);
  * - "runtime" columns (ofport, error, status...) are filled by weftd from
  *   the datapath; they are shown, never persisted, never set by a user;
  * - "read-only" columns (name, ports, interfaces) change only through the
@@ -66,6 +67,7 @@ enum wft_table_id {
 	WFT_TBL_BRIDGE,
 	WFT_TBL_PORT,
 	WFT_TBL_INTERFACE,
+	WFT_TBL_SSL,
 	WFT_CONF_N_TABLES
 };
 
@@ -110,7 +112,7 @@ struct wft_table {
 /* Column indexes, in the tables' (alphabetical) order. */
 enum {
 	WFT_OVS_BRIDGES, WFT_OVS_EXTERNAL_IDS, WFT_OVS_IFACE_TYPES,
-	WFT_OVS_OTHER_CONFIG, WFT_OVS_N_COLUMNS
+	WFT_OVS_OTHER_CONFIG, WFT_OVS_SSL, WFT_OVS_N_COLUMNS
 };
 enum {
 	WFT_BR_DATAPATH_TYPE, WFT_BR_EXTERNAL_IDS, WFT_BR_FAIL_MODE,
@@ -126,6 +128,10 @@ enum {
 	WFT_IF_ERROR, WFT_IF_EXTERNAL_IDS, WFT_IF_IFINDEX, WFT_IF_MTU_REQUEST,
 	WFT_IF_NAME, WFT_IF_OFPORT, WFT_IF_OFPORT_REQUEST, WFT_IF_OPTIONS,
 	WFT_IF_OTHER_CONFIG, WFT_IF_STATUS, WFT_IF_TYPE, WFT_IF_N_COLUMNS
+};
+enum {
+	WFT_SSL_BOOTSTRAP_CA_CERT, WFT_SSL_CA_CERT, WFT_SSL_CERTIFICATE,
+	WFT_SSL_EXTERNAL_IDS, WFT_SSL_PRIVATE_KEY, WFT_SSL_N_COLUMNS
 };
 
 const struct wft_table *wft_table_get(enum wft_table_id id);

@@ -72,7 +72,8 @@ static struct wft_conf *sample(void)
 		"br-int", "ovn-aa-0", "--", "set", "interface", "ovn-aa-0",
 		"type=geneve", "options:remote_ip=192.0.2.1", "options:key=flow",
 		"options:csum=true", "--", "set", "open_vswitch", ".",
-		"external_ids:system-id=node1",
+		"external_ids:system-id=node1", "--", "set-ssl", "/k.pem",
+		"/c.pem", "/ca.pem",
 	};
 	struct wft_strbuf err = WFT_STRBUF_INIT;
 	struct wft_vsctl_options o;
@@ -110,6 +111,9 @@ START_TEST(test_roundtrip)
 	ck_assert(!wft_row_string(iface, WFT_IF_ERROR));
 	ck_assert_str_eq(wft_row_map_get(iface, WFT_IF_EXTERNAL_IDS,
 					 "iface-id"), "lsp1");
+	/* The SSL row, nested under Open_vSwitch's "ssl". */
+	ck_assert_str_eq(wft_row_string(wft_conf_find(back, WFT_TBL_SSL, "."),
+					WFT_SSL_CA_CERT), "/ca.pem");
 	ck_assert_str_eq(wft_strbuf_cstr(&err), "");
 	wft_conf_free(back);
 	wft_conf_free(conf);

@@ -884,11 +884,16 @@ START_TEST(test_remote_order)
 		wft_ovsdb_client_free(c);
 	}
 	ck_assert(seen[0] && seen[1] && seen[2]);
+	/* ssl: mixes with the others... */
+	opts.remotes = "unix:/a, ssl:1.2.3.4:6642,tcp:[::1]:6642";
+	ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err), 0);
+	wft_ovsdb_client_free(c);
 	/* Bad lists. */
-	opts.remotes = "unix:/a, ssl:1.2.3.4:6642";
+	opts.remotes = "unix:/a, pssl:6642";
 	ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
-			 -ENOTSUP);
-	ck_assert(strstr(wft_strbuf_cstr(&err), "not supported yet"));
+			 -EINVAL);
+	ck_assert(strstr(wft_strbuf_cstr(&err), "pssl:6642: a remote is "
+			 "unix:PATH, tcp:IP:PORT or ssl:IP:PORT"));
 	opts.remotes = " , ";
 	ck_assert_int_eq(wft_ovsdb_client_new(loop, &opts, &c, &err),
 			 -EINVAL);

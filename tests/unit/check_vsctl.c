@@ -138,6 +138,19 @@ static const struct vcase {
 	{ SETUP_BASE, "get interface eth0 external_ids:iface-id",
 	  "\"vm 1\"\n", NULL },
 	{ SETUP_BASE, "get Open_vSwitch . external_ids", "{}\n", NULL },
+	/* SSL: set-ssl replaces the one row, del-ssl removes it. */
+	{ "set-ssl /a /b /c -- set-ssl /k.pem /c.pem /ca.pem", "get-ssl",
+	  "Private key: /k.pem\nCertificate: /c.pem\n"
+	  "CA Certificate: /ca.pem\nBootstrap: false\n", NULL },
+	{ "set-ssl /a /b /c -- set-ssl /k /c /ca",
+	  "--columns=private_key,ca_cert list ssl -- get ssl . certificate",
+	  "private_key         : \"/k\"\nca_cert             : \"/ca\"\n"
+	  "\"/c\"\n", NULL },
+	{ "set-ssl /k /c /ca -- del-ssl", "get-ssl -- list ssl -- "
+	  "get open_vswitch . ssl", "[]\n", NULL },
+	{ "", "del-ssl -- get-ssl", "", NULL },
+	{ "", "set-ssl /k /c", NULL, "'set-ssl' command requires at least 3 "
+	  "arguments" },
 	{ SETUP_BASE, "get port eth0 vlan_mode", "[]\n", NULL },
 	{ "add-br br0 -- set bridge br0 'external_ids:k1=\"a1\"' "
 	  "'external_ids:k3=\"a.b\"' 'external_ids:k4=\"a/b\"' "
@@ -556,7 +569,8 @@ static const struct {
 	  "bridges             : [00000000-0000-4000-8000-000000000002]\n"
 	  "external_ids        : {}\n"
 	  "iface_types         : []\n"
-	  "other_config        : {}\n" },
+	  "other_config        : {}\n"
+	  "ssl                 : []\n" },
 };
 
 START_TEST(test_format)
