@@ -174,7 +174,8 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	struct wft_ofp_flow *rules = NULL;
 	size_t n = 0, cap = 0, n_phys;
 	unsigned long gen = o->flows_gen;
-	bool vifs, tunnels;
+	struct wft_lflow_groups groups;
+	bool vifs, tunnels, groups_changed;
 	char err[256];
 	double t0;
 	int ret;
@@ -202,9 +203,21 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	stats_reset(&o->fst);
 	physical(o, b, &rules, &n, &cap);
 	n_phys = n;
-	wft_ovn_lflows_compile(o, r, &o->view, &rules, &n, &cap);
+	wft_lflow_groups_init(&groups);
+	wft_ovn_lflows_compile(o, r, &o->view, &groups, &rules, &n, &cap);
 	o->fst.rules_lflow = n - n_phys;
 	lookup_tables(o, r, &rules, &n, &cap);
+	o->fst.duplicates = wft_ovn_desired_merge(rules, &n);
+	o->fst.groups = groups.n;
+	/* Groups first: a rule naming a missing group drops. */
+	ret = wft_ovn_groups_install(b, o->node.bridge, &groups,
+				     &groups_changed, err, sizeof(err));
+	wft_lflow_groups_uninit(&groups);
+	if (ret)
+		wft_warn("installing the groups on %s: %s", o->node.bridge,
+			 err);
+	else if (groups_changed)
+		wft_backer_changed(b);
 	ret = wft_ofproto_install(b, o->node.bridge, rules, n, &ist, err,
 				  sizeof(err));
 	wft_lflow_rules_free(rules, n);
@@ -264,7 +277,7 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 	for (i = 0; i < fs->n_reasons; i++)
 		json_object_set_new(reasons, fs->reasons[i].reason,
 				    json_integer((json_int_t)fs->reasons[i].n));
-	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:s,"
+	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:s,"
 		      "s:b,s:I,s:I}",
 		"rows_compiled", (json_int_t)fs->rows_compiled,
 		"rows_skipped", (json_int_t)fs->rows_skipped,
@@ -272,6 +285,8 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 		"rules_logical", (json_int_t)fs->rules_lflow,
 		"rules_physical", (json_int_t)fs->rules_phys,
 		"rules_lookup", (json_int_t)fs->rules_lookup,
+		"duplicates", (json_int_t)fs->duplicates,
+		"groups", (json_int_t)fs->groups,
 		"full_recomputes", (json_int_t)fs->full_recomputes,
 		"incremental_runs", (json_int_t)fs->incremental_runs,
 		"last_added", (json_int_t)fs->added,

@@ -22,10 +22,21 @@ struct env_aux {
 	struct wft_ovsdb_replica *r;
 	const struct wft_ovn_view *v;
 	size_t dp;			/* the datapath being compiled */
+	/* Conjunction ids: each row compiled gets the next 256 (lflow.h). */
+	uint32_t conj_next;
 	/* String arrays handed out for sets and groups, freed at the end. */
 	char ***arrays;
 	size_t n_arrays;
 };
+
+static uint32_t conj_id_base(void *aux, const char *uuid)
+{
+	struct env_aux *a = aux;
+
+	(void)uuid;
+	a->conj_next += 256;
+	return a->conj_next;
+}
 
 static int port_key(void *aux, const char *name, uint32_t *key)
 {
@@ -152,6 +163,7 @@ static void count_skip(struct wft_ovn_flow_stats *fs, const char *uuid,
 }
 
 static void compile_one(struct wft_ovn *o, struct env_aux *a,
+			struct wft_lflow_groups *groups,
 			const struct wft_ovsdb_row *row, size_t dp,
 			struct wft_ofp_flow **rules, size_t *n_rules,
 			size_t *cap)
@@ -161,6 +173,8 @@ static void compile_one(struct wft_ovn *o, struct env_aux *a,
 		.is_chassis_resident = resident,
 		.addr_set = addr_set,
 		.port_group = port_group,
+		.conj_id_base = conj_id_base,
+		.lflow_groups = groups,
 		.aux = a,
 	};
 	char uuid[WFT_UUID_STRLEN + 1], err[256];
@@ -201,6 +215,7 @@ static void compile_one(struct wft_ovn *o, struct env_aux *a,
 
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
+			    struct wft_lflow_groups *groups,
 			    struct wft_ofp_flow **rules, size_t *n_rules,
 			    size_t *cap)
 {
@@ -218,7 +233,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		if (d && d->n) {
 			dp = dp_of(v, &d->keys[0].u);
 			if (dp != SIZE_MAX)
-				compile_one(o, &a, row, dp, rules, n_rules,
+				compile_one(o, &a, groups, row, dp, rules, n_rules,
 					    cap);
 			continue;
 		}
@@ -229,7 +244,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		for (i = 0; d && i < d->n; i++) {
 			dp = dp_of(v, &d->keys[i].u);
 			if (dp != SIZE_MAX)
-				compile_one(o, &a, row, dp, rules, n_rules,
+				compile_one(o, &a, groups, row, dp, rules, n_rules,
 					    cap);
 		}
 	}

@@ -9,9 +9,12 @@
 
 #include "weft/daemon.h"
 #include "weft/lflow.h"
+#include "weft/lflow_actions.h"
 #include "weft/ovn_node.h"
 #include "weft/ovsdb_client.h"
 #include "weft/ovsdb_replica.h"
+
+struct wft_backer;
 
 struct wft_ovn_strset {
 	char **v;
@@ -93,6 +96,8 @@ struct wft_ovn_view {
 struct wft_ovn_flow_stats {
 	unsigned long rows_compiled, rows_skipped, rules_lflow, rules_phys;
 	unsigned long rules_lookup;	/* tables 66..75 (ovn_lookup.h) */
+	unsigned long duplicates;	/* same match, other actions */
+	unsigned long groups;		/* ct_lb select groups */
 	unsigned long rules_installed;
 	unsigned long full_recomputes, incremental_runs;
 	unsigned long added, deleted, modified;	/* by the last install */
@@ -216,8 +221,18 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
  * *@rules (appended); counts in @st and o->fst. */
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
+			    struct wft_lflow_groups *groups,
 			    struct wft_ofp_flow **rules, size_t *n_rules,
 			    size_t *cap);
+
+/* ovn_desired.c: rules sharing table, priority and match made one (their
+ * conjunctions joined); returns how many other duplicates were dropped. */
+unsigned long wft_ovn_desired_merge(struct wft_ofp_flow *rules, size_t *n);
+/* The bridge's groups made @gs (ct_lb's select groups); *@changed when
+ * any was added, modified or deleted. */
+int wft_ovn_groups_install(struct wft_backer *b, const char *bridge,
+			   const struct wft_lflow_groups *gs, bool *changed,
+			   char *err, size_t errlen);
 
 /* ovn_flows.c: recomputes and installs when dirty; raises flows_pending
  * while the installed rules are behind the replica. */

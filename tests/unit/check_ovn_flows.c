@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "weft/ofp_flow.h"
+#include "weft/strbuf.h"
 #include "weft/tlv_map.h"
 #include "agent/lib/ovn_priv.h"
 
@@ -257,6 +258,46 @@ START_TEST(test_zones)
 }
 END_TEST
 
+/* Rules that share table, priority and match become one: conjunctions
+ * joined (two ACLs over one address set), other duplicates counted. */
+START_TEST(test_merge)
+{
+	static const char *const texts[] = {
+		"table=44,priority=2001,ip,nw_src=10.0.0.1,actions=conjunction(256,1/2)",
+		"table=44,priority=2001,ip,nw_src=10.0.0.1,actions=conjunction(512,1/2)",
+		"table=44,priority=2001,ip,nw_src=10.0.0.1,actions=conjunction(256,1/2)",
+		"table=44,priority=2001,ip,nw_src=10.0.0.2,actions=conjunction(256,1/2)",
+		"table=44,priority=2002,ip,nw_src=10.0.0.1,actions=conjunction(768,1/2)",
+		"table=45,priority=10,ip,actions=drop",
+		"table=45,priority=10,ip,actions=resubmit(,46)",
+		"table=45,priority=10,ip,actions=drop",
+	};
+	struct wft_ofp_flow rules[8];
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	char err[256];
+	size_t n = 8, i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_msg(!wft_ofp_flow_parse(texts[i], WFT_OFPFC_ADD,
+						  &rules[i], err, sizeof(err)),
+			      "%s: %s", texts[i], err);
+	/* One real duplicate: the resubmit (the identical drop is not). */
+	ck_assert_uint_eq(wft_ovn_desired_merge(rules, &n), 1);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		wft_ofp_flow_format(&rules[i], &sb);
+		wft_strbuf_putc(&sb, '\n');
+		wft_ofp_flow_uninit(&rules[i]);
+	}
+	ck_assert_str_eq(wft_strbuf_cstr(&sb),
+		"ADD table:44 priority=2001,ip,nw_src=10.0.0.1 actions=conjunction(256,1/2),conjunction(512,1/2)\n"
+		"ADD table:44 priority=2001,ip,nw_src=10.0.0.2 actions=conjunction(256,1/2)\n"
+		"ADD table:44 priority=2002,ip,nw_src=10.0.0.1 actions=conjunction(768,1/2)\n"
+		"ADD table:45 priority=10,ip actions=drop\n");
+	wft_strbuf_free(&sb);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ovn_flows");
@@ -268,6 +309,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_patch);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_zones);
+	tcase_add_test(tc, test_merge);
 	suite_add_tcase(s, tc);
 	return s;
 }
