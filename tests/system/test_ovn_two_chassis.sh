@@ -27,15 +27,6 @@
 #   stats      lflow/stats: rows compiled and skipped (saved for the
 #              report)
 #
-# The traffic checks need two things from other branches: northd's port
-# security actions (check_in_port_sec, check_out_port_sec) translated,
-# and, for the routed path, xlate counting only backward resubmits
-# against its depth limit (as OVS does). Until then each case logs
-# "SKIP ..." after its control-plane checks (lflow/stats and a weft-trace
-# of a routed packet say which is missing). With both (tried with local
-# patches) all the traffic passed (ping and TCP on one chassis and
-# across, routed pings across, VXLAN), 166 s in the VM.
-#
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_two_chassis.sh
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
 . "$(dirname "$0")/ovn_lib.sh"
@@ -103,21 +94,6 @@ setup() {
 	ping_ok nA 192.168.70.2 2 || die "the underlay does not work"
 }
 
-# needs_missing: true (and says why) when northd's flows for every port
-# use an action this tree cannot translate yet: check_in_port_sec and
-# check_out_port_sec come with the lookup tables (another branch); until
-# then every packet is dropped in table 8 and the traffic checks cannot
-# run. The control-plane checks still do.
-needs_missing() {
-	local st
-	st=$(nappctl nA lflow/stats)
-	if [[ $st == *"skipped "*": check_in_port_sec"* ]]; then
-		log "SKIP traffic: port security (check_in_port_sec) is not translated in this tree"
-		return 0
-	fi
-	return 1
-}
-
 # pkey LSP: the port's tunnel key; dkey LS: the datapath's.
 pkey() { sbctl --bare --columns=tunnel_key find Port_Binding logical_port="$1"; }
 dkey() { sbctl --bare --columns=tunnel_key find Datapath_Binding external_ids:name="$1"; }
@@ -139,7 +115,6 @@ case_geneve() {
 	nvsctl nB show | grep -q "ovn-hv1-0" || fail "nB: no tunnel port to hv1"
 	grep -q "table=65.*actions=output" "$WEFT_RESULTS/flows-nA-geneve.txt" ||
 		fail "nA: no table 65 output flow"
-	needs_missing && return 0
 	ping_ok pod1 10.0.1.13 3 || fail "ping pod1 -> pod3 (same chassis)"
 	tcpdump_start nA uA "$cap" udp port 6081
 	ping_ok pod1 10.0.1.12 5 || fail "ping pod1 -> pod2 (across)"
@@ -173,17 +148,12 @@ case_router() {
 	timeout 60 ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv --timeout=50 sync ||
 		fail "ovn-nbctl --wait=hv sync did not return"
 	dump_state router
-	needs_missing && return 0
-	# A routed packet resubmits ~80 times in a row; OVS counts only the
-	# resubmits to an earlier table against its depth limit of 64, weft's
-	# xlate (another branch) counts them all: until it changes, the trace
-	# says so and the routed traffic cannot pass.
+	# A routed packet crosses ~80 tables (xlate counts only backward
+	# resubmits against its depth limit, as OVS does): the trace of one
+	# is kept for the report.
 	out=$(ntrace nA br-int "in_port=$(nvsctl nA get Interface p1 ofport),icmp,dl_src=$M1,dl_dst=02:00:00:00:01:01,nw_src=10.0.1.11,nw_dst=10.0.2.14,nw_ttl=64" 2>&1)
 	echo "$out" >"$WEFT_RESULTS/trace-routed.txt"
-	if [[ $out == *"nest deeper than"* ]]; then
-		log "SKIP routed traffic: xlate's resubmit depth limit (see trace-routed.txt)"
-		return 0
-	fi
+	[[ $out == *"nest deeper than"* ]] && fail "the routed trace hit the depth limit"
 	ping_ok pod1 10.0.2.14 5 || fail "ping pod1 -> pod4 (routed, across)"
 	ping_ok pod3 10.0.2.14 3 || fail "ping pod3 -> pod4 (routed, across)"
 	ping_ok pod4 10.0.1.13 3 || fail "ping pod4 -> pod3 (routed, across)"
@@ -199,7 +169,6 @@ case_vxlan() {
 	timeout 60 ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv --timeout=50 sync ||
 		fail "ovn-nbctl --wait=hv sync did not return"
 	dump_state vxlan
-	needs_missing && return 0
 	tcpdump_start nA uA "$cap" udp port 4789
 	ping_ok pod1 10.0.1.12 5 || fail "ping pod1 -> pod2 over vxlan"
 	tcpdump_stop

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 400
+#
+# Issue 8 on the wire with a peer nobody here wrote: a weft chassis
+# (weftd in namespace nA) and a real OVN chassis (ovn-controller and
+# ovs-vswitchd on openvswitch.ko in namespace nB, its own OVS_RUNDIR:
+# tests/system/ovn_ovs_lib.sh), one real NB/SB/ovn-northd.
+#
+#   pod1 10.0.1.11 ─ br-int (weftd hv-weft, nA)
+#                      uA 192.168.70.1 ═══ uB 192.168.70.2
+#                                          br-int (ovn-controller hv-ovs, nB) ─ pod2 10.0.1.12
+#                                                                              └ pod4 10.0.2.14 (ls2)
+#   ls1: pod1, pod2; ls2: pod4; lr1 joins them
+#
+#   geneve   ping and TCP both ways across; tshark on the underlay: each
+#            side's GENEVE frames carry VNI = ls1's key and OVN's option
+#            (class 0x0102, type 0x80) with ingress/egress port keys, the
+#            real ovn-controller's frames and weft's alike
+#   router   lr1: pod1 -> pod4 routed on the weft chassis and tunnelled to
+#            ls2 on the OVS one, and back (routed by ovn-controller)
+#   vxlan    both chassis to vxlan: ping both ways; VNI = dp key | egress
+#            port key << 12 in both directions
+#
+# Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_interop.sh
+. "$(dirname "$0")/weftd_tunnel_lib.sh"
+. "$(dirname "$0")/ovn_lib.sh"
+. "$(dirname "$0")/ovn_ovs_lib.sh"
+
+M1=0a:00:00:00:01:11
+M2=0a:00:00:00:01:12
+M4=0a:00:00:00:02:14
+
+weft_chassis() {
+	nvsctl nA set Open_vSwitch . external_ids:system-id=hv-weft \
+		external_ids:ovn-remote=unix:"$SB_SOCK" \
+		external_ids:ovn-encap-type="$1" \
+		external_ids:ovn-encap-ip=192.168.70.1
+}
+
+pkey() { sbctl --bare --columns=tunnel_key find Port_Binding logical_port="$1"; }
+dkey() { sbctl --bare --columns=tunnel_key find Datapath_Binding external_ids:name="$1"; }
+
+ports_up() {
+	local p
+	for p in "$@"; do
+		[ "$(nbctl get Logical_Switch_Port "$p" up)" = true ] || return 1
+	done
+}
+
+wait_hv() {
+	timeout 90 ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv --timeout=80 sync
+}
+
+dump_state() {
+	nofctl nA dump-flows br-int >"$WEFT_RESULTS/flows-weft-$1.txt" 2>&1
+	nappctl nA lflow/stats >"$WEFT_RESULTS/lflow-stats-$1.txt" 2>&1
+	novs nB ovs-ofctl dump-flows br-int >"$WEFT_RESULTS/flows-ovs-$1.txt" 2>&1
+	novs nB ovs-vsctl show >"$WEFT_RESULTS/ovs-show-$1.txt" 2>&1
+	sbctl show >"$WEFT_RESULTS/sb-show-$1.txt" 2>&1
+}
+
+setup() {
+	modprobe veth
+	modprobe udp_tunnel || die "modprobe udp_tunnel"
+	modprobe ip6_udp_tunnel || die "modprobe ip6_udp_tunnel"
+	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" ovn-northd ovn-nbctl \
+		ovn-sbctl ovn-controller ovs-vswitchd ovsdb-server tcpdump tshark
+	weft_load
+	underlay_up
+	ovn_start || die "OVN control plane"
+	nweftd_start nA || die "weftd in nA did not start"
+	weft_chassis geneve || die "nA: chassis keys"
+	ovs_chassis_start nB hv-ovs 192.168.70.2 geneve ||
+		die "the OVS chassis did not start"
+	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
+	nbctl ls-add ls1 -- ls-add ls2 \
+	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11" \
+	   -- lsp-add ls1 lp2 -- lsp-set-addresses lp2 "$M2 10.0.1.12" \
+	   -- lsp-add ls2 lp4 -- lsp-set-addresses lp4 "$M4 10.0.2.14" ||
+		die "lsp-add"
+	vm_up pod1 nA p1 10.0.1.11/24 $M1 1400
+	vm_up pod2 nB p2 10.0.1.12/24 $M2 1400
+	vm_up pod4 nB p4 10.0.2.14/24 $M4 1400
+	in_ns pod1 ip route add default via 10.0.1.1
+	in_ns pod2 ip route add default via 10.0.1.1
+	in_ns pod4 ip route add default via 10.0.2.1
+	nvsctl nA add-port br-int p1 -- set Interface p1 \
+		external_ids:iface-id=lp1 || die "nA: p1"
+	ovs_chassis_port nB p2 lp2 || die "nB: p2"
+	ovs_chassis_port nB p4 lp4 || die "nB: p4"
+	ping_ok nA 192.168.70.2 2 || die "the underlay does not work"
+}
+
+# geneve_fields PCAP: "outer-src outer-dst vni option" per GENEVE frame,
+# as tshark decodes them (the option whole: class, type, length, data).
+geneve_fields() {
+	tshark -r "$1" -T fields -E occurrence=f -E separator=' ' \
+		-e ip.src -e ip.dst -e geneve.vni -e geneve.option 2>/dev/null
+}
+
+case_geneve() {
+	local cap=$WEFTD_DIR/geneve.pcap out key k1 k2
+	wait_hv || fail "ovn-nbctl --wait=hv sync did not return"
+	wait_for 30 ports_up lp1 lp2 lp4 || fail "not every port is up"
+	wait_for 30 eval 'novs nB ovs-vsctl show | grep -q "remote_ip=\"192.168.70.1\""' ||
+		fail "ovn-controller made no tunnel to the weft chassis"
+	nvsctl nA show | grep -q "ovn-hv-ovs-0" ||
+		fail "weftd made no tunnel port to hv-ovs"
+	dump_state geneve
+	tcpdump_start nA uA "$cap" udp port 6081
+	ping_ok pod1 10.0.1.12 5 || fail "ping pod1 (weft) -> pod2 (OVS)"
+	ping_ok pod2 10.0.1.11 3 || fail "ping pod2 (OVS) -> pod1 (weft)"
+	tcpdump_stop
+	iperf_ok pod2 pod1 10.0.1.12 1M 5201 || fail "TCP pod1 -> pod2"
+	iperf_ok pod1 pod2 10.0.1.11 1M 5202 || fail "TCP pod2 -> pod1"
+	save "$cap"
+	key=$(dkey ls1) k1=$(pkey lp1) k2=$(pkey lp2)
+	out=$(geneve_fields "$cap")
+	echo "$out" >"$WEFT_RESULTS/geneve-fields.txt"
+	# OVN's option: class 0x0102, type 0x80 (critical), 4 bytes of
+	# data (length 1 word): ingress port key << 16 | egress port key.
+	assert_match "$out" "^192.168.70.1 192.168.70.2 $(printf 0x%06x "$key") 01028001$(printf %04x%04x "$k1" "$k2")$" \
+		"weft's frames: VNI ls1 ($key), option lp1 ($k1) -> lp2 ($k2)"
+	assert_match "$out" "^192.168.70.2 192.168.70.1 $(printf 0x%06x "$key") 01028001$(printf %04x%04x "$k2" "$k1")$" \
+		"ovn-controller's frames: VNI ls1, option lp2 ($k2) -> lp1 ($k1)"
+}
+
+case_router() {
+	nbctl lr-add lr1 \
+	   -- lrp-add lr1 lr1-ls1 02:00:00:00:01:01 10.0.1.1/24 \
+	   -- lrp-add lr1 lr1-ls2 02:00:00:00:02:01 10.0.2.1/24 \
+	   -- lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
+	   -- lsp-set-addresses ls1-lr1 router \
+	   -- lsp-set-options ls1-lr1 router-port=lr1-ls1 \
+	   -- lsp-add ls2 ls2-lr1 -- lsp-set-type ls2-lr1 router \
+	   -- lsp-set-addresses ls2-lr1 router \
+	   -- lsp-set-options ls2-lr1 router-port=lr1-ls2 || fail "lr-add"
+	wait_hv || fail "ovn-nbctl --wait=hv sync did not return"
+	dump_state router
+	ping_ok pod1 10.0.2.14 5 || fail "ping pod1 (weft) -> pod4 (OVS), routed"
+	ping_ok pod4 10.0.1.11 3 || fail "ping pod4 (OVS) -> pod1 (weft), routed"
+}
+
+case_vxlan() {
+	local cap=$WEFTD_DIR/vxlan.pcap out key k1 k2
+	weft_chassis vxlan || fail "nA: vxlan"
+	novs nB ovs-vsctl set Open_vSwitch . external_ids:ovn-encap-type=vxlan ||
+		fail "nB: vxlan"
+	wait_for 30 eval 'nvsctl nA get Interface ovn-hv-ovs-0 type | grep -q vxlan' ||
+		fail "nA: the tunnel port did not become vxlan"
+	wait_hv || fail "ovn-nbctl --wait=hv sync did not return"
+	dump_state vxlan
+	tcpdump_start nA uA "$cap" udp port 4789
+	ping_ok pod1 10.0.1.12 8 || fail "ping pod1 -> pod2 over vxlan"
+	ping_ok pod2 10.0.1.11 3 || fail "ping pod2 -> pod1 over vxlan"
+	tcpdump_stop
+	save "$cap"
+	key=$(dkey ls1) k1=$(pkey lp1) k2=$(pkey lp2)
+	out=$(tshark -r "$cap" -T fields -E occurrence=f -E separator=' ' \
+		-e ip.src -e vxlan.vni 2>/dev/null)
+	echo "$out" >"$WEFT_RESULTS/vxlan-fields.txt"
+	assert_match "$out" "^192.168.70.1 $((key | k2 << 12))$" "weft's VNI to lp2"
+	assert_match "$out" "^192.168.70.2 $((key | k1 << 12))$" "ovn-controller's VNI to lp1"
+}
+
+setup
+run_case geneve
+run_case router
+run_case vxlan
+finish
