@@ -147,6 +147,9 @@ struct wft_xlate_in {
 	const struct wft_xlate_bridge *bridge;
 	struct wft_flow flow;		/* the packet; in_port is OpenFlow's */
 	uint8_t table;			/* where to start: 0 */
+	/* A packet-out (weftd's own packets, ovn_pinctrl.h): when not
+	 * NULL, these actions run instead of @table's lookup. */
+	const struct wft_ofpacts *actions;
 	bool trace;			/* fill out->trace */
 	/* NORMAL may update MAC learning: true for upcalls (and for the
 	 * revalidation of flows that saw packets, so that their sources do

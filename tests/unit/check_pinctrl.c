@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for pinctrl (include/weft/ovn_pinctrl.h): OVN action strings
+ * as ovn-northd 23.03 writes them, compiled by the lflow compiler into a
+ * controller action, read back from ovs-ofctl text (the way they reach a
+ * bridge), handed with a trigger packet to the packet-in handler; the
+ * packet it builds is compared with scapy's golden bytes
+ * (data/packet_build_golden.h) and its nested actions are translated by
+ * xlate into datapath actions:
+ *  - arp { } (lr_in_arp_request), nd_ns { }, nd_na { }, nd_na_router { }
+ *    with xreg0, icmp4 { } with type/code and <-> (lr_in_ip_input's TTL
+ *    exceeded), icmp6 { }, icmp4_error { } with frag_mtu, tcp_reset { },
+ *    reject { } on TCP, UDP, and the packets it ignores;
+ *  - errors: <-> of a field written before it in the block, userdata
+ *    that is not pinctrl's, every truncation of a real userdata.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/lflow_actions.h"
+#include "weft/odp.h"
+#include "weft/ofp_flow.h"
+#include "weft/ovn_pinctrl.h"
+
+#include "data/packet_build_golden.h"
+#include "xlate_testlib.h"
+
+static int port_key(void *aux, const char *name, uint32_t *key)
+{
+	if (!strcmp(name, "lr1-ext")) {
+		*key = 3;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* @s compiled as an ingress flow of table 21 of a router; the one
+ * controller action's userdata, after a round trip through ovs-ofctl
+ * text. Returns the compiler's error, 0 on success. */
+static int compile(const char *s, struct wft_ofpacts *acts, char *err,
+		   size_t errlen)
+{
+	struct wft_lflow_xlate_ctx ctx;
+	struct wft_ofpacts direct;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	struct wft_lacts la;
+	struct wft_flow f;
+	struct wft_flow_wc wc;
+	int r;
+
+	ck_assert_int_eq(wft_lflow_actions_parse(s, &la, err, errlen), 0);
+	wft_lflow_xlate_ctx_init(&ctx, false, 21, false);
+	ctx.port_key = port_key;
+	wft_ofpacts_init(&direct);
+	r = wft_lflow_actions_to_ofpacts(&la, &ctx, &direct, err, errlen);
+	wft_lacts_free(&la);
+	if (r) {
+		wft_ofpacts_uninit(&direct);
+		return r;
+	}
+	memset(&f, 0, sizeof(f));
+	wft_flow_wc_init_catchall(&wc);
+	wft_ofp_actions_format(&direct, &f, &wc, &sb);
+	r = wft_ofp_actions_parse(wft_strbuf_cstr(&sb), &f, &wc, 21, acts,
+				  err, errlen);
+	ck_assert_msg(!r, "%s: %s", wft_strbuf_cstr(&sb), err);
+	ck_assert(wft_ofpacts_equal(acts, &direct));
+	wft_strbuf_free(&sb);
+	wft_ofpacts_uninit(&direct);
+	return 0;
+}
+
+static const struct wft_ofpact *controller_of(const struct wft_ofpacts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->acts[i].type == WFT_OFPACT_CONTROLLER)
+			return &a->acts[i];
+	ck_abort_msg("no controller action");
+	return NULL;
+}
+
+struct pin {
+	struct wft_ofpacts acts;
+	struct wft_packet_in_md md;
+	struct wft_pin_result r;
+	struct wft_strbuf text;		/* the nested actions */
+	struct run x;			/* their translation */
+	struct wft_strbuf odp;
+	char err[256];
+	int ret;
+};
+
+/* Compiles @lflow, hands @trig to the handler with @regs, translates
+ * what it asks for (table 37 outputs to port 2). */
+static void pin_run(struct pin *p, const char *lflow, const uint8_t *trig,
+		    size_t len, const uint32_t *regs)
+{
+	static const char *const rules[] = {
+		"table=37,priority=0,actions=output:2", NULL,
+	};
+	const struct wft_ofpact *c;
+	struct wft_flow_wc wc;
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	wft_ofpacts_init(&p->acts);
+	wft_strbuf_init(&p->text);
+	wft_strbuf_init(&p->odp);
+	ck_assert_int_eq(compile(lflow, &p->acts, p->err, sizeof(p->err)), 0);
+	c = controller_of(&p->acts);
+	p->md.userdata = c->controller.userdata;
+	p->md.userdata_len = c->controller.userdata_len;
+	p->md.table_id = 29;
+	p->md.metadata = 5;
+	p->md.in_port = 1;
+	for (i = 0; regs && i < 16; i++)
+		p->md.regs[i] = regs[i];
+	wft_pin_result_init(&p->r);
+	p->ret = wft_ovn_pinctrl_handle(&p->md, trig, len, &p->r, p->err,
+					sizeof(p->err));
+	if (p->ret)
+		return;
+	wft_flow_wc_init_catchall(&wc);
+	wft_ofp_actions_format(&p->r.acts, &p->r.flow, &wc, &p->text);
+	run_init(&p->x, rules);
+	p->x.in.flow = p->r.flow;
+	p->x.in.actions = &p->r.acts;
+	ck_assert_int_eq(wft_xlate(&p->x.in, &p->x.out), 0);
+	ck_assert_int_eq(wft_odp_actions_format(p->x.out.actions.data,
+						p->x.out.actions.len,
+						&p->odp, 0), 0);
+}
+
+static void pin_free(struct pin *p)
+{
+	if (p->x.p)
+		run_free(&p->x);
+	wft_pin_result_uninit(&p->r);
+	wft_ofpacts_uninit(&p->acts);
+	wft_strbuf_free(&p->text);
+	wft_strbuf_free(&p->odp);
+}
+
+#define ASSERT_PACKET(p, EXP) do {					\
+	ck_assert_int_eq((p)->ret, 0);					\
+	ck_assert_uint_eq((p)->r.len, sizeof(EXP));			\
+	ck_assert_mem_eq((p)->r.packet, EXP, sizeof(EXP));		\
+} while (0)
+
+#define ASSERT_HAS(sb, s)						\
+	ck_assert_msg(strstr(wft_strbuf_cstr(sb), s), "no \"%s\" in %s", s, \
+		      wft_strbuf_cstr(sb))
+
+START_TEST(test_arp)
+{
+	uint32_t regs[16] = { 0x14000002, 0x14000001 };
+	struct pin p;
+
+	pin_run(&p, "arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.spa = reg1; "
+		"arp.tpa = reg0; arp.op = 1; output; };",
+		trig_arp, sizeof(trig_arp), regs);
+	ck_assert_msg(!p.ret, "%s", p.err);
+	ASSERT_PACKET(&p, exp_arp);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text),
+			 "load:0xffffffffffff->NXM_OF_ETH_DST[],"
+			 "move:NXM_NX_REG1[]->NXM_OF_ARP_SPA[],"
+			 "move:NXM_NX_REG0[]->NXM_OF_ARP_TPA[],"
+			 "load:0x1->NXM_OF_ARP_OP[],resubmit(,37)");
+	/* The registers are the original packet's: spa from reg1. */
+	ck_assert_str_eq(wft_strbuf_cstr(&p.odp),
+			 "set(eth(dst=ff:ff:ff:ff:ff:ff)),"
+			 "set(arp(sip=20.0.0.1,tip=20.0.0.2,op=1)),12");
+	ck_assert_uint_eq(be64toh(p.r.flow.metadata), 5);
+	pin_free(&p);
+}
+END_TEST
+
+START_TEST(test_icmp4_ttl_exceeded)
+{
+	struct pin p;
+
+	/* lr_in_ip_input's TTL exceeded, as ovn-northd 23.03 writes it. */
+	pin_run(&p, "icmp4 {eth.dst <-> eth.src; icmp4.type = 11; "
+		"/* Time exceeded */ icmp4.code = 0; /* TTL exceeded in "
+		"transit */ ip4.dst <-> ip4.src ; ip.ttl = 254; "
+		"outport = \"lr1-ext\"; flags.loopback = 1; output; };",
+		trig_arp, sizeof(trig_arp), NULL);
+	ASSERT_PACKET(&p, exp_icmp4_error_ttl);
+	/* The swaps load each field with the other's value. */
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text),
+			 "load:0x505400000001->NXM_OF_ETH_DST[],"
+			 "load:0x505400000002->NXM_OF_ETH_SRC[],"
+			 "load:0xa000001->NXM_OF_IP_DST[],"
+			 "load:0x14000002->NXM_OF_IP_SRC[],"
+			 "load:0xfe->NXM_NX_IP_TTL[],load:0x3->NXM_NX_REG15[],"
+			 "load:0x1->NXM_NX_REG10[0],resubmit(,37)");
+	ck_assert_str_eq(wft_strbuf_cstr(&p.odp),
+			 "set(eth(src=50:54:00:00:00:02,dst=50:54:00:00:00:01)),"
+			 "set(ipv4(src=20.0.0.2,dst=10.0.0.1,ttl=254)),12");
+	pin_free(&p);
+}
+END_TEST
+
+START_TEST(test_icmp4_frag_needed)
+{
+	struct pin p;
+
+	pin_run(&p, "icmp4_error { icmp4.type = 3; icmp4.code = 4; "
+		"icmp4.frag_mtu = 1400; output; };",
+		trig_icmp4_frag_mtu, sizeof(trig_icmp4_frag_mtu), NULL);
+	ASSERT_PACKET(&p, exp_icmp4_frag_mtu);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), "resubmit(,37)");
+	pin_free(&p);
+}
+END_TEST
+
+START_TEST(test_icmp6_port)
+{
+	struct pin p;
+
+	pin_run(&p, "icmp6 { output; };", trig_nd_ns, sizeof(trig_nd_ns),
+		NULL);
+	ASSERT_PACKET(&p, exp_icmp6_port);
+	pin_free(&p);
+}
+END_TEST
+
+START_TEST(test_nd)
+{
+	uint32_t regs[16] = { [0] = 0x00000a58, [1] = 0x0a000101 };
+	struct pin p;
+
+	pin_run(&p, "nd_ns { output; };", trig_nd_ns, sizeof(trig_nd_ns),
+		NULL);
+	ASSERT_PACKET(&p, exp_nd_ns);
+	pin_free(&p);
+
+	/* lr_in_ip_input's router NA: eth.src from xreg0[0..47]. */
+	pin_run(&p, "nd_na_router { eth.src = xreg0[0..47]; "
+		"ip6.src = nd.target; nd.tll = xreg0[0..47]; "
+		"outport = inport; flags.loopback = 1; output; };",
+		trig_nd_na, sizeof(trig_nd_na), regs);
+	ASSERT_PACKET(&p, exp_nd_na_router);
+	ASSERT_HAS(&p.odp, "set(eth(src=0a:58:0a:00:01:01))");
+	ASSERT_HAS(&p.odp, "tll=0a:58:0a:00:01:01");
+	pin_free(&p);
+
+	pin_run(&p, "nd_na { output; };", trig_nd_na, sizeof(trig_nd_na),
+		NULL);
+	ASSERT_PACKET(&p, exp_nd_na);
+	pin_free(&p);
+}
+END_TEST
+
+START_TEST(test_tcp_reset_and_reject)
+{
+	struct pin p;
+
+	pin_run(&p, "tcp_reset { output; };", trig_icmp4_reject,
+		sizeof(trig_icmp4_reject), NULL);
+	ASSERT_PACKET(&p, exp_tcp_reset4);
+	pin_free(&p);
+
+	/* reject swaps the addresses itself; outport <-> inport loads
+	 * each register with the other's value. */
+	pin_run(&p, "reject { outport <-> inport; "
+		"next(pipeline=ingress,table=25); };", trig_icmp4_reject,
+		sizeof(trig_icmp4_reject), (uint32_t[16]){ [14] = 7, [15] = 9 });
+	ASSERT_PACKET(&p, exp_tcp_reset4_swap);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text),
+			 "load:0x7->NXM_NX_REG15[],load:0x9->NXM_NX_REG14[],"
+			 "resubmit(,33)");
+	pin_free(&p);
+
+	pin_run(&p, "reject { output; };", trig_arp,
+		sizeof(trig_arp), NULL);
+	ck_assert_int_eq(p.ret, 0);
+	pin_free(&p);
+
+	/* No answer to an ICMP error or a RST. */
+	pin_run(&p, "reject { output; };", exp_icmp4_port,
+		sizeof(exp_icmp4_port), NULL);
+	ck_assert_int_eq(p.ret, 1);
+	pin_free(&p);
+	pin_run(&p, "reject { output; };", exp_tcp_reset4,
+		sizeof(exp_tcp_reset4), NULL);
+	ck_assert_int_eq(p.ret, 1);
+	pin_free(&p);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	struct wft_ofpacts acts;
+	const struct wft_ofpact *c;
+	struct wft_packet_in_md md;
+	struct wft_pin_result r;
+	char err[256];
+	size_t n;
+
+	wft_ofpacts_init(&acts);
+	ck_assert_int_eq(compile("icmp4 { ip.ttl = 1; ip4.dst <-> ip4.src; "
+				 "ip.ttl <-> ip.ttl; output; };", &acts, err,
+				 sizeof(err)), -EOPNOTSUPP);
+	ck_assert_msg(strstr(err, "icmp4 { }: <-> of a field written"), "%s",
+		      err);
+	/* A real userdata, cut at every length: refused, or handled. */
+	ck_assert_int_eq(compile("arp { eth.dst = ff:ff:ff:ff:ff:ff; "
+				 "arp.op = 1; output; };", &acts, err,
+				 sizeof(err)), 0);
+	c = controller_of(&acts);
+	for (n = 0; n <= c->controller.userdata_len; n++) {
+		uint8_t *cut = malloc(n + 1);
+		int ret;
+
+		memcpy(cut, c->controller.userdata, n);
+		memset(&md, 0, sizeof(md));
+		md.userdata = cut;
+		md.userdata_len = n;
+		wft_pin_result_init(&r);
+		ret = wft_ovn_pinctrl_handle(&md, trig_arp, sizeof(trig_arp),
+					     &r, err, sizeof(err));
+		/* Cut between TLVs, it is a shorter valid block. */
+		ck_assert(n < 2 ? ret < 0 : ret <= 0);
+		wft_pin_result_uninit(&r);
+		free(cut);
+	}
+	wft_ofpacts_uninit(&acts);
+	memset(&md, 0, sizeof(md));
+	md.userdata = (const uint8_t *)"\x01\x02";
+	md.userdata_len = 2;
+	wft_pin_result_init(&r);
+	ck_assert_int_eq(wft_ovn_pinctrl_handle(&md, trig_arp,
+						sizeof(trig_arp), &r, err,
+						sizeof(err)), -EINVAL);
+	/* arp { } on an IPv6 packet. */
+	wft_pin_result_uninit(&r);
+}
+END_TEST
+
+static Suite *pinctrl_suite(void)
+{
+	Suite *s = suite_create("pinctrl");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_arp);
+	tcase_add_test(tc, test_icmp4_ttl_exceeded);
+	tcase_add_test(tc, test_icmp4_frag_needed);
+	tcase_add_test(tc, test_icmp6_port);
+	tcase_add_test(tc, test_nd);
+	tcase_add_test(tc, test_tcp_reset_and_reject);
+	tcase_add_test(tc, test_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(pinctrl_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
