@@ -103,4 +103,9 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 			   const uint8_t *packet, size_t len,
 			   struct wft_pin_result *r, char *err, size_t errlen);
 
+/* The weftd component that answers them (ovn_pinctrl_component.c);
+ * after the udpif component. */
+struct wft_component;
+extern const struct wft_component wft_ovn_pinctrl_component;
+
 #endif /* WEFT_OVN_PINCTRL_H */

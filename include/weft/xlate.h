@@ -263,6 +263,12 @@ struct wft_packet_in_md {
 	uint32_t regs[16];		/* host order */
 	const uint8_t *userdata;	/* points into the parsed buffer */
 	size_t userdata_len;
+	/* Set by the upcall handler (not by the parser): the datapath and
+	 * the upcall's key, for a controller that sends packets back
+	 * (ovn_pinctrl.h). Valid during the packet-in callback only. */
+	uint32_t dp_ifindex;
+	const void *key;
+	size_t key_len;
 };
 
 /* Reads userdata @data; returns 0, or -EINVAL when it is not xlate's. */
