@@ -38,6 +38,7 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_ICMP_ERROR] = "icmp_error",
 	[WFT_PIN_TCP_RESET] = "tcp_reset",
 	[WFT_PIN_REJECT] = "reject",
+	[WFT_PIN_PUT_DHCP_OPTS] = "put_dhcp_opts",
 };
 
 enum wft_pin_op wft_pin_op_from_name(const char *name)
@@ -50,7 +51,7 @@ enum wft_pin_op wft_pin_op_from_name(const char *name)
 		return WFT_PIN_ICMP_ERROR;
 	for (op = 1; op < __WFT_PIN_OP_MAX; op++)
 		if (op != WFT_PIN_ICMP && op != WFT_PIN_ICMP_ERROR &&
-		    !strcmp(name, op_names[op]))
+		    op != WFT_PIN_PUT_DHCP_OPTS && !strcmp(name, op_names[op]))
 			return (enum wft_pin_op)op;
 	return 0;
 }
@@ -248,6 +249,68 @@ static int encode_block(const struct wft_lacts *block,
 	return ret;
 }
 
+/* R = put_dhcp_opts(...); REST: a pausing controller action carrying
+ * R, the options, and REST translated (ovn_pinctrl.h). */
+static int xlate_pause(const struct wft_lacts *acts, size_t *i,
+		       const struct wft_lflow_xlate_ctx *ctx,
+		       struct wft_ofpacts *out, char *err, size_t errlen)
+{
+	const struct wft_lact *a = &acts->a[*i];
+	struct wft_lacts rest = { acts->a + *i + 1, acts->n - *i - 1 };
+	struct ud u = { NULL, 0, 0 };
+	struct wft_ofpacts cont;
+	struct wft_ofpact *c;
+	uint8_t opts[1024], v[4];
+	unsigned int id, ofs;
+	uint32_t offer = 0;
+	int n, ret;
+
+	if (a->dst.sym->kind != WFT_SYM_FIELD)
+		return xerr(err, errlen, -EOPNOTSUPP, "%s: the result must be "
+			    "a register bit", a->name);
+	n = wft_lflow_dhcp4_opts(a, &offer, opts, sizeof(opts), err, errlen);
+	if (n < 0)
+		return n;
+	wft_ofpacts_init(&cont);
+	ret = wft_lflow_actions_to_ofpacts(&rest, ctx, &cont, err, errlen);
+	if (ret) {
+		wft_ofpacts_uninit(&cont);
+		return ret;
+	}
+	v[0] = WFT_PIN_MAGIC;
+	v[1] = WFT_PIN_PUT_DHCP_OPTS;
+	ud_put(&u, v, 2);
+	id = a->dst.sym->field;
+	ofs = a->dst.sym->ofs + a->dst.ofs;
+	v[0] = (uint8_t)(id >> 8);
+	v[1] = (uint8_t)id;
+	v[2] = (uint8_t)(ofs >> 8);
+	v[3] = (uint8_t)ofs;
+	ud_tlv(&u, WFT_PIN_T_RESULT, v, 4);
+	ud_tlv(&u, WFT_PIN_T_OFFER_IP, &offer, 4);
+	ud_tlv(&u, WFT_PIN_T_DHCP_OPTS, opts, (size_t)n);
+	if (cont.n) {
+		struct wft_strbuf sb = WFT_STRBUF_INIT;
+		struct wft_flow_wc wc;
+		struct wft_flow f;
+
+		memset(&f, 0, sizeof(f));
+		wft_flow_wc_init_catchall(&wc);
+		wft_ofp_actions_format(&cont, &f, &wc, &sb);
+		ud_tlv(&u, WFT_PIN_T_CONTINUE, wft_strbuf_cstr(&sb), sb.len);
+		wft_strbuf_free(&sb);
+	}
+	wft_ofpacts_uninit(&cont);
+	c = wft_ofpacts_put(out, WFT_OFPACT_CONTROLLER);
+	c->controller.max_len = 0xffff;
+	c->controller.reason = WFT_PACKET_IN_ACTION;
+	c->controller.userdata = u.data;
+	c->controller.userdata_len = u.len;
+	c->controller.pause = true;
+	*i = acts->n - 1;		/* the rest is in the continuation */
+	return 0;
+}
+
 int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 			    const struct wft_lflow_xlate_ctx *ctx,
 			    struct wft_ofpacts *out, char *err, size_t errlen)
@@ -259,6 +322,9 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 	uint8_t hdr[2];
 	int ret;
 
+	if (a->type == WFT_LACT_CALL && a->has_dst &&
+	    !strcmp(a->name, "put_dhcp_opts"))
+		return xlate_pause(acts, i, ctx, out, err, errlen);
 	if (a->type != WFT_LACT_NESTED || !a->name ||
 	    !(op = wft_pin_op_from_name(a->name)))
 		return 1;

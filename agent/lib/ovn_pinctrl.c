@@ -227,6 +227,80 @@ static int nested_actions(const struct wft_packet_in_md *md,
 	return ret ? perr(err, errlen, -EINVAL, "truncated userdata") : 0;
 }
 
+/* The pipeline state of the packet-in into @flow. */
+static void reload(const struct wft_packet_in_md *md, struct wft_flow *flow)
+{
+	int i;
+
+	for (i = 0; i < WFT_N_REGS; i++)
+		flow->regs[i] = htonl(md->regs[i]);
+	flow->metadata = htobe64(md->metadata);
+	flow->in_port = htonl(md->in_port);
+}
+
+/*
+ * put_dhcp_opts: the reply (or the packet as it came, when it is not a
+ * request to answer), the result bit, and the continuation to run.
+ */
+static int put_dhcp_opts(const struct wft_packet_in_md *md,
+			 const uint8_t *packet, size_t len,
+			 struct wft_pin_result *r, char *err, size_t errlen)
+{
+	const uint8_t *ud = md->userdata, *opts = NULL;
+	const char *cont = NULL;
+	size_t pos = 2, opts_len = 0, cont_len = 0;
+	struct wft_subfield res = { NULL, 0, 1 };
+	struct wft_flow_wc exact;
+	struct wft_pkt in, out;
+	uint32_t offer = 0;
+	uint8_t bit[16];
+	struct tlv t;
+	int ret, n;
+
+	while ((ret = next_tlv(ud, md->userdata_len, &pos, &t)) > 0) {
+		if (t.type == WFT_PIN_T_RESULT && t.len == 4 &&
+		    get_be(t.v, 2) < WFT_N_FIELDS) {
+			res.field = wft_field_from_id(get_be(t.v, 2));
+			res.ofs = get_be(t.v + 2, 2);
+		} else if (t.type == WFT_PIN_T_OFFER_IP && t.len == 4) {
+			memcpy(&offer, t.v, 4);
+		} else if (t.type == WFT_PIN_T_DHCP_OPTS) {
+			opts = t.v;
+			opts_len = t.len;
+		} else if (t.type == WFT_PIN_T_CONTINUE) {
+			cont = (const char *)t.v;
+			cont_len = t.len;
+		}
+	}
+	if (ret || !res.field || res.ofs >= res.field->n_bits || len >
+	    WFT_PKT_MAX)
+		return perr(err, errlen, -EINVAL, "bad put_dhcp_opts userdata");
+	wft_pkt_parse(packet, len, &in);
+	n = wft_pkt_dhcp4_reply(&in, offer, opts, opts_len, r->packet);
+	if (n > 0) {
+		r->len = (size_t)n;
+	} else {
+		memcpy(r->packet, packet, len);
+		r->len = len;
+	}
+	wft_pkt_parse(r->packet, r->len, &out);
+	r->flow = out.flow;
+	reload(md, &r->flow);
+	memset(bit, 0, sizeof(bit));
+	bit[res.field->n_bytes - 1] = n > 0;
+	wft_subfield_set(&res, bit, &r->flow, NULL);
+	if (!cont_len)
+		return 0;
+	cont = strndup(cont, cont_len);
+	if (!cont)
+		return -ENOMEM;
+	wft_flow_wc_init_exact(&exact);
+	ret = wft_ofp_actions_parse(cont, &r->flow, &exact, md->table_id,
+				    &r->acts, err, errlen);
+	free((char *)cont);
+	return ret;
+}
+
 int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 			   const uint8_t *packet, size_t len,
 			   struct wft_pin_result *r, char *err, size_t errlen)
@@ -234,12 +308,14 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	const uint8_t *ud = md->userdata;
 	struct wft_pkt in, built;
 	enum wft_pin_op op;
-	int n, i;
+	int n;
 
 	if (!ud || md->userdata_len < 2 || ud[0] != WFT_PIN_MAGIC ||
 	    !ud[1] || ud[1] >= __WFT_PIN_OP_MAX)
 		return perr(err, errlen, -EINVAL, "not a pinctrl action");
 	op = r->op = (enum wft_pin_op)ud[1];
+	if (op == WFT_PIN_PUT_DHCP_OPTS)
+		return put_dhcp_opts(md, packet, len, r, err, errlen);
 	wft_pkt_parse(packet, len, &in);
 	if (op == WFT_PIN_REJECT && reject_ignores(&in))
 		return 1;
@@ -252,9 +328,6 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	wft_pkt_parse(r->packet, r->len, &built);
 	r->flow = built.flow;
 	/* The original packet's pipeline state, as OVN reloads it. */
-	for (i = 0; i < WFT_N_REGS; i++)
-		r->flow.regs[i] = htonl(md->regs[i]);
-	r->flow.metadata = htobe64(md->metadata);
-	r->flow.in_port = htonl(md->in_port);
+	reload(md, &r->flow);
 	return nested_actions(md, r, err, errlen);
 }

@@ -28,6 +28,20 @@
  *     ICMP_TYPE, ICMP_CODE (u8), ICMP_MTU (be32): icmp4.type = N,
  *              icmp4.code = N, icmp4.frag_mtu = N and the icmp6 ones,
  *              which the datapath cannot set: they shape the new packet
+ *
+ * The actions that pause the pipeline (R = put_dhcp_opts(...); rest)
+ * carry the rest of their action list instead of running it: the rule
+ * ends at the controller action, and the handler resumes with the
+ * packet rewritten (the DHCP reply), the registers as they were and the
+ * 1-bit result R set (1: answered, 0: not a request it answers, the
+ * packet unchanged), running the rest as a packet-out. TLVs:
+ *     RESULT   where R is
+ *     OFFER_IP, DHCP_OPTS   the reply's address and options
+ *     CONTINUE the rest of the list, ovs-ofctl text
+ * OVN's pipelines never put anything after a flow's last "next", so
+ * "the rest of the list" is all that is left of the pipeline (OVN puts
+ * no pausing action inside clone { }, where only the rest of the
+ * clone's own list would resume).
  */
 #ifndef WEFT_OVN_PINCTRL_H
 #define WEFT_OVN_PINCTRL_H
@@ -53,6 +67,7 @@ enum wft_pin_op {
 	WFT_PIN_ICMP_ERROR,		/* icmp4_error { }, icmp6_error { } */
 	WFT_PIN_TCP_RESET,
 	WFT_PIN_REJECT,
+	WFT_PIN_PUT_DHCP_OPTS,		/* pauses: see below */
 	__WFT_PIN_OP_MAX
 };
 
@@ -62,7 +77,17 @@ enum wft_pin_tlv {
 	WFT_PIN_T_ICMP_TYPE,
 	WFT_PIN_T_ICMP_CODE,
 	WFT_PIN_T_ICMP_MTU,
+	WFT_PIN_T_RESULT,		/* be16 field id, be16 bit offset */
+	WFT_PIN_T_OFFER_IP,		/* 4 bytes */
+	WFT_PIN_T_DHCP_OPTS,		/* DHCP options, wire format */
+	WFT_PIN_T_CONTINUE,		/* ovs-ofctl text */
 };
+
+/* put_dhcp_opts's arguments as DHCP options (code, length, value) into
+ * @out (up to @cap bytes), the offer address apart. Returns the length,
+ * or -errno with @err naming the option it cannot encode. */
+int wft_lflow_dhcp4_opts(const struct wft_lact *a, uint32_t *offer,
+			 uint8_t *out, size_t cap, char *err, size_t errlen);
 
 /* The opcode of OVN action @name when pinctrl translates it, else 0. */
 enum wft_pin_op wft_pin_op_from_name(const char *name);

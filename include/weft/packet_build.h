@@ -86,4 +86,20 @@ int wft_pkt_icmp_error(const struct wft_pkt *in,
  * seq + 1, TTL 63; addresses swapped when @swap. */
 int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out);
 
+/*
+ * OVN's native DHCPv4 server (put_dhcp_opts): the reply to DHCP request
+ * @in (packet_build_dhcp.c), as ovn-controller 23.03 frames it: the
+ * request's Ethernet and IP headers kept (the logical flows after the
+ * action rewrite them), op BOOTREPLY, yiaddr @offer (network order),
+ * options: message type (OFFER for DISCOVER, ACK for REQUEST or INFORM,
+ * NAK for a REQUEST of another address), then @opts (code, length,
+ * value; for INFORM without netmask, lease time, T1, T2), 4 bytes of
+ * padding, END; IP destination @offer, or broadcast when the request
+ * set the broadcast flag; UDP checksum 0. Returns the length, or
+ * -EINVAL for anything that is not a DHCP request it answers (RELEASE
+ * and DECLINE included: OVN answers neither).
+ */
+int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
+			const uint8_t *opts, size_t opts_len, uint8_t *out);
+
 #endif /* WEFT_PACKET_BUILD_H */

@@ -118,8 +118,8 @@ static const struct {
 	  "ERROR: <-> is not supported yet (no stack in weft)" },
 	{ "outport = \"nope\";", false, 0, true,
 	  "ERROR: unknown logical port \"nope\"" },
-	{ "reg0[3] = put_dhcp_opts(offerip = 10.0.1.5);", false, 0, true,
-	  "ERROR: put_dhcp_opts is not supported yet" },
+	{ "put_arp(inport, arp.spa, arp.sha);", false, 0, false,
+	  "ERROR: put_arp is not supported yet" },
 };
 
 START_TEST(test_golden)

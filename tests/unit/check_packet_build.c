@@ -6,7 +6,9 @@
  *    ARP request (with and without a VLAN tag), ND NS, NA and router NA,
  *    ICMPv4 port unreachable, TTL exceeded, frag-needed with its MTU,
  *    reject's swapped ICMP, ICMPv6 errors (port, hop limit, too big with
- *    the 1280-byte quote limit), TCP RST over IPv4 and IPv6;
+ *    the 1280-byte quote limit), TCP RST over IPv4 and IPv6, and
+ *    put_dhcp_opts's DHCP replies (OFFER, with the broadcast flag, ACK,
+ *    NAK for another address, INFORM's ACK without lease options);
  *  - the parser's flow for each trigger, and its robustness: every
  *    prefix of every trigger parses and every builder either builds or
  *    refuses, never reading past the end (run it under valgrind);
@@ -30,6 +32,19 @@ static int icmp(const struct wft_pkt *in, int type, int code, bool port_code,
 	struct wft_pkt_icmp_opts o = { type, code, port_code, mtu, swap };
 
 	return wft_pkt_icmp_error(in, &o, out);
+}
+
+/* put_dhcp_opts(offerip = 10.0.0.5, lease_time = 3600, netmask =
+ * 255.255.255.0, router = 10.0.0.1, server_id = 10.0.0.1)'s options. */
+static const uint8_t dhcp_opts[] = {
+	51, 4, 0, 0, 0x0e, 0x10, 1, 4, 255, 255, 255, 0,
+	3, 4, 10, 0, 0, 1, 54, 4, 10, 0, 0, 1,
+};
+
+static int dhcp(const struct wft_pkt *in, uint8_t *out)
+{
+	return wft_pkt_dhcp4_reply(in, htonl(0x0a000005), dhcp_opts,
+				   sizeof(dhcp_opts), out);
 }
 
 static void dump_diff(const char *name, const uint8_t *got, int n,
@@ -140,6 +155,8 @@ static void try_prefixes(const uint8_t *pkt, size_t len)
 		r = icmp(&in, -1, -1, true, 1000, true, out);
 		ck_assert_int_le(r, WFT_PKT_MAX);
 		r = wft_pkt_tcp_reset(&in, true, out);
+		ck_assert_int_le(r, WFT_PKT_MAX);
+		r = dhcp(&in, out);
 		ck_assert_int_le(r, WFT_PKT_MAX);
 		free(copy);
 	}

@@ -11,6 +11,9 @@
  *    with xreg0, icmp4 { } with type/code and <-> (lr_in_ip_input's TTL
  *    exceeded), icmp6 { }, icmp4_error { } with frag_mtu, tcp_reset { },
  *    reject { } on TCP, UDP, and the packets it ignores;
+ *  - put_dhcp_opts, which pauses: OFFER and ACK as scapy builds them,
+ *    the result bit set (or cleared for a packet it does not answer) and
+ *    the rest of the action list resumed;
  *  - errors: <-> of a field written before it in the block, userdata
  *    that is not pinctrl's, every truncation of a real userdata.
  */
@@ -296,6 +299,38 @@ START_TEST(test_tcp_reset_and_reject)
 }
 END_TEST
 
+/* The pause: the rule ends at the controller action; the handler
+ * resumes the rest of the list with the reply and the result bit. */
+START_TEST(test_put_dhcp_opts)
+{
+	static const char lflow[] = "reg0[3] = put_dhcp_opts(offerip = "
+		"10.0.0.5, lease_time = 3600, netmask = 255.255.255.0, "
+		"router = 10.0.0.1, server_id = 10.0.0.1); next;";
+	struct pin p;
+
+	pin_run(&p, lflow, trig_dhcp_offer, sizeof(trig_dhcp_offer),
+		(uint32_t[16]){ [0] = 0x10, [14] = 1 });
+	ck_assert_int_eq(p.acts.n, 1);
+	ck_assert(p.acts.acts[0].controller.pause);
+	ASSERT_PACKET(&p, exp_dhcp_offer);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), "resubmit(,30)");
+	ck_assert_uint_eq(ntohl(p.r.flow.regs[0]), 0x18);	/* bit 3 */
+	ck_assert_uint_eq(ntohl(p.r.flow.regs[14]), 1);
+	pin_free(&p);
+
+	pin_run(&p, lflow, trig_dhcp_ack, sizeof(trig_dhcp_ack), NULL);
+	ASSERT_PACKET(&p, exp_dhcp_ack);
+	pin_free(&p);
+
+	/* Not DHCP: the packet goes on as it came, with the bit clear. */
+	pin_run(&p, lflow, trig_arp, sizeof(trig_arp),
+		(uint32_t[16]){ [0] = 0xff });
+	ASSERT_PACKET(&p, trig_arp);
+	ck_assert_uint_eq(ntohl(p.r.flow.regs[0]), 0xf7);
+	pin_free(&p);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	struct wft_ofpacts acts;
@@ -356,6 +391,7 @@ static Suite *pinctrl_suite(void)
 	tcase_add_test(tc, test_icmp6_port);
 	tcase_add_test(tc, test_nd);
 	tcase_add_test(tc, test_tcp_reset_and_reject);
+	tcase_add_test(tc, test_put_dhcp_opts);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
 	return s;

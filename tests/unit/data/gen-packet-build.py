@@ -6,7 +6,7 @@
 # independently of weft's builders, which check_packet_build.c compares
 # byte for byte. Run once; the header is committed.
 #   tests/unit/data/gen-packet-build.py > tests/unit/data/packet_build_golden.h
-from scapy.all import (ARP, Dot1Q, Ether, ICMP, ICMPv6DestUnreach,
+from scapy.all import (ARP, BOOTP, DHCP, Dot1Q, Ether, ICMP, ICMPv6DestUnreach,
                        ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
                        ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IP, IPv6,
                        TCP, UDP, Raw, raw)
@@ -96,6 +96,38 @@ def rst(trig, swap=False):
                                            ack=(t.seq + 1) & 0xffffffff,
                                            flags="RA", window=0)
 
+C = "50:54:00:00:00:05"
+CH = bytes.fromhex("505400000005") + b"\0" * 10
+
+
+def dhcp_req(kind, req_ip=None, bcast=False):
+    opts = [("message-type", kind)]
+    if req_ip:
+        opts.append(("requested_addr", req_ip))
+    opts += [("param_req_list", [1, 3, 6]), "end"]
+    return Ether(src=C, dst="ff:ff:ff:ff:ff:ff") / \
+        IP(src="0.0.0.0", dst="255.255.255.255", ttl=64, id=0x1234) / \
+        UDP(sport=68, dport=67) / \
+        BOOTP(op=1, xid=0xabcd1234, chaddr=CH,
+              flags=0x8000 if bcast else 0) / DHCP(options=opts)
+
+
+# put_dhcp_opts(offerip = 10.0.0.5, lease_time = 3600,
+#               netmask = 255.255.255.0, router = 10.0.0.1,
+#               server_id = 10.0.0.1), as ovn-controller 23.03 answers.
+DHCP_OPTS = [("lease_time", 3600), ("subnet_mask", "255.255.255.0"),
+             ("router", "10.0.0.1"), ("server_id", "10.0.0.1")]
+
+
+def dhcp_reply(kind, dst, opts=DHCP_OPTS, yi="10.0.0.5", bcast=False):
+    return Ether(src=C, dst="ff:ff:ff:ff:ff:ff") / \
+        IP(src="0.0.0.0", dst=dst, ttl=64, id=0x1234) / \
+        UDP(sport=68, dport=67, chksum=0) / \
+        BOOTP(op=2, xid=0xabcd1234, chaddr=CH, yiaddr=yi,
+              flags=0x8000 if bcast else 0) / \
+        DHCP(options=[("message-type", kind)] + opts +
+             ["pad", "pad", "pad", "pad", "end"])
+
 
 cases = [
     # name, trigger, expected, builder call
@@ -140,6 +172,17 @@ cases = [
     ("tcp_reset4_swap", tcp4, rst(tcp4, True),
      "wft_pkt_tcp_reset(&in, true, out)"),
     ("tcp_reset6", tcp6, rst(tcp6), "wft_pkt_tcp_reset(&in, false, out)"),
+    ("dhcp_offer", dhcp_req("discover"), dhcp_reply("offer", "10.0.0.5"),
+     "dhcp(&in, out)"),
+    ("dhcp_offer_bcast", dhcp_req("discover", bcast=True),
+     dhcp_reply("offer", "255.255.255.255", bcast=True), "dhcp(&in, out)"),
+    ("dhcp_ack", dhcp_req("request", "10.0.0.5"),
+     dhcp_reply("ack", "10.0.0.5"), "dhcp(&in, out)"),
+    ("dhcp_nak", dhcp_req("request", "10.0.0.9"),
+     dhcp_reply("nak", "10.0.0.5", opts=[], yi="0.0.0.0"), "dhcp(&in, out)"),
+    ("dhcp_inform", dhcp_req("inform"),
+     dhcp_reply("ack", "10.0.0.5", opts=DHCP_OPTS[2:], yi="0.0.0.0"),
+     "dhcp(&in, out)"),
 ]
 
 
