@@ -18,12 +18,16 @@
 #   arp_request   arp { } in lr_in_arp_request: pinging 20.0.0.2 makes the
 #                 router ask for it on p2; ext's kernel learns 20.0.0.1 at
 #                 the router's MAC from the request, and tcpdump sees it
+#   dhcp          put_dhcp_opts (pauses: the reply resumes the pipeline at
+#                 ls_in_dhcp_response): busybox udhcpc gets its lease
 #   counters      coverage/show counts the packets weftd sent
 #
 #   netns vm1: e1 10.0.0.2/24 fd00::2/64 50:54:00:00:00:01 ══ p1 ─ ofport 1 ┐
 #                                                                            ├ br0
 #   netns ext: e2 20.0.0.2/24 50:54:00:00:00:02           ══ p2 ─ ofport 2 ┘
 #   router: p1 10.0.0.1 fd00::1 0a:58:0a:00:00:01, p2 20.0.0.1 0a:58:14:00:00:01
+#   netns dc:  e3 (udhcpc)  0a:58:0a:00:01:05 ══ p3 ─ ofport 3: switch ls
+#   (datapath 2), port ls-p1, DHCP server 10.0.1.1 offering 10.0.1.5
 #
 # Run: scripts/vm-run tests/system/test_ovn_pinctrl.sh
 . "$(dirname "$0")/weftd_lib.sh"
@@ -46,24 +50,38 @@ lflows() {
 	EOF
 }
 
-# What ovn-controller's physical tables would do for two local ports of
-# datapath 1 (the chassis' own flows are not this test's subject).
+# The switch's DHCP flows (ls_in_dhcp_options 20, ls_in_dhcp_response 21).
+ls_lflows() {
+	cat <<-'EOF'
+	ingress	20	100	inport == "ls-p1" && eth.src == 0a:58:0a:00:01:05 && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && udp.src == 68 && udp.dst == 67	reg0[3] = put_dhcp_opts(offerip = 10.0.1.5, lease_time = 3600, netmask = 255.255.255.0, router = 10.0.1.1, server_id = 10.0.1.1); next;
+	ingress	20	100	inport == "ls-p1" && eth.src == 0a:58:0a:00:01:05 && ip4.src == 10.0.1.5 && ip4.dst == {10.0.1.1, 255.255.255.255} && udp.src == 68 && udp.dst == 67	reg0[3] = put_dhcp_opts(offerip = 10.0.1.5, lease_time = 3600, netmask = 255.255.255.0, router = 10.0.1.1, server_id = 10.0.1.1); next;
+	ingress	21	100	inport == "ls-p1" && eth.src == 0a:58:0a:00:01:05 && ip4 && udp.src == 68 && udp.dst == 67 && reg0[3]	eth.dst = eth.src; eth.src = 0a:58:0a:00:01:01; ip4.src = 10.0.1.1; udp.src = 67; udp.dst = 68; outport = inport; flags.loopback = 1; output;
+	EOF
+}
+
+# What ovn-controller's physical tables would do for the local ports of
+# datapaths 1 and 2 (the chassis' own flows are not this test's subject).
 PHYSICAL='table=0,priority=100,in_port=1,actions=set_field:0x1->metadata,load:0x1->NXM_NX_REG14[],resubmit(,8)
 table=0,priority=100,in_port=2,actions=set_field:0x1->metadata,load:0x2->NXM_NX_REG14[],resubmit(,8)
-table=8,priority=0,actions=resubmit(,11)
+table=0,priority=100,in_port=3,actions=set_field:0x2->metadata,load:0x1->NXM_NX_REG14[],resubmit(,8)
+table=8,priority=0,metadata=0x1,actions=resubmit(,11)
+table=8,priority=0,metadata=0x2,actions=resubmit(,28)
 table=37,priority=0,actions=resubmit(,65)
-table=65,priority=100,in_port=1,reg15=0x1,actions=in_port
-table=65,priority=100,in_port=2,reg15=0x2,actions=in_port
-table=65,priority=50,reg15=0x1,actions=output:1
-table=65,priority=50,reg15=0x2,actions=output:2'
+table=65,priority=100,in_port=1,metadata=0x1,reg15=0x1,actions=in_port
+table=65,priority=100,in_port=2,metadata=0x1,reg15=0x2,actions=in_port
+table=65,priority=100,in_port=3,metadata=0x2,reg15=0x1,actions=in_port
+table=65,priority=50,metadata=0x1,reg15=0x1,actions=output:1
+table=65,priority=50,metadata=0x1,reg15=0x2,actions=output:2'
 
 setup() {
 	local f=$WEFTD_DIR/rules.txt
 	modprobe veth
-	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$LFLOW_COMPILE" tcpdump ping
+	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$LFLOW_COMPILE" tcpdump ping \
+		busybox
 	weft_load
 	host_add vm1 p1 e1 10.0.0.2/24 50:54:00:00:00:01
 	host_add ext p2 e2 20.0.0.2/24 50:54:00:00:00:02
+	host_add dc p3 e3 192.0.2.99/32 0a:58:0a:00:01:05
 	in_ns vm1 sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
 		net.ipv6.conf.e1.disable_ipv6=0 net.ipv6.conf.e1.accept_ra=0
 	in_ns vm1 ip -batch - <<-EOF || die "vm1's routes and neighbours"
@@ -72,11 +90,13 @@ setup() {
 	neigh replace 10.0.0.1 lladdr $R1 dev e1 nud permanent
 	EOF
 	weftd_start || die "weftd did not start"
-	br_add_ports br0 p1:1 p2:2 || die "add-br br0 with p1, p2 failed"
+	br_add_ports br0 p1:1 p2:2 p3:3 || die "add-br br0 with p1, p2, p3 failed"
 	{
 		echo "$PHYSICAL"
 		lflows | "$LFLOW_COMPILE" --dp 1 --port p1=1 --port p2=2 ||
-			die "lflow-compile failed"
+			die "lflow-compile of the router's flows failed"
+		ls_lflows | "$LFLOW_COMPILE" --switch --dp 2 --port ls-p1=1 ||
+			die "lflow-compile of the switch's flows failed"
 	} >"$f"
 	save "$f"
 	ofctl del-flows br0 || die "del-flows br0"
@@ -148,11 +168,20 @@ case_arp_request() {
 		"ext learned 20.0.0.1 from the router's request"
 }
 
+case_dhcp() {
+	local out
+	out=$(in_ns dc timeout 30 busybox udhcpc -i e3 -f -q -n -t 3 -T 2 \
+		-s /bin/true 2>&1)
+	echo "$out"
+	assert_match "$out" 'lease of 10\.0\.1\.5 obtained from 10\.0\.1\.1, lease time 3600' \
+		"udhcpc's lease"
+}
+
 case_counters() {
 	local n
 	appctl coverage/show | grep pinctrl
 	n=$(appctl coverage/read-counter pinctrl_sent)
-	[ "${n:-0}" -ge 5 ] || fail "pinctrl sent ${n:-0} packets, not 5 or more"
+	[ "${n:-0}" -ge 7 ] || fail "pinctrl sent ${n:-0} packets, not 7 or more"
 	assert_match "$(dp_flows)" 'userspace' "datapath flows with a userspace action"
 }
 
@@ -162,5 +191,6 @@ run_case tcp_reset
 run_case reject_udp
 run_case nd_na_router
 run_case arp_request
+run_case dhcp
 run_case counters
 finish
