@@ -39,6 +39,9 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_TCP_RESET] = "tcp_reset",
 	[WFT_PIN_REJECT] = "reject",
 	[WFT_PIN_PUT_DHCP_OPTS] = "put_dhcp_opts",
+	[WFT_PIN_PUT_ARP] = "put_arp",
+	[WFT_PIN_PUT_ND] = "put_nd",
+	[WFT_PIN_PUT_FDB] = "put_fdb",
 };
 
 enum wft_pin_op wft_pin_op_from_name(const char *name)
@@ -50,8 +53,9 @@ enum wft_pin_op wft_pin_op_from_name(const char *name)
 	if (!strcmp(name, "icmp4_error") || !strcmp(name, "icmp6_error"))
 		return WFT_PIN_ICMP_ERROR;
 	for (op = 1; op < __WFT_PIN_OP_MAX; op++)
-		if (op != WFT_PIN_ICMP && op != WFT_PIN_ICMP_ERROR &&
-		    op != WFT_PIN_PUT_DHCP_OPTS && !strcmp(name, op_names[op]))
+		if (op >= WFT_PIN_ARP && op <= WFT_PIN_REJECT &&
+		    op != WFT_PIN_ICMP && op != WFT_PIN_ICMP_ERROR &&
+		    !strcmp(name, op_names[op]))
 			return (enum wft_pin_op)op;
 	return 0;
 }
@@ -311,6 +315,41 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 	return 0;
 }
 
+/* put_arp(inport, ip, mac), put_nd(...), put_fdb(inport, mac): a
+ * controller action with the arguments as FIELD TLVs; the pipeline goes
+ * on. */
+static int xlate_learn(const struct wft_lact *a, enum wft_pin_op op,
+		       struct wft_ofpacts *out, char *err, size_t errlen)
+{
+	size_t want = op == WFT_PIN_PUT_FDB ? 2 : 3, k;
+	struct ud u = { NULL, 0, 0 };
+	struct wft_ofpact *c;
+	uint8_t v[6];
+
+	if (a->n_args != want)
+		return xerr(err, errlen, -EINVAL, "%s takes %zu arguments",
+			    a->name, want);
+	for (k = 0; k < want; k++)
+		if (a->args[k].kind != WFT_LARG_FIELD || a->args[k].key ||
+		    (a->args[k].field.sym->kind != WFT_SYM_FIELD &&
+		     a->args[k].field.sym->kind != WFT_SYM_STRING))
+			return xerr(err, errlen, -EINVAL, "%s: argument %zu "
+				    "must be a field", a->name, k + 1);
+	v[0] = WFT_PIN_MAGIC;
+	v[1] = (uint8_t)op;
+	ud_put(&u, v, 2);
+	for (k = 0; k < want; k++) {
+		put_sf(v, &a->args[k].field);
+		ud_tlv(&u, WFT_PIN_T_FIELD, v, 6);
+	}
+	c = wft_ofpacts_put(out, WFT_OFPACT_CONTROLLER);
+	c->controller.max_len = 0xffff;
+	c->controller.reason = WFT_PACKET_IN_ACTION;
+	c->controller.userdata = u.data;
+	c->controller.userdata_len = u.len;
+	return 0;
+}
+
 int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 			    const struct wft_lflow_xlate_ctx *ctx,
 			    struct wft_ofpacts *out, char *err, size_t errlen)
@@ -325,6 +364,13 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 	if (a->type == WFT_LACT_CALL && a->has_dst &&
 	    !strcmp(a->name, "put_dhcp_opts"))
 		return xlate_pause(acts, i, ctx, out, err, errlen);
+	if (a->type == WFT_LACT_CALL && !a->has_dst &&
+	    (!strcmp(a->name, "put_arp") || !strcmp(a->name, "put_nd") ||
+	     !strcmp(a->name, "put_fdb")))
+		return xlate_learn(a, !strcmp(a->name, "put_arp") ?
+				   WFT_PIN_PUT_ARP : !strcmp(a->name, "put_nd") ?
+				   WFT_PIN_PUT_ND : WFT_PIN_PUT_FDB, out, err,
+				   errlen);
 	if (a->type != WFT_LACT_NESTED || !a->name ||
 	    !(op = wft_pin_op_from_name(a->name)))
 		return 1;

@@ -301,6 +301,59 @@ static int put_dhcp_opts(const struct wft_packet_in_md *md,
 	return ret;
 }
 
+/* put_arp, put_nd, put_fdb: the binding their arguments name, read in
+ * the packet with the registers of the packet-in. */
+static int learn(const struct wft_packet_in_md *md, const uint8_t *packet,
+		 size_t len, struct wft_pin_result *r, char *err,
+		 size_t errlen)
+{
+	struct wft_pin_binding *b = &r->learned;
+	struct wft_subfield sf[3];
+	uint8_t v[3][16];
+	size_t pos = 2, n = 0, want, k;
+	struct wft_pkt in;
+	struct tlv t;
+	int ret;
+
+	want = r->op == WFT_PIN_PUT_FDB ? 2 : 3;
+	while ((ret = next_tlv(md->userdata, md->userdata_len, &pos, &t)) > 0)
+		if (t.type == WFT_PIN_T_FIELD && t.len == 6 && n < 3 &&
+		    !read_sf(t.v, &sf[n]))
+			n++;
+	if (ret || n != want)
+		return perr(err, errlen, -EINVAL, "bad %s userdata",
+			    wft_pin_op_name(r->op));
+	wft_pkt_parse(packet, len, &in);
+	r->flow = in.flow;
+	reload(md, &r->flow);
+	for (k = 0; k < n; k++) {
+		memset(v[k], 0, sizeof(v[k]));
+		wft_subfield_get(&sf[k], &r->flow, v[k]);
+	}
+	memset(b, 0, sizeof(*b));
+	b->op = r->op;
+	b->dp_key = (uint32_t)md->metadata;
+	/* The port: a 32-bit register, right-aligned in its 4 bytes. */
+	b->port_key = get_be(v[0] + sf[0].field->n_bytes - 4, 4);
+	if (sf[n - 1].n_bits != 48)
+		return perr(err, errlen, -EINVAL, "%s: the MAC is %u bits",
+			    wft_pin_op_name(r->op), sf[n - 1].n_bits);
+	memcpy(b->mac, v[n - 1] + sf[n - 1].field->n_bytes - 6, 6);
+	if (n == 3) {
+		if (sf[1].n_bits == 32) {
+			b->v4 = true;
+			memcpy(b->ip, v[1] + sf[1].field->n_bytes - 4, 4);
+		} else if (sf[1].n_bits == 128) {
+			memcpy(b->ip, v[1], 16);
+		} else {
+			return perr(err, errlen, -EINVAL, "%s: the address is "
+				    "%u bits", wft_pin_op_name(r->op),
+				    sf[1].n_bits);
+		}
+	}
+	return 2;
+}
+
 int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 			   const uint8_t *packet, size_t len,
 			   struct wft_pin_result *r, char *err, size_t errlen)
@@ -316,6 +369,8 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	op = r->op = (enum wft_pin_op)ud[1];
 	if (op == WFT_PIN_PUT_DHCP_OPTS)
 		return put_dhcp_opts(md, packet, len, r, err, errlen);
+	if (op >= WFT_PIN_PUT_ARP)
+		return learn(md, packet, len, r, err, errlen);
 	wft_pkt_parse(packet, len, &in);
 	if (op == WFT_PIN_REJECT && reject_ignores(&in))
 		return 1;

@@ -13,7 +13,9 @@
  *      ports lock held for reading, as for any translation);
  *   4. the datapath executes the result on a netlink socket of the
  *      thread's own (a struct wft_dpif is not thread-safe), with the
- *      upcall's key as metadata (in_port, skb_mark, tunnel).
+ *      upcall's key as metadata (in_port, skb_mark, tunnel);
+ *   or, for put_arp/put_nd/put_fdb, the binding is queued, and a timer
+ *   of the main loop hands the queue to the chassis' SB writer.
  * Counters: coverage/show's pinctrl_* lines.
  */
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include "weft/coverage.h"
 #include "weft/daemon.h"
 #include "weft/dpif.h"
+#include "weft/loop.h"
 #include "weft/ofproto.h"
 #include "weft/ovn_pinctrl.h"
 #include "weft/udpif.h"
@@ -48,8 +51,11 @@ struct bucket {
 	unsigned int tokens;
 };
 
+#define FLUSH_MS	100	/* learned bindings to the SB writer */
+
 struct pinctrl_state {
 	struct wft_daemon *d;
+	struct wft_timer *flush_timer;
 	pthread_mutex_t mutex;		/* the buckets */
 	struct bucket buckets[N_BUCKETS];
 };
@@ -210,6 +216,10 @@ static void packet_in(void *aux, const char *bridge,
 	r = wft_xmalloc(sizeof(*r));
 	wft_pin_result_init(r);
 	ret = wft_ovn_pinctrl_handle(md, packet, len, r, err, sizeof(err));
+	if (ret == 2) {
+		wft_pin_learn_add(&r->learned, now_ms());
+		goto out;
+	}
 	if (ret) {
 		if (ret > 0) {
 			WFT_COVERAGE_INC(pinctrl_ignored);
@@ -233,6 +243,11 @@ out:
 	free(r);
 }
 
+static void on_flush(struct wft_timer *t, void *aux)
+{
+	wft_ovn_pinctrl_sb_flush();
+}
+
 static int pinctrl_init(struct wft_daemon *d, void **state,
 			struct wft_strbuf *err)
 {
@@ -247,6 +262,8 @@ static int pinctrl_init(struct wft_daemon *d, void **state,
 	st->d = d;
 	pthread_mutex_init(&st->mutex, NULL);
 	wft_udpif_daemon_packet_in(d, packet_in, st);
+	st->flush_timer = wft_loop_timer(wft_daemon_loop(d), FLUSH_MS, true,
+					 on_flush, st);
 	*state = st;
 	return 0;
 }
@@ -258,6 +275,7 @@ static void pinctrl_exit(struct wft_daemon *d, void *state)
 	/* The handlers stop with the udpif component, after this one:
 	 * no callback may run once the state is gone. */
 	wft_udpif_daemon_packet_in(d, NULL, NULL);
+	wft_timer_cancel(st->flush_timer);
 	pthread_mutex_destroy(&st->mutex);
 	free(st);
 }

@@ -42,6 +42,17 @@
  * "the rest of the list" is all that is left of the pipeline (OVN puts
  * no pausing action inside clone { }, where only the rest of the
  * clone's own list would resume).
+ *
+ * The learning actions put_arp(inport, ip, mac), put_nd(inport, ip, mac)
+ * and put_fdb(inport, mac) do not pause (the pipeline goes on in the
+ * datapath): their userdata holds the arguments as FIELD TLVs (a
+ * subfield each, as SWAP's), which the handler reads in the packet and
+ * the registers into a struct wft_pin_binding. Bindings are queued (no
+ * binding twice within WFT_PIN_LEARN_REFRESH_MS, at most
+ * WFT_PIN_LEARN_MAX waiting, as ovn-controller caps its own) and the
+ * main thread hands them in batches to the SB writer the chassis sets:
+ * MAC_Binding rows (with their timestamp) and FDB rows, written by
+ * ovn_pinctrl_sb.c.
  */
 #ifndef WEFT_OVN_PINCTRL_H
 #define WEFT_OVN_PINCTRL_H
@@ -68,6 +79,9 @@ enum wft_pin_op {
 	WFT_PIN_TCP_RESET,
 	WFT_PIN_REJECT,
 	WFT_PIN_PUT_DHCP_OPTS,		/* pauses: see below */
+	WFT_PIN_PUT_ARP,		/* learning: see below */
+	WFT_PIN_PUT_ND,
+	WFT_PIN_PUT_FDB,
 	__WFT_PIN_OP_MAX
 };
 
@@ -81,6 +95,7 @@ enum wft_pin_tlv {
 	WFT_PIN_T_OFFER_IP,		/* 4 bytes */
 	WFT_PIN_T_DHCP_OPTS,		/* DHCP options, wire format */
 	WFT_PIN_T_CONTINUE,		/* ovs-ofctl text */
+	WFT_PIN_T_FIELD,		/* a learning action's argument */
 };
 
 /* put_dhcp_opts's arguments as DHCP options (code, length, value) into
@@ -102,6 +117,16 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 			    const struct wft_lflow_xlate_ctx *ctx,
 			    struct wft_ofpacts *out, char *err, size_t errlen);
 
+/* A binding learned by put_arp, put_nd or put_fdb. */
+struct wft_pin_binding {
+	enum wft_pin_op op;
+	uint32_t dp_key;		/* the datapath's tunnel key */
+	uint32_t port_key;		/* the logical port's */
+	bool v4;
+	uint8_t ip[16];			/* 4 bytes when @v4; none for FDB */
+	uint8_t mac[6];
+};
+
 /* What a packet-in asks weftd to send: @packet, to be run through the
  * bridge's pipeline as @acts with @flow (its headers, and the original
  * packet's metadata, registers and in_port). */
@@ -111,6 +136,7 @@ struct wft_pin_result {
 	size_t len;
 	struct wft_flow flow;
 	struct wft_ofpacts acts;
+	struct wft_pin_binding learned;	/* when handle() returns 2 */
 };
 
 void wft_pin_result_init(struct wft_pin_result *r);
@@ -120,13 +146,58 @@ void wft_pin_result_uninit(struct wft_pin_result *r);
  * Handles one packet-in of a pinctrl controller action: @md is xlate's
  * metadata (its userdata is pinctrl's), @packet the packet as the
  * pipeline left it. Returns 0 with @r filled, 1 when there is nothing to
- * send (reject of a TCP RST or an ICMP error, as OVN ignores them), or
+ * send (reject of a TCP RST or an ICMP error, as OVN ignores them), 2
+ * with @r->learned for a learning action (nothing to send), or
  * -errno with the reason in @err (not pinctrl's userdata, a trigger the
  * action cannot answer, bad nested actions).
  */
 int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 			   const uint8_t *packet, size_t len,
 			   struct wft_pin_result *r, char *err, size_t errlen);
+
+/* ---- learning (ovn_pinctrl_learn.c, ovn_pinctrl_sb.c) ---- */
+
+#define WFT_PIN_LEARN_REFRESH_MS	60000
+#define WFT_PIN_LEARN_MAX		1000
+
+/* Queues @b (any thread); false when it was dropped: the same binding
+ * queued less than WFT_PIN_LEARN_REFRESH_MS before @now_ms, or the
+ * queue full. */
+bool wft_pin_learn_add(const struct wft_pin_binding *b, long long now_ms);
+/* Takes up to @max queued bindings, oldest first. */
+size_t wft_pin_learn_take(struct wft_pin_binding *out, size_t max);
+/* Puts back bindings a writer could not take (at the queue's head). */
+void wft_pin_learn_putback(const struct wft_pin_binding *b, size_t n);
+/* Forgets everything (tests). */
+void wft_pin_learn_reset(void);
+
+/* The chassis' SB writer: returns false (and keeps nothing) when it
+ * cannot write now; the bindings are then offered again later. */
+typedef bool wft_pin_sb_writer(void *aux, const struct wft_pin_binding *b,
+			       size_t n);
+void wft_ovn_pinctrl_set_sb_writer(wft_pin_sb_writer *cb, void *aux);
+/* Hands queued bindings to the writer, if one is set (the pinctrl
+ * component calls it from the main loop). Returns how many it took. */
+size_t wft_ovn_pinctrl_sb_flush(void);
+
+/*
+ * The SB transaction for @b (ovn_pinctrl_sb.c), from the replica's
+ * Datapath_Binding and Port_Binding rows: a MAC_Binding inserted, or
+ * updated (mac, timestamp) when the replica has one for the port and
+ * address; an FDB row inserted, or its port_key updated. Bindings whose
+ * datapath or port the replica does not have are left out. NULL when
+ * nothing is left; *@n_rows counts the operations.
+ */
+struct wft_ovsdb_replica;
+struct wft_ovsdb_txn;
+struct wft_ovsdb_txn *wft_ovn_pinctrl_sb_txn(struct wft_ovsdb_replica *r,
+					      const struct wft_pin_binding *b,
+					      size_t n, long long now_ms,
+					      size_t *n_rows);
+/* ovn_chassis.c: sets (and clears) the writer to its SB session. */
+struct wft_ovn;
+void wft_ovn_pinctrl_sb_attach(struct wft_ovn *o);
+void wft_ovn_pinctrl_sb_detach(struct wft_ovn *o);
 
 /* The weftd component that answers them (ovn_pinctrl_component.c);
  * after the udpif component. */

@@ -14,6 +14,10 @@
  *  - put_dhcp_opts, which pauses: OFFER and ACK as scapy builds them,
  *    the result bit set (or cleared for a packet it does not answer) and
  *    the rest of the action list resumed;
+ *  - put_arp, put_nd, put_fdb: the binding each reads; the queue (no
+ *    binding twice a minute, a cap, a writer that refuses keeps them);
+ *    the SB transaction against a replica of the real SB schema (insert,
+ *    update with timestamp, FDB, unknown ports left out);
  *  - errors: <-> of a field written before it in the block, userdata
  *    that is not pinctrl's, every truncation of a real userdata.
  */
@@ -29,6 +33,9 @@
 #include "weft/odp.h"
 #include "weft/ofp_flow.h"
 #include "weft/ovn_pinctrl.h"
+#include "weft/ovsdb.h"
+#include "weft/ovsdb_client.h"
+#include "weft/ovsdb_replica.h"
 
 #include "data/packet_build_golden.h"
 #include "xlate_testlib.h"
@@ -331,6 +338,171 @@ START_TEST(test_put_dhcp_opts)
 }
 END_TEST
 
+/* The learning actions: the binding read in the packet and the
+ * registers; the pipeline goes on (no pause). */
+START_TEST(test_learn_actions)
+{
+	uint32_t regs[16] = { [14] = 3 };
+	uint8_t ip6[16];
+	struct pin p;
+
+	pin_run(&p, "put_arp(inport, arp.spa, arp.sha); next;", exp_arp,
+		sizeof(exp_arp), regs);
+	ck_assert_int_eq(p.ret, 2);
+	ck_assert_int_eq(p.acts.n, 2);
+	ck_assert(!p.acts.acts[0].controller.pause);
+	ck_assert_int_eq(p.r.learned.op, WFT_PIN_PUT_ARP);
+	ck_assert_uint_eq(p.r.learned.dp_key, 5);
+	ck_assert_uint_eq(p.r.learned.port_key, 3);
+	ck_assert(p.r.learned.v4);
+	ck_assert_mem_eq(p.r.learned.ip, "\x0a\x00\x00\x01", 4);
+	ck_assert_mem_eq(p.r.learned.mac, exp_arp + 6, 6);
+	pin_free(&p);
+
+	pin_run(&p, "put_nd(inport, ip6.src, nd.sll); next;", trig_nd_na,
+		sizeof(trig_nd_na), regs);
+	ck_assert_int_eq(p.ret, 2);
+	ck_assert(!p.r.learned.v4);
+	inet_pton(AF_INET6, "fd00::5", ip6);
+	ck_assert_mem_eq(p.r.learned.ip, ip6, 16);
+	ck_assert_mem_eq(p.r.learned.mac, trig_nd_na + 6, 6);
+	pin_free(&p);
+
+	pin_run(&p, "put_fdb(inport, eth.src); next;", trig_arp,
+		sizeof(trig_arp), regs);
+	ck_assert_int_eq(p.ret, 2);
+	ck_assert_int_eq(p.r.learned.op, WFT_PIN_PUT_FDB);
+	ck_assert_mem_eq(p.r.learned.mac, trig_arp + 6, 6);
+	pin_free(&p);
+}
+END_TEST
+
+static int writes, refuse;
+
+static bool fake_writer(void *aux, const struct wft_pin_binding *b, size_t n)
+{
+	if (refuse)
+		return false;
+	writes += (int)n;
+	return true;
+}
+
+START_TEST(test_learn_queue)
+{
+	struct wft_pin_binding b = { WFT_PIN_PUT_ARP, 5, 3, true,
+				     { 10, 0, 0, 1 }, { 2, 0, 0, 0, 0, 1 } };
+	struct wft_pin_binding c = b, out[4];
+	int i;
+
+	wft_pin_learn_reset();
+	ck_assert(wft_pin_learn_add(&b, 1000));
+	ck_assert(!wft_pin_learn_add(&b, 2000));	/* the same, again */
+	c.mac[5] = 2;					/* moved */
+	ck_assert(wft_pin_learn_add(&c, 2000));
+	/* Refreshed once the last write is old enough. */
+	ck_assert(wft_pin_learn_add(&c, 2000 + WFT_PIN_LEARN_REFRESH_MS));
+	ck_assert_uint_eq(wft_pin_learn_take(out, 4), 3);
+	ck_assert_uint_eq(wft_pin_learn_take(out, 4), 0);
+
+	/* A writer that cannot take them now gets them again later. */
+	ck_assert_uint_eq(wft_ovn_pinctrl_sb_flush(), 0);	/* none */
+	wft_ovn_pinctrl_set_sb_writer(fake_writer, NULL);
+	c.port_key = 4;
+	ck_assert(wft_pin_learn_add(&c, 5000));
+	refuse = 1;
+	ck_assert_uint_eq(wft_ovn_pinctrl_sb_flush(), 0);
+	refuse = 0;
+	ck_assert_uint_eq(wft_ovn_pinctrl_sb_flush(), 1);
+	ck_assert_int_eq(writes, 1);
+
+	/* At most WFT_PIN_LEARN_MAX wait. */
+	c.mac[5] = 3;
+	wft_ovn_pinctrl_set_sb_writer(NULL, NULL);
+	for (i = 0; i < WFT_PIN_LEARN_MAX + 10; i++) {
+		c.ip[2] = (uint8_t)(i >> 8);
+		c.ip[3] = (uint8_t)i;
+		ck_assert(wft_pin_learn_add(&c, 9000) ==
+			  (i < WFT_PIN_LEARN_MAX));
+	}
+	wft_pin_learn_reset();
+}
+END_TEST
+
+/* The SB side: a replica of the real SB schema with a datapath (key 5),
+ * its port lp3 (key 3) and lp3's binding for 10.0.0.9. */
+static const char sb_rows[] = "{"
+	"\"Datapath_Binding\": {\"11111111-0000-0000-0000-000000000001\": "
+	"{\"initial\": {\"tunnel_key\": 5}}},"
+	"\"Port_Binding\": {\"22222222-0000-0000-0000-000000000001\": "
+	"{\"initial\": {\"logical_port\": \"lp3\", \"tunnel_key\": 3, "
+	"\"datapath\": [\"uuid\", \"11111111-0000-0000-0000-000000000001\"]}}},"
+	"\"MAC_Binding\": {\"33333333-0000-0000-0000-000000000001\": "
+	"{\"initial\": {\"logical_port\": \"lp3\", \"ip\": \"10.0.0.9\", "
+	"\"mac\": \"02:00:00:00:00:09\", \"datapath\": [\"uuid\", "
+	"\"11111111-0000-0000-0000-000000000001\"]}}},"
+	"\"FDB\": {\"44444444-0000-0000-0000-000000000001\": "
+	"{\"initial\": {\"mac\": \"02:00:00:00:00:07\", \"dp_key\": 5, "
+	"\"port_key\": 3}}}}";
+
+START_TEST(test_sb_txn)
+{
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_pin_binding b[5] = {
+		{ WFT_PIN_PUT_ARP, 5, 3, true, { 10, 0, 0, 1 },
+		  { 2, 0, 0, 0, 0, 1 } },
+		{ WFT_PIN_PUT_ARP, 5, 3, true, { 10, 0, 0, 9 },
+		  { 2, 0, 0, 0, 0, 0x19 } },
+		{ WFT_PIN_PUT_ARP, 5, 99, true, { 10, 0, 0, 2 },
+		  { 2, 0, 0, 0, 0, 2 } },		/* no such port */
+		{ WFT_PIN_PUT_FDB, 5, 3, false, { 0 },
+		  { 2, 0, 0, 0, 0, 7 } },		/* already so */
+		{ WFT_PIN_PUT_FDB, 5, 3, false, { 0 },
+		  { 2, 0, 0, 0, 0, 8 } },
+	};
+	struct wft_ovsdb_schema *s;
+	struct wft_ovsdb_replica *r;
+	struct wft_ovsdb_txn *t;
+	json_t *j;
+	char *text;
+	size_t n;
+
+	ck_assert_msg(!wft_ovsdb_schema_from_file(
+		"/usr/share/ovn/ovn-sb.ovsschema", &s, &err), "%s",
+		wft_strbuf_cstr(&err));
+	r = wft_ovsdb_replica_new(s);
+	j = json_loads(sb_rows, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(wft_ovsdb_replica_apply_update2(r, j, &err), 0);
+	json_decref(j);
+	t = wft_ovn_pinctrl_sb_txn(r, b, 5, 1700000000000LL, &n);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(n, 3);
+	text = json_dumps(wft_ovsdb_txn_json(t), JSON_COMPACT | JSON_SORT_KEYS);
+	ck_assert_msg(strstr(text,
+		"{\"op\":\"insert\",\"row\":{\"datapath\":[\"uuid\","
+		"\"11111111-0000-0000-0000-000000000001\"],\"ip\":\"10.0.0.1\","
+		"\"logical_port\":\"lp3\",\"mac\":\"02:00:00:00:00:01\","
+		"\"timestamp\":1700000000000},\"table\":\"MAC_Binding\"}"),
+		"%s", text);
+	ck_assert_msg(strstr(text,
+		"{\"op\":\"update\",\"row\":{\"mac\":\"02:00:00:00:00:19\","
+		"\"timestamp\":1700000000000},\"table\":\"MAC_Binding\","
+		"\"where\":[[\"_uuid\",\"==\",[\"uuid\","
+		"\"33333333-0000-0000-0000-000000000001\"]]]}"), "%s", text);
+	ck_assert_msg(strstr(text,
+		"{\"op\":\"insert\",\"row\":{\"dp_key\":5,"
+		"\"mac\":\"02:00:00:00:00:08\",\"port_key\":3},"
+		"\"table\":\"FDB\"}"), "%s", text);
+	ck_assert(!strstr(text, "10.0.0.2") && !strstr(text, ":07"));
+	free(text);
+	wft_ovsdb_txn_free(t);
+	/* Nothing the SB knows: no transaction. */
+	ck_assert_ptr_null(wft_ovn_pinctrl_sb_txn(r, b + 2, 2, 1, &n));
+	wft_ovsdb_replica_free(r);		/* and its schema */
+	wft_strbuf_free(&err);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	struct wft_ofpacts acts;
@@ -392,6 +564,9 @@ static Suite *pinctrl_suite(void)
 	tcase_add_test(tc, test_nd);
 	tcase_add_test(tc, test_tcp_reset_and_reject);
 	tcase_add_test(tc, test_put_dhcp_opts);
+	tcase_add_test(tc, test_learn_actions);
+	tcase_add_test(tc, test_learn_queue);
+	tcase_add_test(tc, test_sb_txn);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
 	return s;
