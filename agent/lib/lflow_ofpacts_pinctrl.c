@@ -42,6 +42,8 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_PUT_ARP] = "put_arp",
 	[WFT_PIN_PUT_ND] = "put_nd",
 	[WFT_PIN_PUT_FDB] = "put_fdb",
+	[WFT_PIN_SVC_CHECK] = "handle_svc_check",
+	[WFT_PIN_EVENT] = "trigger_event",
 };
 
 enum wft_pin_op wft_pin_op_from_name(const char *name)
@@ -350,6 +352,31 @@ static int xlate_learn(const struct wft_lact *a, enum wft_pin_op op,
 	return 0;
 }
 
+/* handle_svc_check(inport), trigger_event(event = "name", ...): a
+ * controller action with the opcode (and the event's name as ACTIONS
+ * text, for the log). */
+static int xlate_counted(const struct wft_lact *a, enum wft_pin_op op,
+			 struct wft_ofpacts *out)
+{
+	struct ud u = { NULL, 0, 0 };
+	struct wft_ofpact *c;
+	uint8_t v[2] = { WFT_PIN_MAGIC, (uint8_t)op };
+	size_t k;
+
+	ud_put(&u, v, 2);
+	for (k = 0; k < a->n_args; k++)
+		if (a->args[k].key && !strcmp(a->args[k].key, "event") &&
+		    a->args[k].text)
+			ud_tlv(&u, WFT_PIN_T_ACTIONS, a->args[k].text,
+			       strlen(a->args[k].text));
+	c = wft_ofpacts_put(out, WFT_OFPACT_CONTROLLER);
+	c->controller.max_len = 0xffff;
+	c->controller.reason = WFT_PACKET_IN_ACTION;
+	c->controller.userdata = u.data;
+	c->controller.userdata_len = u.len;
+	return 0;
+}
+
 int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 			    const struct wft_lflow_xlate_ctx *ctx,
 			    struct wft_ofpacts *out, char *err, size_t errlen)
@@ -371,6 +398,11 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 				   WFT_PIN_PUT_ARP : !strcmp(a->name, "put_nd") ?
 				   WFT_PIN_PUT_ND : WFT_PIN_PUT_FDB, out, err,
 				   errlen);
+	if (a->type == WFT_LACT_CALL && !a->has_dst &&
+	    (!strcmp(a->name, "handle_svc_check") ||
+	     !strcmp(a->name, "trigger_event")))
+		return xlate_counted(a, !strcmp(a->name, "trigger_event") ?
+				     WFT_PIN_EVENT : WFT_PIN_SVC_CHECK, out);
 	if (a->type != WFT_LACT_NESTED || !a->name ||
 	    !(op = wft_pin_op_from_name(a->name)))
 		return 1;

@@ -369,6 +369,8 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	op = r->op = (enum wft_pin_op)ud[1];
 	if (op == WFT_PIN_PUT_DHCP_OPTS)
 		return put_dhcp_opts(md, packet, len, r, err, errlen);
+	if (op == WFT_PIN_SVC_CHECK || op == WFT_PIN_EVENT)
+		return 1;		/* counted by the caller */
 	if (op >= WFT_PIN_PUT_ARP)
 		return learn(md, packet, len, r, err, errlen);
 	wft_pkt_parse(packet, len, &in);

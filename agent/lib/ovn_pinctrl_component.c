@@ -41,6 +41,8 @@ WFT_COVERAGE_DEFINE(pinctrl_sent);
 WFT_COVERAGE_DEFINE(pinctrl_ignored);
 WFT_COVERAGE_DEFINE(pinctrl_rate_limited);
 WFT_COVERAGE_DEFINE(pinctrl_error);
+WFT_COVERAGE_DEFINE(pinctrl_svc_check);
+WFT_COVERAGE_DEFINE(pinctrl_event);
 
 #define WFT_PIN_RATE	100	/* packets a second per bucket */
 #define WFT_PIN_BURST	50
@@ -195,6 +197,24 @@ static int execute(const struct wft_packet_in_md *md,
 	return ret;
 }
 
+/* trigger_event: one line a second at most, naming the event. */
+static void log_event(const struct wft_packet_in_md *md)
+{
+	static _Atomic long long last;
+	long long now = now_ms(), prev = last;
+	const uint8_t *ud = md->userdata;
+
+	if (now - prev < 1000 || !__atomic_compare_exchange_n(
+		    (long long *)&last, &prev, now, false, __ATOMIC_RELAXED,
+		    __ATOMIC_RELAXED))
+		return;
+	if (md->userdata_len > 5 && ud[2] == WFT_PIN_T_ACTIONS)
+		wft_info("OVN event %.*s (not written to Controller_Event)",
+			 (int)(md->userdata_len - 5), (const char *)ud + 5);
+	else
+		wft_info("OVN event (not written to Controller_Event)");
+}
+
 static void packet_in(void *aux, const char *bridge,
 		      const struct wft_packet_in_md *md,
 		      const uint8_t *packet, size_t len)
@@ -218,6 +238,15 @@ static void packet_in(void *aux, const char *bridge,
 	ret = wft_ovn_pinctrl_handle(md, packet, len, r, err, sizeof(err));
 	if (ret == 2) {
 		wft_pin_learn_add(&r->learned, now_ms());
+		goto out;
+	}
+	if (r->op == WFT_PIN_SVC_CHECK) {
+		WFT_COVERAGE_INC(pinctrl_svc_check);
+		goto out;
+	}
+	if (r->op == WFT_PIN_EVENT) {
+		WFT_COVERAGE_INC(pinctrl_event);
+		log_event(md);
 		goto out;
 	}
 	if (ret) {

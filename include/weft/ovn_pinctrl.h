@@ -53,6 +53,12 @@
  * main thread hands them in batches to the SB writer the chassis sets:
  * MAC_Binding rows (with their timestamp) and FDB rows, written by
  * ovn_pinctrl_sb.c.
+ *
+ * handle_svc_check(inport) and trigger_event(event = "...", ...) become
+ * controller actions too, answered by counting (and, for events, a
+ * rate-limited log line naming the event): weft sends no service
+ * monitor probes yet, so the replies have nothing to update, and no
+ * Controller_Event rows are written.
  */
 #ifndef WEFT_OVN_PINCTRL_H
 #define WEFT_OVN_PINCTRL_H
@@ -82,6 +88,8 @@ enum wft_pin_op {
 	WFT_PIN_PUT_ARP,		/* learning: see below */
 	WFT_PIN_PUT_ND,
 	WFT_PIN_PUT_FDB,
+	WFT_PIN_SVC_CHECK,		/* handle_svc_check: counted */
+	WFT_PIN_EVENT,			/* trigger_event: counted, logged */
 	__WFT_PIN_OP_MAX
 };
 
@@ -146,7 +154,8 @@ void wft_pin_result_uninit(struct wft_pin_result *r);
  * Handles one packet-in of a pinctrl controller action: @md is xlate's
  * metadata (its userdata is pinctrl's), @packet the packet as the
  * pipeline left it. Returns 0 with @r filled, 1 when there is nothing to
- * send (reject of a TCP RST or an ICMP error, as OVN ignores them), 2
+ * send (reject of a TCP RST or an ICMP error, as OVN ignores them; the
+ * counted-only actions), 2
  * with @r->learned for a learning action (nothing to send), or
  * -errno with the reason in @err (not pinctrl's userdata, a trigger the
  * action cannot answer, bad nested actions).

@@ -118,8 +118,8 @@ static const struct {
 	  "ERROR: <-> is not supported yet (no stack in weft)" },
 	{ "outport = \"nope\";", false, 0, true,
 	  "ERROR: unknown logical port \"nope\"" },
-	{ "handle_svc_check(inport);", false, 0, false,
-	  "ERROR: handle_svc_check is not supported yet" },
+	{ "reg9[2] = lookup_arp(inport, arp.spa, arp.sha);", false, 0, false,
+	  "ERROR: lookup_arp is not supported yet" },
 };
 
 START_TEST(test_golden)

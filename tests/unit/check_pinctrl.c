@@ -503,6 +503,27 @@ START_TEST(test_sb_txn)
 }
 END_TEST
 
+/* Counted only: the handler has nothing to send. */
+START_TEST(test_counted)
+{
+	struct pin p;
+
+	pin_run(&p, "handle_svc_check(inport);", trig_icmp4_reject,
+		sizeof(trig_icmp4_reject), NULL);
+	ck_assert_int_eq(p.ret, 1);
+	ck_assert_int_eq(p.r.op, WFT_PIN_SVC_CHECK);
+	pin_free(&p);
+	pin_run(&p, "trigger_event(event = \"empty_lb_backends\", "
+		"vip = \"10.0.0.10:80\", protocol = \"tcp\", "
+		"load_balancer = \"d9e3d4a0-0000-0000-0000-000000000001\");",
+		trig_icmp4_reject, sizeof(trig_icmp4_reject), NULL);
+	ck_assert_int_eq(p.ret, 1);
+	ck_assert_int_eq(p.r.op, WFT_PIN_EVENT);
+	ck_assert_mem_eq(p.md.userdata + 5, "empty_lb_backends", 17);
+	pin_free(&p);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	struct wft_ofpacts acts;
@@ -567,6 +588,7 @@ static Suite *pinctrl_suite(void)
 	tcase_add_test(tc, test_learn_actions);
 	tcase_add_test(tc, test_learn_queue);
 	tcase_add_test(tc, test_sb_txn);
+	tcase_add_test(tc, test_counted);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
 	return s;
