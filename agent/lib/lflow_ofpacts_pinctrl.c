@@ -42,6 +42,7 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_PUT_ARP] = "put_arp",
 	[WFT_PIN_PUT_ND] = "put_nd",
 	[WFT_PIN_PUT_FDB] = "put_fdb",
+	[WFT_PIN_PUT_ND_RA_OPTS] = "put_nd_ra_opts",
 	[WFT_PIN_SVC_CHECK] = "handle_svc_check",
 	[WFT_PIN_EVENT] = "trigger_event",
 };
@@ -255,9 +256,11 @@ static int encode_block(const struct wft_lacts *block,
 	return ret;
 }
 
-/* R = put_dhcp_opts(...); REST: a pausing controller action carrying
- * R, the options, and REST translated (ovn_pinctrl.h). */
+/* R = put_dhcp_opts(...); REST (or put_nd_ra_opts): a pausing
+ * controller action carrying R, the options, and REST translated
+ * (ovn_pinctrl.h). */
 static int xlate_pause(const struct wft_lacts *acts, size_t *i,
+		       enum wft_pin_op op,
 		       const struct wft_lflow_xlate_ctx *ctx,
 		       struct wft_ofpacts *out, char *err, size_t errlen)
 {
@@ -274,7 +277,9 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 	if (a->dst.sym->kind != WFT_SYM_FIELD)
 		return xerr(err, errlen, -EOPNOTSUPP, "%s: the result must be "
 			    "a register bit", a->name);
-	n = wft_lflow_dhcp4_opts(a, &offer, opts, sizeof(opts), err, errlen);
+	n = op == WFT_PIN_PUT_DHCP_OPTS ?
+		wft_lflow_dhcp4_opts(a, &offer, opts, sizeof(opts), err, errlen) :
+		wft_lflow_nd_ra(a, opts, sizeof(opts), err, errlen);
 	if (n < 0)
 		return n;
 	wft_ofpacts_init(&cont);
@@ -284,7 +289,7 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 		return ret;
 	}
 	v[0] = WFT_PIN_MAGIC;
-	v[1] = WFT_PIN_PUT_DHCP_OPTS;
+	v[1] = (uint8_t)op;
 	ud_put(&u, v, 2);
 	id = a->dst.sym->field;
 	ofs = a->dst.sym->ofs + a->dst.ofs;
@@ -293,8 +298,12 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 	v[2] = (uint8_t)(ofs >> 8);
 	v[3] = (uint8_t)ofs;
 	ud_tlv(&u, WFT_PIN_T_RESULT, v, 4);
-	ud_tlv(&u, WFT_PIN_T_OFFER_IP, &offer, 4);
-	ud_tlv(&u, WFT_PIN_T_DHCP_OPTS, opts, (size_t)n);
+	if (op == WFT_PIN_PUT_DHCP_OPTS) {
+		ud_tlv(&u, WFT_PIN_T_OFFER_IP, &offer, 4);
+		ud_tlv(&u, WFT_PIN_T_DHCP_OPTS, opts, (size_t)n);
+	} else {
+		ud_tlv(&u, WFT_PIN_T_RA, opts, (size_t)n);
+	}
 	if (cont.n) {
 		struct wft_strbuf sb = WFT_STRBUF_INIT;
 		struct wft_flow_wc wc;
@@ -389,8 +398,12 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 	int ret;
 
 	if (a->type == WFT_LACT_CALL && a->has_dst &&
-	    !strcmp(a->name, "put_dhcp_opts"))
-		return xlate_pause(acts, i, ctx, out, err, errlen);
+	    (!strcmp(a->name, "put_dhcp_opts") ||
+	     !strcmp(a->name, "put_nd_ra_opts")))
+		return xlate_pause(acts, i, !strcmp(a->name, "put_dhcp_opts") ?
+				   WFT_PIN_PUT_DHCP_OPTS :
+				   WFT_PIN_PUT_ND_RA_OPTS, ctx, out, err,
+				   errlen);
 	if (a->type == WFT_LACT_CALL && !a->has_dst &&
 	    (!strcmp(a->name, "put_arp") || !strcmp(a->name, "put_nd") ||
 	     !strcmp(a->name, "put_fdb")))

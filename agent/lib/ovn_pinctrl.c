@@ -239,14 +239,16 @@ static void reload(const struct wft_packet_in_md *md, struct wft_flow *flow)
 }
 
 /*
- * put_dhcp_opts: the reply (or the packet as it came, when it is not a
- * request to answer), the result bit, and the continuation to run.
+ * put_dhcp_opts, put_nd_ra_opts: the reply (or the packet as it came,
+ * when it is not a request to answer), the result bit, and the
+ * continuation to run.
  */
-static int put_dhcp_opts(const struct wft_packet_in_md *md,
+static int pause_reply(const struct wft_packet_in_md *md,
 			 const uint8_t *packet, size_t len,
 			 struct wft_pin_result *r, char *err, size_t errlen)
 {
-	const uint8_t *ud = md->userdata, *opts = NULL;
+	const uint8_t *ud = md->userdata, *opts = NULL, *ra = NULL;
+	size_t ra_len = 0;
 	const char *cont = NULL;
 	size_t pos = 2, opts_len = 0, cont_len = 0;
 	struct wft_subfield res = { NULL, 0, 1 };
@@ -267,6 +269,9 @@ static int put_dhcp_opts(const struct wft_packet_in_md *md,
 		} else if (t.type == WFT_PIN_T_DHCP_OPTS) {
 			opts = t.v;
 			opts_len = t.len;
+		} else if (t.type == WFT_PIN_T_RA) {
+			ra = t.v;
+			ra_len = t.len;
 		} else if (t.type == WFT_PIN_T_CONTINUE) {
 			cont = (const char *)t.v;
 			cont_len = t.len;
@@ -274,9 +279,12 @@ static int put_dhcp_opts(const struct wft_packet_in_md *md,
 	}
 	if (ret || !res.field || res.ofs >= res.field->n_bits || len >
 	    WFT_PKT_MAX)
-		return perr(err, errlen, -EINVAL, "bad put_dhcp_opts userdata");
+		return perr(err, errlen, -EINVAL, "bad %s userdata",
+			    wft_pin_op_name(r->op));
 	wft_pkt_parse(packet, len, &in);
-	n = wft_pkt_dhcp4_reply(&in, offer, opts, opts_len, r->packet);
+	n = r->op == WFT_PIN_PUT_DHCP_OPTS ?
+	    wft_pkt_dhcp4_reply(&in, offer, opts, opts_len, r->packet) :
+	    wft_pkt_nd_ra_reply(&in, ra, ra_len, r->packet);
 	if (n > 0) {
 		r->len = (size_t)n;
 	} else {
@@ -367,11 +375,12 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	    !ud[1] || ud[1] >= __WFT_PIN_OP_MAX)
 		return perr(err, errlen, -EINVAL, "not a pinctrl action");
 	op = r->op = (enum wft_pin_op)ud[1];
-	if (op == WFT_PIN_PUT_DHCP_OPTS)
-		return put_dhcp_opts(md, packet, len, r, err, errlen);
+	if (op == WFT_PIN_PUT_DHCP_OPTS || op == WFT_PIN_PUT_ND_RA_OPTS)
+		return pause_reply(md, packet, len, r, err, errlen);
 	if (op == WFT_PIN_SVC_CHECK || op == WFT_PIN_EVENT)
 		return 1;		/* counted by the caller */
-	if (op >= WFT_PIN_PUT_ARP)
+	if (op == WFT_PIN_PUT_ARP || op == WFT_PIN_PUT_ND ||
+	    op == WFT_PIN_PUT_FDB)
 		return learn(md, packet, len, r, err, errlen);
 	wft_pkt_parse(packet, len, &in);
 	if (op == WFT_PIN_REJECT && reject_ignores(&in))

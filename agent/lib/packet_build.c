@@ -294,3 +294,22 @@ int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out)
 	put16(th + 16, wft_csum_fold(wft_csum_add(sum, th, 20)));
 	return (int)(off + (v6 ? 40 : 20) + 20);
 }
+
+int wft_pkt_nd_ra_reply(const struct wft_pkt *in, const uint8_t *ra,
+			size_t ra_len, uint8_t *out)
+{
+	const struct wft_flow *f = &in->flow;
+	uint8_t *ip;
+
+	if (f->dl_type != htons(ETH_TYPE_IPV6) ||
+	    f->nw_proto != IPPROTO_ICMPV6 || f->tp_src != htons(133) ||
+	    f->tp_dst || in->l4 < 0 || in->l4 != in->l3 + 40 ||
+	    ra_len < 16 || (size_t)in->l4 + ra_len > WFT_PKT_MAX)
+		return -EINVAL;		/* (no extension headers either) */
+	memcpy(out, in->data, (size_t)in->l4);
+	memcpy(out + in->l4, ra, ra_len);
+	ip = out + in->l3;
+	put16(ip + 4, (uint16_t)ra_len);
+	icmp6_csum(ip, ra_len);
+	return (int)((size_t)in->l4 + ra_len);
+}

@@ -37,6 +37,8 @@
  * packet unchanged), running the rest as a packet-out. TLVs:
  *     RESULT   where R is
  *     OFFER_IP, DHCP_OPTS   the reply's address and options
+ *     RA       put_nd_ra_opts's router advertisement, built whole by the
+ *              compiler (as ovn-controller's encoder does)
  *     CONTINUE the rest of the list, ovs-ofctl text
  * OVN's pipelines never put anything after a flow's last "next", so
  * "the rest of the list" is all that is left of the pipeline (OVN puts
@@ -88,6 +90,7 @@ enum wft_pin_op {
 	WFT_PIN_PUT_ARP,		/* learning: see below */
 	WFT_PIN_PUT_ND,
 	WFT_PIN_PUT_FDB,
+	WFT_PIN_PUT_ND_RA_OPTS,		/* pauses, as put_dhcp_opts */
 	WFT_PIN_SVC_CHECK,		/* handle_svc_check: counted */
 	WFT_PIN_EVENT,			/* trigger_event: counted, logged */
 	__WFT_PIN_OP_MAX
@@ -104,6 +107,7 @@ enum wft_pin_tlv {
 	WFT_PIN_T_DHCP_OPTS,		/* DHCP options, wire format */
 	WFT_PIN_T_CONTINUE,		/* ovs-ofctl text */
 	WFT_PIN_T_FIELD,		/* a learning action's argument */
+	WFT_PIN_T_RA,			/* the RA message with its options */
 };
 
 /* put_dhcp_opts's arguments as DHCP options (code, length, value) into
@@ -111,6 +115,12 @@ enum wft_pin_tlv {
  * or -errno with @err naming the option it cannot encode. */
 int wft_lflow_dhcp4_opts(const struct wft_lact *a, uint32_t *offer,
 			 uint8_t *out, size_t cap, char *err, size_t errlen);
+
+/* put_nd_ra_opts's arguments (addr_mode, slla, prefix, mtu,
+ * router_preference, rdnss) as an RA message with its options into @out.
+ * Returns the length, or -errno with @err. */
+int wft_lflow_nd_ra(const struct wft_lact *a, uint8_t *out, size_t cap,
+		    char *err, size_t errlen);
 
 /* The opcode of OVN action @name when pinctrl translates it, else 0. */
 enum wft_pin_op wft_pin_op_from_name(const char *name);

@@ -102,4 +102,15 @@ int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out);
 int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
 			const uint8_t *opts, size_t opts_len, uint8_t *out);
 
+/*
+ * put_nd_ra_opts: the router advertisement answering router solicitation
+ * @in, as ovn-controller 23.03 frames it: the solicitation's Ethernet
+ * and IPv6 headers kept (the logical flows after the action rewrite
+ * them), the payload replaced by @ra (the RA message and its options,
+ * made by the lflow compiler), payload length and ICMPv6 checksum set.
+ * Returns the length, or -EINVAL when @in is no solicitation.
+ */
+int wft_pkt_nd_ra_reply(const struct wft_pkt *in, const uint8_t *ra,
+			size_t ra_len, uint8_t *out);
+
 #endif /* WEFT_PACKET_BUILD_H */

@@ -11,7 +11,8 @@
  *    with xreg0, icmp4 { } with type/code and <-> (lr_in_ip_input's TTL
  *    exceeded), icmp6 { }, icmp4_error { } with frag_mtu, tcp_reset { },
  *    reject { } on TCP, UDP, and the packets it ignores;
- *  - put_dhcp_opts, which pauses: OFFER and ACK as scapy builds them,
+ *  - put_dhcp_opts and put_nd_ra_opts, which pause: OFFER, ACK and RAs
+ *    (SLAAC; managed with MTU) as scapy builds them,
  *    the result bit set (or cleared for a packet it does not answer) and
  *    the rest of the action list resumed;
  *  - put_arp, put_nd, put_fdb: the binding each reads; the queue (no
@@ -338,6 +339,37 @@ START_TEST(test_put_dhcp_opts)
 }
 END_TEST
 
+/* put_nd_ra_opts pauses as put_dhcp_opts does; the RA is scapy's. */
+START_TEST(test_put_nd_ra_opts)
+{
+	struct pin p;
+
+	pin_run(&p, "reg0[5] = put_nd_ra_opts(addr_mode = \"slaac\", "
+		"slla = 0a:58:0a:00:01:01, prefix = fd01::/64); next;",
+		trig_ra, sizeof(trig_ra), NULL);
+	ck_assert_msg(!p.ret, "%s", p.err);
+	ASSERT_PACKET(&p, exp_ra_slaac);
+	ck_assert(p.acts.acts[0].controller.pause);
+	ck_assert_uint_eq(ntohl(p.r.flow.regs[0]), 0x20);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.text), "resubmit(,30)");
+	pin_free(&p);
+
+	pin_run(&p, "reg0[5] = put_nd_ra_opts(addr_mode = "
+		"\"dhcpv6_stateful\", slla = 0a:58:0a:00:01:01, mtu = 1442, "
+		"prefix = fd01::/64); next;", trig_ra, sizeof(trig_ra), NULL);
+	ASSERT_PACKET(&p, exp_ra_managed);
+	pin_free(&p);
+
+	/* Not a solicitation: unchanged, bit clear. */
+	pin_run(&p, "reg0[5] = put_nd_ra_opts(addr_mode = \"slaac\", "
+		"slla = 0a:58:0a:00:01:01, prefix = fd01::/64); next;",
+		trig_nd_na, sizeof(trig_nd_na), NULL);
+	ASSERT_PACKET(&p, trig_nd_na);
+	ck_assert_uint_eq(ntohl(p.r.flow.regs[0]), 0);
+	pin_free(&p);
+}
+END_TEST
+
 /* The learning actions: the binding read in the packet and the
  * registers; the pipeline goes on (no pause). */
 START_TEST(test_learn_actions)
@@ -585,6 +617,7 @@ static Suite *pinctrl_suite(void)
 	tcase_add_test(tc, test_nd);
 	tcase_add_test(tc, test_tcp_reset_and_reject);
 	tcase_add_test(tc, test_put_dhcp_opts);
+	tcase_add_test(tc, test_put_nd_ra_opts);
 	tcase_add_test(tc, test_learn_actions);
 	tcase_add_test(tc, test_learn_queue);
 	tcase_add_test(tc, test_sb_txn);

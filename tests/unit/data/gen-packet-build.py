@@ -7,7 +7,9 @@
 # byte for byte. Run once; the header is committed.
 #   tests/unit/data/gen-packet-build.py > tests/unit/data/packet_build_golden.h
 from scapy.all import (ARP, BOOTP, DHCP, Dot1Q, Ether, ICMP, ICMPv6DestUnreach,
-                       ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                       ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS,
+                       ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU,
+                       ICMPv6NDOptPrefixInfo,
                        ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IP, IPv6,
                        TCP, UDP, Raw, raw)
 
@@ -186,6 +188,34 @@ cases = [
 ]
 
 
+# put_nd_ra_opts (check_pinctrl compiles the action itself): a router
+# solicitation and the advertisements ovn-controller 23.03 answers with.
+R = "0a:58:0a:00:01:01"
+rs = Ether(src=A, dst="33:33:00:00:00:02") / \
+    IPv6(src="fe80::5054:ff:fe00:1", dst="ff02::2", hlim=255) / \
+    ICMPv6ND_RS() / ICMPv6NDOptSrcLLAddr(lladdr=A)
+
+
+def ra(managed, *opts):
+    return Ether(src=A, dst="33:33:00:00:00:02") / \
+        IPv6(src="fe80::5054:ff:fe00:1", dst="ff02::2", hlim=255) / \
+        ICMPv6ND_RA(chlim=255, M=managed, O=0, prf=0,
+                    routerlifetime=65535, reachabletime=0,
+                    retranstimer=0) / ICMPv6NDOptSrcLLAddr(lladdr=R) / \
+        opts[0] / ICMPv6NDOptPrefixInfo(prefixlen=64, L=1, A=0 if managed else 1,
+                                        validlifetime=0xffffffff,
+                                        preferredlifetime=0xffffffff,
+                                        prefix="fd01::")
+
+
+# (slaac: slla, prefix; stateful: slla, mtu, prefix)
+extras = [
+    ("trig_ra", rs),
+    ("exp_ra_slaac", ra(0, b"")),
+    ("exp_ra_managed", ra(1, ICMPv6NDOptMTU(mtu=1442))),
+]
+
+
 def carr(name, b):
     out = ["static const uint8_t %s[%d] = {" % (name, len(b))]
     for i in range(0, len(b), 12):
@@ -204,6 +234,8 @@ for name, trig, exp, call in cases:
         seen[key] = "trig_" + name
         print(carr(seen[key], tb))
     print(carr("exp_" + name, raw(exp)))
+for name, pkt in extras:
+    print(carr(name, raw(pkt)))
 print("#define GOLDEN_CASES(X) \\")
 for name, trig, exp, call in cases:
     print("\tX(%s, %s, exp_%s, %s) \\" % (name, seen[raw(trig)], name, call))
