@@ -31,6 +31,7 @@
 
 #include "lflow_ofpacts_lookup.h"
 #include "weft/lflow_actions.h"
+#include "weft/ovn_pinctrl.h"
 #include "weft/util.h"
 
 void wft_lflow_xlate_ctx_init(struct wft_lflow_xlate_ctx *ctx, bool egress,
@@ -399,7 +400,10 @@ static int xlate_list(const struct wft_lacts *acts,
 	int error;
 
 	for (i = 0; i < acts->n; i++) {
-		error = xlate_one(&acts->a[i], ctx, in_ct, out, err, errlen);
+		error = wft_lflow_pinctrl_xlate(acts, &i, ctx, out, err, errlen);
+		if (error > 0)		/* not a pinctrl action */
+			error = xlate_one(&acts->a[i], ctx, in_ct, out, err,
+					  errlen);
 		if (error)
 			return error;
 	}

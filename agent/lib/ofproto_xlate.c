@@ -230,6 +230,7 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	in.flow = x->flow;
 	in.trace = x->trace;
 	in.may_learn = x->may_learn;
+	in.actions = x->actions;
 	out_reset(&x->out);
 	normal_ran = false;
 	drop = tunnel_drop(x);

@@ -30,6 +30,7 @@
 #include "weft/vlog.h"
 
 #include "ovn_priv.h"
+#include "weft/ovn_pinctrl.h"
 
 WFT_LOG_MODULE(ovn);
 
@@ -427,6 +428,7 @@ static int ovn_init(struct wft_daemon *d, void **state,
 	}
 	wft_daemon_on_exit(d, on_exit_request, o);
 	wft_daemon_conf_subscribe(d, on_conf, o);
+	wft_ovn_pinctrl_sb_attach(o);	/* learned MAC_Binding, FDB rows */
 	return 0;
 }
 
@@ -434,6 +436,7 @@ static void ovn_exit(struct wft_daemon *d, void *state)
 {
 	struct wft_ovn *o = state;
 
+	wft_ovn_pinctrl_sb_detach(o);
 	wft_daemon_conf_unsubscribe(d, on_conf, o);
 	wft_daemon_on_exit_remove(d, on_exit_request, o);
 	wft_ovn_appctl_unregister(o);

@@ -257,6 +257,9 @@ static void handle_action(struct handler *h, const struct wft_upcall *up)
 		INC(h, n_errors);
 		return;
 	}
+	md.dp_ifindex = up->dp_ifindex;
+	md.key = up->key;
+	md.key_len = up->key_len;
 	wft_backer_read_lock(u->backer);
 	ret = wft_ofproto_xlate_key(u->backer, &h->x, up->key, up->key_len);
 	if (!ret)

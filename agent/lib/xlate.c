@@ -243,7 +243,12 @@ int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out)
 	wc_init(&ctx);
 	/* A recirculated packet resumes where its recirc_id says (xlate_ct.c);
 	 * ctx.in then names the bridge to resume in. */
-	if (!in->flow.recirc_id || !wft_xlate_thaw(&ctx, &thawed, &table)) {
+	if (in->actions) {
+		wft_pipeline_read_lock(ctx.in->pipeline);
+		wft_xlate_actions(&ctx, in->actions);
+		wft_pipeline_read_unlock(ctx.in->pipeline);
+	} else if (!in->flow.recirc_id ||
+		   !wft_xlate_thaw(&ctx, &thawed, &table)) {
 		wft_pipeline_read_lock(ctx.in->pipeline);
 		wft_xlate_table(&ctx, table, WFT_OFPP_IN_PORT);
 		wft_pipeline_read_unlock(ctx.in->pipeline);

@@ -20,6 +20,7 @@
 #include "weft/ct_netlink.h"
 #include "weft/daemon.h"
 #include "weft/ofproto.h"
+#include "weft/ovn_pinctrl.h"
 #include "weft/ovsdb_ssl.h"
 #include "weft/vlog.h"
 
@@ -37,6 +38,7 @@ static const struct wft_component *const components[] = {
 	&wft_bridge_component,	/* the datapath, its ports, their ofports */
 	&wft_ofproto_component,	/* bridges' pipelines, ofctl/, ofproto/trace */
 	&wft_udpif_component,	/* upcall handlers, revalidator, dpif/ */
+	&wft_ovn_pinctrl_component, /* OVN's controller actions */
 	&wft_ct_component,	/* dpctl/dump-conntrack, ... (nf_conntrack) */
 	&wft_ovn_component,	/* the OVN chassis (system-id, ovn-remote) */
 	&wft_listen_component,	/* the control socket, once all is ready */

@@ -170,6 +170,7 @@ struct wft_ofproto_xlate {
 	struct wft_flow flow;		/* in_port is OpenFlow's */
 	bool may_learn;
 	bool trace;
+	const struct wft_ofpacts *actions; /* a packet-out (xlate.h) */
 	/* Out. */
 	struct wft_xlate_out out;
 	struct wft_flow_wc wc;		/* out.wc widened for the datapath */

@@ -154,6 +154,9 @@ struct wft_xlate_in {
 	const struct wft_xlate_bridge *bridge;
 	struct wft_flow flow;		/* the packet; in_port is OpenFlow's */
 	uint8_t table;			/* where to start: 0 */
+	/* A packet-out (weftd's own packets, ovn_pinctrl.h): when not
+	 * NULL, these actions run instead of @table's lookup. */
+	const struct wft_ofpacts *actions;
 	bool trace;			/* fill out->trace */
 	/* NORMAL may update MAC learning: true for upcalls (and for the
 	 * revalidation of flows that saw packets, so that their sources do
@@ -267,6 +270,12 @@ struct wft_packet_in_md {
 	uint32_t regs[16];		/* host order */
 	const uint8_t *userdata;	/* points into the parsed buffer */
 	size_t userdata_len;
+	/* Set by the upcall handler (not by the parser): the datapath and
+	 * the upcall's key, for a controller that sends packets back
+	 * (ovn_pinctrl.h). Valid during the packet-in callback only. */
+	uint32_t dp_ifindex;
+	const void *key;
+	size_t key_len;
 };
 
 /* Reads userdata @data; returns 0, or -EINVAL when it is not xlate's. */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packets weftd writes itself, as an OVN chassis must (ovn_pinctrl.h):
+ * an ARP request or an IPv6 neighbour solicitation for the destination of
+ * a packet that has no next-hop MAC yet, a neighbour advertisement
+ * answering a solicitation, ICMPv4/ICMPv6 errors quoting the packet that
+ * caused them, and a TCP RST. Each builder takes the packet that
+ * triggered it, parsed by wft_pkt_parse(), and writes a complete frame
+ * (checksums included) into @out, which holds WFT_PKT_MAX bytes; it
+ * returns the frame's length, or -EINVAL when the trigger is not the
+ * kind of packet the builder answers. The layouts follow what
+ * ovn-controller 23.03 sends, so that a weft chassis and an OVN one put
+ * the same bytes on the wire (tests/unit/check_packet_build.c compares
+ * them with scapy's).
+ *
+ * Also here: the packet parser that turns any frame into the struct
+ * wft_flow the pipeline runs on (weftd translates the packets it builds
+ * in userspace; the datapath's own key never exists for them).
+ */
+#ifndef WEFT_PACKET_BUILD_H
+#define WEFT_PACKET_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft/flow.h"
+
+#define WFT_PKT_MAX	1600
+
+/* Where the headers of a parsed frame are (offsets into it; -1: none). */
+struct wft_pkt {
+	const uint8_t *data;
+	size_t len;
+	int l3;				/* after Ethernet and VLAN tags */
+	int l4;				/* after the IP header (and IPv6
+					 * extension headers), first fragment */
+	size_t l3_len;			/* the IP packet as its header says,
+					 * clipped to what was received */
+	struct wft_flow flow;		/* every header field; metadata 0 */
+};
+
+/* Parses @len bytes of Ethernet frame. Never fails: what it cannot read
+ * is left zero in the flow (and -1 in the offsets). */
+void wft_pkt_parse(const uint8_t *data, size_t len, struct wft_pkt *pkt);
+
+/* The Internet checksum of @len bytes, continued from @sum (0 to start). */
+uint32_t wft_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t wft_csum_fold(uint32_t sum);
+
+/* An ARP request for the trigger's IPv4 destination: Ethernet addresses as
+ * the trigger's, sha = its eth.src, spa = ip4.src, tha = 0, tpa =
+ * ip4.dst; its VLAN tag kept. (OVN's arp { } then sets what it needs.) */
+int wft_pkt_arp_request(const struct wft_pkt *in, uint8_t *out);
+
+/* A neighbour solicitation for the trigger's ip6.dst, from the
+ * link-local address of its eth.src, to the solicited-node group. */
+int wft_pkt_nd_ns(const struct wft_pkt *in, uint8_t *out);
+
+/* The advertisement answering solicitation @in: from its target to its
+ * source, flags solicited and override (and router when @router), the
+ * target link-layer option carrying @in's eth.dst. */
+int wft_pkt_nd_na(const struct wft_pkt *in, bool router, uint8_t *out);
+
+/*
+ * An ICMPv4 or ICMPv6 error about @in (by its ethertype): addresses as
+ * the trigger's (swapped when @swap: reject), TTL/hop limit 255,
+ * destination unreachable; quoting @in's IP packet up to 576 (ICMPv4)
+ * or 1280 (ICMPv6) bytes of frame. @type and @code override the default
+ * type 3/1 (ICMPv6: 1/1) when >= 0; @port_code: code 3 (ICMPv6: 4),
+ * port unreachable, when the trigger is UDP (icmp4 { } and reject do
+ * that, icmp4_error { } does not); @mtu >= 0 goes into the next-hop MTU
+ * (ICMPv4 bytes 6-7, ICMPv6 bytes 4-7), as icmp4.frag_mtu sets it.
+ */
+struct wft_pkt_icmp_opts {
+	int type;
+	int code;
+	bool port_code;
+	long mtu;
+	bool swap;
+};
+int wft_pkt_icmp_error(const struct wft_pkt *in,
+		       const struct wft_pkt_icmp_opts *o, uint8_t *out);
+
+/* A TCP RST|ACK for TCP segment @in: ports swapped, seq 0, ack = its
+ * seq + 1, TTL 63; addresses swapped when @swap. */
+int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out);
+
+/*
+ * OVN's native DHCPv4 server (put_dhcp_opts): the reply to DHCP request
+ * @in (packet_build_dhcp.c), as ovn-controller 23.03 frames it: the
+ * request's Ethernet and IP headers kept (the logical flows after the
+ * action rewrite them), op BOOTREPLY, yiaddr @offer (network order),
+ * options: message type (OFFER for DISCOVER, ACK for REQUEST or INFORM,
+ * NAK for a REQUEST of another address), then @opts (code, length,
+ * value; for INFORM without netmask, lease time, T1, T2), 4 bytes of
+ * padding, END; IP destination @offer, or broadcast when the request
+ * set the broadcast flag; UDP checksum 0. Returns the length, or
+ * -EINVAL for anything that is not a DHCP request it answers (RELEASE
+ * and DECLINE included: OVN answers neither).
+ */
+int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
+			const uint8_t *opts, size_t opts_len, uint8_t *out);
+
+/*
+ * put_nd_ra_opts: the router advertisement answering router solicitation
+ * @in, as ovn-controller 23.03 frames it: the solicitation's Ethernet
+ * and IPv6 headers kept (the logical flows after the action rewrite
+ * them), the payload replaced by @ra (the RA message and its options,
+ * made by the lflow compiler), payload length and ICMPv6 checksum set.
+ * Returns the length, or -EINVAL when @in is no solicitation.
+ */
+int wft_pkt_nd_ra_reply(const struct wft_pkt *in, const uint8_t *ra,
+			size_t ra_len, uint8_t *out);
+
+#endif /* WEFT_PACKET_BUILD_H */
