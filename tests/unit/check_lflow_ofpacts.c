@@ -134,8 +134,8 @@ static const struct {
 	  "pop:NXM_NX_REG0[0..15]" },
 	{ "outport = \"nope\";", false, 0, true,
 	  "ERROR: unknown logical port \"nope\"" },
-	{ "reg9[2] = lookup_arp(inport, arp.spa, arp.sha);", false, 0, false,
-	  "ERROR: lookup_arp is not supported yet" },
+	{ "handle_dhcpv6_reply;", false, 0, false,
+	  "ERROR: handle_dhcpv6_reply is not supported yet" },
 };
 
 START_TEST(test_golden)
