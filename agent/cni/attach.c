@@ -456,6 +456,10 @@ int cni_cmd_del(const struct cni_env *env, struct cni_conf *c,
 	int ret;
 
 	cni_host_name(env->containerid, env->ifname, host);
+	/* The lease first, while the interface is there: the dhcp plugin
+	 * sends its DHCPRELEASE through it (as the bridge plugin orders). */
+	if (c->ipam && cni_ipam_exec(c, env, "DEL", NULL, NULL, NULL, e))
+		return -1;
 	if (cni_weftd_open(c, 5000, &cl, e))
 		return -1;
 	ret = detach_port(cl, host, e);
@@ -470,8 +474,6 @@ int cni_cmd_del(const struct cni_env *env, struct cni_conf *c,
 	wft_rtnl_close(&hr);
 	if (ret && ret != -ENODEV)
 		return cni_fail(e, CNI_ERR_LINK, "%s", hr.err);
-	if (c->ipam && cni_ipam_exec(c, env, "DEL", NULL, NULL, NULL, e))
-		return -1;
 	return 0;
 }
 
