@@ -68,12 +68,12 @@ ovn_start() {
 
 status_field() { appctl --format=json ovn/status | "$PY" -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
-# ovn_net NAME FILE EXTRA: a conflist of weft-cni in OVN mode, no IPAM.
-ovn_net() {
-	local extra=${3:-"{}"}
-	cni_net "$1" "$2" "$(json_merge '{"ovn": true, "ipam": null, "ovnTimeout": 30}' "$extra")"
-}
-json_merge() { $PY -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(json.loads(sys.argv[2])); print(json.dumps(a))' "$1" "$2"; }
+# ovn_net NAME FILE KEYS: a conflist of weft-cni in OVN mode, no IPAM,
+# with KEYS ('"ovnPort": "p"', later keys win) added to weft-cni's.
+ovn_net() { cni_net "$1" "$2" "{\"ovn\": true, \"ipam\": null, \"ovnTimeout\": 30, $3}"; }
+# cni_err OUTPUT: "CODE MESSAGE" of an error object (one python start:
+# each costs a second or more in a loaded guest).
+cni_err() { json_get "$1" '"%s %s" % (r["code"], r["msg"])' 2>/dev/null; }
 
 setup() {
 	modprobe veth
@@ -117,7 +117,7 @@ setup() {
 
 case_sb_addresses() {
 	local out host
-	ovn_net ovn "$CNI_DIR/ovn.json" '{"ovnPort": "pod-a"}'
+	ovn_net ovn "$CNI_DIR/ovn.json" '"ovnPort": "pod-a"'
 	pod_add pa
 	out=$(cni ADD "$CNI_DIR/ovn.json" pa pa eth0) || { fail "ADD: $out"; return; }
 	echo "$out" >"$WEFT_RESULTS/add-pod-a.json"
@@ -151,7 +151,7 @@ case_sb_addresses() {
 	# CHECK sees a difference made behind its back.
 	in_ns pa ip addr del 10.1.0.10/24 dev eth0
 	out=$(cni CHECK "$CNI_DIR/ovn.json" pa pa eth0)
-	assert_eq 104 "$(cni_err_code "$out")" "CHECK after the address went"
+	assert_match "$(cni_err "$out")" '^104 address 10.1.0.10/24 is missing' "CHECK after the address went"
 	assert_ok cni DEL "$CNI_DIR/ovn.json" pa pa eth0
 	wait_for 10 eval '[ -z "$(sbctl --bare --columns=chassis find Port_Binding logical_port=pod-a)" ]' ||
 		fail "pod-a still bound after DEL"
@@ -160,43 +160,39 @@ case_sb_addresses() {
 
 case_no_such_port() {
 	local out t0 t1
-	ovn_net ovn "$CNI_DIR/nope.json" '{"ovnPort": "no-such-lsp", "ovnTimeout": 2}'
+	ovn_net ovn "$CNI_DIR/nope.json" '"ovnPort": "no-such-lsp", "ovnTimeout": 2'
 	pod_add pn
 	t0=$(date +%s)
 	out=$(cni ADD "$CNI_DIR/nope.json" pn pn eth0)
 	t1=$(date +%s)
-	assert_eq 11 "$(cni_err_code "$out")" "ADD of a port the SB lacks"
-	assert_match "$(cni_err_msg "$out")" "OVN port no-such-lsp is not in the chassis's SB" "message"
+	assert_match "$(cni_err "$out")" "^11 OVN port no-such-lsp is not in the chassis's SB" "ADD of a port the SB lacks"
 	[ $((t1 - t0)) -ge 2 ] || fail "gave up before ovnTimeout"
 	out=$(appctl ovn/port-info no-such-lsp 2>&1)
 	assert_match "$out" 'no logical port no-such-lsp' "ovn/port-info of an unknown port"
 	# Dynamic addresses live in the NB only (northd 23.03 writes
 	# "dynamic" into Port_Binding.mac).
-	ovn_net ovn "$CNI_DIR/dyn.json" '{"ovnPort": "pod-dyn", "ovnTimeout": 10}'
+	ovn_net ovn "$CNI_DIR/dyn.json" '"ovnPort": "pod-dyn", "ovnTimeout": 10'
 	out=$(cni ADD "$CNI_DIR/dyn.json" pn pn eth0)
-	assert_eq 7 "$(cni_err_code "$out")" "ADD of a dynamic port"
-	assert_match "$(cni_err_msg "$out")" 'dynamic addresses' "dynamic message"
+	assert_match "$(cni_err "$out")" '^7 OVN port pod-dyn has dynamic addresses' "ADD of a dynamic port"
 	cni_clean_check no_such_port
 }
 
 case_status() {
 	local out
-	ovn_net ovn "$CNI_DIR/st.json" '{"ovnPort": "pod-a"}'
+	ovn_net ovn "$CNI_DIR/st.json" '"ovnPort": "pod-a"'
 	assert_ok cni STATUS "$CNI_DIR/st.json"
 	sb_stop || { fail "the SB did not stop"; return; }
 	wait_for 20 eval '[ "$(status_field "d[\"sb\"][\"state\"]")" != active ]' ||
 		fail "weftd still thinks the SB session is active"
 	out=$(cni STATUS "$CNI_DIR/st.json")
-	assert_eq 50 "$(cni_err_code "$out")" "STATUS with the SB down"
-	assert_match "$(cni_err_msg "$out")" "chassis hv-a is not connected to the OVN Southbound database unix:$SB_SOCK" "STATUS names the SB"
+	assert_match "$(cni_err "$out")" "^50 chassis hv-a is not connected to the OVN Southbound database unix:$SB_SOCK" "STATUS with the SB down"
 	sb_start || { fail "the SB did not restart"; return; }
 	wait_for 30 cni STATUS "$CNI_DIR/st.json" >/dev/null ||
 		fail "STATUS not 0 after the SB came back: $(cni STATUS "$CNI_DIR/st.json")"
 	# Without the OVN keys weftd is no chassis: 50 says so.
 	vsctl remove Open_vSwitch . external_ids ovn-remote
 	out=$(cni STATUS "$CNI_DIR/st.json")
-	assert_eq 50 "$(cni_err_code "$out")" "STATUS of a weftd that is no chassis"
-	assert_match "$(cni_err_msg "$out")" 'not an OVN chassis' "no-chassis message"
+	assert_match "$(cni_err "$out")" '^50 weftd is not an OVN chassis' "STATUS of a weftd that is no chassis"
 	vsctl set Open_vSwitch . external_ids:ovn-remote=unix:"$SB_SOCK"
 	wait_for 30 cni STATUS "$CNI_DIR/st.json" >/dev/null ||
 		fail "STATUS not 0 with ovn-remote back"
@@ -205,9 +201,9 @@ case_status() {
 # Needs the chassis's physical and logical flows.
 case_forwarding() {
 	local out
-	ovn_net ovna "$CNI_DIR/fa.json" '{"ovnPort": "pod-a"}'
-	ovn_net ovnb "$CNI_DIR/fb.json" '{"ovnPort": "pod-b"}'
-	ovn_net ovnc "$CNI_DIR/fc.json" '{"ovnPort": "pod-c"}'
+	ovn_net ovna "$CNI_DIR/fa.json" '"ovnPort": "pod-a"'
+	ovn_net ovnb "$CNI_DIR/fb.json" '"ovnPort": "pod-b"'
+	ovn_net ovnc "$CNI_DIR/fc.json" '"ovnPort": "pod-c"'
 	pod_add pa pb pc
 	for p in a b c; do
 		out=$(cni ADD "$CNI_DIR/f$p.json" p$p p$p eth0) || { fail "ADD pod-$p: $out"; return; }
