@@ -163,21 +163,12 @@ const char *cni_map_get(json_t *map, const char *key)
 	return NULL;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* OVN mode: the chassis sets external_ids:ovn-installed=true on the
  * interface once the port is bound and its flows are in. */
 static int wait_ovn_installed(struct wft_jsonrpc_client *cl,
 			      const struct cni_conf *c, const char *host,
-			      struct cni_err *e)
+			      long deadline, struct cni_err *e)
 {
-	long deadline = now_ms() + c->ovn_timeout_ms;
 	char cond[40];
 	json_t *rows;
 	const char *v;
@@ -195,7 +186,7 @@ static int wait_ovn_installed(struct wft_jsonrpc_client *cl,
 			return 0;
 		}
 		json_decref(rows);
-		if (now_ms() >= deadline)
+		if (cni_now_ms() >= deadline)
 			return cni_fail(e, CNI_ERR_TRY_AGAIN, "OVN port %s "
 					"was not installed within %d ms "
 					"(external_ids:ovn-installed on "
@@ -339,6 +330,13 @@ static json_t *build_result(const struct cni_conf *c,
 	return res;
 }
 
+/*
+ * The steps in order: the veth, both ends up, the port on the bridge,
+ * then the addresses (from the IPAM plugin, or in OVN mode without one
+ * from the SB), so that a DHCP plugin finds the interface attached and
+ * the gratuitous ARPs reach the switch; in OVN mode, last, the wait for
+ * ovn-installed. A failure undoes the steps done.
+ */
 int cni_cmd_add(const struct cni_env *env, struct cni_conf *c,
 		struct cni_err *e)
 {
@@ -347,9 +345,12 @@ int cni_cmd_add(const struct cni_env *env, struct cni_conf *c,
 	struct wft_jsonrpc_client *cl = NULL;
 	struct wft_cni_link hl, ctl;
 	struct wft_rtnl hr = { 0 }, cr = { 0 };
+	long deadline = cni_now_ms() + c->ovn_timeout_ms;
+	bool from_sb = c->ovn && !c->ipam;
+	bool veth = false, port = false, leased = false;
 	json_t *ipam = NULL, *res;
-	bool veth = false, port = false;
 	int nsfd, pkt = -1, ret = -1;
+	uint8_t mac[6];
 	char host[16];
 
 	cni_host_name(env->containerid, env->ifname, host);
@@ -368,8 +369,6 @@ int cni_cmd_add(const struct cni_env *env, struct cni_conf *c,
 		goto out;
 	}
 	ret = -1;
-	if (c->ipam && cni_ipam_exec(c, env, "ADD", NULL, NULL, &ipam, e))
-		goto out;
 	if (wft_rtnl_open(&hr, -1) || wft_rtnl_open(&cr, nsfd)) {
 		cni_fail(e, CNI_ERR_LINK, "%s", hr.err[0] ? hr.err : cr.err);
 		goto undo;
@@ -383,17 +382,39 @@ int cni_cmd_add(const struct cni_env *env, struct cni_conf *c,
 	if (wft_rtnl_link_get(&hr, host, &hl) ||
 	    wft_rtnl_link_get(&cr, env->ifname, &ctl) ||
 	    wft_rtnl_link_up(&hr, hl.ifindex) ||
-	    wft_rtnl_link_up(&cr, ctl.ifindex)) {
+	    (!from_sb && wft_rtnl_link_up(&cr, ctl.ifindex))) {
 		cni_fail(e, CNI_ERR_LINK, "%s", hr.err[0] ? hr.err : cr.err);
 		goto undo;
+	}
+	if (attach_port(cl, c, env, host, e))
+		goto undo;
+	port = true;
+	if (from_sb) {
+		ipam = cni_ovn_addressing(cl, c, deadline, mac, e);
+		if (!ipam)
+			goto undo;
+		if (c->has_mac && memcmp(mac, c->mac, 6)) {
+			cni_fail(e, CNI_ERR_CONFIG, "the configured MAC "
+				 "differs from OVN port %s's in the SB",
+				 c->ovn_port);
+			goto undo;
+		}
+		/* The logical port's MAC, or port security drops it. */
+		if (wft_rtnl_link_set_mac(&cr, ctl.ifindex, mac) ||
+		    wft_rtnl_link_up(&cr, ctl.ifindex) ||
+		    wft_rtnl_link_get(&cr, env->ifname, &ctl)) {
+			cni_fail(e, CNI_ERR_LINK, "%s", cr.err);
+			goto undo;
+		}
+	} else if (c->ipam) {
+		if (cni_ipam_exec(c, env, "ADD", NULL, NULL, &ipam, e))
+			goto undo;
+		leased = true;
 	}
 	pkt = wft_netns_socket(nsfd, AF_PACKET, SOCK_DGRAM, 0);
 	if (ipam && configure_ips(&cr, ctl.ifindex, pkt, ctl.mac, ipam, e))
 		goto undo;
-	if (attach_port(cl, c, env, host, e))
-		goto undo;
-	port = true;
-	if (c->ovn && wait_ovn_installed(cl, c, host, e))
+	if (c->ovn && wait_ovn_installed(cl, c, host, deadline, e))
 		goto undo;
 	res = build_result(c, env, host, &hl, &ctl, ipam);
 	cni_result_convert(res, c->version);
@@ -410,7 +431,7 @@ undo:
 			detach_port(cl, host, &ignore);
 		if (veth)
 			wft_rtnl_link_del(&hr, host);
-		if (ipam)
+		if (leased)
 			cni_ipam_exec(c, env, "DEL", NULL, NULL, NULL, &ignore);
 		json_decref(ignore.raw);
 	}
@@ -435,6 +456,10 @@ int cni_cmd_del(const struct cni_env *env, struct cni_conf *c,
 	int ret;
 
 	cni_host_name(env->containerid, env->ifname, host);
+	/* The lease first, while the interface is there: the dhcp plugin
+	 * sends its DHCPRELEASE through it (as the bridge plugin orders). */
+	if (c->ipam && cni_ipam_exec(c, env, "DEL", NULL, NULL, NULL, e))
+		return -1;
 	if (cni_weftd_open(c, 5000, &cl, e))
 		return -1;
 	ret = detach_port(cl, host, e);
@@ -449,8 +474,6 @@ int cni_cmd_del(const struct cni_env *env, struct cni_conf *c,
 	wft_rtnl_close(&hr);
 	if (ret && ret != -ENODEV)
 		return cni_fail(e, CNI_ERR_LINK, "%s", hr.err);
-	if (c->ipam && cni_ipam_exec(c, env, "DEL", NULL, NULL, NULL, e))
-		return -1;
 	return 0;
 }
 

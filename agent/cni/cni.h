@@ -77,6 +77,7 @@ struct cni_conf {
 	bool ovn;
 	char *ovn_port;			/* iface-id, owned; NULL unless ovn */
 	int ovn_timeout_ms;
+	json_t *ovn_subnets;		/* borrowed: CIDRs; NULL when absent */
 	const char *socket;		/* weftd's control socket */
 	json_t *prev_result;		/* borrowed; NULL when absent */
 	json_t *valid_attachments;	/* GC: borrowed array */
@@ -143,6 +144,21 @@ int cni_cmd_status(const struct cni_env *env, struct cni_conf *c,
 		   struct cni_err *e);
 int cni_cmd_gc(const struct cni_env *env, struct cni_conf *c,
 	       struct cni_err *e);
+
+/* ovn.c: OVN mode. CLOCK_MONOTONIC in ms. */
+long cni_now_ms(void);
+/*
+ * Without IPAM: the pod's addresses from its logical port in the SB,
+ * once weftd's replica has it (polling until @deadline, else code 11),
+ * as an IPAM result ({"ips", "routes"}), and its MAC in @mac.
+ */
+json_t *cni_ovn_addressing(struct wft_jsonrpc_client *cl,
+			   const struct cni_conf *c, long deadline,
+			   uint8_t mac[6], struct cni_err *e);
+/* STATUS: the chassis is registered and its SB session active (else
+ * code 50, naming the SB). */
+int cni_ovn_status(struct wft_jsonrpc_client *cl, const struct cni_conf *c,
+		   struct cni_err *e);
 
 /* Rewrites a result in the layout of @v (0.3.x: ips carry "version"). */
 void cni_result_convert(json_t *result, enum cni_version v);

@@ -2,7 +2,8 @@
 /*
  * The network configuration: the spec's keys (cniVersion, name, type,
  * ipam, prevResult, runtimeConfig, cni.dev/valid-attachments) and weft's
- * (bridge, vlan, trunk, mtu, mac, ovn, ovnPort, ovnTimeout, socket).
+ * (bridge, vlan, trunk, mtu, mac, ovn, ovnPort, ovnTimeout, ovnSubnets,
+ * socket).
  * Every mistake is named; nothing is silently ignored except keys that
  * belong to other plugins of a chain.
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "cni.h"
+#include "weft/cni_link.h"
 #include "weft/daemon.h"
 
 char *cni_arg(const char *args, const char *key)
@@ -144,10 +146,22 @@ static int parse_ovn(struct cni_conf *c, const struct cni_env *env,
 		     struct cni_err *e)
 {
 	json_t *port = json_object_get(c->root, "ovnPort");
-	json_t *tmo = json_object_get(c->root, "ovnTimeout");
+	json_t *tmo = json_object_get(c->root, "ovnTimeout"), *sub;
+	struct wft_cni_addr a;
 	char *ns, *pod;
+	size_t i;
 
 	c->ovn_timeout_ms = 30000;
+	c->ovn_subnets = json_object_get(c->root, "ovnSubnets");
+	json_array_foreach(c->ovn_subnets, i, sub)
+		if (!json_is_string(sub) || wft_cni_addr_parse(
+			json_string_value(sub), true, &a))
+			return cni_fail(e, CNI_ERR_CONFIG, "\"ovnSubnets\" "
+					"must be a list of CIDRs "
+					"(\"10.1.0.0/24\")");
+	if (c->ovn_subnets && !json_is_array(c->ovn_subnets))
+		return cni_fail(e, CNI_ERR_CONFIG, "\"ovnSubnets\" must be "
+				"a list of CIDRs");
 	if (tmo) {
 		if (!json_is_number(tmo) || json_number_value(tmo) <= 0)
 			return cni_fail(e, CNI_ERR_CONFIG, "\"ovnTimeout\" "

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * STATUS (is weftd there, with the bridge?) and GC (remove what weft-cni
- * attached for this network that the runtime no longer lists in
- * cni.dev/valid-attachments).
+ * STATUS (is weftd there, with the bridge, and in OVN mode connected to
+ * the SB?) and GC (remove what weft-cni attached for this network that
+ * the runtime no longer lists in cni.dev/valid-attachments).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +24,9 @@ int cni_cmd_status(const struct cni_env *env, struct cni_conf *c,
 		return -1;
 	}
 	ret = cni_vsctl(cl, cmds, NULL, e);
+	/* OVN mode: the chassis must be connected to the SB too. */
+	if (!ret && c->ovn)
+		ret = cni_ovn_status(cl, c, e);
 	wft_jsonrpc_client_close(cl);
 	if (ret == 2)
 		return cni_fail(e, CNI_ERR_NOT_AVAILABLE, "weftd has no bridge "
@@ -32,7 +35,6 @@ int cni_cmd_status(const struct cni_env *env, struct cni_conf *c,
 		e->code = CNI_ERR_NOT_AVAILABLE;
 		return -1;
 	}
-	/* OVN mode will also need the chassis' SB connection: not yet. */
 	return 0;
 }
 

@@ -244,6 +244,26 @@ int wft_rtnl_link_up(struct wft_rtnl *r, int ifindex)
 	return 0;
 }
 
+/* Changes the MAC while the link is down (veth also allows it up, but
+ * a pod's interface should not send from the old one meanwhile). */
+int wft_rtnl_link_set_mac(struct wft_rtnl *r, int ifindex,
+			  const uint8_t mac[6])
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = req(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifm;
+	int ret;
+
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	ret = transact(r, nlh, NULL, NULL);
+	if (ret)
+		return seterr(r, ret, "setting the MAC of link %d", ifindex);
+	return 0;
+}
+
 int wft_rtnl_link_del(struct wft_rtnl *r, const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -478,4 +498,17 @@ int wft_cni_addr_parse(const char *s, bool want_prefix,
 		a->prefix = p;
 	}
 	return 0;
+}
+
+bool wft_cni_addr_in(const struct wft_cni_addr *a,
+		     const struct wft_cni_addr *net)
+{
+	int bits = net->prefix, i;
+
+	if (a->family != net->family || bits < 0)
+		return false;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a->addr[i] != net->addr[i])
+			return false;
+	return !bits || !((a->addr[i] ^ net->addr[i]) & (0xff00 >> bits));
 }

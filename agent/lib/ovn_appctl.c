@@ -204,6 +204,8 @@ int wft_ovn_appctl_register(struct wft_ovn *o)
 		ret = wft_control_register(ctl, &(struct wft_rpc_method) {
 			.name = "lflow/stats", .handler = do_lflow_stats,
 			.aux = o });
+	if (!ret)
+		ret = wft_ovn_portinfo_register(o);	/* ovn_portinfo.c */
 	return ret;
 }
 
@@ -212,4 +214,5 @@ void wft_ovn_appctl_unregister(struct wft_ovn *o)
 	wft_control_unregister(wft_daemon_control(o->d), "ovn/status");
 	wft_control_unregister(wft_daemon_control(o->d), "ovn/reconnect");
 	wft_control_unregister(wft_daemon_control(o->d), "lflow/stats");
+	wft_ovn_portinfo_unregister(o);
 }

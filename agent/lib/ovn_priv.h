@@ -244,5 +244,8 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o);
 /* ovn_appctl.c */
 int wft_ovn_appctl_register(struct wft_ovn *o);
 void wft_ovn_appctl_unregister(struct wft_ovn *o);
+/* ovn_portinfo.c: ovn/port-info, for weft-cni */
+int wft_ovn_portinfo_register(struct wft_ovn *o);
+void wft_ovn_portinfo_unregister(struct wft_ovn *o);
 
 #endif /* WEFT_OVN_PRIV_H */

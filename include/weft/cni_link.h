@@ -58,6 +58,8 @@ int wft_rtnl_link_get(struct wft_rtnl *r, const char *name,
 		      struct wft_cni_link *link);
 int wft_rtnl_link_up(struct wft_rtnl *r, int ifindex);
 int wft_rtnl_link_del(struct wft_rtnl *r, const char *name);
+int wft_rtnl_link_set_mac(struct wft_rtnl *r, int ifindex,
+			  const uint8_t mac[6]);
 int wft_rtnl_addr_add(struct wft_rtnl *r, int ifindex,
 		      const struct wft_cni_addr *a);
 /* Adds a route through @ifindex to @dst (prefix -1: default route) via
@@ -81,5 +83,9 @@ int wft_cni_garp(int pkt_fd, int ifindex, const uint8_t mac[6],
 /* "10.1.0.2/24" or "fd00::2/64" (@want_prefix) or a bare address. */
 int wft_cni_addr_parse(const char *s, bool want_prefix,
 		       struct wft_cni_addr *a);
+
+/* True when @a lies in the network @net (@net->prefix bits). */
+bool wft_cni_addr_in(const struct wft_cni_addr *a,
+		     const struct wft_cni_addr *net);
 
 #endif /* WEFT_CNI_LINK_H */

@@ -172,6 +172,10 @@ START_TEST(test_config_errors)
 	expect(ADD_ENV(), "{" BASE ",\"ovn\":true}", 7, "\"ovnPort\" or "
 	       "K8S_POD_NAMESPACE");
 	expect(ADD_ENV(), "{" BASE ",\"ovn\":1}", 7, "\"ovn\" must be");
+	expect(ADD_ENV(), "{" BASE ",\"ovn\":true,\"ovnPort\":\"p\","
+	       "\"ovnSubnets\":[\"10.1.0.0\"]}", 7, "\"ovnSubnets\"");
+	expect(ADD_ENV(), "{" BASE ",\"ovn\":true,\"ovnPort\":\"p\","
+	       "\"ovnSubnets\":\"10.1.0.0/24\"}", 7, "\"ovnSubnets\"");
 	expect(ADD_ENV(), "{" BASE ",\"ipam\":{\"dataDir\":\"/x\"}}", 7,
 	       "\"ipam\" needs a \"type\"");
 	expect(ADD_ENV("CNI_ARGS=MAC=01:02:03:04:05:06",),
@@ -247,6 +251,33 @@ START_TEST(test_addr_parse)
 }
 END_TEST
 
+static bool addr_in(const char *ip, const char *net)
+{
+	struct wft_cni_addr a, n;
+
+	ck_assert_int_eq(wft_cni_addr_parse(ip, false, &a), 0);
+	ck_assert_int_eq(wft_cni_addr_parse(net, true, &n), 0);
+	return wft_cni_addr_in(&a, &n);
+}
+
+/* OVN mode takes a pod address's prefix from the network holding it. */
+START_TEST(test_addr_in)
+{
+	ck_assert(addr_in("10.1.0.10", "10.1.0.1/24"));
+	ck_assert(!addr_in("10.1.1.10", "10.1.0.1/24"));
+	ck_assert(addr_in("10.1.0.130", "10.1.0.129/25"));
+	ck_assert(!addr_in("10.1.0.10", "10.1.0.129/25"));
+	ck_assert(addr_in("10.1.7.1", "10.1.0.0/21"));
+	ck_assert(!addr_in("10.1.8.1", "10.1.0.0/21"));
+	ck_assert(addr_in("192.0.2.1", "0.0.0.0/0"));
+	ck_assert(addr_in("10.0.0.1", "10.0.0.1/32"));
+	ck_assert(!addr_in("10.0.0.2", "10.0.0.1/32"));
+	ck_assert(addr_in("fd00:1::5", "fd00:1::1/64"));
+	ck_assert(!addr_in("fd00:2::5", "fd00:1::1/64"));
+	ck_assert(!addr_in("10.1.0.10", "fd00:1::1/64"));
+}
+END_TEST
+
 static Suite *cni_suite(void)
 {
 	Suite *s = suite_create("cni");
@@ -259,6 +290,7 @@ static Suite *cni_suite(void)
 	tcase_add_test(tc, test_version_gates);
 	tcase_add_test(tc, test_weftd_absent);
 	tcase_add_test(tc, test_addr_parse);
+	tcase_add_test(tc, test_addr_in);
 	suite_add_tcase(s, tc);
 	return s;
 }
