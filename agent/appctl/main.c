@@ -164,7 +164,7 @@ static int appctl_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
-		return wft_cli_serve(appctl_main, "weft-appctl");
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(appctl_main, "weft-appctl", argv[2]);
 	return appctl_main(argc, argv);
 }

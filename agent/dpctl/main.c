@@ -316,7 +316,7 @@ static int dpctl_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
-		return wft_cli_serve(dpctl_main, "weft-dpctl");
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(dpctl_main, "weft-dpctl", argv[2]);
 	return dpctl_main(argc, argv);
 }

@@ -4,6 +4,7 @@
  * one forked child per command (see include/weft/cli_serve.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,27 +81,24 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* Copies what fd (a memfd, written by the child) holds to stdout. */
-static int copy_out(int fd)
-{
-	char buf[65536];
-	ssize_t n;
-
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (write_all(1, buf, n))
-			return -1;
-	return n < 0 ? -1 : 0;
-}
-
 static int memfd(const char *name)
 {
 	return memfd_create(name, MFD_CLOEXEC);
 }
 
-/* The child: the request's directory, environment, stdin, and the
- * memfds as stdout and stderr; then the CLI. */
+/* DIR/NAME, created or truncated, for the child's stdout or stderr. */
+static int out_file(const char *dir, const char *name)
+{
+	char path[4096];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return -1;
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+/* The child: the request's directory, environment and stdin (a memfd),
+ * the out and err files as stdout and stderr; then the CLI. */
 static void run_child(int (*cli_main)(int, char **), char **argv, int argc,
 		      char **env, const char *cwd, int in, int out, int err)
 {
@@ -116,15 +114,16 @@ static void run_child(int (*cli_main)(int, char **), char **argv, int argc,
 }
 
 static int serve_one(int (*cli_main)(int, char **), const char *prog,
-		     struct fields *f, long op)
+		     const char *dir, struct fields *f, long id)
 {
-	long cwd, n_env, n_arg, in_text, i, *env_off = NULL, *arg_off = NULL;
+	long op, cwd, n_env, n_arg, in_text, i, *env_off = NULL;
+	long *arg_off = NULL;
 	char **env = NULL, **argv = NULL, status[32];
 	int in = -1, out = -1, err = -1, ret = 1, st;
 	pid_t pid;
 
-	(void)op;
-	cwd = next_field(f);
+	op = next_field(f);
+	cwd = op < 0 ? -1 : next_field(f);
 	if (cwd < 0 || !read_count(f, &n_env))
 		return 1;
 	env_off = calloc(n_env + 1, sizeof(*env_off));
@@ -151,8 +150,8 @@ static int serve_one(int (*cli_main)(int, char **), const char *prog,
 	for (i = 0; i < n_arg; i++)
 		argv[i + 1] = f->buf + arg_off[i];
 	in = memfd("stdin");
-	out = memfd("stdout");
-	err = memfd("stderr");
+	out = out_file(dir, "out");
+	err = out_file(dir, "err");
 	if (in < 0 || out < 0 || err < 0 ||
 	    write_all(in, f->buf + in_text, strlen(f->buf + in_text)) ||
 	    lseek(in, 0, SEEK_SET) < 0)
@@ -167,10 +166,11 @@ static int serve_one(int (*cli_main)(int, char **), const char *prog,
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			goto out;
-	snprintf(status, sizeof(status), "%d\x1f",
+	snprintf(status, sizeof(status), "%d",
 		 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	ret = write_all(1, status, strlen(status)) || copy_out(out) ||
-	      write_all(1, "\x1f", 1) || copy_out(err) ||
+	ret = write_all(1, f->buf + id, strlen(f->buf + id)) ||
+	      write_all(1, "\x1f", 1) ||
+	      write_all(1, status, strlen(status)) ||
 	      write_all(1, "\x1e", 1) ? 1 : 0;
 out:
 	if (in >= 0)
@@ -186,14 +186,15 @@ out:
 	return ret;
 }
 
-int wft_cli_serve(int (*cli_main)(int argc, char **argv), const char *prog)
+int wft_cli_serve(int (*cli_main)(int argc, char **argv), const char *prog,
+		  const char *dir)
 {
 	struct fields f = { NULL, 0, 0, 0, false };
-	long op;
+	long id;
 	int ret = 0;
 
-	while (!ret && (op = next_field(&f)) >= 0) {
-		ret = serve_one(cli_main, prog, &f, op);
+	while (!ret && (id = next_field(&f)) >= 0) {
+		ret = serve_one(cli_main, prog, dir, &f, id);
 		/* Drop the request just served. */
 		memmove(f.buf, f.buf + f.pos, f.len - f.pos);
 		f.len -= f.pos;

@@ -24,7 +24,7 @@ static int ofctl_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
-		return wft_cli_serve(ofctl_main, "weft-ofctl");
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(ofctl_main, "weft-ofctl", argv[2]);
 	return ofctl_main(argc, argv);
 }

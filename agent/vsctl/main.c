@@ -141,7 +141,7 @@ static int vsctl_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
-		return wft_cli_serve(vsctl_main, "weft-vsctl");
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(vsctl_main, "weft-vsctl", argv[2]);
 	return vsctl_main(argc, argv);
 }

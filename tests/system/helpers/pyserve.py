@@ -7,10 +7,14 @@ modules come over 9p); the CNI tests started one for every JSON field
 they checked and every runtime call.  This process starts once and
 answers requests from tests/system/lib.sh's py_call:
 
-  request:  NUL-terminated fields: OP, the caller's working directory,
+  request:  NUL-terminated fields: ID (any text), OP, the caller's
+            working directory,
             N, N environment entries (NAME=VALUE: the caller's exported
             variables), M, M arguments, the standard input text
-  answer:   STATUS, 0x1f, standard output, 0x1f, standard error, 0x1e
+  answer:   ID, 0x1f, STATUS, 0x1e, once the standard output and error
+            are in the files DIR/out and DIR/err (DIR: this program's
+            argument; bash reads a pipe a byte at a time, a file in
+            blocks)
 
 OPs (each does what the python it replaces did, see lib.sh/cni_lib.sh):
 
@@ -190,13 +194,15 @@ def run(op, cwd, env, args, stdin):
 
 
 def main():
+    outdir = sys.argv[1]
     fields = Fields(sys.stdin)
-    err = tempfile.TemporaryFile()
+    err = open(os.path.join(outdir, "err"), "w+b")
     saved_err = os.dup(2)
     while True:
-        op = fields.next()
-        if op is None:
+        rid = fields.next()
+        if rid is None:
             return
+        op = fields.next()
         cwd = fields.next()
         env = dict(e.split("=", 1) for e in
                    (fields.next() for _ in range(int(fields.next()))))
@@ -211,9 +217,10 @@ def main():
         finally:
             sys.stderr.flush()
             os.dup2(saved_err, 2)
-        err.seek(0)
-        errtext = err.read().decode("utf-8", "replace")
-        answer = "%d\x1f%s\x1f%s\x1e" % (status, out, errtext)
+        err.flush()
+        with open(os.path.join(outdir, "out"), "wb") as f:
+            f.write(out.encode("utf-8", "surrogateescape"))
+        answer = "%s\x1f%d\x1e" % (rid, status)
         sys.stdout.buffer.write(answer.encode("utf-8", "surrogateescape"))
         sys.stdout.buffer.flush()
 
