@@ -117,7 +117,7 @@ weftd_start() {
 			cli_serve_start
 			return 0
 		}
-		sleep 0.1
+		nap 0.1
 	done
 	echo "weftd (pid $WEFTD_PID) did not answer within 60 s:" >&2
 	tail -n 20 "$WEFTD_LOG" >&2
@@ -132,7 +132,7 @@ weftd_stop() {
 	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < 150; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		nap 0.1
 	done
 	WEFTD_PID=
 	if kill -0 "$pid" 2>/dev/null; then
@@ -198,7 +198,7 @@ until_deadline() {
 	t0=$(now)
 	until "$@" >/dev/null 2>&1; do
 		elapsed_over "$t0" "$secs" && return 1
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -343,7 +343,7 @@ ovs_stop() {
 	done
 	for _ in $(seq 50); do
 		[ -f "$OVS_DIR/ovs-vswitchd.pid" ] || [ -f "$OVS_DIR/ovsdb-server.pid" ] || break
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -388,7 +388,7 @@ wait_listen() {
 	for ((i = 0; i < 300; i++)); do
 		in_ns "$ns" ss -Hln"${proto:0:1}" "sport = :$port" 2>/dev/null |
 			grep -q . && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	return 1
 }
@@ -401,7 +401,7 @@ wait_listen() {
 # client is done writing, so what was in flight made loaded runs fail.)
 iperf_ok() {
 	local srv=$1 cli=$2 addr=$3 bytes=$4 port=${5:-5201} sport=${6:-${5:-5201}}
-	local spid out=$WEFTD_DIR/tcp-srv.$CASE got rc
+	local spid out=$WEFTD_DIR/tcp-srv.$CASE got rc code
 	case "$bytes" in
 	*K) bytes=$((${bytes%K} * 1024)) ;;
 	*M) bytes=$((${bytes%M} * 1048576)) ;;
@@ -427,7 +427,9 @@ iperf_ok() {
 	PYEOF
 	spid=$!
 	wait_listen "$srv" "$sport" || { echo "TCP server did not listen" >&2; kill "$spid"; return 1; }
-	in_ns "$cli" timeout 90 "$PY" - "$addr" "$port" "$bytes" <<-'PYEOF'
+	# The client: a fork of pyserve.py in CLI_NS (py_call run_in), not
+	# a python3 start.
+	IFS= read -r -d '' code <<-'PYEOF'
 	import socket, sys
 	n = int(sys.argv[3])
 	data = (bytes(range(251)) * (n // 251 + 1))[:n]
@@ -437,6 +439,7 @@ iperf_ok() {
 	while c.recv(4096):
 	    pass
 	PYEOF
+	py_call -i "$code" run_in "$cli" 90 - "$addr" "$port" "$bytes"
 	rc=$?
 	wait "$spid" 2>/dev/null
 	[ "$rc" = 0 ] || { echo "TCP client exited $rc" >&2; return 1; }
@@ -607,7 +610,7 @@ sink_start() {
 	on_exit kill "$SINK_PID"
 	for ((i = 0; i < 300; i++)); do
 		[ -e "$SINK_OUT.ready" ] && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	echo "the UDP sink on $ns:$port did not start" >&2
 	return 1
