@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/cli_serve.h"
 #include "weft/daemon.h"
 #include "weft/jsonrpc.h"
 
@@ -116,7 +117,7 @@ static void print_result(const json_t *result, bool json)
 	free(s);
 }
 
-int main(int argc, char **argv)
+static int appctl_main(int argc, char **argv)
 {
 	struct options o = { .timeout_ms = -1 };
 	struct wft_jsonrpc_client *c;
@@ -159,4 +160,11 @@ int main(int argc, char **argv)
 	print_result(result, o.json);
 	json_decref(result);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(appctl_main, "weft-appctl", argv[2]);
+	return appctl_main(argc, argv);
 }

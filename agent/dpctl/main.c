@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/cli_serve.h"
 #include "dpctl.h"
 
 #define ALL_FMT		OPT_FORMAT
@@ -298,7 +299,7 @@ static int run_batch(struct dpctl *ctx)
 	return bad;
 }
 
-int main(int argc, char **argv)
+static int dpctl_main(int argc, char **argv)
 {
 	struct dpctl ctx;
 	int ret;
@@ -311,4 +312,11 @@ int main(int argc, char **argv)
 	pr_free(ctx.pr);
 	wft_dpif_close(ctx.dpif);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(dpctl_main, "weft-dpctl", argv[2]);
+	return dpctl_main(argc, argv);
 }

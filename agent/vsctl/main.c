@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/cli_serve.h"
 #include "weft/daemon.h"
 #include "weft/jsonrpc.h"
 #include "weft/vsctl.h"
@@ -108,7 +109,7 @@ static int transact(const struct wft_vsctl_options *o,
 	return status;
 }
 
-int main(int argc, char **argv)
+static int vsctl_main(int argc, char **argv)
 {
 	struct wft_strbuf err = WFT_STRBUF_INIT;
 	struct wft_vsctl_cmds cmds = { NULL, 0 };
@@ -136,4 +137,11 @@ int main(int argc, char **argv)
 	wft_vsctl_options_uninit(&o);
 	wft_strbuf_free(&err);
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], WFT_CLI_SERVE_OPTION))
+		return wft_cli_serve(vsctl_main, "weft-vsctl", argv[2]);
+	return vsctl_main(argc, argv);
 }

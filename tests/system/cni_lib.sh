@@ -29,53 +29,53 @@ CNI_CACHE=$CNI_DIR/cache
 export CNI_PATH=$WEFT_TOP/build:/usr/lib/cni
 on_exit rm -rf "$CNI_DIR"
 
+# The runtime and the JSON checks run in one python3 for the whole test
+# (pyserve.py, see py_call in lib.sh), not one python3 for each.
+py_serve_start
+
 # cni_net NAME FILE [EXTRA] [SUBNET]
 cni_net() {
 	local name=$1 file=$2 extra=${3:-"{}"} subnet=${4:-10.22.0.0/24}
-	$PY - "$name" "$file" "$extra" "$subnet" "$CNI_DATA" "${CNI_VERSION:-1.1.0}" <<'EOF'
-import json, sys
-name, file, extra, subnet, data, ver = sys.argv[1:]
-net = {"type": "weft-cni", "bridge": "br-int",
-       "ipam": {"type": "host-local", "dataDir": data,
-                "ranges": [[{"subnet": subnet}]],
-                "routes": [{"dst": "0.0.0.0/0"}]}}
-extra = json.loads(extra)
-if extra.pop("_noroute", False):
-    net["ipam"].pop("routes")
-net.update(extra)
-if net.get("ipam") is None:
-    net.pop("ipam")
-plugins = net.pop("_chain", [])
-json.dump({"cniVersion": ver, "name": name, "plugins": [net] + plugins},
-          open(file, "w"), indent=1)
-EOF
+	py_call cni_net "$name" "$file" "$extra" "$subnet" "$CNI_DATA" \
+		"${CNI_VERSION:-1.1.0}"
 }
 
-# cni CMD FILE [ID NS IFNAME] [OPTIONS...]: the runtime; NS is a name
-# under /run/netns ("" for none).
+# cni CMD FILE [ID NS IFNAME] [OPTIONS...]: the runtime (cni_run.py);
+# NS is a name under /run/netns ("" for none).
 cni() {
 	local cmd=$1 file=$2 opts=()
 	shift 2
 	local id=${1:-} ns=${2:-} ifn=${3:-}
 	[ $# -ge 3 ] && shift 3 || shift $#
-	timeout 120 $CNI_RUN --cache "$CNI_CACHE" "$@" "$cmd" "$file" \
+	py_call cni_run --cache "$CNI_CACHE" "$@" "$cmd" "$file" \
 		"$id" "${ns:+/run/netns/$ns}" "$ifn"
 }
 
 # cni_err_code OUTPUT: the "code" of an error object.
-cni_err_code() { $PY -c 'import json,sys; print(json.loads(sys.stdin.read())["code"])' <<<"$1" 2>/dev/null; }
-cni_err_msg() { $PY -c 'import json,sys; print(json.loads(sys.stdin.read())["msg"])' <<<"$1" 2>/dev/null; }
+cni_err_code() { py_call -i "$1" json_get 'r["code"]' 2>/dev/null; }
+cni_err_msg() { py_call -i "$1" json_get 'r["msg"]' 2>/dev/null; }
 
 # json_get JSON PYEXPR: evaluate PYEXPR on the parsed JSON "r".
-json_get() { $PY -c 'import json,sys; r=json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$2" <<<"$1"; }
+json_get() { py_call -i "$1" json_get "$2"; }
 
 pod_add() {
 	netns_add "$@"
 }
 
-leases() { find "$CNI_DATA" -type f ! -name 'last_reserved_ip*' ! -name lock 2>/dev/null | wc -l; }
-weft_veths() { ip -o link show | grep -c ': weft[0-9a-f]\{11\}[@:]' ; }
-weft_ports() { vsctl list-ports br-int | grep -c '^weft' ; }
+# (Counted by bash, not by find, grep or wc: see count_matching.)
+leases() {
+	local f n=0 had
+	had=$(shopt -p globstar)
+	shopt -s globstar
+	for f in "$CNI_DATA"/**; do
+		[ -f "$f" ] || continue
+		case ${f##*/} in last_reserved_ip* | lock) ;; *) n=$((n + 1)) ;; esac
+	done
+	$had
+	echo "$n"
+}
+weft_veths() { ip -o link show | count_matching ': weft[0-9a-f]{11}[@:]' ; }
+weft_ports() { vsctl list-ports br-int | count_matching '^weft' ; }
 
 # cni_clean_check WHAT: no lease, no weft veth, no weft port remains.
 cni_clean_check() {

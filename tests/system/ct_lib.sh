@@ -14,7 +14,8 @@ W=$WEFT_RESULTS
 TOOL=$WEFT_TOP/tests/system/helpers/ct_tool.py
 M1=02:00:00:01:00:01 M2=02:00:00:01:00:02 M3=02:00:00:01:00:03
 
-dpctl() { timeout 30 "$DPCTL" "$@"; }
+dpctl_serve_start
+dpctl() { dpctl_served "$@"; }
 
 # ct_host NS PORT IFACE MAC ADDR/PLEN... -- "NEIGH_ADDR NEIGH_MAC"...: NS
 # behind a veth (PORT stays here, up; IFACE in NS with MAC), its
@@ -70,11 +71,20 @@ ct_count() {
 	conntrack -L -w "$1" 2>/dev/null | grep -c .
 }
 
-# ct_tool NS ARGS...: run the traffic helper in NS.
+# The synchronous helpers run as forks of one python3 (lib.sh's py_call
+# run_in), not as a python3 start each.
+py_serve_start
+
+# ct_tool NS ARGS...: run the traffic helper in NS.  (bad-frags reads
+# /sys/class/net, which only ip netns exec shows as NS's.)
 ct_tool() {
 	local ns=$1
 	shift
-	in_ns "$ns" timeout 30 $PY "$TOOL" "$@"
+	if [ "$1" = bad-frags ]; then
+		in_ns "$ns" timeout 30 $PY "$TOOL" "$@"
+	else
+		py_call run_in "$ns" 30 "$TOOL" "$@"
+	fi
 }
 
 # server NS ADDR PORT: the TCP answerer, in the background until exit.

@@ -142,11 +142,22 @@ on_exit() {
 	_CLEANUP+=("$q")
 }
 
+# Runs of "ip netns del NAME" and "ip link del NAME" (what netns_add,
+# veth_add and host_add register) go to one "ip -batch" each, in the
+# same order: a test with fifty pods spent half a minute starting ip.
 _run_cleanup() {
-	local i
+	local i e batch=
 	for ((i = ${#_CLEANUP[@]} - 1; i >= 0; i--)); do
-		eval "${_CLEANUP[i]}" >/dev/null 2>&1 || true
+		e=${_CLEANUP[i]}
+		if [[ $e =~ ^ip\ (netns\ del|link\ del)\ ([A-Za-z0-9_.-]+)\ $ ]]; then
+			batch+="${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"$'\n'
+			continue
+		fi
+		[ -z "$batch" ] || ip -force -batch - <<<"$batch" >/dev/null 2>&1
+		batch=
+		eval "$e" >/dev/null 2>&1 || true
 	done
+	[ -z "$batch" ] || ip -force -batch - <<<"$batch" >/dev/null 2>&1
 	_CLEANUP=()
 }
 trap _run_cleanup EXIT
@@ -159,9 +170,15 @@ assert_eq() {
 	[ "$1" = "$2" ] || { fail "$3: expected '$1', got '$2'"; return 1; }
 }
 
-# assert_match TEXT REGEX WHAT (extended regex)
+# assert_match TEXT REGEX WHAT (extended regex): some line of TEXT
+# matches (grep -qE's verdict, by bash: no process start).
 assert_match() {
-	grep -qE -- "$2" <<<"$1" || { fail "$3: '$1' does not match /$2/"; return 1; }
+	local line
+	while IFS= read -r line; do
+		[[ $line =~ $2 ]] && return 0
+	done <<<"$1"
+	fail "$3: '$1' does not match /$2/"
+	return 1
 }
 
 # assert_ok CMD...: CMD must succeed; its output is shown when it does not.
@@ -176,13 +193,41 @@ assert_fail() {
 	return 0
 }
 
+# count_matching ERE: how many lines of stdin match ERE (bash's =~, no
+# grep -c or wc -l process: each costs up to a second under TCG).
+count_matching() {
+	local line n=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		[[ $line =~ $1 ]] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# nap SECS: sleep without a process start (read's timeout on a pipe that
+# this shell holds both ends of and never writes): polling loops sleep
+# 0.1 s at a time, and a sleep process costs more than that under TCG.
+exec {_NAP_FD}<> <(:)
+nap() {
+	read -r -t "$1" -u "$_NAP_FD" _ 2>/dev/null
+	return 0
+}
+
+# count_lines: how many lines stdin has (wc -l, by bash).
+count_lines() {
+	local n=0
+	while IFS= read -r _; do
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+
 # wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_for() {
 	local secs=$1 i
 	shift
 	for ((i = 0; i < secs * 10; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	return 1
 }
@@ -198,20 +243,53 @@ file_has() {
 	return 1
 }
 
+# ---- exec profile ------------------------------------------------------------
+
+# With a file build/exec-profile in the tree (touch it on the host), the
+# guest's kernel traces every exec of the test and results/NAME/execs.txt
+# counts them by program, busiest first: where a test's process starts
+# (up to a second each under TCG) go.
+_exec_profile_save() {
+	local t=/sys/kernel/tracing
+	echo 0 >"$t/tracing_on"
+	grep -o 'filename=[^ ]*' "$t/trace" | sort | uniq -c | sort -rn \
+		>"$WEFT_RESULTS/execs.txt"
+}
+if [ -e "$WEFT_TOP/build/exec-profile" ] &&
+   [ -w /sys/kernel/tracing/events/sched/sched_process_exec/enable ]; then
+	echo 16384 >/sys/kernel/tracing/buffer_size_kb
+	echo 1 >/sys/kernel/tracing/events/sched/sched_process_exec/enable
+	echo 1 >/sys/kernel/tracing/tracing_on
+	on_exit _exec_profile_save
+fi
+
+# ---- helper servers ----------------------------------------------------------
+
+# srv_start, srv_call, py_call, dpctl_serve_start...: see srv_lib.sh.
+. "$WEFT_TOP/tests/system/srv_lib.sh"
+
 # ---- kernel log --------------------------------------------------------------
 
 KERNEL_REPORTS='BUG:|WARNING:|Oops|kernel BUG|refcount_t|list_add corruption|list_del corruption|unreferenced object|general protection fault|KASAN|UBSAN|soft lockup|blocked for more than|RCU stall|rcu_sched detected stalls|unregister_netdevice: waiting for'
 _DMESG_MARK=0
 
-# dmesg_mark: remember where the kernel log is now.
-dmesg_mark() { _DMESG_MARK=$(dmesg | wc -l); }
+# dmesg_mark: remember where the kernel log is now.  (One dmesg and
+# bash, no wc, tail or grep: process starts are what a check costs.)
+dmesg_mark() {
+	local lines
+	mapfile -t lines < <(dmesg)
+	_DMESG_MARK=${#lines[@]}
+}
 
 # dmesg_check: fail if the kernel reported a problem since dmesg_mark.
 dmesg_check() {
-	local bad
-	bad=$(dmesg | tail -n +"$((_DMESG_MARK + 1))" | grep -E "$KERNEL_REPORTS")
+	local lines i bad=
+	mapfile -t lines < <(dmesg)
+	for ((i = _DMESG_MARK; i < ${#lines[@]}; i++)); do
+		[[ ${lines[i]} =~ $KERNEL_REPORTS ]] && bad+=${lines[i]}$'\n'
+	done
 	[ -z "$bad" ] || { fail "kernel reports:
-$bad"; return 1; }
+${bad%$'\n'}"; return 1; }
 }
 
 # ---- cases -------------------------------------------------------------------
@@ -253,23 +331,35 @@ finish() {
 # one first); it is removed when the test exits.
 weft_load() {
 	[ -f "$WEFT_KO" ] || die "no $WEFT_KO: run 'make module' first"
-	if grep -q '^weft ' /proc/modules; then
+	if module_loaded weft; then
 		rmmod weft || die "rmmod of an already loaded weft failed"
 	fi
 	# insmod resolves no dependencies: the tunnel vports use the
-	# kernel's UDP tunnel helpers.
-	modprobe -q udp_tunnel 2>/dev/null
-	modprobe -q ip6_udp_tunnel 2>/dev/null
-	# ... and conntrack: nf_conntrack, nf_nat, nf_defrag_ipv6.
-	modprobe -q -a nf_conntrack nf_nat nf_defrag_ipv6 2>/dev/null
+	# kernel's UDP tunnel helpers, and conntrack nf_conntrack, nf_nat
+	# and nf_defrag_ipv6.  (vm-run's job loads them before the test:
+	# one modprobe only for what is missing.)
+	local m missing=()
+	for m in udp_tunnel ip6_udp_tunnel nf_conntrack nf_nat nf_defrag_ipv6; do
+		module_loaded "$m" || missing+=("$m")
+	done
+	[ ${#missing[@]} = 0 ] || modprobe -q -a "${missing[@]}" 2>/dev/null
 	insmod "$WEFT_KO" "$@" || die "insmod $WEFT_KO failed"
 	phase "weft.ko loaded"
 	on_exit weft_unload
 }
 
 weft_unload() {
-	grep -q '^weft ' /proc/modules || return 0
+	module_loaded weft || return 0
 	rmmod weft
+}
+
+# module_loaded NAME: /proc/modules lists NAME (read by bash).
+module_loaded() {
+	local name _
+	while read -r name _; do
+		[ "$name" = "$1" ] && return 0
+	done 2>/dev/null </proc/modules
+	return 1
 }
 
 # ovs_dp_add NAME: load openvswitch.ko and create a datapath with ovs-dpctl
@@ -286,7 +376,7 @@ ovs_dp_add() {
 netns_add() {
 	local ns
 	for ns in "$@"; do
-		ip netns del "$ns" 2>/dev/null
+		[ ! -e "/run/netns/$ns" ] || ip netns del "$ns" 2>/dev/null
 		ip netns add "$ns" || die "ip netns add $ns failed"
 		on_exit ip netns del "$ns"
 		ip -n "$ns" link set lo up
@@ -294,11 +384,15 @@ netns_add() {
 }
 
 # in_ns NS CMD...: run CMD in NS ("" or "-" for the initial namespace).
+# (ip itself as "ip -n NS": one process start, not two.)
 in_ns() {
 	local ns=$1
 	shift
 	if [ -z "$ns" ] || [ "$ns" = - ]; then
 		"$@"
+	elif [ "$1" = ip ]; then
+		shift
+		ip -n "$ns" "$@"
 	else
 		ip netns exec "$ns" "$@"
 	fi
@@ -366,11 +460,11 @@ tcpdump_start() {
 tcpdump_stop() {
 	local i
 	[ -n "$TCPDUMP_PID" ] || return 0
-	sleep 1
+	nap 1
 	kill -TERM "$TCPDUMP_PID" 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$TCPDUMP_PID" 2>/dev/null || break
-		sleep 0.1
+		nap 0.1
 	done
 	kill -KILL "$TCPDUMP_PID" 2>/dev/null
 	wait "$TCPDUMP_PID" 2>/dev/null
@@ -381,7 +475,7 @@ tcpdump_stop() {
 pcap_count() {
 	local file=$1
 	shift
-	tcpdump -n -r "$file" "$@" 2>/dev/null | wc -l
+	tcpdump -n -r "$file" "$@" 2>/dev/null | count_lines
 }
 
 # save FILE...: copy artefacts (captures, dumps) to results/<test>/ on the host.

@@ -60,9 +60,12 @@ phase() {
 	PHASE_CS=$u
 }
 
-# weft-dpctl, bounded in time: a hung request fails its case, not the run.
+# weft-dpctl, bounded in time: a hung request fails its case, not the
+# run.  Through weft-dpctl's server (srv_lib.sh: a fork per command, not
+# two process starts), started in case_prepare.
+. "$TOP/tests/system/srv_lib.sh"
 dpctl() {
-	timeout 30 "$DPCTL" "$@"
+	dpctl_served "$@"
 }
 
 # A failed check fails the case but lets the others run.
@@ -276,7 +279,9 @@ echo_test() {
 		[ -e "$WORK/echo.ready" ] && break
 		sleep 0.05
 	done
-	if ! ip netns exec tsa python3 "$WORK/echo.py" "$proto-client" \
+	# The client: a fork of the python helper server in tsa, not a
+	# python3 start (srv_lib.sh's py_call run_in).
+	if ! py_call run_in tsa 120 "$WORK/echo.py" "$proto-client" \
 		"$caddr" "$cport" "$count" ${7:+"$7"}; then
 		fail "$proto echo through the flows failed"
 		kill "$pid" 2>/dev/null
@@ -300,6 +305,8 @@ case_prepare() {
 	lsmod | grep -q '^weft ' && rmmod weft
 	dmesg_mark
 	insmod "$KO" || die "insmod"
+	dpctl_serve_start
+	WEFT_TOP=$TOP py_serve_start
 	ip netns add tsa || die "netns tsa"
 	ip netns add tsb || die "netns tsb"
 	ip link add a1 type veth peer name sa netns tsa || die "veth a"

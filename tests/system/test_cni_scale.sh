@@ -27,8 +27,8 @@ case_burst() {
 	local i pids=() bad=0
 	CONF=$CNI_DIR/burst.json
 	CNI_VERSION=1.1.0 cni_net burst "$CNI_DIR/burst.list" '{}' 10.60.0.0/24
-	$PY -c 'import json,sys; l=json.load(open(sys.argv[1])); p=l["plugins"][0]; p.update(name=l["name"], cniVersion=l["cniVersion"]); json.dump(p, open(sys.argv[2], "w"))' \
-		"$CNI_DIR/burst.list" "$CONF"
+	py_call -i 'import json,sys; l=json.load(open(sys.argv[1])); p=l["plugins"][0]; p.update(name=l["name"], cniVersion=l["cniVersion"]); json.dump(p, open(sys.argv[2], "w"))' \
+		run_in - 30 - "$CNI_DIR/burst.list" "$CONF"
 	for ((i = 0; i < N; i++)); do ip netns add burst$i; on_exit ip netns del burst$i; done
 	for ((i = 0; i < N; i++)); do plugin_run ADD b$i burst$i & pids+=($!); done
 	for i in "${!pids[@]}"; do
@@ -39,7 +39,7 @@ case_burst() {
 	assert_eq $N "$(weft_veths)" "veths after the burst"
 	assert_eq $N "$(leases)" "leases after the burst"
 	# Every pod got its own address and a working link: ping two.
-	ping_ok burst0 "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ips"][0]["address"].split("/")[0])' "$CNI_DIR/out.ADD.b$((N - 1))")" ||
+	ping_ok burst0 "$(json_get "$(<"$CNI_DIR/out.ADD.b$((N - 1))")" 'r["ips"][0]["address"].split("/")[0]')" ||
 		fail "burst0 cannot reach burst$((N - 1))"
 	pids=()
 	bad=0
@@ -52,7 +52,7 @@ case_burst() {
 }
 
 case_two_nodes() {
-	local l a b
+	local l a b code
 	underlay_up
 	nweftd_start nA || die "weftd in nA"
 	nweftd_start nB || die "weftd in nB"
@@ -60,7 +60,7 @@ case_two_nodes() {
 	tunnel_pair geneve gnv 4 flow || die "geneve pair"
 	for n in A B; do
 		l=$CNI_DIR/node$n.json
-		$PY - "$l" "$CNI_DATA/$n" "$([ $n = A ] && echo 10 || echo 20)" "$(node_dir n$n)/weftd.sock" <<'EOF'
+		IFS= read -r -d '' code <<'EOF'
 import json, sys
 f, data, start, sock = sys.argv[1:]
 json.dump({"cniVersion": "1.1.0", "name": "podnet", "plugins": [{
@@ -69,6 +69,9 @@ json.dump({"cniVersion": "1.1.0", "name": "podnet", "plugins": [{
         "subnet": "10.50.0.0/24", "rangeStart": "10.50.0.%s" % start,
         "rangeEnd": "10.50.0.%s" % start}]]}}]}, open(f, "w"))
 EOF
+		py_call -i "$code" run_in - 30 - "$l" "$CNI_DATA/$n" \
+			"$([ $n = A ] && echo 10 || echo 20)" "$(node_dir n$n)/weftd.sock" ||
+			die "conflist for node $n"
 	done
 	pod_add xa xb
 	a=$(ip netns exec nA $CNI_RUN --cache "$CNI_CACHE" ADD "$CNI_DIR/nodeA.json" xa /run/netns/xa eth0) ||

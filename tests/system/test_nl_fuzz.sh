@@ -109,11 +109,15 @@ case_fuzz() {
 	# Nothing the fuzzer made may outlive its datapaths. A mutated request
 	# may have created a datapath under another name (fz0 -> fz4 is one bit
 	# flip): delete every datapath that is left, then look.
-	local left dp
-	for dp in $(ip netns exec nlfz timeout 30 "$DPCTL" dump-dps 2>/dev/null); do
-		ip netns exec nlfz timeout 30 "$DPCTL" del-dp "$dp" ||
-			fail "del-dp $dp after the fuzz"
-	done
+	local left dp out
+	# (One weft-dpctl --batch for them all: there can be dozens, and a
+	# process start costs up to a second under TCG.)
+	left=$(ip netns exec nlfz timeout 30 "$DPCTL" dump-dps 2>/dev/null)
+	if [ -n "$left" ]; then
+		out=$(for dp in $left; do printf 'del-dp\t%s\n' "$dp"; done |
+			ip netns exec nlfz timeout 300 "$DPCTL" --batch 2>&1) ||
+			fail "del-dp after the fuzz (of $(echo $left)): $out"
+	fi
 	log "datapaths left by the fuzzer deleted"
 	left=$(ip -n nlfz -o link show | awk -F': ' '{print $2}' |
 		grep -E '^(fz[0-9]|fzi)' || true)

@@ -31,7 +31,11 @@ set -u
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 KO=${WEFT_KO:-$TOP/kmod/weft.ko}
 WEFT_DPCTL=$TOP/build/weft-dpctl
-PKT="/usr/bin/python3 $TOP/tests/system/differential_pkt.py"
+# differential_pkt.py and weft-dpctl run as forks of helper servers
+# (srv_lib.sh: py_call run_in, dpctl_served), not a process start each.
+WEFT_TOP=$TOP
+. "$TOP/tests/system/srv_lib.sh"
+PKT="py_call run_in - 120 $TOP/tests/system/differential_pkt.py"
 OUT=${WEFT_RESULTS:-$(mktemp -d /tmp/differential.XXXXXX)}
 # The OVS half alone (to check the cases against OVS while weft is missing).
 OVS_ONLY=${DIFF_OVS_ONLY:-0}
@@ -73,7 +77,7 @@ dpctl() {
 		[[ $line == *'Datapath dispatch mode'* ]] || echo "$line" >&2
 	     done <"$DPCTL_ERR"
 	     return $rc ;;
-	weft) "$WEFT_DPCTL" "$@" ;;
+	weft) DPCTL=$WEFT_DPCTL dpctl_served "$@" ;;
 	esac
 }
 
@@ -276,14 +280,16 @@ case_trunc_check_pkt_len() {
 setup_topology() {
 	local x
 	modprobe veth || die "modprobe veth"
+	# (Each veth made with its end in place, each end up by one ip: a
+	# process start costs up to a second under TCG.)
 	for x in a b c; do
 		ip netns add "ns-$x" || die "netns ns-$x"
 		ip netns exec "ns-$x" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip link add "p$x" type veth peer name "v$x" || die "veth p$x"
-		ip link set "v$x" netns "ns-$x"
+		ip link add "p$x" type veth peer name "v$x" netns "ns-$x" ||
+			die "veth p$x"
+		echo 1 >"/proc/sys/net/ipv6/conf/p$x/disable_ipv6"
 		ip -n "ns-$x" link set "v$x" up
 		ip link set "p$x" up
-		sysctl -qw "net.ipv6.conf.p$x.disable_ipv6=1"
 	done
 }
 
@@ -433,6 +439,8 @@ main() {
 	for c in $CASES; do
 		declare -F "$c" >/dev/null || die "no such case: $c"
 	done
+	py_serve_start
+	DPCTL=$WEFT_DPCTL dpctl_serve_start
 	setup_topology
 	modprobe openvswitch || die "modprobe openvswitch"
 	run_phase ovs

@@ -45,9 +45,38 @@ on_exit rm -rf "$WEFTD_DIR"
 # A CLI that hangs must not hang the test: every call is bounded.
 CLI_TIMEOUT=${CLI_TIMEOUT:-60}
 
-vsctl() { timeout "$CLI_TIMEOUT" "$VSCTL" --timeout=30 "$@"; }
-appctl() { timeout "$CLI_TIMEOUT" "$APPCTL" --timeout=30 "$@"; }
-ofctl() { timeout "$CLI_TIMEOUT" "$OFCTL" "$@"; }
+# Through the CLIs' own servers (srv_start in lib.sh: one fork per
+# command instead of two process starts) once cli_serve_start has run in
+# the test's shell (weftd_start does); by a process of their own before.
+vsctl() { _cli vsctl "$VSCTL" --timeout=30 "$@"; }
+appctl() { _cli appctl "$APPCTL" --timeout=30 "$@"; }
+ofctl() { _cli ofctl "$OFCTL" "$@"; }
+
+cli_serve_start() {
+	[ "$BASHPID" = "$$" ] || return 0
+	srv_start vsctl "$VSCTL" --serve-tests
+	srv_start ofctl "$OFCTL" --serve-tests
+	srv_start appctl "$APPCTL" --serve-tests
+	dpctl_serve_start
+}
+
+# _cli NAME BINARY ARG...: stdin goes to the command when an argument is
+# "-" (add-flows BR -), as it would to the process.
+_cli() {
+	local name=$1 bin=$2 a in=
+	shift 2
+	if ! srv_running "$name"; then
+		timeout "$CLI_TIMEOUT" "$bin" "$@"
+		return
+	fi
+	for a in "$@"; do
+		if [ "$a" = - ]; then
+			IFS= read -r -d '' in
+			break
+		fi
+	done
+	srv_call "$name" -i "$in" run "$@"
+}
 wtrace() { timeout "$CLI_TIMEOUT" "$TRACE" "$@"; }
 
 # ---- weftd -------------------------------------------------------------------
@@ -83,8 +112,12 @@ weftd_start() {
 			WEFTD_PID=
 			return 1
 		fi
-		weftd_ready && { phase "weftd answers"; return 0; }
-		sleep 0.1
+		weftd_ready && {
+			phase "weftd answers"
+			cli_serve_start
+			return 0
+		}
+		nap 0.1
 	done
 	echo "weftd (pid $WEFTD_PID) did not answer within 60 s:" >&2
 	tail -n 20 "$WEFTD_LOG" >&2
@@ -99,7 +132,7 @@ weftd_stop() {
 	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < 150; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		nap 0.1
 	done
 	WEFTD_PID=
 	if kill -0 "$pid" 2>/dev/null; then
@@ -165,7 +198,7 @@ until_deadline() {
 	t0=$(now)
 	until "$@" >/dev/null 2>&1; do
 		elapsed_over "$t0" "$secs" && return 1
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -190,7 +223,7 @@ ofport_of() { vsctl get Interface "$1" ofport; }
 
 # rules_count BR [TABLE]: rules that dump-flows prints.
 rules_count() {
-	ofctl dump-flows "$1" ${2:+"table=$2"} | grep -c 'actions='
+	ofctl dump-flows "$1" ${2:+"table=$2"} | count_matching 'actions='
 }
 
 # rule_stat BR REGEX FIELD: n_packets or n_bytes (FIELD) of the one rule of
@@ -212,14 +245,14 @@ has_default_normal() {
 # line each, "-m": with UFIDs).
 dp_flows() {
 	local dp
-	for dp in $("$DPCTL" dump-dps 2>/dev/null); do
-		"$DPCTL" dump-flows -m "$dp" 2>/dev/null
+	for dp in $(dpctl_served dump-dps 2>/dev/null); do
+		dpctl_served dump-flows -m "$dp" 2>/dev/null
 	done
 }
 
 # dp_flow_count [EREGEX]: how many of them match EREGEX.
 dp_flow_count() {
-	dp_flows | grep -cE -- "${1:-.}"
+	dp_flows | count_matching "${1:-.}"
 }
 
 # dp_flows_none [EREGEX]: no weft datapath flow matches EREGEX.
@@ -227,7 +260,7 @@ dp_flows_none() { [ "$(dp_flow_count "$@")" = 0 ]; }
 
 # ovs_dp_flow_count [EREGEX]: the same for openvswitch.ko's datapaths.
 ovs_dp_flow_count() {
-	ovs-appctl dpctl/dump-flows -m 2>/dev/null | grep -cE -- "${1:-.}"
+	ovs-appctl dpctl/dump-flows -m 2>/dev/null | count_matching "${1:-.}"
 }
 
 ovs_dp_flows_none() { [ "$(ovs_dp_flow_count "$@")" = 0 ]; }
@@ -310,7 +343,7 @@ ovs_stop() {
 	done
 	for _ in $(seq 50); do
 		[ -f "$OVS_DIR/ovs-vswitchd.pid" ] || [ -f "$OVS_DIR/ovsdb-server.pid" ] || break
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -355,7 +388,7 @@ wait_listen() {
 	for ((i = 0; i < 300; i++)); do
 		in_ns "$ns" ss -Hln"${proto:0:1}" "sport = :$port" 2>/dev/null |
 			grep -q . && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	return 1
 }
@@ -368,7 +401,7 @@ wait_listen() {
 # client is done writing, so what was in flight made loaded runs fail.)
 iperf_ok() {
 	local srv=$1 cli=$2 addr=$3 bytes=$4 port=${5:-5201} sport=${6:-${5:-5201}}
-	local spid out=$WEFTD_DIR/tcp-srv.$CASE got rc
+	local spid out=$WEFTD_DIR/tcp-srv.$CASE got rc code
 	case "$bytes" in
 	*K) bytes=$((${bytes%K} * 1024)) ;;
 	*M) bytes=$((${bytes%M} * 1048576)) ;;
@@ -394,7 +427,9 @@ iperf_ok() {
 	PYEOF
 	spid=$!
 	wait_listen "$srv" "$sport" || { echo "TCP server did not listen" >&2; kill "$spid"; return 1; }
-	in_ns "$cli" timeout 90 "$PY" - "$addr" "$port" "$bytes" <<-'PYEOF'
+	# The client: a fork of pyserve.py in CLI_NS (py_call run_in), not
+	# a python3 start.
+	IFS= read -r -d '' code <<-'PYEOF'
 	import socket, sys
 	n = int(sys.argv[3])
 	data = (bytes(range(251)) * (n // 251 + 1))[:n]
@@ -404,6 +439,7 @@ iperf_ok() {
 	while c.recv(4096):
 	    pass
 	PYEOF
+	py_call -i "$code" run_in "$cli" 90 - "$addr" "$port" "$bytes"
 	rc=$?
 	wait "$spid" 2>/dev/null
 	[ "$rc" = 0 ] || { echo "TCP client exited $rc" >&2; return 1; }
@@ -545,11 +581,16 @@ elif a[0] == 'hangup':
     rpc(a[1], [a[2]], hang=True)
 EOF
 
+# The synchronous python helpers (udp_flows, rpc_raw, rpc_until) run as
+# forks of one python3 (lib.sh's py_call run_in), not a python3 start
+# each.
+py_serve_start
+
 # udp_flows NS DST DPORT SPORT0 N [GAP_S]
 udp_flows() {
 	local ns=$1
 	shift
-	in_ns "$ns" "$PY" "$TRAFFIC" flows "$@"
+	py_call run_in "$ns" 120 "$TRAFFIC" flows "$@"
 }
 
 # sink_start NS PORT IDLE_S MAX_S: a counting UDP sink in NS, in the
@@ -569,7 +610,7 @@ sink_start() {
 	on_exit kill "$SINK_PID"
 	for ((i = 0; i < 300; i++)); do
 		[ -e "$SINK_OUT.ready" ] && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	echo "the UDP sink on $ns:$port did not start" >&2
 	return 1
@@ -590,8 +631,8 @@ sink_wait() {
 }
 
 # rpc_raw TEXT...: send raw texts to weftd's socket, print the answer.
-rpc_raw() { timeout 20 "$PY" "$TRAFFIC" rpc "$WEFTD_SOCK" "$@"; }
+rpc_raw() { py_call run_in - 20 "$TRAFFIC" rpc "$WEFTD_SOCK" "$@"; }
 
 # rpc_until EREGEX TEXT...: as rpc_raw, but returns as soon as the answer
 # matches EREGEX (python's re) instead of after 2 s of silence.
-rpc_until() { timeout 20 "$PY" "$TRAFFIC" rpc_until "$WEFTD_SOCK" "$@"; }
+rpc_until() { py_call run_in - 20 "$TRAFFIC" rpc_until "$WEFTD_SOCK" "$@"; }

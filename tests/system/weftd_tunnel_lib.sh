@@ -30,46 +30,55 @@ nvsctl() { local n=$1; shift; WEFT_SOCKET=$(node_dir "$n")/weftd.sock vsctl "$@"
 nofctl() { local n=$1; shift; WEFT_SOCKET=$(node_dir "$n")/weftd.sock ofctl "$@"; }
 nappctl() { local n=$1; shift; WEFT_SOCKET=$(node_dir "$n")/weftd.sock appctl "$@"; }
 ntrace() { local n=$1; shift; WEFT_SOCKET=$(node_dir "$n")/weftd.sock wtrace "$@"; }
-ndpctl() { local n=$1; shift; in_ns "$n" timeout "$CLI_TIMEOUT" "$DPCTL" "$@"; }
+# weft-dpctl in node N: through a server of its own in N's namespace
+# once nweftd_start started one (srv_lib.sh), else a process each.
+ndpctl() {
+	local n=$1
+	shift
+	if srv_running "dpctl-$n"; then
+		srv_call "dpctl-$n" run "$@"
+	else
+		in_ns "$n" timeout "$CLI_TIMEOUT" "$DPCTL" "$@"
+	fi
+}
 
 # node_up NODE ULIF ULADDR4/PLEN ULADDR6/PLEN: the node's namespace with its
 # underlay interface (created by underlay_up), addresses, routes.
 underlay_up() {
+	local n
 	netns_add nA nB
-	ip link add uA type veth peer name uB || die "underlay veth"
-	ip link set uA netns nA || die "uA to nA"
-	ip link set uB netns nB || die "uB to nB"
-	in_ns nA ip link set uA up
-	in_ns nB ip link set uB up
-	in_ns nA ip addr add 192.168.70.1/24 dev uA
-	in_ns nB ip addr add 192.168.70.2/24 dev uB
-	in_ns nA ip addr add fd00:70::1/64 dev uA nodad
-	in_ns nB ip addr add fd00:70::2/64 dev uB nodad
+	# One ip for the pair and one per side: a process start costs up to
+	# a second under TCG.
+	ip link add uA netns nA type veth peer name uB netns nB ||
+		die "underlay veth"
+	for n in A1 B2; do
+		ip -n "n${n:0:1}" -batch - <<-EOF || die "underlay of n${n:0:1}"
+		link set u${n:0:1} up
+		addr add 192.168.70.${n:1}/24 dev u${n:0:1}
+		addr add fd00:70::${n:1}/64 dev u${n:0:1} nodad
+		EOF
+	done
 	# Offloads off: the receiver checks every checksum in software.
 	in_ns nA ethtool -K uA tx off rx off >/dev/null 2>&1
 	in_ns nB ethtool -K uB tx off rx off >/dev/null 2>&1
 }
 
-# vm_up VMNS NODE PORT ADDR/PLEN MAC [MTU]: a VM namespace whose veth peer
-# PORT is in NODE's namespace (not yet on a bridge).
 vm_up() {
 	local vm=$1 node=$2 port=$3 addr=$4 mac=$5 mtu=${6:-1422}
 	netns_add "$vm"
 	in_ns "$vm" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip link add "$port" type veth peer name eth0-"$vm" || die "veth $port"
-	ip link set "$port" netns "$node" || die "$port to $node"
-	ip link set eth0-"$vm" netns "$vm" || die "eth0 to $vm"
-	in_ns "$vm" ip link set eth0-"$vm" name eth0
-	in_ns "$vm" ip link set eth0 address "$mac"
-	in_ns "$vm" ip link set eth0 mtu "$mtu"
-	in_ns "$vm" ip link set eth0 up
-	in_ns "$vm" ip addr add "$addr" dev eth0
+	# Both ends made where they live, each side set up by one ip -batch
+	# (a process start costs up to a second under TCG).
+	ip link add "$port" netns "$node" mtu "$mtu" type veth peer name eth0 \
+		netns "$vm" address "$mac" mtu "$mtu" || die "veth $port"
+	ip -n "$vm" -batch - <<-EOF || die "eth0 of $vm"
+	link set eth0 up
+	addr add $addr dev eth0
+	EOF
 	in_ns "$vm" ethtool -K eth0 tx off >/dev/null 2>&1
-	in_ns "$node" ip link set "$port" mtu "$mtu"
-	in_ns "$node" ip link set "$port" up
+	ip -n "$node" link set "$port" up || die "$port up in $node"
 }
 
-# nweftd_start NODE: weftd in NODE's namespace, answering within 60 s.
 nweftd_start() {
 	local node=$1 dir i
 	dir=$(node_dir "$node")
@@ -90,9 +99,15 @@ nweftd_start() {
 			tail -n 20 "$dir/weftd.log" >&2
 			return 1
 		}
-		WEFT_SOCKET=$dir/weftd.sock timeout 10 "$APPCTL" --timeout=5 \
-			version >/dev/null 2>&1 && return 0
-		sleep 0.1
+		if WEFT_SOCKET=$dir/weftd.sock timeout 10 "$APPCTL" \
+			--timeout=5 version >/dev/null 2>&1; then
+			cli_serve_start
+			[ "$BASHPID" != "$$" ] ||
+				srv_start "dpctl-$node" ip netns exec "$node" \
+					"$DPCTL" --serve-tests
+			return 0
+		fi
+		nap 0.1
 	done
 	tail -n 20 "$dir/weftd.log" >&2
 	return 1
@@ -105,7 +120,7 @@ nweftd_stop() {
 	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < 150; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		nap 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
