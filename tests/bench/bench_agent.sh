@@ -66,7 +66,7 @@
 #        datapath's lookups, the flows hit after their miss, the
 #        daemon's upcall coverage),
 #        BENCH_BACKLOG (net.core.netdev_max_backlog for the run; 30 makes
-#        the veth drop frames, docs/benchmarks-agent.md).
+#        veth drops likelier, not certain: docs/benchmarks-agent.md).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
