@@ -21,6 +21,10 @@ WFT_LOG_MODULE(handler);
 WFT_COVERAGE_DEFINE(upcall_miss);
 WFT_COVERAGE_DEFINE(upcall_flow_put);
 WFT_COVERAGE_DEFINE(upcall_duplicate);
+/* Of the duplicates, those the datapath refused (EEXIST) rather than the
+ * ukey cache: tells a second miss for one megaflow from a flow installed
+ * behind weftd's back. */
+WFT_COVERAGE_DEFINE(upcall_put_exists);
 WFT_COVERAGE_DEFINE(upcall_over_limit);
 WFT_COVERAGE_DEFINE(upcall_packet_in);
 WFT_COVERAGE_DEFINE(upcall_lost);
@@ -72,6 +76,7 @@ static void put_done(struct handler *h, struct ukey *k,
 		wft_ukey_exists(u, ufid, hash, true);
 		INC(h, n_duplicates);
 		WFT_COVERAGE_INC(upcall_duplicate);
+		WFT_COVERAGE_INC(upcall_put_exists);
 		return;
 	}
 	INC(h, n_errors);

@@ -60,7 +60,13 @@
 #        classifier"; all by default: the doc is written only then),
 #        BENCH_PERF (a perf record command line, e.g. "-a -g": the setup
 #        trials at full speed of each system are recorded into
-#        results/.../perf.X.data).
+#        results/.../perf.X.data),
+#        BENCH_DIAG (1: after each setup trial, where its frames went:
+#        pktgen's count and errors, veth and backlog drops, the
+#        datapath's lookups, the flows hit after their miss, the
+#        daemon's upcall coverage),
+#        BENCH_BACKLOG (net.core.netdev_max_backlog for the run; 30 makes
+#        veth drops likelier, not certain: docs/benchmarks-agent.md).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -69,7 +75,7 @@ if [ -z "${WEFT_VM:-}" ]; then
 	cd "$TOP" || exit 1
 	vars=()
 	for v in BENCH_ROUNDS BENCH_DESTS BENCH_COUNT BENCH_RULES BENCH_LADDER BENCH_SYSTEMS \
-		 BENCH_ROWS BENCH_PERF; do
+		 BENCH_ROWS BENCH_PERF BENCH_DIAG BENCH_BACKLOG; do
 		[ -n "${!v:-}" ] && vars+=("$v=${!v}")
 	done
 	scripts/vm-run --bench tests/bench/bench_agent.sh "${vars[@]}" || exit
@@ -103,6 +109,8 @@ CLSBENCH=$TOP/build/tests/tools/weft-clsbench
 OUT=$WEFT_RESULTS
 W=$(mktemp -d /tmp/bench.XXXXXX)
 PG=/proc/net/pktgen
+[ -z "${BENCH_BACKLOG:-}" ] ||
+	sysctl -q -w net.core.netdev_max_backlog="$BENCH_BACKLOG" || exit 1
 
 SRC_MAC=02:00:00:00:be:01
 DST_MAC=02:00:00:00:be:02
@@ -223,10 +231,22 @@ dest_ip() {
 # ---- setup rate ----------------------------------------------------------------
 
 # trial X RATE: the DESTS destinations offered at RATE pps (0: as fast as
-# pktgen goes); prints "ok|loss delivered flows lost secs achieved": secs
-# from the start until the last flow was installed, achieved = flows /
-# secs. "ok" when every frame reached the sink, every destination has its
-# flow and the datapath counted no lost upcall.
+# pktgen goes); prints "ok|loss delivered flows lost secs achieved
+# dropped": secs from the start until the last flow was installed,
+# achieved = flows / secs, dropped = frames the bridge port's veth refused
+# (pktgen's errors). "ok" when every frame reached the sink, every
+# destination has its flow, the datapath counted no lost upcall and the
+# veth dropped nothing.
+#
+# A dropped frame is not sent again: pktgen goes on to the next address
+# and counts only the frames that went, so it sends as many more as it
+# had dropped, wrapping round to the first destinations. Those come a
+# second time: each either hits the flow its first frame made or, when
+# the handler has not got to that first miss yet, misses again and counts
+# as a duplicate in upcall/show (most likely how one trial at full speed
+# counted 1816 duplicates: docs/benchmarks-agent.md). The veth drops when
+# the CPU's backlog (net.core.netdev_max_backlog) is full, presumably
+# when softirq work was left to ksoftirqd and pktgen outran it.
 #
 # Before each trial both systems are purged: a daemon whose datapath keeps
 # the 10000 flows of its own trials revalidates them every 500 ms, on the
@@ -237,7 +257,7 @@ dest_ip() {
 # or weft-dpctl every 50 ms competed with the daemon it timed, OVS's far
 # more (ovs-dpctl made the kernel run modprobe on each call).
 trial() {
-	local s=$1 rate=$2 delay=0 rx0 rx1 lost0 lost1 t0 tl last secs x pp
+	local s=$1 rate=$2 delay=0 rx0 rx1 lost0 lost1 t0 tl last secs x pp drops
 	[ "$rate" = 0 ] || delay=$(awk -v r="$rate" 'BEGIN { printf "%d", 1e9 / r }')
 	for x in $SYS; do
 		purge "$x"
@@ -257,18 +277,41 @@ trial() {
 	touch "$W/poll.done"
 	wait "$pp" || { echo "bench_agent: flowpoll failed" >&2; return 1; }
 	read -r last tl <"$W/poll.out"
+	drops=$(sed -n 's/.*pkts-sofar: *[0-9]* *errors: *\([0-9]*\).*/\1/p' "$PG/pg${s}0")
 	rx1=$(sink_rx "$s")
 	lost1=$(dpstat "$s" lost)
 	perf_stop
 	secs=$(awk -v a="$t0" -v b="$tl" 'BEGIN { printf "%.3f", b - a }')
 	if [ $((rx1 - rx0)) -ge "$DESTS" ] && [ "$last" -ge "$DESTS" ] &&
-	   [ $((lost1 - lost0)) = 0 ]; then
+	   [ $((lost1 - lost0)) = 0 ] && [ "${drops:-0}" = 0 ]; then
 		printf ok
 	else
 		printf loss
 	fi
 	awk -v d=$((rx1 - rx0)) -v f="$last" -v l=$((lost1 - lost0)) -v t="$secs" \
-		'BEGIN { printf " %d %d %d %.3f %.0f\n", d, f, l, t, (t > 0 ? f / t : 0) }'
+		-v e="${drops:-0}" \
+		'BEGIN { printf " %d %d %d %.3f %.0f %d\n", d, f, l, t, (t > 0 ? f / t : 0), e }'
+}
+
+# diag X: with BENCH_DIAG, where a trial's frames went (cumulative):
+# pktgen's count, the bridge port's veth counters, the backlog drops,
+# the datapath's lookups and the daemon's coverage of its upcall path.
+diag() {
+	local s=$1
+	echo "  pktgen: $(grep -oE 'pkts-sofar: [0-9]+ +errors: [0-9]+' "$PG/pg${s}0")"
+	local q=/sys/class/net/pg${s}1/statistics line p=0 d=0 z=0
+	echo "  port rx packets/dropped: $(cat "$q/rx_packets" "$q/rx_dropped" | tr '\n' ' ')tx peer dropped: $(cat "/sys/class/net/pg${s}0/statistics/tx_dropped")"
+	while read -r line; do
+		set -- $line
+		p=$((p + 0x$1)) d=$((d + 0x$2)) z=$((z + 0x$3))
+	done </proc/net/softnet_stat
+	echo "  softnet processed/dropped/squeezed: $p $d $z"
+	case "$s" in
+	w) echo "  dp: $("$DPCTL" show weft-system | grep -E 'lookups|flows' | tr -s ' ' | tr '\n' ' ')"
+	   echo "  flows hit after their miss (count, first and last dst): $("$DPCTL" dump-flows weft-system | grep -v 'packets:0,' | grep -oE 'dst=10\.1\.[0-9]+\.[0-9]+' | sort -t. -k3,3n -k4,4n | awk 'NR == 1 { f = $0 } { l = $0; n++ } END { print n + 0, f, l }')"
+	   echo "  coverage: $(appctl coverage/show | grep -E 'upcall_' | awk '{ printf "%s=%s ", $1, $NF }')" ;;
+	o) echo "  dp: $(ovs-dpctl show ovs-system | grep -E 'lookups|flows' | tr -s ' ' | tr '\n' ' ')" ;;
+	esac
 }
 
 # setup_rate X ROUND: trials on a ladder of offered rates, then one as fast
@@ -284,6 +327,7 @@ setup_rate() {
 		# Handler batches and torn dumps so far (counters only grow).
 		[ "$s" = w ] && appctl upcall/show | grep -E 'handler 0|revalidator' |
 			sed 's/^ */  /'
+		[ -n "${BENCH_DIAG:-}" ] && diag "$s"
 		[ "$s" = o ] && ovs_appctl coverage/show | grep -E '^(upcall_|handler_|revalidate|dumped_)' |
 			awk '{ print "  " $1, $NF }' | tr '\n' ' ' && echo
 		set -- $res
