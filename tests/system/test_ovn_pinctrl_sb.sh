@@ -3,12 +3,14 @@
 # vm-timeout: 300
 #
 # Issue 8, pinctrl's learning: put_arp (lr_in_learn_neighbor's action, as
-# ovn-northd 23.03 writes it) on weftd's br-int writes the MAC_Binding
+# ovn-northd 23.03 writes it) on a weftd bridge writes the MAC_Binding
 # row into the real SB, through the chassis' own session. The control
 # plane is the host's ovn-central (NB, SB, ovn-northd with private
 # sockets, as in test_ovn_chassis); the oracle is ovn-sbctl.
 #
-#   netns vm1: e1 10.0.0.2/24 50:54:00:00:00:01 ══ p1 ─ br-int (weftd, hv-a)
+#   netns vm1: e1 10.0.0.2/24 50:54:00:00:00:01 ══ p1 ─ br-pin (weftd, hv-a)
+#   (br-pin, not br-int: the chassis owns br-int's rules and would replace
+#   these hand-made ones with its own)
 #   NB: router lr1, port lrp1 0a:58:0a:00:00:01 10.0.0.1/24
 #   (ovn-monitor-all=true: no port of lr1 is bound here, and weft's
 #   conditional monitoring would leave lr1's rows out of the replica,
@@ -84,7 +86,8 @@ setup() {
 	wait_for 30 eval '[ -n "$(sbctl --bare --columns=_uuid find Chassis name=hv-a)" ]' ||
 		die "hv-a did not register"
 	wait_for 30 vsctl br-exists br-int || die "no br-int"
-	vsctl add-port br-int p1 -- set Interface p1 ofport_request=1 ||
+	vsctl add-br br-pin -- set Bridge br-pin fail_mode=secure -- \
+		add-port br-pin p1 -- set Interface p1 ofport_request=1 ||
 		die "add-port p1"
 	{
 		echo "table=0,priority=100,in_port=1,actions=set_field:$dp->metadata,load:$pk->NXM_NX_REG14[],resubmit(,8)"
@@ -94,8 +97,8 @@ setup() {
 			die "lflow-compile failed"
 	} >"$f"
 	save "$f"
-	ofctl add-flows br-int "$f" || die "add-flows br-int $f"
-	ofctl dump-flows br-int
+	ofctl add-flows br-pin "$f" || die "add-flows br-pin $f"
+	ofctl dump-flows br-pin
 }
 
 # arp_from_vm1: one ARP request from vm1's kernel for 10.0.0.1 (the
