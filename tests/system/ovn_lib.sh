@@ -6,6 +6,9 @@
 # ovn-sbctl at them. Source it after weftd_lib.sh.
 #
 #   ovn_start / ovn_stop      the three daemons (ovn_stop runs at exit)
+#   sb_start / sb_stop        the SB ovsdb-server alone (restart tests);
+#                             SB_REMOTES holds extra ovsdb-server options
+#                             (an ssl remote and its keys, for instance)
 #   nbctl ARGS / sbctl ARGS   the CLIs, bounded
 
 OVN=$WEFTD_DIR/ovn
@@ -13,6 +16,18 @@ NB_SOCK=$OVN/nb.sock
 SB_SOCK=$OVN/sb.sock
 nbctl() { timeout "$CLI_TIMEOUT" ovn-nbctl --db=unix:"$NB_SOCK" --timeout=30 "$@"; }
 sbctl() { timeout "$CLI_TIMEOUT" ovn-sbctl --db=unix:"$SB_SOCK" --timeout=30 "$@"; }
+SB_REMOTES=()
+
+sb_start() {
+	ovsdb-server --detach --no-chdir --pidfile="$OVN/sb.pid" \
+		--log-file="$OVN/sb.log" --unixctl="$OVN/sb.ctl" \
+		--remote=punix:"$SB_SOCK" "${SB_REMOTES[@]}" "$OVN/sb.db"
+}
+
+sb_stop() {
+	ovs-appctl -t "$OVN/sb.ctl" exit 2>/dev/null
+	wait_for 10 eval '! [ -S "$SB_SOCK" ]'
+}
 
 ovn_stop() {
 	local d
@@ -31,9 +46,7 @@ ovn_start() {
 	ovsdb-server --detach --no-chdir --pidfile="$OVN/nb.pid" \
 		--log-file="$OVN/nb.log" --unixctl="$OVN/nb.ctl" \
 		--remote=punix:"$NB_SOCK" "$OVN/nb.db" || return 1
-	ovsdb-server --detach --no-chdir --pidfile="$OVN/sb.pid" \
-		--log-file="$OVN/sb.log" --unixctl="$OVN/sb.ctl" \
-		--remote=punix:"$SB_SOCK" "$OVN/sb.db" || return 1
+	sb_start || return 1
 	ovn-northd --detach --no-chdir --pidfile="$OVN/northd.pid" \
 		--log-file="$OVN/northd.log" --unixctl="$OVN/northd.ctl" \
 		--ovnnb-db=unix:"$NB_SOCK" --ovnsb-db=unix:"$SB_SOCK"

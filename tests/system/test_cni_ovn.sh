@@ -24,46 +24,7 @@
 #
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_cni_ovn.sh
 . "$(dirname "$0")/cni_lib.sh"
-
-OVN=$WEFTD_DIR/ovn
-NB_SOCK=$OVN/nb.sock
-SB_SOCK=$OVN/sb.sock
-nbctl() { timeout "$CLI_TIMEOUT" ovn-nbctl --db=unix:"$NB_SOCK" --timeout=30 "$@"; }
-sbctl() { timeout "$CLI_TIMEOUT" ovn-sbctl --db=unix:"$SB_SOCK" --timeout=30 "$@"; }
-
-sb_start() {
-	ovsdb-server --detach --no-chdir --pidfile="$OVN/sb.pid" \
-		--log-file="$OVN/sb.log" --unixctl="$OVN/sb.ctl" \
-		--remote=punix:"$SB_SOCK" "$OVN/sb.db"
-}
-
-sb_stop() {
-	ovs-appctl -t "$OVN/sb.ctl" exit 2>/dev/null
-	wait_for 10 eval '! [ -S "$SB_SOCK" ]'
-}
-
-ovn_stop() {
-	local d
-	for d in northd nb sb; do
-		ovs-appctl -t "$OVN/$d.ctl" exit 2>/dev/null
-	done
-	cp "$OVN"/*.log "$WEFT_RESULTS"/ 2>/dev/null
-}
-
-ovn_start() {
-	mkdir -p "$OVN"
-	ovsdb-tool create "$OVN/nb.db" /usr/share/ovn/ovn-nb.ovsschema &&
-	ovsdb-tool create "$OVN/sb.db" /usr/share/ovn/ovn-sb.ovsschema ||
-		return 1
-	on_exit ovn_stop
-	ovsdb-server --detach --no-chdir --pidfile="$OVN/nb.pid" \
-		--log-file="$OVN/nb.log" --unixctl="$OVN/nb.ctl" \
-		--remote=punix:"$NB_SOCK" "$OVN/nb.db" || return 1
-	sb_start || return 1
-	ovn-northd --detach --no-chdir --pidfile="$OVN/northd.pid" \
-		--log-file="$OVN/northd.log" --unixctl="$OVN/northd.ctl" \
-		--ovnnb-db=unix:"$NB_SOCK" --ovnsb-db=unix:"$SB_SOCK"
-}
+. "$(dirname "$0")/ovn_lib.sh"
 
 status_field() { appctl --format=json ovn/status | "$PY" -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 

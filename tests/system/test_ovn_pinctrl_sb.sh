@@ -23,39 +23,9 @@
 #
 # Run: scripts/vm-run tests/system/test_ovn_pinctrl_sb.sh
 . "$(dirname "$0")/weftd_lib.sh"
+. "$(dirname "$0")/ovn_lib.sh"
 
 LFLOW_COMPILE=$WEFT_TOP/build/tests/tools/lflow-compile
-OVN=$WEFTD_DIR/ovn
-NB_SOCK=$OVN/nb.sock
-SB_SOCK=$OVN/sb.sock
-nbctl() { timeout "$CLI_TIMEOUT" ovn-nbctl --db=unix:"$NB_SOCK" --timeout=30 "$@"; }
-sbctl() { timeout "$CLI_TIMEOUT" ovn-sbctl --db=unix:"$SB_SOCK" --timeout=30 "$@"; }
-
-ovn_stop() {
-	local d
-	for d in northd nb sb; do
-		ovs-appctl -t "$OVN/$d.ctl" exit 2>/dev/null
-	done
-	cp "$OVN"/*.log "$WEFT_RESULTS"/ 2>/dev/null
-}
-
-ovn_start() {
-	local db
-	mkdir -p "$OVN"
-	ovsdb-tool create "$OVN/nb.db" /usr/share/ovn/ovn-nb.ovsschema &&
-	ovsdb-tool create "$OVN/sb.db" /usr/share/ovn/ovn-sb.ovsschema ||
-		return 1
-	on_exit ovn_stop
-	for db in nb sb; do
-		ovsdb-server --detach --no-chdir --pidfile="$OVN/$db.pid" \
-			--log-file="$OVN/$db.log" --unixctl="$OVN/$db.ctl" \
-			--remote=punix:"$OVN/$db.sock" "$OVN/$db.db" || return 1
-	done
-	ovn-northd --detach --no-chdir --pidfile="$OVN/northd.pid" \
-		--log-file="$OVN/northd.log" --unixctl="$OVN/northd.ctl" \
-		--ovnnb-db=unix:"$NB_SOCK" --ovnsb-db=unix:"$SB_SOCK"
-}
-
 # mb_mac IP: the mac of lrp1's MAC_Binding for IP ("" when none).
 mb_mac() {
 	sbctl --bare --columns=mac find MAC_Binding logical_port=lrp1 ip="$1"

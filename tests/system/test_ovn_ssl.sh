@@ -14,14 +14,14 @@
 #
 # Run: scripts/vm-run tests/system/test_ovn_ssl.sh
 . "$(dirname "$0")/weftd_lib.sh"
+. "$(dirname "$0")/ovn_lib.sh"
 
-OVN=$WEFTD_DIR/ovn
 PKI=$WEFTD_DIR/pki
-NB_SOCK=$OVN/nb.sock
-SB_SOCK=$OVN/sb.sock
 SB_PORT=6642
-nbctl() { timeout "$CLI_TIMEOUT" ovn-nbctl --db=unix:"$NB_SOCK" --timeout=30 "$@"; }
-sbctl() { timeout "$CLI_TIMEOUT" ovn-sbctl --db=unix:"$SB_SOCK" --timeout=30 "$@"; }
+# The SB also listens on pssl:, with a certificate of our CA.
+SB_REMOTES=(--remote=pssl:$SB_PORT:127.0.0.1
+	    --private-key="$PKI/sb-key.pem" --certificate="$PKI/sb-cert.pem"
+	    --ca-cert="$PKI/ca-cert.pem")
 
 # cert CA NAME: NAME-key.pem and NAME-cert.pem signed by CA (made once).
 cert() {
@@ -36,42 +36,6 @@ cert() {
 			-CAkey "$1-key.pem" -CAcreateserial -out "$2-cert.pem" \
 			-days 2
 	) >>"$WEFT_RESULTS/openssl.log" 2>&1
-}
-
-sb_start() {
-	ovsdb-server --detach --no-chdir --pidfile="$OVN/sb.pid" \
-		--log-file="$OVN/sb.log" --unixctl="$OVN/sb.ctl" \
-		--remote=punix:"$SB_SOCK" --remote=pssl:$SB_PORT:127.0.0.1 \
-		--private-key="$PKI/sb-key.pem" --certificate="$PKI/sb-cert.pem" \
-		--ca-cert="$PKI/ca-cert.pem" "$OVN/sb.db"
-}
-
-sb_stop() {
-	ovs-appctl -t "$OVN/sb.ctl" exit 2>/dev/null
-	wait_for 10 eval '! [ -S "$SB_SOCK" ]'
-}
-
-ovn_stop() {
-	local d
-	for d in northd nb sb; do
-		ovs-appctl -t "$OVN/$d.ctl" exit 2>/dev/null
-	done
-	cp "$OVN"/*.log "$WEFT_RESULTS"/ 2>/dev/null
-}
-
-ovn_start() {
-	mkdir -p "$OVN"
-	ovsdb-tool create "$OVN/nb.db" /usr/share/ovn/ovn-nb.ovsschema &&
-	ovsdb-tool create "$OVN/sb.db" /usr/share/ovn/ovn-sb.ovsschema ||
-		return 1
-	on_exit ovn_stop
-	ovsdb-server --detach --no-chdir --pidfile="$OVN/nb.pid" \
-		--log-file="$OVN/nb.log" --unixctl="$OVN/nb.ctl" \
-		--remote=punix:"$NB_SOCK" "$OVN/nb.db" || return 1
-	sb_start || return 1
-	ovn-northd --detach --no-chdir --pidfile="$OVN/northd.pid" \
-		--log-file="$OVN/northd.log" --unixctl="$OVN/northd.ctl" \
-		--ovnnb-db=unix:"$NB_SOCK" --ovnsb-db=unix:"$SB_SOCK"
 }
 
 chassis_uuid() { sbctl --bare --columns=_uuid find Chassis name="$1"; }
