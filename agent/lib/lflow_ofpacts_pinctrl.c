@@ -45,6 +45,8 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_PUT_ND_RA_OPTS] = "put_nd_ra_opts",
 	[WFT_PIN_SVC_CHECK] = "handle_svc_check",
 	[WFT_PIN_EVENT] = "trigger_event",
+	[WFT_PIN_PUT_DHCPV6_OPTS] = "put_dhcpv6_opts",
+	[WFT_PIN_DHCP6_REPLY] = "handle_dhcpv6_reply",
 };
 
 enum wft_pin_op wft_pin_op_from_name(const char *name)
@@ -256,7 +258,7 @@ static int encode_block(const struct wft_lacts *block,
 	return ret;
 }
 
-/* R = put_dhcp_opts(...); REST (or put_nd_ra_opts): a pausing
+/* R = put_dhcp_opts(...); REST (or put_dhcpv6_opts, put_nd_ra_opts): a pausing
  * controller action carrying R, the options, and REST translated
  * (ovn_pinctrl.h). */
 static int xlate_pause(const struct wft_lacts *acts, size_t *i,
@@ -277,9 +279,13 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 	if (a->dst.sym->kind != WFT_SYM_FIELD)
 		return xerr(err, errlen, -EOPNOTSUPP, "%s: the result must be "
 			    "a register bit", a->name);
-	n = op == WFT_PIN_PUT_DHCP_OPTS ?
-		wft_lflow_dhcp4_opts(a, &offer, opts, sizeof(opts), err, errlen) :
-		wft_lflow_nd_ra(a, opts, sizeof(opts), err, errlen);
+	if (op == WFT_PIN_PUT_DHCP_OPTS)
+		n = wft_lflow_dhcp4_opts(a, &offer, opts, sizeof(opts), err,
+					 errlen);
+	else if (op == WFT_PIN_PUT_DHCPV6_OPTS)
+		n = wft_lflow_dhcp6_opts(a, opts, sizeof(opts), err, errlen);
+	else
+		n = wft_lflow_nd_ra(a, opts, sizeof(opts), err, errlen);
 	if (n < 0)
 		return n;
 	wft_ofpacts_init(&cont);
@@ -301,6 +307,8 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 	if (op == WFT_PIN_PUT_DHCP_OPTS) {
 		ud_tlv(&u, WFT_PIN_T_OFFER_IP, &offer, 4);
 		ud_tlv(&u, WFT_PIN_T_DHCP_OPTS, opts, (size_t)n);
+	} else if (op == WFT_PIN_PUT_DHCPV6_OPTS) {
+		ud_tlv(&u, WFT_PIN_T_DHCP6_OPTS, opts, (size_t)n);
 	} else {
 		ud_tlv(&u, WFT_PIN_T_RA, opts, (size_t)n);
 	}
@@ -399,11 +407,17 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 
 	if (a->type == WFT_LACT_CALL && a->has_dst &&
 	    (!strcmp(a->name, "put_dhcp_opts") ||
+	     !strcmp(a->name, "put_dhcpv6_opts") ||
 	     !strcmp(a->name, "put_nd_ra_opts")))
 		return xlate_pause(acts, i, !strcmp(a->name, "put_dhcp_opts") ?
 				   WFT_PIN_PUT_DHCP_OPTS :
+				   !strcmp(a->name, "put_dhcpv6_opts") ?
+				   WFT_PIN_PUT_DHCPV6_OPTS :
 				   WFT_PIN_PUT_ND_RA_OPTS, ctx, out, err,
 				   errlen);
+	if (a->type == WFT_LACT_SIMPLE && a->name &&
+	    !strcmp(a->name, "handle_dhcpv6_reply"))
+		return xlate_counted(a, WFT_PIN_DHCP6_REPLY, out);
 	if (a->type == WFT_LACT_CALL && !a->has_dst &&
 	    (!strcmp(a->name, "put_arp") || !strcmp(a->name, "put_nd") ||
 	     !strcmp(a->name, "put_fdb")))

@@ -239,7 +239,7 @@ static void reload(const struct wft_packet_in_md *md, struct wft_flow *flow)
 }
 
 /*
- * put_dhcp_opts, put_nd_ra_opts: the reply (or the packet as it came,
+ * put_dhcp_opts, put_dhcpv6_opts, put_nd_ra_opts: the reply (or the packet as it came,
  * when it is not a request to answer), the result bit, and the
  * continuation to run.
  */
@@ -266,7 +266,8 @@ static int pause_reply(const struct wft_packet_in_md *md,
 			res.ofs = get_be(t.v + 2, 2);
 		} else if (t.type == WFT_PIN_T_OFFER_IP && t.len == 4) {
 			memcpy(&offer, t.v, 4);
-		} else if (t.type == WFT_PIN_T_DHCP_OPTS) {
+		} else if (t.type == WFT_PIN_T_DHCP_OPTS ||
+			   t.type == WFT_PIN_T_DHCP6_OPTS) {
 			opts = t.v;
 			opts_len = t.len;
 		} else if (t.type == WFT_PIN_T_RA) {
@@ -282,9 +283,12 @@ static int pause_reply(const struct wft_packet_in_md *md,
 		return perr(err, errlen, -EINVAL, "bad %s userdata",
 			    wft_pin_op_name(r->op));
 	wft_pkt_parse(packet, len, &in);
-	n = r->op == WFT_PIN_PUT_DHCP_OPTS ?
-	    wft_pkt_dhcp4_reply(&in, offer, opts, opts_len, r->packet) :
-	    wft_pkt_nd_ra_reply(&in, ra, ra_len, r->packet);
+	if (r->op == WFT_PIN_PUT_DHCP_OPTS)
+		n = wft_pkt_dhcp4_reply(&in, offer, opts, opts_len, r->packet);
+	else if (r->op == WFT_PIN_PUT_DHCPV6_OPTS)
+		n = wft_pkt_dhcp6_reply(&in, opts, opts_len, r->packet);
+	else
+		n = wft_pkt_nd_ra_reply(&in, ra, ra_len, r->packet);
 	if (n > 0) {
 		r->len = (size_t)n;
 	} else {
@@ -375,8 +379,16 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	    !ud[1] || ud[1] >= __WFT_PIN_OP_MAX)
 		return perr(err, errlen, -EINVAL, "not a pinctrl action");
 	op = r->op = (enum wft_pin_op)ud[1];
-	if (op == WFT_PIN_PUT_DHCP_OPTS || op == WFT_PIN_PUT_ND_RA_OPTS)
+	if (op == WFT_PIN_PUT_DHCP_OPTS || op == WFT_PIN_PUT_DHCPV6_OPTS ||
+	    op == WFT_PIN_PUT_ND_RA_OPTS)
 		return pause_reply(md, packet, len, r, err, errlen);
+	if (op == WFT_PIN_DHCP6_REPLY) {
+		/* Read (and counted by the caller): weft sends no prefix
+		 * delegation requests, so nothing waits for the prefix. */
+		wft_pkt_parse(packet, len, &in);
+		r->pd_ok = !wft_pkt_dhcp6_pd_reply(&in, &r->pd);
+		return 1;
+	}
 	if (op == WFT_PIN_SVC_CHECK || op == WFT_PIN_EVENT)
 		return 1;		/* counted by the caller */
 	if (op == WFT_PIN_PUT_ARP || op == WFT_PIN_PUT_ND ||

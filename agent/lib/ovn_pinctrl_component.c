@@ -18,6 +18,7 @@
  *   of the main loop hands the queue to the chassis' SB writer.
  * Counters: coverage/show's pinctrl_* lines.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ WFT_COVERAGE_DEFINE(pinctrl_ignored);
 WFT_COVERAGE_DEFINE(pinctrl_rate_limited);
 WFT_COVERAGE_DEFINE(pinctrl_error);
 WFT_COVERAGE_DEFINE(pinctrl_svc_check);
+WFT_COVERAGE_DEFINE(pinctrl_dhcp6_reply);
 WFT_COVERAGE_DEFINE(pinctrl_event);
 
 #define WFT_PIN_RATE	100	/* packets a second per bucket */
@@ -215,6 +217,27 @@ static void log_event(const struct wft_packet_in_md *md)
 		wft_info("OVN event (not written to Controller_Event)");
 }
 
+/* handle_dhcpv6_reply: one line a second at most, naming the prefix. */
+static void log_pd(const struct wft_pin_result *r)
+{
+	static _Atomic long long last;
+	long long now = now_ms(), prev = last;
+	char a[INET6_ADDRSTRLEN];
+
+	if (now - prev < 1000 || !__atomic_compare_exchange_n(
+		    (long long *)&last, &prev, now, false, __ATOMIC_RELAXED,
+		    __ATOMIC_RELAXED))
+		return;
+	if (!r->pd_ok) {
+		wft_info("DHCPv6 reply without a delegated prefix (ignored)");
+		return;
+	}
+	inet_ntop(AF_INET6, r->pd.prefix, a, sizeof(a));
+	wft_info("DHCPv6 reply delegating %s/%u (IAID %u): weft requests no "
+		 "prefix delegation, so it is not used", a, r->pd.plen,
+		 r->pd.iaid);
+}
+
 static void packet_in(void *aux, const char *bridge,
 		      const struct wft_packet_in_md *md,
 		      const uint8_t *packet, size_t len)
@@ -242,6 +265,11 @@ static void packet_in(void *aux, const char *bridge,
 	}
 	if (r->op == WFT_PIN_SVC_CHECK) {
 		WFT_COVERAGE_INC(pinctrl_svc_check);
+		goto out;
+	}
+	if (r->op == WFT_PIN_DHCP6_REPLY) {
+		WFT_COVERAGE_INC(pinctrl_dhcp6_reply);
+		log_pd(r);
 		goto out;
 	}
 	if (r->op == WFT_PIN_EVENT) {

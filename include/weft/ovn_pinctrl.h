@@ -93,6 +93,8 @@ enum wft_pin_op {
 	WFT_PIN_PUT_ND_RA_OPTS,		/* pauses, as put_dhcp_opts */
 	WFT_PIN_SVC_CHECK,		/* handle_svc_check: counted */
 	WFT_PIN_EVENT,			/* trigger_event: counted, logged */
+	WFT_PIN_PUT_DHCPV6_OPTS,	/* pauses, as put_dhcp_opts */
+	WFT_PIN_DHCP6_REPLY,		/* handle_dhcpv6_reply: read, counted */
 	__WFT_PIN_OP_MAX
 };
 
@@ -108,6 +110,8 @@ enum wft_pin_tlv {
 	WFT_PIN_T_CONTINUE,		/* ovs-ofctl text */
 	WFT_PIN_T_FIELD,		/* a learning action's argument */
 	WFT_PIN_T_RA,			/* the RA message with its options */
+	WFT_PIN_T_DHCP6_OPTS,		/* put_dhcpv6_opts's: be16 code,
+					 * be16 length, value each */
 };
 
 /* put_dhcp_opts's arguments as DHCP options (code, length, value) into
@@ -115,6 +119,14 @@ enum wft_pin_tlv {
  * or -errno with @err naming the option it cannot encode. */
 int wft_lflow_dhcp4_opts(const struct wft_lact *a, uint32_t *offer,
 			 uint8_t *out, size_t cap, char *err, size_t errlen);
+
+/* put_dhcpv6_opts's arguments (ia_addr, server_id, dns_server,
+ * domain_search) as OVN's encoder writes them: be16 code, be16 length,
+ * the value (an IPv6 address or several, a MAC, a string), which the
+ * handler turns into the reply's options (packet_build.h). Returns the
+ * length, or -errno with @err naming the option it cannot encode. */
+int wft_lflow_dhcp6_opts(const struct wft_lact *a, uint8_t *out, size_t cap,
+			 char *err, size_t errlen);
 
 /* put_nd_ra_opts's arguments (addr_mode, slla, prefix, mtu,
  * router_preference, rdnss) as an RA message with its options into @out.
@@ -155,6 +167,9 @@ struct wft_pin_result {
 	struct wft_flow flow;
 	struct wft_ofpacts acts;
 	struct wft_pin_binding learned;	/* when handle() returns 2 */
+	struct wft_pkt_dhcp6_pd pd;	/* handle_dhcpv6_reply's, when
+					 * handle() returns 1 with pd_ok */
+	bool pd_ok;
 };
 
 void wft_pin_result_init(struct wft_pin_result *r);

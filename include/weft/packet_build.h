@@ -103,6 +103,44 @@ int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
 			const uint8_t *opts, size_t opts_len, uint8_t *out);
 
 /*
+ * OVN's native DHCPv6 server (put_dhcpv6_opts): the answer to DHCPv6
+ * message @in (packet_build_dhcp6.c), as ovn-controller 23.03 frames it:
+ * the request's Ethernet, IPv6 and UDP headers kept (the logical flows
+ * after the action rewrite them), ADVERTISE for SOLICIT, REPLY for
+ * REQUEST, CONFIRM, DECLINE and INFORMATION-REQUEST, the request's
+ * transaction id, its client id option, then @opts (put_dhcpv6_opts's
+ * encoding: code, length, value each) made the reply's: server_id as a
+ * DUID-LL, ia_addr inside an IA_NA with the request's IAID (left out
+ * for an information request), T1, T2 and both lifetimes infinite,
+ * dns_server as is, domain_search as OVN writes it; UDP length,
+ * payload length and UDP checksum set. Returns the length, or -EINVAL
+ * for anything it does not answer: no client id, no IA_NA (but in an
+ * information request), other message types (RENEW and REBIND
+ * included, as OVN), IPv6 extension headers, an option it cannot write.
+ */
+int wft_pkt_dhcp6_reply(const struct wft_pkt *in, const uint8_t *opts,
+			size_t opts_len, uint8_t *out);
+
+/* What handle_dhcpv6_reply reads in a server's ADVERTISE or REPLY: the
+ * delegated prefix (IA_PD, RFC 8415 21.21-22) and the server's DUID. */
+struct wft_pkt_dhcp6_pd {
+	uint8_t msg_type;
+	uint32_t iaid, t1, t2;
+	uint32_t preferred, valid;
+	uint8_t prefix[16];
+	uint8_t plen;
+	uint16_t status;		/* a non-success status code */
+	uint8_t server_id[32];
+	size_t server_id_len;
+};
+
+/* Reads @in into @pd: 0 when it delegates a prefix, -ENOENT when it
+ * does not (no IA_PD, a failure status), -EINVAL when it is no DHCPv6
+ * ADVERTISE or REPLY or is malformed. */
+int wft_pkt_dhcp6_pd_reply(const struct wft_pkt *in,
+			   struct wft_pkt_dhcp6_pd *pd);
+
+/*
  * put_nd_ra_opts: the router advertisement answering router solicitation
  * @in, as ovn-controller 23.03 frames it: the solicitation's Ethernet
  * and IPv6 headers kept (the logical flows after the action rewrite

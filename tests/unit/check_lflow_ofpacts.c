@@ -134,8 +134,18 @@ static const struct {
 	  "pop:NXM_NX_REG0[0..15]" },
 	{ "outport = \"nope\";", false, 0, true,
 	  "ERROR: unknown logical port \"nope\"" },
+	/* Answered by pinctrl: read and counted (ovn_pinctrl.h). */
 	{ "handle_dhcpv6_reply;", false, 0, false,
-	  "ERROR: handle_dhcpv6_reply is not supported yet" },
+	  "controller(userdata=a7.11)" },
+	{ "reg0[3] = put_dhcpv6_opts(ia_addr = fd00::5, server_id = "
+	  "0a:00:00:00:00:fe); next;", false, 20, true,
+	  /* magic, opcode 16; RESULT reg0 bit 3; DHCP6_OPTS: ia_addr (5),
+	   * server_id (2) as OVN encodes them; CONTINUE. */
+	  "controller(userdata=a7.10.06.00.04.00.01.00.03.0c.00.1e.00.05.00.10."
+	  "fd.00.00.00.00.00.00.00.00.00.00.00.00.00.00.05.00.02.00.06.0a.00."
+	  "00.00.00.fe.09.00.0d.72.65.73.75.62.6d.69.74.28.2c.32.39.29,pause)" },
+	{ "reg0[4] = dns_lookup(); next;", false, 20, true,
+	  "ERROR: dns_lookup is not supported yet" },
 };
 
 START_TEST(test_golden)
