@@ -17,7 +17,12 @@
 
 #include "weft/ovn_pinctrl.h"
 
-enum opt_type { T_IPV4, T_U8, T_U16, T_U32, T_STR, T_BOOL };
+enum opt_type {
+	T_IPV4, T_U8, T_U16, T_U32, T_STR, T_BOOL,
+	T_ROUTES,	/* {net/len, router, ...}: RFC 3442's encoding */
+	T_DOMAINS,	/* "a.com,b.a.com": RFC 1035 names, compressed */
+	T_HOST_ID,	/* an IPv4 address, or a name */
+};
 
 static const struct {
 	const char *name;
@@ -48,8 +53,17 @@ static const struct {
 	{ "lease_time", 51, T_U32 },
 	{ "T1", 58, T_U32 },
 	{ "T2", 59, T_U32 },
-	{ "tftp_server", 66, T_STR },
+	{ "tftp_server", 66, T_HOST_ID },
 	{ "bootfile_name", 67, T_STR },
+	{ "ethernet_encap", 36, T_BOOL },
+	{ "netbios_name_server", 44, T_IPV4 },
+	{ "netbios_node_type", 46, T_U8 },
+	{ "domain_search_list", 119, T_DOMAINS },
+	{ "classless_static_route", 121, T_ROUTES },
+	{ "tftp_server_address", 150, T_IPV4 },
+	{ "path_prefix", 210, T_STR },
+	{ "ms_classless_static_route", 249, T_ROUTES },
+	{ "wpad", 252, T_STR },
 };
 
 static int derr(char *err, size_t errlen, const char *fmt, ...)
@@ -89,6 +103,97 @@ static int ipv4s(const struct wft_lact_arg *g, uint8_t *out, size_t cap)
 		if (n + 4 > cap || inet_pton(AF_INET, tok, out + n) != 1)
 			return -EINVAL;
 		n += 4;
+	}
+	return n ? (int)n : -EINVAL;
+}
+
+/* {net/len, router, ...} as RFC 3442 destination descriptors and
+ * routers (a lone last element is ignored, as OVN does). */
+static int routes(const struct wft_lact_arg *g, uint8_t *out, size_t cap)
+{
+	char buf[512], *tok, *save = NULL, *slash;
+	uint8_t a[4];
+	size_t n = 0, k = 0;
+	long plen = 32;
+
+	if (g->kind != WFT_LARG_SET || !g->text ||
+	    strlen(g->text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, g->text);
+	for (tok = strtok_r(buf, "{}, ", &save); tok;
+	     tok = strtok_r(NULL, "{}, ", &save), k++) {
+		slash = strchr(tok, '/');
+		if (slash)
+			*slash = '\0';
+		if (inet_pton(AF_INET, tok, a) != 1)
+			return -EINVAL;
+		if (k % 2 == 0) {		/* the destination */
+			plen = slash ? strtol(slash + 1, NULL, 10) : 32;
+			if (plen < 0 || plen > 32 ||
+			    n + 1 + (size_t)(plen + 7) / 8 + 4 > cap)
+				return -EINVAL;
+			out[n++] = (uint8_t)plen;
+			memcpy(out + n, a, (size_t)(plen + 7) / 8);
+			n += (size_t)(plen + 7) / 8;
+		} else {			/* its router */
+			if (slash)
+				return -EINVAL;
+			memcpy(out + n, a, 4);
+			n += 4;
+		}
+	}
+	if (k % 2)			/* drop the unpaired destination */
+		n -= 1 + (size_t)(plen + 7) / 8;
+	return n ? (int)n : -EINVAL;
+}
+
+/* "abc.com,xyz.abc.com" as RFC 1035 names, a name's tail that was
+ * written before replaced by a pointer to it (4.1.4), as OVN does. */
+static int domains(const char *text, uint8_t *out, size_t cap)
+{
+	char buf[256], *dom, *save = NULL;
+	struct { const char *suffix; size_t ofs; } seen[64];
+	size_t n = 0, n_seen = 0, k;
+
+	if (!text || !*text || strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	for (dom = strtok_r(buf, ",", &save); dom;
+	     dom = strtok_r(NULL, ",", &save)) {
+		const char *p = dom;
+		bool done = false;
+
+		while (*p == ' ')
+			p++;
+		while (*p && !done) {
+			const char *dot = strchr(p, '.');
+			size_t len = dot ? (size_t)(dot - p) : strlen(p);
+
+			for (k = 0; k < n_seen; k++)
+				if (!strcmp(seen[k].suffix, p))
+					break;
+			if (k < n_seen) {
+				if (n + 2 > cap)
+					return -EINVAL;
+				out[n++] = (uint8_t)(0xc0 | seen[k].ofs >> 8);
+				out[n++] = (uint8_t)seen[k].ofs;
+				done = true;
+				break;
+			}
+			if (!len || len > 63 || n + 1 + len + 1 > cap ||
+			    n > 0x3fff)
+				return -EINVAL;
+			if (n_seen < sizeof(seen) / sizeof(seen[0])) {
+				seen[n_seen].suffix = p;
+				seen[n_seen++].ofs = n;
+			}
+			out[n++] = (uint8_t)len;
+			memcpy(out + n, p, len);
+			n += len;
+			p = dot ? dot + 1 : p + len;
+		}
+		if (!done)
+			out[n++] = 0;		/* the root */
 	}
 	return n ? (int)n : -EINVAL;
 }
@@ -144,6 +249,20 @@ int wft_lflow_dhcp4_opts(const struct wft_lact *a, uint32_t *offer,
 			v[2] = (uint8_t)(x >> 8);
 			v[3] = (uint8_t)x;
 			break;
+		case T_ROUTES:
+			n = routes(g, v, sizeof(v));
+			break;
+		case T_DOMAINS:
+			if (g->kind == WFT_LARG_STRING)
+				n = domains(g->text, v, sizeof(v));
+			break;
+		case T_HOST_ID:
+			if (g->kind != WFT_LARG_STRING) {
+				n = ipv4s(g, v, 4);
+				break;
+			}
+			/* a name: as a string */
+			__attribute__((fallthrough));
 		case T_STR:
 			if (g->kind == WFT_LARG_STRING && g->text &&
 			    strlen(g->text) && strlen(g->text) < sizeof(v)) {

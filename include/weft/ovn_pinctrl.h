@@ -29,7 +29,8 @@
  *              icmp4.code = N, icmp4.frag_mtu = N and the icmp6 ones,
  *              which the datapath cannot set: they shape the new packet
  *
- * The actions that pause the pipeline (R = put_dhcp_opts(...); rest)
+ * The actions that pause the pipeline (R = put_dhcp_opts(...); rest,
+ * and put_dhcpv6_opts, put_nd_ra_opts)
  * carry the rest of their action list instead of running it: the rule
  * ends at the controller action, and the handler resumes with the
  * packet rewritten (the DHCP reply), the registers as they were and the
@@ -37,6 +38,7 @@
  * packet unchanged), running the rest as a packet-out. TLVs:
  *     RESULT   where R is
  *     OFFER_IP, DHCP_OPTS   the reply's address and options
+ *     DHCP6_OPTS put_dhcpv6_opts's options (packet_build.h)
  *     RA       put_nd_ra_opts's router advertisement, built whole by the
  *              compiler (as ovn-controller's encoder does)
  *     CONTINUE the rest of the list, ovs-ofctl text
@@ -55,6 +57,10 @@
  * main thread hands them in batches to the SB writer the chassis sets:
  * MAC_Binding rows (with their timestamp) and FDB rows, written by
  * ovn_pinctrl_sb.c.
+ *
+ * handle_dhcpv6_reply (OVN's prefix delegation client) becomes a
+ * controller action whose packets are read (the delegated prefix),
+ * counted and logged: weft sends no prefix delegation requests.
  *
  * handle_svc_check(inport) and trigger_event(event = "...", ...) become
  * controller actions too, answered by counting (and, for events, a

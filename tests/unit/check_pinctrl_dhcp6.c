@@ -14,7 +14,9 @@
  *    packet: no answer, the packet as it came and the bit clear;
  *  - every prefix of every trigger: no crash, no read past the end;
  *  - the options' translation and its errors;
- *  - handle_dhcpv6_reply: the delegated prefix read, a failure status.
+ *  - handle_dhcpv6_reply: the delegated prefix read, a failure status;
+ *  - and put_dhcp_opts's options with encodings of their own (classless
+ *    static routes, domain search list, host ids).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -286,6 +288,56 @@ START_TEST(test_pd_reply)
 }
 END_TEST
 
+/* The DHCPv4 options of OVN 23.03 with encodings of their own (RFC 3442
+ * routes, RFC 1035 names with a pointer, a host id as a name or an
+ * address), as its encoder writes them. */
+START_TEST(test_dhcp4_options)
+{
+	static const uint8_t want[] = {
+		121, 13, 24, 30, 0, 0, 10, 0, 0, 10, 0, 10, 0, 0, 1,
+		119, 15, 3, 'a', 'b', 'c', 3, 'c', 'o', 'm', 0,
+		3, 'x', 'y', 'z', 0xc0, 0x00,
+		66, 4, 't', 'f', 't', 'p',
+		150, 4, 10, 0, 0, 9,
+		66, 4, 10, 0, 0, 8,
+		252, 2, 'w', '/',
+		36, 1, 1,
+	};
+	const uint8_t *ud;
+	struct wft_ofpacts acts;
+	char err[256];
+	size_t len;
+
+	wft_ofpacts_init(&acts);
+	ck_assert_int_eq(compile("reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, "
+				 "classless_static_route = {30.0.0.0/24, "
+				 "10.0.0.10, 0.0.0.0/0, 10.0.0.1}, "
+				 "domain_search_list = \"abc.com,xyz.abc.com\", "
+				 "tftp_server = \"tftp\", tftp_server_address = "
+				 "10.0.0.9, tftp_server = 10.0.0.8, wpad = \"w/\","
+				 " ethernet_encap = 1); next;", &acts, err,
+				 sizeof(err)), 0);
+	ud = acts.acts[0].controller.userdata;
+	len = acts.acts[0].controller.userdata_len;
+	/* magic, opcode, RESULT (7 bytes), OFFER_IP (7), DHCP_OPTS */
+	ck_assert_uint_ge(len, 2 + 7 + 7 + 3 + sizeof(want));
+	ck_assert_uint_eq(ud[16], WFT_PIN_T_DHCP_OPTS);
+	ck_assert_uint_eq(ud[17] << 8 | ud[18], sizeof(want));
+	ck_assert_mem_eq(ud + 19, want, sizeof(want));
+	wft_ofpacts_uninit(&acts);
+
+	/* bootfile_name_alt and next_server change the reply beyond its
+	 * options in OVN: refused by name until weft does that too. */
+	wft_ofpacts_init(&acts);
+	ck_assert_int_eq(compile("reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, "
+				 "next_server = 10.0.0.1); next;", &acts, err,
+				 sizeof(err)), -EOPNOTSUPP);
+	ck_assert_str_eq(err, "put_dhcp_opts: option next_server is not "
+			 "supported");
+	wft_ofpacts_uninit(&acts);
+}
+END_TEST
+
 static Suite *dhcp6_suite(void)
 {
 	Suite *s = suite_create("pinctrl_dhcp6");
@@ -296,6 +348,7 @@ static Suite *dhcp6_suite(void)
 	tcase_add_test(tc, test_not_answered);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_pd_reply);
+	tcase_add_test(tc, test_dhcp4_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
