@@ -64,7 +64,16 @@ static const struct {
 	{ "path_prefix", 210, T_STR },
 	{ "ms_classless_static_route", 249, T_ROUTES },
 	{ "wpad", 252, T_STR },
+	/* Read by the reply's builder (packet_build_dhcp.c): the boot
+	 * file for iPXE clients, siaddr. */
+	{ "bootfile_name_alt", 254, T_STR },
+	{ "next_server", 253, T_IPV4 },
 };
+
+/* OVN's encoder writes these first, in this order (the builder looks
+ * for bootfile_name_alt right after bootfile_name), then the others in
+ * the order of the arguments. */
+static const uint8_t first_codes[] = { 67, 254, 253 };
 
 static int derr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -198,90 +207,131 @@ static int domains(const char *text, uint8_t *out, size_t cap)
 	return n ? (int)n : -EINVAL;
 }
 
+/* The code of option argument @g, or 0 (offerip, unknown). */
+static int opt_code(const struct wft_lact_arg *g)
+{
+	size_t k;
+
+	for (k = 0; g->key && k < sizeof(dhcp4_opts) / sizeof(dhcp4_opts[0]);
+	     k++)
+		if (!strcmp(g->key, dhcp4_opts[k].name))
+			return dhcp4_opts[k].code;
+	return 0;
+}
+
+/* One argument @g into @out at *@len (or the offer address). */
+static int put_opt(const struct wft_lact_arg *g, uint32_t *offer,
+		   bool *have_offer, uint8_t *out, size_t cap, size_t *lenp,
+		   char *err, size_t errlen)
+{
+	size_t k, len = *lenp;
+	uint8_t v[255];
+	int n = -EINVAL;
+	uint64_t x = (uint64_t)g->value;
+
+	if (!g->key)
+		return derr(err, errlen, "put_dhcp_opts: an argument "
+			    "without a name");
+	if (!strcmp(g->key, "offerip")) {
+		if (ipv4s(g, v, 4) != 4)
+			return derr(err, errlen, "put_dhcp_opts: bad "
+				    "offerip");
+		memcpy(offer, v, 4);
+		*have_offer = true;
+		return 0;
+	}
+	for (k = 0; k < sizeof(dhcp4_opts) / sizeof(dhcp4_opts[0]); k++)
+		if (!strcmp(g->key, dhcp4_opts[k].name))
+			break;
+	if (k == sizeof(dhcp4_opts) / sizeof(dhcp4_opts[0]))
+		return derr(err, errlen, "put_dhcp_opts: option %s is "
+			    "not supported", g->key);
+	switch (dhcp4_opts[k].type) {
+	case T_IPV4:
+		n = ipv4s(g, v, sizeof(v));
+		break;
+	case T_BOOL:
+	case T_U8:
+		n = g->kind == WFT_LARG_INT && x <= 0xff ? 1 : -EINVAL;
+		v[0] = (uint8_t)x;
+		break;
+	case T_U16:
+		n = g->kind == WFT_LARG_INT && x <= 0xffff ? 2 : -EINVAL;
+		v[0] = (uint8_t)(x >> 8);
+		v[1] = (uint8_t)x;
+		break;
+	case T_U32:
+		n = g->kind == WFT_LARG_INT && x <= 0xffffffff ? 4 :
+		    -EINVAL;
+		v[0] = (uint8_t)(x >> 24);
+		v[1] = (uint8_t)(x >> 16);
+		v[2] = (uint8_t)(x >> 8);
+		v[3] = (uint8_t)x;
+		break;
+	case T_ROUTES:
+		n = routes(g, v, sizeof(v));
+		break;
+	case T_DOMAINS:
+		if (g->kind == WFT_LARG_STRING)
+			n = domains(g->text, v, sizeof(v));
+		break;
+	case T_HOST_ID:
+		if (g->kind != WFT_LARG_STRING) {
+			n = ipv4s(g, v, 4);
+			break;
+		}
+		/* a name: as a string */
+		__attribute__((fallthrough));
+	case T_STR:
+		if (g->kind == WFT_LARG_STRING && g->text &&
+		    strlen(g->text) && strlen(g->text) < sizeof(v)) {
+			n = (int)strlen(g->text);
+			memcpy(v, g->text, (size_t)n);
+		}
+		break;
+	}
+	if (n <= 0)
+		return derr(err, errlen, "put_dhcp_opts: bad value for "
+			    "%s", g->key);
+	if (len + 2 + (size_t)n > cap)
+		return derr(err, errlen, "put_dhcp_opts: too many "
+			    "options");
+	out[len] = dhcp4_opts[k].code;
+	out[len + 1] = (uint8_t)n;
+	memcpy(out + len + 2, v, (size_t)n);
+	*lenp = len + 2 + (size_t)n;
+	return 0;
+}
+
 int wft_lflow_dhcp4_opts(const struct wft_lact *a, uint32_t *offer,
 			 uint8_t *out, size_t cap, char *err, size_t errlen)
 {
-	size_t i, k, len = 0;
+	size_t i, j, k, len = 0, *order;
 	bool have_offer = false;
+	int ret;
 
-	for (i = 0; i < a->n_args; i++) {
-		const struct wft_lact_arg *g = &a->args[i];
-		uint8_t v[255];
-		int n = -EINVAL;
-		uint64_t x = (uint64_t)g->value;
+	order = malloc((a->n_args + 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < a->n_args; i++)
+		order[i] = i;
+	/* Stable: first_codes' arguments first, in that order. */
+	for (i = 0, k = 0; i < sizeof(first_codes); i++)
+		for (j = k; j < a->n_args; j++)
+			if (opt_code(&a->args[order[j]]) == first_codes[i]) {
+				size_t m = order[j];
 
-		if (!g->key)
-			return derr(err, errlen, "put_dhcp_opts: an argument "
-				    "without a name");
-		if (!strcmp(g->key, "offerip")) {
-			if (ipv4s(g, v, 4) != 4)
-				return derr(err, errlen, "put_dhcp_opts: bad "
-					    "offerip");
-			memcpy(offer, v, 4);
-			have_offer = true;
-			continue;
-		}
-		for (k = 0; k < sizeof(dhcp4_opts) / sizeof(dhcp4_opts[0]); k++)
-			if (!strcmp(g->key, dhcp4_opts[k].name))
-				break;
-		if (k == sizeof(dhcp4_opts) / sizeof(dhcp4_opts[0]))
-			return derr(err, errlen, "put_dhcp_opts: option %s is "
-				    "not supported", g->key);
-		switch (dhcp4_opts[k].type) {
-		case T_IPV4:
-			n = ipv4s(g, v, sizeof(v));
-			break;
-		case T_BOOL:
-		case T_U8:
-			n = g->kind == WFT_LARG_INT && x <= 0xff ? 1 : -EINVAL;
-			v[0] = (uint8_t)x;
-			break;
-		case T_U16:
-			n = g->kind == WFT_LARG_INT && x <= 0xffff ? 2 : -EINVAL;
-			v[0] = (uint8_t)(x >> 8);
-			v[1] = (uint8_t)x;
-			break;
-		case T_U32:
-			n = g->kind == WFT_LARG_INT && x <= 0xffffffff ? 4 :
-			    -EINVAL;
-			v[0] = (uint8_t)(x >> 24);
-			v[1] = (uint8_t)(x >> 16);
-			v[2] = (uint8_t)(x >> 8);
-			v[3] = (uint8_t)x;
-			break;
-		case T_ROUTES:
-			n = routes(g, v, sizeof(v));
-			break;
-		case T_DOMAINS:
-			if (g->kind == WFT_LARG_STRING)
-				n = domains(g->text, v, sizeof(v));
-			break;
-		case T_HOST_ID:
-			if (g->kind != WFT_LARG_STRING) {
-				n = ipv4s(g, v, 4);
-				break;
+				memmove(order + k + 1, order + k,
+					(j - k) * sizeof(*order));
+				order[k++] = m;
 			}
-			/* a name: as a string */
-			__attribute__((fallthrough));
-		case T_STR:
-			if (g->kind == WFT_LARG_STRING && g->text &&
-			    strlen(g->text) && strlen(g->text) < sizeof(v)) {
-				n = (int)strlen(g->text);
-				memcpy(v, g->text, (size_t)n);
-			}
-			break;
-		}
-		if (n <= 0)
-			return derr(err, errlen, "put_dhcp_opts: bad value for "
-				    "%s", g->key);
-		if (len + 2 + (size_t)n > cap)
-			return derr(err, errlen, "put_dhcp_opts: too many "
-				    "options");
-		out[len] = dhcp4_opts[k].code;
-		out[len + 1] = (uint8_t)n;
-		memcpy(out + len + 2, v, (size_t)n);
-		len += 2 + (size_t)n;
-	}
+	ret = 0;
+	for (j = 0; j < a->n_args && !ret; j++)
+		ret = put_opt(&a->args[order[j]], offer, &have_offer, out,
+			      cap, &len, err, errlen);
+	free(order);
+	if (ret)
+		return ret;
 	if (!have_offer)
 		return derr(err, errlen, "put_dhcp_opts: no offerip");
 	return (int)len;

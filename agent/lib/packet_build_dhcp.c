@@ -16,6 +16,10 @@
 #define OPT_END		255
 #define OPT_REQ_IP	50
 #define OPT_MSG_TYPE	53
+#define OPT_BOOTFILE	67
+#define OPT_ETHERBOOT	175	/* sent by iPXE */
+#define OPT_NEXT_SERVER	253	/* OVN's: siaddr */
+#define OPT_BOOTFILE_ALT 254	/* OVN's: the boot file for iPXE */
 
 enum { DISCOVER = 1, OFFER, REQUEST, DECLINE, ACK, NAK, RELEASE, INFORM };
 
@@ -25,10 +29,13 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* The request's message type and requested address (or ciaddr). */
-static int scan(const uint8_t *o, size_t n, uint8_t *type, uint32_t *req)
+/* The request's message type and requested address (or ciaddr), and
+ * whether it comes from iPXE. */
+static int scan(const uint8_t *o, size_t n, uint8_t *type, uint32_t *req,
+		bool *ipxe)
 {
 	*type = 0;
+	*ipxe = false;
 	while (n) {
 		if (o[0] == OPT_END)
 			break;
@@ -43,10 +50,55 @@ static int scan(const uint8_t *o, size_t n, uint8_t *type, uint32_t *req)
 			*type = o[2];
 		else if (o[0] == OPT_REQ_IP && o[1] == 4)
 			memcpy(req, o + 2, 4);
+		else if (o[0] == OPT_ETHERBOOT)
+			*ipxe = true;
 		n -= (size_t)o[1] + 2;
 		o += o[1] + 2;
 	}
 	return *type ? 0 : -EINVAL;
+}
+
+/*
+ * OVN's boot options in @opts (which its encoder puts first): the
+ * reply's siaddr from next_server (the option stays, as in OVN's
+ * replies), and one boot file: bootfile_name_alt for iPXE when both are
+ * given, else bootfile_name; bootfile_name_alt alone as bootfile_name.
+ */
+static size_t boot_opts(const uint8_t *opts, size_t n, bool ipxe,
+			uint32_t *siaddr, uint8_t *out)
+{
+	size_t len = 0, ol;
+	bool have_boot = false;
+
+	while (n >= 2 && (ol = (size_t)opts[1] + 2) <= n) {
+		const uint8_t *next = opts + ol;
+		size_t nl = n - ol;
+
+		if (opts[0] == OPT_NEXT_SERVER && opts[1] == 4)
+			memcpy(siaddr, opts + 2, 4);
+		if (opts[0] == OPT_BOOTFILE && nl >= 2 &&
+		    next[0] == OPT_BOOTFILE_ALT && (size_t)next[1] + 2 <= nl) {
+			/* Both: keep one, as bootfile_name. */
+			const uint8_t *keep = ipxe ? next : opts;
+
+			memcpy(out + len, keep, (size_t)keep[1] + 2);
+			out[len] = OPT_BOOTFILE;
+			len += (size_t)keep[1] + 2;
+			have_boot = true;
+			n = nl - ((size_t)next[1] + 2);
+			opts = next + next[1] + 2;
+			continue;
+		}
+		memcpy(out + len, opts, ol);
+		if (opts[0] == OPT_BOOTFILE)
+			have_boot = true;
+		else if (opts[0] == OPT_BOOTFILE_ALT && !have_boot)
+			out[len] = OPT_BOOTFILE;
+		len += ol;
+		opts += ol;
+		n -= ol;
+	}
+	return len;
 }
 
 /* @opts without what an INFORM's ACK must not carry (RFC 2131 3.4). */
@@ -72,8 +124,9 @@ int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
 	const struct wft_flow *f = &in->flow;
 	const uint8_t *udp, *dhcp;
 	size_t l4, dlen, hdrs, olen;
-	uint8_t type, reply, *d, *o;
-	uint32_t req, dst, cookie;
+	uint8_t type, reply, *d, *o, boot[WFT_PKT_MAX];
+	uint32_t req, dst, cookie, siaddr;
+	bool ipxe;
 
 	if (f->dl_type != htons(0x0800) || f->nw_proto != IPPROTO_UDP ||
 	    in->l4 < 0 || f->nw_frag)
@@ -88,8 +141,14 @@ int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
 	if (dhcp[0] != 1 || cookie != htonl(DHCP_COOKIE))
 		return -EINVAL;
 	memcpy(&req, dhcp + 12, 4);		/* ciaddr */
-	if (scan(dhcp + DHCP_HDR + 4, dlen - DHCP_HDR - 4, &type, &req))
+	if (scan(dhcp + DHCP_HDR + 4, dlen - DHCP_HDR - 4, &type, &req,
+		 &ipxe))
 		return -EINVAL;
+	if (opts_len > sizeof(boot))
+		return -EINVAL;
+	memcpy(&siaddr, dhcp + 20, 4);
+	opts_len = boot_opts(opts, opts_len, ipxe, &siaddr, boot);
+	opts = boot;
 	switch (type) {
 	case DISCOVER:
 		reply = OFFER;
@@ -116,7 +175,8 @@ int wft_pkt_dhcp4_reply(const struct wft_pkt *in, uint32_t offer,
 	else
 		memcpy(d + 16, reply == NAK ? &(uint32_t){ 0 } : &offer, 4);
 	if (reply == NAK)
-		memset(d + 20, 0, 4);		/* siaddr */
+		siaddr = 0;
+	memcpy(d + 20, &siaddr, 4);
 	o = d + DHCP_HDR + 4;
 	o[0] = OPT_MSG_TYPE;
 	o[1] = 1;

@@ -94,7 +94,9 @@ int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out);
  * options: message type (OFFER for DISCOVER, ACK for REQUEST or INFORM,
  * NAK for a REQUEST of another address), then @opts (code, length,
  * value; for INFORM without netmask, lease time, T1, T2), 4 bytes of
- * padding, END; IP destination @offer, or broadcast when the request
+ * padding, END; siaddr from OVN's next_server option (253), one boot
+ * file of bootfile_name (67) and bootfile_name_alt (254): the second
+ * for an iPXE client (option 175), as option 67; IP destination @offer, or broadcast when the request
  * set the broadcast flag; UDP checksum 0. Returns the length, or
  * -EINVAL for anything that is not a DHCP request it answers (RELEASE
  * and DECLINE included: OVN answers neither).

@@ -16,7 +16,8 @@
  *  - the options' translation and its errors;
  *  - handle_dhcpv6_reply: the delegated prefix read, a failure status;
  *  - and put_dhcp_opts's options with encodings of their own (classless
- *    static routes, domain search list, host ids).
+ *    static routes, domain search list, host ids), next_server and the
+ *    iPXE boot file.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -30,6 +31,7 @@
 #include "weft/ovn_pinctrl.h"
 
 #include "data/dhcp6_golden.h"
+#include "data/packet_build_golden.h"
 
 #define OPTS_ACTION "reg0[3] = put_dhcpv6_opts(ia_addr = fd00::5, " \
 	"server_id = 0a:00:00:00:00:fe, dns_server = {fd00::53, fd00::54}, " \
@@ -326,15 +328,73 @@ START_TEST(test_dhcp4_options)
 	ck_assert_mem_eq(ud + 19, want, sizeof(want));
 	wft_ofpacts_uninit(&acts);
 
-	/* bootfile_name_alt and next_server change the reply beyond its
-	 * options in OVN: refused by name until weft does that too. */
 	wft_ofpacts_init(&acts);
 	ck_assert_int_eq(compile("reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, "
-				 "next_server = 10.0.0.1); next;", &acts, err,
+				 "fqdn = \"x\"); next;", &acts, err,
 				 sizeof(err)), -EOPNOTSUPP);
-	ck_assert_str_eq(err, "put_dhcp_opts: option next_server is not "
-			 "supported");
+	ck_assert_str_eq(err, "put_dhcp_opts: option fqdn is not supported");
 	wft_ofpacts_uninit(&acts);
+}
+END_TEST
+
+/*
+ * next_server and the two boot files, as ovn-controller 23.03 handles
+ * them: encoded first (bootfile_name, bootfile_name_alt, next_server);
+ * in the reply siaddr = next_server (its option kept), and one boot
+ * file: bootfile_name_alt's for an iPXE client (option 175 in the
+ * request), bootfile_name's for the others. The trigger is scapy's
+ * DISCOVER (data/packet_build_golden.h): the reply's BOOTP header at
+ * 42, siaddr at 62, options after the cookie at 282.
+ */
+START_TEST(test_dhcp4_boot)
+{
+	static const char lflow[] = "reg0[3] = put_dhcp_opts(offerip = "
+		"10.0.0.5, router = 10.0.0.1, bootfile_name_alt = \"ipxe.efi\", "
+		"next_server = 10.0.0.9, bootfile_name = \"pxelinux.0\"); next;";
+	static const uint8_t want_ud[] = {
+		WFT_PIN_T_DHCP_OPTS, 0, 34,
+		67, 10, 'p', 'x', 'e', 'l', 'i', 'n', 'u', 'x', '.', '0',
+		254, 8, 'i', 'p', 'x', 'e', '.', 'e', 'f', 'i',
+		253, 4, 10, 0, 0, 9,
+		3, 4, 10, 0, 0, 1,
+	};
+	static const uint8_t plain[] = {
+		53, 1, 2,
+		67, 10, 'p', 'x', 'e', 'l', 'i', 'n', 'u', 'x', '.', '0',
+		253, 4, 10, 0, 0, 9,
+		3, 4, 10, 0, 0, 1,
+		0, 0, 0, 0, 255,
+	};
+	static const uint8_t ipxe[] = {
+		53, 1, 2,
+		67, 8, 'i', 'p', 'x', 'e', '.', 'e', 'f', 'i',
+		253, 4, 10, 0, 0, 9,
+		3, 4, 10, 0, 0, 1,
+		0, 0, 0, 0, 255,
+	};
+	static const uint8_t next[4] = { 10, 0, 0, 9 };
+	uint8_t trig[sizeof(trig_dhcp_offer)];
+	struct run x;
+
+	run(&x, lflow, trig_dhcp_offer, sizeof(trig_dhcp_offer));
+	ck_assert_mem_eq(x.md.userdata + 16, want_ud, sizeof(want_ud));
+	ck_assert_msg(x.ret == 0, "%s", x.err);
+	ck_assert_uint_eq(ntohl(x.r.flow.regs[0]), 0xf8);
+	ck_assert_uint_eq(x.r.len, 282 + sizeof(plain));
+	ck_assert_mem_eq(x.r.packet + 62, next, 4);
+	ck_assert_mem_eq(x.r.packet + 282, plain, sizeof(plain));
+	run_free(&x);
+
+	/* The request's parameter list (55) made iPXE's option 175. */
+	memcpy(trig, trig_dhcp_offer, sizeof(trig));
+	ck_assert_uint_eq(trig[285], 55);
+	trig[285] = 175;
+	run(&x, lflow, trig, sizeof(trig));
+	ck_assert_msg(x.ret == 0, "%s", x.err);
+	ck_assert_uint_eq(x.r.len, 282 + sizeof(ipxe));
+	ck_assert_mem_eq(x.r.packet + 62, next, 4);
+	ck_assert_mem_eq(x.r.packet + 282, ipxe, sizeof(ipxe));
+	run_free(&x);
 }
 END_TEST
 
@@ -349,6 +409,7 @@ static Suite *dhcp6_suite(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_pd_reply);
 	tcase_add_test(tc, test_dhcp4_options);
+	tcase_add_test(tc, test_dhcp4_boot);
 	suite_add_tcase(s, tc);
 	return s;
 }
