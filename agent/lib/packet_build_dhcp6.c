@@ -59,7 +59,8 @@ static const uint8_t *dhcp6_msg(const struct wft_pkt *in, size_t *len)
 	size_t l4, ulen;
 
 	if (f->dl_type != htons(0x86dd) || f->nw_proto != IPPROTO_UDP ||
-	    in->l4 < 0 || in->l4 != in->l3 + 40 || f->nw_frag)
+	    in->l4 < 0 || in->l4 != in->l3 + 40 || f->nw_frag ||
+	    in->l3_len < 40)
 		return NULL;
 	udp = in->data + in->l4;
 	l4 = in->l3_len - 40;
