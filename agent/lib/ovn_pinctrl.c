@@ -239,9 +239,9 @@ static void reload(const struct wft_packet_in_md *md, struct wft_flow *flow)
 }
 
 /*
- * put_dhcp_opts, put_dhcpv6_opts, put_nd_ra_opts: the reply (or the packet as it came,
- * when it is not a request to answer), the result bit, and the
- * continuation to run.
+ * put_dhcp_opts, put_dhcpv6_opts, put_nd_ra_opts: the reply (or the
+ * packet as it came, when it is not a request to answer), the result
+ * bit, and the continuation to run.
  */
 static int pause_reply(const struct wft_packet_in_md *md,
 			 const uint8_t *packet, size_t len,

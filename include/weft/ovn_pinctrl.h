@@ -100,7 +100,7 @@ enum wft_pin_op {
 	WFT_PIN_SVC_CHECK,		/* handle_svc_check: counted */
 	WFT_PIN_EVENT,			/* trigger_event: counted, logged */
 	WFT_PIN_PUT_DHCPV6_OPTS,	/* pauses, as put_dhcp_opts */
-	WFT_PIN_DHCP6_REPLY,		/* handle_dhcpv6_reply: read, counted */
+	WFT_PIN_DHCP6_REPLY,		/* handle_dhcpv6_reply: read */
 	__WFT_PIN_OP_MAX
 };
 

@@ -96,8 +96,8 @@ int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out);
  * value; for INFORM without netmask, lease time, T1, T2), 4 bytes of
  * padding, END; siaddr from OVN's next_server option (253), one boot
  * file of bootfile_name (67) and bootfile_name_alt (254): the second
- * for an iPXE client (option 175), as option 67; IP destination @offer, or broadcast when the request
- * set the broadcast flag; UDP checksum 0. Returns the length, or
+ * for an iPXE client (option 175), as option 67; IP destination
+ * @offer, or broadcast when the request set the broadcast flag; UDP checksum 0. Returns the length, or
  * -EINVAL for anything that is not a DHCP request it answers (RELEASE
  * and DECLINE included: OVN answers neither).
  */

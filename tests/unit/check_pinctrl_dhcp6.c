@@ -295,6 +295,12 @@ END_TEST
  * address), as its encoder writes them. */
 START_TEST(test_dhcp4_options)
 {
+	static const char lflow[] = "reg0[3] = put_dhcp_opts(offerip = "
+		"10.0.0.5, classless_static_route = {30.0.0.0/24, 10.0.0.10, "
+		"0.0.0.0/0, 10.0.0.1}, domain_search_list = "
+		"\"abc.com,xyz.abc.com\", tftp_server = \"tftp\", "
+		"tftp_server_address = 10.0.0.9, tftp_server = 10.0.0.8, "
+		"wpad = \"w/\", ethernet_encap = 1); next;";
 	static const uint8_t want[] = {
 		121, 13, 24, 30, 0, 0, 10, 0, 0, 10, 0, 10, 0, 0, 1,
 		119, 15, 3, 'a', 'b', 'c', 3, 'c', 'o', 'm', 0,
@@ -311,14 +317,7 @@ START_TEST(test_dhcp4_options)
 	size_t len;
 
 	wft_ofpacts_init(&acts);
-	ck_assert_int_eq(compile("reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, "
-				 "classless_static_route = {30.0.0.0/24, "
-				 "10.0.0.10, 0.0.0.0/0, 10.0.0.1}, "
-				 "domain_search_list = \"abc.com,xyz.abc.com\", "
-				 "tftp_server = \"tftp\", tftp_server_address = "
-				 "10.0.0.9, tftp_server = 10.0.0.8, wpad = \"w/\","
-				 " ethernet_encap = 1); next;", &acts, err,
-				 sizeof(err)), 0);
+	ck_assert_int_eq(compile(lflow, &acts, err, sizeof(err)), 0);
 	ud = acts.acts[0].controller.userdata;
 	len = acts.acts[0].controller.userdata_len;
 	/* magic, opcode, RESULT (7 bytes), OFFER_IP (7), DHCP_OPTS */
@@ -349,8 +348,9 @@ END_TEST
 START_TEST(test_dhcp4_boot)
 {
 	static const char lflow[] = "reg0[3] = put_dhcp_opts(offerip = "
-		"10.0.0.5, router = 10.0.0.1, bootfile_name_alt = \"ipxe.efi\", "
-		"next_server = 10.0.0.9, bootfile_name = \"pxelinux.0\"); next;";
+		"10.0.0.5, router = 10.0.0.1, bootfile_name_alt = "
+		"\"ipxe.efi\", next_server = 10.0.0.9, bootfile_name = "
+		"\"pxelinux.0\"); next;";
 	static const uint8_t want_ud[] = {
 		WFT_PIN_T_DHCP_OPTS, 0, 34,
 		67, 10, 'p', 'x', 'e', 'l', 'i', 'n', 'u', 'x', '.', '0',
