@@ -20,6 +20,8 @@
 #   dhcp6     ISC dhclient -6: Solicit/Advertise/Request/Reply; the
 #             address fd00::5 on e1, the DNS server in its environment,
 #             the server id DUID-LL of server_id, IA_NA as the port's
+#   dhcp6_stateless  dhclient -S: Information-request/Reply, the DNS
+#             server, no IA_NA
 #   no_opts   lp2 has no DHCP options: udhcpc gets no answer
 #
 # Run: scripts/vm-run tests/system/test_ovn_dhcp.sh
@@ -173,6 +175,33 @@ case_dhcp6() {
 		"replies from server_mac"
 }
 
+# Stateless DHCPv6 (RFC 8415 18.2.6): dhclient -S sends an
+# Information-request; the reply carries the server id and the DNS
+# server, and no IA_NA.
+case_dhcp6_stateless() {
+	local cap=$WEFTD_DIR/info.pcap out env dec
+	rm -f "$WEFTD_DIR"/dhclient.[A-Z]*
+	tcpdump_start - vp1 "$cap" udp port 546 or udp port 547
+	out=$(in_ns p1 timeout 30 dhclient -S -1 -v -cf "$WEFTD_DIR/dhclient.conf" \
+		-lf "$WEFTD_DIR/info.leases" -pf "$WEFTD_DIR/info.pid" \
+		-sf "$WEFTD_DIR/dhclient.sh" e1 2>&1)
+	[ -s "$WEFTD_DIR/info.pid" ] &&
+		kill "$(cat "$WEFTD_DIR/info.pid")" 2>/dev/null
+	tcpdump_stop
+	save "$cap"
+	echo "$out"
+	dec=$(tcpdump -n -vv -r "$cap" 2>/dev/null)
+	echo "$dec"
+	env=$(cat "$WEFTD_DIR"/dhclient.[A-Z]* 2>/dev/null)
+	assert_match "$env" '^new_dhcp6_name_servers=fd00::53$' "DNS server"
+	assert_match "$dec" 'dhcp6 inf-req ' "an Information-request"
+	assert_match "$dec" 'dhcp6 reply .*server-ID hwaddr type 1 0a00000000fe.*DNS-server fd00::53|dhcp6 reply .*DNS-server fd00::53.*server-ID hwaddr type 1 0a00000000fe' \
+		"Reply with the server id and the DNS server"
+	if [[ "$dec" == *"dhcp6 reply"*IA_NA* ]]; then
+		fail "an IA_NA in the reply to an Information-request"
+	fi
+}
+
 case_no_opts() {
 	local cap=$WEFTD_DIR/none.pcap out
 	tcpdump_start - vp2 "$cap" udp port 67 or udp port 68
@@ -185,7 +214,11 @@ case_no_opts() {
 }
 
 case_counters() {
+	local n
 	appctl coverage/show | grep pinctrl
+	# OFFER, ACK, Advertise, Reply and the stateless Reply at least.
+	n=$(appctl coverage/read-counter pinctrl_sent)
+	[ "${n:-0}" -ge 5 ] || fail "pinctrl sent ${n:-0} packets, not 5 or more"
 	[ "$(appctl coverage/read-counter pinctrl_error)" = 0 ] ||
 		fail "pinctrl errors: $(appctl coverage/read-counter pinctrl_error)"
 }
@@ -193,6 +226,7 @@ case_counters() {
 setup
 run_case dhcp4
 run_case dhcp6
+run_case dhcp6_stateless
 run_case no_opts
 run_case counters
 cp "$WEFTD_LOG" "$WEFT_RESULTS/weftd.log" 2>/dev/null
