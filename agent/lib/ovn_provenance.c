@@ -522,7 +522,7 @@ void wft_ovn_prov_format(const json_t *prov, unsigned int indent,
 	json_array_foreach(json_object_get(prov, "lflows"), i, lf) {
 		put_indent(sb, indent);
 		wft_strbuf_printf(sb, "lflow %s %s%s%s(%lld) priority %lld "
-			"match \"%s\" actions \"%s\"", str(lf, "uuid"),
+			"match=(%s) actions=(%s)", str(lf, "uuid"),
 			str(lf, "datapath"), *str(lf, "datapath") ? " " : "",
 			*str(lf, "stage") ? str(lf, "stage") :
 			str(lf, "pipeline"),
