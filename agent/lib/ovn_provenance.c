@@ -538,6 +538,7 @@ void wft_ovn_prov_format(const json_t *prov, unsigned int indent,
 				  str(row, "uuid"), str(row, "text"));
 	}
 	if (!json_array_size(json_object_get(prov, "lflows")) &&
+	    !json_array_size(json_object_get(prov, "rows")) &&
 	    *str(prov, "physical")) {
 		put_indent(sb, indent);
 		wft_strbuf_printf(sb, "%s table %lld (%s)\n",

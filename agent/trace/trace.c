@@ -324,9 +324,11 @@ int trace_run(FILE *out, FILE *errf, int argc, char **argv)
 		fprintf(errf, "weft-trace: %s\n", err);
 		return 1;
 	}
-	params = json_pack("{s:s, s:s, s:s, s:b}", "bridge", o.bridge,
-			   "flow", o.flow, "format", o.json ? "json" : "text",
-			   "provenance", !o.no_provenance);
+	params = json_pack("{s:s, s:s, s:s}", "bridge", o.bridge, "flow",
+			   o.flow, "format", o.json ? "json" : "text");
+	/* Left out by default: weftd's default is on. */
+	if (params && o.no_provenance)
+		json_object_set_new(params, "provenance", json_false());
 	if (!params) {
 		fprintf(errf, "weft-trace: BRIDGE and FLOW must be UTF-8 "
 			"text\n");
