@@ -21,6 +21,11 @@
  * it one per line, and the lookups they lead to come after them (OVS
  * interleaves them with the action that caused them). Nothing is
  * learned and nothing is installed.
+ *
+ * On the OVN chassis' bridge each rule is followed by the Logical_Flow
+ * (or SB lookup row) it came from, and the report ends with the chain of
+ * logical stages ("provenance": false in the params turns this off;
+ * docs/provenance.md).
  */
 #include <arpa/inet.h>
 #include <errno.h>
