@@ -205,6 +205,12 @@ static const char *nb_kind(const char *stage, const char *actions)
 		"port_sec", "l2_lkup", "arp_rsp", "dhcp", "dns",
 		"external_port", "fdb", "l2_unknown",
 	};
+	static const char *const lr_port[] = {
+		"lr_in_admission", "lr_in_lookup_neighbor",
+		"lr_in_learn_neighbor", "lr_in_nd_ra_options",
+		"lr_in_nd_ra_response", "lr_in_chk_pkt_len",
+		"lr_in_larger_pkts", "lr_in_arp_request", "lr_out_delivery",
+	};
 	size_t i;
 
 	if (!stage)
@@ -228,8 +234,14 @@ static const char *nb_kind(const char *stage, const char *actions)
 				return "switch port";
 		return NULL;
 	}
-	if (!strncmp(stage, "lr_", 3))
-		return "router port";
+	for (i = 0; i < WFT_ARRAY_SIZE(lr_port); i++)
+		if (!strcmp(stage, lr_port[i]))
+			return "router port";
+	/* Router stages where northd hints a port or a NAT rule. */
+	if (!strcmp(stage, "lr_in_ip_input") ||
+	    !strcmp(stage, "lr_in_arp_resolve") ||
+	    !strcmp(stage, "lr_in_gw_redirect"))
+		return "router port or NAT";
 	return NULL;
 }
 

@@ -5,7 +5,8 @@
  *
  *   weft-appctl ovn/lflow-by-cookie COOKIE [TABLE]
  *
- * COOKIE is a rule's cookie (0x3d2a9e1f or a UUID's first 8 hex digits);
+ * COOKIE is a rule's cookie (0x3d2a9e1f, or a UUID or its first 8 hex
+ * digits);
  * without TABLE every Logical_Flow and lookup row whose UUID starts with
  * it is listed (more than one is a 32-bit collision), with TABLE only
  * those that make rules in that OpenFlow table.
@@ -54,10 +55,15 @@ const char *wft_ovn_prov_bridge(struct wft_daemon *d)
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
-	char *end;
+	char head[9], *end;
 
 	if (!s || !*s)
 		return false;
+	if (strlen(s) == 36 && s[8] == '-') {	/* a whole UUID */
+		memcpy(head, s, 8);
+		head[8] = 0;
+		s = head;
+	}
 	errno = 0;
 	*v = strtoull(s, &end, !strncmp(s, "0x", 2) ? 16 :
 			       strlen(s) == 8 ? 16 : 10);

@@ -131,6 +131,9 @@ case_cookie() {
 	echo "$out" >"$WEFT_RESULTS/lflow-by-cookie.txt"
 	assert_match "$out" "lflow $uuid ls1 ls_out_acl" \
 		"ovn/lflow-by-cookie names the lflow"
+	out=$(nappctl nA ovn/lflow-by-cookie "$uuid" 46 2>&1)
+	assert_match "$out" "lflow $uuid ls1 ls_out_acl.* from NB ACL ${ACL:0:8}" \
+		"a whole UUID and the table work too"
 	out=$(nappctl nA ovn/lflow-by-cookie 0x0badf00d 2>&1)
 	assert_match "$out" "no Logical_Flow" "an unknown cookie is said so"
 }

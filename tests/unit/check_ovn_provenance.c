@@ -24,6 +24,7 @@
 #define LBF	"44444444-0000-4000-8000-000000000001"	/* ls_in_lb */
 #define L2F	"55555555-0000-4000-8000-000000000001"	/* ls_in_l2_lkup */
 #define MB	"66666666-0000-4000-8000-000000000001"
+#define IPF	"99999999-0000-4000-8000-000000000001"	/* lr_in_ip_input */
 
 static const char *const sb_text =
 "{\"Datapath_Binding\": {\"" DP "\": {\"tunnel_key\": 1,"
@@ -67,7 +68,11 @@ static const char *const sb_text =
 "   \"match\": \"eth.dst == 0a:00:00:00:01:13\","
 "   \"actions\": \"outport = \\\"lp3\\\"; output;\","
 "   \"external_ids\": [\"map\", [[\"stage-name\", \"ls_in_l2_lkup\"],"
-"   [\"stage-hint\", \"2a7a523a\"]]]}"
+"   [\"stage-hint\", \"2a7a523a\"]]]},"
+"  \"" IPF "\": {\"pipeline\": \"ingress\", \"table_id\": 3,"
+"   \"priority\": 90, \"match\": \"arp.op == 1\", \"actions\": \"next;\","
+"   \"external_ids\": [\"map\", [[\"stage-name\", \"lr_in_ip_input\"],"
+"   [\"stage-hint\", \"0f0f0f0f\"]]]}"
 " }}";
 
 static struct wft_ovsdb_replica *sb;
@@ -182,6 +187,12 @@ START_TEST(test_nb_kinds)
 	nb = json_object_get(json_array_get(json_object_get(j, "lflows"), 0),
 			     "nb");
 	ck_assert_str_eq(s(nb, "kind"), "switch port");
+	json_decref(j);
+	/* northd hints a router port or a NAT rule there: both said. */
+	j = wft_ovn_prov_lookup(p, 8 + 3, 0x99999999, 0);
+	nb = json_object_get(json_array_get(json_object_get(j, "lflows"), 0),
+			     "nb");
+	ck_assert_str_eq(s(nb, "kind"), "router port or NAT");
 	json_decref(j);
 	wft_ovn_prov_free(p);
 }
