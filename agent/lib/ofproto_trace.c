@@ -349,8 +349,8 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 	ret = wft_ofproto_xlate_run(&x);
 	trace = json_object();
 	if (!json_is_false(json_object_get(params, "provenance")))
-		rq.prov = wft_ovn_prov_for_bridge(st->d,
-						  wft_ofproto_name(rq.br), &why);
+		rq.prov = wft_ovn_prov_for_bridge(
+			st->d, wft_ofproto_name(rq.br), &why);
 	json_object_set_new(trace, "provenance", rq.prov ? json_true()
 			    : json_string(why ? why : "turned off"));
 	wft_ofproto_use_port_names(rq.br, false);

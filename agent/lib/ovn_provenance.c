@@ -81,7 +81,8 @@ struct wft_ovn_prov *wft_ovn_prov_new(struct wft_ovsdb_replica *r)
 		t = wft_ovsdb_replica_table(r, src_table[s]);
 		for (row = t ? wft_ovsdb_rtable_first(t) : NULL;
 		     row && p->n < cap; row = wft_ovsdb_row_next(row)) {
-			p->e[p->n].cookie = uuid_cookie(wft_ovsdb_row_uuid(row));
+			p->e[p->n].cookie =
+				uuid_cookie(wft_ovsdb_row_uuid(row));
 			p->e[p->n].src = (uint8_t)s;
 			p->e[p->n++].row = row;
 		}
@@ -422,7 +423,8 @@ static bool lookup_src(uint8_t table, enum src s)
 static const char *physical_name(uint8_t table)
 {
 	switch (table) {
-	case 0:	 return "phy_to_log: a port's packets enter its datapath";
+	case 0:
+		return "phy_to_log: a port's packets enter its datapath";
 	case 37: return "output_large_pkt_detect";
 	case 38: return "output_large_pkt_process";
 	case 39: return "remote_output: to another chassis";
@@ -465,8 +467,8 @@ json_t *wft_ovn_prov_lookup(const struct wft_ovn_prov *p, uint8_t table,
 		if (e->src == SRC_LFLOW) {
 			/* A collision in another table is not this rule's. */
 			if (!logical ||
-			    wft_ovsdb_row_integer(e->row, "table_id", -1) != id ||
-			    strcmp(wft_ovsdb_row_string(e->row, "pipeline", ""),
+			    wft_ovsdb_row_integer(e->row, "table_id", -1) !=
+			    id || strcmp(wft_ovsdb_row_string(e->row, "pipeline", ""),
 				   egress ? "egress" : "ingress"))
 				continue;
 			json_array_append_new(lflows,
@@ -580,8 +582,8 @@ json_t *wft_ovn_prov_stages(json_t *const *provs, size_t n,
 					str(lf, "datapath"), "pipeline",
 					str(lf, "pipeline"), "stages");
 			json_array_append_new(runs, run);
-			wft_strbuf_printf(sb, "%s  %s %s:", i && json_array_size(
-					  runs) > 1 ? "\n" : "",
+			wft_strbuf_printf(sb, "%s  %s %s:",
+					  json_array_size(runs) > 1 ? "\n" : "",
 					  *str(lf, "datapath") ?
 					  str(lf, "datapath") : "?",
 					  str(lf, "pipeline"));

@@ -15,16 +15,20 @@
 
 #define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
 
+/* A datapath, a chassis; Logical_Flows: an ACL's (ls_out_acl), three
+ * sharing their first 32 bits (two in one table, one in another), a load
+ * balancer's (ls_in_lb), an l2_lkup one, lr_in_ip_input's below; a
+ * MAC_Binding. */
 #define DP	"11111111-0000-4000-8000-000000000001"
 #define CH	"22222222-0000-4000-8000-000000000001"
-#define ACLF	"3d2a9e1f-0000-4000-8000-000000000001"	/* ls_out_acl */
-#define COL1	"abcdef01-0000-4000-8000-000000000001"	/* collision, */
-#define COL2	"abcdef01-0000-4000-8000-000000000002"	/* same table */
-#define COL3	"abcdef01-0000-4000-8000-000000000003"	/* other table */
-#define LBF	"44444444-0000-4000-8000-000000000001"	/* ls_in_lb */
-#define L2F	"55555555-0000-4000-8000-000000000001"	/* ls_in_l2_lkup */
+#define ACLF	"3d2a9e1f-0000-4000-8000-000000000001"
+#define COL1	"abcdef01-0000-4000-8000-000000000001"
+#define COL2	"abcdef01-0000-4000-8000-000000000002"
+#define COL3	"abcdef01-0000-4000-8000-000000000003"
+#define LBF	"44444444-0000-4000-8000-000000000001"
+#define L2F	"55555555-0000-4000-8000-000000000001"
 #define MB	"66666666-0000-4000-8000-000000000001"
-#define IPF	"99999999-0000-4000-8000-000000000001"	/* lr_in_ip_input */
+#define IPF	"99999999-0000-4000-8000-000000000001"
 
 static const char *const sb_text =
 "{\"Datapath_Binding\": {\"" DP "\": {\"tunnel_key\": 1,"
