@@ -28,6 +28,7 @@
  * docs/provenance.md).
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -234,8 +235,9 @@ static json_t *rule_prov(const struct trace_req *rq,
 {
 	if (!rq->prov || e->kind != WFT_TRACE_LOOKUP || !e->rule)
 		return NULL;
+	/* metadata is big-endian; OVN keeps the datapath key in it. */
 	return wft_ovn_prov_lookup(rq->prov, e->table, e->rule->cookie,
-				   (uint32_t)e->flow.metadata);
+				   (uint32_t)be64toh(e->flow.metadata));
 }
 
 /* "Logical stages:": the chain of Logical_Flow stages the packet took. */

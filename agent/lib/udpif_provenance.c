@@ -16,6 +16,7 @@
  *    "flows": [{"ufid", "bridge", "rules": [{"table", "priority",
  *               "cookie", "provenance"?}]}]}
  */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,8 +68,8 @@ static void snap_one(const struct ukey *k, void *aux)
 		rule = k->rules.rules[i];
 		pr = &s->r[s->n_r++];
 		pr->cookie = rule->cookie;
-		pr->metadata = (uint32_t)(rule->cr.match.metadata &
-					  rule->cr.mask.masks.metadata);
+		pr->metadata = (uint32_t)be64toh(rule->cr.match.metadata &
+						 rule->cr.mask.masks.metadata);
 		pr->priority = (uint16_t)rule->cr.priority;
 		pr->table = rule->table_id;
 	}

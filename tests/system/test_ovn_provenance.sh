@@ -56,7 +56,9 @@ setup() {
 		external_ids:ovn-encap-type=geneve \
 		external_ids:ovn-encap-ip=192.168.70.1 || die "chassis keys"
 	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
-	nbctl ls-add ls1 \
+	# ls2 (no port here) makes northd put the flows the two switches
+	# share on a datapath group: their datapath comes from the rule.
+	nbctl ls-add ls1 -- ls-add ls2 \
 	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11" \
 	   -- lsp-add ls1 lp2 -- lsp-set-addresses lp2 "$M2 10.0.1.12" \
 	   -- lsp-add ls1 lp3 -- lsp-set-addresses lp3 "$M3 10.0.1.13" ||
@@ -108,6 +110,10 @@ case_trace() {
 	assert_match "$out" '^Logical stages:' "the trace ends with the stages"
 	assert_match "$out" '^  ls1 egress: .*ls_out_acl\([0-9]+\)' \
 		"the stages reach ls1's egress ACL"
+	grep -qE '^ *lflow [0-9a-f-]{36} (ls|lr)_|^  \? ' <<<"$out" &&
+		fail "an lflow without its datapath (a datapath group's)"
+	assert_match "$out" '^  ls1 ingress: ls_in_check_port_sec\(0\) .*ls_in_l2_lkup\(25\)$' \
+		"one run of ls1's ingress stages, group flows included"
 	assert_match "$out" '^Datapath actions: drop' "the ACL drops"
 	json=$(ntrace nA --format json br-int "in_port=$p1,$ICMP13" 2>&1)
 	echo "$json" >"$WEFT_RESULTS/trace-acl.json"
