@@ -13,6 +13,7 @@ enum {
 	LOPT_NO_NAMES,
 	LOPT_CLEAR,
 	LOPT_MAY_CREATE,
+	LOPT_PROVENANCE,
 };
 
 static const struct option long_opts[] = {
@@ -22,6 +23,7 @@ static const struct option long_opts[] = {
 	{ "no-names",	no_argument,		NULL, LOPT_NO_NAMES },
 	{ "clear",	no_argument,		NULL, LOPT_CLEAR },
 	{ "may-create",	no_argument,		NULL, LOPT_MAY_CREATE },
+	{ "provenance",	no_argument,		NULL, LOPT_PROVENANCE },
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -91,6 +93,10 @@ int dpctl_parse_opts(int argc, char **argv, struct dpctl_opts *o, int *first,
 			o->may_create = true;
 			o->seen |= OPT_MAY_CREATE;
 			break;
+		case LOPT_PROVENANCE:
+			o->provenance = true;
+			o->seen |= OPT_PROVENANCE;
+			break;
 		case 'f':
 			if (!strcmp(optarg, "json")) {
 				o->json = true;
@@ -148,6 +154,7 @@ static const char *opt_name(unsigned int bit)
 	case OPT_CLEAR:		return "--clear";
 	case OPT_MAY_CREATE:	return "--may-create";
 	case OPT_FORMAT:	return "--format";
+	case OPT_PROVENANCE:	return "--provenance";
 	default:		return "?";
 	}
 }

@@ -23,6 +23,7 @@ enum dpctl_opt {
 	OPT_CLEAR	= 1 << 3,	/* --clear */
 	OPT_MAY_CREATE	= 1 << 4,	/* --may-create */
 	OPT_FORMAT	= 1 << 5,	/* -f, --format, -j, --json */
+	OPT_PROVENANCE	= 1 << 6,	/* --provenance (dump-flows) */
 };
 
 struct dpctl_opts {
@@ -33,6 +34,7 @@ struct dpctl_opts {
 	bool clear;
 	bool may_create;
 	bool json;
+	bool provenance;
 	bool help;
 	bool version;
 };
@@ -54,6 +56,7 @@ struct dpctl {
 	struct dpctl_opts opts;
 	struct wft_dpif *dpif;	/* opened on first use */
 	struct pr *pr;
+	struct json_t *prov;	/* dump-flows --provenance: weftd's answer */
 };
 
 /* args.c */
@@ -116,6 +119,13 @@ int cmd_flow_del(struct dpctl *ctx, int argc, char **argv);
 int cmd_flow_del_all(struct dpctl *ctx, int argc, char **argv);
 int cmd_flow_get(struct dpctl *ctx, int argc, char **argv);
 int cmd_flow_dump(struct dpctl *ctx, int argc, char **argv);
+/* provenance.c: dump-flows --provenance asks weftd (dpif/provenance);
+ * NULL after a warning when weftd cannot say. */
+struct json_t *dpctl_provenance_fetch(struct dpctl *ctx);
+/* The rules and Logical_Flows of the flow @ufid in @all, printed below
+ * its line (text) or as its "provenance" member (json). */
+void dpctl_provenance_print(struct dpctl *ctx, struct json_t *all,
+			    const char *ufid);
 int cmd_ct_dump(struct dpctl *ctx, int argc, char **argv);
 int cmd_ct_flush(struct dpctl *ctx, int argc, char **argv);
 int cmd_ct_stats(struct dpctl *ctx, int argc, char **argv);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "weft/odp.h"
 #include "weft/strbuf.h"
 #include "dpctl.h"
@@ -218,6 +220,7 @@ static void print_flow(struct dpctl *ctx, struct ports *pm,
 	char ufid[WFT_UFID_STRLEN + 1];
 
 	pr_obj_open(p, NULL);
+	ufid[0] = 0;
 	if (f->ufid_present) {
 		wft_ufid_format(&f->ufid, ufid);
 		if (ctx->opts.verbosity || !f->has_key)
@@ -241,6 +244,8 @@ static void print_flow(struct dpctl *ctx, struct ports *pm,
 		pr_str(p, "actions", ", actions:%s", wft_strbuf_cstr(&sb));
 	}
 	pr_text(p, "\n");
+	if (ctx->opts.provenance)
+		dpctl_provenance_print(ctx, ctx->prov, ufid);
 	pr_obj_close(p);
 	wft_strbuf_free(&sb);
 }
@@ -530,10 +535,14 @@ int cmd_flow_dump(struct dpctl *ctx, int argc, char **argv)
 		goto out;
 	}
 	now = now_msec();
+	if (ctx->opts.provenance)
+		ctx->prov = dpctl_provenance_fetch(ctx);
 	pr_arr_open(ctx->pr, NULL);
 	for (i = 0; i < l.n; i++)
 		print_flow(ctx, &pm, &l.f[i], now);
 	pr_arr_close(ctx->pr);
+	json_decref(ctx->prov);
+	ctx->prov = NULL;
 	ret = 0;
 	if (err == -EAGAIN) {
 		/* The flows printed are still real: warn, do not fail. */

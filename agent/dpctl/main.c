@@ -15,6 +15,7 @@
 
 #include "weft/cli_serve.h"
 #include "dpctl.h"
+#include "weft/daemon.h"
 
 #define ALL_FMT		OPT_FORMAT
 #define FLOW_PRINT	(OPT_FORMAT | OPT_MORE | OPT_NAMES)
@@ -47,8 +48,9 @@ const struct dpctl_cmd dpctl_commands[] = {
 	  cmd_flow_del_all, "delete every flow of DP" },
 	{ "get-flow", "[DP] ufid:UFID", 1, 2, FLOW_PRINT,
 	  cmd_flow_get, "print the flow with this UFID" },
-	{ "dump-flows", "[-m] [--names | --no-names] [DP] [filter=FLOW]",
-	  0, 2, FLOW_PRINT,
+	{ "dump-flows", "[-m] [--names | --no-names] [--provenance] [DP] "
+	  "[filter=FLOW]",
+	  0, 2, FLOW_PRINT | OPT_PROVENANCE,
 	  cmd_flow_dump, "print every flow (matching FLOW)" },
 	{ "dump-conntrack", "[-m] [-s] [DP] [zone=ZONE]", 0, 2,
 	  OPT_MORE | OPT_STATISTICS | ALL_FMT,
@@ -100,12 +102,16 @@ static void usage(FILE *f)
 		"  --names, --no-names print port names (default with -m)\n"
 		"  --clear             mod-flow: zero the flow's statistics\n"
 		"  --may-create        mod-flow: create the flow if missing\n"
+		"  --provenance        dump-flows: each flow's pipeline rules\n"
+		"                      and their OVN Logical_Flows, from weftd\n"
+		"                      ($WEFT_SOCKET or %s)\n"
 		"  -f, --format FMT    text (default) or json; -j is --format json\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n"
 		"\n"
 		"A flow added without a UFID gets a hash of its key and mask as\n"
-		"its UFID, so the same text names the same flow again.\n");
+		"its UFID, so the same text names the same flow again.\n",
+		WFT_DEFAULT_SOCKET);
 }
 
 static int cmd_help(struct dpctl *ctx, int argc, char **argv)

@@ -21,8 +21,14 @@
  * it one per line, and the lookups they lead to come after them (OVS
  * interleaves them with the action that caused them). Nothing is
  * learned and nothing is installed.
+ *
+ * On the OVN chassis' bridge each rule is followed by the Logical_Flow
+ * (or SB lookup row) it came from, and the report ends with the chain of
+ * logical stages ("provenance": false in the params turns this off;
+ * docs/provenance.md).
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +36,7 @@
 #include "ofproto_rpc.h"
 #include "weft/daemon.h"
 #include "weft/odp.h"
+#include "weft/ovn_provenance.h"
 #include "weft/util.h"
 
 static void indent(struct wft_strbuf *sb, unsigned int depth)
@@ -66,7 +73,7 @@ static void put_actions(const struct wft_rule *r, unsigned int depth,
 	wft_strbuf_free(&one);
 }
 
-static json_t *trace_lookup(const struct wft_trace_entry *e,
+static json_t *trace_lookup(const struct wft_trace_entry *e, json_t *prov,
 			    struct wft_strbuf *text)
 {
 	struct wft_strbuf m = WFT_STRBUF_INIT;
@@ -92,6 +99,8 @@ static json_t *trace_lookup(const struct wft_trace_entry *e,
 		wft_strbuf_printf(text, ", cookie %#llx",
 				  (unsigned long long)r->cookie);
 	wft_strbuf_putc(text, '\n');
+	if (prov)
+		wft_ovn_prov_format(prov, 4 * (e->depth + 1), text);
 	acts = json_array();
 	put_actions(r, e->depth, text, acts);
 	json_object_set_new(j, "rule", json_pack("{s:s,s:i,s:o,s:o}",
@@ -99,6 +108,8 @@ static json_t *trace_lookup(const struct wft_trace_entry *e,
 		"cookie", json_sprintf("0x%llx",
 				       (unsigned long long)r->cookie),
 		"actions", acts));
+	if (prov)
+		json_object_set(j, "provenance", prov);
 	wft_strbuf_free(&m);
 	return j;
 }
@@ -214,14 +225,41 @@ struct trace_req {
 	struct wft_ofproto *br;
 	struct wft_flow flow;
 	struct wft_flow_wc mask;	/* what the user wrote */
+	struct wft_ovn_prov *prov;	/* the OVN chassis' bridge, or NULL */
 };
+
+/* Where each rule met came from, when the bridge is the OVN chassis'
+ * (docs/provenance.md); NULL for the others. */
+static json_t *rule_prov(const struct trace_req *rq,
+			 const struct wft_trace_entry *e)
+{
+	if (!rq->prov || e->kind != WFT_TRACE_LOOKUP || !e->rule)
+		return NULL;
+	/* metadata is big-endian; OVN keeps the datapath key in it. */
+	return wft_ovn_prov_lookup(rq->prov, e->table, e->rule->cookie,
+				   (uint32_t)be64toh(e->flow.metadata));
+}
+
+/* "Logical stages:": the chain of Logical_Flow stages the packet took. */
+static void stages(json_t **provs, size_t n, struct wft_strbuf *text,
+		   json_t *trace)
+{
+	struct wft_strbuf s = WFT_STRBUF_INIT;
+	json_t *runs = wft_ovn_prov_stages(provs, n, &s);
+
+	if (json_array_size(runs))
+		wft_strbuf_printf(text, "\nLogical stages:\n%s",
+				  wft_strbuf_cstr(&s));
+	json_object_set_new(trace, "logical_stages", runs);
+	wft_strbuf_free(&s);
+}
 
 static void report(const struct trace_req *rq, struct wft_ofproto_xlate *x,
 		   int ret, struct wft_strbuf *text, json_t *trace)
 {
 	struct wft_strbuf s = WFT_STRBUF_INIT;
 	const char *name = wft_ofproto_name(rq->br);
-	json_t *steps = json_array();
+	json_t *steps = json_array(), **provs;
 	struct wft_flow megaflow;
 	struct wft_flow_wc m;
 	size_t i, len = strlen(name) + 10;
@@ -235,11 +273,13 @@ static void report(const struct trace_req *rq, struct wft_ofproto_xlate *x,
 	while (len--)
 		wft_strbuf_putc(text, '-');
 	wft_strbuf_putc(text, '\n');
+	provs = wft_xcalloc(x->out.trace.n + 1, sizeof(*provs));
 	for (i = 0; i < x->out.trace.n; i++) {
 		const struct wft_trace_entry *e = &x->out.trace.entries[i];
 
+		provs[i] = rule_prov(rq, e);
 		json_array_append_new(steps, e->kind == WFT_TRACE_LOOKUP
-					     ? trace_lookup(e, text)
+					     ? trace_lookup(e, provs[i], text)
 					     : trace_note(e, text));
 	}
 	json_object_set_new(trace, "steps", steps);
@@ -259,6 +299,11 @@ static void report(const struct trace_req *rq, struct wft_ofproto_xlate *x,
 	wft_strbuf_printf(text, "Datapath actions: %s\n", wft_strbuf_cstr(&s));
 	json_object_set_new(trace, "datapath_actions",
 			    json_string(wft_strbuf_cstr(&s)));
+	if (rq->prov)
+		stages(provs, x->out.trace.n, text, trace);
+	for (i = 0; i < x->out.trace.n; i++)
+		json_decref(provs[i]);
+	free(provs);
 	if (x->out.error || ret) {
 		wft_strbuf_printf(text, "Translation failed: %s\n",
 				  x->out.error ? x->out.errmsg
@@ -277,12 +322,15 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 					  ? json_array_get(params, 1)
 					  : json_object_get(params, "flow"));
 	struct wft_strbuf text = WFT_STRBUF_INIT;
+	struct ofproto_state *st = aux;
 	struct wft_ofproto_xlate x;
 	struct trace_req rq;
+	const char *why = NULL;
 	char err[256];
 	json_t *trace;
 	int ret;
 
+	rq.prov = NULL;
 	rq.br = wft_rpc_bridge(aux, call, params);
 	if (!rq.br)
 		return;
@@ -302,9 +350,15 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 	x.trace = true;
 	ret = wft_ofproto_xlate_run(&x);
 	trace = json_object();
+	if (!json_is_false(json_object_get(params, "provenance")))
+		rq.prov = wft_ovn_prov_for_bridge(
+			st->d, wft_ofproto_name(rq.br), &why);
+	json_object_set_new(trace, "provenance", rq.prov ? json_true()
+			    : json_string(why ? why : "turned off"));
 	wft_ofproto_use_port_names(rq.br, false);
 	report(&rq, &x, ret, &text, trace);
 	wft_ofproto_use_port_names(NULL, false);
+	wft_ovn_prov_free(rq.prov);
 	wft_rpc_reply(call, json_pack("{s:s,s:o}", "text",
 				      wft_strbuf_cstr(&text), "trace", trace));
 	wft_strbuf_free(&text);

@@ -206,6 +206,8 @@ int wft_ovn_appctl_register(struct wft_ovn *o)
 			.aux = o });
 	if (!ret)
 		ret = wft_ovn_portinfo_register(o);	/* ovn_portinfo.c */
+	if (!ret)
+		ret = wft_ovn_provenance_register(o);
 	return ret;
 }
 
@@ -215,4 +217,5 @@ void wft_ovn_appctl_unregister(struct wft_ovn *o)
 	wft_control_unregister(wft_daemon_control(o->d), "ovn/reconnect");
 	wft_control_unregister(wft_daemon_control(o->d), "lflow/stats");
 	wft_ovn_portinfo_unregister(o);
+	wft_ovn_provenance_unregister(o);
 }

@@ -247,5 +247,8 @@ void wft_ovn_appctl_unregister(struct wft_ovn *o);
 /* ovn_portinfo.c: ovn/port-info, for weft-cni */
 int wft_ovn_portinfo_register(struct wft_ovn *o);
 void wft_ovn_portinfo_unregister(struct wft_ovn *o);
+/* ovn_provenance_rpc.c: ovn/lflow-by-cookie */
+int wft_ovn_provenance_register(struct wft_ovn *o);
+void wft_ovn_provenance_unregister(struct wft_ovn *o);
 
 #endif /* WEFT_OVN_PRIV_H */

@@ -124,9 +124,7 @@ static enum verdict retranslate(struct cycle *c, struct ukey *k,
 	}
 	k->normal = x->used_normal;
 	k->refreshed_ms = c->now;
-	wft_rule_list_destroy(&k->rules);
-	for (size_t i = 0; i < x->out.rules.n; i++)
-		wft_rule_list_push(&k->rules, x->out.rules.rules[i]);
+	wft_ukey_set_rules(u, k, &x->out.rules);
 	return same_bytes(x->out.actions.data, x->out.actions.len, k->actions,
 			  k->actions_len) ? KEEP : MODIFY;
 }

@@ -37,7 +37,10 @@ struct ukey {
 	bool adopted;			/* found in the datapath: wc unknown */
 	bool normal;			/* NORMAL decided its actions */
 	uint64_t rules_gen, macs_gen;	/* what its translation saw */
-	struct wft_rule_list rules;	/* hit by its translation */
+	/* Hit by its translation, in lookup order. Also read by
+	 * dpif/provenance (udpif_provenance.c) under the shard's mutex: the
+	 * revalidator replaces it under that mutex (wft_ukey_set_rules). */
+	struct wft_rule_list rules;
 	uint64_t packets, bytes;	/* as of the last dump */
 	long long created_ms;
 	long long refreshed_ms;		/* last translated */
@@ -168,6 +171,15 @@ struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
 			    const void *acts, size_t acts_len);
 void wft_ukey_free(struct ukey *k);
 void wft_ukey_set_actions(struct ukey *k, const void *acts, size_t len);
+/* Makes @k's rules those of @rules (referenced anew), swapping them in
+ * under the shard's mutex (for wft_ukeys_foreach's readers). */
+void wft_ukey_set_rules(struct wft_udpif *u, struct ukey *k,
+			const struct wft_rule_list *rules);
+/* Calls @cb on every ukey with its shard's mutex held: @cb must be
+ * quick, must not block and must not call back into udpif. */
+void wft_ukeys_foreach(struct wft_udpif *u,
+		       void (*cb)(const struct ukey *k, void *aux),
+		       void *aux);
 
 /* udpif_handler.c */
 void *wft_handler_main(void *arg);

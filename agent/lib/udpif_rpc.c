@@ -11,6 +11,8 @@
  *   revalidator/wait       answers once a full revalidation that started
  *                          after the call has ended
  *   revalidator/purge      deletes every datapath flow (answers when done)
+ *   dpif/provenance        each flow's rules and their Logical_Flows
+ *                          (udpif_provenance.c)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -234,6 +236,7 @@ void wft_udpif_register(struct udpif_state *st)
 			.name = methods[i].name, .usage = methods[i].usage,
 			.args_max = methods[i].args_max,
 			.handler = methods[i].handler, .aux = st });
+	wft_udpif_register_provenance(st);
 }
 
 void wft_udpif_unregister(struct udpif_state *st)
@@ -243,4 +246,5 @@ void wft_udpif_unregister(struct udpif_state *st)
 
 	for (i = 0; i < WFT_ARRAY_SIZE(methods); i++)
 		wft_control_unregister(ctl, methods[i].name);
+	wft_udpif_unregister_provenance(st);
 }

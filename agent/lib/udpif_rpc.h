@@ -32,6 +32,9 @@ struct udpif_state {
 
 void wft_udpif_register(struct udpif_state *st);
 void wft_udpif_unregister(struct udpif_state *st);
+/* udpif_provenance.c: dpif/provenance */
+void wft_udpif_register_provenance(struct udpif_state *st);
+void wft_udpif_unregister_provenance(struct udpif_state *st);
 /* Answers the waits whose cycle ended, or all of them with @error. */
 void wft_udpif_answer_waits(struct udpif_state *st, const char *error);
 

@@ -224,6 +224,41 @@ void wft_ukeys_sweep(struct wft_udpif *u,
 	}
 }
 
+void wft_ukey_set_rules(struct wft_udpif *u, struct ukey *k,
+			const struct wft_rule_list *rules)
+{
+	struct shard *s = shard_of(u, k->hash);
+	struct wft_rule_list fresh, old;
+	size_t i;
+
+	wft_rule_list_init(&fresh);
+	for (i = 0; i < rules->n; i++)
+		wft_rule_list_push(&fresh, rules->rules[i]);
+	pthread_mutex_lock(&s->mutex);
+	old = k->rules;
+	k->rules = fresh;
+	pthread_mutex_unlock(&s->mutex);
+	wft_rule_list_destroy(&old);	/* may free rules: not under the lock */
+}
+
+void wft_ukeys_foreach(struct wft_udpif *u,
+		       void (*cb)(const struct ukey *k, void *aux),
+		       void *aux)
+{
+	struct shard *s;
+	struct ukey *k;
+	size_t i, b;
+
+	for (i = 0; i < WFT_UDPIF_N_SHARDS; i++) {
+		s = &u->shards[i];
+		pthread_mutex_lock(&s->mutex);
+		for (b = 0; b < s->n_buckets; b++)
+			for (k = s->buckets[b]; k; k = k->next)
+				cb(k, aux);
+		pthread_mutex_unlock(&s->mutex);
+	}
+}
+
 #define ALIGN8(n)	(((n) + 7) & ~(size_t)7)
 
 _Static_assert(offsetof(struct ukey, flow) + sizeof(struct wft_flow) ==

@@ -7,6 +7,9 @@
  *
  * The text is weftd's, printed as it comes (it reads like ovs-vswitchd's:
  * see docs/weft-trace.md); --format json prints the "trace" object.
+ * On the OVN chassis' bridge, weftd adds to each rule the Logical_Flow
+ * (or SB lookup row) it came from and ends with the chain of logical
+ * stages (docs/provenance.md); --no-provenance leaves them out.
  * Options are matched whole ("--time" is not --timeout) and may go
  * anywhere before "--"; "ofproto/trace" may precede BRIDGE, so that an
  * ovs-appctl command line works with its program name replaced.
@@ -35,6 +38,7 @@ static const struct trace_opt trace_opt_table[] = {
 	{ 'T', "timeout", true },
 	{ 'f', "format", true },
 	{ 'j', "json", false },
+	{ '\1', "no-provenance", false },	/* long only */
 	{ 'h', "help", false },
 	{ 'V', "version", false },
 };
@@ -55,6 +59,9 @@ static void trace_usage(FILE *f)
 		"                        $WEFT_SOCKET, or %s)\n"
 		"  -T, --timeout=SECS    give up after SECS (0: never)\n"
 		"  -f, --format=FORMAT   text (default) or json; -j is json\n"
+		"      --no-provenance   on the OVN chassis' bridge, do not\n"
+		"                        name the Logical_Flow behind each\n"
+		"                        rule (docs/provenance.md)\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         print the version\n",
 		WFT_DEFAULT_SOCKET);
@@ -125,6 +132,9 @@ static int trace_set(struct trace_opts *o, char letter, const char *val,
 		break;
 	case 'j':
 		o->json = true;
+		break;
+	case '\1':
+		o->no_provenance = true;
 		break;
 	case 'h':
 		o->help = true;
@@ -316,6 +326,9 @@ int trace_run(FILE *out, FILE *errf, int argc, char **argv)
 	}
 	params = json_pack("{s:s, s:s, s:s}", "bridge", o.bridge, "flow",
 			   o.flow, "format", o.json ? "json" : "text");
+	/* Left out by default: weftd's default is on. */
+	if (params && o.no_provenance)
+		json_object_set_new(params, "provenance", json_false());
 	if (!params) {
 		fprintf(errf, "weft-trace: BRIDGE and FLOW must be UTF-8 "
 			"text\n");

@@ -17,6 +17,7 @@ struct trace_opts {
 	const char *target;	/* NULL: $WEFT_SOCKET, or the default */
 	int timeout_ms;		/* -1: wait for ever */
 	bool json;
+	bool no_provenance;	/* --no-provenance */
 	bool help;
 	bool version;
 	const char *bridge;

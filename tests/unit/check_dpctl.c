@@ -83,6 +83,9 @@ static const struct opt_case opt_cases[] = {
 	{ .argv = { "weft-dpctl", "--form=json", "show" }, .ret = -EINVAL },
 	{ { "weft-dpctl", "--statistics", "show" }, 0, "show", 0,
 	  OPT_STATISTICS, false, 0, -1 },
+	{ { "weft-dpctl", "dump-flows", "--provenance", "-j" }, 0,
+	  "dump-flows", 0, OPT_PROVENANCE | OPT_FORMAT, true, 0, -1 },
+	{ .argv = { "weft-dpctl", "--proven", "dump-flows" }, .ret = -EINVAL },
 };
 
 START_TEST(test_opts)

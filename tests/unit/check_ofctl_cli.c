@@ -361,6 +361,9 @@ static const struct param_case param_cases[] = {
 	{ W("-T", "5", "--format=text", "--", "br0", "in_port(1),eth()"),
 	  true, NULL, NULL, "ofproto/trace", "{\"bridge\": \"br0\", "
 	  "\"flow\": \"in_port(1),eth()\", \"format\": \"text\"}" },
+	{ W("--no-provenance", "br-int", "in_port=1"), true, NULL, NULL,
+	  "ofproto/trace", "{\"bridge\": \"br-int\", \"flow\": "
+	  "\"in_port=1\", \"format\": \"text\", \"provenance\": false}" },
 };
 
 START_TEST(test_params)
