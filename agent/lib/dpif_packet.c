@@ -117,7 +117,14 @@ struct wft_upcall_sock {
 	unsigned int n, next;		/* received, handed out */
 };
 
-#define UPCALL_RCVBUF	(4 * 1024 * 1024)
+/*
+ * The kernel doubles it: 16 MB, some 14,000 queued misses of ~1.1 KB
+ * (truesize) each. A burst of new flows on a CPU that both receives the
+ * packets and runs the handler queues most of itself before the handler
+ * catches up (the benchmark's 10,000 at full speed peaked near 7,000 once
+ * weft.ko's miss path got cheaper, and 8 MB lost 300-440 of them).
+ */
+#define UPCALL_RCVBUF	(8 * 1024 * 1024)
 
 int wft_upcall_sock_open(struct wft_upcall_sock **sockp, char *errbuf,
 			 size_t errlen)
