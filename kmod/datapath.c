@@ -548,6 +548,24 @@ static int upcall_copy_frame(const struct sk_buff *skb, u8 *frame,
 	return err;
 }
 
+/*
+ * An upcall message with room for @payload bytes of attributes. Its data
+ * comes from this CPU's page fragments, as a received frame's does, rather
+ * than kmalloc: a burst of misses queues thousands of upcalls in the
+ * handler's socket, which grows the kmalloc-1k slab a page at a time, and
+ * with init_on_alloc each new page was cleared and then each 1 KB object
+ * again, about 2 KB of zeroing for a ~300-byte message. A fragment takes
+ * its own size, cleared once with its page. (Messages above a page fall
+ * back to kmalloc inside __netdev_alloc_skb().) Atomic, never waits: a
+ * failure is a lost upcall, not a stall.
+ */
+static struct sk_buff *upcall_msg_new(size_t payload)
+{
+	return __netdev_alloc_skb(NULL,
+				  nlmsg_total_size(genlmsg_total_size(payload)),
+				  GFP_ATOMIC);
+}
+
 static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 		      const struct weft_flow_key *key,
 		      const struct weft_upcall_info *info, u32 portid)
@@ -562,8 +580,7 @@ static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 		frame_len += VLAN_HLEN;
 	if (frame_len > U16_MAX - NLA_HDRLEN)
 		return -EMSGSIZE;
-	/* Atomic and never waits: a failure is a lost upcall, not a stall. */
-	msg = genlmsg_new(upcall_msg_size(info, key, frame_len), GFP_ATOMIC);
+	msg = upcall_msg_new(upcall_msg_size(info, key, frame_len));
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &weft_genl_family, 0, info->cmd);

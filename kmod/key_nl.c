@@ -15,13 +15,88 @@
 
 #include "key_nl.h"
 
+/*
+ * This file's attribute puts, inlined. A key goes into every miss upcall
+ * (and every dumped flow twice), a score of small attributes: the out of
+ * line nla_put() path (skb_put(), a memset() call for the pad, a memcpy()
+ * call for 1 to 16 bytes) costs several times the bytes it moves, and the
+ * calls to memset and memcpy become byte loops (rep stosb, rep movsb).
+ * Here the length is a constant at every call, so the copy and the pad are
+ * a few plain stores. Same checks and layout as nla_put(): -EMSGSIZE when
+ * the attribute does not fit, the pad zeroed.
+ */
+static __always_inline int kput(struct sk_buff *skb, int type, int len,
+				const void *data)
+{
+	struct nlattr *nla;
+
+	if (unlikely(skb_tailroom(skb) < nla_total_size(len)))
+		return -EMSGSIZE;
+	nla = __skb_put(skb, nla_total_size(len));
+	nla->nla_type = type;
+	nla->nla_len = nla_attr_size(len);
+	if (len)
+		memcpy(nla_data(nla), data, len);
+	if (nla_padlen(len))
+		memset((u8 *)nla + nla_attr_size(len), 0, nla_padlen(len));
+	return 0;
+}
+
+#define KPUT_TYPED(name, type_t)					\
+static __always_inline int kput_##name(struct sk_buff *skb, int type,	\
+				       type_t value)			\
+{									\
+	return kput(skb, type, sizeof(value), &value);			\
+}
+KPUT_TYPED(u8, u8)
+KPUT_TYPED(u16, u16)
+KPUT_TYPED(u32, u32)
+KPUT_TYPED(be16, __be16)
+KPUT_TYPED(be32, __be32)
+#undef KPUT_TYPED
+
+static __always_inline int kput_in6_addr(struct sk_buff *skb, int type,
+					 const struct in6_addr *addr)
+{
+	return kput(skb, type, sizeof(*addr), addr);
+}
+
+/*
+ * Whether any byte of @p is set. Every key put asks this of the ct and
+ * tunnel fields, twice: memchr_inv() is a call, and a byte loop below 16
+ * bytes. These sizes are constants, so this is a few loads and ORs.
+ */
+static __always_inline bool nonzero(const void *p, size_t len)
+{
+	const u8 *b = p;
+	unsigned long acc = 0, w;
+	size_t i = 0;
+
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(&w, b + i, sizeof(w));
+		acc |= w;
+	}
+	for (; i < len; i++)
+		acc |= b[i];
+	return acc;
+}
+
+/* nla_nest_start(), inlined likewise; nla_nest_end() already is. */
+static __always_inline struct nlattr *knest_start(struct sk_buff *skb,
+						  int type)
+{
+	struct nlattr *start = (struct nlattr *)skb_tail_pointer(skb);
+
+	return kput(skb, type | NLA_F_NESTED, 0, NULL) ? NULL : start;
+}
+
 static int put_md(struct sk_buff *skb, const struct weft_flow_key *out)
 {
-	if (nla_put_u32(skb, WEFT_KEY_A_IN_PORT, out->md.in_port) ||
-	    nla_put_u32(skb, WEFT_KEY_A_SKB_MARK, out->md.skb_mark) ||
-	    nla_put_u32(skb, WEFT_KEY_A_PRIORITY, out->md.priority) ||
-	    nla_put_u32(skb, WEFT_KEY_A_RECIRC_ID, out->md.recirc_id) ||
-	    nla_put_u32(skb, WEFT_KEY_A_DP_HASH, out->md.dp_hash))
+	if (kput_u32(skb, WEFT_KEY_A_IN_PORT, out->md.in_port) ||
+	    kput_u32(skb, WEFT_KEY_A_SKB_MARK, out->md.skb_mark) ||
+	    kput_u32(skb, WEFT_KEY_A_PRIORITY, out->md.priority) ||
+	    kput_u32(skb, WEFT_KEY_A_RECIRC_ID, out->md.recirc_id) ||
+	    kput_u32(skb, WEFT_KEY_A_DP_HASH, out->md.dp_hash))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -29,10 +104,10 @@ static int put_md(struct sk_buff *skb, const struct weft_flow_key *out)
 static int put_vlan(struct sk_buff *skb, int type,
 		    const struct weft_key_vlan *vlan)
 {
-	struct nlattr *nest = nla_nest_start(skb, type);
+	struct nlattr *nest = knest_start(skb, type);
 
-	if (!nest || nla_put_be16(skb, WEFT_VLAN_A_TPID, vlan->tpid) ||
-	    nla_put_be16(skb, WEFT_VLAN_A_TCI, vlan->tci))
+	if (!nest || kput_be16(skb, WEFT_VLAN_A_TPID, vlan->tpid) ||
+	    kput_be16(skb, WEFT_VLAN_A_TCI, vlan->tci))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -48,10 +123,10 @@ static bool vlan_shown(const struct weft_key_vlan *key,
 static int put_l2(struct sk_buff *skb, const struct weft_flow_key *key,
 		  const struct weft_flow_key *out)
 {
-	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_ETHERNET);
+	struct nlattr *nest = knest_start(skb, WEFT_KEY_A_ETHERNET);
 
-	if (!nest || nla_put(skb, WEFT_ETH_A_SRC, ETH_ALEN, out->eth.src) ||
-	    nla_put(skb, WEFT_ETH_A_DST, ETH_ALEN, out->eth.dst))
+	if (!nest || kput(skb, WEFT_ETH_A_SRC, ETH_ALEN, out->eth.src) ||
+	    kput(skb, WEFT_ETH_A_DST, ETH_ALEN, out->eth.dst))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
@@ -61,26 +136,26 @@ static int put_l2(struct sk_buff *skb, const struct weft_flow_key *key,
 	if (vlan_shown(&key->eth.cvlan, &out->eth.cvlan) &&
 	    put_vlan(skb, WEFT_KEY_A_CVLAN, &out->eth.cvlan))
 		return -EMSGSIZE;
-	return nla_put_be16(skb, WEFT_KEY_A_ETHERTYPE, out->eth.type);
+	return kput_be16(skb, WEFT_KEY_A_ETHERTYPE, out->eth.type);
 }
 
 static int put_ip_common(struct sk_buff *skb, const struct weft_flow_key *out,
 			 int proto, int tos, int ttl, int frag)
 {
-	if (nla_put_u8(skb, proto, out->ip.proto) ||
-	    nla_put_u8(skb, tos, out->ip.tos) ||
-	    nla_put_u8(skb, ttl, out->ip.ttl) ||
-	    nla_put_u8(skb, frag, out->ip.frag))
+	if (kput_u8(skb, proto, out->ip.proto) ||
+	    kput_u8(skb, tos, out->ip.tos) ||
+	    kput_u8(skb, ttl, out->ip.ttl) ||
+	    kput_u8(skb, frag, out->ip.frag))
 		return -EMSGSIZE;
 	return 0;
 }
 
 static int put_ipv4(struct sk_buff *skb, const struct weft_flow_key *out)
 {
-	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_IPV4);
+	struct nlattr *nest = knest_start(skb, WEFT_KEY_A_IPV4);
 
-	if (!nest || nla_put_be32(skb, WEFT_IPV4_A_SRC, out->ipv4.src) ||
-	    nla_put_be32(skb, WEFT_IPV4_A_DST, out->ipv4.dst) ||
+	if (!nest || kput_be32(skb, WEFT_IPV4_A_SRC, out->ipv4.src) ||
+	    kput_be32(skb, WEFT_IPV4_A_DST, out->ipv4.dst) ||
 	    put_ip_common(skb, out, WEFT_IPV4_A_PROTO, WEFT_IPV4_A_TOS,
 			  WEFT_IPV4_A_TTL, WEFT_IPV4_A_FRAG))
 		return -EMSGSIZE;
@@ -90,12 +165,12 @@ static int put_ipv4(struct sk_buff *skb, const struct weft_flow_key *out)
 
 static int put_ipv6(struct sk_buff *skb, const struct weft_flow_key *out)
 {
-	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_IPV6);
+	struct nlattr *nest = knest_start(skb, WEFT_KEY_A_IPV6);
 
 	if (!nest ||
-	    nla_put_in6_addr(skb, WEFT_IPV6_A_SRC, &out->ipv6.src) ||
-	    nla_put_in6_addr(skb, WEFT_IPV6_A_DST, &out->ipv6.dst) ||
-	    nla_put_be32(skb, WEFT_IPV6_A_LABEL, out->ipv6.label) ||
+	    kput_in6_addr(skb, WEFT_IPV6_A_SRC, &out->ipv6.src) ||
+	    kput_in6_addr(skb, WEFT_IPV6_A_DST, &out->ipv6.dst) ||
+	    kput_be32(skb, WEFT_IPV6_A_LABEL, out->ipv6.label) ||
 	    put_ip_common(skb, out, WEFT_IPV6_A_PROTO, WEFT_IPV6_A_TCLASS,
 			  WEFT_IPV6_A_HLIMIT, WEFT_IPV6_A_FRAG))
 		return -EMSGSIZE;
@@ -110,16 +185,16 @@ static int put_ipv6(struct sk_buff *skb, const struct weft_flow_key *out)
 static int put_arp(struct sk_buff *skb, const struct weft_flow_key *out,
 		   bool is_mask)
 {
-	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_ARP);
+	struct nlattr *nest = knest_start(skb, WEFT_KEY_A_ARP);
 	u16 op = out->ip.proto;
 
 	if (is_mask && op == 0xff)
 		op = 0xffff;
-	if (!nest || nla_put_be32(skb, WEFT_ARP_A_SIP, out->ipv4.src) ||
-	    nla_put_be32(skb, WEFT_ARP_A_TIP, out->ipv4.dst) ||
-	    nla_put_be16(skb, WEFT_ARP_A_OP, htons(op)) ||
-	    nla_put(skb, WEFT_ARP_A_SHA, ETH_ALEN, out->ipv4.arp.sha) ||
-	    nla_put(skb, WEFT_ARP_A_THA, ETH_ALEN, out->ipv4.arp.tha))
+	if (!nest || kput_be32(skb, WEFT_ARP_A_SIP, out->ipv4.src) ||
+	    kput_be32(skb, WEFT_ARP_A_TIP, out->ipv4.dst) ||
+	    kput_be16(skb, WEFT_ARP_A_OP, htons(op)) ||
+	    kput(skb, WEFT_ARP_A_SHA, ETH_ALEN, out->ipv4.arp.sha) ||
+	    kput(skb, WEFT_ARP_A_THA, ETH_ALEN, out->ipv4.arp.tha))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -128,12 +203,12 @@ static int put_arp(struct sk_buff *skb, const struct weft_flow_key *out,
 static int put_ports(struct sk_buff *skb, int type,
 		     const struct weft_flow_key *out)
 {
-	struct nlattr *nest = nla_nest_start(skb, type);
+	struct nlattr *nest = knest_start(skb, type);
 
-	if (!nest || nla_put_be16(skb, WEFT_TP_A_SRC, out->tp.src) ||
-	    nla_put_be16(skb, WEFT_TP_A_DST, out->tp.dst) ||
+	if (!nest || kput_be16(skb, WEFT_TP_A_SRC, out->tp.src) ||
+	    kput_be16(skb, WEFT_TP_A_DST, out->tp.dst) ||
 	    (type == WEFT_KEY_A_TCP &&
-	     nla_put_be16(skb, WEFT_TP_A_FLAGS, out->tp.flags)))
+	     kput_be16(skb, WEFT_TP_A_FLAGS, out->tp.flags)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -142,10 +217,10 @@ static int put_ports(struct sk_buff *skb, int type,
 static int put_icmp(struct sk_buff *skb, int type,
 		    const struct weft_flow_key *out)
 {
-	struct nlattr *nest = nla_nest_start(skb, type);
+	struct nlattr *nest = knest_start(skb, type);
 
-	if (!nest || nla_put_u8(skb, WEFT_ICMP_A_TYPE, ntohs(out->tp.src)) ||
-	    nla_put_u8(skb, WEFT_ICMP_A_CODE, ntohs(out->tp.dst)))
+	if (!nest || kput_u8(skb, WEFT_ICMP_A_TYPE, ntohs(out->tp.src)) ||
+	    kput_u8(skb, WEFT_ICMP_A_CODE, ntohs(out->tp.dst)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -153,12 +228,12 @@ static int put_icmp(struct sk_buff *skb, int type,
 
 static int put_nd(struct sk_buff *skb, const struct weft_flow_key *out)
 {
-	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_ND);
+	struct nlattr *nest = knest_start(skb, WEFT_KEY_A_ND);
 
 	if (!nest ||
-	    nla_put_in6_addr(skb, WEFT_ND_A_TARGET, &out->ipv6.nd.target) ||
-	    nla_put(skb, WEFT_ND_A_SLL, ETH_ALEN, out->ipv6.nd.sll) ||
-	    nla_put(skb, WEFT_ND_A_TLL, ETH_ALEN, out->ipv6.nd.tll))
+	    kput_in6_addr(skb, WEFT_ND_A_TARGET, &out->ipv6.nd.target) ||
+	    kput(skb, WEFT_ND_A_SLL, ETH_ALEN, out->ipv6.nd.sll) ||
+	    kput(skb, WEFT_ND_A_TLL, ETH_ALEN, out->ipv6.nd.tll))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -186,38 +261,33 @@ static int put_tunnel(struct sk_buff *skb, const struct weft_flow_key *key,
 	u8 n = key->tun.opts_len;
 	struct nlattr *nest;
 
-	if (!memchr_inv(&key->tun, 0, sizeof(key->tun)) &&
-	    !memchr_inv(t, 0, sizeof(*t)))
+	if (!nonzero(&key->tun, sizeof(key->tun)) && !nonzero(t, sizeof(*t)))
 		return 0;
-	nest = nla_nest_start(skb, WEFT_KEY_A_TUNNEL);
+	nest = knest_start(skb, WEFT_KEY_A_TUNNEL);
 	if (!nest ||
-	    nla_put(skb, WEFT_TUNNEL_A_ID, sizeof(t->id), &t->id))
+	    kput(skb, WEFT_TUNNEL_A_ID, sizeof(t->id), &t->id))
 		return -EMSGSIZE;
 	if ((tun_v4(&key->tun) || tun_v4(t)) &&
-	    (nla_put_in_addr(skb, WEFT_TUNNEL_A_IPV4_SRC, t->ipv4_src) ||
-	     nla_put_in_addr(skb, WEFT_TUNNEL_A_IPV4_DST, t->ipv4_dst)))
+	    (kput_be32(skb, WEFT_TUNNEL_A_IPV4_SRC, t->ipv4_src) ||
+	     kput_be32(skb, WEFT_TUNNEL_A_IPV4_DST, t->ipv4_dst)))
 		return -EMSGSIZE;
 	if ((tun_v6(&key->tun) || tun_v6(t)) &&
-	    (nla_put_in6_addr(skb, WEFT_TUNNEL_A_IPV6_SRC, &t->ipv6_src) ||
-	     nla_put_in6_addr(skb, WEFT_TUNNEL_A_IPV6_DST, &t->ipv6_dst)))
+	    (kput_in6_addr(skb, WEFT_TUNNEL_A_IPV6_SRC, &t->ipv6_src) ||
+	     kput_in6_addr(skb, WEFT_TUNNEL_A_IPV6_DST, &t->ipv6_dst)))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, WEFT_TUNNEL_A_TOS, t->tos) ||
-	    nla_put_u8(skb, WEFT_TUNNEL_A_TTL, t->ttl) ||
-	    nla_put_u16(skb, WEFT_TUNNEL_A_FLAGS, t->flags) ||
-	    nla_put_be16(skb, WEFT_TUNNEL_A_TP_SRC, t->tp_src) ||
-	    nla_put_be16(skb, WEFT_TUNNEL_A_TP_DST, t->tp_dst))
+	if (kput_u8(skb, WEFT_TUNNEL_A_TOS, t->tos) ||
+	    kput_u8(skb, WEFT_TUNNEL_A_TTL, t->ttl) ||
+	    kput_u16(skb, WEFT_TUNNEL_A_FLAGS, t->flags) ||
+	    kput_be16(skb, WEFT_TUNNEL_A_TP_SRC, t->tp_src) ||
+	    kput_be16(skb, WEFT_TUNNEL_A_TP_DST, t->tp_dst))
 		return -EMSGSIZE;
-	if (n && nla_put(skb, WEFT_TUNNEL_A_GENEVE_OPTS, n,
+	if (n && kput(skb, WEFT_TUNNEL_A_GENEVE_OPTS, n,
 			 out->tun_opts + WEFT_TUN_OPTS_MAX - n))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static bool nonzero(const void *p, size_t len)
-{
-	return memchr_inv(p, 0, len);
-}
 
 #define CT_SHOWN(key, out, f)						\
 	(nonzero(&(key)->f, sizeof((key)->f)) ||			\
@@ -237,7 +307,7 @@ static int put_ct_orig(struct sk_buff *skb, const struct weft_flow_key *key,
 		       const struct weft_flow_key *out)
 {
 	const struct weft_key_ct_orig *o = &out->ct_orig;
-	struct nlattr *nest = nla_nest_start(skb, WEFT_KEY_A_CT_TUPLE);
+	struct nlattr *nest = knest_start(skb, WEFT_KEY_A_CT_TUPLE);
 	bool v4 = key->eth.type == htons(ETH_P_IP) ||
 		  ct_orig_v4(&key->ct_orig) || ct_orig_v4(o);
 	bool v6 = key->eth.type == htons(ETH_P_IPV6) ||
@@ -250,15 +320,15 @@ static int put_ct_orig(struct sk_buff *skb, const struct weft_flow_key *key,
 		v6 = ct_orig_v6(&key->ct_orig) || ct_orig_v6(o);
 	if (v4 && v6)
 		v4 = false;
-	if (v4 && (nla_put_in_addr(skb, WEFT_CT_TUPLE_A_IPV4_SRC, o->ipv4_src) ||
-		   nla_put_in_addr(skb, WEFT_CT_TUPLE_A_IPV4_DST, o->ipv4_dst)))
+	if (v4 && (kput_be32(skb, WEFT_CT_TUPLE_A_IPV4_SRC, o->ipv4_src) ||
+		   kput_be32(skb, WEFT_CT_TUPLE_A_IPV4_DST, o->ipv4_dst)))
 		return -EMSGSIZE;
-	if (v6 && (nla_put_in6_addr(skb, WEFT_CT_TUPLE_A_IPV6_SRC, &o->ipv6_src) ||
-		   nla_put_in6_addr(skb, WEFT_CT_TUPLE_A_IPV6_DST, &o->ipv6_dst)))
+	if (v6 && (kput_in6_addr(skb, WEFT_CT_TUPLE_A_IPV6_SRC, &o->ipv6_src) ||
+		   kput_in6_addr(skb, WEFT_CT_TUPLE_A_IPV6_DST, &o->ipv6_dst)))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, WEFT_CT_TUPLE_A_PROTO, o->proto) ||
-	    nla_put_be16(skb, WEFT_CT_TUPLE_A_TP_SRC, o->tp_src) ||
-	    nla_put_be16(skb, WEFT_CT_TUPLE_A_TP_DST, o->tp_dst))
+	if (kput_u8(skb, WEFT_CT_TUPLE_A_PROTO, o->proto) ||
+	    kput_be16(skb, WEFT_CT_TUPLE_A_TP_SRC, o->tp_src) ||
+	    kput_be16(skb, WEFT_CT_TUPLE_A_TP_DST, o->tp_dst))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -273,16 +343,16 @@ static int put_ct(struct sk_buff *skb, const struct weft_flow_key *key,
 		  const struct weft_flow_key *out)
 {
 	if (CT_SHOWN(key, out, ct.state) &&
-	    nla_put_u32(skb, WEFT_KEY_A_CT_STATE, out->ct.state))
+	    kput_u32(skb, WEFT_KEY_A_CT_STATE, out->ct.state))
 		return -EMSGSIZE;
 	if (CT_SHOWN(key, out, ct.zone) &&
-	    nla_put_u16(skb, WEFT_KEY_A_CT_ZONE, out->ct.zone))
+	    kput_u16(skb, WEFT_KEY_A_CT_ZONE, out->ct.zone))
 		return -EMSGSIZE;
 	if (CT_SHOWN(key, out, ct.mark) &&
-	    nla_put_u32(skb, WEFT_KEY_A_CT_MARK, out->ct.mark))
+	    kput_u32(skb, WEFT_KEY_A_CT_MARK, out->ct.mark))
 		return -EMSGSIZE;
 	if (CT_SHOWN(key, out, ct.labels) &&
-	    nla_put(skb, WEFT_KEY_A_CT_LABELS, WEFT_CT_LABELS_LEN,
+	    kput(skb, WEFT_KEY_A_CT_LABELS, WEFT_CT_LABELS_LEN,
 		    out->ct.labels))
 		return -EMSGSIZE;
 	if (CT_SHOWN(key, out, ct_orig))
@@ -341,7 +411,7 @@ int weft_key_put(struct sk_buff *skb, int attrtype,
 		 const struct weft_flow_key *key,
 		 const struct weft_flow_key *output)
 {
-	struct nlattr *nest = nla_nest_start(skb, attrtype);
+	struct nlattr *nest = knest_start(skb, attrtype);
 
 	if (!nest)
 		return -EMSGSIZE;

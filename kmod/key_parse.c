@@ -193,6 +193,37 @@ static const struct key_header headers[WEFT_KEY_A_MAX + 1] = {
 		-EINVAL;						\
 	})
 
+/*
+ * A field's bytes. A memcpy() of a length known only at run time is a call
+ * and a byte loop (rep movsb); the usual field sizes get constant copies,
+ * a load and a store each.
+ */
+static __always_inline void copy_raw(u8 *dst, const void *src, int len)
+{
+	switch (len) {
+	case 1:
+		memcpy(dst, src, 1);
+		break;
+	case 2:
+		memcpy(dst, src, 2);
+		break;
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case ETH_ALEN:
+		memcpy(dst, src, ETH_ALEN);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	default:
+		memcpy(dst, src, len);
+	}
+}
+
 /* Copies attribute @a into @out as @f says, checking a key's value range. */
 static __always_inline int put_field(const struct key_field *f,
 				     const struct nlattr *a,
@@ -207,7 +238,7 @@ static __always_inline int put_field(const struct key_field *f,
 
 	switch (f->kind) {
 	case F_RAW:
-		memcpy(dst, nla_data(a), f->len);
+		copy_raw(dst, nla_data(a), f->len);
 		return 0;
 	case F_FRAG:
 		*dst = nla_get_u8(a);

@@ -300,6 +300,47 @@ START_TEST(test_thousand_misses_one_megaflow)
 }
 END_TEST
 
+/* The setup benchmark's traffic (bench_agent.sh): one /32 rule and one
+ * miss per destination, so every miss installs a megaflow of its own.
+ * Also the workload for counting a miss's instructions in userspace:
+ * CK_FORK=no CK_RUN_CASE=misses valgrind
+ * --tool=callgrind build/tests/unit/check_udpif. */
+START_TEST(test_distinct_destinations)
+{
+	enum { N = 2000 };
+	struct wft_udpif_handler_stats t;
+	char s[128];
+	int i;
+
+	for (i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "priority=10,ip,nw_dst=10.1.%d.%d,"
+			 "actions=output:2", i / 250, 2 + i % 250);
+		add(s);
+	}
+	pthread_mutex_lock(&fdp.lock);
+	fdp.put_executes = true;
+	pthread_mutex_unlock(&fdp.lock);
+	start(1, 1, 0, false);
+	for (i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "in_port=2,udp,dl_src=02:00:00:00:be:01,"
+			 "dl_dst=02:00:00:00:be:02,nw_src=10.0.0.1,"
+			 "nw_dst=10.1.%d.%d,nw_ttl=64,tp_src=9,tp_dst=9",
+			 i / 250, 2 + i % 250);
+		miss(s, 0);
+	}
+	wait_handled(N, N);
+	t = totals();
+	ck_assert_int_eq(FDP_GET(n_flows), N);
+	ck_assert_int_eq(FDP_GET(n_put_packet), N);
+	ck_assert_int_eq(t.n_installed, N);
+	ck_assert_int_eq(t.n_duplicates, 0);
+	ck_assert_int_eq(t.n_errors, 0);
+	ck_assert_str_eq(fdp_flow_text(N - 1),
+			 "recirc_id(0),in_port(2),eth(),eth_type(0x0800),"
+			 "ipv4(dst=10.1.7.251,frag=no) actions:3");
+}
+END_TEST
+
 /*
  * A receive batch's puts and executes go to the datapath together, in
  * order, and each put's outcome reaches its own ukey: here the first put
@@ -863,6 +904,12 @@ static Suite *udpif_suite(void)
 	tcase_add_test(tc, test_controller_packet_in);
 	tcase_add_loop_test(tc, test_put_takes_packet, 0, 2);
 	tcase_add_test(tc, test_handlers_per_cpu);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("misses");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_distinct_destinations);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("revalidator");
