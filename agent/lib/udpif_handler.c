@@ -159,7 +159,10 @@ static bool install(struct handler *h, const struct wft_upcall *up,
 	put.key_len = x->key.len;
 	put.mask = x->mask.data;
 	put.mask_len = x->mask.len;
-	put.actions = x->out.actions.data;
+	/* A drop flow has an empty action list, which is not "no actions":
+	 * a buffer never written has no data yet. */
+	put.actions = x->out.actions.data ? (const void *)x->out.actions.data
+					: (const void *)"";
 	put.actions_len = x->out.actions.len;
 	put.flags = WFT_DPIF_FLOW_PUT_CREATE;
 	/* @k is the revalidator's from here on: only looked up again (by
