@@ -1,0 +1,190 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 300
+#
+# Issue 8 with traffic: a load balancer and a port migration on two weft
+# chassis (each its own weftd in a namespace) under the real OVN control
+# plane.
+#
+#   pod1 10.0.1.11 (client) ┐                 ┌ pod2 10.0.1.12 (backend)
+#   pod3 10.0.1.13 (backend)┤ br-int hv1 (nA) ══ br-int hv2 (nB)
+#   pod6 10.0.1.16 (lp6)    ┘                 └ pod6b: lp6 after the move
+#   ls1 (10.0.1.0/24) behind lr1 (10.0.1.1); the VIP 172.16.0.100 is
+#   reached through the router, as a pod reaches a service
+#
+#   lb            lb-add lb0 172.16.0.100:80 10.0.1.12:80,10.0.1.13:80 tcp
+#                 + ls-lb-add ls1 lb0: the VIP refused nothing before
+#                 (no answer), then 20 connections from pod1 (each its
+#                 own source port) all complete with the VIP as their
+#                 peer, and both backends (one local, one across) answer
+#   migrate       while pod1 pings lp6 (5/s), lp6 moves from hv1 to hv2:
+#                 iface-id on nB's interface, Port_Binding.chassis moves
+#                 to hv2 and stays there (sampled 2 s) although hv1's
+#                 interface still names lp6; then nA's port is removed:
+#                 the replies resume within 20 s, the chassis stays hv2
+#                 (sampled 3 s), lp6 is up
+#
+# Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_lb.sh
+. "$(dirname "$0")/weftd_tunnel_lib.sh"
+. "$(dirname "$0")/ovn_lib.sh"
+
+M1=0a:00:00:00:01:11
+M2=0a:00:00:00:01:12
+M3=0a:00:00:00:01:13
+M6=0a:00:00:00:01:16
+VIP=172.16.0.100
+
+setup() {
+	modprobe veth
+	modprobe udp_tunnel || die "modprobe udp_tunnel"
+	modprobe ip6_udp_tunnel || die "modprobe ip6_udp_tunnel"
+	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$DPCTL" ovn-northd \
+		ovn-nbctl ovn-sbctl ovsdb-server ping
+	weft_load
+	underlay_up
+	ovn_start || die "OVN control plane"
+	nweftd_start nA || die "weftd in nA did not start"
+	nweftd_start nB || die "weftd in nB did not start"
+	ovn_chassis nA hv1 192.168.70.1 || die "nA: chassis keys"
+	ovn_chassis nB hv2 192.168.70.2 || die "nB: chassis keys"
+	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
+	wait_for 30 nvsctl nB br-exists br-int || die "nB: no br-int"
+	nbctl ls-add ls1 \
+	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11" \
+	   -- lsp-add ls1 lp2 -- lsp-set-addresses lp2 "$M2 10.0.1.12" \
+	   -- lsp-add ls1 lp3 -- lsp-set-addresses lp3 "$M3 10.0.1.13" \
+	   -- lsp-add ls1 lp6 -- lsp-set-addresses lp6 "$M6 10.0.1.16" \
+	   -- lr-add lr1 \
+	   -- lrp-add lr1 lr1-ls1 02:00:00:00:01:01 10.0.1.1/24 \
+	   -- lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
+	   -- lsp-set-addresses ls1-lr1 router \
+	   -- lsp-set-options ls1-lr1 router-port=lr1-ls1 || die "NB topology"
+	ovn_pod nA pod1 p1 10.0.1.11/24 $M1 lp1 10.0.1.1
+	ovn_pod nB pod2 p2 10.0.1.12/24 $M2 lp2 10.0.1.1
+	ovn_pod nA pod3 p3 10.0.1.13/24 $M3 lp3 10.0.1.1
+	ovn_pod nA pod6 p6 10.0.1.16/24 $M6 lp6 10.0.1.1
+	ping_ok nA 192.168.70.2 2 || die "the underlay does not work"
+	nbctl_wait sync || die "ovn-nbctl --wait=hv sync did not return"
+	wait_for 20 ovn_ports_up lp1 lp2 lp3 lp6 || die "not every port is up"
+}
+
+# name_server POD: answers every TCP connection on port 80 with POD's
+# name.
+name_server() {
+	ip netns exec "$1" "$PY" -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", 80))
+s.listen(64)
+while True:
+    c, _ = s.accept()
+    c.sendall(sys.argv[1].encode())
+    c.close()
+' "$1" >/dev/null 2>&1 &
+	on_exit kill -KILL "$!"
+	wait_listen "$1" 80 || fail "no server in $1"
+}
+
+# vip_clients N: N connections from pod1 to the VIP, one line each: the
+# peer's address and what it answered, or "fail".
+vip_clients() {
+	ip netns exec pod1 "$PY" -c '
+import socket, sys
+for i in range(int(sys.argv[2])):
+    s = socket.socket()
+    s.settimeout(3)
+    try:
+        s.connect((sys.argv[1], 80))
+        peer = s.getpeername()[0]
+        data = b""
+        while True:
+            b = s.recv(64)
+            if not b:
+                break
+            data += b
+        print(peer, data.decode(), s.getsockname()[1])
+    except OSError as e:
+        print("fail", e)
+    s.close()
+' "$VIP" "$1" 2>&1
+}
+
+case_lb() {
+	local out n2 n3 nvip
+	name_server pod2
+	name_server pod3
+	out=$(vip_clients 1)
+	assert_match "$out" "^fail" "the VIP answered before the load balancer"
+	nbctl lb-add lb0 $VIP:80 10.0.1.12:80,10.0.1.13:80 tcp || fail "lb-add"
+	nbctl_wait ls-lb-add ls1 lb0 || fail "ls-lb-add --wait=hv did not return"
+	ovn_dump lb
+	out=$(vip_clients 20)
+	echo "$out" >"$WEFT_RESULTS/lb-clients.txt"
+	n2=$(count_matching "^$VIP pod2 " <<<"$out")
+	n3=$(count_matching "^$VIP pod3 " <<<"$out")
+	nvip=$(count_matching "^$VIP pod[23] [0-9]+$" <<<"$out")
+	log "VIP: $n2 to pod2 (hv2), $n3 to pod3 (hv1), $nvip/20 complete"
+	assert_eq 20 "$nvip" "connections to the VIP that completed"
+	[ "$n2" -gt 0 ] || fail "backend pod2 (across) never reached"
+	[ "$n3" -gt 0 ] || fail "backend pod3 (local) never reached"
+	ovn_dump lb-after
+}
+
+# replies_grow FILE SECS: the ping logging to FILE gets new replies
+# within SECS.
+replies_grow() {
+	local f=$1 secs=$2 n
+	n=$(ping_replies "$f")
+	wait_for "$secs" eval '[ "$(ping_replies "$f")" -ge $((n + 3)) ]'
+}
+
+pb_chassis() {
+	sbctl --bare --columns=chassis find Port_Binding logical_port="$1"
+}
+
+# pb_steady LSP UUID N: LSP's Port_Binding.chassis is UUID at each of N
+# looks, 0.5 s apart; the others are in FLAPS.
+pb_steady() {
+	local i c
+	FLAPS=
+	for ((i = 0; i < $3; i++)); do
+		c=$(pb_chassis "$1")
+		[ "$c" = "$2" ] || FLAPS+=" $i:${c:-none}"
+		nap 0.5
+	done
+	[ -z "$FLAPS" ]
+}
+
+case_migrate() {
+	local f=$WEFTD_DIR/ping-migrate.txt hv2 t0
+	hv2=$(sbctl --bare --columns=_uuid find Chassis name=hv2)
+	[ "$(pb_chassis lp6)" != "$hv2" ] || fail "lp6 starts on hv2"
+	ping_bg pod1 10.0.1.16 "$f"
+	replies_grow "$f" 15 || fail "no replies from lp6 on hv1"
+	vm_up pod6b nB p6b 10.0.1.16/24 $M6 1400
+	t0=$(now)
+	# The iface-id on hv2 first: hv2 takes the port over and hv1, whose
+	# interface still names it, must leave it there.
+	nvsctl nB add-port br-int p6b -- set Interface p6b \
+		external_ids:iface-id=lp6 || fail "nB: iface-id"
+	wait_for 20 eval '[ "$(pb_chassis lp6)" = "$hv2" ]' ||
+		fail "Port_Binding lp6 did not move to hv2"
+	pb_steady lp6 "$hv2" 4 ||
+		fail "lp6's chassis flapped while both had the iface-id:$FLAPS"
+	nvsctl nA del-port br-int p6 || fail "nA: del-port"
+	replies_grow "$f" 20 || fail "replies did not resume after the move"
+	_usecs "$t0"; t0=$_USECS; _usecs "$(now)"
+	log "replies resumed $(((_USECS - t0) / 1000)) ms after the move"
+	pb_steady lp6 "$hv2" 6 ||
+		fail "lp6's chassis flapped after hv1's port went:$FLAPS"
+	wait_for 20 ovn_ports_up lp6 || fail "lp6 not up after the move"
+	ping_bg_stop
+	save "$f"
+	ovn_dump migrate
+}
+
+setup
+run_case lb
+run_case migrate
+finish
