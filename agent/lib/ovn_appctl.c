@@ -132,7 +132,8 @@ static void do_status(struct wft_rpc_call *call, json_t *params, void *aux)
 	wft_strbuf_free(&sb);
 }
 
-/* lflow/stats: what the last full recompute compiled and installed. */
+/* lflow/stats: what the last pass compiled and installed, and how many
+ * passes were full recomputes or incremental. */
 static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 			   void *aux)
 {
@@ -144,7 +145,8 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped\n"
 		"rules installed: %lld (%lld logical, %lld physical, %lld "
 		"lookup)\n"
-		"full recomputes: %lld, incremental runs: %lld\n"
+		"full recomputes: %lld, incremental runs: %lld (last "
+		"recompiled %lld)\n"
 		"last compile: %.1f ms (%lld added, %lld deleted, %lld "
 		"modified)\n"
 		"local datapaths: %lld, ports: %lld, flows pending: %s\n",
@@ -156,6 +158,7 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 		json_integer_value(json_object_get(j, "rules_lookup")),
 		json_integer_value(json_object_get(j, "full_recomputes")),
 		json_integer_value(json_object_get(j, "incremental_runs")),
+		json_integer_value(json_object_get(j, "rows_recompiled")),
 		json_real_value(json_object_get(j, "last_compile_ms")),
 		json_integer_value(json_object_get(j, "last_added")),
 		json_integer_value(json_object_get(j, "last_deleted")),

@@ -104,12 +104,14 @@ static void stats_reset(struct wft_ovn_flow_stats *fs)
 	fs->rows_compiled = fs->rows_skipped = 0;
 }
 
-/* The physical flows, parsed with the bridge's TLV map. */
+/* The physical flows, parsed with the bridge's TLV map (without a
+ * backer, as the tools and tests compute them, with the default one). */
 static void physical(struct wft_ovn *o, struct wft_backer *b,
 		     struct wft_ofp_flow **rules, size_t *n, size_t *cap)
 {
 	char **texts = NULL, err[256];
 	size_t n_texts = 0, i;
+	int ret;
 
 	wft_ovn_physical_flows(&o->view, o->node.system_id, &texts, &n_texts);
 	if (*n + n_texts > *cap) {
@@ -117,8 +119,12 @@ static void physical(struct wft_ovn *o, struct wft_backer *b,
 		*rules = wft_xrealloc(*rules, *cap * sizeof(**rules));
 	}
 	for (i = 0; i < n_texts; i++) {
-		if (wft_ofproto_parse_flow(b, o->node.bridge, texts[i],
-					   &(*rules)[*n], err, sizeof(err))) {
+		ret = b ? wft_ofproto_parse_flow(b, o->node.bridge, texts[i],
+						 &(*rules)[*n], err,
+						 sizeof(err))
+			: wft_ofp_flow_parse(texts[i], WFT_OFPFC_ADD,
+					     &(*rules)[*n], err, sizeof(err));
+		if (ret) {
 			/* A bug here, not the SB's: say which flow. */
 			wft_warn("physical flow \"%s\": %s", texts[i], err);
 			wft_ofp_flow_uninit(&(*rules)[*n]);
@@ -167,12 +173,32 @@ static void lookup_tables(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	wft_ovn_lookup_ctx_uninit(&ctx);
 }
 
+void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			   struct wft_backer *b,
+			   struct wft_lflow_groups *groups,
+			   struct wft_ofp_flow **rulesp, size_t *np)
+{
+	struct wft_ofp_flow *rules = NULL;
+	size_t n = 0, cap = 0, n_phys;
+
+	stats_reset(&o->fst);
+	physical(o, b, &rules, &n, &cap);
+	n_phys = n;
+	wft_ovn_lflows_compile(o, r, &o->view, groups, &rules, &n, &cap);
+	o->fst.rules_lflow = n - n_phys;
+	lookup_tables(o, r, &rules, &n, &cap);
+	o->fst.duplicates = wft_ovn_desired_merge(rules, &n);
+	o->fst.groups = groups->n;
+	*rulesp = rules;
+	*np = n;
+}
+
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_backer *b = wft_ofproto_backer(o->d);
 	struct wft_ofproto_install_stats ist;
 	struct wft_ofp_flow *rules = NULL;
-	size_t n = 0, cap = 0, n_phys;
+	size_t n = 0;
 	unsigned long gen = o->flows_gen;
 	struct wft_lflow_groups groups;
 	bool vifs, tunnels, groups_changed;
@@ -200,15 +226,8 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		wft_ovn_schedule_in(o, RETRY_MS * 5);
 		return;
 	}
-	stats_reset(&o->fst);
-	physical(o, b, &rules, &n, &cap);
-	n_phys = n;
 	wft_lflow_groups_init(&groups);
-	wft_ovn_lflows_compile(o, r, &o->view, &groups, &rules, &n, &cap);
-	o->fst.rules_lflow = n - n_phys;
-	lookup_tables(o, r, &rules, &n, &cap);
-	o->fst.duplicates = wft_ovn_desired_merge(rules, &n);
-	o->fst.groups = groups.n;
+	wft_ovn_flows_compute(o, r, b, &groups, &rules, &n);
 	/* Groups first: a rule naming a missing group drops. */
 	ret = wft_ovn_groups_install(b, o->node.bridge, &groups,
 				     &groups_changed, err, sizeof(err));
@@ -221,7 +240,6 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	ret = wft_ofproto_install(b, o->node.bridge, rules, n, &ist, err,
 				  sizeof(err));
 	wft_lflow_rules_free(rules, n);
-	o->fst.full_recomputes++;
 	o->fst.last_compile_ms = now_ms() - t0;
 	if (ret) {
 		snprintf(o->fst.error, sizeof(o->fst.error), "%s", err);
@@ -261,6 +279,7 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	wft_ovn_zones_free(o->zones);
 	o->zones = NULL;
 	wft_lflow_stats_uninit(&o->lflow_st);
+	wft_ovn_lflows_reset(o);
 	stats_reset(&o->fst);
 }
 
@@ -277,7 +296,8 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 	for (i = 0; i < fs->n_reasons; i++)
 		json_object_set_new(reasons, fs->reasons[i].reason,
 				    json_integer((json_int_t)fs->reasons[i].n));
-	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:s,"
+	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+		      "s:f,s:s,"
 		      "s:b,s:I,s:I}",
 		"rows_compiled", (json_int_t)fs->rows_compiled,
 		"rows_skipped", (json_int_t)fs->rows_skipped,
@@ -289,6 +309,7 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 		"groups", (json_int_t)fs->groups,
 		"full_recomputes", (json_int_t)fs->full_recomputes,
 		"incremental_runs", (json_int_t)fs->incremental_runs,
+		"rows_recompiled", (json_int_t)fs->rows_recompiled,
 		"last_added", (json_int_t)fs->added,
 		"last_deleted", (json_int_t)fs->deleted,
 		"last_modified", (json_int_t)fs->modified,

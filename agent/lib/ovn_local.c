@@ -9,7 +9,8 @@
  * shares with this one.
  *
  * The sizes here are a chassis' (tens of datapaths, hundreds of ports):
- * lookups are linear scans of arrays built once per recompute.
+ * lookups are linear scans of arrays built once per recompute; the
+ * arrays grow by doubling.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -226,8 +227,9 @@ static void add_port(struct wft_ovn *o, struct wft_ovn_view *v,
 	struct wft_ovn_port *p;
 	size_t i;
 
-	v->ports = wft_xrealloc(v->ports, (v->n_ports + 1) *
-				sizeof(*v->ports));
+	if (!(v->n_ports & (v->n_ports - 1)))	/* 0 or a power of 2 */
+		v->ports = wft_xrealloc(v->ports, (v->n_ports ? v->n_ports * 2
+						   : 16) * sizeof(*v->ports));
 	p = &v->ports[v->n_ports++];
 	memset(p, 0, sizeof(*p));
 	p->name = wft_ovsdb_row_string(pb, "logical_port", "");
@@ -295,8 +297,9 @@ static void add_mcgroups(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 		dp = dp_index(v, ref(mg, "datapath"));
 		if (dp == SIZE_MAX)
 			continue;
-		v->mcs = wft_xrealloc(v->mcs, (v->n_mcs + 1) *
-				      sizeof(*v->mcs));
+		if (!(v->n_mcs & (v->n_mcs - 1)))
+			v->mcs = wft_xrealloc(v->mcs, (v->n_mcs ? v->n_mcs * 2
+						       : 16) * sizeof(*v->mcs));
 		m = &v->mcs[v->n_mcs++];
 		memset(m, 0, sizeof(*m));
 		m->name = wft_ovsdb_row_string(mg, "name", "");

@@ -15,6 +15,7 @@
 #include "weft/ovsdb_replica.h"
 
 struct wft_backer;
+struct wft_ovn_lcache;
 
 struct wft_ovn_strset {
 	char **v;
@@ -100,6 +101,9 @@ struct wft_ovn_flow_stats {
 	unsigned long groups;		/* ct_lb select groups */
 	unsigned long rules_installed;
 	unsigned long full_recomputes, incremental_runs;
+	/* (row, datapath) pairs compiled by the last pass; the others
+	 * came from the cache (ovn_lflows.c). */
+	unsigned long rows_recompiled;
 	unsigned long added, deleted, modified;	/* by the last install */
 	double last_compile_ms;
 	struct {
@@ -158,6 +162,7 @@ struct wft_ovn {
 	struct wft_ovn_zones *zones;
 	struct wft_lflow_stats lflow_st;
 	struct wft_ovn_flow_stats fst;
+	struct wft_ovn_lcache *lcache;	/* compiled logical flows */
 
 	unsigned int n_txns, n_txn_failures, n_claims, n_releases, n_lost;
 };
@@ -218,12 +223,15 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 			    const char *system_id, char ***texts, size_t *n);
 
 /* ovn_lflows.c: every Logical_Flow of a local datapath compiled into
- * *@rules (appended); counts in @st and o->fst. */
+ * *@rules (appended), from the cache where nothing the row read
+ * changed; counts in @st and o->fst. */
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
 			    struct wft_lflow_groups *groups,
 			    struct wft_ofp_flow **rules, size_t *n_rules,
 			    size_t *cap);
+/* Forgets the compiled rows: the next pass is a full recompute. */
+void wft_ovn_lflows_reset(struct wft_ovn *o);
 
 /* ovn_desired.c: rules sharing table, priority and match made one (their
  * conjunctions joined); returns how many other duplicates were dropped. */
@@ -236,6 +244,14 @@ int wft_ovn_groups_install(struct wft_backer *b, const char *bridge,
 
 /* ovn_flows.c: recomputes and installs when dirty; raises flows_pending
  * while the installed rules are behind the replica. */
+/* The desired set for o->view (built, zones and OpenFlow ports known):
+ * physical, logical and lookup rules, duplicates merged; *@rulesp is
+ * malloc'ed. @b parses the physical flows with the bridge's TLV map
+ * (NULL: the default map, for tools and tests). */
+void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			   struct wft_backer *b,
+			   struct wft_lflow_groups *groups,
+			   struct wft_ofp_flow **rulesp, size_t *np);
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
 void wft_ovn_flows_uninit(struct wft_ovn *o);
