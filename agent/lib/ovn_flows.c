@@ -31,6 +31,11 @@
 WFT_LOG_MODULE(ovn_flows);
 
 #define RETRY_MS	100
+/* While a monitor condition change is in flight, its reply brings rows
+ * (the datapaths just found local): a pass waits for it, polling, but
+ * not longer than this (a server that never answers). */
+#define COND_POLL_MS	20
+#define COND_WAIT_MS	2000
 #define TUNNEL_RETRY_MS	2000
 #define OVN_TLV_MAP	"{class=0x0102,type=0x80,len=4}->tun_metadata0"
 
@@ -104,13 +109,53 @@ static void stats_reset(struct wft_ovn_flow_stats *fs)
 	fs->rows_compiled = fs->rows_skipped = 0;
 }
 
-/* The physical flows, parsed with the bridge's TLV map (without a
- * backer, as the tools and tests compute them, with the default one). */
+static int cmp_text(const void *a, const void *b)
+{
+	const struct wft_ovn_phys *x = a, *y = b;
+
+	return strcmp(x->text, y->text);
+}
+
+/* The last pass' flow for @text, copied into @out; false if none. */
+static bool phys_cached(const struct wft_ovn *o, const char *text,
+			struct wft_ofp_flow *out)
+{
+	const struct wft_ovn_phys key = { .text = (char *)text }, *hit;
+
+	hit = o->n_phys ? bsearch(&key, o->phys, o->n_phys, sizeof(*o->phys),
+				  cmp_text) : NULL;
+	if (!hit)
+		return false;
+	*out = hit->flow;
+	wft_ofpacts_clone(&out->actions, &hit->flow.actions);
+	return true;
+}
+
+void wft_ovn_phys_forget(struct wft_ovn *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_phys; i++) {
+		free(o->phys[i].text);
+		wft_ofp_flow_uninit(&o->phys[i].flow);
+	}
+	free(o->phys);
+	o->phys = NULL;
+	o->n_phys = 0;
+}
+
+/*
+ * The physical flows, parsed with the bridge's TLV map (without a
+ * backer, as the tools and tests compute them, with the default one).
+ * Most texts are the same from pass to pass: the flows parsed last
+ * time are kept by text and copied, and only new texts are parsed.
+ */
 static void physical(struct wft_ovn *o, struct wft_backer *b,
 		     struct wft_ofp_flow **rules, size_t *n, size_t *cap)
 {
 	char **texts = NULL, err[256];
-	size_t n_texts = 0, i;
+	size_t n_texts = 0, i, n_next = 0;
+	struct wft_ovn_phys *next;
 	int ret;
 
 	wft_ovn_physical_flows(&o->view, o->node.system_id, &texts, &n_texts);
@@ -118,21 +163,37 @@ static void physical(struct wft_ovn *o, struct wft_backer *b,
 		*cap = (*n + n_texts) * 2;
 		*rules = wft_xrealloc(*rules, *cap * sizeof(**rules));
 	}
+	next = wft_xcalloc(n_texts ? n_texts : 1, sizeof(*next));
 	for (i = 0; i < n_texts; i++) {
-		ret = b ? wft_ofproto_parse_flow(b, o->node.bridge, texts[i],
-						 &(*rules)[*n], err,
-						 sizeof(err))
-			: wft_ofp_flow_parse(texts[i], WFT_OFPFC_ADD,
-					     &(*rules)[*n], err, sizeof(err));
+		struct wft_ofp_flow *f = &(*rules)[*n];
+
+		if (phys_cached(o, texts[i], f)) {
+			ret = 0;
+		} else if (b) {
+			ret = wft_ofproto_parse_flow(b, o->node.bridge,
+						     texts[i], f, err,
+						     sizeof(err));
+		} else {
+			ret = wft_ofp_flow_parse(texts[i], WFT_OFPFC_ADD, f,
+						 err, sizeof(err));
+		}
 		if (ret) {
 			/* A bug here, not the SB's: say which flow. */
 			wft_warn("physical flow \"%s\": %s", texts[i], err);
-			wft_ofp_flow_uninit(&(*rules)[*n]);
-		} else {
-			(*n)++;
+			wft_ofp_flow_uninit(f);
+			free(texts[i]);
+			continue;
 		}
-		free(texts[i]);
+		next[n_next].text = texts[i];
+		next[n_next].flow = *f;
+		wft_ofpacts_clone(&next[n_next].flow.actions, &f->actions);
+		n_next++;
+		(*n)++;
 	}
+	wft_ovn_phys_forget(o);
+	qsort(next, n_next, sizeof(*next), cmp_text);
+	o->phys = next;
+	o->n_phys = n_next;
 	o->fst.rules_phys = n_texts;
 	free(texts);
 }
@@ -209,6 +270,17 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	if (!o->flows_dirty || !b)
 		return;
 	t0 = now_ms();
+	/* At start the initial rows and each widening of the conditions
+	 * arrive one after the other: one pass for all of them. */
+	if (o->client && wft_ovsdb_client_cond_pending(o->client)) {
+		if (!o->cond_wait_since)
+			o->cond_wait_since = t0;
+		if (t0 - o->cond_wait_since < COND_WAIT_MS) {
+			wft_ovn_schedule_in(o, COND_POLL_MS);
+			return;
+		}
+	}
+	o->cond_wait_since = 0;
 	wft_ovn_view_free(&o->view);
 	wft_ovn_view_build(o, r, &o->view);
 	if (!o->zones)
@@ -280,6 +352,7 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	o->zones = NULL;
 	wft_lflow_stats_uninit(&o->lflow_st);
 	wft_ovn_lflows_reset(o);
+	wft_ovn_phys_forget(o);
 	stats_reset(&o->fst);
 }
 

@@ -120,6 +120,12 @@ struct wft_ovn_flow_stats {
 	char error[256];		/* why the last install failed */
 };
 
+/* A physical flow's text and the flow parsed from it (ovn_flows.c). */
+struct wft_ovn_phys {
+	char *text;
+	struct wft_ofp_flow flow;
+};
+
 struct wft_ovn {
 	struct wft_daemon *d;
 	struct wft_ovn_node node;
@@ -163,6 +169,9 @@ struct wft_ovn {
 	struct wft_lflow_stats lflow_st;
 	struct wft_ovn_flow_stats fst;
 	struct wft_ovn_lcache *lcache;	/* compiled logical flows */
+	double cond_wait_since;		/* ms: a pass waits for a condition */
+	struct wft_ovn_phys *phys;	/* the last pass', by text */
+	size_t n_phys;
 
 	unsigned int n_txns, n_txn_failures, n_claims, n_releases, n_lost;
 };
@@ -254,6 +263,8 @@ void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			   struct wft_ofp_flow **rulesp, size_t *np);
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
+/* Forgets the physical flows parsed by earlier passes. */
+void wft_ovn_phys_forget(struct wft_ovn *o);
 void wft_ovn_flows_uninit(struct wft_ovn *o);
 json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o);
 
