@@ -142,7 +142,8 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 	const char *k;
 	size_t i;
 
-	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped\n"
+	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped, "
+		"%lld for ports elsewhere\n"
 		"rules installed: %lld (%lld logical, %lld physical, %lld "
 		"lookup)\n"
 		"full recomputes: %lld, incremental runs: %lld (last "
@@ -152,6 +153,7 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 		"local datapaths: %lld, ports: %lld, flows pending: %s\n",
 		json_integer_value(json_object_get(j, "rows_compiled")),
 		json_integer_value(json_object_get(j, "rows_skipped")),
+		json_integer_value(json_object_get(j, "rows_elsewhere")),
 		json_integer_value(json_object_get(j, "rules_installed")),
 		json_integer_value(json_object_get(j, "rules_logical")),
 		json_integer_value(json_object_get(j, "rules_physical")),

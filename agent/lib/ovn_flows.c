@@ -106,7 +106,7 @@ static void stats_reset(struct wft_ovn_flow_stats *fs)
 	fs->reasons = NULL;
 	fs->n_reasons = 0;
 	fs->n_skips = 0;
-	fs->rows_compiled = fs->rows_skipped = 0;
+	fs->rows_compiled = fs->rows_skipped = fs->rows_elsewhere = 0;
 }
 
 static int cmp_text(const void *a, const void *b)
@@ -369,11 +369,12 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 	for (i = 0; i < fs->n_reasons; i++)
 		json_object_set_new(reasons, fs->reasons[i].reason,
 				    json_integer((json_int_t)fs->reasons[i].n));
-	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
 		      "s:f,s:s,"
 		      "s:b,s:I,s:I}",
 		"rows_compiled", (json_int_t)fs->rows_compiled,
 		"rows_skipped", (json_int_t)fs->rows_skipped,
+		"rows_elsewhere", (json_int_t)fs->rows_elsewhere,
 		"rules_installed", (json_int_t)fs->rules_installed,
 		"rules_logical", (json_int_t)fs->rules_lflow,
 		"rules_physical", (json_int_t)fs->rules_phys,

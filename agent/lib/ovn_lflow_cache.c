@@ -85,6 +85,7 @@ void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache_entry *e)
 	free(e->skip_reason);
 	e->skip_reason = NULL;
 	e->skipped = false;
+	e->irrelevant = false;
 	e->uncached = false;
 }
 

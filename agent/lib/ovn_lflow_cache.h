@@ -24,6 +24,7 @@
 #define WFT_OVN_DEP_RESIDENT	'R'	/* is_chassis_resident() */
 #define WFT_OVN_DEP_ADDR_SET	'A'
 #define WFT_OVN_DEP_PORT_GROUP	'G'
+#define WFT_OVN_DEP_IO_PORT	'I'	/* tags:in_out_port's relevance */
 
 /*
  * A rule as the cache keeps it: a struct wft_ofp_flow is 1.7 kB, mostly
@@ -56,6 +57,7 @@ struct wft_ovn_lcache_entry {
 	size_t deps_len;
 	uint32_t conj_base;		/* stable while the entry lives */
 	bool skipped;
+	bool irrelevant;		/* in_out_port not here: no rules */
 	bool uncached;			/* ct_lb groups: compiled every pass */
 	char *skip_reason;
 	struct wft_ovn_crule *rules;

@@ -8,6 +8,13 @@
  * Port_Group of a switch "<datapath key>_<NB name>"; the plain name is
  * tried too), and is_chassis_resident() true for the ports bound here
  * (VIFs, and chassisredirect ports whose chassis is this one).
+ * A port group has only its members bound here, as ovn-controller
+ * expands them: "inport == @pg" is decided on the inport's chassis and
+ * "outport == @pg" (egress) on the outport's, so remote members would
+ * only add rules that never match here. For the same reason a row that
+ * northd tagged with in_out_port=P (its match is about port P alone) is
+ * left out unless P, in the row's datapath, is bound here or is a patch,
+ * localport or localnet port, as ovn-controller leaves it out.
  *
  * Incremental: each (row, datapath) keeps its compiled rules in the
  * cache (ovn_lflow_cache.h) with the lookups its compile made. A pass
@@ -38,6 +45,7 @@ struct idx_slot {
 	size_t dp;
 	uint32_t key;
 	bool yes;
+	bool here;			/* port: rows about it apply here */
 	struct wft_ovsdb_row *row;
 	uint64_t content;		/* hash of row's set, 0: not yet */
 };
@@ -164,10 +172,13 @@ static const char *const *keep(struct env_aux *a, char **v)
 	return (const char *const *)v;
 }
 
-/* The hash of a string set column, once per pass and row. */
-static uint64_t content(struct idx_slot *s, const char *col)
+/* The hash of a string set column, once per pass and row; with @only,
+ * of the strings it has. */
+static uint64_t content(struct idx_slot *s, const char *col,
+			const struct idx *only)
 {
 	const struct wft_ovsdb_datum *d;
+	struct idx_slot *o;
 	unsigned int i;
 	uint64_t h;
 
@@ -176,32 +187,40 @@ static uint64_t content(struct idx_slot *s, const char *col)
 	d = wft_ovsdb_row_get_named(s->row, col);
 	h = wft_ovn_hash_bytes(WFT_OVN_HASH_INIT, wft_ovsdb_row_uuid(s->row),
 			       sizeof(struct wft_uuid));
-	for (i = 0; d && i < d->n; i++)
-		h = wft_ovn_hash_str(h, d->keys[i].s);
+	for (i = 0; d && i < d->n; i++) {
+		o = only ? idx_find(only, d->keys[i].s, NO_DP) : NULL;
+		if (!only || (o && o->yes))
+			h = wft_ovn_hash_str(h, d->keys[i].s);
+	}
 	s->content = h ? h : 1;
 	return s->content;
 }
 
 /* A string set column as an array of its strings (pointers into the
- * replica, valid during the compile). */
+ * replica, valid during the compile); with @only, just those it has. */
 static const char *const *strings(struct env_aux *a,
 				  const struct wft_ovsdb_row *row,
-				  const char *col, size_t *n)
+				  const char *col, const struct idx *only,
+				  size_t *n)
 {
 	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, col);
 	char **v = wft_xcalloc(d && d->n ? d->n + 1 : 1, sizeof(*v));
+	struct idx_slot *s;
 	unsigned int i;
 
-	for (i = 0; d && i < d->n; i++)
-		v[i] = d->keys[i].s;
-	*n = d ? d->n : 0;
+	*n = 0;
+	for (i = 0; d && i < d->n; i++) {
+		s = only ? idx_find(only, d->keys[i].s, NO_DP) : NULL;
+		if (!only || (s && s->yes))
+			v[(*n)++] = d->keys[i].s;
+	}
 	return keep(a, v);
 }
 
 static struct idx_slot *addr_set_find(struct env_aux *a, const char *name)
 {
 	struct idx_slot *s = idx_find(&a->sets, name, NO_DP);
-	uint64_t h = s ? content(s, "addresses") : 0;
+	uint64_t h = s ? content(s, "addresses", NULL) : 0;
 
 	record(a, WFT_OVN_DEP_ADDR_SET, name);
 	answer(a, &h, sizeof(h));
@@ -213,7 +232,7 @@ static const char *const *addr_set(void *aux, const char *name, size_t *n)
 	struct env_aux *a = aux;
 	struct idx_slot *s = addr_set_find(a, name);
 
-	return s ? strings(a, s->row, "addresses", n) : NULL;
+	return s ? strings(a, s->row, "addresses", NULL, n) : NULL;
 }
 
 static struct idx_slot *port_group_find(struct env_aux *a, const char *name)
@@ -226,7 +245,7 @@ static struct idx_slot *port_group_find(struct env_aux *a, const char *name)
 	s = idx_find(&a->groups, scoped, NO_DP);
 	if (!s)
 		s = idx_find(&a->groups, name, NO_DP);
-	h = s ? content(s, "ports") : 0;
+	h = s ? content(s, "ports", &a->resident) : 0;
 	record(a, WFT_OVN_DEP_PORT_GROUP, name);
 	answer(a, &h, sizeof(h));
 	return s;
@@ -237,7 +256,35 @@ static const char *const *port_group(void *aux, const char *name, size_t *n)
 	struct env_aux *a = aux;
 	struct idx_slot *s = port_group_find(a, name);
 
-	return s ? strings(a, s->row, "ports", n) : NULL;
+	return s ? strings(a, s->row, "ports", &a->resident, n) : NULL;
+}
+
+/* Whether rows tagged in_out_port=@p apply on this chassis (above). */
+static bool port_is_here(const struct wft_ovn_port *p)
+{
+	return p->resident || !strcmp(p->type, "patch") ||
+	       !strcmp(p->type, "localport") || !strcmp(p->type, "localnet");
+}
+
+static bool io_port_here(struct env_aux *a, const char *name)
+{
+	struct idx_slot *s = idx_find(&a->keys, name, a->dp);
+	bool here = s && s->here;
+
+	record(a, WFT_OVN_DEP_IO_PORT, name);
+	answer(a, &here, sizeof(here));
+	return here;
+}
+
+static const char *row_tag(const struct wft_ovsdb_row *row, const char *key)
+{
+	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, "tags");
+	unsigned int i;
+
+	for (i = 0; d && d->values && i < d->n; i++)
+		if (!strcmp(d->keys[i].s, key))
+			return d->values[i].s;
+	return NULL;
 }
 
 static void index_rows(struct wft_ovsdb_replica *r, const char *table,
@@ -271,8 +318,10 @@ static void env_build(struct env_aux *a, struct wft_ovsdb_replica *r,
 	 * the ports of the same name. */
 	for (i = 0; i < v->n_ports; i++) {
 		s = idx_add(&a->keys, v->ports[i].name, v->ports[i].dp);
-		if (s)
+		if (s) {
 			s->key = v->ports[i].key;
+			s->here = port_is_here(&v->ports[i]);
+		}
 		s = idx_add(&a->resident, v->ports[i].name, NO_DP);
 		if (s)
 			s->yes = v->ports[i].resident;
@@ -321,6 +370,9 @@ static uint64_t replay(struct env_aux *a, const struct wft_ovn_lcache_entry *e,
 			break;
 		case WFT_OVN_DEP_PORT_GROUP:
 			port_group_find(a, p + 1);
+			break;
+		case WFT_OVN_DEP_IO_PORT:
+			io_port_here(a, p + 1);
 			break;
 		}
 	}
@@ -372,6 +424,7 @@ static uint64_t input_hash(const struct wft_ovsdb_row *row,
 	h = wft_ovn_hash_str(h, wft_ovsdb_row_string(row, "pipeline", ""));
 	h = wft_ovn_hash_str(h, wft_ovsdb_row_string(row, "match", ""));
 	h = wft_ovn_hash_str(h, wft_ovsdb_row_string(row, "actions", ""));
+	h = wft_ovn_hash_str(h, row_tag(row, "in_out_port") ?: "");
 	h = wft_ovn_hash_bytes(h, &table, sizeof(table));
 	h = wft_ovn_hash_bytes(h, &prio, sizeof(prio));
 	h = wft_ovn_hash_bytes(h, &dp->key, sizeof(dp->key));
@@ -406,6 +459,7 @@ static void compile_entry(struct wft_ovn *o, struct env_aux *a,
 	};
 	struct wft_strbuf rec = WFT_STRBUF_INIT;
 	struct wft_ofp_flow *got = NULL;
+	const char *io = row_tag(row, "in_out_port");
 	struct wft_lflow lf;
 	size_t n = 0, i;
 	char err[256];
@@ -415,6 +469,10 @@ static void compile_entry(struct wft_ovn *o, struct env_aux *a,
 	a->conj_base = e->conj_base;
 	a->rec = &rec;
 	a->answers = WFT_OVN_HASH_INIT;
+	if (io && !io_port_here(a, io)) {
+		e->irrelevant = true;
+		goto done;
+	}
 	lf = (struct wft_lflow) {
 		.uuid = uuid,
 		.dp_key = a->v->dps[dp].key,
@@ -437,6 +495,7 @@ static void compile_entry(struct wft_ovn *o, struct env_aux *a,
 		wft_ovn_crule_pack(&e->rules[i], &got[i]);
 	e->n_rules = n;
 	wft_lflow_rules_free(got, n);
+done:
 	a->rec = NULL;
 	e->answers = a->answers;
 	e->deps_len = rec.len;
@@ -454,6 +513,10 @@ static void emit(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e,
 {
 	size_t i;
 
+	if (e->irrelevant) {
+		o->fst.rows_elsewhere++;
+		return;
+	}
 	if (e->skipped) {
 		o->fst.rows_skipped++;
 		count_skip(&o->fst, uuid, e->skip_reason);

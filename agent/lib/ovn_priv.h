@@ -96,6 +96,8 @@ struct wft_ovn_view {
 #define WFT_OVN_SKIPS_KEPT 20
 struct wft_ovn_flow_stats {
 	unsigned long rows_compiled, rows_skipped, rules_lflow, rules_phys;
+	/* Rows tagged in_out_port for a port that is not here. */
+	unsigned long rows_elsewhere;
 	unsigned long rules_lookup;	/* tables 66..75 (ovn_lookup.h) */
 	unsigned long duplicates;	/* same match, other actions */
 	unsigned long groups;		/* ct_lb select groups */

@@ -7,11 +7,12 @@
  * as weftd runs it, ROUNDS times. The local ports (bound to NAME in the
  * dump) get made-up interfaces and OpenFlow ports.
  *
- *   ovn-flows-bench DUMP.json CHASSIS [ROUNDS]
+ *   ovn-flows-bench DUMP.json CHASSIS [ROUNDS [RULES.txt]]
  *
  * Prints one line per round: milliseconds for the view and for the
  * desired set, rules, rows compiled. For profiling (perf record) the
- * control plane where the VM is too slow to.
+ * control plane where the VM is too slow to. RULES.txt gets the last
+ * round's rules, one per line as ovs-ofctl dump-flows prints them.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -32,6 +33,33 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void save(const char *path, const struct wft_ofp_flow *rules,
+		 size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	for (i = 0; i < n; i++) {
+		struct wft_strbuf sb = WFT_STRBUF_INIT;
+
+		wft_strbuf_printf(&sb, " cookie=%#llx, table=%u, ",
+				  (unsigned long long)rules[i].cookie,
+				  rules[i].table);
+		wft_ofp_match_format(&rules[i].match, &rules[i].mask,
+				     rules[i].priority, &sb);
+		wft_strbuf_puts(&sb, " actions=");
+		wft_ofp_actions_format(&rules[i].actions, &rules[i].match,
+				       &rules[i].mask, &sb);
+		fprintf(f, "%s\n", wft_strbuf_cstr(&sb));
+		wft_strbuf_free(&sb);
+	}
+	fclose(f);
 }
 
 static struct wft_ovsdb_replica *load(const char *path)
@@ -148,6 +176,8 @@ int main(int argc, char **argv)
 		       o.fst.rows_compiled, o.fst.rows_recompiled,
 		       o.fst.rows_skipped,
 		       (unsigned long)o.view.n_dps, o.view.n_ports);
+		if (argc > 4 && k == rounds - 1)
+			save(argv[4], rules, n);
 		wft_lflow_groups_uninit(&groups);
 		wft_lflow_rules_free(rules, n);
 	}

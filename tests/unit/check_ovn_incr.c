@@ -6,8 +6,9 @@
  * chassis computes in full, and the cache must compile only the rows
  * the change touched (lflow/stats' rows_recompiled):
  *  - an ACL's row added (1 row compiled), then removed (none);
- *  - an address set and a port group changed (exactly the rows that
- *    name them);
+ *  - an address set changed, a port group's member bound here removed
+ *    (exactly the rows that name them), a member bound elsewhere
+ *    removed (none: groups have their local members only);
  *  - a port added with a row that names it, then removed (that row).
  *
  * The SB is the one the real ovn-northd 23.03 wrote for
@@ -367,12 +368,17 @@ START_TEST(test_incremental)
 			   "10.0.0.10"));
 	ck_assert_uint_eq(check_same(&inc, r), n_as);
 
-	/* A port group loses a port: the rows naming it. */
+	/* A port group loses a port bound elsewhere: nothing (a group
+	 * has only its local members here); then one bound here: the rows
+	 * naming the group. */
 	pg = row_where(r, "Port_Group", "name", "_pg0");
 	n_pg = entries_naming(&inc, r, "@pg0");
 	ck_assert_uint_gt(n_pg, 0);
 	apply(r, json_pack("{s:{s:{s:{s:s}}}}", "Port_Group",
 			   uuid_str(pg, u), "modify", "ports", "ls0-p9"));
+	ck_assert_uint_eq(check_same(&inc, r), 0);
+	apply(r, json_pack("{s:{s:{s:{s:s}}}}", "Port_Group",
+			   uuid_str(pg, u), "modify", "ports", "ls0-p1"));
 	ck_assert_uint_eq(check_same(&inc, r), n_pg);
 
 	/* A port added in ls0 with a row that names it: that row; the
