@@ -97,9 +97,10 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 {
 	struct wft_ovn *o = aux;
 
-	/* Nothing here reads the tracked changes: run() recomputes the
-	 * flows from the rows, in full (no incremental processing yet). */
-	wft_ovn_flows_mark_dirty(o);
+	/* The flows' pass works from the rows (its cache decides what to
+	 * compile); the tracked changes only say whether one is due. */
+	if (wft_ovn_flows_affected(wft_ovsdb_client_replica(c)))
+		wft_ovn_flows_mark_dirty(o);
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }

@@ -265,6 +265,9 @@ void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			   struct wft_ofp_flow **rulesp, size_t *np);
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
+/* ovn_flows_inputs.c: whether the replica's tracked changes touch what
+ * the flows are computed from (not nb_cfg, Chassis_Private, .up). */
+bool wft_ovn_flows_affected(struct wft_ovsdb_replica *r);
 /* Forgets the physical flows parsed by earlier passes. */
 void wft_ovn_phys_forget(struct wft_ovn *o);
 void wft_ovn_flows_uninit(struct wft_ovn *o);
