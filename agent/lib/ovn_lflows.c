@@ -508,9 +508,9 @@ done:
 }
 
 static void emit(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e,
-		 const char *uuid, struct wft_ofp_flow **rules,
-		 size_t *n_rules, size_t *cap)
+		 struct wft_ofp_flow **rules, size_t *n_rules, size_t *cap)
 {
+	char uuid[WFT_UUID_STRLEN + 1];
 	size_t i;
 
 	if (e->irrelevant) {
@@ -519,6 +519,7 @@ static void emit(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e,
 	}
 	if (e->skipped) {
 		o->fst.rows_skipped++;
+		wft_uuid_format(&e->row, uuid);
 		count_skip(&o->fst, uuid, e->skip_reason);
 		return;
 	}
@@ -543,17 +544,17 @@ static void one(struct wft_ovn *o, struct env_aux *a,
 	uint64_t in;
 	bool created;
 
-	wft_uuid_format(wft_ovsdb_row_uuid(row), uuid);
 	e = wft_ovn_lcache_get(c, wft_ovsdb_row_uuid(row),
 			       &a->v->dps[dp].uuid, &created);
 	in = input_hash(row, &a->v->dps[dp]);
 	if (created || e->uncached || e->input != in ||
 	    replay(a, e, dp) != e->answers) {
+		wft_uuid_format(wft_ovsdb_row_uuid(row), uuid);
 		compile_entry(o, a, groups, row, dp, e, uuid);
 		e->input = in;
 	}
 	e->pass = c->pass;
-	emit(o, e, uuid, rules, n_rules, cap);
+	emit(o, e, rules, n_rules, cap);
 }
 
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,

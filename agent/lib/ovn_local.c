@@ -283,15 +283,48 @@ static void resolve_peers(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 	}
 }
 
+static int cmp_port_uuid(const void *a, const void *b, void *aux)
+{
+	const struct wft_ovn_view *v = aux;
+
+	return wft_uuid_cmp(&v->ports[*(const size_t *)a].uuid,
+			    &v->ports[*(const size_t *)b].uuid);
+}
+
+/* The index in v->ports of the port @u, through @by_uuid (port indexes
+ * sorted by UUID); SIZE_MAX if none. */
+static size_t port_by_uuid(const struct wft_ovn_view *v,
+			   const size_t *by_uuid, const struct wft_uuid *u)
+{
+	size_t lo = 0, hi = v->n_ports, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = wft_uuid_cmp(&v->ports[by_uuid[mid]].uuid, u);
+		if (!c)
+			return by_uuid[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
 static void add_mcgroups(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 {
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r,
 							     "Multicast_Group");
+	size_t *by_uuid = wft_xcalloc(v->n_ports + 1, sizeof(*by_uuid));
 	struct wft_ovsdb_row *mg;
 	struct wft_ovn_mcgroup *m;
 	const struct wft_ovsdb_datum *d;
 	size_t dp, i, j;
 
+	for (i = 0; i < v->n_ports; i++)
+		by_uuid[i] = i;
+	qsort_r(by_uuid, v->n_ports, sizeof(*by_uuid), cmp_port_uuid, v);
 	for (mg = t ? wft_ovsdb_rtable_first(t) : NULL; mg;
 	     mg = wft_ovsdb_row_next(mg)) {
 		dp = dp_index(v, ref(mg, "datapath"));
@@ -308,12 +341,13 @@ static void add_mcgroups(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 		d = wft_ovsdb_row_get_named(mg, "ports");
 		m->ports = wft_xcalloc(d && d->n ? d->n : 1,
 				       sizeof(*m->ports));
-		for (i = 0; d && i < d->n; i++)
-			for (j = 0; j < v->n_ports; j++)
-				if (!wft_uuid_cmp(&v->ports[j].uuid,
-						  &d->keys[i].u))
-					m->ports[m->n_ports++] = j;
+		for (i = 0; d && i < d->n; i++) {
+			j = port_by_uuid(v, by_uuid, &d->keys[i].u);
+			if (j != SIZE_MAX)
+				m->ports[m->n_ports++] = j;
+		}
 	}
+	free(by_uuid);
 }
 
 void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
