@@ -9,12 +9,14 @@
  *
  *   ovn-flows-bench DUMP.json CHASSIS [ROUNDS [RULES.txt]]
  *
- * Prints one line per round: milliseconds for the view and for the
- * desired set, rules, rows compiled. For profiling (perf record) the
+ * Prints one line per round: milliseconds for the view, the desired set
+ * and its install into a pipeline (the replace-flows plan weftd uses),
+ * rules, rows compiled. For profiling (perf record) the
  * control plane where the VM is too slow to. RULES.txt gets the last
  * round's rules, one per line as ovs-ofctl dump-flows prints them.
  */
 #include <jansson.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,8 @@
 #include "weft/ovsdb_replica.h"
 #include "weft/strbuf.h"
 #include "weft/util.h"
+#include "weft/pipeline.h"
+#include "agent/lib/ofproto_rpc.h"
 #include "agent/lib/ovn_priv.h"
 
 #define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
@@ -126,6 +130,7 @@ static void make_ifaces(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 
 int main(int argc, char **argv)
 {
+	struct wft_pipeline *p = wft_pipeline_create();
 	struct wft_ovsdb_replica *r;
 	struct wft_ovsdb_row *ch;
 	struct wft_ovn o;
@@ -148,11 +153,15 @@ int main(int argc, char **argv)
 		if (!strcmp(wft_ovsdb_row_string(ch, "name", ""), argv[2]))
 			o.chassis_uuid = *wft_ovsdb_row_uuid(ch);
 	make_ifaces(&o, r);
+	malloc_trim(0);
+	printf("heap in use: %zu KiB after loading the replica\n",
+	       mallinfo2().uordblks / 1024);
 	for (k = 0; k < rounds; k++) {
 		struct wft_lflow_groups groups;
 		struct wft_ofp_flow *rules;
-		double t0 = now_ms(), t1, t2;
-		size_t n;
+		struct wft_replace_plan pl = { 0 };
+		double t0 = now_ms(), t1, t2, t3;
+		size_t n, bad, touched;
 
 		wft_ovn_view_free(&o.view);
 		wft_ovn_view_build(&o, r, &o.view);
@@ -168,21 +177,39 @@ int main(int argc, char **argv)
 		wft_lflow_groups_init(&groups);
 		wft_ovn_flows_compute(&o, r, NULL, &groups, &rules, &n);
 		t2 = now_ms();
-		printf("round %d: view %.1f ms, desired %.1f ms: %zu rules "
+		if (argc > 4 && k == rounds - 1)
+			save(argv[4], rules, n);
+		wft_replace_plan_build(&pl, p, rules, n);
+		if (wft_apply_flow_mods(p, pl.fms, pl.n, &bad, &touched))
+			fprintf(stderr, "install: flow %zu refused\n", bad);
+		free(pl.fms);
+		free(pl.line);
+		t3 = now_ms();
+		wft_lflow_groups_uninit(&groups);
+		wft_lflow_rules_free(rules, n);
+		printf("heap in use: %zu KiB (replica, pipeline, cache)\n",
+		       mallinfo2().uordblks / 1024);
+		printf("round %d: view %.1f ms, desired %.1f ms, install %.1f "
+		       "ms (%zu changes): %zu rules "
 		       "(%lu logical, %lu physical, %lu lookup), %lu rows "
 		       "compiled (%lu now), %lu skipped, %lu dps, %zu ports\n", k,
-		       t1 - t0, t2 - t1, n, o.fst.rules_lflow,
+		       t1 - t0, t2 - t1, t3 - t2, pl.n, n, o.fst.rules_lflow,
 		       o.fst.rules_phys, o.fst.rules_lookup,
 		       o.fst.rows_compiled, o.fst.rows_recompiled,
 		       o.fst.rows_skipped,
 		       (unsigned long)o.view.n_dps, o.view.n_ports);
-		if (argc > 4 && k == rounds - 1)
-			save(argv[4], rules, n);
-		wft_lflow_groups_uninit(&groups);
-		wft_lflow_rules_free(rules, n);
+
+	}
+	{
+		size_t before = mallinfo2().uordblks;
+
+		wft_ovn_lflows_reset(&o);
+		printf("the compiled flow cache held %zu KiB\n",
+		       (before - mallinfo2().uordblks) / 1024);
 	}
 	wft_ovn_flows_uninit(&o);
 	wft_ovn_ifaces_free(o.ifaces, o.n_ifaces);
 	wft_ovsdb_replica_free(r);
+	wft_pipeline_destroy(p);
 	return 0;
 }
