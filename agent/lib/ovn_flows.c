@@ -23,10 +23,13 @@
 #include <time.h>
 
 #include "weft/ofproto.h"
+#include "weft/pipeline.h"
 #include "weft/ovn_lookup.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
+#include "ofproto_rpc.h"
+#include "ovn_lflow_cache.h"
 #include "ovn_priv.h"
 
 WFT_LOG_MODULE(ovn_flows);
@@ -235,33 +238,121 @@ static void lookup_tables(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	wft_ovn_lookup_ctx_uninit(&ctx);
 }
 
-void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+static void extras_forget(struct wft_ovn *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_extras; i++) {
+		if (o->lcache)
+			wft_ovn_dindex_remove(o->lcache->index,
+					      &o->extras[i]);
+		wft_ofpacts_uninit(&o->extras[i].actions);
+		free(o->extras[i].words);
+	}
+	free(o->extras);
+	o->extras = NULL;
+	o->n_extras = 0;
+}
+
+/* The pass' physical and lookup rules (@rules, @n_phys of them physical)
+ * take the last pass' place in the desired index; @rules is emptied. */
+static void extras_replace(struct wft_ovn *o, struct wft_ofp_flow *rules,
+			   size_t n, size_t n_phys)
+{
+	struct wft_ovn_crule *next = wft_xcalloc(n ? n : 1, sizeof(*next));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		wft_ovn_crule_pack(&next[i], &rules[i]);
+		wft_ovn_dindex_add(o->lcache->index, &next[i], NULL,
+				   i < n_phys ? 0 : 2, (uint32_t)i);
+	}
+	extras_forget(o);
+	o->extras = next;
+	o->n_extras = n;
+}
+
+void wft_ovn_flows_update(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			   struct wft_backer *b,
-			   struct wft_lflow_groups *groups,
-			   struct wft_ofp_flow **rulesp, size_t *np)
+			   struct wft_lflow_groups *groups)
 {
 	struct wft_ofp_flow *rules = NULL;
 	size_t n = 0, cap = 0, n_phys;
 
 	stats_reset(&o->fst);
+	wft_ovn_lflows_compile(o, r, &o->view, groups);
 	physical(o, b, &rules, &n, &cap);
 	n_phys = n;
-	wft_ovn_lflows_compile(o, r, &o->view, groups, &rules, &n, &cap);
-	o->fst.rules_lflow = n - n_phys;
 	lookup_tables(o, r, &rules, &n, &cap);
-	o->fst.duplicates = wft_ovn_desired_merge(rules, &n);
+	extras_replace(o, rules, n, n_phys);
+	wft_lflow_rules_free(rules, n);
 	o->fst.groups = groups->n;
-	*rulesp = rules;
-	*np = n;
+}
+
+void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			   struct wft_backer *b,
+			   struct wft_lflow_groups *groups,
+			   struct wft_ofp_flow **rulesp, size_t *np)
+{
+	wft_ovn_flows_update(o, r, b, groups);
+	*np = wft_ovn_dindex_all(o->lcache->index, rulesp,
+				 &o->fst.duplicates);
+}
+
+int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
+			  bool full, struct wft_ofproto_install_stats *st,
+			  char *err, size_t errlen)
+{
+	struct wft_ovn_dindex *x = o->lcache->index;
+	struct wft_replace_plan pl = { 0 };
+	struct wft_flow_mod *fms = NULL;
+	struct wft_ofp_flow *rules;
+	size_t n, nr, bad = 0, touched;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (full || o->installed_index != x ||
+	    wft_pipeline_n_rules(p) != o->installed_n) {
+		nr = wft_ovn_dindex_all(x, &rules, &o->fst.duplicates);
+		wft_replace_plan_build(&pl, p, rules, nr);
+		ret = wft_apply_flow_mods(p, pl.fms, pl.n, &bad, &touched);
+		if (ret)
+			snprintf(err, errlen, "flow %zu: %s", pl.line[bad],
+				 strerror(-ret));
+		st->added = pl.added;
+		st->deleted = pl.deleted;
+		st->modified = pl.modified;
+		n = pl.n;
+		free(pl.fms);
+		free(pl.line);
+		wft_lflow_rules_free(rules, nr);
+		if (!ret)
+			wft_ovn_dindex_installed_all(x);
+		o->installed_index = ret ? NULL : x;
+	} else {
+		n = wft_ovn_dindex_flush(x, &fms, &st->added, &st->deleted,
+					 &st->modified);
+		ret = wft_apply_flow_mods(p, fms, n, &bad, &touched);
+		if (ret) {
+			snprintf(err, errlen, "flow_mod %zu: %s", bad,
+				 strerror(-ret));
+			o->installed_index = NULL;	/* in full next */
+		}
+		free(fms);
+		o->fst.duplicates = x->dups;
+	}
+	o->installed_n = wft_pipeline_n_rules(p);
+	o->fst.rules_installed = x->n;
+	o->fst.install_mods = n;
+	return ret;
 }
 
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_backer *b = wft_ofproto_backer(o->d);
 	struct wft_ofproto_install_stats ist;
-	struct wft_ofp_flow *rules = NULL;
-	size_t n = 0;
 	unsigned long gen = o->flows_gen;
+	struct wft_pipeline *p;
 	struct wft_lflow_groups groups;
 	bool vifs, tunnels, groups_changed;
 	char err[256];
@@ -299,8 +390,15 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		wft_ovn_schedule_in(o, RETRY_MS * 5);
 		return;
 	}
+	p = wft_ofproto_bridge_pipeline(b, o->node.bridge);
+	if (!p) {
+		snprintf(o->fst.error, sizeof(o->fst.error), "no bridge %s",
+			 o->node.bridge);
+		wft_ovn_schedule_in(o, RETRY_MS * 5);
+		return;
+	}
 	wft_lflow_groups_init(&groups);
-	wft_ovn_flows_compute(o, r, b, &groups, &rules, &n);
+	wft_ovn_flows_update(o, r, b, &groups);
 	/* Groups first: a rule naming a missing group drops. */
 	ret = wft_ovn_groups_install(b, o->node.bridge, &groups,
 				     &groups_changed, err, sizeof(err));
@@ -310,9 +408,9 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 			 err);
 	else if (groups_changed)
 		wft_backer_changed(b);
-	ret = wft_ofproto_install(b, o->node.bridge, rules, n, &ist, err,
-				  sizeof(err));
-	wft_lflow_rules_free(rules, n);
+	ret = wft_ovn_flows_install(o, p, false, &ist, err, sizeof(err));
+	if (!ret && (ist.added || ist.deleted || ist.modified))
+		wft_backer_changed(b);
 	/* A pass' desired set and install plan are megabytes of flows
 	 * (1.7 kB each) freed here; glibc keeps freed heap otherwise, and
 	 * it would count in weftd's RSS until the next pass reuses it. */
@@ -326,13 +424,13 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		return;
 	}
 	o->fst.error[0] = '\0';
-	o->fst.rules_installed = n;
 	o->fst.added = ist.added;
 	o->fst.deleted = ist.deleted;
 	o->fst.modified = ist.modified;
 	if (ist.added || ist.deleted || ist.modified)
-		wft_dbg("flows on %s: %zu (%zu added, %zu deleted, %zu "
-			"modified) in %.1f ms", o->node.bridge, n, ist.added,
+		wft_dbg("flows on %s: %lu (%zu added, %zu deleted, %zu "
+			"modified) in %.1f ms", o->node.bridge,
+			o->fst.rules_installed, ist.added,
 			ist.deleted, ist.modified, o->fst.last_compile_ms);
 	if (gen != o->flows_gen || !vifs) {
 		/* Behind already, or waiting for a VIF's port. */
@@ -356,6 +454,7 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	wft_ovn_zones_free(o->zones);
 	o->zones = NULL;
 	wft_lflow_stats_uninit(&o->lflow_st);
+	extras_forget(o);
 	wft_ovn_lflows_reset(o);
 	wft_ovn_phys_forget(o);
 	stats_reset(&o->fst);

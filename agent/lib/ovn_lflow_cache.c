@@ -65,13 +65,26 @@ struct wft_ovn_lcache *wft_ovn_lcache_new(void)
 
 	c->n_buckets = 1024;
 	c->buckets = wft_xcalloc(c->n_buckets, sizeof(*c->buckets));
+	c->index = wft_ovn_dindex_new();
 	return c;
 }
 
-void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache_entry *e)
+void wft_ovn_lcache_entry_index(struct wft_ovn_lcache *c,
+				struct wft_ovn_lcache_entry *e)
 {
 	size_t i;
 
+	for (i = 0; i < e->n_rules; i++)
+		wft_ovn_dindex_add(c->index, &e->rules[i], e, 1, (uint32_t)i);
+}
+
+void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache *c,
+				struct wft_ovn_lcache_entry *e)
+{
+	size_t i;
+
+	for (i = 0; c && i < e->n_rules; i++)
+		wft_ovn_dindex_remove(c->index, &e->rules[i]);
 	for (i = 0; i < e->n_rules; i++) {
 		wft_ofpacts_uninit(&e->rules[i].actions);
 		free(e->rules[i].words);
@@ -89,9 +102,11 @@ void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache_entry *e)
 	e->uncached = false;
 }
 
-static void entry_free(struct wft_ovn_lcache_entry *e)
+/* @c NULL: the index goes too, nothing to take the rules out of. */
+static void entry_free(struct wft_ovn_lcache *c,
+		       struct wft_ovn_lcache_entry *e)
 {
-	wft_ovn_lcache_entry_clear(e);
+	wft_ovn_lcache_entry_clear(c, e);
 	free(e);
 }
 
@@ -105,9 +120,10 @@ void wft_ovn_lcache_free(struct wft_ovn_lcache *c)
 	for (i = 0; i < c->n_buckets; i++)
 		for (e = c->buckets[i]; e; e = next) {
 			next = e->next;
-			entry_free(e);
+			entry_free(NULL, e);
 		}
 	free(c->buckets);
+	wft_ovn_dindex_free(c->index);
 	free(c);
 }
 
@@ -181,7 +197,7 @@ size_t wft_ovn_lcache_sweep(struct wft_ovn_lcache *c, unsigned long pass)
 				continue;
 			}
 			*pe = e->next;
-			entry_free(e);
+			entry_free(c, e);
 			c->n--;
 			dropped++;
 		}

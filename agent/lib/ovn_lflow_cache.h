@@ -66,7 +66,10 @@ struct wft_ovn_lcache_entry {
 	struct wft_ovn_lcache_entry *next;	/* in its bucket */
 };
 
+struct wft_ovn_dindex;
+
 struct wft_ovn_lcache {
+	struct wft_ovn_dindex *index;	/* the entries' rules, by key */
 	struct wft_ovn_lcache_entry **buckets;
 	size_t n_buckets, n;
 	uint32_t conj_next;
@@ -79,11 +82,69 @@ void wft_ovn_lcache_free(struct wft_ovn_lcache *c);
 struct wft_ovn_lcache_entry *
 wft_ovn_lcache_get(struct wft_ovn_lcache *c, const struct wft_uuid *row,
 		   const struct wft_uuid *dp, bool *created);
-/* Forgets what @e compiled (rules, lookups, skip reason). */
-void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache_entry *e);
+/* Forgets what @e compiled (rules, lookups, skip reason); its rules
+ * leave the index. */
+void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache *c,
+				struct wft_ovn_lcache_entry *e);
+/* @e's rules, just compiled, into the index. */
+void wft_ovn_lcache_entry_index(struct wft_ovn_lcache *c,
+				struct wft_ovn_lcache_entry *e);
 /* Drops the entries that pass @pass did not want; returns how many. */
 size_t wft_ovn_lcache_sweep(struct wft_ovn_lcache *c, unsigned long pass);
 size_t wft_ovn_lcache_rules(const struct wft_ovn_lcache *c);
+
+/*
+ * The desired rules by key (ovn_desired_index.c): every contribution to
+ * a (table, priority, match) rule, the merged result last installed, and
+ * the keys touched since the last install.
+ */
+struct wft_flow_mod;
+
+struct wft_ovn_contrib {
+	const struct wft_ovn_crule *r;
+	const struct wft_ovn_lcache_entry *e;	/* NULL: physical, lookup */
+	int class;			/* 0 physical, 1 logical, 2 lookup */
+	uint32_t order;			/* within its entry or class */
+};
+
+struct wft_ovn_dnode {
+	struct wft_ovn_dnode *next, *dirty_next;
+	uint64_t h;
+	struct wft_ovn_crule key;	/* words owned, no actions */
+	struct wft_ovn_contrib *c;
+	size_t n, cap;
+	bool dirty, installed;
+	uint64_t inst_cookie;
+	struct wft_ofpacts inst;	/* what br-int has for the key */
+	unsigned long dups;
+};
+
+struct wft_ovn_dindex {
+	struct wft_ovn_dnode **buckets;
+	size_t n_buckets, n;
+	struct wft_ovn_dnode *dirty;
+	unsigned long dups;		/* of the installed nodes */
+};
+
+struct wft_ovn_dindex *wft_ovn_dindex_new(void);
+void wft_ovn_dindex_free(struct wft_ovn_dindex *x);
+void wft_ovn_dindex_add(struct wft_ovn_dindex *x, const struct wft_ovn_crule *r,
+			const struct wft_ovn_lcache_entry *e, int class,
+			uint32_t order);
+void wft_ovn_dindex_remove(struct wft_ovn_dindex *x,
+			   const struct wft_ovn_crule *r);
+/* Every key's merged rule into *@rulesp (malloc'ed); returns how many,
+ * *@dups the duplicates. Nothing is marked installed. */
+size_t wft_ovn_dindex_all(struct wft_ovn_dindex *x,
+			  struct wft_ofp_flow **rulesp, unsigned long *dups);
+/* After wft_ovn_dindex_all()'s rules were installed in full. */
+void wft_ovn_dindex_installed_all(struct wft_ovn_dindex *x);
+/* The flow_mods (*@fmsp, malloc'ed; their actions point into the index
+ * until its next change) that bring br-int from the last install to the
+ * keys touched since; returns how many. */
+size_t wft_ovn_dindex_flush(struct wft_ovn_dindex *x,
+			    struct wft_flow_mod **fmsp, size_t *added,
+			    size_t *deleted, size_t *modified);
 
 /* FNV-1a, 64 bits, for the input and answer hashes. */
 static inline uint64_t wft_ovn_hash_bytes(uint64_t h, const void *p,

@@ -464,7 +464,7 @@ static void compile_entry(struct wft_ovn *o, struct env_aux *a,
 	size_t n = 0, i;
 	char err[256];
 
-	wft_ovn_lcache_entry_clear(e);
+	wft_ovn_lcache_entry_clear(o->lcache, e);
 	a->dp = dp;
 	a->conj_base = e->conj_base;
 	a->rec = &rec;
@@ -495,6 +495,7 @@ static void compile_entry(struct wft_ovn *o, struct env_aux *a,
 		wft_ovn_crule_pack(&e->rules[i], &got[i]);
 	e->n_rules = n;
 	wft_lflow_rules_free(got, n);
+	wft_ovn_lcache_entry_index(o->lcache, e);
 done:
 	a->rec = NULL;
 	e->answers = a->answers;
@@ -507,11 +508,9 @@ done:
 	o->fst.rows_recompiled++;
 }
 
-static void emit(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e,
-		 struct wft_ofp_flow **rules, size_t *n_rules, size_t *cap)
+static void count(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e)
 {
 	char uuid[WFT_UUID_STRLEN + 1];
-	size_t i;
 
 	if (e->irrelevant) {
 		o->fst.rows_elsewhere++;
@@ -524,19 +523,12 @@ static void emit(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e,
 		return;
 	}
 	o->fst.rows_compiled++;
-	if (*n_rules + e->n_rules > *cap) {
-		*cap = (*n_rules + e->n_rules) * 2;
-		*rules = wft_xrealloc(*rules, *cap * sizeof(**rules));
-	}
-	/* Copies: the merge joins conjunction actions in place. */
-	for (i = 0; i < e->n_rules; i++)
-		wft_ovn_crule_unpack(&e->rules[i], &(*rules)[(*n_rules)++]);
+	o->fst.rules_lflow += e->n_rules;
 }
 
 static void one(struct wft_ovn *o, struct env_aux *a,
 		struct wft_lflow_groups *groups,
-		const struct wft_ovsdb_row *row, size_t dp,
-		struct wft_ofp_flow **rules, size_t *n_rules, size_t *cap)
+		const struct wft_ovsdb_row *row, size_t dp)
 {
 	struct wft_ovn_lcache *c = o->lcache;
 	char uuid[WFT_UUID_STRLEN + 1];
@@ -554,14 +546,12 @@ static void one(struct wft_ovn *o, struct env_aux *a,
 		e->input = in;
 	}
 	e->pass = c->pass;
-	emit(o, e, rules, n_rules, cap);
+	count(o, e);
 }
 
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
-			    struct wft_lflow_groups *groups,
-			    struct wft_ofp_flow **rules, size_t *n_rules,
-			    size_t *cap)
+			    struct wft_lflow_groups *groups)
 {
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Logical_Flow");
 	struct wft_ovsdb_rtable *gt = wft_ovsdb_replica_table(
@@ -585,6 +575,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	}
 	o->lcache->pass++;
 	o->fst.rows_recompiled = 0;
+	o->fst.rules_lflow = 0;
 	env_build(&a, r, v);
 	for (row = t ? wft_ovsdb_rtable_first(t) : NULL; row;
 	     row = wft_ovsdb_row_next(row)) {
@@ -592,8 +583,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		if (d && d->n) {
 			dp = dp_of(v, &d->keys[0].u);
 			if (dp != SIZE_MAX)
-				one(o, &a, groups, row, dp, rules, n_rules,
-				    cap);
+				one(o, &a, groups, row, dp);
 			continue;
 		}
 		d = wft_ovsdb_row_get_named(row, "logical_dp_group");
@@ -603,8 +593,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		for (i = 0; d && i < d->n; i++) {
 			dp = dp_of(v, &d->keys[i].u);
 			if (dp != SIZE_MAX)
-				one(o, &a, groups, row, dp, rules, n_rules,
-				    cap);
+				one(o, &a, groups, row, dp);
 		}
 	}
 	wft_ovn_lcache_sweep(o->lcache, o->lcache->pass);

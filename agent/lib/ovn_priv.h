@@ -10,12 +10,15 @@
 #include "weft/daemon.h"
 #include "weft/lflow.h"
 #include "weft/lflow_actions.h"
+#include "weft/ofproto.h"
 #include "weft/ovn_node.h"
 #include "weft/ovsdb_client.h"
 #include "weft/ovsdb_replica.h"
 
 struct wft_backer;
 struct wft_ovn_lcache;
+struct wft_ovn_crule;
+struct wft_pipeline;
 
 struct wft_ovn_strset {
 	char **v;
@@ -102,6 +105,7 @@ struct wft_ovn_flow_stats {
 	unsigned long duplicates;	/* same match, other actions */
 	unsigned long groups;		/* ct_lb select groups */
 	unsigned long rules_installed;
+	unsigned long install_mods;	/* flow_mods of the last install */
 	unsigned long full_recomputes, incremental_runs;
 	/* (row, datapath) pairs compiled by the last pass; the others
 	 * came from the cache (ovn_lflows.c). */
@@ -174,6 +178,13 @@ struct wft_ovn {
 	double cond_wait_since;		/* ms: a pass waits for a condition */
 	struct wft_ovn_phys *phys;	/* the last pass', by text */
 	size_t n_phys;
+	/* The physical and lookup rules in the desired index, packed. */
+	struct wft_ovn_crule *extras;
+	size_t n_extras;
+	/* What the last install left: br-int's rule count, and the index
+	 * it was made from (another index: the next install is in full). */
+	size_t installed_n;
+	const void *installed_index;
 
 	unsigned int n_txns, n_txn_failures, n_claims, n_releases, n_lost;
 };
@@ -234,13 +245,11 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 			    const char *system_id, char ***texts, size_t *n);
 
 /* ovn_lflows.c: every Logical_Flow of a local datapath compiled into
- * *@rules (appended), from the cache where nothing the row read
- * changed; counts in @st and o->fst. */
+ * the cache (o->lcache) and its desired rule index, from the cache where
+ * nothing the row read changed; counts in o->fst. */
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
-			    struct wft_lflow_groups *groups,
-			    struct wft_ofp_flow **rules, size_t *n_rules,
-			    size_t *cap);
+			    struct wft_lflow_groups *groups);
 /* Forgets the compiled rows: the next pass is a full recompute. */
 void wft_ovn_lflows_reset(struct wft_ovn *o);
 
@@ -263,6 +272,18 @@ void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			   struct wft_backer *b,
 			   struct wft_lflow_groups *groups,
 			   struct wft_ofp_flow **rulesp, size_t *np);
+/* The pass' rules into the desired index (o->lcache->index): what
+ * wft_ovn_flows_compute() does before listing them. */
+void wft_ovn_flows_update(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			  struct wft_backer *b,
+			  struct wft_lflow_groups *groups);
+/* The desired index installed into @p: in full (a replace-flows plan)
+ * when @full, on the index' first install or when @p's rule count is
+ * not what the last install left (someone else changed it), else only
+ * the rules touched since the last install. */
+int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
+			  bool full, struct wft_ofproto_install_stats *st,
+			  char *err, size_t errlen);
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
 /* ovn_flows_inputs.c: whether the replica's tracked changes touch what

@@ -10,8 +10,8 @@
  *   ovn-flows-bench DUMP.json CHASSIS [ROUNDS [RULES.txt]]
  *
  * Prints one line per round: milliseconds for the view, the desired set
- * and its install into a pipeline (the replace-flows plan weftd uses),
- * rules, rows compiled. For profiling (perf record) the
+ * and its install into a pipeline (as weftd installs: in full the first
+ * time, then only what changed), rules, rows compiled. For profiling (perf record) the
  * control plane where the VM is too slow to. RULES.txt gets the last
  * round's rules, one per line as ovs-ofctl dump-flows prints them.
  */
@@ -26,7 +26,7 @@
 #include "weft/strbuf.h"
 #include "weft/util.h"
 #include "weft/pipeline.h"
-#include "agent/lib/ofproto_rpc.h"
+#include "agent/lib/ovn_lflow_cache.h"
 #include "agent/lib/ovn_priv.h"
 
 #define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
@@ -159,9 +159,11 @@ int main(int argc, char **argv)
 	for (k = 0; k < rounds; k++) {
 		struct wft_lflow_groups groups;
 		struct wft_ofp_flow *rules;
-		struct wft_replace_plan pl = { 0 };
+		struct wft_ofproto_install_stats ist;
 		double t0 = now_ms(), t1, t2, t3;
-		size_t n, bad, touched;
+		unsigned long dups;
+		char err[256];
+		size_t n;
 
 		wft_ovn_view_free(&o.view);
 		wft_ovn_view_build(&o, r, &o.view);
@@ -175,25 +177,27 @@ int main(int argc, char **argv)
 			o.view.chassis[i].ofport = (uint32_t)(1000 + i);
 		t1 = now_ms();
 		wft_lflow_groups_init(&groups);
-		wft_ovn_flows_compute(&o, r, NULL, &groups, &rules, &n);
+		wft_ovn_flows_update(&o, r, NULL, &groups);
 		t2 = now_ms();
-		if (argc > 4 && k == rounds - 1)
-			save(argv[4], rules, n);
-		wft_replace_plan_build(&pl, p, rules, n);
-		if (wft_apply_flow_mods(p, pl.fms, pl.n, &bad, &touched))
-			fprintf(stderr, "install: flow %zu refused\n", bad);
-		free(pl.fms);
-		free(pl.line);
+		if (wft_ovn_flows_install(&o, p, false, &ist, err,
+					  sizeof(err)))
+			fprintf(stderr, "install: %s\n", err);
 		t3 = now_ms();
+		n = o.fst.rules_installed;
+		if (argc > 4 && k == rounds - 1) {
+			n = wft_ovn_dindex_all(o.lcache->index, &rules,
+					       &dups);
+			save(argv[4], rules, n);
+			wft_lflow_rules_free(rules, n);
+		}
 		wft_lflow_groups_uninit(&groups);
-		wft_lflow_rules_free(rules, n);
 		printf("heap in use: %zu KiB (replica, pipeline, cache)\n",
 		       mallinfo2().uordblks / 1024);
 		printf("round %d: view %.1f ms, desired %.1f ms, install %.1f "
 		       "ms (%zu changes): %zu rules "
 		       "(%lu logical, %lu physical, %lu lookup), %lu rows "
 		       "compiled (%lu now), %lu skipped, %lu dps, %zu ports\n", k,
-		       t1 - t0, t2 - t1, t3 - t2, pl.n, n, o.fst.rules_lflow,
+		       t1 - t0, t2 - t1, t3 - t2, o.fst.install_mods, n, o.fst.rules_lflow,
 		       o.fst.rules_phys, o.fst.rules_lookup,
 		       o.fst.rows_compiled, o.fst.rows_recompiled,
 		       o.fst.rows_skipped,
