@@ -179,6 +179,18 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 		wft_strbuf_printf(&sb, "  %s: %s\n",
 			json_string_value(json_object_get(v, "uuid")),
 			json_string_value(json_object_get(v, "reason")));
+	if (json_array_size(json_object_get(j, "passes")))
+		wft_strbuf_puts(&sb, "last passes (ms before the last, "
+				"duration ms, rows compiled, flow_mods):\n");
+	json_array_foreach(json_object_get(j, "passes"), i, v)
+		wft_strbuf_printf(&sb, "  -%.0f %.1f %lld %lld%s\n",
+			json_real_value(json_object_get(v, "before_last_ms")),
+			json_real_value(json_object_get(v, "ms")),
+			json_integer_value(json_object_get(v,
+							   "rows_recompiled")),
+			json_integer_value(json_object_get(v, "flow_mods")),
+			json_is_true(json_object_get(v, "full")) ?
+			" full" : "");
 	wft_rpc_reply(call, json_pack("{s:s,s:o}", "text",
 				      wft_strbuf_cstr(&sb), "data", j));
 	wft_strbuf_free(&sb);

@@ -347,6 +347,18 @@ int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
 	return ret;
 }
 
+static void note_pass(struct wft_ovn_flow_stats *fs, double t0)
+{
+	struct wft_ovn_pass *p = &fs->passes[fs->n_passes++ %
+					     WFT_OVN_PASSES_KEPT];
+
+	p->at_ms = t0 + fs->last_compile_ms;
+	p->ms = fs->last_compile_ms;
+	p->recompiled = fs->rows_recompiled;
+	p->mods = fs->install_mods;
+	p->full = fs->last_was_full;
+}
+
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_backer *b = wft_ofproto_backer(o->d);
@@ -416,6 +428,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	 * it would count in weftd's RSS until the next pass reuses it. */
 	malloc_trim(0);
 	o->fst.last_compile_ms = now_ms() - t0;
+	note_pass(&o->fst, t0);
 	if (ret) {
 		snprintf(o->fst.error, sizeof(o->fst.error), "%s", err);
 		wft_warn("installing the flows on %s: %s", o->node.bridge,
@@ -460,6 +473,30 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	stats_reset(&o->fst);
 }
 
+/* The last passes, oldest first: when each ended (ms before the last
+ * one), how long it took, the rows it compiled, its flow_mods. */
+static json_t *passes_json(const struct wft_ovn_flow_stats *fs)
+{
+	size_t n = fs->n_passes < WFT_OVN_PASSES_KEPT ? fs->n_passes :
+		   WFT_OVN_PASSES_KEPT, i;
+	const struct wft_ovn_pass *last, *p;
+	json_t *a = json_array();
+
+	if (!n)
+		return a;
+	last = &fs->passes[(fs->n_passes - 1) % WFT_OVN_PASSES_KEPT];
+	for (i = fs->n_passes - n; i < fs->n_passes; i++) {
+		p = &fs->passes[i % WFT_OVN_PASSES_KEPT];
+		json_array_append_new(a, json_pack("{s:f,s:f,s:I,s:I,s:b}",
+			"before_last_ms", last->at_ms - p->at_ms,
+			"ms", p->ms,
+			"rows_recompiled", (json_int_t)p->recompiled,
+			"flow_mods", (json_int_t)p->mods,
+			"full", p->full));
+	}
+	return a;
+}
+
 json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 {
 	const struct wft_ovn_flow_stats *fs = &o->fst;
@@ -497,6 +534,7 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 		"local_datapaths", (json_int_t)o->view.n_dps,
 		"local_ports", (json_int_t)o->view.n_ports);
 	json_object_set_new(j, "skipped", skips);
+	json_object_set_new(j, "passes", passes_json(fs));
 	json_object_set_new(j, "skip_reasons", reasons);
 	return j;
 }

@@ -570,8 +570,10 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	if (!o->lcache) {
 		o->lcache = wft_ovn_lcache_new();
 		o->fst.full_recomputes++;
+		o->fst.last_was_full = true;
 	} else {
 		o->fst.incremental_runs++;
+		o->fst.last_was_full = false;
 	}
 	o->lcache->pass++;
 	o->fst.rows_recompiled = 0;

@@ -107,11 +107,21 @@ struct wft_ovn_flow_stats {
 	unsigned long rules_installed;
 	unsigned long install_mods;	/* flow_mods of the last install */
 	unsigned long full_recomputes, incremental_runs;
+	bool last_was_full;
 	/* (row, datapath) pairs compiled by the last pass; the others
 	 * came from the cache (ovn_lflows.c). */
 	unsigned long rows_recompiled;
 	unsigned long added, deleted, modified;	/* by the last install */
 	double last_compile_ms;
+	/* The last passes, oldest first, for lflow/stats' "passes". */
+#define WFT_OVN_PASSES_KEPT 16
+	struct wft_ovn_pass {
+		double at_ms;		/* monotonic, when it ended */
+		double ms;		/* how long it took */
+		unsigned long recompiled, mods;
+		bool full;		/* the cache was new */
+	} passes[WFT_OVN_PASSES_KEPT];
+	unsigned long n_passes;
 	struct {
 		char uuid[40];
 		char reason[200];
