@@ -26,6 +26,8 @@
  * compiled every pass: their group ids come from the pass' group table. The environment's lookups are
  * hash indexes built once per pass.
  */
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -526,9 +528,71 @@ static void count(struct wft_ovn *o, const struct wft_ovn_lcache_entry *e)
 	o->fst.rules_lflow += e->n_rules;
 }
 
-static void one(struct wft_ovn *o, struct env_aux *a,
-		struct wft_lflow_groups *groups,
-		const struct wft_ovsdb_row *row, size_t dp)
+/*
+ * A row of a datapath group compiles to the same rules in each of its
+ * datapaths but for the metadata match, as long as nothing it looked up
+ * depends on the datapath (ports, port groups and in_out_port do;
+ * is_chassis_resident and address sets do not) and the datapaths are of
+ * one kind. Then @src's rules are copied for @e instead of compiling the
+ * row again, with @e's datapath key and conjunction ids.
+ */
+static bool shareable(const struct wft_ovn_lcache_entry *src,
+		      const struct wft_ovn_view *v, size_t src_dp, size_t dp)
+{
+	const char *p;
+
+	if (!src || src->skipped || src->irrelevant || src->uncached ||
+	    v->dps[src_dp].is_switch != v->dps[dp].is_switch)
+		return false;
+	for (p = src->deps; p < src->deps + src->deps_len; p += strlen(p) + 1)
+		if (*p != WFT_OVN_DEP_RESIDENT && *p != WFT_OVN_DEP_ADDR_SET)
+			return false;
+	return true;
+}
+
+static uint32_t rebase(uint32_t id, const struct wft_ovn_lcache_entry *from,
+		       const struct wft_ovn_lcache_entry *to)
+{
+	return id - from->conj_base + to->conj_base;
+}
+
+static void share(struct wft_ovn *o, const struct wft_ovn_lcache_entry *src,
+		  struct wft_ovn_lcache_entry *e, uint32_t dp_key)
+{
+	struct wft_ofp_flow f;
+	size_t i, j;
+
+	wft_ovn_lcache_entry_clear(o->lcache, e);
+	e->deps = wft_xmalloc(src->deps_len ? src->deps_len : 1);
+	memcpy(e->deps, src->deps, src->deps_len);
+	e->deps_len = src->deps_len;
+	e->answers = src->answers;
+	e->n_rules = src->n_rules;
+	e->rules = wft_xcalloc(e->n_rules ? e->n_rules : 1, sizeof(*e->rules));
+	for (i = 0; i < e->n_rules; i++) {
+		wft_ovn_crule_unpack(&src->rules[i], &f);
+		f.match.metadata = htobe64(dp_key);
+		if (f.mask.masks.conj_id)
+			f.match.conj_id = htonl(rebase(ntohl(f.match.conj_id),
+						       src, e));
+		for (j = 0; j < f.actions.n; j++)
+			if (f.actions.acts[j].type == WFT_OFPACT_CONJUNCTION)
+				f.actions.acts[j].conj.id = rebase(
+					f.actions.acts[j].conj.id, src, e);
+		wft_ovn_crule_pack(&e->rules[i], &f);
+		wft_ofp_flow_uninit(&f);
+	}
+	wft_ovn_lcache_entry_index(o->lcache, e);
+	o->fst.rows_recompiled++;
+	o->fst.rows_shared++;
+}
+
+/* The entry of (@row, datapath @dp), compiled or copied from @src (the
+ * row's entry in datapath @src_dp, or NULL) when what it read changed. */
+static struct wft_ovn_lcache_entry *
+one(struct wft_ovn *o, struct env_aux *a, struct wft_lflow_groups *groups,
+    const struct wft_ovsdb_row *row, size_t dp,
+    const struct wft_ovn_lcache_entry *src, size_t src_dp)
 {
 	struct wft_ovn_lcache *c = o->lcache;
 	char uuid[WFT_UUID_STRLEN + 1];
@@ -541,12 +605,17 @@ static void one(struct wft_ovn *o, struct env_aux *a,
 	in = input_hash(row, &a->v->dps[dp]);
 	if (created || e->uncached || e->input != in ||
 	    replay(a, e, dp) != e->answers) {
-		wft_uuid_format(wft_ovsdb_row_uuid(row), uuid);
-		compile_entry(o, a, groups, row, dp, e, uuid);
+		if (!o->no_share && shareable(src, a->v, src_dp, dp)) {
+			share(o, src, e, a->v->dps[dp].key);
+		} else {
+			wft_uuid_format(wft_ovsdb_row_uuid(row), uuid);
+			compile_entry(o, a, groups, row, dp, e, uuid);
+		}
 		e->input = in;
 	}
 	e->pass = c->pass;
 	count(o, e);
+	return e;
 }
 
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
@@ -556,10 +625,11 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Logical_Flow");
 	struct wft_ovsdb_rtable *gt = wft_ovsdb_replica_table(
 		r, "Logical_DP_Group");
+	const struct wft_ovn_lcache_entry *src, *e;
 	struct wft_ovsdb_row *row, *g;
 	const struct wft_ovsdb_datum *d;
+	size_t i, dp, src_dp = 0;
 	struct env_aux a;
-	size_t i, dp;
 
 	/* The fallback: a cache that is new, or whose conjunction ids
 	 * are about to wrap, makes this pass a full recompute. */
@@ -577,6 +647,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	}
 	o->lcache->pass++;
 	o->fst.rows_recompiled = 0;
+	o->fst.rows_shared = 0;
 	o->fst.rules_lflow = 0;
 	env_build(&a, r, v);
 	for (row = t ? wft_ovsdb_rtable_first(t) : NULL; row;
@@ -585,17 +656,22 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		if (d && d->n) {
 			dp = dp_of(v, &d->keys[0].u);
 			if (dp != SIZE_MAX)
-				one(o, &a, groups, row, dp);
+				one(o, &a, groups, row, dp, NULL, 0);
 			continue;
 		}
 		d = wft_ovsdb_row_get_named(row, "logical_dp_group");
 		g = d && d->n && gt ? wft_ovsdb_rtable_find(gt, &d->keys[0].u)
 				    : NULL;
 		d = g ? wft_ovsdb_row_get_named(g, "datapaths") : NULL;
-		for (i = 0; d && i < d->n; i++) {
+		for (i = 0, src = NULL; d && i < d->n; i++) {
 			dp = dp_of(v, &d->keys[i].u);
-			if (dp != SIZE_MAX)
-				one(o, &a, groups, row, dp);
+			if (dp == SIZE_MAX)
+				continue;
+			e = one(o, &a, groups, row, dp, src, src_dp);
+			if (!src) {
+				src = e;
+				src_dp = dp;
+			}
 		}
 	}
 	wft_ovn_lcache_sweep(o->lcache, o->lcache->pass);

@@ -111,6 +111,8 @@ struct wft_ovn_flow_stats {
 	/* (row, datapath) pairs compiled by the last pass; the others
 	 * came from the cache (ovn_lflows.c). */
 	unsigned long rows_recompiled;
+	/* Of those, copied from the row's entry in another datapath. */
+	unsigned long rows_shared;
 	unsigned long added, deleted, modified;	/* by the last install */
 	double last_compile_ms;
 	/* The last passes, oldest first, for lflow/stats' "passes". */
@@ -185,6 +187,7 @@ struct wft_ovn {
 	struct wft_lflow_stats lflow_st;
 	struct wft_ovn_flow_stats fst;
 	struct wft_ovn_lcache *lcache;	/* compiled logical flows */
+	bool no_share;			/* tests: compile every datapath's */
 	double cond_wait_since;		/* ms: a pass waits for a condition */
 	struct wft_ovn_phys *phys;	/* the last pass', by text */
 	size_t n_phys;
