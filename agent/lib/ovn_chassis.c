@@ -99,8 +99,8 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 
 	/* The flows' pass works from the rows (its cache decides what to
 	 * compile); the tracked changes only say whether one is due. */
-	if (wft_ovn_flows_affected(wft_ovsdb_client_replica(c)))
-		wft_ovn_flows_mark_dirty(o);
+	if (wft_ovn_flows_affected(o, wft_ovsdb_client_replica(c)))
+		wft_ovn_flows_changed(o);
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }

@@ -43,11 +43,51 @@ WFT_LOG_MODULE(ovn_flows);
 #define TUNNEL_RETRY_MS	2000
 #define OVN_TLV_MAP	"{class=0x0102,type=0x80,len=4}->tun_metadata0"
 
-void wft_ovn_flows_mark_dirty(struct wft_ovn *o)
+void wft_ovn_flows_changed(struct wft_ovn *o)
 {
 	o->flows_dirty = true;
 	o->flows_gen++;
 	o->flows_pending = 1;
+}
+
+void wft_ovn_flows_mark_dirty(struct wft_ovn *o)
+{
+	o->flows_all = true;
+	wft_ovn_flows_changed(o);
+}
+
+static void changes_forget(struct wft_ovn *o)
+{
+	o->flows_all = false;
+	o->n_lflows_changed = 0;
+}
+
+bool wft_ovn_flows_fast(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			struct wft_pipeline *p,
+			struct wft_ofproto_install_stats *st, int *ret,
+			char *err, size_t errlen)
+{
+	struct wft_lflow_groups groups;
+	bool ok;
+
+	if (o->flows_all || !o->lcache || o->lcache->n_uncached ||
+	    o->installed_index != o->lcache->index ||
+	    wft_pipeline_n_rules(p) != o->installed_n)
+		return false;
+	wft_lflow_groups_init(&groups);
+	ok = wft_ovn_lflows_update_rows(o, r, o->lflows_changed,
+					o->n_lflows_changed, &groups);
+	/* A new row with ct_lb backends wants the pass' group table. */
+	ok = ok && !groups.n;
+	wft_lflow_groups_uninit(&groups);
+	if (!ok) {
+		o->flows_all = true;
+		return false;
+	}
+	o->fst.fast_passes++;
+	*ret = wft_ovn_flows_install(o, p, false, st, err, errlen);
+	changes_forget(o);
+	return true;
 }
 
 static double now_ms(void)
@@ -385,6 +425,31 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		}
 	}
 	o->cond_wait_since = 0;
+	p = wft_ofproto_bridge_pipeline(b, o->node.bridge);
+	if (p && wft_ovn_flows_fast(o, r, p, &ist, &ret, err, sizeof(err))) {
+		if (!ret && (ist.added || ist.deleted || ist.modified))
+			wft_backer_changed(b);
+		o->fst.last_compile_ms = now_ms() - t0;
+		note_pass(&o->fst, t0);
+		if (ret) {
+			snprintf(o->fst.error, sizeof(o->fst.error), "%s",
+				 err);
+			wft_ovn_schedule_in(o, RETRY_MS * 5);
+			return;
+		}
+		o->fst.added = ist.added;
+		o->fst.deleted = ist.deleted;
+		o->fst.modified = ist.modified;
+		if (gen != o->flows_gen) {
+			wft_ovn_schedule_in(o, RETRY_MS);
+			return;
+		}
+		o->flows_dirty = false;
+		o->flows_pending = 0;
+		return;
+	}
+	/* Until this pass over everything is done, the next is one too. */
+	o->flows_all = true;
 	wft_ovn_view_free(&o->view);
 	wft_ovn_view_build(o, r, &o->view);
 	if (!o->zones)
@@ -402,7 +467,6 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		wft_ovn_schedule_in(o, RETRY_MS * 5);
 		return;
 	}
-	p = wft_ofproto_bridge_pipeline(b, o->node.bridge);
 	if (!p) {
 		snprintf(o->fst.error, sizeof(o->fst.error), "no bridge %s",
 			 o->node.bridge);
@@ -457,6 +521,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		wft_ovn_schedule_in(o, TUNNEL_RETRY_MS);
 	} else {
 		o->flows_dirty = false;
+		changes_forget(o);
 	}
 	o->flows_pending = 0;
 }
@@ -469,6 +534,9 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	wft_lflow_stats_uninit(&o->lflow_st);
 	extras_forget(o);
 	wft_ovn_lflows_reset(o);
+	free(o->lflows_changed);
+	o->lflows_changed = NULL;
+	o->n_lflows_changed = o->lflows_changed_cap = 0;
 	wft_ovn_phys_forget(o);
 	stats_reset(&o->fst);
 }

@@ -2,7 +2,10 @@
 /*
  * Which SB updates the chassis' flows must be recomputed for, from the
  * replica's change tracking (docs/ovn.md "The replica"): a row inserted,
- * modified or deleted in a table the flows read. Not the chassis' own
+ * modified or deleted in a table the flows read. When only Logical_Flow
+ * rows changed, their UUIDs are noted: the next pass compiles those rows
+ * alone (the fast path of ovn_flows.c); anything else asks for a pass
+ * over everything. Not the chassis' own
  * bookkeeping: nb_cfg going round (SB_Global.nb_cfg, Chassis_Private),
  * Port_Binding.up, which the chassis itself writes once a port's flows
  * are in. Without this every `--wait=hv` and every port coming up cost a
@@ -62,11 +65,24 @@ static bool row_matters(const struct wft_ovsdb_row *row,
 	return false;
 }
 
-bool wft_ovn_flows_affected(struct wft_ovsdb_replica *r)
+static void note_row(struct wft_ovn *o, const struct wft_ovsdb_row *row)
+{
+	if (o->n_lflows_changed == o->lflows_changed_cap) {
+		o->lflows_changed_cap = o->lflows_changed_cap ?
+					o->lflows_changed_cap * 2 : 16;
+		o->lflows_changed = wft_xrealloc(o->lflows_changed,
+						 o->lflows_changed_cap *
+						 sizeof(*o->lflows_changed));
+	}
+	o->lflows_changed[o->n_lflows_changed++] = *wft_ovsdb_row_uuid(row);
+}
+
+bool wft_ovn_flows_affected(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	const struct wft_ovsdb_table_schema *ts;
 	struct wft_ovsdb_rtable *t;
 	struct wft_ovsdb_row *row;
+	bool lflow, any = false;
 	size_t i;
 
 	for (i = 0; i < WFT_ARRAY_SIZE(flow_tables); i++) {
@@ -74,10 +90,17 @@ bool wft_ovn_flows_affected(struct wft_ovsdb_replica *r)
 		if (!t)
 			continue;
 		ts = wft_ovsdb_rtable_schema(t);
+		lflow = !strcmp(flow_tables[i], "Logical_Flow");
 		for (row = wft_ovsdb_rtable_tracked_first(t); row;
-		     row = wft_ovsdb_row_tracked_next(row))
-			if (row_matters(row, ts))
-				return true;
+		     row = wft_ovsdb_row_tracked_next(row)) {
+			if (!row_matters(row, ts))
+				continue;
+			any = true;
+			if (!lflow)
+				o->flows_all = true;
+			else if (!o->flows_all)
+				note_row(o, row);
+		}
 	}
-	return false;
+	return any;
 }

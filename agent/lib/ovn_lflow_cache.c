@@ -85,6 +85,8 @@ void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache *c,
 
 	for (i = 0; c && i < e->n_rules; i++)
 		wft_ovn_dindex_remove(c->index, &e->rules[i]);
+	if (c && e->uncached)
+		c->n_uncached--;
 	for (i = 0; i < e->n_rules; i++) {
 		wft_ofpacts_uninit(&e->rules[i].actions);
 		free(e->rules[i].words);
@@ -183,6 +185,31 @@ wft_ovn_lcache_get(struct wft_ovn_lcache *c, const struct wft_uuid *row,
 	c->n++;
 	*created = true;
 	return e;
+}
+
+struct wft_ovn_lcache_entry *
+wft_ovn_lcache_find(struct wft_ovn_lcache *c, const struct wft_uuid *row,
+		    const struct wft_uuid *dp)
+{
+	struct wft_ovn_lcache_entry *e;
+
+	for (e = c->buckets[bucket_of(c, row, dp)]; e; e = e->next)
+		if (!wft_uuid_cmp(&e->row, row) && !wft_uuid_cmp(&e->dp, dp))
+			return e;
+	return NULL;
+}
+
+void wft_ovn_lcache_drop(struct wft_ovn_lcache *c,
+			 struct wft_ovn_lcache_entry *e)
+{
+	struct wft_ovn_lcache_entry **pe = &c->buckets[bucket_of(c, &e->row,
+								  &e->dp)];
+
+	while (*pe != e)
+		pe = &(*pe)->next;
+	*pe = e->next;
+	entry_free(c, e);
+	c->n--;
 }
 
 size_t wft_ovn_lcache_sweep(struct wft_ovn_lcache *c, unsigned long pass)

@@ -74,6 +74,7 @@ struct wft_ovn_lcache {
 	size_t n_buckets, n;
 	uint32_t conj_next;
 	unsigned long pass;
+	size_t n_uncached;		/* entries with e->uncached */
 };
 
 struct wft_ovn_lcache *wft_ovn_lcache_new(void);
@@ -89,6 +90,13 @@ void wft_ovn_lcache_entry_clear(struct wft_ovn_lcache *c,
 /* @e's rules, just compiled, into the index. */
 void wft_ovn_lcache_entry_index(struct wft_ovn_lcache *c,
 				struct wft_ovn_lcache_entry *e);
+/* The entry of (@row, @dp), or NULL. */
+struct wft_ovn_lcache_entry *
+wft_ovn_lcache_find(struct wft_ovn_lcache *c, const struct wft_uuid *row,
+		    const struct wft_uuid *dp);
+/* Drops @e (its rules leave the index). */
+void wft_ovn_lcache_drop(struct wft_ovn_lcache *c,
+			 struct wft_ovn_lcache_entry *e);
 /* Drops the entries that pass @pass did not want; returns how many. */
 size_t wft_ovn_lcache_sweep(struct wft_ovn_lcache *c, unsigned long pass);
 size_t wft_ovn_lcache_rules(const struct wft_ovn_lcache *c);

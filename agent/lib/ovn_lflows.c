@@ -114,6 +114,7 @@ struct env_aux {
 	uint32_t conj_base;		/* the entry's */
 	struct wft_strbuf *rec;		/* the lookups, while compiling */
 	uint64_t answers;		/* the hash of their answers */
+	bool counting;			/* a full pass: totals in o->fst */
 	/* String arrays handed out for sets and groups, freed at the end. */
 	char ***arrays;
 	size_t n_arrays;
@@ -507,6 +508,8 @@ done:
 	wft_strbuf_free(&rec);
 	/* Group ids are the pass' (wft_lflow_groups_assign()). */
 	e->uncached = uses_group(e);
+	if (e->uncached)
+		o->lcache->n_uncached++;
 	o->fst.rows_recompiled++;
 }
 
@@ -614,8 +617,43 @@ one(struct wft_ovn *o, struct env_aux *a, struct wft_lflow_groups *groups,
 		e->input = in;
 	}
 	e->pass = c->pass;
-	count(o, e);
+	if (a->counting)
+		count(o, e);
 	return e;
+}
+
+/* @row compiled (or found in the cache) for each of its local
+ * datapaths, a datapath group's rows shared where they can be. */
+static void row_all(struct wft_ovn *o, struct env_aux *a,
+		    struct wft_lflow_groups *groups,
+		    struct wft_ovsdb_rtable *gt, const struct wft_ovsdb_row *row)
+{
+	const struct wft_ovn_view *v = a->v;
+	const struct wft_ovn_lcache_entry *src = NULL, *e;
+	const struct wft_ovsdb_datum *d;
+	struct wft_ovsdb_row *g;
+	size_t i, dp, src_dp = 0;
+
+	d = wft_ovsdb_row_get_named(row, "logical_datapath");
+	if (d && d->n) {
+		dp = dp_of(v, &d->keys[0].u);
+		if (dp != SIZE_MAX)
+			one(o, a, groups, row, dp, NULL, 0);
+		return;
+	}
+	d = wft_ovsdb_row_get_named(row, "logical_dp_group");
+	g = d && d->n && gt ? wft_ovsdb_rtable_find(gt, &d->keys[0].u) : NULL;
+	d = g ? wft_ovsdb_row_get_named(g, "datapaths") : NULL;
+	for (i = 0; d && i < d->n; i++) {
+		dp = dp_of(v, &d->keys[i].u);
+		if (dp == SIZE_MAX)
+			continue;
+		e = one(o, a, groups, row, dp, src, src_dp);
+		if (!src) {
+			src = e;
+			src_dp = dp;
+		}
+	}
 }
 
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
@@ -625,10 +663,7 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Logical_Flow");
 	struct wft_ovsdb_rtable *gt = wft_ovsdb_replica_table(
 		r, "Logical_DP_Group");
-	const struct wft_ovn_lcache_entry *src, *e;
-	struct wft_ovsdb_row *row, *g;
-	const struct wft_ovsdb_datum *d;
-	size_t i, dp, src_dp = 0;
+	struct wft_ovsdb_row *row;
 	struct env_aux a;
 
 	/* The fallback: a cache that is new, or whose conjunction ids
@@ -650,32 +685,69 @@ void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	o->fst.rows_shared = 0;
 	o->fst.rules_lflow = 0;
 	env_build(&a, r, v);
+	a.counting = true;
 	for (row = t ? wft_ovsdb_rtable_first(t) : NULL; row;
-	     row = wft_ovsdb_row_next(row)) {
-		d = wft_ovsdb_row_get_named(row, "logical_datapath");
-		if (d && d->n) {
-			dp = dp_of(v, &d->keys[0].u);
-			if (dp != SIZE_MAX)
-				one(o, &a, groups, row, dp, NULL, 0);
-			continue;
-		}
-		d = wft_ovsdb_row_get_named(row, "logical_dp_group");
-		g = d && d->n && gt ? wft_ovsdb_rtable_find(gt, &d->keys[0].u)
-				    : NULL;
-		d = g ? wft_ovsdb_row_get_named(g, "datapaths") : NULL;
-		for (i = 0, src = NULL; d && i < d->n; i++) {
-			dp = dp_of(v, &d->keys[i].u);
-			if (dp == SIZE_MAX)
-				continue;
-			e = one(o, &a, groups, row, dp, src, src_dp);
-			if (!src) {
-				src = e;
-				src_dp = dp;
-			}
-		}
-	}
+	     row = wft_ovsdb_row_next(row))
+		row_all(o, &a, groups, gt, row);
 	wft_ovn_lcache_sweep(o->lcache, o->lcache->pass);
 	env_free(&a);
+}
+
+/* Whether @row applies to local datapath @dp. */
+static bool row_in(struct wft_ovsdb_rtable *gt, const struct wft_ovsdb_row *row,
+		   const struct wft_uuid *dp)
+{
+	const struct wft_ovsdb_datum *d;
+	struct wft_ovsdb_row *g;
+	unsigned int i;
+
+	d = wft_ovsdb_row_get_named(row, "logical_datapath");
+	if (d && d->n)
+		return !wft_uuid_cmp(&d->keys[0].u, dp);
+	d = wft_ovsdb_row_get_named(row, "logical_dp_group");
+	g = d && d->n && gt ? wft_ovsdb_rtable_find(gt, &d->keys[0].u) : NULL;
+	d = g ? wft_ovsdb_row_get_named(g, "datapaths") : NULL;
+	for (i = 0; d && i < d->n; i++)
+		if (!wft_uuid_cmp(&d->keys[i].u, dp))
+			return true;
+	return false;
+}
+
+bool wft_ovn_lflows_update_rows(struct wft_ovn *o,
+				struct wft_ovsdb_replica *r,
+				const struct wft_uuid *rows, size_t n,
+				struct wft_lflow_groups *groups)
+{
+	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Logical_Flow");
+	struct wft_ovsdb_rtable *gt = wft_ovsdb_replica_table(
+		r, "Logical_DP_Group");
+	const struct wft_ovn_view *v = &o->view;
+	struct wft_ovn_lcache_entry *e;
+	struct wft_ovsdb_row *row;
+	struct env_aux a;
+	size_t i, dp;
+
+	if (!o->lcache || !t)
+		return false;
+	o->fst.incremental_runs++;
+	o->fst.last_was_full = false;
+	o->fst.rows_recompiled = 0;
+	o->fst.rows_shared = 0;
+	env_build(&a, r, v);
+	for (i = 0; i < n; i++) {
+		row = wft_ovsdb_rtable_find(t, &rows[i]);
+		/* Deleted, or moved out of a datapath: its entries go. */
+		for (dp = 0; dp < v->n_dps; dp++) {
+			e = wft_ovn_lcache_find(o->lcache, &rows[i],
+						&v->dps[dp].uuid);
+			if (e && (!row || !row_in(gt, row, &v->dps[dp].uuid)))
+				wft_ovn_lcache_drop(o->lcache, e);
+		}
+		if (row)
+			row_all(o, &a, groups, gt, row);
+	}
+	env_free(&a);
+	return true;
 }
 
 void wft_ovn_lflows_reset(struct wft_ovn *o)

@@ -113,6 +113,7 @@ struct wft_ovn_flow_stats {
 	unsigned long rows_recompiled;
 	/* Of those, copied from the row's entry in another datapath. */
 	unsigned long rows_shared;
+	unsigned long fast_passes;	/* over changed rows only */
 	unsigned long added, deleted, modified;	/* by the last install */
 	double last_compile_ms;
 	/* The last passes, oldest first, for lflow/stats' "passes". */
@@ -178,6 +179,11 @@ struct wft_ovn {
 	 */
 	unsigned int flows_pending;
 	bool flows_dirty;		/* the replica or conf changed */
+	/* Since the last pass: something besides Logical_Flow rows
+	 * changed (a pass over everything), or only these rows. */
+	bool flows_all;
+	struct wft_uuid *lflows_changed;
+	size_t n_lflows_changed, lflows_changed_cap;
 	unsigned long flows_gen;	/* counts the changes */
 
 	/* Flows (ovn_flows.c, ovn_local.c, ovn_zones.c, ovn_physical.c,
@@ -263,6 +269,14 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
 			    struct wft_lflow_groups *groups);
+/* The fast path: only the Logical_Flow rows @rows changed (inserted,
+ * modified or deleted), the view and everything else as the last pass
+ * saw them; their entries compiled again or dropped. False (nothing
+ * done) without a cache. */
+bool wft_ovn_lflows_update_rows(struct wft_ovn *o,
+				struct wft_ovsdb_replica *r,
+				const struct wft_uuid *rows, size_t n,
+				struct wft_lflow_groups *groups);
 /* Forgets the compiled rows: the next pass is a full recompute. */
 void wft_ovn_lflows_reset(struct wft_ovn *o);
 
@@ -298,10 +312,22 @@ int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
 			  bool full, struct wft_ofproto_install_stats *st,
 			  char *err, size_t errlen);
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
+/* Flows due: mark_dirty for a pass over everything (configuration);
+ * changed for an SB update (wft_ovn_flows_affected() said what). */
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
+void wft_ovn_flows_changed(struct wft_ovn *o);
+/* The fast path of a pass: when only Logical_Flow rows changed since the
+ * last one (and that one installed), just those rows are compiled and
+ * their rules installed into @p (*@ret: 0 or -errno with @err). False
+ * when a pass over everything is due. */
+bool wft_ovn_flows_fast(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			struct wft_pipeline *p,
+			struct wft_ofproto_install_stats *st, int *ret,
+			char *err, size_t errlen);
 /* ovn_flows_inputs.c: whether the replica's tracked changes touch what
- * the flows are computed from (not nb_cfg, Chassis_Private, .up). */
-bool wft_ovn_flows_affected(struct wft_ovsdb_replica *r);
+ * the flows are computed from (not nb_cfg, Chassis_Private, .up); notes
+ * the Logical_Flow rows changed, or raises o->flows_all. */
+bool wft_ovn_flows_affected(struct wft_ovn *o, struct wft_ovsdb_replica *r);
 /* Forgets the physical flows parsed by earlier passes. */
 void wft_ovn_phys_forget(struct wft_ovn *o);
 void wft_ovn_flows_uninit(struct wft_ovn *o);

@@ -13,7 +13,8 @@
  *
  * The incremental side installs into a pipeline as weftd does (in full
  * once, then a flow_mod per rule whose merged result changed), so what
- * is compared is that pipeline's rules.
+ * is compared is that pipeline's rules; changes that touch only
+ * Logical_Flow rows go through the fast path (those rows alone).
  *
  * The SB is the one the real ovn-northd 23.03 wrote for
  * tests/bench/ovn_synth.py's deployment at 4 switches, 40 ports, 2
@@ -50,6 +51,10 @@ static void data_path(const char *name, char *path, size_t len)
 			 slash ? __FILE__ : ".", name);
 }
 
+/* The chassis whose updates are noted, as ovn_chassis.c's on_update
+ * notes them. */
+static struct wft_ovn *noting;
+
 static void apply(struct wft_ovsdb_replica *r, json_t *upd)
 {
 	struct wft_strbuf err = WFT_STRBUF_INIT;
@@ -57,6 +62,8 @@ static void apply(struct wft_ovsdb_replica *r, json_t *upd)
 	ck_assert_msg(!wft_ovsdb_replica_apply_update2(r, upd, &err), "%s",
 		      wft_strbuf_cstr(&err));
 	json_decref(upd);
+	if (noting)
+		wft_ovn_flows_affected(noting, r);
 	wft_ovsdb_replica_consume(r);
 	wft_strbuf_free(&err);
 }
@@ -257,13 +264,21 @@ static char **installed(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	struct wft_rule_list l;
 	char err[256], **text;
 	size_t i;
+	int ret;
 
-	view_update(o, r);
-	wft_lflow_groups_init(&groups);
-	wft_ovn_flows_update(o, r, NULL, &groups);
-	wft_lflow_groups_uninit(&groups);
-	ck_assert_msg(!wft_ovn_flows_install(o, p, false, &st, err,
-					     sizeof(err)), "%s", err);
+	if (wft_ovn_flows_fast(o, r, p, &st, &ret, err, sizeof(err))) {
+		ck_assert_msg(!ret, "%s", err);
+	} else {
+		view_update(o, r);
+		wft_lflow_groups_init(&groups);
+		wft_ovn_flows_update(o, r, NULL, &groups);
+		wft_lflow_groups_uninit(&groups);
+		ck_assert_msg(!wft_ovn_flows_install(o, p, false, &st, err,
+						     sizeof(err)), "%s", err);
+		/* What wft_ovn_flows_run() does after a full pass. */
+		o->flows_all = false;
+		o->n_lflows_changed = 0;
+	}
 	wft_rule_list_init(&l);
 	wft_pipeline_dump(p, NULL, &l);
 	rules = calloc(l.n + 1, sizeof(*rules));
@@ -389,6 +404,7 @@ START_TEST(test_incremental)
 
 	br_int = wft_pipeline_create();
 	chassis_init(&inc, r);
+	noting = &inc;
 	all = check_same(&inc, r);
 	ck_assert_uint_eq(inc.fst.full_recomputes, 1);
 	ck_assert_uint_eq(inc.view.n_dps, 3);
@@ -397,6 +413,7 @@ START_TEST(test_incremental)
 	/* Nothing changed: nothing compiled. */
 	ck_assert_uint_eq(check_same(&inc, r), 0);
 	ck_assert_uint_eq(inc.fst.incremental_runs, 1);
+	ck_assert_uint_eq(inc.fst.fast_passes, 1);
 
 	/* An ACL added, then removed. */
 	apply(r, json_pack("{s:{s:{s:o}}}", "Logical_Flow", NEW_LFLOW,
@@ -406,6 +423,8 @@ START_TEST(test_incremental)
 	apply(r, json_pack("{s:{s:{s:n}}}", "Logical_Flow", NEW_LFLOW,
 			   "delete"));
 	ck_assert_uint_eq(check_same(&inc, r), 0);
+	/* Both through the fast path: only Logical_Flow rows changed. */
+	ck_assert_uint_eq(inc.fst.fast_passes, 3);
 
 	/* An address set loses an address: the rows naming it. */
 	as = row_where(r, "Address_Set", "name", "as0");
@@ -448,6 +467,8 @@ START_TEST(test_incremental)
 			   "delete"));
 	ck_assert_uint_eq(check_same(&inc, r), 1);
 	ck_assert_uint_eq(inc.fst.full_recomputes, 1);
+	ck_assert_uint_eq(inc.fst.fast_passes, 3);
+	noting = NULL;
 
 	chassis_uninit(&inc);
 	wft_pipeline_destroy(br_int);
