@@ -578,7 +578,7 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 	for (i = 0; i < fs->n_reasons; i++)
 		json_object_set_new(reasons, fs->reasons[i].reason,
 				    json_integer((json_int_t)fs->reasons[i].n));
-	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+	j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
 		      "s:f,s:s,"
 		      "s:b,s:I,s:I}",
 		"rows_compiled", (json_int_t)fs->rows_compiled,
@@ -593,6 +593,7 @@ json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o)
 		"full_recomputes", (json_int_t)fs->full_recomputes,
 		"incremental_runs", (json_int_t)fs->incremental_runs,
 		"rows_recompiled", (json_int_t)fs->rows_recompiled,
+		"fast_passes", (json_int_t)fs->fast_passes,
 		"last_added", (json_int_t)fs->added,
 		"last_deleted", (json_int_t)fs->deleted,
 		"last_modified", (json_int_t)fs->modified,
