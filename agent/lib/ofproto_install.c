@@ -48,6 +48,14 @@ int wft_ofproto_install(struct wft_backer *b, const char *bridge,
 	return ret;
 }
 
+struct wft_pipeline *wft_ofproto_bridge_pipeline(struct wft_backer *b,
+						 const char *bridge)
+{
+	struct wft_ofproto *br = wft_backer_find(b, bridge);
+
+	return br ? wft_ofproto_pipeline(br) : NULL;
+}
+
 int wft_ofproto_parse_flow(struct wft_backer *b, const char *bridge,
 			   const char *text, struct wft_ofp_flow *out,
 			   char *err, size_t errlen)

@@ -132,7 +132,8 @@ static void do_status(struct wft_rpc_call *call, json_t *params, void *aux)
 	wft_strbuf_free(&sb);
 }
 
-/* lflow/stats: what the last full recompute compiled and installed. */
+/* lflow/stats: what the last pass compiled and installed, and how many
+ * passes were full recomputes or incremental. */
 static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 			   void *aux)
 {
@@ -141,21 +142,25 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 	const char *k;
 	size_t i;
 
-	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped\n"
+	wft_strbuf_printf(&sb, "logical flows: %lld compiled, %lld skipped, "
+		"%lld for ports elsewhere\n"
 		"rules installed: %lld (%lld logical, %lld physical, %lld "
 		"lookup)\n"
-		"full recomputes: %lld, incremental runs: %lld\n"
+		"full recomputes: %lld, incremental runs: %lld (last "
+		"recompiled %lld)\n"
 		"last compile: %.1f ms (%lld added, %lld deleted, %lld "
 		"modified)\n"
 		"local datapaths: %lld, ports: %lld, flows pending: %s\n",
 		json_integer_value(json_object_get(j, "rows_compiled")),
 		json_integer_value(json_object_get(j, "rows_skipped")),
+		json_integer_value(json_object_get(j, "rows_elsewhere")),
 		json_integer_value(json_object_get(j, "rules_installed")),
 		json_integer_value(json_object_get(j, "rules_logical")),
 		json_integer_value(json_object_get(j, "rules_physical")),
 		json_integer_value(json_object_get(j, "rules_lookup")),
 		json_integer_value(json_object_get(j, "full_recomputes")),
 		json_integer_value(json_object_get(j, "incremental_runs")),
+		json_integer_value(json_object_get(j, "rows_recompiled")),
 		json_real_value(json_object_get(j, "last_compile_ms")),
 		json_integer_value(json_object_get(j, "last_added")),
 		json_integer_value(json_object_get(j, "last_deleted")),
@@ -174,6 +179,18 @@ static void do_lflow_stats(struct wft_rpc_call *call, json_t *params,
 		wft_strbuf_printf(&sb, "  %s: %s\n",
 			json_string_value(json_object_get(v, "uuid")),
 			json_string_value(json_object_get(v, "reason")));
+	if (json_array_size(json_object_get(j, "passes")))
+		wft_strbuf_puts(&sb, "last passes (ms before the last, "
+				"duration ms, rows compiled, flow_mods):\n");
+	json_array_foreach(json_object_get(j, "passes"), i, v)
+		wft_strbuf_printf(&sb, "  -%.0f %.1f %lld %lld%s\n",
+			json_real_value(json_object_get(v, "before_last_ms")),
+			json_real_value(json_object_get(v, "ms")),
+			json_integer_value(json_object_get(v,
+							   "rows_recompiled")),
+			json_integer_value(json_object_get(v, "flow_mods")),
+			json_is_true(json_object_get(v, "full")) ?
+			" full" : "");
 	wft_rpc_reply(call, json_pack("{s:s,s:o}", "text",
 				      wft_strbuf_cstr(&sb), "data", j));
 	wft_strbuf_free(&sb);

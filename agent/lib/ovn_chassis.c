@@ -97,9 +97,10 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 {
 	struct wft_ovn *o = aux;
 
-	/* Nothing here reads the tracked changes: run() recomputes the
-	 * flows from the rows, in full (no incremental processing yet). */
-	wft_ovn_flows_mark_dirty(o);
+	/* The flows' pass works from the rows (its cache decides what to
+	 * compile); the tracked changes only say whether one is due. */
+	if (wft_ovn_flows_affected(o, wft_ovsdb_client_replica(c)))
+		wft_ovn_flows_changed(o);
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }
@@ -343,7 +344,7 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	struct wft_strbuf err = WFT_STRBUF_INIT;
 	struct wft_ovn *o = aux;
 	struct wft_ovn_node node;
-	bool same_session;
+	bool same_session, started = false;
 
 	wft_ssl_from_conf(wft_daemon_conf(d));	/* used at the next connect */
 	if (wft_ovn_node_from_conf(wft_daemon_conf(d), &node, &err)) {
@@ -386,6 +387,8 @@ static void on_conf(struct wft_daemon *d, void *aux)
 			if (session_start(o, &err))
 				wft_warn("ovn-remote: %s",
 					 wft_strbuf_cstr(&err));
+			else
+				started = true;
 			wft_strbuf_free(&err);
 		}
 	} else {
@@ -393,6 +396,10 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	}
 	if (o->node.enabled)
 		wft_ovn_conf_changed(o);
+	/* The first monitor request narrowed already (the interfaces'
+	 * ports, no datapath yet), not the whole SB before registering. */
+	if (started)
+		wft_ovn_set_conditions(o, wft_ovsdb_client_replica(o->client));
 	wft_ovn_flows_mark_dirty(o);
 	schedule(o);
 }

@@ -9,7 +9,8 @@
  * shares with this one.
  *
  * The sizes here are a chassis' (tens of datapaths, hundreds of ports):
- * lookups are linear scans of arrays built once per recompute.
+ * lookups are linear scans of arrays built once per recompute; the
+ * arrays grow by doubling.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -226,8 +227,9 @@ static void add_port(struct wft_ovn *o, struct wft_ovn_view *v,
 	struct wft_ovn_port *p;
 	size_t i;
 
-	v->ports = wft_xrealloc(v->ports, (v->n_ports + 1) *
-				sizeof(*v->ports));
+	if (!(v->n_ports & (v->n_ports - 1)))	/* 0 or a power of 2 */
+		v->ports = wft_xrealloc(v->ports, (v->n_ports ? v->n_ports * 2
+						   : 16) * sizeof(*v->ports));
 	p = &v->ports[v->n_ports++];
 	memset(p, 0, sizeof(*p));
 	p->name = wft_ovsdb_row_string(pb, "logical_port", "");
@@ -281,22 +283,56 @@ static void resolve_peers(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 	}
 }
 
+static int cmp_port_uuid(const void *a, const void *b, void *aux)
+{
+	const struct wft_ovn_view *v = aux;
+
+	return wft_uuid_cmp(&v->ports[*(const size_t *)a].uuid,
+			    &v->ports[*(const size_t *)b].uuid);
+}
+
+/* The index in v->ports of the port @u, through @by_uuid (port indexes
+ * sorted by UUID); SIZE_MAX if none. */
+static size_t port_by_uuid(const struct wft_ovn_view *v,
+			   const size_t *by_uuid, const struct wft_uuid *u)
+{
+	size_t lo = 0, hi = v->n_ports, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = wft_uuid_cmp(&v->ports[by_uuid[mid]].uuid, u);
+		if (!c)
+			return by_uuid[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
 static void add_mcgroups(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 {
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r,
 							     "Multicast_Group");
+	size_t *by_uuid = wft_xcalloc(v->n_ports + 1, sizeof(*by_uuid));
 	struct wft_ovsdb_row *mg;
 	struct wft_ovn_mcgroup *m;
 	const struct wft_ovsdb_datum *d;
 	size_t dp, i, j;
 
+	for (i = 0; i < v->n_ports; i++)
+		by_uuid[i] = i;
+	qsort_r(by_uuid, v->n_ports, sizeof(*by_uuid), cmp_port_uuid, v);
 	for (mg = t ? wft_ovsdb_rtable_first(t) : NULL; mg;
 	     mg = wft_ovsdb_row_next(mg)) {
 		dp = dp_index(v, ref(mg, "datapath"));
 		if (dp == SIZE_MAX)
 			continue;
-		v->mcs = wft_xrealloc(v->mcs, (v->n_mcs + 1) *
-				      sizeof(*v->mcs));
+		if (!(v->n_mcs & (v->n_mcs - 1)))
+			v->mcs = wft_xrealloc(v->mcs, (v->n_mcs ? v->n_mcs * 2
+						       : 16) * sizeof(*v->mcs));
 		m = &v->mcs[v->n_mcs++];
 		memset(m, 0, sizeof(*m));
 		m->name = wft_ovsdb_row_string(mg, "name", "");
@@ -305,12 +341,13 @@ static void add_mcgroups(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 		d = wft_ovsdb_row_get_named(mg, "ports");
 		m->ports = wft_xcalloc(d && d->n ? d->n : 1,
 				       sizeof(*m->ports));
-		for (i = 0; d && i < d->n; i++)
-			for (j = 0; j < v->n_ports; j++)
-				if (!wft_uuid_cmp(&v->ports[j].uuid,
-						  &d->keys[i].u))
-					m->ports[m->n_ports++] = j;
+		for (i = 0; d && i < d->n; i++) {
+			j = port_by_uuid(v, by_uuid, &d->keys[i].u);
+			if (j != SIZE_MAX)
+				m->ports[m->n_ports++] = j;
+		}
 	}
+	free(by_uuid);
 }
 
 void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,

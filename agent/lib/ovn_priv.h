@@ -10,11 +10,15 @@
 #include "weft/daemon.h"
 #include "weft/lflow.h"
 #include "weft/lflow_actions.h"
+#include "weft/ofproto.h"
 #include "weft/ovn_node.h"
 #include "weft/ovsdb_client.h"
 #include "weft/ovsdb_replica.h"
 
 struct wft_backer;
+struct wft_ovn_lcache;
+struct wft_ovn_crule;
+struct wft_pipeline;
 
 struct wft_ovn_strset {
 	char **v;
@@ -95,13 +99,32 @@ struct wft_ovn_view {
 #define WFT_OVN_SKIPS_KEPT 20
 struct wft_ovn_flow_stats {
 	unsigned long rows_compiled, rows_skipped, rules_lflow, rules_phys;
+	/* Rows tagged in_out_port for a port that is not here. */
+	unsigned long rows_elsewhere;
 	unsigned long rules_lookup;	/* tables 66..75 (ovn_lookup.h) */
 	unsigned long duplicates;	/* same match, other actions */
 	unsigned long groups;		/* ct_lb select groups */
 	unsigned long rules_installed;
+	unsigned long install_mods;	/* flow_mods of the last install */
 	unsigned long full_recomputes, incremental_runs;
+	bool last_was_full;
+	/* (row, datapath) pairs compiled by the last pass; the others
+	 * came from the cache (ovn_lflows.c). */
+	unsigned long rows_recompiled;
+	/* Of those, copied from the row's entry in another datapath. */
+	unsigned long rows_shared;
+	unsigned long fast_passes;	/* over changed rows only */
 	unsigned long added, deleted, modified;	/* by the last install */
 	double last_compile_ms;
+	/* The last passes, oldest first, for lflow/stats' "passes". */
+#define WFT_OVN_PASSES_KEPT 16
+	struct wft_ovn_pass {
+		double at_ms;		/* monotonic, when it ended */
+		double ms;		/* how long it took */
+		unsigned long recompiled, mods;
+		bool full;		/* the cache was new */
+	} passes[WFT_OVN_PASSES_KEPT];
+	unsigned long n_passes;
 	struct {
 		char uuid[40];
 		char reason[200];
@@ -114,6 +137,12 @@ struct wft_ovn_flow_stats {
 	} *reasons;
 	size_t n_reasons;
 	char error[256];		/* why the last install failed */
+};
+
+/* A physical flow's text and the flow parsed from it (ovn_flows.c). */
+struct wft_ovn_phys {
+	char *text;
+	struct wft_ofp_flow flow;
 };
 
 struct wft_ovn {
@@ -150,6 +179,11 @@ struct wft_ovn {
 	 */
 	unsigned int flows_pending;
 	bool flows_dirty;		/* the replica or conf changed */
+	/* Since the last pass: something besides Logical_Flow rows
+	 * changed (a pass over everything), or only these rows. */
+	bool flows_all;
+	struct wft_uuid *lflows_changed;
+	size_t n_lflows_changed, lflows_changed_cap;
 	unsigned long flows_gen;	/* counts the changes */
 
 	/* Flows (ovn_flows.c, ovn_local.c, ovn_zones.c, ovn_physical.c,
@@ -158,6 +192,18 @@ struct wft_ovn {
 	struct wft_ovn_zones *zones;
 	struct wft_lflow_stats lflow_st;
 	struct wft_ovn_flow_stats fst;
+	struct wft_ovn_lcache *lcache;	/* compiled logical flows */
+	bool no_share;			/* tests: compile every datapath's */
+	double cond_wait_since;		/* ms: a pass waits for a condition */
+	struct wft_ovn_phys *phys;	/* the last pass', by text */
+	size_t n_phys;
+	/* The physical and lookup rules in the desired index, packed. */
+	struct wft_ovn_crule *extras;
+	size_t n_extras;
+	/* What the last install left: br-int's rule count, and the index
+	 * it was made from (another index: the next install is in full). */
+	size_t installed_n;
+	const void *installed_index;
 
 	unsigned int n_txns, n_txn_failures, n_claims, n_releases, n_lost;
 };
@@ -218,12 +264,21 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 			    const char *system_id, char ***texts, size_t *n);
 
 /* ovn_lflows.c: every Logical_Flow of a local datapath compiled into
- * *@rules (appended); counts in @st and o->fst. */
+ * the cache (o->lcache) and its desired rule index, from the cache where
+ * nothing the row read changed; counts in o->fst. */
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
-			    struct wft_lflow_groups *groups,
-			    struct wft_ofp_flow **rules, size_t *n_rules,
-			    size_t *cap);
+			    struct wft_lflow_groups *groups);
+/* The fast path: only the Logical_Flow rows @rows changed (inserted,
+ * modified or deleted), the view and everything else as the last pass
+ * saw them; their entries compiled again or dropped. False (nothing
+ * done) without a cache. */
+bool wft_ovn_lflows_update_rows(struct wft_ovn *o,
+				struct wft_ovsdb_replica *r,
+				const struct wft_uuid *rows, size_t n,
+				struct wft_lflow_groups *groups);
+/* Forgets the compiled rows: the next pass is a full recompute. */
+void wft_ovn_lflows_reset(struct wft_ovn *o);
 
 /* ovn_desired.c: rules sharing table, priority and match made one (their
  * conjunctions joined); returns how many other duplicates were dropped. */
@@ -236,8 +291,45 @@ int wft_ovn_groups_install(struct wft_backer *b, const char *bridge,
 
 /* ovn_flows.c: recomputes and installs when dirty; raises flows_pending
  * while the installed rules are behind the replica. */
+/* The desired set for o->view (built, zones and OpenFlow ports known):
+ * physical, logical and lookup rules, duplicates merged; *@rulesp is
+ * malloc'ed. @b parses the physical flows with the bridge's TLV map
+ * (NULL: the default map, for tools and tests). */
+void wft_ovn_flows_compute(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			   struct wft_backer *b,
+			   struct wft_lflow_groups *groups,
+			   struct wft_ofp_flow **rulesp, size_t *np);
+/* The pass' rules into the desired index (o->lcache->index): what
+ * wft_ovn_flows_compute() does before listing them. */
+void wft_ovn_flows_update(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			  struct wft_backer *b,
+			  struct wft_lflow_groups *groups);
+/* The desired index installed into @p: in full (a replace-flows plan)
+ * when @full, on the index' first install or when @p's rule count is
+ * not what the last install left (someone else changed it), else only
+ * the rules touched since the last install. */
+int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
+			  bool full, struct wft_ofproto_install_stats *st,
+			  char *err, size_t errlen);
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r);
+/* Flows due: mark_dirty for a pass over everything (configuration);
+ * changed for an SB update (wft_ovn_flows_affected() said what). */
 void wft_ovn_flows_mark_dirty(struct wft_ovn *o);
+void wft_ovn_flows_changed(struct wft_ovn *o);
+/* The fast path of a pass: when only Logical_Flow rows changed since the
+ * last one (and that one installed), just those rows are compiled and
+ * their rules installed into @p (*@ret: 0 or -errno with @err). False
+ * when a pass over everything is due. */
+bool wft_ovn_flows_fast(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			struct wft_pipeline *p,
+			struct wft_ofproto_install_stats *st, int *ret,
+			char *err, size_t errlen);
+/* ovn_flows_inputs.c: whether the replica's tracked changes touch what
+ * the flows are computed from (not nb_cfg, Chassis_Private, .up); notes
+ * the Logical_Flow rows changed, or raises o->flows_all. */
+bool wft_ovn_flows_affected(struct wft_ovn *o, struct wft_ovsdb_replica *r);
+/* Forgets the physical flows parsed by earlier passes. */
+void wft_ovn_phys_forget(struct wft_ovn *o);
 void wft_ovn_flows_uninit(struct wft_ovn *o);
 json_t *wft_ovn_flow_stats_json(const struct wft_ovn *o);
 

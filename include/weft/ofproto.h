@@ -215,6 +215,9 @@ int wft_ofproto_install(struct wft_backer *b, const char *bridge,
 int wft_ofproto_parse_flow(struct wft_backer *b, const char *bridge,
 			   const char *text, struct wft_ofp_flow *out,
 			   char *err, size_t errlen);
+/* @bridge's rules, for installs by flow_mods (NULL: no such bridge). */
+struct wft_pipeline *wft_ofproto_bridge_pipeline(struct wft_backer *b,
+						 const char *bridge);
 int wft_ofproto_tlv_ensure(struct wft_backer *b, const char *bridge,
 			   const char *mapping, char *err, size_t errlen);
 
