@@ -183,8 +183,19 @@ case_gateway() {
 }
 
 case_remote() {
+	local cap=$WEFTD_DIR/remote.pcap out
+	tcpdump_start nA po "$cap" icmp
 	ping_ok pod2 172.16.0.100 3 ||
 		fail "ping pod2 (hv2) -> out through hv1's gateway"
+	tcpdump_stop
+	save "$cap"
+	out=$(tcpdump -n -r "$cap" 2>/dev/null)
+	echo "$out" >"$WEFT_RESULTS/remote-decoded.txt"
+	assert_match "$out" "172\.16\.0\.10 > 172\.16\.0\.100: ICMP echo request" \
+		"out sees pod2's ping (routed on hv2, tunnelled to hv1) from the SNAT address"
+	if grep -qE "10\.0\.1\.[0-9]+" <<<"$out"; then
+		fail "pod2's address reached out: $(grep -E '10\.0\.1\.' <<<"$out" | head -n 3)"
+	fi
 	dump_state remote
 }
 
