@@ -95,6 +95,11 @@ static const struct set_field set_nd_fields[] = {
 	SET_FIELD(WEFT_ND_A_TLL, struct weft_set_nd, tll),
 };
 
+static const struct set_field set_icmp_fields[] = {
+	SET_FIELD(WEFT_ICMP_A_TYPE, struct weft_set_icmp, type),
+	SET_FIELD(WEFT_ICMP_A_CODE, struct weft_set_icmp, code),
+};
+
 /* Does the flow match @len bytes at @off of the key exactly, equal to @val? */
 static bool flow_exact(const struct weft_acts_builder *b, size_t off,
 		       const void *val, size_t len)
@@ -139,6 +144,17 @@ static bool prereq_udp(const struct weft_acts_builder *b)
 static bool prereq_sctp(const struct weft_acts_builder *b)
 {
 	return prereq_l4(b, IPPROTO_SCTP);
+}
+
+/* ICMPv4 only over IPv4 and ICMPv6 only over IPv6: the checksums differ. */
+static bool prereq_icmp(const struct weft_acts_builder *b)
+{
+	return prereq_ipv4(b) && FLOW_EXACT(b, ip.proto, IPPROTO_ICMP);
+}
+
+static bool prereq_icmpv6(const struct weft_acts_builder *b)
+{
+	return prereq_ipv6(b) && FLOW_EXACT(b, ip.proto, IPPROTO_ICMPV6);
 }
 
 static bool prereq_arp(const struct weft_acts_builder *b)
@@ -186,6 +202,10 @@ static const struct set_header set_headers[WEFT_KEY_A_MAX + 1] = {
 		prereq_arp, "set arp: the flow must match eth_type 0x0806 or 0x8035 exactly"),
 	[WEFT_KEY_A_ND] = SET_HEADER(struct weft_set_nd, set_nd_fields,
 		prereq_nd, "set nd: the flow must match ipv6, ip proto 58 and icmpv6 type 135 or 136 exactly"),
+	[WEFT_KEY_A_ICMP] = SET_HEADER(struct weft_set_icmp, set_icmp_fields,
+		prereq_icmp, "set icmp: the flow must match eth_type 0x0800 and ip proto 1 exactly"),
+	[WEFT_KEY_A_ICMPV6] = SET_HEADER(struct weft_set_icmp, set_icmp_fields,
+		prereq_icmpv6, "set icmpv6: the flow must match eth_type 0x86dd and ip proto 58 exactly"),
 };
 
 static const char * const set_refused_msg[WEFT_KEY_A_MAX + 1] = {
@@ -195,8 +215,6 @@ static const char * const set_refused_msg[WEFT_KEY_A_MAX + 1] = {
 	[WEFT_KEY_A_VLAN]	= "set: vlan cannot be set (use push_vlan/pop_vlan)",
 	[WEFT_KEY_A_CVLAN]	= "set: cvlan cannot be set (use push_vlan/pop_vlan)",
 	[WEFT_KEY_A_ETHERTYPE]	= "set: eth_type cannot be set",
-	[WEFT_KEY_A_ICMP]	= "set: icmp type/code cannot be set (not supported)",
-	[WEFT_KEY_A_ICMPV6]	= "set: icmpv6 type/code cannot be set (not supported)",
 };
 
 static bool set_is_scalar(const struct set_header *hdr)

@@ -92,6 +92,13 @@ struct weft_set_nd {
 	u8 tll[ETH_ALEN];
 };
 
+/* ICMPv4 and ICMPv6 alike: the first two bytes of the message. */
+struct weft_set_icmp {
+	u8 type;
+	u8 code;
+	u8 pad[2];
+};
+
 /*
  * A set action: @size bytes of value, then @size bytes of mask. The value
  * has no bits outside the mask, so a field is written as

@@ -12,8 +12,8 @@
  *   checksum too, through inet_proto_csum_replace*(..., true), which also
  *   fixes skb->csum where needed. A UDP checksum of 0 means "none" and stays
  *   0; a computed 0 is sent as CSUM_MANGLED_0.
- * - Fields inside the L4 checksum (ports, ND target and addresses): the L4
- *   checksum, which cancels the change in skb->csum.
+ * - Fields inside the L4 checksum (ports, ICMP type and code, ND target and
+ *   addresses): the L4 checksum, which cancels the change in skb->csum.
  * - Fields nothing covers (Ethernet, ARP, IPv6 class/label/hop limit): only
  *   skb->csum, by subtracting the old bytes and adding the new.
  * - SCTP: a CRC32c over the whole packet, recomputed before and after.
@@ -468,6 +468,39 @@ static int set_nd(struct sk_buff *skb, struct weft_flow_key *key,
 	return 0;
 }
 
+/*
+ * ICMP and ICMPv6 type and code: openvswitch.ko has no such set (OVS sends
+ * those packets through ovs-vswitchd), weft rewrites them here so that a
+ * logical router's echo replies stay in the datapath. Type and code are
+ * one 16-bit word of the message, which both checksums cover.
+ */
+static int set_icmp(struct sk_buff *skb, struct weft_flow_key *key,
+		    const struct weft_set_icmp *v, const struct weft_set_icmp *m,
+		    u8 proto)
+{
+	__be16 *word, new;
+	__sum16 *csum;
+	u8 *tc;
+	int thoff;
+
+	/* type, code, checksum: 4 bytes in both. */
+	thoff = l4_header(skb, key, proto, 4);
+	if (thoff <= 0)
+		return thoff;
+	tc = skb->data + thoff;
+	word = (__be16 *)tc;
+	csum = (__sum16 *)(tc + 2);
+	new = htons(MASKED(tc[0], v->type, m->type) << 8 |
+		    MASKED(tc[1], v->code, m->code));
+	if (new != *word) {
+		inet_proto_csum_replace2(csum, skb, *word, new, false);
+		*word = new;
+	}
+	key->tp.src = htons(tc[0]);
+	key->tp.dst = htons(tc[1]);
+	return 0;
+}
+
 static void set_u32(u32 *field, u32 *key_field, const struct weft_set_action *sa)
 {
 	const u32 *v = weft_set_value(sa), *m = weft_set_mask(sa);
@@ -514,6 +547,10 @@ int weft_actions_set(struct sk_buff *skb, struct weft_flow_key *key,
 		return set_arp(skb, key, v, m);
 	case WEFT_KEY_A_ND:
 		return set_nd(skb, key, v, m);
+	case WEFT_KEY_A_ICMP:
+		return set_icmp(skb, key, v, m, IPPROTO_ICMP);
+	case WEFT_KEY_A_ICMPV6:
+		return set_icmp(skb, key, v, m, IPPROTO_ICMPV6);
 	}
 	return -EINVAL;
 }

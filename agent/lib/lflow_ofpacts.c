@@ -9,7 +9,10 @@
  *   ct_next         ct(table=NEXT,zone=Z): Z the port's zone (reg13) on
  *                   a switch, the DNAT zone (reg11) on a router
  *   ct_commit {..}  ct(commit,zone=Z,exec(ct_mark/ct_label)): the port's
- *                   zone on a switch, the SNAT zone (reg12) on a router
+ *                   zone on a switch, the DNAT zone (reg11) on a router,
+ *                   as ovn-controller 23.03 encodes it (committing in the
+ *                   SNAT zone would confirm the connection there before
+ *                   lr_out_snat's ct_snat(IP), which then cannot NAT)
  *   ct_dnat[(IP)]   ct([commit,]table=NEXT,zone=Z,nat[(dst=IP)]), Z the
  *                   port's zone on a switch, the DNAT zone on a router
  *   ct_snat[(IP)]   likewise with src, the SNAT zone on a router
@@ -348,7 +351,7 @@ static int xlate_one(const struct wft_lact *a,
 			return 0;
 		}
 		if (!strcmp(a->name, "ct_commit")) {
-			put_ct(out, ctx->is_switch ? 13 : 12, WFT_TABLE_UNSET,
+			put_ct(out, ctx->is_switch ? 13 : 11, WFT_TABLE_UNSET,
 			       true);
 			return 0;
 		}
@@ -368,7 +371,7 @@ static int xlate_one(const struct wft_lact *a,
 		break;
 	case WFT_LACT_NESTED:
 		if (!strcmp(a->name, "ct_commit")) {
-			o = put_ct(out, ctx->is_switch ? 13 : 12,
+			o = put_ct(out, ctx->is_switch ? 13 : 11,
 				   WFT_TABLE_UNSET, true);
 			return xlate_list(a->nested, ctx, true, o->ct.actions,
 					  err, errlen);

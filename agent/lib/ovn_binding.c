@@ -194,6 +194,7 @@ void wft_ovn_set_conditions(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	local = (struct wft_sb_local) {
 		.datapaths = dps, .n_datapaths = n_dps, .iface_ids = ids,
 		.chassis = o->registered ? &o->chassis_uuid : NULL,
+		.chassis_name = o->registered ? o->node.system_id : NULL,
 		.monitor_all = o->node.monitor_all,
 	};
 	wft_sb_monitor_local(o->client, &local);
@@ -285,6 +286,27 @@ static const char *chassis_name(struct wft_ovsdb_replica *r,
 	return ch ? wft_ovsdb_row_string(ch, "name", "?") : "?";
 }
 
+/* An l3gateway port has no interface: the chassis that its
+ * options:l3gateway-chassis names claims it, as ovn-controller does, so
+ * that the other chassis know where to tunnel its traffic. */
+static void bind_gateway(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			 struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t)
+{
+	const char *lp = wft_ovsdb_row_string(pb, "logical_port", "");
+	bool mine = wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
+				    &o->chassis_uuid);
+	bool here = wft_ovn_gw_port_here(o, pb);
+
+	if (here && !mine) {
+		wft_info("claiming gateway port %s", lp);
+		claim(o, t, r, pb, false);
+	} else if (!here && mine) {
+		wft_info("releasing gateway port %s (its gateway chassis "
+			 "changed)", lp);
+		release(o, t, r, pb, false);
+	}
+}
+
 static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		     struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t)
 {
@@ -293,6 +315,11 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	struct wft_ovn_iface *ifc = find_iface(o, lp);
 	enum req req = requested(o, pb);
 	bool mine, other;
+
+	if (wft_ovn_gw_port(pb)) {
+		bind_gateway(o, r, pb, t);
+		return;
+	}
 
 	cd = wft_ovsdb_row_get_named(pb, "chassis");
 	up = wft_ovsdb_row_get_named(pb, "up");

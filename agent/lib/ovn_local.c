@@ -4,7 +4,8 @@
  * datapaths are local, as ovn-controller computes them (the datapaths of
  * the ports bound here, then, transitively, the datapaths that their
  * patch ports lead to: a switch, its router, the router's other
- * switches), their ports and what each one is to this chassis, their
+ * switches; a gateway router of this chassis and the switches its
+ * l3gateway ports join, ovn_gateway.c), their ports and what each one is to this chassis, their
  * multicast groups, and the other chassis with the encapsulation each
  * shares with this one.
  *
@@ -77,8 +78,10 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 
 	for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
 	     pb = wft_ovsdb_row_next(pb)) {
+		/* A gateway router's ports count before they are claimed. */
 		if (!wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
-				     &o->chassis_uuid))
+				     &o->chassis_uuid) &&
+		    !wft_ovn_gw_port_here(o, pb))
 			continue;
 		dp = ref(pb, "datapath");
 		if (!dp || uuid_in(dp, dps, n))
@@ -94,8 +97,8 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 
 			dp = ref(pb, "datapath");
 			if (!dp || wft_uuid_cmp(dp, &dps[done]) ||
-			    strcmp(wft_ovsdb_row_string(pb, "type", ""),
-				   "patch"))
+			    (strcmp(wft_ovsdb_row_string(pb, "type", ""),
+				    "patch") && !wft_ovn_gw_port_here(o, pb)))
 				continue;
 			peer = map_get(pb, "options", "peer");
 			if (!peer)
@@ -239,13 +242,14 @@ static void add_port(struct wft_ovn *o, struct wft_ovn_view *v,
 	p->key = (uint32_t)wft_ovsdb_row_integer(pb, "tunnel_key", 0);
 	p->kind = WFT_OVN_PORT_OTHER;
 	p->resident = ch && !wft_uuid_cmp(ch, &o->chassis_uuid);
-	if (!strcmp(p->type, "patch")) {
+	if (!strcmp(p->type, "patch") || wft_ovn_gw_port_here(o, pb)) {
 		p->kind = WFT_OVN_PORT_PATCH;
+		p->resident = p->resident || wft_ovn_gw_port(pb);
 		return;
 	}
 	/* VIFs, and gateway ports bound elsewhere (reached by tunnel). */
 	if (strcmp(p->type, "") && strcmp(p->type, "chassisredirect") &&
-	    strcmp(p->type, "virtual"))
+	    strcmp(p->type, "virtual") && !wft_ovn_gw_port(pb))
 		return;
 	if (p->resident) {
 		/* The interface itself is looked up again later: o->ifaces

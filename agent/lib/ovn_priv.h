@@ -35,7 +35,8 @@ struct wft_ovn_strset {
 enum wft_ovn_port_kind {
 	WFT_OVN_PORT_LOCAL,		/* a VIF bound here */
 	WFT_OVN_PORT_REMOTE,		/* bound on another chassis */
-	WFT_OVN_PORT_PATCH,		/* to a peer in another datapath */
+	WFT_OVN_PORT_PATCH,		/* to a peer in another datapath; also
+					 * an l3gateway port of this chassis */
 	WFT_OVN_PORT_OTHER,		/* unbound, or a type not handled */
 };
 
@@ -244,6 +245,13 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			 struct wft_uuid **dps, struct wft_ovn_strset *peers);
 bool wft_ovn_uuid_is(const struct wft_ovsdb_datum *d,
 		     const struct wft_uuid *u);
+
+/* ovn_gateway.c: l3gateway Port_Bindings (a gateway router's links). */
+bool wft_ovn_gw_port(const struct wft_ovsdb_row *pb);
+/* An l3gateway port whose l3gateway-chassis is this chassis: claimed
+ * here and a patch port here. */
+bool wft_ovn_gw_port_here(const struct wft_ovn *o,
+			  const struct wft_ovsdb_row *pb);
 
 /* ovn_zones.c: conntrack zones of local ports and datapaths, stable
  * while they stay local. */

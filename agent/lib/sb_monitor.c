@@ -108,6 +108,12 @@ int wft_sb_monitor_local(struct wft_ovsdb_client *c,
 		if (l->chassis)
 			json_array_append_new(conds[1], clause("chassis",
 				wft_ovsdb_uuid_json(l->chassis)));
+		/* A gateway router's ports, before this chassis claims
+		 * them (ovn-controller asks for the same). */
+		if (l->chassis_name)
+			json_array_append_new(conds[1], json_pack(
+				"[s,s,[s,[[s,s]]]]", "options", "includes",
+				"map", "l3gateway-chassis", l->chassis_name));
 		conds[2] = per_datapath(l, "datapath");
 		conds[3] = per_datapath(l, "datapath");
 		for (i = 0; i < 4; i++)

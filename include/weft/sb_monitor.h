@@ -28,6 +28,7 @@ struct wft_sb_local {
 	size_t n_datapaths;
 	const char *const *iface_ids;		/* NULL-terminated, or NULL */
 	const struct wft_uuid *chassis;		/* this chassis, or NULL */
+	const char *chassis_name;		/* its name, or NULL */
 	bool monitor_all;
 };
 

@@ -499,6 +499,33 @@ $(cap_text | head -n 12)"
 		fail "sb did not answer the rewritten solicitation"
 }
 
+case_set_icmp() {
+	CASE=set-icmp
+	# The datapath answers a ping to the virtual 10.9.0.100 / fd09::100
+	# itself, as an OVN router does for its own address: addresses
+	# swapped, echo request turned into a reply (icmp type 8 -> 0, icmpv6
+	# 128 -> 129). The reply goes back to sa, whose ping counts it only
+	# with right checksums, and a copy to sb, where tcpdump checks them.
+	flows "in_port(1),eth_type(0x0800),ipv4(dst=10.9.0.100,proto=1),icmp(type=8) set(eth(src=$MAC_V,dst=$MAC_A)),set(ipv4(src=10.9.0.100,dst=10.9.0.1,ttl=255)),set(icmp(type=0)),2,1" \
+		"in_port(1),eth_type(0x86dd),ipv6(dst=fd09::100,proto=58),icmpv6(type=128) set(eth(src=$MAC_V,dst=$MAC_A)),set(ipv6(src=fd09::100,dst=fd09::1,hlimit=255)),set(icmpv6(type=129,code=0)),2,1"
+	cap_start seticmp
+	ip netns exec tsa "${PING[@]}" -c 2 -W 2 10.9.0.100 >/dev/null ||
+		fail "no echo reply from the datapath (icmp)"
+	ip netns exec tsa "${PING[@]}" -6 -c 2 -W 2 fd09::100 >/dev/null ||
+		fail "no echo reply from the datapath (icmpv6)"
+	cap_stop
+	cap_checksums_ok 'icmp6 sum ok'
+	[ "$(cap_count '10\.9\.0\.100 > 10\.9\.0\.1: ICMP echo reply')" -ge 2 ] ||
+		fail "no rewritten ICMP echo replies on sb:
+$(cap_text | head -n 12)"
+	[ "$(cap_count 'fd09::100 > fd09::1: \[icmp6 sum ok\] ICMP6, echo reply')" -ge 2 ] ||
+		fail "no rewritten ICMPv6 echo replies with a good sum on sb:
+$(cap_text | head -n 12)"
+	ip netns exec tsa awk '/^Icmp:/ && $2 ~ /^[0-9]+$/ { print $4 }' \
+		/proc/net/snmp | grep -qx 0 ||
+		fail "sa counted ICMP checksum errors: $(ip netns exec tsa grep ^Icmp: /proc/net/snmp)"
+}
+
 case_set_meta() {
 	CASE=set-meta
 	# skb_mark and priority only show in the datapath: a second pass
@@ -709,7 +736,7 @@ case_rmmod() {
 case_prepare
 phase "prepared"
 for c in output vlan set_ipv4_tcp set_ipv4_udp set_ipv6_tcp set_ipv6_udp \
-	set_sctp set_arp set_nd set_meta trunc check_pkt_len dec_ttl hash_recirc \
+	set_sctp set_arp set_nd set_icmp set_meta trunc check_pkt_len dec_ttl hash_recirc \
 	clone sample userspace refused round_trip; do
 	phase "case $c: start"
 	"case_$c"

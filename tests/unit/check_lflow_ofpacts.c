@@ -101,8 +101,12 @@ static const struct {
 	{ "ct_commit { ct_mark.blocked = 1; ct_label.label = reg3; };", true, 4,
 	  true, "ct(commit,zone=NXM_NX_REG13[0..15],exec(load:0x1->"
 	  "NXM_NX_CT_MARK[0],move:NXM_NX_REG3[]->NXM_NX_CT_LABEL[96..127]))" },
+	/* A router commits in its DNAT zone, as ovn-controller does: a
+	 * commit in the SNAT zone would keep lr_out_snat from NATing. */
 	{ "ct_commit;", false, 0, false,
-	  "ct(commit,zone=NXM_NX_REG12[0..15])" },
+	  "ct(commit,zone=NXM_NX_REG11[0..15])" },
+	{ "ct_commit { };", true, 2, false,
+	  "ct(commit,zone=NXM_NX_REG11[0..15])" },
 	{ "ct_dnat;", false, 4, false,
 	  "ct(table=13,zone=NXM_NX_REG11[0..15],nat)" },
 	{ "ct_snat;", true, 2, false,

@@ -331,10 +331,24 @@ START_TEST(test_sb_monitor_local)
 	local.iface_ids = NULL;
 	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
 	expect_local(&e, "", "", "", "");
+	/* A gateway router's l3gateway ports come by the chassis' name
+	 * (options:l3gateway-chassis), before any datapath is local. */
+	sh(SBCTL "create Port_Binding logical_port=gw1 datapath=%s "
+	   "tunnel_key=3 type=l3gateway options:l3gateway-chassis=hv1 "
+	   "options:peer=x", db, d[0]);
+	sh(SBCTL "create Port_Binding logical_port=gw2 datapath=%s "
+	   "tunnel_key=4 type=l3gateway options:l3gateway-chassis=hv2",
+	   db, d[1]);
+	local.chassis_name = "hv1";
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "", "gw1", "", "");
+	local.chassis_name = NULL;
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "", "", "", "");
 	/* ovn-monitor-all=true: everything. */
 	local.monitor_all = true;
 	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
-	expect_local(&e, "f1 f2 f3 g12 g12b g23", "p1 p2 p3 vm3",
+	expect_local(&e, "f1 f2 f3 g12 g12b g23", "gw1 gw2 p1 p2 p3 vm3",
 		     "mc1 mc2 mc3", "m1 m2 m3");
 	/* Other tables were whole all along. */
 	ck_assert_int_eq(wft_ovsdb_rtable_count(wft_ovsdb_replica_table(

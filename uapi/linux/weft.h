@@ -175,6 +175,7 @@ enum weft_feature_bits {
 	WEFT_F_CT_NAT		= 1 << 15,	/* ct(nat(...)) */
 	WEFT_F_CT_FRAG		= 1 << 16,	/* reassembly before ct */
 	WEFT_F_FLOW_EXECUTE	= 1 << 17,	/* FLOW_NEW with PACKET */
+	WEFT_F_SET_ICMP		= 1 << 18,	/* set icmp/icmpv6 type, code */
 };
 
 enum weft_features_attr {
@@ -675,6 +676,9 @@ enum weft_userspace_attr {
  * SKB_MARK/PRIORITY) with the fields to write; MASK, when present, holds the
  * same header with the bits to write (a masked set); without MASK every field
  * present in KEY is written whole. Checksums are kept right.
+ * WEFT_KEY_A_ICMP/ICMPV6 (type, code) are settable here, unlike in OVS's
+ * kernel datapath (WEFT_F_SET_ICMP); the flow must match the IP version and
+ * protocol exactly.
  */
 enum weft_set_attr {
 	WEFT_SET_A_UNSPEC,
