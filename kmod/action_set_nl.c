@@ -75,6 +75,13 @@ static const struct set_field set_ipv6_fields[] = {
 	SET_REFUSE(WEFT_IPV6_A_FRAG, 1, "set ipv6: frag cannot be set"),
 };
 
+/* ICMP and ICMPv6 type and code: an OVN router answers a ping by turning
+ * the echo request around (icmp4.type = 0, icmp6.type = 129). */
+static const struct set_field set_icmp_fields[] = {
+	SET_FIELD(WEFT_ICMP_A_TYPE, struct weft_set_icmp, type),
+	SET_FIELD(WEFT_ICMP_A_CODE, struct weft_set_icmp, code),
+};
+
 static const struct set_field set_tp_fields[] = {
 	SET_FIELD(WEFT_TP_A_SRC, struct weft_set_tp, src),
 	SET_FIELD(WEFT_TP_A_DST, struct weft_set_tp, dst),
@@ -141,6 +148,16 @@ static bool prereq_sctp(const struct weft_acts_builder *b)
 	return prereq_l4(b, IPPROTO_SCTP);
 }
 
+static bool prereq_icmp(const struct weft_acts_builder *b)
+{
+	return prereq_ipv4(b) && FLOW_EXACT(b, ip.proto, IPPROTO_ICMP);
+}
+
+static bool prereq_icmpv6(const struct weft_acts_builder *b)
+{
+	return prereq_ipv6(b) && FLOW_EXACT(b, ip.proto, IPPROTO_ICMPV6);
+}
+
 static bool prereq_arp(const struct weft_acts_builder *b)
 {
 	return FLOW_EXACT(b, eth.type, htons(ETH_P_ARP)) ||
@@ -182,6 +199,10 @@ static const struct set_header set_headers[WEFT_KEY_A_MAX + 1] = {
 		prereq_udp, "set udp: the flow must match an IP eth_type and ip proto 17 exactly"),
 	[WEFT_KEY_A_SCTP] = SET_HEADER(struct weft_set_tp, set_tp_fields,
 		prereq_sctp, "set sctp: the flow must match an IP eth_type and ip proto 132 exactly"),
+	[WEFT_KEY_A_ICMP] = SET_HEADER(struct weft_set_icmp, set_icmp_fields,
+		prereq_icmp, "set icmp: the flow must match eth_type 0x0800 and ip proto 1 exactly"),
+	[WEFT_KEY_A_ICMPV6] = SET_HEADER(struct weft_set_icmp, set_icmp_fields,
+		prereq_icmpv6, "set icmpv6: the flow must match eth_type 0x86dd and ip proto 58 exactly"),
 	[WEFT_KEY_A_ARP] = SET_HEADER(struct weft_set_arp, set_arp_fields,
 		prereq_arp, "set arp: the flow must match eth_type 0x0806 or 0x8035 exactly"),
 	[WEFT_KEY_A_ND] = SET_HEADER(struct weft_set_nd, set_nd_fields,
@@ -195,8 +216,6 @@ static const char * const set_refused_msg[WEFT_KEY_A_MAX + 1] = {
 	[WEFT_KEY_A_VLAN]	= "set: vlan cannot be set (use push_vlan/pop_vlan)",
 	[WEFT_KEY_A_CVLAN]	= "set: cvlan cannot be set (use push_vlan/pop_vlan)",
 	[WEFT_KEY_A_ETHERTYPE]	= "set: eth_type cannot be set",
-	[WEFT_KEY_A_ICMP]	= "set: icmp type/code cannot be set (not supported)",
-	[WEFT_KEY_A_ICMPV6]	= "set: icmpv6 type/code cannot be set (not supported)",
 };
 
 static bool set_is_scalar(const struct set_header *hdr)

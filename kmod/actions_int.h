@@ -77,6 +77,11 @@ struct weft_set_tp {
 	__be16 dst;
 };
 
+struct weft_set_icmp {
+	u8 type;
+	u8 code;
+};
+
 struct weft_set_arp {
 	__be32 sip;
 	__be32 tip;

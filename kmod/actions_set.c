@@ -298,6 +298,33 @@ static int set_tp(struct sk_buff *skb, struct weft_flow_key *key,
 	return 0;
 }
 
+/* ICMP and ICMPv6 type and code: one 16-bit word of the header, which
+ * the checksum covers (and no pseudo-header field). */
+static int set_icmp(struct sk_buff *skb, struct weft_flow_key *key,
+		    const struct weft_set_icmp *v, const struct weft_set_icmp *m,
+		    bool v6)
+{
+	u8 *h;
+	__sum16 *csum;
+	__be16 old, new;
+	int thoff;
+
+	thoff = l4_header(skb, key, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 4);
+	if (thoff <= 0)
+		return thoff;
+	h = skb->data + thoff;
+	csum = (__sum16 *)(h + 2);
+	memcpy(&old, h, sizeof(old));
+	h[0] = MASKED(h[0], v->type, m->type);
+	h[1] = MASKED(h[1], v->code, m->code);
+	memcpy(&new, h, sizeof(new));
+	if (old != new)
+		inet_proto_csum_replace2(csum, skb, old, new, false);
+	key->tp.src = htons(h[0]);
+	key->tp.dst = htons(h[1]);
+	return 0;
+}
+
 /* SCTP's CRC32c through skb_checksum(), without needing libcrc32c. */
 static __wsum crc32c_update(const void *buf, int len, __wsum sum)
 {
@@ -510,6 +537,10 @@ int weft_actions_set(struct sk_buff *skb, struct weft_flow_key *key,
 		return set_tp(skb, key, v, m, IPPROTO_UDP);
 	case WEFT_KEY_A_SCTP:
 		return set_sctp(skb, key, v, m);
+	case WEFT_KEY_A_ICMP:
+		return set_icmp(skb, key, v, m, false);
+	case WEFT_KEY_A_ICMPV6:
+		return set_icmp(skb, key, v, m, true);
 	case WEFT_KEY_A_ARP:
 		return set_arp(skb, key, v, m);
 	case WEFT_KEY_A_ND:

@@ -16,8 +16,9 @@
 #define SZ(m)	sizeof(((struct wft_flow *)0)->m)
 #define RAW(a, m, set) { a, OFS(m), SZ(m), SZ(m), ODPF_RAW, set }
 #define CONV(a, m, alen, conv, set) { a, OFS(m), SZ(m), alen, conv, set }
-/* ICMP type and code: the low byte of tp_src/tp_dst, a u8 attribute. */
-#define ICMPF(a, m) { a, OFS(m) + 1, 1, 1, ODPF_RAW, false }
+/* ICMP type and code: the low byte of tp_src/tp_dst, a u8 attribute;
+ * settable (an OVN router's echo reply sets the type). */
+#define ICMPF(a, m) { a, OFS(m) + 1, 1, 1, ODPF_RAW, true }
 
 static const struct odpf_field in_port_f[] = {
 	CONV(0, in_port, 4, ODPF_PORT, false) };
