@@ -16,8 +16,9 @@
  *   39  output to a port bound on another chassis: VNI and option set,
  *       out of the tunnel port to it; a multicast group: one copy per
  *       other chassis with members, then local delivery; else 40.
- *   40  local output: a local port or patch port goes to 41; a multicast
- *       group to each local member in turn.
+ *   40  local output: a local port or patch port loads its zones (as
+ *       table 0 does) and goes to 41; a multicast group to each local
+ *       member's own flow in turn.
  *   41  loopback check: a packet whose outport is its inport is dropped
  *       unless flags.loopback; else the logical registers are cleared
  *       and the egress pipeline (42) runs.
@@ -68,18 +69,26 @@ static void add(struct out *o, const char *fmt, ...)
 	(*o->texts)[(*o->n)++] = wft_strbuf_steal(&sb);
 }
 
-/* The logical ingress metadata of port @p: zones, datapath, inport. */
-static void ingress_md(const struct wft_ovn_view *v,
-		       const struct wft_ovn_port *p, struct wft_strbuf *sb)
+/* Port @p's conntrack zones: its own in reg13, its datapath's DNAT and
+ * SNAT zones in reg11 and reg12. */
+static void zones(const struct wft_ovn_view *v, const struct wft_ovn_port *p,
+		  struct wft_strbuf *sb)
 {
 	const struct wft_ovn_dp *dp = &v->dps[p->dp];
 
 	wft_strbuf_printf(sb, "load:0x%x->NXM_NX_REG13[],"
 			  "load:0x%x->NXM_NX_REG11[],"
-			  "load:0x%x->NXM_NX_REG12[],"
-			  "load:0x%x->OXM_OF_METADATA[],"
-			  "load:0x%x->NXM_NX_REG14[]",
-			  p->zone, dp->dnat_zone, dp->snat_zone, dp->key,
+			  "load:0x%x->NXM_NX_REG12[],",
+			  p->zone, dp->dnat_zone, dp->snat_zone);
+}
+
+/* The logical ingress metadata of port @p: zones, datapath, inport. */
+static void ingress_md(const struct wft_ovn_view *v,
+		       const struct wft_ovn_port *p, struct wft_strbuf *sb)
+{
+	zones(v, p, sb);
+	wft_strbuf_printf(sb, "load:0x%x->OXM_OF_METADATA[],"
+			  "load:0x%x->NXM_NX_REG14[]", v->dps[p->dp].key,
 			  p->key);
 }
 
@@ -123,14 +132,22 @@ static void patch_flows(struct out *o, const struct wft_ovn_view *v,
 	wft_strbuf_free(&sb);
 }
 
-/* Local delivery and the loopback check, for a local or patch port. */
+/* Local delivery and the loopback check, for a local or patch port. The
+ * egress pipeline's conntrack runs in the output port's zones, as
+ * ovn-controller's table 38 loads them: not in the ones the packet came
+ * in with (another port's, or none from a tunnel), where the reply to a
+ * connection committed at ingress would be invalid. */
 static void local_flows(struct out *o, const struct wft_ovn_view *v,
 			const struct wft_ovn_port *p)
 {
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
 	uint32_t md = v->dps[p->dp].key;
 
+	zones(v, p, &sb);
 	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
-	    "actions=resubmit(,%d)", T_LOCAL, p->key, md, T_LOOPBACK);
+	    "actions=%sresubmit(,%d)", T_LOCAL, p->key, md,
+	    wft_strbuf_cstr(&sb), T_LOOPBACK);
+	wft_strbuf_free(&sb);
 	add(o, "table=%d,priority=100,reg10=0/0x1,reg14=0x%x,reg15=0x%x,"
 	    "metadata=0x%x,actions=drop", T_LOOPBACK, p->key, p->key, md);
 }
@@ -185,9 +202,10 @@ static void mc_flows(struct out *o, const struct wft_ovn_view *v,
 
 		if (p->kind == WFT_OVN_PORT_LOCAL ||
 		    p->kind == WFT_OVN_PORT_PATCH) {
+			/* Through the member's own local-output flow, which
+			 * loads its zones. */
 			wft_strbuf_printf(&local, "load:0x%x->NXM_NX_REG15[],"
-					  "resubmit(,%d),", p->key,
-					  T_LOOPBACK);
+					  "resubmit(,%d),", p->key, T_LOCAL);
 			continue;
 		}
 		if (p->kind != WFT_OVN_PORT_REMOTE || sent[p->chassis])
