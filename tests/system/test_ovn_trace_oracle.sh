@@ -17,8 +17,8 @@
 #       10.0.1.12:8080, 10.0.2.14:8080       drop tcp/22
 #                  lr1: 10.0.1.1 / fd01::1, 10.0.2.1 / fd02::1
 #
-# hv1 is weftd (VIFs vm1, vm2, vm4 are internal ports on br-int with an
-# iface-id); hv2 is only a Chassis row (ovn-sbctl chassis-add) with lp3
+# hv1 is weftd (VIFs on br-int with an iface-id: vm2 and vm4 internal
+# ports, vm1 a veth to namespace pod1, which pings the router); hv2 is only a Chassis row (ovn-sbctl chassis-add) with lp3
 # and lp5 bound to it, so that outputs to it go through a tunnel.
 #
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_trace_oracle.sh
@@ -72,6 +72,7 @@ ports_up() {
 setup() {
 	require "$WEFTD" "$VSCTL" "$APPCTL" "$DPCTL" ovsdb-server ovsdb-tool \
 		ovn-northd ovn-nbctl ovn-sbctl ovn-trace "$PY"
+	modprobe veth || die "modprobe veth"
 	weft_load
 	ovn_start || die "the OVN control plane did not start"
 	weftd_start || die "weftd did not start"
@@ -83,7 +84,9 @@ setup() {
 	wait_for 30 vsctl br-exists br-int || die "no br-int"
 	sbctl chassis-add hv2 geneve 192.0.2.2 || die "chassis-add hv2"
 	topology || die "the NB topology"
-	vsctl add-port br-int vm1 -- set Interface vm1 type=internal \
+	host_add pod1 vm1 eth0 10.0.1.11/24 $M1
+	in_ns pod1 ip route add default via 10.0.1.1 || die "pod1's route"
+	vsctl add-port br-int vm1 -- set Interface vm1 \
 		external_ids:iface-id=lp1 \
 	   -- add-port br-int vm2 -- set Interface vm2 type=internal \
 		external_ids:iface-id=lp2 \
@@ -151,6 +154,8 @@ cases() {
 	psec_bad_ip_lp4      lp4 est icmp,dl_src=$M4,dl_dst=$R2,nw_src=10.0.2.99,nw_dst=10.0.1.11,nw_ttl=64,$icmp
 	psec_arp_bad_spa     lp1 est arp,dl_src=$M1,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=1,arp_sha=$M1,arp_spa=10.0.1.99,arp_tha=00:00:00:00:00:00,arp_tpa=10.0.1.1
 	psec_no_psec_lp2     lp2 est icmp,dl_src=0a:00:00:00:01:98,dl_dst=$M1,nw_src=10.0.1.98,nw_dst=10.0.1.11,nw_ttl=64,$icmp
+	ping_router          lp1 est icmp,dl_src=$M1,dl_dst=$R1,$ip1,nw_dst=10.0.1.1,nw_ttl=64,$icmp
+	ping_router_far      lp1 est icmp,dl_src=$M1,dl_dst=$R1,$ip1,nw_dst=10.0.2.1,nw_ttl=64,$icmp
 	routed_no_arp        lp4 est icmp,dl_src=$M4,dl_dst=$R2,nw_src=10.0.2.14,nw_dst=10.0.1.100,nw_ttl=64,$icmp
 	lb_vip_new           lp1 new tcp,dl_src=$M1,dl_dst=$M2,$ip1,nw_dst=10.0.1.100,nw_ttl=64,tp_src=40000,tp_dst=80 weft
 	lb_vip_new_lp2       lp2 new tcp,dl_src=$M2,dl_dst=$M1,nw_src=10.0.1.12,nw_dst=10.0.1.100,nw_ttl=64,tp_src=40001,tp_dst=80 weft
@@ -160,6 +165,7 @@ cases() {
 	v6_routed_remote     lp2 est icmp6,dl_src=$M2,dl_dst=$R1,ipv6_src=fd01::12,ipv6_dst=fd02::15,nw_ttl=64,icmp_type=128,icmp_code=0
 	v6_psec_bad_ip       lp1 est icmp6,dl_src=$M1,dl_dst=$M2,ipv6_src=fd01::99,ipv6_dst=fd01::12,nw_ttl=64,icmp_type=128,icmp_code=0
 	v6_nd_ns_lp2         lp1 est icmp6,dl_src=$M1,dl_dst=33:33:ff:00:00:12,ipv6_src=fd01::11,ipv6_dst=ff02::1:ff00:12,nw_ttl=255,icmp_type=135,icmp_code=0,nd_target=fd01::12,nd_sll=$M1
+	v6_ping_router       lp1 est icmp6,dl_src=$M1,dl_dst=$R1,ipv6_src=fd01::11,ipv6_dst=fd01::1,nw_ttl=64,icmp_type=128,icmp_code=0
 	v6_routed_hlim1      lp1 est icmp6,dl_src=$M1,dl_dst=$R1,ipv6_src=fd01::11,ipv6_dst=fd02::14,nw_ttl=1,icmp_type=128,icmp_code=0
 	EOF
 }
@@ -178,6 +184,17 @@ case_oracle() {
 		"at least 30 packets compared"
 }
 
+# The router's echo reply on the wire: its ICMP type is rewritten in the
+# datapath (set(icmp(type=0))), the checksum with it, or pod1's stack
+# would not count the reply. The reply crosses ls1's egress conntrack in lp1's zone, where the
+# request was committed at ingress: in another zone it would be invalid.
+case_ping_router() {
+	ping_ok pod1 10.0.1.1 3 || fail "pod1 gets no echo reply from lr1 (10.0.1.1)"
+	ping_ok pod1 10.0.2.1 3 || fail "pod1 gets no echo reply from lr1 (10.0.2.1)"
+	dp_flows >"$WEFT_RESULTS/dp-flows-ping.txt" 2>&1
+}
+
 setup
 run_case oracle
+run_case ping_router
 finish
