@@ -309,8 +309,8 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 					  ? json_array_get(params, 1)
 					  : json_object_get(params, "flow"));
 	struct wft_strbuf text = WFT_STRBUF_INIT;
-	char *flow = s ? wft_xstrdup(s) : NULL;
 	uint32_t recirc_id = 0;
+	char *flow;
 	struct wft_ofproto_xlate x;
 	struct trace_req rq;
 	char err[256];
@@ -320,6 +320,7 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 	rq.br = wft_rpc_bridge(aux, call, params);
 	if (!rq.br)
 		return;
+	flow = s ? wft_xstrdup(s) : NULL;
 	if (flow && take_recirc_id(flow, &recirc_id)) {
 		wft_rpc_reply_error(call, WFT_RPC_FAILED, NULL, "recirc_id: "
 				    "a number from 0 to 4294967295");
