@@ -221,6 +221,38 @@ static void final_flow(const struct wft_flow *in, const struct wft_flow *out,
 	wft_ofp_match_format(out, &m, WFT_OFP_DEFAULT_PRIORITY, sb);
 }
 
+/* "recirc_id=ID" in FLOW (as ovs-appctl ofproto/trace takes it) names the
+ * recirculation a packet comes back with, so that a trace can follow a
+ * packet through ct(table=N) pass by pass. It is no OpenFlow match field:
+ * it is taken out of @s (a copy) before the match is parsed. Returns 0 or
+ * -EINVAL for a bad value. */
+static int take_recirc_id(char *s, uint32_t *id)
+{
+	static const char key[] = "recirc_id=";
+	char *p = s, *end, *next;
+	unsigned long v;
+
+	*id = 0;
+	while ((p = strstr(p, key))) {
+		if (p == s || p[-1] == ',' || p[-1] == ' ')
+			break;
+		p += sizeof(key) - 1;
+	}
+	if (!p)
+		return 0;
+	errno = 0;
+	v = strtoul(p + sizeof(key) - 1, &end, 0);
+	if (errno || end == p + sizeof(key) - 1 || v > UINT32_MAX ||
+	    (*end && *end != ',' && *end != ' '))
+		return -EINVAL;
+	*id = (uint32_t)v;
+	next = *end ? end + 1 : end;
+	if (!*next && p > s)
+		p--;		/* the last one: drop the comma before it */
+	memmove(p, next, strlen(next) + 1);
+	return 0;
+}
+
 struct trace_req {
 	struct wft_ofproto *br;
 	struct wft_flow flow;
@@ -323,6 +355,8 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 					  : json_object_get(params, "flow"));
 	struct wft_strbuf text = WFT_STRBUF_INIT;
 	struct ofproto_state *st = aux;
+	uint32_t recirc_id = 0;
+	char *flow;
 	struct wft_ofproto_xlate x;
 	struct trace_req rq;
 	const char *why = NULL;
@@ -334,10 +368,19 @@ static void do_trace(struct wft_rpc_call *call, json_t *params, void *aux)
 	rq.br = wft_rpc_bridge(aux, call, params);
 	if (!rq.br)
 		return;
+	flow = s ? wft_xstrdup(s) : NULL;
+	if (flow && take_recirc_id(flow, &recirc_id)) {
+		wft_rpc_reply_error(call, WFT_RPC_FAILED, NULL, "recirc_id: "
+				    "a number from 0 to 4294967295");
+		free(flow);
+		return;
+	}
 	wft_ofproto_use_port_names(rq.br, false);
-	ret = s ? wft_ofp_match_parse(s, &rq.flow, &rq.mask, err,
-				      sizeof(err)) : -EINVAL;
+	ret = flow ? wft_ofp_match_parse(flow, &rq.flow, &rq.mask, err,
+					 sizeof(err)) : -EINVAL;
 	wft_ofproto_use_port_names(NULL, false);
+	free(flow);
+	rq.flow.recirc_id = htonl(recirc_id);
 	if (ret) {
 		wft_rpc_reply_error(call, WFT_RPC_FAILED, NULL, "%s",
 				    s ? err : "missing \"flow\" (a match in "

@@ -407,6 +407,48 @@ START_TEST(test_trace)
 }
 END_TEST
 
+/* ofproto/trace follows a packet through ct(table=N): the first pass ends
+ * in recirc(ID); "recirc_id=ID" in the flow resumes in table N with the
+ * registers frozen at the ct, and ct_state says what conntrack found. */
+START_TEST(test_trace_recirc)
+{
+	static const char *const ct_rules[] = {
+		"table=0,priority=10,in_port=p1,ip,actions=load:0x7->NXM_NX_REG3[],ct(zone=5,table=1)",
+		"table=1,priority=20,ct_state=+trk+new,reg3=0x7,ip,actions=output:p2",
+		"table=1,priority=10,ip,actions=drop",
+		NULL,
+	};
+	char line[64], flow[160];
+	const char *t, *p;
+	unsigned long id;
+
+	br0_up();
+	json_decref(call_ok("ofctl/flow-mods", flow_mods("br0", "add",
+							 ct_rules)));
+	t = text_of("ofproto/trace", json_pack("[s,s]", "br0",
+					       "in_port=p1,ip"));
+	p = strstr(t, "Datapath actions: ct(zone=5),recirc(");
+	ck_assert_msg(p, "%s", t);
+	id = strtoul(strstr(p, "recirc(") + 7, NULL,
+		     0);
+	ck_assert_uint_ne(id, 0);
+	snprintf(flow, sizeof(flow), "in_port=p1,ip,recirc_id=%#lx,ct_state=+trk+new",
+		 id);
+	t = text_of("ofproto/trace", json_pack("[s,s]", "br0", flow));
+	snprintf(line, sizeof(line), "Datapath actions: %d\n",
+		 fake_port_no(WFT_DP_DEFAULT_NAME, "p2"));
+	ck_assert_msg(strstr(t, line), "%s", t);
+	/* In the middle of the flow too; an established packet drops. */
+	snprintf(flow, sizeof(flow), "in_port=p1,ip,ct_state=+trk+est,recirc_id=%lu",
+		 id);
+	t = text_of("ofproto/trace", json_pack("[s,s]", "br0", flow));
+	matches(t, "^Datapath actions: drop$");
+	matches(call_err("ofproto/trace", json_pack("[s,s]", "br0",
+					"ip,recirc_id=x")), "recirc_id");
+	daemon_stop();
+}
+END_TEST
+
 /* br-int and br-ex joined by patch ports, OVN style: one translation
  * crosses them and ends on br-ex's uplink. */
 START_TEST(test_patch_trace)
@@ -790,6 +832,7 @@ static Suite *ofproto_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_trace);
+	tcase_add_test(tc, test_trace_recirc);
 	tcase_add_test(tc, test_patch_trace);
 	suite_add_tcase(s, tc);
 
