@@ -283,9 +283,20 @@ static void run(struct wft_ovn *o)
 	if (!registered(o, r))
 		return;
 	wft_ovn_set_conditions(o, r);
+	if (!o->zones)
+		wft_ovn_zones_load(o);	/* before the first assignment */
 	wft_ovn_flows_run(o, r);
-	if (wft_ovn_bind(o, r))
+	if (wft_ovn_bind(o, r)) {
+		wft_ovn_zones_save(o);
 		return;		/* a claim or release in flight */
+	}
+	/* Settled: the zones restored for names that are not local were
+	 * kept until now, in case the view was built from a partial
+	 * replica; they go back to the pool (no flow uses them). */
+	if (wft_ovn_flows_installed(o) &&
+	    !wft_ovsdb_client_cond_pending(o->client))
+		wft_ovn_zones_settle(o->zones);
+	wft_ovn_zones_save(o);
 	ack_nb_cfg(o, r);
 }
 
