@@ -16,8 +16,11 @@
  *   39  output to a port bound on another chassis: VNI and option set,
  *       out of the tunnel port to it; a multicast group: one copy per
  *       other chassis with members, then local delivery; else 40.
- *   40  local output: a local port or patch port goes to 41; a multicast
- *       group to each local member in turn.
+ *   40  local output: a local port or patch port goes to 41 with its
+ *       own ct zone (and its datapath's DNAT/SNAT zones) loaded, as
+ *       the egress pipeline's conntrack must use the zone the port's
+ *       own ingress uses; a multicast group to each local member in
+ *       turn, the same way.
  *   41  loopback check: a packet whose outport is its inport is dropped
  *       unless flags.loopback; else the logical registers are cleared
  *       and the egress pipeline (42) runs.
@@ -83,6 +86,22 @@ static void ingress_md(const struct wft_ovn_view *v,
 			  p->key);
 }
 
+/* The zones of @p as the egress pipeline's: a packet for @p reaches it
+ * with the zones of the port it entered by (or none, from a tunnel),
+ * and the replies of a connection would then meet an empty zone. */
+static void egress_zones(const struct wft_ovn_view *v,
+			 const struct wft_ovn_port *p, struct wft_strbuf *sb)
+{
+	const struct wft_ovn_dp *dp = &v->dps[p->dp];
+
+	if (!p->zone)
+		return;
+	wft_strbuf_printf(sb, "load:0x%x->NXM_NX_REG13[],"
+			  "load:0x%x->NXM_NX_REG11[],"
+			  "load:0x%x->NXM_NX_REG12[],",
+			  p->zone, dp->dnat_zone, dp->snat_zone);
+}
+
 static void vif_flows(struct out *o, const struct wft_ovn_view *v,
 		      const struct wft_ovn_port *p)
 {
@@ -127,10 +146,14 @@ static void patch_flows(struct out *o, const struct wft_ovn_view *v,
 static void local_flows(struct out *o, const struct wft_ovn_view *v,
 			const struct wft_ovn_port *p)
 {
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
 	uint32_t md = v->dps[p->dp].key;
 
+	egress_zones(v, p, &sb);
 	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
-	    "actions=resubmit(,%d)", T_LOCAL, p->key, md, T_LOOPBACK);
+	    "actions=%sresubmit(,%d)", T_LOCAL, p->key, md,
+	    wft_strbuf_cstr(&sb), T_LOOPBACK);
+	wft_strbuf_free(&sb);
 	add(o, "table=%d,priority=100,reg10=0/0x1,reg14=0x%x,reg15=0x%x,"
 	    "metadata=0x%x,actions=drop", T_LOOPBACK, p->key, p->key, md);
 }
@@ -185,6 +208,7 @@ static void mc_flows(struct out *o, const struct wft_ovn_view *v,
 
 		if (p->kind == WFT_OVN_PORT_LOCAL ||
 		    p->kind == WFT_OVN_PORT_PATCH) {
+			egress_zones(v, p, &local);
 			wft_strbuf_printf(&local, "load:0x%x->NXM_NX_REG15[],"
 					  "resubmit(,%d),", p->key,
 					  T_LOOPBACK);

@@ -110,8 +110,13 @@ START_TEST(test_vif)
 		   "actions=output:3\n");
 	assert_has(all, "table=65,priority=110,in_port=3,reg15=0x1,"
 		   "metadata=0x1,actions=IN_PORT\n");
+	/* Local output loads the outport's own zones: the egress
+	 * conntrack of lp1 runs in lp1's zone whatever port the packet
+	 * entered by. */
 	assert_has(all, "table=40,priority=100,reg15=0x1,metadata=0x1,"
-		   "actions=resubmit(,41)\n");
+		   "actions=load:0x1->NXM_NX_REG13[],"
+		   "load:0x5->NXM_NX_REG11[],load:0x6->NXM_NX_REG12[],"
+		   "resubmit(,41)\n");
 	assert_has(all, "table=41,priority=100,reg10=0/0x1,reg14=0x1,"
 		   "reg15=0x1,metadata=0x1,actions=drop\n");
 	/* Defaults: 37/38 -> 39 -> 40; 41 clears reg0..9 -> 42; 64 -> 65. */
@@ -148,7 +153,11 @@ START_TEST(test_geneve)
 		   "move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],"
 		   "output:5,resubmit(,40)\n");
 	assert_has(all, "table=40,priority=100,reg15=0x8000,metadata=0x1,"
-		   "actions=load:0x1->NXM_NX_REG15[],resubmit(,41),"
+		   "actions=load:0x1->NXM_NX_REG13[],"
+		   "load:0x5->NXM_NX_REG11[],load:0x6->NXM_NX_REG12[],"
+		   "load:0x1->NXM_NX_REG15[],resubmit(,41),"
+		   "load:0x2->NXM_NX_REG13[],"
+		   "load:0x5->NXM_NX_REG11[],load:0x6->NXM_NX_REG12[],"
 		   "load:0x3->NXM_NX_REG15[],resubmit(,41),"
 		   "load:0x8000->NXM_NX_REG15[]\n");
 	free(all);
