@@ -26,6 +26,7 @@
 #include "weft/ovsdb_ssl.h"
 #include "weft/sb_chassis.h"
 #include "weft/sb_monitor.h"
+#include "weft/udpif.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -293,9 +294,16 @@ static void run(struct wft_ovn *o)
 	/* Settled: the zones restored for names that are not local were
 	 * kept until now, in case the view was built from a partial
 	 * replica; they go back to the pool (no flow uses them). */
-	if (wft_ovn_flows_installed(o) &&
-	    !wft_ovsdb_client_cond_pending(o->client))
+	if (wft_ovn_flows_installed(o) && o->fst.full_recomputes &&
+	    !wft_ovsdb_client_cond_pending(o->client)) {
 		wft_ovn_zones_settle(o->zones);
+		if (!o->settled_once) {
+			/* The datapath's flows of before a restart were
+			 * kept for this moment (udpif_component.c). */
+			o->settled_once = true;
+			wft_udpif_daemon_ovn_restored(o->d);
+		}
+	}
 	wft_ovn_zones_save(o);
 	ack_nb_cfg(o, r);
 }
@@ -404,6 +412,8 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	}
 	if (o->node.enabled)
 		wft_ovn_conf_changed(o);
+	else
+		wft_udpif_daemon_ovn_restored(d);	/* nothing to wait for */
 	wft_ovn_flows_mark_dirty(o);
 	schedule(o);
 }

@@ -134,6 +134,7 @@ struct wft_ovn {
 	struct wft_uuid chassis_uuid;
 	int64_t nb_cfg_acked;
 	bool leaving, leave_sent, left;	/* `weft-appctl exit` */
+	bool settled_once;		/* rules in for a complete replica */
 
 	/* Bindings (ovn_binding.c). */
 	struct wft_ovn_iface *ifaces;	/* on ovn-bridge, with iface-id */
