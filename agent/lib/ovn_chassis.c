@@ -26,6 +26,7 @@
 #include "weft/ovsdb_ssl.h"
 #include "weft/sb_chassis.h"
 #include "weft/sb_monitor.h"
+#include "weft/udpif.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -284,9 +285,27 @@ static void run(struct wft_ovn *o)
 	if (!registered(o, r))
 		return;
 	wft_ovn_set_conditions(o, r);
+	if (!o->zones)
+		wft_ovn_zones_load(o);	/* before the first assignment */
 	wft_ovn_flows_run(o, r);
-	if (wft_ovn_bind(o, r))
+	if (wft_ovn_bind(o, r)) {
+		wft_ovn_zones_save(o);
 		return;		/* a claim or release in flight */
+	}
+	/* Settled: the zones restored for names that are not local were
+	 * kept until now, in case the view was built from a partial
+	 * replica; they go back to the pool (no flow uses them). */
+	if (wft_ovn_flows_installed(o) && o->fst.full_recomputes &&
+	    !wft_ovsdb_client_cond_pending(o->client)) {
+		wft_ovn_zones_settle(o->zones);
+		if (!o->settled_once) {
+			/* The datapath's flows of before a restart were
+			 * kept for this moment (udpif_component.c). */
+			o->settled_once = true;
+			wft_udpif_daemon_ovn_restored(o->d);
+		}
+	}
+	wft_ovn_zones_save(o);
 	ack_nb_cfg(o, r);
 }
 
@@ -396,6 +415,8 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	}
 	if (o->node.enabled)
 		wft_ovn_conf_changed(o);
+	else
+		wft_udpif_daemon_ovn_restored(d);	/* nothing to wait for */
 	/* The first monitor request narrowed already (the interfaces'
 	 * ports, no datapath yet), not the whole SB before registering. */
 	if (started)

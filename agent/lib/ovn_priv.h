@@ -164,6 +164,7 @@ struct wft_ovn {
 	struct wft_uuid chassis_uuid;
 	int64_t nb_cfg_acked;
 	bool leaving, leave_sent, left;	/* `weft-appctl exit` */
+	bool settled_once;		/* rules in for a complete replica */
 
 	/* Bindings (ovn_binding.c). */
 	struct wft_ovn_iface *ifaces;	/* on ovn-bridge, with iface-id */
@@ -260,6 +261,25 @@ struct wft_ovn_zones *wft_ovn_zones_new(void);
 void wft_ovn_zones_free(struct wft_ovn_zones *z);
 /* Gives every port and datapath of @v its zones; forgets the others. */
 void wft_ovn_zones_assign(struct wft_ovn_zones *z, struct wft_ovn_view *v);
+/* @name had @zone before a restart: it gets it back when it shows up,
+ * and keeps it reserved until wft_ovn_zones_settle(). False when @zone
+ * is out of range or taken, or @name has one already. */
+bool wft_ovn_zones_restore(struct wft_ovn_zones *z, const char *name,
+			   unsigned int zone);
+/* The chassis has settled: restored names that did not show up in the
+ * last assignment give their zones back. True if any did. */
+bool wft_ovn_zones_settle(struct wft_ovn_zones *z);
+size_t wft_ovn_zones_count(const struct wft_ovn_zones *z);
+/* The @i-th name and its zone. */
+const char *wft_ovn_zones_at(const struct wft_ovn_zones *z, size_t i,
+			     unsigned int *zone);
+
+/* ovn_zones_persist.c: the zones in ovn-bridge's external_ids, as
+ * ovn-controller keeps them (ct-zone-LPORT, ct-zone-DPUUID_dnat and
+ * _snat). Load makes o->zones from the keys (once, before the first
+ * assignment); save brings the keys up to date with o->zones. */
+void wft_ovn_zones_load(struct wft_ovn *o);
+void wft_ovn_zones_save(struct wft_ovn *o);
 
 /* ovn_tunnels.c: a tunnel port on ovn-bridge per other chassis of @v
  * (creates, updates, deletes through the configuration), and each one's

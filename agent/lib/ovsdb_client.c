@@ -341,6 +341,14 @@ static void on_schema(struct wft_ovsdb_client *c, const json_t *result)
 		return;
 	}
 	wft_strbuf_free(&err);
+	/* A server that answers with another database's schema (a proxy
+	 * or a broken server) must not be monitored as if it were ours. */
+	if (strcmp(s->name, c->db)) {
+		end_session(c, "get_schema %s: the server sent the schema of "
+			    "%s", c->db, s->name);
+		wft_ovsdb_schema_free(s);
+		return;
+	}
 	c->replica = wft_ovsdb_replica_new(s);
 	send_server_monitor(c);
 }

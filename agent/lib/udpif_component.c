@@ -20,6 +20,9 @@
 WFT_LOG_MODULE(udpif_component);
 
 #define RETRY_MS	1000
+/* How long an OVN chassis may take to rebuild its rules after a start
+ * before upcalls are handled without them. */
+#define OVN_HOLD_MS	30000
 
 /* An other_config number, or 0 (the default) when absent or bad. */
 static unsigned long long config_number(const struct wft_row *ovs,
@@ -51,7 +54,7 @@ static void read_config(struct udpif_state *st, struct wft_udpif_config *c)
 	c->n_handlers = (unsigned int)config_number(ovs, "n-handler-threads");
 	c->flow_limit = (size_t)config_number(ovs, "flow-limit");
 	c->max_idle_ms = (unsigned int)config_number(ovs, "max-idle");
-	c->flow_restore_wait = w && !strcmp(w, "true");
+	c->flow_restore_wait = (w && !strcmp(w, "true")) || st->ovn_hold;
 	c->no_put_execute = pe && !strcmp(pe, "false");
 }
 
@@ -153,6 +156,43 @@ static void on_timer(struct wft_timer *t, void *aux)
 		sync(st);
 }
 
+/*
+ * An OVN chassis rebuilds br-int's rules from the SB after a restart, and
+ * until it has, a translation meets empty tables: the revalidator would
+ * turn the flows of the connections that were running into drops, and
+ * new flows would drop too. So when weftd starts with the chassis keys
+ * set (system-id and ovn-remote), it behaves as with flow-restore-wait
+ * until the chassis says its rules are in (or OVN_HOLD_MS pass): the
+ * datapath's flows are kept as they are and new ones wait.
+ */
+static void ovn_release(struct udpif_state *st, const char *why)
+{
+	if (!st->ovn_hold)
+		return;
+	st->ovn_hold = false;
+	wft_timer_cancel(st->hold_timer);
+	st->hold_timer = NULL;
+	wft_info("flows of before the start: revalidated again (%s)", why);
+	sync(st);
+}
+
+static void on_hold_timer(struct wft_timer *t, void *aux)
+{
+	struct udpif_state *st = aux;
+
+	st->hold_timer = NULL;	/* one-shot: the loop frees it */
+	ovn_release(st, "the OVN chassis has not installed its rules in "
+		    "time");
+}
+
+void wft_udpif_daemon_ovn_restored(struct wft_daemon *d)
+{
+	struct udpif_state *st = wft_daemon_component(d, "udpif");
+
+	if (st)
+		ovn_release(st, "the OVN chassis installed its rules");
+}
+
 void wft_udpif_daemon_packet_in(struct wft_daemon *d, wft_packet_in_cb *cb,
 				void *aux)
 {
@@ -184,6 +224,21 @@ static int udpif_init(struct wft_daemon *d, void **state,
 	st->ops = cfg->dp_ops ? cfg->dp_ops->dpif : NULL;
 	st->ctx = cfg->dp_ctx;
 	*state = st;
+	{
+		const struct wft_row *ovs = wft_conf_ovs(wft_daemon_conf(d));
+
+		st->ovn_hold = wft_row_map_get(ovs, WFT_OVS_EXTERNAL_IDS,
+					       "system-id") &&
+			       wft_row_map_get(ovs, WFT_OVS_EXTERNAL_IDS,
+					       "ovn-remote");
+	}
+	if (st->ovn_hold) {
+		wft_info("an OVN chassis: the flows of before the start are "
+			 "kept until it has installed its rules");
+		st->hold_timer = wft_loop_timer(wft_daemon_loop(d),
+						OVN_HOLD_MS, false,
+						on_hold_timer, st);
+	}
 	wft_backer_set_changed(st->backer, kick, st);
 	wft_udpif_register(st);
 	wft_daemon_conf_subscribe(d, on_conf, st);
@@ -198,6 +253,7 @@ static void udpif_exit(struct wft_daemon *d, void *state)
 
 	wft_daemon_conf_unsubscribe(d, on_conf, st);
 	wft_timer_cancel(st->timer);
+	wft_timer_cancel(st->hold_timer);
 	wft_backer_set_changed(st->backer, NULL, NULL);
 	wft_udpif_answer_waits(st, "weftd is exiting");
 	udpif_down(st);

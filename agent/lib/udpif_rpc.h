@@ -28,6 +28,9 @@ struct udpif_state {
 	void *pin_aux;
 	struct udpif_wait *waits;	/* revalidator/wait, purge */
 	size_t n_waits, cap_waits;
+	/* An OVN chassis at start: wait for its rules (udpif_component.c). */
+	bool ovn_hold;
+	struct wft_timer *hold_timer;
 };
 
 void wft_udpif_register(struct udpif_state *st);

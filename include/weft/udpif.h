@@ -207,6 +207,10 @@ uint32_t wft_key_in_port(const void *key, size_t len);
 struct wft_daemon;
 void wft_udpif_daemon_packet_in(struct wft_daemon *d, wft_packet_in_cb *cb,
 				void *aux);
+/* The OVN chassis has installed its rules after weftd's start: the
+ * flows of before the start, kept until now, are revalidated again and
+ * new ones handled (udpif_component.c). */
+void wft_udpif_daemon_ovn_restored(struct wft_daemon *d);
 
 struct wft_udpif_handler_stats {
 	uint64_t n_upcalls;		/* misses received */

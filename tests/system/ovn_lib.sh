@@ -134,3 +134,101 @@ icmp_in_echos() {
 	done < <(ip netns exec "$1" cat /proc/net/snmp)
 	echo -1
 }
+
+# ---- resilience (test_ovn_resilience, test_ovn_badinput) ----------------
+#
+#   sb_kill                    SIGKILL the standalone SB (no clean exit)
+#   sb_cluster_start           the standalone SB's data into a three-member
+#                              Raft cluster (sb1..sb3, tcp:127.0.0.1:664N
+#                              between them, punix:$OVN/sbN.sock for
+#                              clients); SB_CLUSTER holds the clients'
+#                              remote list, sbctl and northd use it
+#   sb_cluster_leader          prints the leader's member number (1..3)
+#   northd_restart SBDB        ovn-northd at another SB remote list
+#   ping_loss_start NS ADDR      a ping every 50 ms in the background;
+#   ping_loss_stop               stops it, sets PING_SENT and PING_LOST
+
+sb_kill() {
+	local pid
+	pid=$(cat "$OVN/sb.pid" 2>/dev/null) || return 1
+	kill -KILL "$pid" || return 1
+	wait_for 10 eval '! kill -0 '"$pid"
+	rm -f "$SB_SOCK" "$OVN/sb.pid" "$OVN/sb.ctl"
+}
+
+_sb_member_start() {
+	local i=$1
+	ovsdb-server --detach --no-chdir --pidfile="$OVN/sb$i.pid" \
+		--log-file="$OVN/sb$i.log" --unixctl="$OVN/sb$i.ctl" \
+		--remote=punix:"$OVN/sb$i.sock" "$OVN/sb$i.db"
+}
+
+_sb_member_ok() {
+	ovs-appctl -t "$OVN/sb$1.ctl" cluster/status OVN_Southbound 2>/dev/null |
+		grep -q "^Status: cluster member"
+}
+
+sb_cluster_start() {
+	local i
+	ip link set lo up
+	sb_stop
+	ovsdb-tool create-cluster "$OVN/sb1.db" "$OVN/sb.db" \
+		tcp:127.0.0.1:6641 || return 1
+	for i in 2 3; do
+		ovsdb-tool join-cluster "$OVN/sb$i.db" OVN_Southbound \
+			tcp:127.0.0.1:664$i tcp:127.0.0.1:6641 || return 1
+	done
+	for i in 1 2 3; do
+		_sb_member_start "$i" || return 1
+	done
+	for i in 1 2 3; do
+		wait_for 30 _sb_member_ok "$i" || return 1
+	done
+	on_exit _sb_cluster_stop
+	SB_CLUSTER="unix:$OVN/sb1.sock,unix:$OVN/sb2.sock,unix:$OVN/sb3.sock"
+	sbctl() {
+		timeout "$CLI_TIMEOUT" ovn-sbctl --db="$SB_CLUSTER" \
+			--timeout=30 "$@"
+	}
+}
+
+_sb_cluster_stop() {
+	local i
+	for i in 1 2 3; do
+		ovs-appctl -t "$OVN/sb$i.ctl" exit 2>/dev/null
+	done
+	cp "$OVN"/sb?.log "$WEFT_RESULTS"/ 2>/dev/null
+	return 0
+}
+
+sb_cluster_leader() {
+	local i
+	for i in 1 2 3; do
+		ovs-appctl -t "$OVN/sb$i.ctl" cluster/status OVN_Southbound \
+			2>/dev/null | grep -q "^Role: leader" &&
+			{ echo "$i"; return 0; }
+	done
+	return 1
+}
+
+northd_restart() {
+	ovs-appctl -t "$OVN/northd.ctl" exit 2>/dev/null
+	wait_for 10 eval '! [ -e "$OVN/northd.pid" ]'
+	ovn-northd --detach --no-chdir --pidfile="$OVN/northd.pid" \
+		--log-file="$OVN/northd.log" --unixctl="$OVN/northd.ctl" \
+		--ovnnb-db=unix:"$NB_SOCK" --ovnsb-db="$1"
+}
+
+ping_loss_start() {
+	PING_OUT=$OVN/ping-$1.txt
+	ip netns exec "$1" ping -i 0.05 -W 1 "$2" >"$PING_OUT" 2>&1 &
+	PING_PID=$!
+}
+
+ping_loss_stop() {
+	kill -INT "$PING_PID" 2>/dev/null
+	wait "$PING_PID" 2>/dev/null
+	PING_SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_OUT")
+	PING_LOST=$((PING_SENT - $(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$PING_OUT")))
+	tail -n 3 "$PING_OUT"
+}

@@ -202,6 +202,48 @@ START_TEST(test_skipped)
 }
 END_TEST
 
+/* Rows nobody should write (test_ovn_badinput puts them in the SB by
+ * hand): each is skipped with the reason a person can act on. */
+START_TEST(test_skipped_reasons)
+{
+	static const struct {
+		const char *match, *actions, *reason;
+	} bad[] = {
+		{ "ip4.src ==", "next;",
+		  "column 11: expected a constant for ip4.src, found end of "
+		  "input" },
+		{ "ip4", "frobnicate;", "column 1: unknown action frobnicate" },
+		{ "nosuchfield == 1", "next;",
+		  "column 1: unknown field nosuchfield" },
+		{ "ip4.src == $nosuchset", "next;",
+		  "column 12: unknown address set $nosuchset" },
+		{ "ip4", "next", "column 5: expected ';', found end of input" },
+		{ "ip4.src == 1.2.3.4/99", "next;",
+		  "column 12: prefix length 99 exceeds 32" },
+	};
+	struct wft_lflow_stats st = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct wft_lflow lf = {
+			"deadbeef-0000-0000-0000-000000000003", 1, true, false,
+			9, 3000, bad[i].match, bad[i].actions
+		};
+		int error;
+		char *out = compile_row(&lf, &st, &error);
+
+		ck_assert_int_eq(error, -EINVAL);
+		ck_assert_msg(!strncmp(out, "ERROR: ", 7) &&
+			      !strcmp(out + 7, bad[i].reason),
+			      "%s / %s: %s", bad[i].match, bad[i].actions,
+			      out);
+		free(out);
+	}
+	ck_assert_uint_eq(st.n_skipped, sizeof(bad) / sizeof(bad[0]));
+	wft_lflow_stats_uninit(&st);
+}
+END_TEST
+
 /* Every row northd wrote (data/lflow_corpus.txt "flow:" lines): each
  * compiles, or is skipped only for an action not supported yet. */
 START_TEST(test_corpus_rows)
@@ -357,6 +399,7 @@ static Suite *lflow_compile_suite(void)
 
 	tcase_add_loop_test(tc, test_rows, 0, N(rows));
 	tcase_add_test(tc, test_skipped);
+	tcase_add_test(tc, test_skipped_reasons);
 	tcase_add_test(tc, test_corpus_rows);
 	tcase_add_test(tc, test_conjunctive_acl);
 	suite_add_tcase(s, tc);

@@ -267,6 +267,53 @@ START_TEST(test_zones)
 }
 END_TEST
 
+/* Zones from before a restart (ovn-bridge's ct-zone-* keys): a name
+ * gets its old zone back whatever the order it shows up in, the others
+ * do not get a reserved zone, and restored names that never show up
+ * keep theirs until the chassis settles. */
+START_TEST(test_zones_restore)
+{
+	struct wft_ovn_zones *z = wft_ovn_zones_new();
+	char dnat[WFT_UUID_STRLEN + 8], uuid[WFT_UUID_STRLEN + 1];
+	unsigned int zone, seen;
+	size_t i;
+
+	build_view("geneve");
+	wft_uuid_format(&dps[0].uuid, uuid);
+	snprintf(dnat, sizeof(dnat), "%s_dnat", uuid);
+	ck_assert(wft_ovn_zones_restore(z, ports[2].name, 1));
+	ck_assert(wft_ovn_zones_restore(z, dnat, 7));
+	ck_assert(wft_ovn_zones_restore(z, "gone", 2));
+	/* Taken, out of range, or a name twice: refused. */
+	ck_assert(!wft_ovn_zones_restore(z, "other", 7));
+	ck_assert(!wft_ovn_zones_restore(z, "other", 0));
+	ck_assert(!wft_ovn_zones_restore(z, "other", 65536));
+	ck_assert(!wft_ovn_zones_restore(z, "gone", 9));
+	wft_ovn_zones_assign(z, &view);
+	ck_assert_uint_eq(ports[2].zone, 1);
+	ck_assert_uint_eq(dps[0].dnat_zone, 7);
+	/* The newcomers take none of the reserved zones. */
+	ck_assert_uint_gt(ports[0].zone, 2);
+	ck_assert_uint_ne(ports[0].zone, 7);
+	ck_assert_uint_gt(dps[0].snat_zone, 2);
+	ck_assert_uint_ne(dps[0].snat_zone, 7);
+	/* "gone" holds 2 until the chassis settles, then gives it back. */
+	for (i = 0, seen = 0; i < wft_ovn_zones_count(z); i++)
+		if (!strcmp(wft_ovn_zones_at(z, i, &zone), "gone"))
+			seen = zone;
+	ck_assert_uint_eq(seen, 2);
+	ck_assert(wft_ovn_zones_settle(z));
+	ck_assert(!wft_ovn_zones_settle(z));
+	for (i = 0; i < wft_ovn_zones_count(z); i++)
+		ck_assert_str_ne(wft_ovn_zones_at(z, i, &zone), "gone");
+	build_view("geneve");
+	ports[0].name = "lp-new";
+	wft_ovn_zones_assign(z, &view);
+	ck_assert_uint_eq(ports[0].zone, 2);
+	wft_ovn_zones_free(z);
+}
+END_TEST
+
 /* Rules that share table, priority and match become one: conjunctions
  * joined (two ACLs over one address set), other duplicates counted. */
 START_TEST(test_merge)
@@ -318,6 +365,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_patch);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_zones);
+	tcase_add_test(tc, test_zones_restore);
 	tcase_add_test(tc, test_merge);
 	suite_add_tcase(s, tc);
 	return s;

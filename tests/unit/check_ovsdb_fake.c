@@ -57,6 +57,7 @@ struct scenario {
 	void (*after_monitor)(struct fake *f, int n);
 	bool since_unknown, cond_unknown, resume, no_echo;
 	bool hangup_on_transact;	/* close instead of replying */
+	bool wrong_schema_first;	/* connection 1: another db's schema */
 };
 
 struct fake {
@@ -128,7 +129,12 @@ static void on_request(struct fake *f, const char *method, json_t *params,
 	pthread_mutex_unlock(&f->mu);
 
 	if (!strcmp(method, "get_schema")) {
-		reply(f, id, json_loads(schema, 0, NULL));
+		json_t *js = json_loads(schema, 0, NULL);
+
+		if (sc->wrong_schema_first && n == 1)
+			json_object_set_new(js, "name",
+					    json_string("OVN_Northbound"));
+		reply(f, id, js);
 	} else if (!strcmp(method, "monitor_cond") &&
 		   !strcmp(json_string_value(json_array_get(params, 0)),
 			   "_Server")) {
@@ -449,6 +455,23 @@ START_TEST(test_close_mid_message)
 	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->resumes, 1);
 	ck_assert_int_eq(wft_ovsdb_client_stats(e.c)->full_syncs, 1);
 	ck_assert_str_eq(wft_ovsdb_client_last_id(e.c), TXN_A);
+	env_close(&e);
+}
+END_TEST
+
+/* A server that answers get_schema with another database's schema is
+ * left (and asked again next time), not monitored. */
+START_TEST(test_wrong_schema)
+{
+	static const struct scenario sc = { .wrong_schema_first = true };
+	struct env e;
+
+	env_open(&e, &sc, false, 0);
+	expect_connects(&e, 1);
+	assert_error(&e, "get_schema OVN_Southbound: the server sent the "
+		     "schema of OVN_Northbound");
+	ck_assert_int_eq(e.fake.n_since, 1);
+	ck_assert_int_eq(n_chassis(&e), 1);
 	env_close(&e);
 }
 END_TEST
@@ -913,6 +936,7 @@ static Suite *fake_suite(void)
 
 	tcase_add_test(tc, test_malformed_json);
 	tcase_add_test(tc, test_close_mid_message);
+	tcase_add_test(tc, test_wrong_schema);
 	tcase_add_test(tc, test_not_messages);
 	tcase_add_test(tc, test_server_requests);
 	tcase_add_test(tc, test_server_refusals);
