@@ -85,6 +85,7 @@ bool wft_ovn_flows_fast(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		return false;
 	}
 	o->fst.fast_passes++;
+	wft_ovn_lflows_recount(o);
 	*ret = wft_ovn_flows_install(o, p, false, st, err, errlen);
 	changes_forget(o);
 	return true;
@@ -140,7 +141,7 @@ static bool tunnels_ready(const struct wft_ovn_view *v)
 	return true;
 }
 
-static void stats_reset(struct wft_ovn_flow_stats *fs)
+void wft_ovn_flow_stats_reset(struct wft_ovn_flow_stats *fs)
 {
 	size_t i;
 
@@ -319,7 +320,7 @@ void wft_ovn_flows_update(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	struct wft_ofp_flow *rules = NULL;
 	size_t n = 0, cap = 0, n_phys;
 
-	stats_reset(&o->fst);
+	wft_ovn_flow_stats_reset(&o->fst);
 	wft_ovn_lflows_compile(o, r, &o->view, groups);
 	physical(o, b, &rules, &n, &cap);
 	n_phys = n;
@@ -538,7 +539,7 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	o->lflows_changed = NULL;
 	o->n_lflows_changed = o->lflows_changed_cap = 0;
 	wft_ovn_phys_forget(o);
-	stats_reset(&o->fst);
+	wft_ovn_flow_stats_reset(&o->fst);
 }
 
 /* The last passes, oldest first: when each ended (ms before the last

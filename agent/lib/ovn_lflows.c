@@ -656,6 +656,25 @@ static void row_all(struct wft_ovn *o, struct env_aux *a,
 	}
 }
 
+/*
+ * lflow/stats' totals, skip reasons and skipped rows from every entry
+ * the cache holds: a fast pass compiles only the rows that changed, but
+ * what it reports is the whole set's, as after a full pass (a bad row
+ * added by itself is listed at once).
+ */
+void wft_ovn_lflows_recount(struct wft_ovn *o)
+{
+	struct wft_ovn_lcache *c = o->lcache;
+	struct wft_ovn_lcache_entry *e;
+	size_t b;
+
+	wft_ovn_flow_stats_reset(&o->fst);
+	o->fst.rules_lflow = 0;
+	for (b = 0; c && b < c->n_buckets; b++)
+		for (e = c->buckets[b]; e; e = e->next)
+			count(o, e);
+}
+
 void wft_ovn_lflows_compile(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			    const struct wft_ovn_view *v,
 			    struct wft_lflow_groups *groups)

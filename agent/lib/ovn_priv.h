@@ -305,6 +305,11 @@ bool wft_ovn_lflows_update_rows(struct wft_ovn *o,
 				struct wft_ovsdb_replica *r,
 				const struct wft_uuid *rows, size_t n,
 				struct wft_lflow_groups *groups);
+/* lflow/stats' row totals and skips recounted from the whole cache
+ * (after a fast pass, which compiles only the changed rows). */
+void wft_ovn_lflows_recount(struct wft_ovn *o);
+/* Zeroes the row totals, skip reasons and skipped rows. */
+void wft_ovn_flow_stats_reset(struct wft_ovn_flow_stats *fs);
 /* Forgets the compiled rows: the next pass is a full recompute. */
 void wft_ovn_lflows_reset(struct wft_ovn *o);
 

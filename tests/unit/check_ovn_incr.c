@@ -321,6 +321,11 @@ static unsigned long check_same(struct wft_ovn *inc,
 		ck_assert_msg(!strcmp(a[i], b[i]), "incremental: %s\n"
 			      "full:        %s", a[i], b[i]);
 	ck_assert_uint_eq(na, nb);
+	/* lflow/stats' totals are the whole set's, whatever the pass. */
+	ck_assert_uint_eq(inc->fst.rows_compiled, full.fst.rows_compiled);
+	ck_assert_uint_eq(inc->fst.rows_skipped, full.fst.rows_skipped);
+	ck_assert_uint_eq(inc->fst.n_skips, full.fst.n_skips);
+	ck_assert_uint_eq(inc->fst.rows_elsewhere, full.fst.rows_elsewhere);
 	texts_free(a, na);
 	texts_free(b, nb);
 	chassis_uninit(&full);
@@ -399,7 +404,8 @@ START_TEST(test_incremental)
 	struct wft_ovsdb_replica *r = load_sb();
 	struct wft_ovsdb_row *as, *pg, *ls0;
 	char u[WFT_UUID_STRLEN + 1];
-	unsigned long all, n_as, n_pg;
+	unsigned long all, n_as, n_pg, skipped;
+	size_t i;
 	struct wft_ovn inc;
 
 	br_int = wft_pipeline_create();
@@ -425,6 +431,23 @@ START_TEST(test_incremental)
 	ck_assert_uint_eq(check_same(&inc, r), 0);
 	/* Both through the fast path: only Logical_Flow rows changed. */
 	ck_assert_uint_eq(inc.fst.fast_passes, 3);
+
+	/* A row that does not compile, added and removed by itself (the
+	 * fast path): counted and listed as skipped at once. */
+	skipped = inc.fst.rows_skipped;
+	apply(r, json_pack("{s:{s:{s:o}}}", "Logical_Flow", NEW_LFLOW,
+			   "insert", acl_row(r, "ip4.src ==")));
+	ck_assert_uint_eq(check_same(&inc, r), 1);
+	ck_assert_uint_eq(inc.fst.rows_skipped, skipped + 1);
+	for (i = 0; i < inc.fst.n_skips; i++)
+		if (!strcmp(inc.fst.skips[i].uuid, NEW_LFLOW))
+			break;
+	ck_assert_msg(i < inc.fst.n_skips, "the bad row is not listed");
+	apply(r, json_pack("{s:{s:{s:n}}}", "Logical_Flow", NEW_LFLOW,
+			   "delete"));
+	ck_assert_uint_eq(check_same(&inc, r), 0);
+	ck_assert_uint_eq(inc.fst.rows_skipped, skipped);
+	ck_assert_uint_eq(inc.fst.fast_passes, 5);
 
 	/* An address set loses an address: the rows naming it. */
 	as = row_where(r, "Address_Set", "name", "as0");
@@ -467,7 +490,7 @@ START_TEST(test_incremental)
 			   "delete"));
 	ck_assert_uint_eq(check_same(&inc, r), 1);
 	ck_assert_uint_eq(inc.fst.full_recomputes, 1);
-	ck_assert_uint_eq(inc.fst.fast_passes, 3);
+	ck_assert_uint_eq(inc.fst.fast_passes, 5);
 	noting = NULL;
 
 	chassis_uninit(&inc);
