@@ -243,3 +243,31 @@ bool wft_ofpacts_equal(const struct wft_ofpacts *a,
 			return false;
 	return true;
 }
+
+bool wft_ofpacts_only_conjunctions(const struct wft_ofpacts *acts)
+{
+	size_t i;
+
+	for (i = 0; i < acts->n; i++)
+		if (acts->acts[i].type != WFT_OFPACT_CONJUNCTION)
+			return false;
+	return acts->n > 0;
+}
+
+void wft_ofpacts_join_conjunctions(struct wft_ofpacts *dst,
+				   const struct wft_ofpacts *src)
+{
+	const struct wft_ofpact *s;
+	size_t i, j;
+
+	for (i = 0; i < src->n; i++) {
+		s = &src->acts[i];
+		for (j = 0; j < dst->n; j++)
+			if (dst->acts[j].conj.id == s->conj.id &&
+			    dst->acts[j].conj.clause == s->conj.clause)
+				break;
+		if (j == dst->n)
+			wft_ofpacts_put(dst, WFT_OFPACT_CONJUNCTION)->conj =
+				s->conj;
+	}
+}

@@ -45,16 +45,6 @@ static bool same_match(const struct wft_ofp_flow *a,
 	       wft_flow_equal_except(&a->match, &b->match, &a->mask);
 }
 
-static bool only_conjunctions(const struct wft_ofpacts *acts)
-{
-	size_t i;
-
-	for (i = 0; i < acts->n; i++)
-		if (acts->acts[i].type != WFT_OFPACT_CONJUNCTION)
-			return false;
-	return acts->n > 0;
-}
-
 static int cmp_slot(const void *a, const void *b)
 {
 	const struct slot *x = a, *y = b;
@@ -62,25 +52,6 @@ static int cmp_slot(const void *a, const void *b)
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Moves @src's conjunction actions that @dst lacks onto @dst. */
-static void join_conjunctions(struct wft_ofpacts *dst,
-			      const struct wft_ofpacts *src)
-{
-	const struct wft_ofpact *s;
-	size_t i, j;
-
-	for (i = 0; i < src->n; i++) {
-		s = &src->acts[i];
-		for (j = 0; j < dst->n; j++)
-			if (dst->acts[j].conj.id == s->conj.id &&
-			    dst->acts[j].conj.clause == s->conj.clause)
-				break;
-		if (j == dst->n)
-			wft_ofpacts_put(dst, WFT_OFPACT_CONJUNCTION)->conj =
-				s->conj;
-	}
 }
 
 unsigned long wft_ovn_desired_merge(struct wft_ofp_flow *rules, size_t *n)
@@ -104,15 +75,15 @@ unsigned long wft_ovn_desired_merge(struct wft_ofp_flow *rules, size_t *n)
 
 			for (m = i; m < k; m++) {
 				struct wft_ofp_flow *a = &rules[s[m].idx];
+				struct wft_ofpacts *x = &a->actions;
+				const struct wft_ofpacts *y = &b->actions;
 
 				if (gone[s[m].idx] || !same_match(a, b))
 					continue;
-				if (only_conjunctions(&a->actions) &&
-				    only_conjunctions(&b->actions))
-					join_conjunctions(&a->actions,
-							  &b->actions);
-				else if (!wft_ofpacts_equal(&a->actions,
-							    &b->actions))
+				if (wft_ofpacts_only_conjunctions(x) &&
+				    wft_ofpacts_only_conjunctions(y))
+					wft_ofpacts_join_conjunctions(x, y);
+				else if (!wft_ofpacts_equal(x, y))
 					dups++;
 				gone[s[k].idx] = true;
 				break;

@@ -189,34 +189,6 @@ static int contrib_cmp(const struct wft_ovn_contrib *a,
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static bool only_conjunctions(const struct wft_ofpacts *acts)
-{
-	size_t i;
-
-	for (i = 0; i < acts->n; i++)
-		if (acts->acts[i].type != WFT_OFPACT_CONJUNCTION)
-			return false;
-	return acts->n > 0;
-}
-
-static void join_conjunctions(struct wft_ofpacts *dst,
-			      const struct wft_ofpacts *src)
-{
-	const struct wft_ofpact *s;
-	size_t i, j;
-
-	for (i = 0; i < src->n; i++) {
-		s = &src->acts[i];
-		for (j = 0; j < dst->n; j++)
-			if (dst->acts[j].conj.id == s->conj.id &&
-			    dst->acts[j].conj.clause == s->conj.clause)
-				break;
-		if (j == dst->n)
-			wft_ofpacts_put(dst, WFT_OFPACT_CONJUNCTION)->conj =
-				s->conj;
-	}
-}
-
 /* @d's rule: its contributions merged, in their fixed order. */
 static void merge(struct wft_ovn_dnode *d, struct wft_ovn_crule *out,
 		  unsigned long *dups)
@@ -239,8 +211,9 @@ static void merge(struct wft_ovn_dnode *d, struct wft_ovn_crule *out,
 	for (i = 1; i < d->n; i++) {
 		const struct wft_ofpacts *b = &d->c[i].r->actions;
 
-		if (only_conjunctions(&out->actions) && only_conjunctions(b))
-			join_conjunctions(&out->actions, b);
+		if (wft_ofpacts_only_conjunctions(&out->actions) &&
+		    wft_ofpacts_only_conjunctions(b))
+			wft_ofpacts_join_conjunctions(&out->actions, b);
 		else if (!wft_ofpacts_equal(&out->actions, b))
 			(*dups)++;
 	}

@@ -193,5 +193,12 @@ void wft_ofpacts_clone(struct wft_ofpacts *dst, const struct wft_ofpacts *src);
 void wft_ofpacts_uninit(struct wft_ofpacts *list);
 bool wft_ofpacts_equal(const struct wft_ofpacts *a,
 		       const struct wft_ofpacts *b);
+/* Whether @acts is a non-empty list of conjunction actions only (a
+ * clause rule of a conjunctive match). */
+bool wft_ofpacts_only_conjunctions(const struct wft_ofpacts *acts);
+/* Appends to @dst each of @src's conjunction actions it lacks: two clause
+ * rules with one match become one rule in several conjunctions. */
+void wft_ofpacts_join_conjunctions(struct wft_ofpacts *dst,
+				   const struct wft_ofpacts *src);
 
 #endif /* WEFT_OFPACT_H */
