@@ -8,6 +8,7 @@
  * and the table below says, for each action name, which of these shapes
  * it takes and what its arguments must be.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -641,4 +642,23 @@ void wft_lacts_free(struct wft_lacts *acts)
 	}
 	free(acts->a);
 	memset(acts, 0, sizeof(*acts));
+}
+
+int wft_lact_arg_addr_set(const struct wft_lact_arg *g, int family,
+			  uint8_t *out, size_t cap)
+{
+	size_t len = family == AF_INET ? 4 : 16, n = 0;
+	char buf[512], *tok, *save = NULL;
+
+	if (g->kind != WFT_LARG_SET || !g->text ||
+	    strlen(g->text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, g->text);
+	for (tok = strtok_r(buf, "{}, ", &save); tok;
+	     tok = strtok_r(NULL, "{}, ", &save)) {
+		if (n + len > cap || inet_pton(family, tok, out + n) != 1)
+			return -EINVAL;
+		n += len;
+	}
+	return n ? (int)n : -EINVAL;
 }

@@ -91,8 +91,6 @@ static int derr(char *err, size_t errlen, const char *fmt, ...)
 /* The IPv4 addresses of an argument: one, or a set "{a, b}". */
 static int ipv4s(const struct wft_lact_arg *g, uint8_t *out, size_t cap)
 {
-	char buf[256], *tok, *save = NULL;
-	size_t n = 0;
 	uint32_t a;
 
 	if (g->kind == WFT_LARG_INT && g->format == WFT_LEX_IPV4 &&
@@ -103,17 +101,7 @@ static int ipv4s(const struct wft_lact_arg *g, uint8_t *out, size_t cap)
 		memcpy(out, &a, 4);
 		return 4;
 	}
-	if (g->kind != WFT_LARG_SET || !g->text ||
-	    strlen(g->text) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, g->text);
-	for (tok = strtok_r(buf, "{}, ", &save); tok;
-	     tok = strtok_r(NULL, "{}, ", &save)) {
-		if (n + 4 > cap || inet_pton(AF_INET, tok, out + n) != 1)
-			return -EINVAL;
-		n += 4;
-	}
-	return n ? (int)n : -EINVAL;
+	return wft_lact_arg_addr_set(g, AF_INET, out, cap);
 }
 
 /* {net/len, router, ...} as RFC 3442 destination descriptors and

@@ -32,9 +32,7 @@ static const struct {
 /* One IPv6 constant, or a set of them as text, into @out. */
 static int ipv6s(const struct wft_lact_arg *g, uint8_t *out, size_t cap)
 {
-	char buf[512], *tok, *save = NULL;
 	wft_u128 v = g->value;
-	size_t n = 0;
 	int k;
 
 	if (g->kind == WFT_LARG_INT && g->format == WFT_LEX_IPV6 &&
@@ -45,17 +43,7 @@ static int ipv6s(const struct wft_lact_arg *g, uint8_t *out, size_t cap)
 			out[k] = (uint8_t)v;
 		return 16;
 	}
-	if (g->kind != WFT_LARG_SET || !g->text ||
-	    strlen(g->text) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, g->text);
-	for (tok = strtok_r(buf, "{}, ", &save); tok;
-	     tok = strtok_r(NULL, "{}, ", &save)) {
-		if (n + 16 > cap || inet_pton(AF_INET6, tok, out + n) != 1)
-			return -EINVAL;
-		n += 16;
-	}
-	return n ? (int)n : -EINVAL;
+	return wft_lact_arg_addr_set(g, AF_INET6, out, cap);
 }
 
 int wft_lflow_dhcp6_opts(const struct wft_lact *a, uint8_t *out, size_t cap,

@@ -65,6 +65,14 @@ struct wft_lact_arg {
 	char *text;			/* STRING, WORD, SET */
 };
 
+/*
+ * The addresses of a SET argument ("{a, b}", as text) of @family
+ * (AF_INET or AF_INET6), packed into @out: their byte count, or -EINVAL
+ * for a bad or missing address or when @cap is too small.
+ */
+int wft_lact_arg_addr_set(const struct wft_lact_arg *g, int family,
+			  uint8_t *out, size_t cap);
+
 struct wft_lacts;
 
 struct wft_lact {
