@@ -58,6 +58,8 @@ ovn_start() {
 #   ovn_chassis NODE NAME IP [TYPE]   NODE's weftd becomes chassis NAME
 #   ovn_pod NODE POD PORT ADDR MAC LSP [GW]   a pod behind PORT on NODE's
 #                                     br-int with iface-id LSP
+#   ovn_two_chassis_up [PROGRAM...]   weft.ko, OVN and chassis hv1 (nA),
+#                                     hv2 (nB) with their br-int
 #   nbctl_wait ARGS...                ovn-nbctl --wait=hv, bounded: a hang
 #                                     fails instead of hanging the test
 #   ovn_ports_up LSP...               every LSP has up=true
@@ -79,6 +81,26 @@ ovn_pod() {
 	[ -z "$gw" ] || in_ns "$pod" ip route add default via "$gw"
 	nvsctl "$node" add-port br-int "$port" -- set Interface "$port" \
 		external_ids:iface-id="$lsp"
+}
+
+# ovn_two_chassis_up [PROGRAM...]: weft.ko, the underlay, the OVN control
+# plane and weftd in nA and nB as chassis hv1 and hv2 (GENEVE), each with
+# its br-int; PROGRAMs are required besides weft's and OVN's own.
+ovn_two_chassis_up() {
+	modprobe veth
+	modprobe udp_tunnel || die "modprobe udp_tunnel"
+	modprobe ip6_udp_tunnel || die "modprobe ip6_udp_tunnel"
+	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$DPCTL" ovn-northd \
+		ovn-nbctl ovn-sbctl ovsdb-server "$@"
+	weft_load
+	underlay_up
+	ovn_start || die "OVN control plane"
+	nweftd_start nA || die "weftd in nA did not start"
+	nweftd_start nB || die "weftd in nB did not start"
+	ovn_chassis nA hv1 192.168.70.1 || die "nA: chassis keys"
+	ovn_chassis nB hv2 192.168.70.2 || die "nB: chassis keys"
+	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
+	wait_for 30 nvsctl nB br-exists br-int || die "nB: no br-int"
 }
 
 nbctl_wait() {

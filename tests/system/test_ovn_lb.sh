@@ -35,20 +35,7 @@ M6=0a:00:00:00:01:16
 VIP=172.16.0.100
 
 setup() {
-	modprobe veth
-	modprobe udp_tunnel || die "modprobe udp_tunnel"
-	modprobe ip6_udp_tunnel || die "modprobe ip6_udp_tunnel"
-	require "$WEFTD" "$VSCTL" "$APPCTL" "$OFCTL" "$DPCTL" ovn-northd \
-		ovn-nbctl ovn-sbctl ovsdb-server ping
-	weft_load
-	underlay_up
-	ovn_start || die "OVN control plane"
-	nweftd_start nA || die "weftd in nA did not start"
-	nweftd_start nB || die "weftd in nB did not start"
-	ovn_chassis nA hv1 192.168.70.1 || die "nA: chassis keys"
-	ovn_chassis nB hv2 192.168.70.2 || die "nB: chassis keys"
-	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
-	wait_for 30 nvsctl nB br-exists br-int || die "nB: no br-int"
+	ovn_two_chassis_up ping
 	nbctl ls-add ls1 \
 	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11" \
 	   -- lsp-add ls1 lp2 -- lsp-set-addresses lp2 "$M2 10.0.1.12" \
