@@ -431,6 +431,10 @@ static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 	case WFT_OFPACT_GROUP:
 		wft_strbuf_printf(sb, "group:%u,", a->group.id);
 		break;
+	case WFT_OFPACT_LEARN:
+		ofp_learn_format(a->learn.l, sb);
+		wft_strbuf_putc(sb, ',');
+		break;
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		wft_strbuf_puts(sb, a->type == WFT_OFPACT_STACK_PUSH ?

@@ -729,7 +729,7 @@ static int parse_group(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 
 /* ovs-ofctl actions that weft does not implement (yet). */
 static const char *const unsupported[] = {
-	"bundle", "bundle_load", "multipath", "learn", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
+	"bundle", "bundle_load", "multipath", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
 	"enqueue", "meter", "exit", "sample", "write_actions",
 	"write_metadata", "clear_actions", "fin_timeout", "check_pkt_larger",
 	"encap", "decap", "push_mpls", "pop_mpls",
@@ -777,6 +777,7 @@ static const struct {
 	{ "group", parse_group, true },
 	{ "push", parse_stack, true },
 	{ "pop", parse_stack, true },
+	{ "learn", ofp_parse_learn, true },
 };
 
 /* What ct(exec(...)) may hold, as in OVS: writes of ct_mark and ct_label

@@ -160,6 +160,10 @@ int ofp_acts_check_prereqs(struct ofp_acts_ctx *c, const struct wft_field *f,
 /* ct(...), and nat(...) inside its exec() (ofp_parse_ct.c). */
 int ofp_parse_ct(struct ofp_acts_ctx *c, struct wft_ofpacts *acts);
 int ofp_parse_nat(struct ofp_acts_ctx *c, struct wft_ofpacts *acts);
+/* learn(...) (ofp_parse_learn.c). */
+int ofp_parse_learn(struct ofp_acts_ctx *c, struct wft_ofpacts *acts);
+/* learn(...) as ovs-ofctl prints it (ofp_format_learn.c). */
+void ofp_learn_format(const struct wft_ofpact_learn *l, struct wft_strbuf *sb);
 /* Whether the rule's value @flow (every field exact, as ovs-ofctl checks
  * actions) has a VLAN tag. */
 bool ofp_flow_has_vlan(const struct wft_flow *flow);

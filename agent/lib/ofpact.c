@@ -54,6 +54,10 @@ static void deep_copy(struct wft_ofpact *a)
 		wft_ofpacts_clone(nested, a->clone.actions);
 		a->clone.actions = nested;
 		break;
+	case WFT_OFPACT_LEARN:
+		a->learn.l = wft_xmemdup(a->learn.l,
+					 wft_ofpact_learn_size(a->learn.l->n_specs));
+		break;
 	case WFT_OFPACT_CT:
 		nested = wft_xmalloc(sizeof(*nested));
 		if (a->ct.actions)
@@ -94,6 +98,9 @@ void wft_ofpacts_uninit(struct wft_ofpacts *list)
 			break;
 		case WFT_OFPACT_NOTE:
 			free(a->note.data);
+			break;
+		case WFT_OFPACT_LEARN:
+			free(a->learn.l);
 			break;
 		case WFT_OFPACT_CLONE:
 			if (a->clone.actions) {
@@ -173,6 +180,34 @@ static bool nat_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 	       a->nat.port_max == b->nat.port_max;
 }
 
+static bool learn_spec_equal(const struct wft_learn_spec *a,
+			     const struct wft_learn_spec *b)
+{
+	return a->dst_type == b->dst_type && a->src_imm == b->src_imm &&
+	       subfield_equal(&a->src, &b->src) &&
+	       subfield_equal(&a->dst, &b->dst) &&
+	       !memcmp(a->imm, b->imm, sizeof(a->imm));
+}
+
+static bool learn_equal(const struct wft_ofpact_learn *a,
+			const struct wft_ofpact_learn *b)
+{
+	size_t i;
+
+	if (a->table != b->table || a->priority != b->priority ||
+	    a->idle_timeout != b->idle_timeout ||
+	    a->hard_timeout != b->hard_timeout ||
+	    a->fin_idle_timeout != b->fin_idle_timeout ||
+	    a->fin_hard_timeout != b->fin_hard_timeout ||
+	    a->flags != b->flags || a->cookie != b->cookie ||
+	    a->n_specs != b->n_specs)
+		return false;
+	for (i = 0; i < a->n_specs; i++)
+		if (!learn_spec_equal(&a->specs[i], &b->specs[i]))
+			return false;
+	return true;
+}
+
 /* Field by field, never memcmp() of the union: it holds pointers and
  * padding. */
 static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
@@ -219,6 +254,8 @@ static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 		       a->conj.n_clauses == b->conj.n_clauses;
 	case WFT_OFPACT_GROUP:
 		return a->group.id == b->group.id;
+	case WFT_OFPACT_LEARN:
+		return learn_equal(a->learn.l, b->learn.l);
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		return subfield_equal(&a->stack.sf, &b->stack.sf);
@@ -270,4 +307,41 @@ void wft_ofpacts_join_conjunctions(struct wft_ofpacts *dst,
 			wft_ofpacts_put(dst, WFT_OFPACT_CONJUNCTION)->conj =
 				s->conj;
 	}
+}
+
+size_t wft_ofpact_learn_size(size_t n_specs)
+{
+	return sizeof(struct wft_ofpact_learn) +
+	       n_specs * sizeof(struct wft_learn_spec);
+}
+
+bool wft_ofpacts_learns_into(const struct wft_ofpacts *acts, uint8_t table,
+			     uint64_t cookie)
+{
+	const struct wft_ofpact *a;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->acts[i];
+		if (a->type == WFT_OFPACT_LEARN &&
+		    (a->learn.l->flags & WFT_LEARN_F_DELETE_LEARNED) &&
+		    a->learn.l->table == table && a->learn.l->cookie == cookie)
+			return true;
+		if (a->type == WFT_OFPACT_CLONE &&
+		    wft_ofpacts_learns_into(a->clone.actions, table, cookie))
+			return true;
+	}
+	return false;
+}
+
+bool wft_ofpacts_has_learn(const struct wft_ofpacts *acts)
+{
+	size_t i;
+
+	for (i = 0; i < acts->n; i++)
+		if (acts->acts[i].type == WFT_OFPACT_LEARN ||
+		    (acts->acts[i].type == WFT_OFPACT_CLONE &&
+		     wft_ofpacts_has_learn(acts->acts[i].clone.actions)))
+			return true;
+	return false;
 }

@@ -25,8 +25,8 @@
  * Errors: parsers return 0 or -EINVAL, with a message in @err that names the
  * offending keyword or value, e.g. "nw_src: needs ip (or dl_type=0x0800)
  * in the match", "set_field:1.2.3.4->ip_dst: destination ip_dst lacks
- * correct prerequisites (the match needs ip)", "learn(table=1): action
- * learn is not supported by weft".
+ * correct prerequisites (the match needs ip)", "bundle(...): action
+ * bundle is not supported by weft".
  *
  * Action semantics, for xlate: an empty list is drop (WFT_OFPACT_DROP is
  * never produced); set_field's value and mask are right-aligned in the

@@ -11,6 +11,7 @@
 #ifndef WEFT_OFPACT_H
 #define WEFT_OFPACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,7 @@ enum wft_ofpact_type {
 	WFT_OFPACT_STACK_PUSH,	/* push:FIELD[a..b] */
 	WFT_OFPACT_STACK_POP,	/* pop:FIELD[a..b] */
 	WFT_OFPACT_GROUP,	/* group:N (include/weft/group.h) */
+	WFT_OFPACT_LEARN,	/* learn(table=N,...,SPECS) */
 };
 
 /* ct flags (OVS's NX_CT_F_*). */
@@ -72,6 +74,45 @@ enum wft_ofpact_type {
 #define WFT_NAT_F_PERSISTENT	0x0004
 #define WFT_NAT_F_PROTO_HASH	0x0008
 #define WFT_NAT_F_PROTO_RANDOM	0x0010
+
+/*
+ * learn(...): each spec either adds a match to the learned rule or an
+ * action to its list, its value taken from the packet (a subfield, read
+ * when the learn runs) or given in the spec (immediate).
+ */
+enum wft_learn_dst {
+	WFT_LEARN_MATCH,	/* DST[] or DST[]=SRC[] or DST=VALUE */
+	WFT_LEARN_LOAD,		/* load:SRC[]->DST[] or load:VALUE->DST[] */
+	WFT_LEARN_OUTPUT,	/* output:SRC[] */
+};
+
+struct wft_learn_spec {
+	enum wft_learn_dst dst_type;
+	bool src_imm;			/* @imm, not @src */
+	struct wft_subfield src;
+	struct wft_subfield dst;	/* none for OUTPUT */
+	/* An immediate value, right-aligned and big-endian in 16 bytes,
+	 * @dst.n_bits wide. */
+	uint8_t imm[16];
+};
+
+/* learn flags (OVS's NX_LEARN_F_*). */
+#define WFT_LEARN_F_SEND_FLOW_REM	0x0001
+#define WFT_LEARN_F_DELETE_LEARNED	0x0002
+
+struct wft_ofpact_learn {
+	uint8_t table;
+	uint16_t priority;		/* 32768 unless given */
+	uint16_t idle_timeout;		/* 0: none */
+	uint16_t hard_timeout;
+	uint16_t fin_idle_timeout;	/* parsed and printed; weft has no
+					 * FIN tracking, so they are unused */
+	uint16_t fin_hard_timeout;
+	uint16_t flags;			/* WFT_LEARN_F_* */
+	uint64_t cookie;		/* the learned rule's */
+	size_t n_specs;
+	struct wft_learn_spec specs[];
+};
 
 /* How an action was written, so that it prints back the same way. */
 enum wft_ofpact_spelling {
@@ -137,6 +178,9 @@ struct wft_ofpact {
 		struct {			/* GROUP */
 			uint32_t id;
 		} group;
+		struct {			/* LEARN */
+			struct wft_ofpact_learn *l;	/* owned */
+		} learn;
 		struct {			/* STACK_PUSH, STACK_POP */
 			struct wft_subfield sf;
 		} stack;
@@ -200,5 +244,14 @@ bool wft_ofpacts_only_conjunctions(const struct wft_ofpacts *acts);
  * rules with one match become one rule in several conjunctions. */
 void wft_ofpacts_join_conjunctions(struct wft_ofpacts *dst,
 				   const struct wft_ofpacts *src);
+
+/* The size of a learn with @n_specs specs, for allocating one. */
+size_t wft_ofpact_learn_size(size_t n_specs);
+/* Whether @acts holds a learn with delete_learned for (@table, @cookie),
+ * inside clone() too. */
+bool wft_ofpacts_learns_into(const struct wft_ofpacts *acts, uint8_t table,
+			     uint64_t cookie);
+/* Whether @acts holds a learn, inside clone() too. */
+bool wft_ofpacts_has_learn(const struct wft_ofpacts *acts);
 
 #endif /* WEFT_OFPACT_H */
