@@ -105,6 +105,19 @@ static size_t deletes_of(struct pair_map *m, struct wft_flow_mod *out)
 	return n;
 }
 
+static void drop_learned(struct wft_rule_list *rules)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rules->n; i++) {
+		if (rules->rules[i]->learned)
+			wft_rule_unref(rules->rules[i]);
+		else
+			rules->rules[n++] = rules->rules[i];
+	}
+	rules->n = n;
+}
+
 void wft_replace_plan_build(struct wft_replace_plan *pl,
 			    struct wft_pipeline *p,
 			    const struct wft_ofp_flow *flows, size_t n_flows)
@@ -117,6 +130,8 @@ void wft_replace_plan_build(struct wft_replace_plan *pl,
 
 	wft_rule_list_init(&old);
 	wft_pipeline_dump(p, NULL, &old);
+	if (pl->keep_learned)
+		drop_learned(&old);
 	map_build(&m, &old);
 	pl->fms = wft_xcalloc(old.n + n_flows + 1, sizeof(*pl->fms));
 	pl->line = wft_xcalloc(old.n + n_flows + 1, sizeof(*pl->line));

@@ -75,6 +75,9 @@ struct wft_replace_plan {
 	size_t n;
 	size_t added, deleted, modified;
 	size_t *line;			/* of each add, for errors */
+	/* Set by the caller: rules a learn action added are neither
+	 * paired nor deleted (OVN owns the others, not those). */
+	bool keep_learned;
 };
 
 void wft_replace_plan_build(struct wft_replace_plan *pl,

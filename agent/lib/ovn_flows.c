@@ -56,6 +56,13 @@ void wft_ovn_flows_mark_dirty(struct wft_ovn *o)
 	wft_ovn_flows_changed(o);
 }
 
+/* The rules of br-int that are OVN's: all but those learn actions
+ * (commit_lb_aff) added, which live by their own timeouts. */
+static size_t ovn_rules(struct wft_pipeline *p)
+{
+	return wft_pipeline_n_rules(p) - wft_pipeline_n_learned(p);
+}
+
 static void changes_forget(struct wft_ovn *o)
 {
 	o->flows_all = false;
@@ -72,7 +79,7 @@ bool wft_ovn_flows_fast(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 
 	if (o->flows_all || !o->lcache || o->lcache->n_uncached ||
 	    o->installed_index != o->lcache->index ||
-	    wft_pipeline_n_rules(p) != o->installed_n)
+	    ovn_rules(p) != o->installed_n)
 		return false;
 	wft_lflow_groups_init(&groups);
 	ok = wft_ovn_lflows_update_rows(o, r, o->lflows_changed,
@@ -353,8 +360,9 @@ int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
 
 	memset(st, 0, sizeof(*st));
 	if (full || o->installed_index != x ||
-	    wft_pipeline_n_rules(p) != o->installed_n) {
+	    ovn_rules(p) != o->installed_n) {
 		nr = wft_ovn_dindex_all(x, &rules, &o->fst.duplicates);
+		pl.keep_learned = true;
 		wft_replace_plan_build(&pl, p, rules, nr);
 		ret = wft_apply_flow_mods(p, pl.fms, pl.n, &bad, &touched);
 		if (ret)
@@ -382,7 +390,7 @@ int wft_ovn_flows_install(struct wft_ovn *o, struct wft_pipeline *p,
 		free(fms);
 		o->fst.duplicates = x->dups;
 	}
-	o->installed_n = wft_pipeline_n_rules(p);
+	o->installed_n = ovn_rules(p);
 	o->fst.rules_installed = x->n;
 	o->fst.install_mods = n;
 	return ret;

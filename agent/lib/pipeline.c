@@ -28,6 +28,9 @@ struct wft_pipeline {
 	_Atomic uint64_t version;
 	uint64_t next_seq;
 	size_t n_rules;
+	size_t n_learned;		/* rules with ->learned */
+	/* Removed rules that held a learn: delete_learned's to do. */
+	struct wft_rule_list dl_pending;
 	struct wft_rule *expirable;	/* rules with a timeout */
 	struct wft_group *groups;	/* by increasing group_id */
 	size_t n_groups;
@@ -74,6 +77,7 @@ void wft_pipeline_destroy(struct wft_pipeline *p)
 	for (i = 0; i < p->n_groups; i++)
 		wft_group_uninit(&p->groups[i]);
 	free(p->groups);
+	wft_rule_list_destroy(&p->dl_pending);
 	pthread_rwlock_destroy(&p->lock);
 	free(p);
 }
@@ -129,6 +133,10 @@ static void rule_remove(struct wft_pipeline *p, struct wft_rule *r,
 	expirable_update(p, r);
 	r->removed = why;
 	p->n_rules--;
+	if (r->learned)
+		p->n_learned--;
+	if (wft_ofpacts_has_learn(&r->actions))
+		wft_rule_list_push(&p->dl_pending, r);
 	if (removed)
 		wft_rule_list_push(removed, r);
 	wft_rule_unref(r);
@@ -207,8 +215,16 @@ static bool overlaps_any(const struct wft_cls *cls,
 	return found;
 }
 
+static void set_learned(struct wft_pipeline *p, struct wft_rule *r,
+			bool learned)
+{
+	if (r->learned != learned)
+		p->n_learned += learned ? 1 : (size_t)-1;
+	r->learned = learned;
+}
+
 static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
-		  uint8_t table, long long now)
+		  uint8_t table, long long now, bool learned)
 {
 	struct wft_cls *cls = p->tables[table].cls;
 	struct wft_cls_rule *old;
@@ -226,6 +242,7 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 		if (fm->flags & WFT_RULE_RESET_COUNTS)
 			zero_counters(r);
 		expirable_update(p, r);
+		set_learned(p, r, learned);
 		return 0;
 	}
 	r = wft_xcalloc(1, sizeof(*r));
@@ -248,7 +265,82 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	wft_cls_replace(cls, &r->cr);
 	expirable_update(p, r);
 	p->n_rules++;
+	set_learned(p, r, learned);
 	return 0;
+}
+
+/* Whether a rule in the pipeline learns into (@table, @cookie) with
+ * delete_learned. */
+static bool someone_learns_into(struct wft_pipeline *p, uint8_t table,
+				uint64_t cookie)
+{
+	struct wft_cls_rule **rules;
+	bool found = false;
+	size_t i, n;
+	int t;
+
+	for (t = 0; t < WFT_N_TABLES && !found; t++) {
+		if (wft_cls_is_empty(p->tables[t].cls))
+			continue;
+		rules = wft_cls_collect(p->tables[t].cls, NULL, NULL, &n);
+		for (i = 0; i < n && !found; i++)
+			found = wft_ofpacts_learns_into(
+				&((struct wft_rule *)rules[i]->aux)->actions,
+				table, cookie);
+		free(rules);
+	}
+	return found;
+}
+
+/* Deletes the rules of @table with @cookie. */
+static void delete_cookie(struct wft_pipeline *p, uint8_t table,
+			  uint64_t cookie, struct wft_rule_list *removed)
+{
+	struct wft_cls_rule **rules;
+	size_t i, n;
+
+	rules = wft_cls_collect(p->tables[table].cls, NULL, NULL, &n);
+	for (i = 0; i < n; i++) {
+		struct wft_rule *r = rules[i]->aux;
+
+		if (r->cookie == cookie)
+			rule_remove(p, r, WFT_RULE_DELETED, removed);
+	}
+	free(rules);
+}
+
+static void learns_flush(struct wft_pipeline *p, const struct wft_ofpacts *acts,
+			 struct wft_rule_list *removed)
+{
+	const struct wft_ofpact_learn *l;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		if (acts->acts[i].type == WFT_OFPACT_CLONE) {
+			learns_flush(p, acts->acts[i].clone.actions, removed);
+			continue;
+		}
+		if (acts->acts[i].type != WFT_OFPACT_LEARN)
+			continue;
+		l = acts->acts[i].learn.l;
+		if ((l->flags & WFT_LEARN_F_DELETE_LEARNED) &&
+		    !someone_learns_into(p, l->table, l->cookie))
+			delete_cookie(p, l->table, l->cookie, removed);
+	}
+}
+
+/* delete_learned for every removed rule that held a learn (the rules it
+ * deletes may hold learns too). */
+static void delete_learned(struct wft_pipeline *p,
+			   struct wft_rule_list *removed)
+{
+	struct wft_rule *r;
+
+	while (p->dl_pending.n) {
+		r = p->dl_pending.rules[--p->dl_pending.n];
+		learns_flush(p, &r->actions, removed);
+		wft_rule_unref(r);
+	}
 }
 
 /* The rules @fm selects (OpenFlow's loose or strict matching, cookie and,
@@ -322,7 +414,7 @@ static int flow_mod_locked(struct wft_pipeline *p,
 	*n_rules = 0;
 	add_table = fm->table_id == WFT_TABLE_ALL ? 0 : fm->table_id;
 	if (fm->command == WFT_FM_ADD) {
-		err = do_add(p, fm, add_table, now);
+		err = do_add(p, fm, add_table, now, false);
 		*n_rules = !err;
 		return err;
 	}
@@ -334,13 +426,14 @@ static int flow_mod_locked(struct wft_pipeline *p,
 			do_modify(p, fm, &sel, now);
 			*n_rules = sel.n;
 		} else if (!fm->cookie_mask) {
-			err = do_add(p, fm, add_table, now);
+			err = do_add(p, fm, add_table, now, false);
 			*n_rules = !err;
 		}
 	} else {
 		select_rules(p, fm, strict, true, &sel);
 		for (i = 0; i < sel.n; i++)
 			rule_remove(p, sel.rules[i], WFT_RULE_DELETED, removed);
+		delete_learned(p, removed);
 		*n_rules = sel.n;
 	}
 	wft_rule_list_destroy(&sel);
@@ -441,6 +534,9 @@ size_t wft_pipeline_expire(struct wft_pipeline *p, long long now_ms,
 		rule_remove(p, r, why, expired);
 		n++;
 	}
+	/* next may have gone with a rule's learned ones: start over. */
+	if (p->dl_pending.n)
+		delete_learned(p, expired);
 	if (n)
 		bump(p);
 	pthread_rwlock_unlock(&p->lock);
@@ -463,6 +559,46 @@ void wft_pipeline_table_stats(struct wft_pipeline *p, uint8_t table,
 						memory_order_relaxed);
 	stats->n_matches = atomic_load_explicit(&t->n_matches,
 						memory_order_relaxed);
+}
+
+bool wft_pipeline_learn(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+			long long now_ms)
+{
+	struct wft_cls_rule *old;
+	struct wft_rule *r;
+	bool changed = true;
+
+	if (fm->table_id >= WFT_N_TABLES)
+		return false;
+	pthread_rwlock_wrlock(&p->lock);
+	old = wft_cls_find_exact(p->tables[fm->table_id].cls, &fm->match,
+				 &fm->wc, fm->priority);
+	r = old ? old->aux : NULL;
+	if (r && r->cookie == fm->cookie &&
+	    r->idle_timeout == fm->idle_timeout &&
+	    r->hard_timeout == fm->hard_timeout && r->flags == fm->flags &&
+	    wft_ofpacts_equal(&r->actions, fm->actions)) {
+		r->modified_ms = now_ms;
+		atomic_store_explicit(&r->used_ms, now_ms,
+				      memory_order_relaxed);
+		changed = false;
+	} else if (do_add(p, fm, fm->table_id, now_ms, true)) {
+		changed = false;
+	}
+	if (changed)
+		bump(p);
+	pthread_rwlock_unlock(&p->lock);
+	return changed;
+}
+
+size_t wft_pipeline_n_learned(struct wft_pipeline *p)
+{
+	size_t n;
+
+	pthread_rwlock_rdlock(&p->lock);
+	n = p->n_learned;
+	pthread_rwlock_unlock(&p->lock);
+	return n;
 }
 
 size_t wft_pipeline_n_rules(struct wft_pipeline *p)

@@ -123,6 +123,7 @@ static enum verdict retranslate(struct cycle *c, struct ukey *k,
 		k->wc = x->wc;
 	}
 	k->normal = x->used_normal;
+	k->learn = x->out.has_learn;
 	k->refreshed_ms = c->now;
 	wft_ukey_set_rules(u, k, &x->out.rules);
 	return same_bytes(x->out.actions.data, x->out.actions.len, k->actions,
@@ -148,7 +149,8 @@ static enum verdict judge(struct cycle *c, struct ukey *k,
 	}
 	if (k->rules_gen != c->rules_gen || k->macs_gen != c->macs_gen ||
 	    atomic_exchange(&k->stale, false) ||
-	    (k->normal && delta && c->now - k->refreshed_ms >= REFRESH_MS))
+	    (k->normal && delta && c->now - k->refreshed_ms >= REFRESH_MS) ||
+	    (k->learn && delta))
 		return retranslate(c, k, delta > 0);
 	return KEEP;
 }

@@ -36,6 +36,12 @@ struct ukey {
 	uint32_t odp_in_port;
 	bool adopted;			/* found in the datapath: wc unknown */
 	bool normal;			/* NORMAL decided its actions */
+	/* Its translation ran a learn: as OVS re-runs learns when it pushes
+	 * a flow's statistics, every dump that finds new packets on it
+	 * translates it again with may_learn, which refreshes (or re-adds)
+	 * the learned rules, so that traffic the datapath handles alone
+	 * keeps them alive. */
+	bool learn;
 	uint64_t rules_gen, macs_gen;	/* what its translation saw */
 	/* Hit by its translation, in lookup order. Also read by
 	 * dpif/provenance (udpif_provenance.c) under the shard's mutex: the

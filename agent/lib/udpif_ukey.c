@@ -309,6 +309,7 @@ struct ukey *wft_ukey_new(const struct wft_ofproto_xlate *x,
 	k->wc = x->wc;
 	k->odp_in_port = odp_in_port;
 	k->normal = x->used_normal;
+	k->learn = x->out.has_learn;
 	wft_rule_list_init(&k->rules);
 	for (size_t i = 0; i < x->out.rules.n; i++)
 		wft_rule_list_push(&k->rules, x->out.rules.rules[i]);

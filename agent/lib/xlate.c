@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weft/loop.h"
 #include "weft/util.h"
 #include "xlate_private.h"
 
@@ -39,6 +40,7 @@ void wft_xlate_out_uninit(struct wft_xlate_out *out)
 	wft_attrbuf_free(&out->actions);
 	wft_rule_list_destroy(&out->rules);
 	trace_free(&out->trace);
+	wft_xlate_learned_free(out);
 }
 
 bool wft_xlate_tracing(const struct wft_xlate_ctx *ctx)
@@ -265,7 +267,11 @@ int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out)
 		/* Drop, but keep the mask: the same packets fail the same. */
 		wft_attrbuf_reset(&out->actions);
 		out->has_userspace = false;
+		wft_xlate_learned_free(out);
 	}
+	/* After the read locks: learning takes the write lock. */
+	wft_xlate_learned_apply(out, (long long)wft_loop_now());
+	wft_xlate_learned_free(out);
 	return out->error;
 }
 

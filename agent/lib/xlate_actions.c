@@ -70,8 +70,8 @@ static void write_bits(const struct wft_subfield *sf, const uint8_t *mask,
 	wft_flow_wc_or(wc, (const struct wft_flow_wc *)&tmp);
 }
 
-/* @sf was read: its packet bits go into the mask. */
-static void note_read(struct wft_xlate_ctx *ctx, const struct wft_subfield *sf)
+void wft_xlate_note_read(struct wft_xlate_ctx *ctx,
+			 const struct wft_subfield *sf)
 {
 	struct wft_flow_wc bits;
 
@@ -231,7 +231,7 @@ static void do_move(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	if (!may_touch(ctx, src) || !may_touch(ctx, dst))
 		return;
 	wft_subfield_get(src, &ctx->flow, sv);
-	note_read(ctx, src);
+	wft_xlate_note_read(ctx, src);
 	/* Both right-aligned: the low bytes carry over. */
 	memset(dv, 0, sizeof(dv));
 	memcpy(dv + nd - k, sv + ns - k, k);
@@ -259,7 +259,7 @@ static void do_stack(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 		}
 		memset(ctx->stack[ctx->stack_n], 0, 16);
 		wft_subfield_get(sf, &ctx->flow, v);
-		note_read(ctx, sf);
+		wft_xlate_note_read(ctx, sf);
 		memcpy(ctx->stack[ctx->stack_n++] + 16 - n, v, n);
 		return;
 	}
@@ -365,7 +365,7 @@ static void do_output_reg(struct wft_xlate_ctx *ctx,
 	unsigned int i;
 
 	wft_subfield_get(sf, &ctx->flow, v);
-	note_read(ctx, sf);
+	wft_xlate_note_read(ctx, sf);
 	for (i = 0; i < sf->field->n_bytes; i++)
 		port = port << 8 | v[i];
 	wft_xlate_do_output(ctx, port, a->output_reg.max_len);
@@ -470,6 +470,9 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		do_stack(ctx, a);
+		break;
+	case WFT_OFPACT_LEARN:
+		wft_xlate_learn(ctx, a);
 		break;
 	case WFT_OFPACT_GROUP:
 		wft_xlate_group(ctx, a->group.id);

@@ -99,6 +99,18 @@ void wft_xlate_save(const struct wft_xlate_ctx *ctx,
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 		       const struct xlate_pkt_state *s);
 
+/* @sf was read: its packet bits go into the mask. */
+void wft_xlate_note_read(struct wft_xlate_ctx *ctx,
+			 const struct wft_subfield *sf);
+
+/* xlate_learn.c */
+/* learn(...): the rule it makes, kept in out->learned when the
+ * translation may learn, shown in the trace. */
+void wft_xlate_learn(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a);
+/* Adds or refreshes the rules kept in @out, at @now_ms. */
+void wft_xlate_learned_apply(struct wft_xlate_out *out, long long now_ms);
+void wft_xlate_learned_free(struct wft_xlate_out *out);
+
 /* xlate_group.c */
 /* group:@id: its buckets (select: one by the packet's 5-tuple hash). */
 void wft_xlate_group(struct wft_xlate_ctx *ctx, uint32_t id);

@@ -72,6 +72,7 @@ struct wft_rule {
 	_Atomic uint64_t n_bytes;
 	uint64_t seq;			/* insertion order, for stable dumps */
 	enum wft_rule_removed removed;
+	bool learned;			/* added by a learn action */
 
 	/* Private to the pipeline. */
 	struct wft_cls_conj *conjs;	/* cr's clauses, from the actions */
@@ -167,6 +168,24 @@ int wft_pipeline_flow_mod(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 			  long long now_ms, struct wft_rule_list *removed,
 			  size_t *n_rules);
 
+/*
+ * What a learn action does with the rule it made (an ADD, @fm->table_id
+ * a real table): the rule with the same table, match and priority is
+ * refreshed (its idle and hard timeouts start again) when its cookie,
+ * timeouts, flags and actions are already @fm's, without a version bump,
+ * so that traffic that keeps learning the same thing costs no
+ * revalidation; otherwise @fm is applied as an ADD and the rule is
+ * marked learned. Returns true when the rules changed.
+ *
+ * delete_learned: whenever a rule that holds learn(...,delete_learned,
+ * table=T,cookie=C) leaves the pipeline (deleted, expired) and no rule
+ * left holds such a learn for the same T and C, every rule of table T
+ * with cookie C is deleted with it (OVS's semantics, which key learned
+ * rules by table and cookie, not by who learned them).
+ */
+bool wft_pipeline_learn(struct wft_pipeline *p, const struct wft_flow_mod *fm,
+			long long now_ms);
+
 /* Shorthand for an ADD of @actions. */
 int wft_pipeline_add(struct wft_pipeline *p, uint8_t table, int priority,
 		     const struct wft_flow *match, const struct wft_flow_wc *wc,
@@ -197,6 +216,9 @@ void wft_pipeline_table_stats(struct wft_pipeline *p, uint8_t table,
 			      struct wft_table_stats *stats);
 /* Rules in every table. */
 size_t wft_pipeline_n_rules(struct wft_pipeline *p);
+/* Of those, the ones a learn action added (and nothing replaced since):
+ * a controller that owns the other rules (OVN) leaves them alone. */
+size_t wft_pipeline_n_learned(struct wft_pipeline *p);
 
 /* Bumped by every change to any rule (actions, cookies, membership). */
 uint64_t wft_pipeline_version(const struct wft_pipeline *p);

@@ -28,7 +28,13 @@
  *    1 it sends the packet to the controller (reason invalid_ttl) and ends
  *    the current action list, as OVS does;
  *  - controller actions become userspace actions whose userdata is
- *    described below.
+ *    described below;
+ *  - learn(...) reads its source fields (which join the mask) and makes
+ *    a rule from them; when the translation may learn (in->may_learn and
+ *    not a trace), wft_xlate() adds or refreshes those rules once it has
+ *    released the read lock (wft_pipeline_learn()), so that a learned
+ *    rule is an ordinary rule, and a trace only shows what it would
+ *    learn.
  * Errors (loops, limits, a field the datapath cannot set) make the
  * translation fail: the actions are then empty (drop), the mask is kept,
  * and out->error / out->errmsg say why.
@@ -184,12 +190,24 @@ struct wft_xlate_trace {
 	size_t n, allocated;
 };
 
+/* A rule a learn action made, for the pipeline it belongs to. */
+struct wft_xlate_learned {
+	struct wft_pipeline *pipeline;
+	struct wft_flow_mod fm;		/* an ADD; fm.actions = &actions */
+	struct wft_ofpacts actions;
+};
+
 struct wft_xlate_out {
 	struct wft_attrbuf actions;	/* datapath actions */
 	struct wft_flow_wc wc;		/* the megaflow mask */
 	struct wft_rule_list rules;	/* rules hit, referenced */
 	struct wft_xlate_trace trace;
 	bool has_userspace;		/* some action goes to the controller */
+	/* Some learn ran: the flow must be translated again when packets
+	 * hit it, to keep its learned rules alive (revalidator.c). */
+	bool has_learn;
+	struct wft_xlate_learned *learned;	/* when it may learn */
+	size_t n_learned;
 	struct wft_flow final_flow;	/* the packet after the actions, as
 					 * a trace's "Final flow" */
 	int error;			/* 0 or -errno (see above) */
