@@ -217,6 +217,7 @@ int wft_lflow_compile(const struct wft_lflow *lf,
 	}
 	wft_ofpacts_init(&acts);
 	wft_lflow_xlate_ctx_init(&ctx, lf->egress, lf->table, lf->is_switch);
+	ctx.cookie = uuid_cookie(lf->uuid);
 	if (env) {
 		ctx.port_key = env->port_key;
 		ctx.aux = env->aux;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lflow_ofpacts_lb_aff.h"
 #include "lflow_ofpacts_lookup.h"
 #include "weft/lflow_actions.h"
 #include "weft/ovn_pinctrl.h"
@@ -365,6 +366,9 @@ static int xlate_one(const struct wft_lact *a,
 	case WFT_LACT_CALL:
 		if (!strcmp(a->name, "ct_lb") || !strcmp(a->name, "ct_lb_mark"))
 			return xlate_ct_lb(a, ctx, out, err, errlen);
+		if (!strcmp(a->name, "commit_lb_aff"))
+			return wft_lflow_xlate_commit_lb_aff(a, ctx, out, err,
+							     errlen);
 		if ((!strncmp(a->name, "ct_dnat", 7) ||
 		     !strncmp(a->name, "ct_snat", 7)) && !a->has_dst)
 			return xlate_nat(a, ctx, out, err, errlen);

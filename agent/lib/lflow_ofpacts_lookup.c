@@ -21,6 +21,7 @@
  *   R = check_out_port_sec()    the same with 75
  *   R = chk_lb_hairpin()    flags[7] = 0, -> 68, R = flags[7]
  *   R = chk_lb_hairpin_reply()  the same with 69
+ *   R = chk_lb_aff()        flags[14] = 0, -> 78, R = flags[14]
  *   ct_snat_to_vip          -> 70
  *
  * An argument already in its register (northd's usual "get_arp(outport,
@@ -42,7 +43,7 @@ static const char *const names[] = {
 	"get_arp", "get_nd", "lookup_arp", "lookup_arp_ip", "lookup_nd",
 	"lookup_nd_ip", "get_fdb", "lookup_fdb", "check_in_port_sec",
 	"check_out_port_sec", "chk_lb_hairpin", "chk_lb_hairpin_reply",
-	"ct_snat_to_vip",
+	"chk_lb_aff", "ct_snat_to_vip",
 };
 
 bool wft_lflow_is_lookup_action(const char *name)
@@ -363,6 +364,9 @@ int wft_lflow_xlate_lookup(const struct wft_lact *a,
 	else if (!strcmp(n, "chk_lb_hairpin_reply"))
 		result_bit(&k, WFT_OVN_MLF_LOOKUP_LB_HAIRPIN,
 			   WFT_OVN_T_CHK_LB_HAIRPIN_REPLY);
+	else if (!strcmp(n, "chk_lb_aff"))
+		result_bit(&k, WFT_OVN_MLF_USE_LB_AFF_SESSION,
+			   WFT_OVN_T_CHK_LB_AFFINITY);
 	else if (!strcmp(n, "ct_snat_to_vip"))
 		put(&k, NULL, "resubmit(,%d)", WFT_OVN_T_CT_SNAT_HAIRPIN);
 	else

@@ -14,7 +14,7 @@
 /* Whether @name is one of them: get_arp, get_nd, lookup_arp,
  * lookup_arp_ip, lookup_nd, lookup_nd_ip, get_fdb, lookup_fdb,
  * check_in_port_sec, check_out_port_sec, chk_lb_hairpin,
- * chk_lb_hairpin_reply, ct_snat_to_vip. */
+ * chk_lb_hairpin_reply, chk_lb_aff, ct_snat_to_vip. */
 bool wft_lflow_is_lookup_action(const char *name);
 
 /* Appends @a's translation to @out: 0, or -EOPNOTSUPP with the reason in

@@ -172,6 +172,9 @@ struct wft_lflow_xlate_ctx {
 	bool egress;			/* the flow's pipeline */
 	uint8_t table;			/* the flow's logical table */
 	bool is_switch;			/* a logical switch's flow */
+	/* The row's cookie (the first 32 bits of its UUID): learn actions
+	 * (commit_lb_aff) give it to what they learn. */
+	uint64_t cookie;
 	/* Where ct_lb's groups go; NULL: ct_lb with backends fails with
 	 * -EOPNOTSUPP. */
 	struct wft_lflow_groups *groups;

@@ -67,6 +67,7 @@ enum {
 	WFT_OVN_MLF_LOOKUP_LB_HAIRPIN = 7,
 	WFT_OVN_MLF_LOOKUP_FDB = 8,
 	WFT_OVN_MLF_CHECK_PORT_SEC = 12,
+	WFT_OVN_MLF_USE_LB_AFF_SESSION = 14,
 };
 
 /* Flows built (ADD flow_mods with table, priority, cookie, match and

@@ -150,6 +150,36 @@ static const struct {
 	  "00.00.00.fe.09.00.0d.72.65.73.75.62.6d.69.74.28.2c.32.39.29,pause)" },
 	{ "reg0[4] = dns_lookup(); next;", false, 20, true,
 	  "ERROR: dns_lookup is not supported yet" },
+	/* Load balancer affinity, as ovn-controller 23.03 encodes it
+	 * (its tests/ovn.at "encodes as" lines, without the cookie, which
+	 * comes from the row's UUID: see test_lb_aff_cookie). */
+	{ "reg9[6] = chk_lb_aff(); next;", false, 11, true,
+	  "load:0->NXM_NX_REG10[14],resubmit(,78),"
+	  "move:NXM_NX_REG10[14]->NXM_NX_REG9[6],resubmit(,20)" },
+	{ "commit_lb_aff(vip = \"172.16.0.123:8080\", backend = "
+	  "\"10.0.0.3:8080\", proto = tcp, timeout = 30);", false, 13, true,
+	  "learn(table=78,idle_timeout=30,delete_learned,OXM_OF_METADATA[],"
+	  "eth_type=0x800,NXM_OF_IP_SRC[],ip_dst=172.16.0.123,nw_proto=6,"
+	  "tcp_dst=8080,load:0x1->NXM_NX_REG10[14],"
+	  "load:0xa000003->NXM_NX_REG4[],load:0x1f90->NXM_NX_REG8[0..15])" },
+	{ "commit_lb_aff(vip = \"172.16.0.123\", backend = \"10.0.0.3\", "
+	  "timeout = 30);", false, 8, false,
+	  "learn(table=78,idle_timeout=30,delete_learned,OXM_OF_METADATA[],"
+	  "eth_type=0x800,NXM_OF_IP_SRC[],ip_dst=172.16.0.123,"
+	  "load:0x1->NXM_NX_REG10[14],load:0xa000003->NXM_NX_REG4[])" },
+	{ "commit_lb_aff(vip = \"[::1]:8080\", backend = \"[::2]:8080\", "
+	  "proto = tcp, timeout = 30);", false, 13, true,
+	  "learn(table=78,idle_timeout=30,delete_learned,OXM_OF_METADATA[],"
+	  "eth_type=0x86dd,NXM_NX_IPV6_SRC[],ipv6_dst=::1,nw_proto=6,"
+	  "tcp_dst=8080,load:0x1->NXM_NX_REG10[14],"
+	  "load:0x2->NXM_NX_XXREG0[],load:0x1f90->NXM_NX_REG8[0..15])" },
+	{ "commit_lb_aff(vip = \"[fd30::1]:53\", backend = "
+	  "\"[fd72::2]:5353\", proto = udp, timeout = 60);", false, 8, false,
+	  "learn(table=78,idle_timeout=60,delete_learned,OXM_OF_METADATA[],"
+	  "eth_type=0x86dd,NXM_NX_IPV6_SRC[],ipv6_dst=fd30::1,nw_proto=17,"
+	  "udp_dst=53,load:0x1->NXM_NX_REG10[14],"
+	  "load:0xfd720000000000000000000000000002->NXM_NX_XXREG1[],"
+	  "load:0x14e9->NXM_NX_REG8[0..15])" },
 };
 
 START_TEST(test_golden)
@@ -237,6 +267,43 @@ START_TEST(test_ct_lb_groups)
 }
 END_TEST
 
+/* The learned rules carry the row's cookie (the first 32 bits of its
+ * UUID), as ovn-controller's do: delete_learned keys on it. */
+START_TEST(test_lb_aff_cookie)
+{
+	static const char *const want =
+		"learn(table=78,idle_timeout=30,delete_learned,"
+		"cookie=0xaaaaaaaa,OXM_OF_METADATA[],eth_type=0x800,"
+		"NXM_OF_IP_SRC[],ip_dst=172.16.0.123,nw_proto=6,tcp_dst=8080,"
+		"load:0x1->NXM_NX_REG10[14],load:0xa000003->NXM_NX_REG4[],"
+		"load:0x1f90->NXM_NX_REG8[0..15])";
+	struct wft_lflow_xlate_ctx ctx;
+	struct wft_flow match;
+	struct wft_flow_wc wc;
+	struct wft_ofpacts acts;
+	struct wft_lacts tree;
+	struct wft_strbuf sb;
+	char err[256];
+
+	memset(&match, 0, sizeof(match));
+	wft_flow_wc_init_catchall(&wc);
+	wft_lflow_xlate_ctx_init(&ctx, false, 13, true);
+	ctx.cookie = 0xaaaaaaaa;
+	ck_assert(!wft_lflow_actions_parse("commit_lb_aff(vip = "
+		"\"172.16.0.123:8080\", backend = \"10.0.0.3:8080\", "
+		"proto = tcp, timeout = 30);", &tree, err, sizeof(err)));
+	wft_ofpacts_init(&acts);
+	ck_assert_msg(!wft_lflow_actions_to_ofpacts(&tree, &ctx, &acts, err,
+						    sizeof(err)), "%s", err);
+	wft_strbuf_init(&sb);
+	wft_ofp_actions_format(&acts, &match, &wc, &sb);
+	ck_assert_str_eq(wft_strbuf_cstr(&sb), want);
+	wft_strbuf_free(&sb);
+	wft_ofpacts_uninit(&acts);
+	wft_lacts_free(&tree);
+}
+END_TEST
+
 START_TEST(test_corpus)
 {
 	struct corpus c;
@@ -294,6 +361,7 @@ static Suite *lflow_ofpacts_suite(void)
 
 	tcase_add_loop_test(tc, test_golden, 0, N(golden));
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_lb_aff_cookie);
 	tcase_add_test(tc, test_ct_lb_groups);
 	suite_add_tcase(s, tc);
 	return s;
