@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for learn(...) in translations and in the pipeline:
+ *  - MAC learning built from learn (the classic OVS tutorial): the first
+ *    packet floods and learns its source, the reply goes out of one port
+ *    only; the learned rules are ordinary rules with what the specs
+ *    said (match from the packet, load of in_port), and the learning
+ *    source fields are in the megaflow;
+ *  - a trace and a translation that may not learn show or build the rule
+ *    but add nothing;
+ *  - learning the same rule again restarts its timeouts without a
+ *    pipeline version bump (no revalidation), a different one bumps it;
+ *  - idle timeouts expire learned rules;
+ *  - delete_learned: deleting the rule that learns deletes what it
+ *    learned (its table and cookie), and only that.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft/loop.h"
+#include "xlate_testlib.h"
+
+#define A "00:00:00:00:00:0a"
+#define B "00:00:00:00:00:0b"
+#define C "00:00:00:00:00:0c"
+
+static const char *const mac_rules[] = {
+	"table=0,actions=learn(table=10,idle_timeout=60,"
+	"NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+	"load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15]),resubmit(,1)",
+	"table=1,actions=resubmit(,10),resubmit(,2)",
+	"table=2,priority=50,reg0=0,actions=flood",
+	"table=2,priority=40,actions=output:NXM_NX_REG0[0..15]",
+	NULL,
+};
+
+/* The rules of @table as "MATCH actions=ACTIONS" lines. */
+static char *table_text(struct wft_pipeline *p, uint8_t table)
+{
+	struct wft_rule_list rules;
+	struct wft_flow_mod fm;
+	struct wft_strbuf sb;
+	size_t i;
+
+	wft_flow_mod_init(&fm, WFT_FM_DELETE);
+	fm.table_id = table;
+	wft_rule_list_init(&rules);
+	wft_pipeline_dump(p, &fm, &rules);
+	wft_strbuf_init(&sb);
+	for (i = 0; i < rules.n; i++) {
+		const struct wft_rule *r = rules.rules[i];
+
+		if (i)
+			wft_strbuf_putc(&sb, '\n');
+		if (r->idle_timeout)
+			wft_strbuf_printf(&sb, "idle=%u ", r->idle_timeout);
+		if (r->cookie)
+			wft_strbuf_printf(&sb, "cookie=%#llx ",
+					  (unsigned long long)r->cookie);
+		wft_ofp_match_format(&r->cr.match, &r->cr.mask,
+				     (unsigned int)r->cr.priority, &sb);
+		wft_strbuf_puts(&sb, " actions=");
+		wft_ofp_actions_format(&r->actions, &r->cr.match, &r->cr.mask,
+				       &sb);
+	}
+	wft_rule_list_destroy(&rules);
+	return wft_strbuf_steal(&sb);
+}
+
+static void check_table(struct wft_pipeline *p, uint8_t table,
+			const char *want)
+{
+	char *got = table_text(p, table);
+
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+START_TEST(test_mac_learning)
+{
+	struct run r;
+
+	run_init(&r, mac_rules);
+	r.in.may_learn = true;
+	/* A -> B from port 1: nobody knows B, flood; A is learned. */
+	run_xlate(&r, "in_port=1,dl_src=" A ",dl_dst=" B);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "12,13,14");
+	check_table(r.p, 10, "idle=60 vlan_tci=0x0000/0x0fff,dl_dst=" A
+		    " actions=load:0x1->NXM_NX_REG0[0..15]");
+	/* The learning read the source MAC and the VID: both matched. */
+	ck_assert_msg(strstr(wft_strbuf_cstr(&r.mf), "src=" A),
+		      "%s", wft_strbuf_cstr(&r.mf));
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	/* B -> A from port 3: straight to port 1; B learned on port 3. */
+	run_xlate(&r, "in_port=3,dl_src=" B ",dl_dst=" A);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "11");
+	check_table(r.p, 10,
+		    "idle=60 vlan_tci=0x0000/0x0fff,dl_dst=" A
+		    " actions=load:0x1->NXM_NX_REG0[0..15]\n"
+		    "idle=60 vlan_tci=0x0000/0x0fff,dl_dst=" B
+		    " actions=load:0x3->NXM_NX_REG0[0..15]");
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	run_xlate(&r, "in_port=1,dl_src=" A ",dl_dst=" B);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "13");
+	ck_assert(wft_pipeline_n_learned(r.p) == 2);
+	ck_assert(wft_pipeline_n_rules(r.p) == 6);
+	run_free(&r);
+}
+END_TEST
+
+/* A trace shows the rule; neither it nor a translation that may not
+ * learn adds one. */
+START_TEST(test_no_learning)
+{
+	struct run r;
+	size_t i;
+	bool noted = false;
+
+	run_init(&r, mac_rules);
+	r.in.trace = true;
+	r.in.may_learn = true;
+	run_xlate(&r, "in_port=2,dl_src=" C ",dl_dst=" B);
+	for (i = 0; i < r.out.trace.n; i++) {
+		const char *t = r.out.trace.entries[i].text;
+
+		if (t && strstr(t, "learn: table=10 idle_timeout=60 "
+				"vlan_tci=0x0000/0x0fff,dl_dst=" C
+				" actions=load:0x2->NXM_NX_REG0[0..15]"))
+			noted = true;
+	}
+	ck_assert_msg(noted, "the trace does not show the learned rule");
+	ck_assert(r.out.has_learn);
+	check_table(r.p, 10, "");
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	r.in.trace = false;
+	r.in.may_learn = false;
+	run_xlate(&r, "in_port=2,dl_src=" C ",dl_dst=" B);
+	ck_assert(r.out.has_learn);
+	check_table(r.p, 10, "");
+	ck_assert(wft_pipeline_n_learned(r.p) == 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_relearn_refreshes)
+{
+	struct wft_rule_list expired;
+	struct run r;
+	uint64_t v;
+	long long now;
+
+	run_init(&r, mac_rules);
+	r.in.may_learn = true;
+	run_xlate(&r, "in_port=1,dl_src=" A ",dl_dst=" B);
+	v = wft_pipeline_version(r.p);
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	/* The same again: nothing changes but the rule's timers. */
+	run_xlate(&r, "in_port=1,dl_src=" A ",dl_dst=" B);
+	ck_assert(wft_pipeline_version(r.p) == v);
+	/* A moved to port 4: the rule changes, and that is a change. */
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	run_xlate(&r, "in_port=4,dl_src=" A ",dl_dst=" B);
+	ck_assert(wft_pipeline_version(r.p) != v);
+	check_table(r.p, 10, "idle=60 vlan_tci=0x0000/0x0fff,dl_dst=" A
+		    " actions=load:0x4->NXM_NX_REG0[0..15]");
+	/* Idle for less than 60 s: kept; for more: gone. */
+	now = (long long)wft_loop_now();
+	wft_rule_list_init(&expired);
+	ck_assert(wft_pipeline_expire(r.p, now + 30000, &expired) == 0);
+	ck_assert(wft_pipeline_expire(r.p, now + 61000, &expired) == 1);
+	ck_assert(expired.rules[0]->removed == WFT_RULE_IDLE_TIMEOUT);
+	wft_rule_list_destroy(&expired);
+	check_table(r.p, 10, "");
+	ck_assert(wft_pipeline_n_learned(r.p) == 0);
+	run_free(&r);
+}
+END_TEST
+
+static const char *const dl_rules[] = {
+	"table=0,priority=10,ip,actions=learn(table=5,delete_learned,"
+	"cookie=0x7,eth_type=0x800,NXM_OF_IP_SRC[],load:0x1->NXM_NX_REG1[]),"
+	"resubmit(,5)",
+	"table=5,cookie=0x8,priority=1,actions=drop",
+	NULL,
+};
+
+START_TEST(test_delete_learned)
+{
+	struct wft_flow_mod fm;
+	struct run r;
+	char err[256];
+	struct wft_ofp_flow f;
+
+	run_init(&r, dl_rules);
+	r.in.may_learn = true;
+	run_xlate(&r, "in_port=1,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2");
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	run_xlate(&r, "in_port=1,ip,nw_src=10.0.0.3,nw_dst=10.0.0.2");
+	check_table(r.p, 5,
+		    "cookie=0x7 ip,nw_src=10.0.0.1 actions=load:0x1->NXM_NX_REG1[]\n"
+		    "cookie=0x7 ip,nw_src=10.0.0.3 actions=load:0x1->NXM_NX_REG1[]\n"
+		    "cookie=0x8 priority=1 actions=drop");
+	/* The learning rule goes: so do its rules, not the others. */
+	ck_assert(!wft_ofp_flow_parse("table=0,priority=10,ip",
+				      WFT_OFPFC_DELETE_STRICT, &f, err,
+				      sizeof(err)));
+	wft_flow_mod_init(&fm, WFT_FM_DELETE_STRICT);
+	fm.table_id = 0;
+	fm.priority = 10;
+	fm.match = f.match;
+	fm.wc = f.mask;
+	ck_assert_int_eq(wft_pipeline_flow_mod(r.p, &fm, 0, NULL, NULL), 0);
+	wft_ofp_flow_uninit(&f);
+	check_table(r.p, 5, "cookie=0x8 priority=1 actions=drop");
+	ck_assert(wft_pipeline_n_learned(r.p) == 0);
+	run_free(&r);
+}
+END_TEST
+
+/* Two rules learn into the same table and cookie: deleting one keeps
+ * what was learned, deleting both removes it (OVS keys on the pair). */
+START_TEST(test_delete_learned_shared)
+{
+	static const char *const rules[] = {
+		"table=0,priority=10,ip,actions=learn(table=5,delete_learned,"
+		"cookie=0x7,eth_type=0x800,NXM_OF_IP_SRC[]),resubmit(,1)",
+		"table=1,priority=10,ip,actions=learn(table=5,delete_learned,"
+		"cookie=0x7,eth_type=0x800,NXM_OF_IP_DST[])",
+		NULL,
+	};
+	struct wft_flow_mod fm;
+	struct run r;
+
+	run_init(&r, rules);
+	r.in.may_learn = true;
+	run_xlate(&r, "in_port=1,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2");
+	ck_assert(wft_pipeline_n_learned(r.p) == 2);
+	wft_flow_mod_init(&fm, WFT_FM_DELETE);
+	fm.table_id = 1;
+	ck_assert_int_eq(wft_pipeline_flow_mod(r.p, &fm, 0, NULL, NULL), 0);
+	ck_assert(wft_pipeline_n_learned(r.p) == 2);
+	fm.table_id = 0;
+	ck_assert_int_eq(wft_pipeline_flow_mod(r.p, &fm, 0, NULL, NULL), 0);
+	ck_assert(wft_pipeline_n_learned(r.p) == 0);
+	check_table(r.p, 5, "");
+	run_free(&r);
+}
+END_TEST
+
+static Suite *learn_suite(void)
+{
+	Suite *s = suite_create("xlate_learn");
+	TCase *tc = tcase_create("learn");
+
+	tcase_add_test(tc, test_mac_learning);
+	tcase_add_test(tc, test_no_learning);
+	tcase_add_test(tc, test_relearn_refreshes);
+	tcase_add_test(tc, test_delete_learned);
+	tcase_add_test(tc, test_delete_learned_shared);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(learn_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
