@@ -12,13 +12,15 @@
  *    pipeline version bump (no revalidation), a different one bumps it;
  *  - idle timeouts expire learned rules;
  *  - delete_learned: deleting the rule that learns deletes what it
- *    learned (its table and cookie), and only that.
+ *    learned (its table and cookie), and only that;
+ *  - the OVN chassis' full replace leaves learned rules alone.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "weft/loop.h"
+#include "agent/lib/ofproto_rpc.h"
 #include "xlate_testlib.h"
 
 #define A "00:00:00:00:00:0a"
@@ -254,6 +256,41 @@ START_TEST(test_delete_learned_shared)
 }
 END_TEST
 
+/* The OVN chassis replaces br-int's rules with its own (a full pass):
+ * with keep_learned, the rules a learn added stay. */
+START_TEST(test_replace_keeps_learned)
+{
+	struct wft_replace_plan pl = { 0 };
+	struct wft_ofp_flow f[2];
+	struct run r;
+	char err[256];
+	size_t i;
+
+	run_init(&r, dl_rules);
+	r.in.may_learn = true;
+	run_xlate(&r, "in_port=1,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2");
+	ck_assert(wft_pipeline_n_learned(r.p) == 1);
+	for (i = 0; i < 2; i++)
+		ck_assert_msg(!wft_ofp_flow_parse(dl_rules[i], WFT_OFPFC_ADD,
+						  &f[i], err, sizeof(err)),
+			      "%s", err);
+	pl.keep_learned = true;
+	wft_replace_plan_build(&pl, r.p, f, 2);
+	ck_assert_uint_eq(pl.n, 0);
+	free(pl.fms);
+	free(pl.line);
+	memset(&pl, 0, sizeof(pl));
+	/* ovs-ofctl replace-flows' semantics: what is not given goes. */
+	wft_replace_plan_build(&pl, r.p, f, 2);
+	ck_assert_uint_eq(pl.deleted, 1);
+	free(pl.fms);
+	free(pl.line);
+	for (i = 0; i < 2; i++)
+		wft_ofp_flow_uninit(&f[i]);
+	run_free(&r);
+}
+END_TEST
+
 static Suite *learn_suite(void)
 {
 	Suite *s = suite_create("xlate_learn");
@@ -264,6 +301,7 @@ static Suite *learn_suite(void)
 	tcase_add_test(tc, test_relearn_refreshes);
 	tcase_add_test(tc, test_delete_learned);
 	tcase_add_test(tc, test_delete_learned_shared);
+	tcase_add_test(tc, test_replace_keeps_learned);
 	suite_add_tcase(s, tc);
 	return s;
 }
