@@ -191,8 +191,8 @@ int wft_lflow_xlate_commit_lb_aff(const struct wft_lact *a,
 		return aerr(err, errlen, "commit_lb_aff: timeout must be a "
 			    "number from 0 to 65535");
 	wft_strbuf_init(&sb);
-	learn_text(&v, &b, v.port ? proto->text : "", (unsigned int)timeout->value,
-		   ctx, &sb);
+	learn_text(&v, &b, v.port ? proto->text : "",
+		   (unsigned int)timeout->value, ctx, &sb);
 	/* The rule that learns reads the client's address: it matches ip
 	 * (or ipv6), as northd's affinity flows all do. */
 	memset(&match, 0, sizeof(match));

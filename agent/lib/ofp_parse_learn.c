@@ -50,7 +50,8 @@ static struct wft_learn_spec *spec_put(struct learn_parse *p)
 static int parse_int(const char *s, size_t len, uint8_t *value, size_t n,
 		     unsigned int n_bits)
 {
-	struct wft_field f = { .n_bytes = (uint8_t)n, .n_bits = (uint16_t)n_bits,
+	struct wft_field f = { .n_bytes = (uint8_t)n,
+			       .n_bits = (uint16_t)n_bits,
 			       .format = WFT_FMT_HEX, .name = "value" };
 	uint8_t mask[16];
 
@@ -127,8 +128,8 @@ static int parse_match(struct learn_parse *p, const struct ofp_token *t,
 			    ofp_field_parse(dst->field, t->value, t->value_len,
 					    value, mask, p->c->err,
 					    p->c->errlen))
-				return ACT_ERR(p->c, "%.*s: cannot parse \"%.*s\"",
-					       (int)t->key_len, t->key,
+				return ACT_ERR(p->c, "%.*s: cannot parse "
+					       "\"%.*s\"", (int)t->key_len, t->key,
 					       (int)t->value_len, t->value);
 		} else if (parse_int(t->value, t->value_len, value,
 				     dst->field->n_bytes, dst->n_bits)) {
@@ -232,7 +233,8 @@ static int parse_option(struct learn_parse *p, const struct ofp_token *t)
 	if (ofp_token_is(t, "cookie")) {
 		if (t->delim != '=' ||
 		    ofp_parse_uint(t->value, t->value_len, UINT64_MAX, &v))
-			return ACT_ERR(p->c, "cookie: expected a 64-bit number");
+			return ACT_ERR(p->c, "cookie: expected a 64-bit "
+				       "number");
 		l->cookie = v;
 		return 0;
 	}

@@ -55,8 +55,8 @@ static void deep_copy(struct wft_ofpact *a)
 		a->clone.actions = nested;
 		break;
 	case WFT_OFPACT_LEARN:
-		a->learn.l = wft_xmemdup(a->learn.l,
-					 wft_ofpact_learn_size(a->learn.l->n_specs));
+		a->learn.l = wft_xmemdup(a->learn.l, wft_ofpact_learn_size(
+						 a->learn.l->n_specs));
 		break;
 	case WFT_OFPACT_CT:
 		nested = wft_xmalloc(sizeof(*nested));
