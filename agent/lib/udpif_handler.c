@@ -237,6 +237,11 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 	}
 	if (!ret)
 		credit_miss(h, up);
+	/* A learn added a rule: the flows translated before it must see it
+	 * now (the next SYN of a connection whose first one learned), not
+	 * at the revalidator's next period. */
+	if (rules1 != rules0 && x->out.has_learn)
+		wft_udpif_kick(u);
 	if (ret)
 		INC(h, n_errors);
 	else if (rules1 != rules0)
