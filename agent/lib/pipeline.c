@@ -22,6 +22,11 @@ struct wft_table {
 	_Atomic uint64_t n_matches;
 };
 
+struct dl_key {
+	uint8_t table;
+	uint64_t cookie;
+};
+
 struct wft_pipeline {
 	pthread_rwlock_t lock;
 	struct wft_table tables[WFT_N_TABLES];
@@ -29,8 +34,10 @@ struct wft_pipeline {
 	uint64_t next_seq;
 	size_t n_rules;
 	size_t n_learned;		/* rules with ->learned */
-	/* Removed rules that held a learn: delete_learned's to do. */
-	struct wft_rule_list dl_pending;
+	/* (table, cookie) of learn(...,delete_learned) actions that left
+	 * with a removed rule or replaced actions: delete_learned's to do. */
+	struct dl_key *dl_keys;
+	size_t n_dl, dl_allocated;
 	struct wft_rule *expirable;	/* rules with a timeout */
 	struct wft_group *groups;	/* by increasing group_id */
 	size_t n_groups;
@@ -77,7 +84,7 @@ void wft_pipeline_destroy(struct wft_pipeline *p)
 	for (i = 0; i < p->n_groups; i++)
 		wft_group_uninit(&p->groups[i]);
 	free(p->groups);
-	wft_rule_list_destroy(&p->dl_pending);
+	free(p->dl_keys);
 	pthread_rwlock_destroy(&p->lock);
 	free(p);
 }
@@ -123,6 +130,33 @@ static void expirable_update(struct wft_pipeline *p, struct wft_rule *r)
 	r->exp_prev = r->exp_next = NULL;
 }
 
+/* Notes the learn(...,delete_learned) actions of @acts, which are
+ * leaving the pipeline, for delete_learned(). */
+static void dl_collect(struct wft_pipeline *p, const struct wft_ofpacts *acts)
+{
+	const struct wft_ofpact *a;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->acts[i];
+		if (a->type == WFT_OFPACT_CLONE) {
+			dl_collect(p, a->clone.actions);
+			continue;
+		}
+		if (a->type != WFT_OFPACT_LEARN ||
+		    !(a->learn.l->flags & WFT_LEARN_F_DELETE_LEARNED))
+			continue;
+		if (p->n_dl == p->dl_allocated) {
+			p->dl_allocated = p->dl_allocated ?
+					  2 * p->dl_allocated : 4;
+			p->dl_keys = wft_xrealloc(p->dl_keys, p->dl_allocated *
+						  sizeof(*p->dl_keys));
+		}
+		p->dl_keys[p->n_dl].table = a->learn.l->table;
+		p->dl_keys[p->n_dl++].cookie = a->learn.l->cookie;
+	}
+}
+
 /* Takes @r out of its table; its reference moves to @removed or goes. */
 static void rule_remove(struct wft_pipeline *p, struct wft_rule *r,
 			enum wft_rule_removed why,
@@ -135,8 +169,7 @@ static void rule_remove(struct wft_pipeline *p, struct wft_rule *r,
 	p->n_rules--;
 	if (r->learned)
 		p->n_learned--;
-	if (wft_ofpacts_has_learn(&r->actions))
-		wft_rule_list_push(&p->dl_pending, r);
+	dl_collect(p, &r->actions);
 	if (removed)
 		wft_rule_list_push(removed, r);
 	wft_rule_unref(r);
@@ -177,6 +210,7 @@ static void set_conjs(struct wft_pipeline *p, struct wft_rule *r)
 static void set_actions(struct wft_pipeline *p, struct wft_rule *r,
 			const struct wft_ofpacts *acts)
 {
+	dl_collect(p, &r->actions);	/* the old ones may be learns */
 	wft_ofpacts_uninit(&r->actions);
 	if (acts)
 		wft_ofpacts_clone(&r->actions, acts);
@@ -309,37 +343,18 @@ static void delete_cookie(struct wft_pipeline *p, uint8_t table,
 	free(rules);
 }
 
-static void learns_flush(struct wft_pipeline *p, const struct wft_ofpacts *acts,
-			 struct wft_rule_list *removed)
-{
-	const struct wft_ofpact_learn *l;
-	size_t i;
-
-	for (i = 0; i < acts->n; i++) {
-		if (acts->acts[i].type == WFT_OFPACT_CLONE) {
-			learns_flush(p, acts->acts[i].clone.actions, removed);
-			continue;
-		}
-		if (acts->acts[i].type != WFT_OFPACT_LEARN)
-			continue;
-		l = acts->acts[i].learn.l;
-		if ((l->flags & WFT_LEARN_F_DELETE_LEARNED) &&
-		    !someone_learns_into(p, l->table, l->cookie))
-			delete_cookie(p, l->table, l->cookie, removed);
-	}
-}
-
-/* delete_learned for every removed rule that held a learn (the rules it
- * deletes may hold learns too). */
+/* delete_learned for every learn with it that left the pipeline: when
+ * no rule still learns into its table and cookie, those rules go (and
+ * the learns they held are checked in turn). */
 static void delete_learned(struct wft_pipeline *p,
 			   struct wft_rule_list *removed)
 {
-	struct wft_rule *r;
+	struct dl_key k;
 
-	while (p->dl_pending.n) {
-		r = p->dl_pending.rules[--p->dl_pending.n];
-		learns_flush(p, &r->actions, removed);
-		wft_rule_unref(r);
+	while (p->n_dl) {
+		k = p->dl_keys[--p->n_dl];
+		if (!someone_learns_into(p, k.table, k.cookie))
+			delete_cookie(p, k.table, k.cookie, removed);
 	}
 }
 
@@ -416,6 +431,7 @@ static int flow_mod_locked(struct wft_pipeline *p,
 	if (fm->command == WFT_FM_ADD) {
 		err = do_add(p, fm, add_table, now, false);
 		*n_rules = !err;
+		delete_learned(p, removed);
 		return err;
 	}
 	wft_rule_list_init(&sel);
@@ -433,10 +449,10 @@ static int flow_mod_locked(struct wft_pipeline *p,
 		select_rules(p, fm, strict, true, &sel);
 		for (i = 0; i < sel.n; i++)
 			rule_remove(p, sel.rules[i], WFT_RULE_DELETED, removed);
-		delete_learned(p, removed);
 		*n_rules = sel.n;
 	}
 	wft_rule_list_destroy(&sel);
+	delete_learned(p, removed);
 	return err;
 }
 
@@ -534,9 +550,7 @@ size_t wft_pipeline_expire(struct wft_pipeline *p, long long now_ms,
 		rule_remove(p, r, why, expired);
 		n++;
 	}
-	/* next may have gone with a rule's learned ones: start over. */
-	if (p->dl_pending.n)
-		delete_learned(p, expired);
+	delete_learned(p, expired);
 	if (n)
 		bump(p);
 	pthread_rwlock_unlock(&p->lock);
@@ -585,6 +599,7 @@ bool wft_pipeline_learn(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	} else if (do_add(p, fm, fm->table_id, now_ms, true)) {
 		changed = false;
 	}
+	delete_learned(p, NULL);
 	if (changed)
 		bump(p);
 	pthread_rwlock_unlock(&p->lock);

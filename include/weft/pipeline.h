@@ -177,11 +177,12 @@ int wft_pipeline_flow_mod(struct wft_pipeline *p, const struct wft_flow_mod *fm,
  * revalidation; otherwise @fm is applied as an ADD and the rule is
  * marked learned. Returns true when the rules changed.
  *
- * delete_learned: whenever a rule that holds learn(...,delete_learned,
- * table=T,cookie=C) leaves the pipeline (deleted, expired) and no rule
- * left holds such a learn for the same T and C, every rule of table T
- * with cookie C is deleted with it (OVS's semantics, which key learned
- * rules by table and cookie, not by who learned them).
+ * delete_learned: whenever a learn(...,delete_learned,table=T,cookie=C)
+ * leaves the pipeline (its rule deleted or expired, or its actions
+ * replaced) and no rule left holds such a learn for the same T and C,
+ * every rule of table T with cookie C is deleted with it (OVS's
+ * semantics, which key learned rules by table and cookie, not by who
+ * learned them).
  */
 bool wft_pipeline_learn(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 			long long now_ms);

@@ -12,7 +12,8 @@
  *    pipeline version bump (no revalidation), a different one bumps it;
  *  - idle timeouts expire learned rules;
  *  - delete_learned: deleting the rule that learns deletes what it
- *    learned (its table and cookie), and only that;
+ *    learned (its table and cookie), and only that, and so does
+ *    changing its actions to ones without the learn;
  *  - the OVN chassis' full replace leaves learned rules alone.
  */
 #include <check.h>
@@ -256,6 +257,31 @@ START_TEST(test_delete_learned_shared)
 }
 END_TEST
 
+/* A learning rule whose actions change to ones without the learn takes
+ * what it learned with it too, as OVS does. */
+START_TEST(test_delete_learned_modify)
+{
+	static const char *const rules[] = {
+		"table=0,priority=10,ip,actions=learn(table=5,delete_learned,"
+		"cookie=0x7,eth_type=0x800,NXM_OF_IP_SRC[])",
+		NULL,
+	};
+	struct run r;
+
+	run_init(&r, rules);
+	r.in.may_learn = true;
+	run_xlate(&r, "in_port=1,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2");
+	ck_assert(wft_pipeline_n_learned(r.p) == 1);
+	/* The same actions again: what it learned stays. */
+	add_rule(r.p, rules[0]);
+	ck_assert(wft_pipeline_n_learned(r.p) == 1);
+	add_rule(r.p, "table=0,priority=10,ip,actions=drop");
+	ck_assert(wft_pipeline_n_learned(r.p) == 0);
+	check_table(r.p, 5, "");
+	run_free(&r);
+}
+END_TEST
+
 /* The OVN chassis replaces br-int's rules with its own (a full pass):
  * with keep_learned, the rules a learn added stay. */
 START_TEST(test_replace_keeps_learned)
@@ -302,6 +328,7 @@ static Suite *learn_suite(void)
 	tcase_add_test(tc, test_delete_learned);
 	tcase_add_test(tc, test_delete_learned_shared);
 	tcase_add_test(tc, test_replace_keeps_learned);
+	tcase_add_test(tc, test_delete_learned_modify);
 	suite_add_tcase(s, tc);
 	return s;
 }
