@@ -161,6 +161,33 @@ static const struct xcase cases[] = {
 	    "in_port=1,tcp,tp_dst=443,actions=output:3" },
 	  "in_port=1,tcp,tp_src=999,tp_dst=12345", "drop",
 	  MF_IP "ipv4(proto=6,frag=no),tcp(dst=8192/0xe000)" },
+	{ "check_pkt_larger: the rest of the list in both branches",
+	  { "in_port=1,actions=mod_dl_src:00:00:00:00:00:01,"
+	    "check_pkt_larger(1514)->reg9[1],resubmit(,1)",
+	    "table=1,reg9=0x2/0x2,ip,nw_dst=10.0.0.2,actions=output:2",
+	    "table=1,reg9=0/0x2,ip,nw_src=10.0.0.1,actions=output:3" },
+	  IP4, "set(eth(src=00:00:00:00:00:01)),"
+	  "check_pkt_len(size=1514,gt(12),le(13))",
+	  MF_IP "ipv4(src=10.0.0.1,dst=10.0.0.2,frag=no)" },
+	{ "check_pkt_larger: a branch's changes stay in it",
+	  { "in_port=1,ip,actions=check_pkt_larger(100)->reg0[0],"
+	    "resubmit(,1)",
+	    "table=1,reg0=1,ip,actions=mod_nw_dst:10.9.9.9,output:2",
+	    "table=1,reg0=0,actions=output:3" },
+	  IP4, "check_pkt_len(size=100,gt(set(ipv4(dst=10.9.9.9)),12),"
+	  "le(13))", MF_IP "ipv4(frag=no)" },
+	{ "check_pkt_larger: the resubmits that led to it go on after it",
+	  { "in_port=1,actions=resubmit(,1),output:4",
+	    "table=1,actions=check_pkt_larger(200)->reg1[31],resubmit(,2),"
+	    "output:5",
+	    "table=2,reg1=0x80000000/0x80000000,actions=output:2",
+	    "table=2,actions=output:3" },
+	  IP4, "check_pkt_len(size=200,gt(12,15),le(13,15)),14",
+	  MF_IP "ipv4(frag=no)" },
+	{ "check_pkt_larger of a header bit the packet lacks writes nothing",
+	  { "in_port=1,actions=check_pkt_larger(64)->ip_src[0],output:2" },
+	  "in_port=1,arp", "check_pkt_len(size=64,gt(12),le(12))",
+	  "recirc_id(0),in_port(11),eth(),eth_type(0x0806)" },
 	{ "a prefix miss reads a few address bits",
 	  { "priority=20,in_port=1,ip,nw_dst=192.168.0.0/16,actions=output:2",
 	    "priority=10,in_port=1,ip,actions=output:3" },
