@@ -358,6 +358,42 @@ START_TEST(test_trace)
 }
 END_TEST
 
+/* check_pkt_larger in a trace: a note per branch, then that branch's
+ * lookups; the rules of both are credited with the flow's stats. */
+START_TEST(test_trace_check_pkt_larger)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=check_pkt_larger(1500)->reg9[1],"
+		"resubmit(,1)",
+		"table=1,reg9=0x2/0x2,actions=output:2",
+		"table=1,reg9=0/0x2,actions=output:3",
+		NULL,
+	};
+	const struct wft_trace_entry *e;
+	struct run r;
+
+	run_init(&r, rules);
+	r.in.trace = true;
+	run_xlate(&r, IP4);
+	ck_assert_uint_eq(r.out.trace.n, 5);
+	e = r.out.trace.entries;
+	ck_assert_int_eq(e[1].kind, WFT_TRACE_NOTE);
+	ck_assert_str_eq(e[1].text, "check_pkt_larger(1500): longer than "
+			 "1500 bytes, reg9[1] = 1");
+	ck_assert_uint_eq(e[2].table, 1);
+	ck_assert_ptr_nonnull(e[2].rule);
+	ck_assert_int_eq(e[3].kind, WFT_TRACE_NOTE);
+	ck_assert_str_eq(e[3].text, "check_pkt_larger(1500): at most 1500 "
+			 "bytes, reg9[1] = 0");
+	ck_assert_ptr_nonnull(e[4].rule);
+	ck_assert_ptr_ne(e[2].rule, e[4].rule);
+	ck_assert_uint_eq(r.out.rules.n, 3);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts),
+			 "check_pkt_len(size=1500,gt(12),le(13))");
+	run_free(&r);
+}
+END_TEST
+
 /* A NORMAL hook that outputs to port 4 tagged with VLAN 9. */
 static void test_normal(struct wft_xlate_ctx *ctx, void *aux)
 {
@@ -643,6 +679,7 @@ static Suite *xlate_suite(void)
 
 	tc = tcase_create("trace");
 	tcase_add_test(tc, test_trace);
+	tcase_add_test(tc, test_trace_check_pkt_larger);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("megaflows");
