@@ -310,6 +310,12 @@ static const struct {
 	    "table=1,actions=resubmit(,2),resubmit(,2)",
 	    "table=2,actions=resubmit(,3),resubmit(,3)",
 	    "table=3,actions=resubmit(,1),resubmit(,1)" }, IP4, -ELOOP },
+	/* check_pkt_larger nested deeper than the datapath's lists go:
+	 * refused, not guessed. */
+	{ { "actions=check_pkt_larger(100)->reg0[0],"
+	    "check_pkt_larger(200)->reg0[1],check_pkt_larger(300)->reg0[2],"
+	    "check_pkt_larger(400)->reg0[3],check_pkt_larger(500)->reg0[4],"
+	    "output:2" }, IP4, -ELOOP },
 	/* The datapath refusing a set (-EOPNOTSUPP) needs a field OpenFlow
 	 * may write and weft.ko may not: icmp type and code were the last
 	 * ones. */
