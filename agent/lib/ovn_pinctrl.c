@@ -411,7 +411,11 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	r->len = (size_t)n;
 	wft_pkt_parse(r->packet, r->len, &built);
 	r->flow = built.flow;
-	/* The original packet's pipeline state, as OVN reloads it. */
+	/* The original packet's pipeline state, as OVN reloads it; but,
+	 * as OVN's packet-out, from in_port CONTROLLER: the new packet often
+	 * leaves by the port the trigger came in on (a reply through the
+	 * tunnel it arrived by), which output would skip as the in_port. */
 	reload(md, &r->flow);
+	r->flow.in_port = htonl(WFT_OFPP_CONTROLLER);
 	return nested_actions(md, r, err, errlen);
 }

@@ -325,6 +325,9 @@ START_TEST(test_sctp_abort_and_reject)
 		"next(pipeline=ingress,table=25); };", trig_data4,
 		sizeof(trig_data4), (uint32_t[16]){ [14] = 7, [15] = 9 });
 	ASSERT_PACKET(&p, exp_abort4_data_swap);
+	/* From in_port CONTROLLER, as OVN's packet-out: the reply may
+	 * leave by the port (a tunnel) the trigger came in on. */
+	ck_assert_uint_eq(ntohl(p.r.flow.in_port), WFT_OFPP_CONTROLLER);
 	pin_free(&p);
 
 	pin_run(&p, "sctp_abort { output; };", trig_abort4,
