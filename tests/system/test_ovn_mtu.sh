@@ -10,8 +10,9 @@
 # whose check_pkt_len action holds both outcomes. One weft chassis, the
 # real OVN control plane.
 #
-#   pod1 10.0.1.11 (ls1) ─ lr1 (10.0.1.1 | 172.16.0.1, gateway_mtu=1000)
-#   ─ ext ─ out 172.16.0.100            all behind br-int of weftd hv1 (nA)
+#   pod1 10.0.1.11 fd00:1::11 (ls1) ─ lr1 (10.0.1.1 fd00:1::1 |
+#   172.16.0.1 fd00:2::1, gateway_mtu=1000) ─ ext ─ out 172.16.0.100
+#   fd00:2::100                         all behind br-int of weftd hv1 (nA)
 #
 #   small      1,000-byte frames (at most 1000 + 14) pass both ways
 #   too_big_in out's 1,242-byte frame to pod1: out gets "need to frag
@@ -19,6 +20,9 @@
 #   too_big_out the same from pod1 to out, from 10.0.1.1; then path MTU
 #              discovery completes: pod1's 1,200-byte pings are answered
 #              (fragmented by the hosts, as the ICMP told them)
+#   too_big_v6 pod1's 1,248-byte IPv6 packet to out: "packet too big, mtu
+#              1000" from fd00:1::1 (icmp6_error), and pod1's route to out
+#              has mtu 1000
 #   megaflow   the datapath flows carry check_pkt_len(size=1014,...), and
 #              weft-trace shows both branches
 #   router_sctp the router's other error northd 23.03 writes with an action
@@ -40,6 +44,16 @@ pings() {
 		count_matching 'bytes from'
 }
 
+# v6_up POD ADDR GW: IPv6 on (vm_up turns it off), ADDR/64, default via GW.
+v6_up() {
+	in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.eth0.disable_ipv6=0
+	ip -n "$1" -batch - <<-EOF || die "$1: IPv6"
+	addr add $2/64 dev eth0 nodad
+	route add default via $3
+	EOF
+}
+
 setup() {
 	modprobe veth
 	modprobe udp_tunnel || die "modprobe udp_tunnel"
@@ -54,11 +68,11 @@ setup() {
 	ovn_chassis nA hv1 192.168.70.1 || die "nA: chassis keys"
 	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
 	nbctl ls-add ls1 -- ls-add ext \
-	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11" \
-	   -- lsp-add ext lpo -- lsp-set-addresses lpo "$MO 172.16.0.100" \
+	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11 fd00:1::11" \
+	   -- lsp-add ext lpo -- lsp-set-addresses lpo "$MO 172.16.0.100 fd00:2::100" \
 	   -- lr-add lr1 \
-	   -- lrp-add lr1 lr1-ls1 $LR_LS1 10.0.1.1/24 \
-	   -- lrp-add lr1 lr1-ext 02:00:00:00:10:01 172.16.0.1/24 \
+	   -- lrp-add lr1 lr1-ls1 $LR_LS1 10.0.1.1/24 fd00:1::1/64 \
+	   -- lrp-add lr1 lr1-ext 02:00:00:00:10:01 172.16.0.1/24 fd00:2::1/64 \
 	   -- set Logical_Router_Port lr1-ext options:gateway_mtu=1000 \
 	   -- lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
 	   -- lsp-set-addresses ls1-lr1 router \
@@ -69,6 +83,8 @@ setup() {
 		die "NB: ls1, lr1, ext"
 	ovn_pod nA pod1 p1 10.0.1.11/24 $M1 lp1 10.0.1.1
 	ovn_pod nA out po 172.16.0.100/24 $MO lpo 172.16.0.1
+	v6_up pod1 fd00:1::11 fd00:1::1
+	v6_up out fd00:2::100 fd00:2::1
 	nbctl_wait sync || die "ovn-nbctl --wait=hv sync did not return"
 	sbctl lflow-list lr1 >"$WEFT_RESULTS/lflows-lr1.txt" 2>&1
 	grep -q 'check_pkt_larger(1014)' "$WEFT_RESULTS/lflows-lr1.txt" ||
@@ -133,6 +149,24 @@ case_too_big_out() {
 	mtu_dump too-big-out
 }
 
+case_too_big_v6() {
+	local cap=$WEFTD_DIR/pod1-big6.pcap out
+	[ "$(pings pod1 fd00:2::100 900 3)" -ge 2 ] ||
+		fail "IPv6 pod1 -> out (948-byte frames) does not pass"
+	tcpdump_start nA p1 "$cap" icmp6
+	[ "$(pings pod1 fd00:2::100 1200 1)" = 0 ] ||
+		fail "a 1,248-byte IPv6 packet pod1 -> out got through"
+	tcpdump_stop
+	save "$cap"
+	out=$(tcpdump -n -v -r "$cap" 2>/dev/null)
+	echo "$out" >"$WEFT_RESULTS/pod1-big6-decoded.txt"
+	assert_match "$out" "fd00:1::1 > fd00:1::11: \[icmp6 sum ok\] ICMP6, packet too big, mtu 1000" \
+		"pod1 gets packet too big (mtu 1000) from fd00:1::1"
+	assert_match "$(in_ns pod1 ip -6 route get fd00:2::100 2>&1)" "mtu 1000" \
+		"pod1's kernel took the ICMPv6: its route to out has mtu 1000"
+	mtu_dump too-big-v6
+}
+
 case_megaflow() {
 	local p1 flows tr
 	flows=$(ndp_flows nA)
@@ -167,6 +201,7 @@ setup
 run_case small
 run_case too_big_in
 run_case too_big_out
+run_case too_big_v6
 run_case megaflow
 run_case router_sctp
 finish
