@@ -7,9 +7,11 @@
  * two branches of one datapath action
  *     check_pkt_len(size=N,gt(rest with DST=1),le(rest with DST=0))
  * and one megaflow serves packets of every size. Its mask is the union
- * of what both branches read; the rules either branch hits are credited
- * with the flow's statistics (the datapath counts the flow, not the
- * branch), as OVS's do.
+ * of what both branches read. The datapath counts the flow, not the
+ * branch, so the rules either branch hits are credited with the flow's
+ * statistics, but a rule both branches hit only as often as the branch
+ * that hits it most (each packet takes one branch); OVS credits it once
+ * per branch.
  *
  * Details, as in OVS:
  *  - header changes made so far are committed first: the datapath
@@ -49,6 +51,35 @@ static void write_result(struct wft_xlate_ctx *ctx,
 	wft_xlate_write(ctx, dst, v, ones);
 }
 
+/*
+ * The rules hit: @l holds the greater branch's from @n0 to @n1 and the
+ * other's after them. A rule in both is kept as many times as the branch
+ * that hits it more often does: the le branch's hits that match one of
+ * the gt branch's are dropped, one for one.
+ */
+static void merge_rules(struct wft_rule_list *l, size_t n0, size_t n1)
+{
+	size_t i, j, kept = n1;
+	bool *paired;
+
+	if (n1 == n0 || l->n == n1)
+		return;
+	paired = wft_xcalloc(n1 - n0, sizeof(*paired));
+	for (i = n1; i < l->n; i++) {
+		for (j = n0; j < n1; j++)
+			if (!paired[j - n0] && l->rules[j] == l->rules[i])
+				break;
+		if (j < n1) {
+			paired[j - n0] = true;
+			wft_rule_unref(l->rules[i]);
+		} else {
+			l->rules[kept++] = l->rules[i];
+		}
+	}
+	l->n = kept;
+	free(paired);
+}
+
 static void branch(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 		   const struct wft_ofpacts *rest, bool has_dst, bool greater)
 {
@@ -74,8 +105,8 @@ void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 	struct xlate_pkt_state saved;
 	unsigned int stack_n = ctx->stack_n;
 	bool has_dst;
+	size_t start, n0, n1;
 	void *stack;
-	size_t start;
 
 	/* A header field the packet lacks is not written (OVS's parser
 	 * checks no prerequisite for it), but the branches still differ
@@ -96,12 +127,15 @@ void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 			 a->check_pkt.pkt_len);
 	ctx->depth++;
 	ctx->odp_nest++;
+	n0 = ctx->out->rules.n;
 	branch(ctx, a, rest, has_dst, true);
+	n1 = ctx->out->rules.n;
 	wft_xlate_restore(ctx, &saved);
 	ctx->stack_n = stack_n;
 	if (stack_n)
 		memcpy(ctx->stack, stack, stack_n * 16);
 	branch(ctx, a, rest, has_dst, false);
+	merge_rules(&ctx->out->rules, n0, n1);
 	ctx->depth--;
 	ctx->odp_nest--;
 	wft_attr_nest_end(ctx->odp, start);

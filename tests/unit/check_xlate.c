@@ -400,6 +400,42 @@ START_TEST(test_trace_check_pkt_larger)
 }
 END_TEST
 
+/* Stats: each packet takes one branch, so a rule both branches hit is
+ * credited once a packet, a rule one branch hits twice twice. */
+START_TEST(test_check_pkt_larger_rules)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=check_pkt_larger(1500)->reg9[1],"
+		"resubmit(,1)",
+		"table=1,reg9=0x2/0x2,actions=resubmit(,2),resubmit(,2)",
+		"table=1,reg9=0/0x2,actions=resubmit(,2),resubmit(,3)",
+		"table=2,actions=output:2",
+		"table=3,actions=output:3",
+		NULL,
+	};
+	const struct wft_rule_list *l;
+	struct wft_rule *t2 = NULL;
+	size_t i, n2 = 0;
+	struct run r;
+
+	run_init(&r, rules);
+	run_xlate(&r, IP4);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts),
+			 "check_pkt_len(size=1500,gt(12,12),le(12,13))");
+	/* table 0, table 1's two rules, table 2's twice, table 3's. */
+	l = &r.out.rules;
+	ck_assert_uint_eq(l->n, 6);
+	for (i = 0; i < l->n; i++)
+		if (l->rules[i]->table_id == 2) {
+			ck_assert(!t2 || t2 == l->rules[i]);
+			t2 = l->rules[i];
+			n2++;
+		}
+	ck_assert_uint_eq(n2, 2);
+	run_free(&r);
+}
+END_TEST
+
 /* A NORMAL hook that outputs to port 4 tagged with VLAN 9. */
 static void test_normal(struct wft_xlate_ctx *ctx, void *aux)
 {
@@ -686,6 +722,7 @@ static Suite *xlate_suite(void)
 	tc = tcase_create("trace");
 	tcase_add_test(tc, test_trace);
 	tcase_add_test(tc, test_trace_check_pkt_larger);
+	tcase_add_test(tc, test_check_pkt_larger_rules);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("megaflows");
