@@ -22,6 +22,7 @@
  *                   ct(nat(dst=B),commit,...) bucket per backend (the
  *                   caller's struct wft_lflow_groups holds the groups);
  *                   bare: ct(table=NEXT,zone=Z,nat)
+ *   R = check_pkt_larger(L)  check_pkt_larger(L)->R
  *   ct_clear, clone as themselves.
  */
 #include <arpa/inet.h>
@@ -283,6 +284,27 @@ static int xlate_ct_lb(const struct wft_lact *a,
 	return 0;
 }
 
+/* R = check_pkt_larger(L): check_pkt_larger(L)->R, R one register bit
+ * (the parser checked both). */
+static int xlate_check_pkt_larger(const struct wft_lact *a,
+				  struct wft_ofpacts *out, char *err,
+				  size_t errlen)
+{
+	struct wft_ofpact *o;
+
+	if (a->dst.sym->kind != WFT_SYM_FIELD)
+		return xerr(err, errlen, -EOPNOTSUPP, "check_pkt_larger: the "
+			    "result must be a register bit");
+	if (a->n_args != 1 || a->args[0].kind != WFT_LARG_INT ||
+	    a->args[0].value > UINT16_MAX)
+		return xerr(err, errlen, -EINVAL, "check_pkt_larger takes one "
+			    "length from 0 to 65535");
+	o = wft_ofpacts_put(out, WFT_OFPACT_CHECK_PKT_LARGER);
+	o->check_pkt.pkt_len = (uint16_t)a->args[0].value;
+	o->check_pkt.dst = subfield(&a->dst);
+	return 0;
+}
+
 static int xlate_list(const struct wft_lacts *acts,
 		      const struct wft_lflow_xlate_ctx *ctx, bool in_ct,
 		      struct wft_ofpacts *out, char *err, size_t errlen);
@@ -364,6 +386,8 @@ static int xlate_one(const struct wft_lact *a,
 			return xlate_ct_lb(a, ctx, out, err, errlen);
 		break;
 	case WFT_LACT_CALL:
+		if (!strcmp(a->name, "check_pkt_larger") && a->has_dst)
+			return xlate_check_pkt_larger(a, out, err, errlen);
 		if (!strcmp(a->name, "ct_lb") || !strcmp(a->name, "ct_lb_mark"))
 			return xlate_ct_lb(a, ctx, out, err, errlen);
 		if (!strcmp(a->name, "commit_lb_aff"))

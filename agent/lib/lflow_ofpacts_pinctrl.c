@@ -2,7 +2,8 @@
 /*
  * The controller-bound OVN actions that build a packet (arp { },
  * nd_ns { }, nd_na { }, nd_na_router { }, icmp4 { }, icmp4_error { },
- * icmp6 { }, icmp6_error { }, tcp_reset { }, reject { }) as one
+ * icmp6 { }, icmp6_error { }, tcp_reset { }, sctp_abort { }, reject { })
+ * as one
  * controller(userdata=...) action carrying pinctrl's opcode and the
  * nested block, translated (include/weft/ovn_pinctrl.h has the format).
  *
@@ -47,6 +48,7 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_EVENT] = "trigger_event",
 	[WFT_PIN_PUT_DHCPV6_OPTS] = "put_dhcpv6_opts",
 	[WFT_PIN_DHCP6_REPLY] = "handle_dhcpv6_reply",
+	[WFT_PIN_SCTP_ABORT] = "sctp_abort",
 };
 
 enum wft_pin_op wft_pin_op_from_name(const char *name)
@@ -57,6 +59,8 @@ enum wft_pin_op wft_pin_op_from_name(const char *name)
 		return WFT_PIN_ICMP;
 	if (!strcmp(name, "icmp4_error") || !strcmp(name, "icmp6_error"))
 		return WFT_PIN_ICMP_ERROR;
+	if (!strcmp(name, "sctp_abort"))
+		return WFT_PIN_SCTP_ABORT;
 	for (op = 1; op < __WFT_PIN_OP_MAX; op++)
 		if (op >= WFT_PIN_ARP && op <= WFT_PIN_REJECT &&
 		    op != WFT_PIN_ICMP && op != WFT_PIN_ICMP_ERROR &&

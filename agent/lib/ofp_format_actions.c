@@ -442,6 +442,12 @@ static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 		ofp_subfield_format(&a->stack.sf, sb);
 		wft_strbuf_putc(sb, ',');
 		break;
+	case WFT_OFPACT_CHECK_PKT_LARGER:
+		wft_strbuf_printf(sb, "check_pkt_larger(%u)->",
+				  a->check_pkt.pkt_len);
+		ofp_subfield_format(&a->check_pkt.dst, sb);
+		wft_strbuf_putc(sb, ',');
+		break;
 	}
 }
 

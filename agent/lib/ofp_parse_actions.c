@@ -727,11 +727,38 @@ static int parse_group(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
 	return 0;
 }
 
+/* "check_pkt_larger(N)->DST[bit]": DST one bit, as ovs-ofctl wants it. */
+static int parse_check_pkt_larger(struct ofp_acts_ctx *c,
+				  struct wft_ofpacts *acts)
+{
+	struct wft_subfield dst;
+	struct wft_ofpact *a;
+	uint64_t len;
+
+	if (c->tok->delim != '(' || !c->tok->tail)
+		return ACT_ERR(c, "expected check_pkt_larger(LENGTH)->FIELD");
+	if (ofp_parse_uint(c->tok->value, c->tok->value_len, UINT16_MAX, &len))
+		return ACT_ERR(c, "expected a length from 0 to 65535");
+	/* ovs-ofctl checks no prerequisite here: xlate writes the bit only
+	 * into a packet that has the field. */
+	if (ofp_acts_subfield(c, c->tok->tail, c->tok->tail_len, &dst))
+		return -EINVAL;
+	if (!dst.field->writable)
+		return ACT_ERR(c, "%s is read-only",
+			       ofp_field_set_name(dst.field));
+	if (dst.n_bits != 1)
+		return ACT_ERR(c, "only a 1-bit destination field is allowed");
+	a = wft_ofpacts_put(acts, WFT_OFPACT_CHECK_PKT_LARGER);
+	a->check_pkt.pkt_len = (uint16_t)len;
+	a->check_pkt.dst = dst;
+	return 0;
+}
+
 /* ovs-ofctl actions that weft does not implement (yet). */
 static const char *const unsupported[] = {
 	"bundle", "bundle_load", "multipath", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
 	"enqueue", "meter", "exit", "sample", "write_actions",
-	"write_metadata", "clear_actions", "fin_timeout", "check_pkt_larger",
+	"write_metadata", "clear_actions", "fin_timeout",
 	"encap", "decap", "push_mpls", "pop_mpls",
 	"set_mpls_label", "set_mpls_tc", "set_mpls_ttl", "dec_mpls_ttl",
 	"dec_nsh_ttl", "set_vlan_vid", "set_vlan_pcp",
@@ -778,6 +805,7 @@ static const struct {
 	{ "push", parse_stack, true },
 	{ "pop", parse_stack, true },
 	{ "learn", ofp_parse_learn, true },
+	{ "check_pkt_larger", parse_check_pkt_larger, true },
 };
 
 /* What ct(exec(...)) may hold, as in OVS: writes of ct_mark and ct_label

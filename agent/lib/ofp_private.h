@@ -31,6 +31,10 @@ struct ofp_token {
 	const char *value;	/* "" when there is none */
 	size_t value_len;
 	char delim;		/* '=', ':', '(' or 0 (no value) */
+	/* "KEY(VALUE)->TAIL" (check_pkt_larger's destination); NULL when
+	 * nothing follows ')'. */
+	const char *tail;
+	size_t tail_len;
 };
 
 /* The next token of *@s; returns 1, 0 at the end, or -EINVAL (an

@@ -84,6 +84,13 @@ int ofp_next_token(const char **sp, struct ofp_token *t, char *err,
 	s += n;
 	if (t->delim == '(')
 		s++;
+	/* OVS's one action with a destination after its parentheses. */
+	if (t->delim == '(' && s[0] == '-' && s[1] == '>' &&
+	    t->key_len == 16 && !strncasecmp(t->key, "check_pkt_larger", 16)) {
+		t->tail = s + 2;
+		t->tail_len = strcspn(t->tail, SEPARATORS);
+		s = t->tail + t->tail_len;
+	}
 	if (t->delim == '(' && *s && !strchr(SEPARATORS, *s))
 		return ofp_err(err, errlen, "%.*s(...): unexpected \"%c\" "
 			       "after ')'", (int)t->key_len, t->key, *s);

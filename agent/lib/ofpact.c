@@ -259,6 +259,9 @@ static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 	case WFT_OFPACT_STACK_PUSH:
 	case WFT_OFPACT_STACK_POP:
 		return subfield_equal(&a->stack.sf, &b->stack.sf);
+	case WFT_OFPACT_CHECK_PKT_LARGER:
+		return a->check_pkt.pkt_len == b->check_pkt.pkt_len &&
+		       subfield_equal(&a->check_pkt.dst, &b->check_pkt.dst);
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_STRIP_VLAN:
 	case WFT_OFPACT_DEC_TTL:

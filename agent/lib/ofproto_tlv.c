@@ -154,6 +154,10 @@ static bool acts_use(const struct wft_ofpacts *acts, enum wft_field_id id)
 			if (a->output_reg.src.field->id == id)
 				return true;
 			break;
+		case WFT_OFPACT_CHECK_PKT_LARGER:
+			if (a->check_pkt.dst.field->id == id)
+				return true;
+			break;
 		case WFT_OFPACT_CLONE:
 			if (acts_use(a->clone.actions, id))
 				return true;

@@ -247,6 +247,11 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 		wft_xlate(&in, &x->out);
 	}
 	x->used_normal = normal_ran;
+	/* A packet-out's actions run once, on one packet: there is no
+	 * megaflow to build, and its in_port may be CONTROLLER (pinctrl's
+	 * packets), which no datapath port stands for. */
+	if (x->actions)
+		return 0;
 	/* The datapath's prerequisites first, then the key masked by the
 	 * result, so that equal megaflows hash to equal UFIDs. */
 	x->wc = x->out.wc;

@@ -95,11 +95,14 @@ static int icmp_opts(const uint8_t *ud, size_t len,
 }
 
 /* OVN's reject answers neither a TCP RST nor an ICMP destination
- * unreachable (no error about an error). */
+ * unreachable (no error about an error), nor, like sctp_abort, an SCTP
+ * ABORT (OVN's SCTP handler drops those with a warning). */
 static bool reject_ignores(const struct wft_pkt *in)
 {
 	const struct wft_flow *f = &in->flow;
 
+	if (f->nw_proto == IPPROTO_SCTP)
+		return wft_pkt_sctp_is_abort(in);
 	if (f->nw_proto == IPPROTO_TCP)
 		return in->l4 < 0 || (ntohs(f->tcp_flags) & 0x004);
 	if (f->nw_proto == IPPROTO_ICMP && f->dl_type == htons(0x0800))
@@ -131,11 +134,13 @@ static int build(enum wft_pin_op op, const struct wft_pkt *in,
 		return wft_pkt_icmp_error(in, &o, out);
 	case WFT_PIN_TCP_RESET:
 		return wft_pkt_tcp_reset(in, false, out);
+	case WFT_PIN_SCTP_ABORT:
+		return wft_pkt_sctp_abort(in, false, out);
 	case WFT_PIN_REJECT:
 		if (in->flow.nw_proto == IPPROTO_TCP)
 			return wft_pkt_tcp_reset(in, true, out);
 		if (in->flow.nw_proto == IPPROTO_SCTP)
-			return -EOPNOTSUPP;	/* no SCTP ABORT yet */
+			return wft_pkt_sctp_abort(in, true, out);
 		o.port_code = true;
 		o.swap = true;
 		return wft_pkt_icmp_error(in, &o, out);
@@ -395,7 +400,8 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	    op == WFT_PIN_PUT_FDB)
 		return learn(md, packet, len, r, err, errlen);
 	wft_pkt_parse(packet, len, &in);
-	if (op == WFT_PIN_REJECT && reject_ignores(&in))
+	if ((op == WFT_PIN_REJECT || op == WFT_PIN_SCTP_ABORT) &&
+	    reject_ignores(&in))
 		return 1;
 	n = build(op, &in, ud, md->userdata_len, r->packet);
 	if (n < 0)
@@ -405,7 +411,11 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 	r->len = (size_t)n;
 	wft_pkt_parse(r->packet, r->len, &built);
 	r->flow = built.flow;
-	/* The original packet's pipeline state, as OVN reloads it. */
+	/* The original packet's pipeline state, as OVN reloads it; but,
+	 * as OVN's packet-out, from in_port CONTROLLER: the new packet often
+	 * leaves by the port the trigger came in on (a reply through the
+	 * tunnel it arrived by), which output would skip as the in_port. */
 	reload(md, &r->flow);
+	r->flow.in_port = htonl(WFT_OFPP_CONTROLLER);
 	return nested_actions(md, r, err, errlen);
 }

@@ -2,7 +2,7 @@
 /*
  * The packets an OVN chassis writes itself (include/weft/packet_build.h):
  * ARP request, neighbour solicitation and advertisement, ICMPv4/ICMPv6
- * errors, TCP RST. Header values (TTL 255 or 63, DSCP CS6 and DF on
+ * errors, TCP RST (packet_build_sctp.c: SCTP ABORT). Header values (TTL 255 or 63, DSCP CS6 and DF on
  * IPv4, the ICMP quote limits) are ovn-controller 23.03's.
  */
 #include <arpa/inet.h>
@@ -258,16 +258,39 @@ int wft_pkt_icmp_error(const struct wft_pkt *in,
 	return (int)(off + 20 + 8 + quote);
 }
 
-int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out)
+int wft_pkt_l3_reply(const struct wft_pkt *in, bool swap, uint8_t proto,
+		     uint8_t ttl, size_t l4_len, uint8_t *out)
 {
 	const struct wft_flow *f = &in->flow;
 	const uint8_t *esrc = swap ? f->dl_dst : f->dl_src;
 	const uint8_t *edst = swap ? f->dl_src : f->dl_dst;
 	bool v6 = f->dl_type == htons(ETH_TYPE_IPV6);
-	const uint8_t *tin;
 	size_t off;
+	uint8_t *ip;
+
+	if (!v6 && f->dl_type != htons(ETH_TYPE_IP))
+		return -EINVAL;
+	off = put_eth(out, edst, esrc, f, v6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
+	ip = out + off;
+	if (v6)
+		put_ipv6(ip, swap ? &f->ipv6_dst : &f->ipv6_src,
+			 swap ? &f->ipv6_src : &f->ipv6_dst, proto, ttl,
+			 l4_len);
+	else
+		put_ipv4(ip, swap ? f->nw_dst : f->nw_src,
+			 swap ? f->nw_src : f->nw_dst, proto, ttl, l4_len);
+	memset(ip + (v6 ? 40 : 20), 0, l4_len);
+	return (int)(off + (v6 ? 40 : 20) + l4_len);
+}
+
+int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out)
+{
+	const struct wft_flow *f = &in->flow;
+	bool v6 = f->dl_type == htons(ETH_TYPE_IPV6);
+	const uint8_t *tin;
 	uint8_t *ip, *th;
 	uint32_t seq, sum;
+	int n;
 
 	if (f->nw_proto != IPPROTO_TCP || in->l4 < 0 ||
 	    (size_t)in->l4 + 8 > in->len)
@@ -275,24 +298,18 @@ int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out)
 	tin = in->data + in->l4;
 	seq = (uint32_t)tin[4] << 24 | (uint32_t)tin[5] << 16 |
 	      (uint32_t)tin[6] << 8 | tin[7];
-	off = put_eth(out, edst, esrc, f, v6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
-	ip = out + off;
-	if (v6)
-		put_ipv6(ip, swap ? &f->ipv6_dst : &f->ipv6_src,
-			 swap ? &f->ipv6_src : &f->ipv6_dst, IPPROTO_TCP, 63,
-			 20);
-	else
-		put_ipv4(ip, swap ? f->nw_dst : f->nw_src,
-			 swap ? f->nw_src : f->nw_dst, IPPROTO_TCP, 63, 20);
-	th = ip + (v6 ? 40 : 20);
-	memset(th, 0, 20);
+	n = wft_pkt_l3_reply(in, swap, IPPROTO_TCP, 63, 20, out);
+	if (n < 0)
+		return n;
+	th = out + n - 20;
+	ip = th - (v6 ? 40 : 20);
 	memcpy(th, &f->tp_dst, 2);
 	memcpy(th + 2, &f->tp_src, 2);
 	put32(th + 8, seq + 1);
 	put16(th + 12, 5 << 12 | 0x14);	/* RST, ACK */
 	sum = pseudo_sum(ip, v6, IPPROTO_TCP, 20);
 	put16(th + 16, wft_csum_fold(wft_csum_add(sum, th, 20)));
-	return (int)(off + (v6 ? 40 : 20) + 20);
+	return n;
 }
 
 int wft_pkt_nd_ra_reply(const struct wft_pkt *in, const uint8_t *ra,

@@ -195,6 +195,12 @@ static void write_field(struct wft_xlate_ctx *ctx,
 	note_write(ctx, sf, mask);
 }
 
+void wft_xlate_write(struct wft_xlate_ctx *ctx, const struct wft_subfield *sf,
+		     const uint8_t *value, const uint8_t *mask)
+{
+	write_field(ctx, sf, value, mask);
+}
+
 static bool may_touch(struct wft_xlate_ctx *ctx, const struct wft_subfield *sf)
 {
 	if (wft_xlate_packet_has(ctx, sf->field))
@@ -477,6 +483,8 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 	case WFT_OFPACT_GROUP:
 		wft_xlate_group(ctx, a->group.id);
 		break;
+	case WFT_OFPACT_CHECK_PKT_LARGER:
+		break;		/* wft_xlate_actions() runs it */
 	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
 	case WFT_OFPACT_CONJUNCTION:	/* the classifier's */
 	case WFT_OFPACT_DROP:
@@ -496,6 +504,16 @@ void wft_xlate_actions(struct wft_xlate_ctx *ctx,
 			wft_xlate_error(ctx, -E2BIG,
 				"more than %d actions in one translation",
 				WFT_XLATE_MAX_ACTIONS);
+			return;
+		}
+		if (acts->acts[i].type == WFT_OFPACT_CHECK_PKT_LARGER) {
+			/* The rest of the list runs in its branches. */
+			struct wft_ofpacts rest = {
+				(struct wft_ofpact *)acts->acts + i + 1,
+				acts->n - i - 1, 0,
+			};
+
+			wft_xlate_check_pkt(ctx, &acts->acts[i], &rest);
 			return;
 		}
 		if (!do_action(ctx, &acts->acts[i]))

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Internals of xlate (xlate.c: tables and bookkeeping; xlate_actions.c:
- * pipeline actions; xlate_output.c: where packets go; xlate_commit.c:
- * header changes as datapath actions; xlate_ct.c: conntrack and
- * recirculation). Not an API: include/weft/xlate.h is.
+ * pipeline actions; xlate_check_pkt.c: check_pkt_larger; xlate_output.c:
+ * where packets go; xlate_commit.c: header changes as datapath actions;
+ * xlate_ct.c: conntrack and recirculation). Not an API: include/weft/xlate.h is.
  *
  * Two copies of the packet travel through a translation: @flow, the packet
  * as the pipeline sees it (every action changes it at once), and @base, the
@@ -94,6 +94,10 @@ bool wft_xlate_packet_has(struct wft_xlate_ctx *ctx,
 /* clone(@acts): the packet state (and the stack) restored after. */
 void wft_xlate_clone(struct wft_xlate_ctx *ctx,
 		     const struct wft_ofpacts *acts);
+/* Writes @value's bits under @mask into @sf of the flow, as load and
+ * set_field do (remembered for the commit; never matched when read). */
+void wft_xlate_write(struct wft_xlate_ctx *ctx, const struct wft_subfield *sf,
+		     const uint8_t *value, const uint8_t *mask);
 void wft_xlate_save(const struct wft_xlate_ctx *ctx,
 		    struct xlate_pkt_state *s);
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
@@ -110,6 +114,11 @@ void wft_xlate_learn(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a);
 /* Adds or refreshes the rules kept in @out, at @now_ms. */
 void wft_xlate_learned_apply(struct wft_xlate_out *out, long long now_ms);
 void wft_xlate_learned_free(struct wft_xlate_out *out);
+/* xlate_check_pkt.c */
+/* check_pkt_larger(N)->DST @a, with @rest the actions after it in its
+ * list (which it runs, twice): a datapath check_pkt_len action. */
+void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
+			 const struct wft_ofpacts *rest);
 
 /* xlate_group.c */
 /* group:@id: its buckets (select: one by the packet's 5-tuple hash). */

@@ -58,6 +58,7 @@ enum wft_ofpact_type {
 	WFT_OFPACT_STACK_POP,	/* pop:FIELD[a..b] */
 	WFT_OFPACT_GROUP,	/* group:N (include/weft/group.h) */
 	WFT_OFPACT_LEARN,	/* learn(table=N,...,SPECS) */
+	WFT_OFPACT_CHECK_PKT_LARGER,	/* check_pkt_larger(N)->FIELD[bit] */
 };
 
 /* ct flags (OVS's NX_CT_F_*). */
@@ -184,6 +185,15 @@ struct wft_ofpact {
 		struct {			/* STACK_PUSH, STACK_POP */
 			struct wft_subfield sf;
 		} stack;
+		/*
+		 * CHECK_PKT_LARGER: @dst (one bit) = whether the frame is
+		 * longer than @pkt_len bytes; the rest of the list runs
+		 * once per answer (xlate_check_pkt.c).
+		 */
+		struct {
+			uint16_t pkt_len;
+			struct wft_subfield dst;
+		} check_pkt;
 		struct {			/* CLONE */
 			struct wft_ofpacts *actions;	/* owned */
 		} clone;

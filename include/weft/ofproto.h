@@ -190,10 +190,10 @@ void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x);
  * -ENOENT when in_port is no bridge's port. Read lock held. */
 int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 			  const void *key, size_t len);
-/* Translates x->flow in x->bridge and builds the megaflow. Returns 0, or
- * -errno when no megaflow could be built (the actions are then unusable);
- * a translation error still gives a drop megaflow (x->out.error). Read
- * lock held. */
+/* Translates x->flow in x->bridge and builds the megaflow (none for a
+ * packet-out, x->actions). Returns 0, or -errno when no megaflow could be
+ * built (the actions are then unusable); a translation error still gives
+ * a drop megaflow (x->out.error). Read lock held. */
 int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x);
 
 /*

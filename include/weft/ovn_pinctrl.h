@@ -5,7 +5,8 @@
  *
  * The lflow compiler (lflow_ofpacts_pinctrl.c) turns arp { }, nd_ns { },
  * nd_na { }, nd_na_router { }, icmp4 { }, icmp4_error { }, icmp6 { },
- * icmp6_error { }, tcp_reset { } and reject { } into one weft action,
+ * icmp6_error { }, tcp_reset { }, sctp_abort { } and reject { } into one
+ * weft action,
  *     controller(userdata=HEX)
  * whose userdata is this file's format: an opcode and TLVs, among them
  * the nested block already translated into weft actions (ovs-ofctl text,
@@ -101,6 +102,7 @@ enum wft_pin_op {
 	WFT_PIN_EVENT,			/* trigger_event: counted, logged */
 	WFT_PIN_PUT_DHCPV6_OPTS,	/* pauses, as put_dhcp_opts */
 	WFT_PIN_DHCP6_REPLY,		/* handle_dhcpv6_reply: read */
+	WFT_PIN_SCTP_ABORT,		/* sctp_abort { } */
 	__WFT_PIN_OP_MAX
 };
 
@@ -185,8 +187,8 @@ void wft_pin_result_uninit(struct wft_pin_result *r);
  * Handles one packet-in of a pinctrl controller action: @md is xlate's
  * metadata (its userdata is pinctrl's), @packet the packet as the
  * pipeline left it. Returns 0 with @r filled, 1 when there is nothing to
- * send (reject of a TCP RST or an ICMP error, as OVN ignores them; the
- * counted-only actions), 2
+ * send (reject of a TCP RST or an ICMP error, as OVN ignores them, and
+ * sctp_abort or reject of an SCTP ABORT; the counted-only actions), 2
  * with @r->learned for a learning action (nothing to send), or
  * -errno with the reason in @err (not pinctrl's userdata, a trigger the
  * action cannot answer, bad nested actions).

@@ -4,7 +4,7 @@
  * an ARP request or an IPv6 neighbour solicitation for the destination of
  * a packet that has no next-hop MAC yet, a neighbour advertisement
  * answering a solicitation, ICMPv4/ICMPv6 errors quoting the packet that
- * caused them, and a TCP RST. Each builder takes the packet that
+ * caused them, a TCP RST and an SCTP ABORT. Each builder takes the packet that
  * triggered it, parsed by wft_pkt_parse(), and writes a complete frame
  * (checksums included) into @out, which holds WFT_PKT_MAX bytes; it
  * returns the frame's length, or -EINVAL when the trigger is not the
@@ -85,6 +85,32 @@ int wft_pkt_icmp_error(const struct wft_pkt *in,
 /* A TCP RST|ACK for TCP segment @in: ports swapped, seq 0, ack = its
  * seq + 1, TTL 63; addresses swapped when @swap. */
 int wft_pkt_tcp_reset(const struct wft_pkt *in, bool swap, uint8_t *out);
+
+/*
+ * The Ethernet and IPv4/IPv6 headers of a reply to @in (by its
+ * ethertype), as the TCP RST's: addresses as @in's (swapped when @swap),
+ * its VLAN tag, protocol @proto, TTL @ttl, followed by @l4_len zero bytes
+ * for the caller to fill. Returns the frame's length, or -EINVAL when
+ * @in is not IP.
+ */
+int wft_pkt_l3_reply(const struct wft_pkt *in, bool swap, uint8_t proto,
+		     uint8_t ttl, size_t l4_len, uint8_t *out);
+
+/*
+ * An SCTP ABORT for SCTP packet @in (packet_build_sctp.c), as
+ * ovn-controller 23.03 sends it: the IP headers of a TCP RST (addresses
+ * swapped when @swap), ports swapped, one ABORT chunk (4 bytes, no
+ * cause); verification tag per RFC 4960 8.4: @in's initiate tag with the
+ * T bit clear when @in is an INIT with tag 0, else @in's own tag with
+ * the T bit set; CRC32c checksum. -EINVAL for anything else: not SCTP,
+ * no chunk, an INIT cut short, or an ABORT (no abort answers an abort).
+ */
+int wft_pkt_sctp_abort(const struct wft_pkt *in, bool swap, uint8_t *out);
+/* Whether @in is an SCTP packet whose first chunk is an ABORT. */
+bool wft_pkt_sctp_is_abort(const struct wft_pkt *in);
+/* CRC32c of @len bytes as SCTP computes it (RFC 4960 appendix B); it
+ * goes on the wire least significant byte first. */
+uint32_t wft_crc32c(const void *data, size_t len);
 
 /*
  * OVN's native DHCPv4 server (put_dhcp_opts): the reply to DHCP request

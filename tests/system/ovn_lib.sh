@@ -67,6 +67,10 @@ ovn_start() {
 #   ping_bg POD ADDR FILE             a background ping (5/s) logging to
 #                                     FILE; ping_replies FILE counts replies
 #   icmp_in_echos POD                 the pod's Icmp InEchos counter
+#   sctp_listen POD PORT              an SCTP listener on POD (needs sctp)
+#   sctp_connect POD ADDR PORT        how an SCTP connect from POD ends:
+#                                     connected, refused (an ABORT came
+#                                     back) or timeout (nothing, in 5 s)
 
 ovn_chassis() {
 	nvsctl "$1" set Open_vSwitch . external_ids:system-id="$2" \
@@ -253,4 +257,35 @@ ping_loss_stop() {
 	PING_SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_OUT")
 	PING_LOST=$((PING_SENT - $(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$PING_OUT")))
 	tail -n 3 "$PING_OUT"
+}
+
+sctp_listen() {
+	ip netns exec "$1" "$PY" - "$2" >/dev/null 2>&1 <<-'EOF' &
+	import socket, sys
+	s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+	s.bind(("0.0.0.0", int(sys.argv[1])))
+	s.listen(8)
+	while True:
+	    c, _ = s.accept()
+	    c.close()
+	EOF
+	on_exit kill -KILL "$!"
+	wait_for 10 eval "ip netns exec $1 ss -Sln | grep -q ':$2 '"
+}
+
+sctp_connect() {
+	in_ns "$1" "$PY" - "$2" "$3" <<-'EOF'
+	import socket, sys
+	s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+	s.settimeout(5)
+	try:
+	    s.connect((sys.argv[1], int(sys.argv[2])))
+	    print("connected")
+	except ConnectionRefusedError:
+	    print("refused")
+	except (socket.timeout, TimeoutError):
+	    print("timeout")
+	except OSError as e:
+	    print("error: %s" % e)
+	EOF
 }

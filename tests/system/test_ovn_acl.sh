@@ -26,6 +26,12 @@
 #   port_security lsp-set-port-security lp1 "MAC IP": a spoofed source IP
 #                 and a spoofed source MAC reached pod2 before and do not
 #                 after; the true ones still do
+#   acl_reject_sctp  pod1 connects to pod2's SCTP listener; a to-lport
+#                 reject ACL on sctp makes hv2 answer the INIT with an ABORT
+#                 (reject { } on SCTP): the connect is refused at once
+#                 (the kernel checked the CRC32c and the tag), tcpdump on
+#                 pod1's port sees the ABORT from pod2's address; acl-del
+#                 lets it connect again
 #   arp_nd        pod1's ARP request and IPv6 NS for lp5's addresses are
 #                 answered (lp5 has no pod anywhere): the kernel learns
 #                 lp5's MAC; an address of no port stays unresolved
@@ -40,7 +46,8 @@ M3=0a:00:00:00:01:13
 M5=0a:00:00:00:01:15
 
 setup() {
-	ovn_two_chassis_up nc ping
+	ovn_two_chassis_up nc ping ss tcpdump
+	modprobe sctp || die "modprobe sctp"
 	nbctl ls-add ls1 \
 	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11 fd00:1::11" \
 	   -- lsp-add ls1 lp2 -- lsp-set-addresses lp2 "$M2 10.0.1.12 fd00:1::12" \
@@ -185,6 +192,28 @@ case_port_security() {
 	ip -n pod1 addr del 10.0.1.50/24 dev eth0
 }
 
+case_acl_reject_sctp() {
+	local cap=$WEFTD_DIR/sctp-reject.pcap out
+	sctp_listen pod2 5000 || fail "no SCTP listener on pod2:5000"
+	assert_eq connected "$(sctp_connect pod1 10.0.1.12 5000)" \
+		"SCTP pod1 -> pod2:5000 without ACLs"
+	nbctl_wait acl-add ls1 to-lport 1002 'outport == "lp2" && sctp' \
+		reject || fail "acl-add reject --wait=hv did not return"
+	ovn_dump acl-reject-sctp
+	tcpdump_start nA p1 "$cap" sctp
+	assert_eq refused "$(sctp_connect pod1 10.0.1.12 5000)" \
+		"SCTP pod1 -> pod2:5000 with a reject ACL (an ABORT comes back)"
+	tcpdump_stop
+	save "$cap"
+	out=$(tcpdump -n -v -r "$cap" 2>/dev/null)
+	echo "$out" >"$WEFT_RESULTS/sctp-reject-decoded.txt"
+	assert_match "$out" "10\.0\.1\.12\.5000 > 10\.0\.1\.11\.[0-9]+: sctp.*ABORT" \
+		"pod1 receives an ABORT from pod2's address"
+	nbctl_wait acl-del ls1 || fail "acl-del --wait=hv"
+	assert_eq connected "$(sctp_connect pod1 10.0.1.12 5000)" \
+		"SCTP pod1 -> pod2:5000 after acl-del"
+}
+
 # lladdr POD ADDR: the MAC POD's kernel resolved ADDR to, if any.
 lladdr() {
 	local out
@@ -212,5 +241,6 @@ run_case up
 run_case acl_drop
 run_case acl_related
 run_case port_security
+run_case acl_reject_sctp
 run_case arp_nd
 finish

@@ -148,6 +148,14 @@ static const struct {
 	  "controller(userdata=a7.10.06.00.04.00.01.00.03.0c.00.1e.00.05.00.10."
 	  "fd.00.00.00.00.00.00.00.00.00.00.00.00.00.00.05.00.02.00.06.0a.00."
 	  "00.00.00.fe.09.00.0d.72.65.73.75.62.6d.69.74.28.2c.32.39.29,pause)" },
+	/* As ovn-controller 23.03 encodes it (it names reg9 as xxreg2's
+	 * bits, weft as reg9: the same bit). northd's gateway_mtu flows. */
+	{ "reg9[1] = check_pkt_larger(1514); xreg0[0..47] = "
+	  "00:00:00:00:ff:01; next;", false, 0, false,
+	  "check_pkt_larger(1514)->NXM_NX_REG9[1],"
+	  "load:0xff01->OXM_OF_PKT_REG0[0..47],resubmit(,9)" },
+	{ "reg9[1] = check_pkt_larger(1518); next;", false, 21, false,
+	  "check_pkt_larger(1518)->NXM_NX_REG9[1],resubmit(,30)" },
 	{ "reg0[4] = dns_lookup(); next;", false, 20, true,
 	  "ERROR: dns_lookup is not supported yet" },
 	/* Load balancer affinity, as ovn-controller 23.03 encodes it

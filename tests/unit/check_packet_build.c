@@ -12,7 +12,10 @@
  *  - the parser's flow for each trigger, and its robustness: every
  *    prefix of every trigger parses and every builder either builds or
  *    refuses, never reading past the end (run it under valgrind);
- *  - triggers of the wrong kind are refused (-EINVAL).
+ *  - triggers of the wrong kind are refused (-EINVAL);
+ *  - SCTP ABORT (data/sctp_golden.h, its CRC32c computed apart): the
+ *    INIT's initiate tag with T clear, a reflected tag with T set, IPv6,
+ *    no answer to an ABORT or a short INIT; CRC32c's published vectors.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -25,6 +28,7 @@
 #include "weft/packet_build.h"
 
 #include "data/packet_build_golden.h"
+#include "data/sctp_golden.h"
 
 static int icmp(const struct wft_pkt *in, int type, int code, bool port_code,
 		long mtu, bool swap, uint8_t *out)
@@ -132,6 +136,54 @@ START_TEST(test_wrong_kind)
 }
 END_TEST
 
+static void check_built(const char *name, int n, const uint8_t *got,
+			const uint8_t *exp, size_t en)
+{
+	if (n != (int)en || memcmp(got, exp, en))
+		dump_diff(name, got, n, exp, en);
+	ck_assert_int_eq(n, (int)en);
+	ck_assert_mem_eq(got, exp, en);
+}
+
+START_TEST(test_sctp_abort)
+{
+	static const uint8_t zeros[32];
+	uint8_t out[WFT_PKT_MAX], cut[sizeof(trig_init4)];
+	struct wft_pkt in;
+
+	/* RFC 3720 B.4 and the usual check value. */
+	ck_assert_uint_eq(wft_crc32c(zeros, 32), 0x8a9136aa);
+	ck_assert_uint_eq(wft_crc32c("123456789", 9), 0xe3069283);
+
+	wft_pkt_parse(trig_init4, sizeof(trig_init4), &in);
+	ck_assert_uint_eq(in.flow.nw_proto, 132);
+	ck_assert(!wft_pkt_sctp_is_abort(&in));
+	check_built("abort4", wft_pkt_sctp_abort(&in, false, out), out,
+		    exp_abort4, sizeof(exp_abort4));
+	wft_pkt_parse(trig_data4, sizeof(trig_data4), &in);
+	check_built("abort4_data_swap", wft_pkt_sctp_abort(&in, true, out),
+		    out, exp_abort4_data_swap, sizeof(exp_abort4_data_swap));
+	wft_pkt_parse(trig_init6, sizeof(trig_init6), &in);
+	check_built("abort6", wft_pkt_sctp_abort(&in, false, out), out,
+		    exp_abort6, sizeof(exp_abort6));
+
+	/* What it builds is an ABORT, which it does not answer. */
+	wft_pkt_parse(exp_abort4, sizeof(exp_abort4), &in);
+	ck_assert(wft_pkt_sctp_is_abort(&in));
+	ck_assert_int_eq(wft_pkt_sctp_abort(&in, false, out), -EINVAL);
+	wft_pkt_parse(trig_abort4, sizeof(trig_abort4), &in);
+	ck_assert_int_eq(wft_pkt_sctp_abort(&in, true, out), -EINVAL);
+	/* An INIT without its initiate tag (the IP length says so). */
+	memcpy(cut, trig_init4, sizeof(cut));
+	cut[17] -= 4;
+	wft_pkt_parse(cut, sizeof(cut) - 4, &in);
+	ck_assert_int_eq(wft_pkt_sctp_abort(&in, false, out), -EINVAL);
+	/* Not SCTP. */
+	wft_pkt_parse(trig_arp, sizeof(trig_arp), &in);
+	ck_assert_int_eq(wft_pkt_sctp_abort(&in, false, out), -EINVAL);
+}
+END_TEST
+
 /* Every prefix of every trigger: parse, then every builder. The copy is
  * exactly as long as the prefix, so valgrind sees any overread. */
 static void try_prefixes(const uint8_t *pkt, size_t len)
@@ -158,6 +210,8 @@ static void try_prefixes(const uint8_t *pkt, size_t len)
 		ck_assert_int_le(r, WFT_PKT_MAX);
 		r = dhcp(&in, out);
 		ck_assert_int_le(r, WFT_PKT_MAX);
+		r = wft_pkt_sctp_abort(&in, true, out);
+		ck_assert_int_le(r, WFT_PKT_MAX);
 		free(copy);
 	}
 }
@@ -168,6 +222,9 @@ static void try_prefixes(const uint8_t *pkt, size_t len)
 START_TEST(test_prefixes)
 {
 	GOLDEN_CASES(PREFIX_ONE)
+	try_prefixes(trig_init4, sizeof(trig_init4));
+	try_prefixes(trig_data4, sizeof(trig_data4));
+	try_prefixes(trig_init6, sizeof(trig_init6));
 }
 END_TEST
 
@@ -180,6 +237,7 @@ static Suite *packet_build_suite(void)
 	GOLDEN_CASES(ADD_ONE)
 	tcase_add_test(tc, test_parse_fields);
 	tcase_add_test(tc, test_wrong_kind);
+	tcase_add_test(tc, test_sctp_abort);
 	tcase_add_test(tc, test_prefixes);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

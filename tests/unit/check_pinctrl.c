@@ -10,7 +10,8 @@
  *  - arp { } (lr_in_arp_request), nd_ns { }, nd_na { }, nd_na_router { }
  *    with xreg0, icmp4 { } with type/code and <-> (lr_in_ip_input's TTL
  *    exceeded), icmp6 { }, icmp4_error { } with frag_mtu, tcp_reset { },
- *    reject { } on TCP, UDP, and the packets it ignores;
+ *    sctp_abort { }, reject { } on TCP, SCTP, UDP, and the packets it
+ *    ignores;
  *  - put_dhcp_opts and put_nd_ra_opts, which pause: OFFER, ACK and RAs
  *    (SLAAC; managed with MTU) as scapy builds them,
  *    the result bit set (or cleared for a packet it does not answer) and
@@ -39,6 +40,7 @@
 #include "weft/ovsdb_replica.h"
 
 #include "data/packet_build_golden.h"
+#include "data/sctp_golden.h"
 #include "xlate_testlib.h"
 
 static int port_key(void *aux, const char *name, uint32_t *key)
@@ -303,6 +305,45 @@ START_TEST(test_tcp_reset_and_reject)
 	pin_run(&p, "reject { output; };", exp_tcp_reset4,
 		sizeof(exp_tcp_reset4), NULL);
 	ck_assert_int_eq(p.ret, 1);
+	pin_free(&p);
+}
+END_TEST
+
+/* sctp_abort { } answers from the trigger's own side (as tcp_reset);
+ * reject of SCTP swaps; neither answers an ABORT. */
+START_TEST(test_sctp_abort_and_reject)
+{
+	struct pin p;
+
+	pin_run(&p, "sctp_abort { output; };", trig_init4,
+		sizeof(trig_init4), NULL);
+	ASSERT_PACKET(&p, exp_abort4);
+	ck_assert_str_eq(wft_strbuf_cstr(&p.odp), "12");
+	pin_free(&p);
+
+	pin_run(&p, "reject { outport <-> inport; "
+		"next(pipeline=ingress,table=25); };", trig_data4,
+		sizeof(trig_data4), (uint32_t[16]){ [14] = 7, [15] = 9 });
+	ASSERT_PACKET(&p, exp_abort4_data_swap);
+	/* From in_port CONTROLLER, as OVN's packet-out: the reply may
+	 * leave by the port (a tunnel) the trigger came in on. */
+	ck_assert_uint_eq(ntohl(p.r.flow.in_port), WFT_OFPP_CONTROLLER);
+	pin_free(&p);
+
+	pin_run(&p, "sctp_abort { output; };", trig_abort4,
+		sizeof(trig_abort4), NULL);
+	ck_assert_int_eq(p.ret, 1);
+	pin_free(&p);
+	pin_run(&p, "reject { output; };", trig_abort4,
+		sizeof(trig_abort4), NULL);
+	ck_assert_int_eq(p.ret, 1);
+	pin_free(&p);
+
+	/* Not SCTP: sctp_abort has nothing to answer. */
+	pin_run(&p, "sctp_abort { output; };", trig_arp, sizeof(trig_arp),
+		NULL);
+	ck_assert_int_eq(p.ret, -EINVAL);
+	ck_assert_msg(strstr(p.err, "sctp_abort"), "%s", p.err);
 	pin_free(&p);
 }
 END_TEST
@@ -616,6 +657,7 @@ static Suite *pinctrl_suite(void)
 	tcase_add_test(tc, test_icmp6_port);
 	tcase_add_test(tc, test_nd);
 	tcase_add_test(tc, test_tcp_reset_and_reject);
+	tcase_add_test(tc, test_sctp_abort_and_reject);
 	tcase_add_test(tc, test_put_dhcp_opts);
 	tcase_add_test(tc, test_put_nd_ra_opts);
 	tcase_add_test(tc, test_learn_actions);

@@ -270,6 +270,41 @@ START_TEST(test_miss_installs_megaflow)
 }
 END_TEST
 
+/* A packet-out from in_port CONTROLLER (pinctrl's packets, as OVN's):
+ * translated, no megaflow built, and output to the port the trigger came
+ * in on is not skipped. */
+START_TEST(test_packet_out_from_controller)
+{
+	struct wft_ofproto_xlate x;
+	struct wft_ofpacts acts;
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	struct wft_flow_wc m;
+	char err[256];
+
+	add("priority=10,actions=output:1");
+	start(1, 1, 0, false);
+	wft_ofpacts_init(&acts);
+	wft_ofproto_xlate_init(&x);
+	wft_backer_read_lock(backer);
+	x.bridge = wft_backer_find(backer, "br0");
+	ck_assert(!wft_ofp_match_parse("udp,nw_src=10.0.0.1,nw_dst=10.0.0.2",
+				       &x.flow, &m, err, sizeof(err)));
+	x.flow.in_port = htonl(WFT_OFPP_CONTROLLER);
+	ck_assert(!wft_ofp_actions_parse_any("resubmit(,0)", &acts, err,
+					     sizeof(err)));
+	x.actions = &acts;
+	ck_assert_int_eq(wft_ofproto_xlate_run(&x), 0);
+	wft_backer_read_unlock(backer);
+	ck_assert_int_eq(x.out.error, 0);
+	ck_assert_int_eq(wft_odp_actions_format(x.out.actions.data,
+						x.out.actions.len, &sb, 0), 0);
+	ck_assert_str_eq(wft_strbuf_cstr(&sb), "2");	/* port 1's */
+	wft_strbuf_free(&sb);
+	wft_ofproto_xlate_uninit(&x);
+	wft_ofpacts_uninit(&acts);
+}
+END_TEST
+
 /* 1,000 flows that differ only in the UDP source port share one megaflow;
  * the other 999 find it (cache or EEXIST) and only execute. Two handlers
  * race for it. */
@@ -897,6 +932,7 @@ static Suite *udpif_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_miss_installs_megaflow);
+	tcase_add_test(tc, test_packet_out_from_controller);
 	tcase_add_test(tc, test_thousand_misses_one_megaflow);
 	tcase_add_test(tc, test_eexist_not_redone);
 	tcase_add_loop_test(tc, test_batch_outcomes, 0, 2);

@@ -161,6 +161,33 @@ static const struct xcase cases[] = {
 	    "in_port=1,tcp,tp_dst=443,actions=output:3" },
 	  "in_port=1,tcp,tp_src=999,tp_dst=12345", "drop",
 	  MF_IP "ipv4(proto=6,frag=no),tcp(dst=8192/0xe000)" },
+	{ "check_pkt_larger: the rest of the list in both branches",
+	  { "in_port=1,actions=mod_dl_src:00:00:00:00:00:01,"
+	    "check_pkt_larger(1514)->reg9[1],resubmit(,1)",
+	    "table=1,reg9=0x2/0x2,ip,nw_dst=10.0.0.2,actions=output:2",
+	    "table=1,reg9=0/0x2,ip,nw_src=10.0.0.1,actions=output:3" },
+	  IP4, "set(eth(src=00:00:00:00:00:01)),"
+	  "check_pkt_len(size=1514,gt(12),le(13))",
+	  MF_IP "ipv4(src=10.0.0.1,dst=10.0.0.2,frag=no)" },
+	{ "check_pkt_larger: a branch's changes stay in it",
+	  { "in_port=1,ip,actions=check_pkt_larger(100)->reg0[0],"
+	    "resubmit(,1)",
+	    "table=1,reg0=1,ip,actions=mod_nw_dst:10.9.9.9,output:2",
+	    "table=1,reg0=0,actions=output:3" },
+	  IP4, "check_pkt_len(size=100,gt(set(ipv4(dst=10.9.9.9)),12),"
+	  "le(13))", MF_IP "ipv4(frag=no)" },
+	{ "check_pkt_larger: the resubmits that led to it go on after it",
+	  { "in_port=1,actions=resubmit(,1),output:4",
+	    "table=1,actions=check_pkt_larger(200)->reg1[31],resubmit(,2),"
+	    "output:5",
+	    "table=2,reg1=0x80000000/0x80000000,actions=output:2",
+	    "table=2,actions=output:3" },
+	  IP4, "check_pkt_len(size=200,gt(12,15),le(13,15)),14",
+	  MF_IP "ipv4(frag=no)" },
+	{ "check_pkt_larger of a header bit the packet lacks writes nothing",
+	  { "in_port=1,actions=check_pkt_larger(64)->ip_src[0],output:2" },
+	  "in_port=1,arp", "check_pkt_len(size=64,gt(12),le(12))",
+	  "recirc_id(0),in_port(11),eth(),eth_type(0x0806)" },
 	{ "a prefix miss reads a few address bits",
 	  { "priority=20,in_port=1,ip,nw_dst=192.168.0.0/16,actions=output:2",
 	    "priority=10,in_port=1,ip,actions=output:3" },
@@ -283,6 +310,12 @@ static const struct {
 	    "table=1,actions=resubmit(,2),resubmit(,2)",
 	    "table=2,actions=resubmit(,3),resubmit(,3)",
 	    "table=3,actions=resubmit(,1),resubmit(,1)" }, IP4, -ELOOP },
+	/* check_pkt_larger nested deeper than the datapath's lists go:
+	 * refused, not guessed. */
+	{ { "actions=check_pkt_larger(100)->reg0[0],"
+	    "check_pkt_larger(200)->reg0[1],check_pkt_larger(300)->reg0[2],"
+	    "check_pkt_larger(400)->reg0[3],check_pkt_larger(500)->reg0[4],"
+	    "output:2" }, IP4, -ELOOP },
 	/* The datapath refusing a set (-EOPNOTSUPP) needs a field OpenFlow
 	 * may write and weft.ko may not: icmp type and code were the last
 	 * ones. */
@@ -327,6 +360,78 @@ START_TEST(test_trace)
 	ck_assert_uint_eq(e[2].table, 2);
 	ck_assert_ptr_null(e[2].rule);		/* a miss */
 	ck_assert_uint_eq(r.out.rules.n, 2);	/* rules hit, for stats */
+	run_free(&r);
+}
+END_TEST
+
+/* check_pkt_larger in a trace: a note per branch, then that branch's
+ * lookups; the rules of both are credited with the flow's stats. */
+START_TEST(test_trace_check_pkt_larger)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=check_pkt_larger(1500)->reg9[1],"
+		"resubmit(,1)",
+		"table=1,reg9=0x2/0x2,actions=output:2",
+		"table=1,reg9=0/0x2,actions=output:3",
+		NULL,
+	};
+	const struct wft_trace_entry *e;
+	struct run r;
+
+	run_init(&r, rules);
+	r.in.trace = true;
+	run_xlate(&r, IP4);
+	ck_assert_uint_eq(r.out.trace.n, 5);
+	e = r.out.trace.entries;
+	ck_assert_int_eq(e[1].kind, WFT_TRACE_NOTE);
+	ck_assert_str_eq(e[1].text, "check_pkt_larger(1500): longer than "
+			 "1500 bytes, reg9[1] = 1");
+	ck_assert_uint_eq(e[2].table, 1);
+	ck_assert_ptr_nonnull(e[2].rule);
+	ck_assert_int_eq(e[3].kind, WFT_TRACE_NOTE);
+	ck_assert_str_eq(e[3].text, "check_pkt_larger(1500): at most 1500 "
+			 "bytes, reg9[1] = 0");
+	ck_assert_ptr_nonnull(e[4].rule);
+	ck_assert_ptr_ne(e[2].rule, e[4].rule);
+	ck_assert_uint_eq(r.out.rules.n, 3);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts),
+			 "check_pkt_len(size=1500,gt(12),le(13))");
+	run_free(&r);
+}
+END_TEST
+
+/* Stats: each packet takes one branch, so a rule both branches hit is
+ * credited once a packet, a rule one branch hits twice twice. */
+START_TEST(test_check_pkt_larger_rules)
+{
+	static const char *const rules[] = {
+		"in_port=1,actions=check_pkt_larger(1500)->reg9[1],"
+		"resubmit(,1)",
+		"table=1,reg9=0x2/0x2,actions=resubmit(,2),resubmit(,2)",
+		"table=1,reg9=0/0x2,actions=resubmit(,2),resubmit(,3)",
+		"table=2,actions=output:2",
+		"table=3,actions=output:3",
+		NULL,
+	};
+	const struct wft_rule_list *l;
+	struct wft_rule *t2 = NULL;
+	size_t i, n2 = 0;
+	struct run r;
+
+	run_init(&r, rules);
+	run_xlate(&r, IP4);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts),
+			 "check_pkt_len(size=1500,gt(12,12),le(12,13))");
+	/* table 0, table 1's two rules, table 2's twice, table 3's. */
+	l = &r.out.rules;
+	ck_assert_uint_eq(l->n, 6);
+	for (i = 0; i < l->n; i++)
+		if (l->rules[i]->table_id == 2) {
+			ck_assert(!t2 || t2 == l->rules[i]);
+			t2 = l->rules[i];
+			n2++;
+		}
+	ck_assert_uint_eq(n2, 2);
 	run_free(&r);
 }
 END_TEST
@@ -616,6 +721,8 @@ static Suite *xlate_suite(void)
 
 	tc = tcase_create("trace");
 	tcase_add_test(tc, test_trace);
+	tcase_add_test(tc, test_trace_check_pkt_larger);
+	tcase_add_test(tc, test_check_pkt_larger_rules);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("megaflows");

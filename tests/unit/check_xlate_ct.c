@@ -206,6 +206,46 @@ START_TEST(test_recirc_ids)
 }
 END_TEST
 
+/* ct(table=N) in check_pkt_larger's branches: each branch freezes the
+ * registers as it has them, the result bit included, so the two resume
+ * with their own ids, and the thawed pass sees its branch's bit. */
+START_TEST(test_recirc_in_check_pkt_len)
+{
+	static const char *const rules[] = {
+		"table=0,in_port=1,ip,actions=check_pkt_larger(1000)->reg9[1],"
+		"ct(table=1,zone=1)",
+		"table=1,reg9=0x2/0x2,actions=output:2",
+		"table=1,reg9=0/0x2,actions=output:3",
+		NULL,
+	};
+	const char *acts, *le;
+	uint32_t gt_id, le_id;
+	char want[96];
+	struct run r;
+
+	run_init(&r, rules);
+	run_pkt(&r, TCP4, 0, 0);
+	ck_assert_msg(!r.out.error, "%s", r.out.errmsg);
+	acts = wft_strbuf_cstr(&r.acts);
+	snprintf(want, sizeof(want), "%s", acts);
+	hide_ids(want);
+	ck_assert_str_eq(want, "check_pkt_len(size=1000,gt(ct(zone=1),"
+			 "recirc(*)),le(ct(zone=1),recirc(*)))");
+	gt_id = recirc_of(acts);
+	le = strstr(acts, "le(");
+	ck_assert_ptr_nonnull(le);
+	le_id = recirc_of(le);
+	ck_assert_uint_ne(gt_id, 0);
+	ck_assert_uint_ne(le_id, 0);
+	ck_assert_uint_ne(gt_id, le_id);
+	run_pkt(&r, TCP4, gt_id, WFT_CS_TRACKED | WFT_CS_NEW);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "12");
+	run_pkt(&r, TCP4, le_id, WFT_CS_TRACKED | WFT_CS_NEW);
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "13");
+	run_free(&r);
+}
+END_TEST
+
 /*
  * The stateful pipeline of OVS's conntrack tutorial, reduced: table 0
  * sends untracked IP through ct into table 1 with the zone in reg13 and a
@@ -672,6 +712,7 @@ static Suite *xlate_ct_suite(void)
 			    sizeof(ct_cases) / sizeof(ct_cases[0]));
 	tcase_add_test(tc, test_ct_clear_tracked);
 	tcase_add_test(tc, test_recirc_ids);
+	tcase_add_test(tc, test_recirc_in_check_pkt_len);
 	tcase_add_test(tc, test_recirculated_pass);
 	tcase_add_test(tc, test_recirc_megaflow_minimal);
 	tcase_add_test(tc, test_unknown_recirc_id);
