@@ -51,6 +51,8 @@ static void schedule_in(struct wft_ovn *o, uint64_t ms);
 
 /* Transactions: one in flight. */
 
+static const char txn_ack[] = "acknowledging nb_cfg";
+
 static void txn_done(struct wft_ovsdb_client *c,
 		     const struct wft_ovsdb_txn_result *res, void *aux)
 {
@@ -58,6 +60,12 @@ static void txn_done(struct wft_ovsdb_client *c,
 
 	o->txn_busy = false;
 	o->n_txns++;
+	if (res->status == WFT_OVSDB_TXN_SUCCESS) {
+		if (o->txn_what == txn_ack)
+			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_NB_CFG_ACKED);
+		else if (o->tl.at[WFT_OVN_T_CLAIMS_SENT] >= 0)
+			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_CLAIMS_DONE);
+	}
 	if (res->status != WFT_OVSDB_TXN_SUCCESS) {
 		o->n_txn_failures++;
 		if (res->status != WFT_OVSDB_TXN_DISCONNECTED)
@@ -115,8 +123,10 @@ static void on_state(struct wft_ovsdb_client *c, enum wft_ovsdb_state s,
 		return;
 	wft_dbg("SB session %s (%s)", wft_ovsdb_state_name(s),
 		wft_ovsdb_client_remote(c));
-	if (s == WFT_OVSDB_S_ACTIVE)
+	if (s == WFT_OVSDB_S_ACTIVE) {
+		wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_ACTIVE);
 		schedule(o);
+	}
 }
 
 static void session_stop(struct wft_ovn *o)
@@ -194,8 +204,10 @@ static bool registered(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	if (!ch)
 		return false;
 	o->chassis_uuid = *wft_ovsdb_row_uuid(ch);
-	if (!o->registered)
+	if (!o->registered) {
 		wft_info("chassis %s registered", o->node.system_id);
+		wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_REGISTERED);
+	}
 	o->registered = true;
 	o->registered_once = true;
 	return true;
@@ -224,7 +236,7 @@ static void ack_nb_cfg(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	t = wft_sb_chassis_ack_nb_cfg(r, o->node.system_id, nb_cfg,
 				      (int64_t)tv.tv_sec * 1000 +
 				      tv.tv_usec / 1000);
-	if (!t || !wft_ovn_send(o, t, "acknowledging nb_cfg"))
+	if (!t || !wft_ovn_send(o, t, txn_ack))
 		o->nb_cfg_acked = nb_cfg;
 }
 
@@ -408,6 +420,7 @@ static void on_conf(struct wft_daemon *d, void *aux)
 					 wft_strbuf_cstr(&err));
 			else
 				started = true;
+			wft_ovn_timeline_start(&o->tl);
 			wft_strbuf_free(&err);
 		}
 	} else {
@@ -421,7 +434,10 @@ static void on_conf(struct wft_daemon *d, void *aux)
 	 * ports, no datapath yet), not the whole SB before registering. */
 	if (started)
 		wft_ovn_set_conditions(o, wft_ovsdb_client_replica(o->client));
-	wft_ovn_flows_mark_dirty(o);
+	/* The chassis' own commits are accounted for by the pass that
+	 * made them; at start they were a full pass more each time. */
+	if (!o->conf_self)
+		wft_ovn_flows_mark_dirty(o);
 	schedule(o);
 }
 
