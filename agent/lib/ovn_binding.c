@@ -212,9 +212,11 @@ void wft_ovn_set_conditions(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 
 	/* The datapaths of the ports bound here and those their patch
 	 * ports lead to; the peers the replica lacks are asked for by
-	 * name, like the interfaces' iface-ids. */
-	if (o->registered)
-		n_dps = wft_ovn_local_dps(o, r, &dps, &peers);
+	 * name, like the interfaces' iface-ids. The datapaths of the ports
+	 * about to be claimed too, as ovn-controller asks for them: their
+	 * logical flows (most of the SB a chassis reads) then come while
+	 * the chassis registers and claims, not after. */
+	n_dps = wft_ovn_local_dps(o, r, &dps, &peers, true);
 	ids = wft_xcalloc(o->n_ifaces + peers.n + 1, sizeof(*ids));
 	for (i = 0; i < o->n_ifaces; i++)
 		ids[i] = o->ifaces[i].iface_id;

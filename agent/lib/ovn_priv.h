@@ -282,9 +282,11 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			struct wft_ovn_view *v);
 void wft_ovn_view_free(struct wft_ovn_view *v);
 /* The local datapaths' UUIDs (*@dps, malloc'ed) and the names of the
- * patch peers the replica lacks, for the monitor conditions. */
+ * patch peers the replica lacks, for the monitor conditions; with
+ * @to_claim, also those of the unbound VIFs with an interface here. */
 size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
-			 struct wft_uuid **dps, struct wft_ovn_strset *peers);
+			 struct wft_uuid **dps, struct wft_ovn_strset *peers,
+			 bool to_claim);
 bool wft_ovn_uuid_is(const struct wft_ovsdb_datum *d,
 		     const struct wft_uuid *u);
 
