@@ -61,8 +61,10 @@ static void txn_done(struct wft_ovsdb_client *c,
 	o->txn_busy = false;
 	o->n_txns++;
 	if (res->status == WFT_OVSDB_TXN_SUCCESS) {
-		if (o->txn_what == txn_ack)
+		if (o->txn_what == txn_ack) {
 			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_NB_CFG_ACKED);
+			wft_ovn_timeline_ack_done(&o->tl, o->nb_cfg_acked);
+		}
 		else if (o->tl.at[WFT_OVN_T_CLAIMS_SENT] >= 0)
 			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_CLAIMS_DONE);
 	}
@@ -108,8 +110,10 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 
 	/* The flows' pass works from the rows (its cache decides what to
 	 * compile); the tracked changes only say whether one is due. */
-	if (wft_ovn_flows_affected(o, wft_ovsdb_client_replica(c)))
+	if (wft_ovn_flows_affected(o, wft_ovsdb_client_replica(c))) {
 		wft_ovn_flows_changed(o);
+		wft_ovn_timeline_update(&o->tl);
+	}
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }
@@ -242,6 +246,8 @@ static void ack_nb_cfg(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	t = wft_sb_chassis_ack_nb_cfg(r, o->node.system_id, nb_cfg,
 				      (int64_t)tv.tv_sec * 1000 +
 				      tv.tv_usec / 1000);
+	if (t)
+		wft_ovn_timeline_ack_sent(&o->tl);
 	if (!t || !wft_ovn_send(o, t, txn_ack))
 		o->nb_cfg_acked = nb_cfg;
 }

@@ -164,6 +164,9 @@ struct wft_ovn_timeline {
 	double at[WFT_OVN_T_N];		/* -1: not yet */
 	double pass_ms;			/* the flow passes' time until */
 	unsigned int n_passes;		/* nb_cfg was acknowledged */
+	/* Every acknowledgement, later: monotonic ms of the last update
+	 * that touched the flows and of the acknowledgement's send. */
+	double update_at, ack_sent_at;
 };
 
 void wft_ovn_timeline_start(struct wft_ovn_timeline *tl);
@@ -171,6 +174,11 @@ void wft_ovn_timeline_start(struct wft_ovn_timeline *tl);
 void wft_ovn_timeline_mark(struct wft_ovn_timeline *tl,
 			   enum wft_ovn_step step);
 void wft_ovn_timeline_pass(struct wft_ovn_timeline *tl, double ms);
+/* An update that touched the flows; an nb_cfg acknowledgement sent and
+ * done (logged with the time from the update: issue 8's ACL change). */
+void wft_ovn_timeline_update(struct wft_ovn_timeline *tl);
+void wft_ovn_timeline_ack_sent(struct wft_ovn_timeline *tl);
+void wft_ovn_timeline_ack_done(struct wft_ovn_timeline *tl, int64_t nb_cfg);
 json_t *wft_ovn_timeline_json(const struct wft_ovn_timeline *tl);
 
 struct wft_ovn {

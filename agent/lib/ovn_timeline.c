@@ -63,6 +63,27 @@ void wft_ovn_timeline_pass(struct wft_ovn_timeline *tl, double ms)
 	tl->n_passes++;
 }
 
+void wft_ovn_timeline_update(struct wft_ovn_timeline *tl)
+{
+	tl->update_at = mono_ms();
+}
+
+void wft_ovn_timeline_ack_sent(struct wft_ovn_timeline *tl)
+{
+	tl->ack_sent_at = mono_ms();
+}
+
+void wft_ovn_timeline_ack_done(struct wft_ovn_timeline *tl, int64_t nb_cfg)
+{
+	double now = mono_ms();
+
+	if (!tl->update_at || !tl->ack_sent_at)
+		return;
+	wft_info("nb_cfg %lld acknowledged %.1f ms after the last update "
+		 "(sent at %.1f ms)", (long long)nb_cfg, now - tl->update_at,
+		 tl->ack_sent_at - tl->update_at);
+}
+
 json_t *wft_ovn_timeline_json(const struct wft_ovn_timeline *tl)
 {
 	json_t *j = json_object();
