@@ -304,10 +304,16 @@ static void run(struct wft_ovn *o)
 		return;
 	if (o->old_system_id && forget_old_name(o, r))
 		return;
-	if (!o->registered)
+	if (!o->registered) {
+		bool done = registered(o, r);
+
+		/* After the registration goes out, not before: the server
+		 * answers in order, and the conditions' answer (the local
+		 * datapaths' logical flows) is the SB's largest. */
 		wft_ovn_set_conditions(o, r);
-	if (!registered(o, r))
-		return;
+		if (!done)
+			return;
+	}
 	wft_ovn_set_conditions(o, r);
 	if (!o->zones)
 		wft_ovn_zones_load(o);	/* before the first assignment */
