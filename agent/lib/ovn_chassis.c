@@ -288,6 +288,7 @@ static bool forget_old_name(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 
 static void run(struct wft_ovn *o)
 {
+	bool was_registered, done;
 	struct wft_ovsdb_replica *r;
 
 	if (o->node.enabled && !wft_daemon_exiting(o->d))
@@ -304,16 +305,16 @@ static void run(struct wft_ovn *o)
 		return;
 	if (o->old_system_id && forget_old_name(o, r))
 		return;
-	if (!o->registered) {
-		bool done = registered(o, r);
-
-		/* After the registration goes out, not before: the server
-		 * answers in order, and the conditions' answer (the local
-		 * datapaths' logical flows) is the SB's largest. */
+	was_registered = o->registered;
+	done = registered(o, r);	/* also brings the rows up to date */
+	/* Before registering, the conditions change after the registration
+	 * goes out, not before: the server answers in order, and the
+	 * conditions' answer (the local datapaths' logical flows) is the
+	 * SB's largest. */
+	if (!was_registered)
 		wft_ovn_set_conditions(o, r);
-		if (!done)
-			return;
-	}
+	if (!done)
+		return;
 	wft_ovn_set_conditions(o, r);
 	if (!o->zones)
 		wft_ovn_zones_load(o);	/* before the first assignment */
