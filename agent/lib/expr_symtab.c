@@ -7,6 +7,8 @@
  * the strings of Debian 12's ovn-controller 23.03.1 (flags.* are only the
  * five it defines; mldv2 is "ip6.dst == ff02::16", igmp has no mcast).
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "weft/expr.h"
@@ -151,18 +153,52 @@ static const struct wft_expr_symbol symbols[] = {
 	FIELD("sctp.dst", WFT_F_SCTP_DST, 0, 16, "sctp", true),
 };
 
-const struct wft_expr_symbol *wft_expr_symbol_find(const char *name)
+#define N_SYMBOLS (sizeof(symbols) / sizeof(symbols[0]))
+
+/* The symbols sorted by name: a compile looks a name up for every field
+ * it reads, and a linear scan of the table was 5% of a first compile. */
+static const struct wft_expr_symbol *by_name[N_SYMBOLS];
+static pthread_once_t by_name_once = PTHREAD_ONCE_INIT;
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct wft_expr_symbol *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static void by_name_build(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
-		if (!strcmp(symbols[i].name, name))
-			return &symbols[i];
-	return NULL;
+	for (i = 0; i < N_SYMBOLS; i++)
+		by_name[i] = &symbols[i];
+	qsort(by_name, N_SYMBOLS, sizeof(by_name[0]), cmp_sym);
+}
+
+static int cmp_key(const void *key, const void *elem)
+{
+	const struct wft_expr_symbol *const *y = elem;
+
+	return strcmp(key, (*y)->name);
+}
+
+const struct wft_expr_symbol *wft_expr_symbol_find(const char *name)
+{
+	const struct wft_expr_symbol *const *hit;
+
+	pthread_once(&by_name_once, by_name_build);
+	hit = bsearch(name, by_name, N_SYMBOLS, sizeof(by_name[0]), cmp_key);
+	return hit ? *hit : NULL;
+}
+
+size_t wft_expr_symbol_index(const struct wft_expr_symbol *sym)
+{
+	return (size_t)(sym - symbols);
 }
 
 const struct wft_expr_symbol *wft_expr_symbols(size_t *n)
 {
-	*n = sizeof(symbols) / sizeof(symbols[0]);
+	*n = N_SYMBOLS;
 	return symbols;
 }

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,20 +242,91 @@ static const struct {
 	{ "in_port_oxm", WFT_F_IN_PORT },
 };
 
+/* Every name, alias, NXM and OXM name and older spelling, sorted by
+ * name (then by where the linear search found it first): physical flows
+ * are parsed from text, and a scan of the table per field name was a
+ * fifth of their parse. */
+struct name_ref {
+	const char *name;
+	unsigned int order;
+	enum wft_field_id id;
+	bool extra;		/* extra_names: the table's own field */
+};
+
+static struct name_ref *name_index;
+static size_t n_name_index;
+static pthread_once_t name_index_once = PTHREAD_ONCE_INIT;
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static void name_index_add(const char *name, unsigned int order,
+			   enum wft_field_id id, bool extra)
+{
+	if (!name)
+		return;
+	name_index[n_name_index++] = (struct name_ref) {
+		.name = name, .order = order, .id = id, .extra = extra };
+}
+
+static void name_index_build(void)
+{
+	size_t n = 4 * WFT_N_FIELDS +
+		   sizeof(extra_names) / sizeof(extra_names[0]), i;
+	const struct wft_field *f;
+
+	name_index = calloc(n, sizeof(*name_index));
+	if (!name_index)
+		abort();
+	for (f = fields; f < fields + WFT_N_FIELDS; f++) {
+		unsigned int at = 4 * (unsigned int)(f - fields);
+
+		name_index_add(f->name, at, f->id, false);
+		name_index_add(f->alias, at + 1, f->id, false);
+		name_index_add(f->nxm_name, at + 2, f->id, false);
+		name_index_add(f->oxm_name, at + 3, f->id, false);
+	}
+	for (i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
+		name_index_add(extra_names[i].name,
+			       4 * WFT_N_FIELDS + (unsigned int)i,
+			       extra_names[i].id, true);
+	qsort(name_index, n_name_index, sizeof(*name_index), cmp_name_ref);
+}
+
+/* @name (@len bytes, not terminated) against an indexed name. */
+static int cmp_key(const char *name, size_t len, const char *indexed)
+{
+	int c = strncmp(name, indexed, len);
+
+	return c ? c : indexed[len] ? -1 : 0;
+}
+
 const struct wft_field *wft_field_from_name(const char *name, size_t len)
 {
-	const struct wft_field *f;
-	size_t i;
+	size_t lo = 0, hi, mid;
 
-	for (f = fields; f < fields + WFT_N_FIELDS; f++)
-		if (name_is(f->name, name, len) || name_is(f->alias, name, len) ||
-		    name_is(f->nxm_name, name, len) ||
-		    name_is(f->oxm_name, name, len))
-			return wft_field_from_id(f->id);
-	for (i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
-		if (name_is(extra_names[i].name, name, len))
-			return &fields[extra_names[i].id];
-	return NULL;
+	pthread_once(&name_index_once, name_index_build);
+	if (memchr(name, '\0', len))
+		return NULL;
+	hi = n_name_index;
+	/* The first entry not below @name: the earliest of equal ones. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_key(name, len, name_index[mid].name) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= n_name_index || cmp_key(name, len, name_index[lo].name))
+		return NULL;
+	/* By id: a tunnel option's field is the active TLV map's. */
+	return name_index[lo].extra ? &fields[name_index[lo].id] :
+	       wft_field_from_id(name_index[lo].id);
 }
 
 bool wft_field_tun_md_unmapped(const char *name, size_t len, char *err,
@@ -306,8 +378,18 @@ void wft_field_bytes_mask(const struct wft_field *field, uint8_t *mask)
 		mask[0] = 0xfc;
 		return;
 	}
-	for (i = 0; i < field->n_bits; i++)
-		bit_put(mask, field->n_bytes, field->shift + i, true);
+	/* A byte at a time (bit 0 is the last byte's lowest): the compile
+	 * sets fields tens of thousands of times. */
+	for (i = 0; i < field->n_bytes; i++) {
+		unsigned int lo = i * 8, hi = lo + 8;
+		unsigned int a = field->shift > lo ? field->shift : lo;
+		unsigned int b = field->shift + field->n_bits < hi ?
+				 field->shift + field->n_bits : hi;
+
+		if (a < b)
+			mask[field->n_bytes - 1 - i] =
+				(uint8_t)(((1u << (b - a)) - 1) << (a - lo));
+	}
 }
 
 void wft_subfield_get(const struct wft_subfield *sf, const struct wft_flow *flow,
@@ -344,6 +426,25 @@ void wft_subfield_set(const struct wft_subfield *sf, const uint8_t *value,
 	unsigned int i, bit;
 
 	wft_field_bytes_mask(f, valid);
+	bit = f->shift + sf->ofs;
+	if (!(bit % 8)) {
+		/* Byte-aligned (registers, addresses, metadata): value byte
+		 * j (from the last) is the field's byte j + bit / 8. */
+		unsigned int skip = bit / 8, n = (sf->n_bits + 7) / 8, j;
+
+		for (j = 0; j < n && j + skip < f->n_bytes; j++) {
+			unsigned int at = f->n_bytes - 1 - skip - j;
+			uint8_t mb = valid[at];
+
+			if (j == n - 1 && sf->n_bits % 8)
+				mb &= (uint8_t)((1u << (sf->n_bits % 8)) - 1);
+			p[at] = (uint8_t)((p[at] & ~mb) |
+					  (value[f->n_bytes - 1 - j] & mb));
+			if (m)
+				m[at] |= mb;
+		}
+		goto extras;
+	}
 	for (i = 0; i < sf->n_bits; i++) {
 		bit = f->shift + sf->ofs + i;
 		/* nw_tos: ECN bits are not the field's to write. */
@@ -353,6 +454,7 @@ void wft_subfield_set(const struct wft_subfield *sf, const uint8_t *value,
 		if (m)
 			bit_put(m, f->n_bytes, bit, true);
 	}
+extras:
 	if (wft_field_id_is_tun_md(f->id)) {
 		/* A written option is one the packet will carry. */
 		flow->tun_md_present |= 1ull << (f->id - WFT_F_TUN_METADATA0);

@@ -19,6 +19,7 @@ struct pair_map {
 	struct wft_rule **slots;
 	bool *paired;			/* matched by a new flow */
 	size_t n_slots;			/* a power of 2 */
+	size_t n_rules;
 };
 
 static uint32_t key_hash(uint8_t table, int priority,
@@ -47,6 +48,7 @@ static void map_build(struct pair_map *m, const struct wft_rule_list *rules)
 		;
 	m->slots = wft_xcalloc(m->n_slots, sizeof(*m->slots));
 	m->paired = wft_xcalloc(m->n_slots, sizeof(*m->paired));
+	m->n_rules = rules->n;
 	for (i = 0; i < rules->n; i++) {
 		const struct wft_rule *r = rules->rules[i];
 
@@ -62,9 +64,14 @@ static void map_build(struct pair_map *m, const struct wft_rule_list *rules)
 static long map_find(struct pair_map *m, const struct wft_flow_mod *fm)
 {
 	uint8_t table = fm->table_id == WFT_TABLE_ALL ? 0 : fm->table_id;
-	struct wft_flow match = fm->match;
+	struct wft_flow match;
 	size_t s;
 
+	/* An empty bridge (a chassis' first install: thousands of rules)
+	 * has nothing to pair with: no hashing. */
+	if (!m->n_rules)
+		return -1;
+	match = fm->match;
 	/* Rules hold their match masked: compare like with like. */
 	wft_flow_zero_wildcards(&match, &fm->wc);
 	s = key_hash(table, fm->priority, &match, &fm->wc) &

@@ -49,6 +49,7 @@ static json_t *status_json(struct wft_ovn *o)
 			"installed", o->ifaces[i].installed));
 	json_object_set_new(j, "ports", ports);
 	json_object_set_new(j, "bound", strset_json(&o->owned));
+	json_object_set_new(j, "start_ms", wft_ovn_timeline_json(&o->tl));
 	json_object_set_new(j, "counters", json_pack(
 		"{s:I,s:I,s:I,s:I,s:I}",
 		"transactions", (json_int_t)o->n_txns,
@@ -76,6 +77,23 @@ static json_t *status_json(struct wft_ovn *o)
 		"resumes", (json_int_t)st->resumes,
 		"updates", (json_int_t)st->updates));
 	return j;
+}
+
+/* "start (ms): sb_active 12, registered 30, ...": the steps so far. */
+static void start_text(json_t *tl, struct wft_strbuf *sb)
+{
+	const char *k;
+	json_t *v;
+	int n = 0;
+
+	json_object_foreach(tl, k, v) {
+		if (json_is_null(v))
+			continue;
+		wft_strbuf_printf(sb, "%s %s %.0f", n++ ? "," : "start (ms):",
+				  k, json_number_value(v));
+	}
+	if (n)
+		wft_strbuf_puts(sb, "\n");
 }
 
 static void status_text(json_t *j, struct wft_strbuf *sb)
@@ -109,6 +127,7 @@ static void status_text(json_t *j, struct wft_strbuf *sb)
 							  "last_error")));
 	wft_strbuf_printf(sb, "nb_cfg acknowledged: %lld\n",
 		json_integer_value(json_object_get(j, "nb_cfg_acked")));
+	start_text(json_object_get(j, "start_ms"), sb);
 	json_array_foreach(json_object_get(j, "ports"), i, p)
 		wft_strbuf_printf(sb, "port %s: interface %s%s%s%s\n",
 			json_string_value(json_object_get(p, "iface_id")),

@@ -136,6 +136,35 @@ int wft_ovn_vsctl(struct wft_ovn *o, int argc, char **argv)
 	return ret;
 }
 
+void wft_ovn_cmds_add(struct wft_ovn_cmds *c, int argc, char **argv)
+{
+	int i;
+
+	c->argv = wft_xrealloc(c->argv, (c->argc + argc + 1) *
+			       sizeof(*c->argv));
+	if (c->argc)
+		c->argv[c->argc++] = wft_xstrdup("--");
+	for (i = 0; i < argc; i++)
+		c->argv[c->argc++] = wft_xstrdup(argv[i]);
+}
+
+int wft_ovn_cmds_run(struct wft_ovn *o, struct wft_ovn_cmds *c)
+{
+	int ret = 0, i;
+
+	if (c->argc) {
+		o->conf_self = true;
+		ret = wft_ovn_vsctl(o, c->argc, c->argv);
+		o->conf_self = false;
+	}
+	for (i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	c->argv = NULL;
+	c->argc = 0;
+	return ret;
+}
+
 /* ovn-bridge, created as ovn-controller creates it when missing. */
 void wft_ovn_ensure_bridge(struct wft_ovn *o)
 {
@@ -152,7 +181,7 @@ void wft_ovn_ensure_bridge(struct wft_ovn *o)
 	wft_ovn_vsctl(o, WFT_ARRAY_SIZE(argv), argv);
 }
 
-static void set_installed(struct wft_ovn *o, const char *iface, bool on)
+static void set_installed(struct wft_ovn_cmds *c, const char *iface, bool on)
 {
 	char *set[] = { "set", "Interface", (char *)iface,
 			"external_ids:ovn-installed=true" };
@@ -160,9 +189,9 @@ static void set_installed(struct wft_ovn *o, const char *iface, bool on)
 		       "ovn-installed" };
 
 	if (on)
-		wft_ovn_vsctl(o, WFT_ARRAY_SIZE(set), set);
+		wft_ovn_cmds_add(c, WFT_ARRAY_SIZE(set), set);
 	else
-		wft_ovn_vsctl(o, WFT_ARRAY_SIZE(rm), rm);
+		wft_ovn_cmds_add(c, WFT_ARRAY_SIZE(rm), rm);
 }
 
 /* Conditions. */
@@ -183,9 +212,11 @@ void wft_ovn_set_conditions(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 
 	/* The datapaths of the ports bound here and those their patch
 	 * ports lead to; the peers the replica lacks are asked for by
-	 * name, like the interfaces' iface-ids. */
-	if (o->registered)
-		n_dps = wft_ovn_local_dps(o, r, &dps, &peers);
+	 * name, like the interfaces' iface-ids. The datapaths of the ports
+	 * about to be claimed too, as ovn-controller asks for them: their
+	 * logical flows (most of the SB a chassis reads) then come while
+	 * the chassis registers and claims, not after. */
+	n_dps = wft_ovn_local_dps(o, r, &dps, &peers, true);
 	ids = wft_xcalloc(o->n_ifaces + peers.n + 1, sizeof(*ids));
 	for (i = 0; i < o->n_ifaces; i++)
 		ids[i] = o->ifaces[i].iface_id;
@@ -338,10 +369,12 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		wft_ovn_strset_add(&o->owned, lp);
 		/* up only once the port's flows are in the datapath. */
 		if (up && !(up->n && up->keys[0].b) &&
-		    wft_ovn_flows_installed(o))
+		    wft_ovn_flows_installed(o)) {
 			wft_ovsdb_txn_update(txn(t, r), "Port_Binding",
 					     where_uuid(pb),
 					     json_pack("{s:b}", "up", 1));
+			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_UP_SENT);
+		}
 		return;
 	}
 	if (strset_del(&o->owned, lp) && other) {
@@ -365,10 +398,9 @@ static void sync_installed(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_ovsdb_rtable *pbt = wft_ovsdb_replica_table(r,
 							       "Port_Binding");
+	struct wft_ovn_cmds cmds = { NULL, 0 };
 	struct wft_ovsdb_row *pb;
-	char **on = wft_xcalloc(o->n_ifaces + 1, sizeof(*on));
-	char **off = wft_xcalloc(o->n_ifaces + 1, sizeof(*off));
-	size_t i, n_on = 0, n_off = 0;
+	size_t i;
 
 	for (i = 0; i < o->n_ifaces; i++) {
 		struct wft_ovn_iface *ifc = &o->ifaces[i];
@@ -385,22 +417,17 @@ static void sync_installed(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 			       wft_ovn_flows_installed(o);
 			break;
 		}
-		if (want && !ifc->installed)
-			on[n_on++] = wft_xstrdup(ifc->name);
-		else if (!want && ifc->installed)
-			off[n_off++] = wft_xstrdup(ifc->name);
+		if (want != ifc->installed)
+			set_installed(&cmds, ifc->name, want);
 	}
-	/* Each commit re-reads the interfaces (o->ifaces changes). */
-	for (i = 0; i < n_on; i++) {
-		set_installed(o, on[i], true);
-		free(on[i]);
-	}
-	for (i = 0; i < n_off; i++) {
-		set_installed(o, off[i], false);
-		free(off[i]);
-	}
-	free(on);
-	free(off);
+	/* One commit for all (it re-reads the interfaces: o->ifaces
+	 * changes); at start that is 50 ports at once, and each commit
+	 * saves the configuration and reconfigures the bridges. */
+	wft_ovn_cmds_run(o, &cmds);
+	for (i = 0; i < o->n_ifaces && o->ifaces[i].installed; i++)
+		;
+	if (o->n_ifaces && i == o->n_ifaces)
+		wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_OVN_INSTALLED);
 }
 
 bool wft_ovn_bind(struct wft_ovn *o, struct wft_ovsdb_replica *r)
@@ -430,6 +457,8 @@ bool wft_ovn_bind(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	}
 	if (t) {
 		wft_ovsdb_txn_comment(t, "weft: port bindings");
+		if (o->n_claims)
+			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_CLAIMS_SENT);
 		if (!wft_ovn_send(o, t, "binding ports"))
 			return true;
 	}

@@ -408,6 +408,17 @@ static void note_pass(struct wft_ovn_flow_stats *fs, double t0)
 	p->full = fs->last_was_full;
 }
 
+/* Every local interface has its port's flows installed. */
+static void note_local(struct wft_ovn *o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < o->view.n_ports; i++)
+		n += o->view.ports[i].kind == WFT_OVN_PORT_LOCAL;
+	if (n && n == o->n_ifaces)
+		wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_LOCAL_FLOWS);
+}
+
 void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_backer *b = wft_ofproto_backer(o->d);
@@ -440,6 +451,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 			wft_backer_changed(b);
 		o->fst.last_compile_ms = now_ms() - t0;
 		note_pass(&o->fst, t0);
+		wft_ovn_timeline_pass(&o->tl, o->fst.last_compile_ms);
 		if (ret) {
 			snprintf(o->fst.error, sizeof(o->fst.error), "%s",
 				 err);
@@ -502,6 +514,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	malloc_trim(0);
 	o->fst.last_compile_ms = now_ms() - t0;
 	note_pass(&o->fst, t0);
+	wft_ovn_timeline_pass(&o->tl, o->fst.last_compile_ms);
 	if (ret) {
 		snprintf(o->fst.error, sizeof(o->fst.error), "%s", err);
 		wft_warn("installing the flows on %s: %s", o->node.bridge,
@@ -533,6 +546,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		changes_forget(o);
 	}
 	o->flows_pending = 0;
+	note_local(o);
 }
 
 void wft_ovn_flows_uninit(struct wft_ovn *o)

@@ -67,8 +67,23 @@ static struct wft_ovsdb_row *pb_by_name(struct wft_ovsdb_rtable *t,
 	return NULL;
 }
 
+static const char *iface_of(struct wft_ovn *o, const char *lport);
+
+/* A VIF with an interface here that no chassis holds: claimed next. */
+static bool claimable(struct wft_ovn *o, struct wft_ovsdb_row *pb)
+{
+	const struct wft_ovsdb_datum *ch;
+
+	if (strcmp(wft_ovsdb_row_string(pb, "type", ""), "") ||
+	    !iface_of(o, wft_ovsdb_row_string(pb, "logical_port", "")))
+		return false;
+	ch = wft_ovsdb_row_get_named(pb, "chassis");
+	return !ch || !ch->n;
+}
+
 size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
-			 struct wft_uuid **dpsp, struct wft_ovn_strset *peers)
+			 struct wft_uuid **dpsp, struct wft_ovn_strset *peers,
+			 bool to_claim)
 {
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Port_Binding");
 	struct wft_uuid *dps = NULL;
@@ -81,7 +96,8 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		/* A gateway router's ports count before they are claimed. */
 		if (!wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
 				     &o->chassis_uuid) &&
-		    !wft_ovn_gw_port_here(o, pb))
+		    !wft_ovn_gw_port_here(o, pb) &&
+		    !(to_claim && claimable(o, pb)))
 			continue;
 		dp = ref(pb, "datapath");
 		if (!dp || uuid_in(dp, dps, n))
@@ -366,7 +382,7 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	size_t n, i, dp;
 
 	memset(v, 0, sizeof(*v));
-	n = wft_ovn_local_dps(o, r, &dps, &v->missing_peers);
+	n = wft_ovn_local_dps(o, r, &dps, &v->missing_peers, false);
 	for (i = 0; i < n; i++) {
 		row = dpt ? wft_ovsdb_rtable_find(dpt, &dps[i]) : NULL;
 		if (!row)

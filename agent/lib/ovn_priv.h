@@ -146,8 +146,44 @@ struct wft_ovn_phys {
 	struct wft_ofp_flow flow;
 };
 
+/* The start, step by step (ovn_timeline.c): ms since the session. */
+enum wft_ovn_step {
+	WFT_OVN_T_ACTIVE,		/* connected, first monitor reply */
+	WFT_OVN_T_REGISTERED,		/* the Chassis row in the replica */
+	WFT_OVN_T_CLAIMS_SENT,
+	WFT_OVN_T_CLAIMS_DONE,
+	WFT_OVN_T_LOCAL_FLOWS,		/* a pass with every VIF installed */
+	WFT_OVN_T_UP_SENT,		/* Port_Binding.up = true */
+	WFT_OVN_T_OVN_INSTALLED,	/* every interface's ovn-installed */
+	WFT_OVN_T_NB_CFG_ACKED,
+	WFT_OVN_T_N
+};
+
+struct wft_ovn_timeline {
+	double t0;			/* monotonic ms; 0: not started */
+	double at[WFT_OVN_T_N];		/* -1: not yet */
+	double pass_ms;			/* the flow passes' time until */
+	unsigned int n_passes;		/* nb_cfg was acknowledged */
+	/* Every acknowledgement, later: monotonic ms of the last update
+	 * that touched the flows and of the acknowledgement's send. */
+	double update_at, ack_sent_at;
+};
+
+void wft_ovn_timeline_start(struct wft_ovn_timeline *tl);
+/* Records @step's first time (later ones are ignored) and logs it. */
+void wft_ovn_timeline_mark(struct wft_ovn_timeline *tl,
+			   enum wft_ovn_step step);
+void wft_ovn_timeline_pass(struct wft_ovn_timeline *tl, double ms);
+/* An update that touched the flows; an nb_cfg acknowledgement sent and
+ * done (logged with the time from the update: issue 8's ACL change). */
+void wft_ovn_timeline_update(struct wft_ovn_timeline *tl);
+void wft_ovn_timeline_ack_sent(struct wft_ovn_timeline *tl);
+void wft_ovn_timeline_ack_done(struct wft_ovn_timeline *tl, int64_t nb_cfg);
+json_t *wft_ovn_timeline_json(const struct wft_ovn_timeline *tl);
+
 struct wft_ovn {
 	struct wft_daemon *d;
+	struct wft_ovn_timeline tl;	/* the start's steps */
 	struct wft_ovn_node node;
 	char node_error[256];		/* why the keys were refused */
 	char host[HOST_NAME_MAX + 1];
@@ -165,6 +201,7 @@ struct wft_ovn {
 	int64_t nb_cfg_acked;
 	bool leaving, leave_sent, left;	/* `weft-appctl exit` */
 	bool settled_once;		/* rules in for a complete replica */
+	bool conf_self;			/* committing wft_ovn_cmds_run()'s */
 
 	/* Bindings (ovn_binding.c). */
 	struct wft_ovn_iface *ifaces;	/* on ovn-bridge, with iface-id */
@@ -233,6 +270,18 @@ bool wft_ovn_strset_has(const struct wft_ovn_strset *s, const char *v);
 
 /* ovn_binding.c: weft-vsctl commands on the configuration. */
 int wft_ovn_vsctl(struct wft_ovn *o, int argc, char **argv);
+/* Commands gathered for one commit: a commit saves the configuration
+ * and reconfigures every bridge, and a pass may have tens of them. */
+struct wft_ovn_cmds {
+	char **argv;
+	int argc;
+};
+void wft_ovn_cmds_add(struct wft_ovn_cmds *c, int argc, char **argv);
+/* Runs @c's commands (if any) as one commit and empties @c. The commit
+ * is the chassis' own bookkeeping (ovn-installed, tunnel ports, zone
+ * keys), which the pass that makes it accounts for: it does not make
+ * the flows dirty. */
+int wft_ovn_cmds_run(struct wft_ovn *o, struct wft_ovn_cmds *c);
 void wft_ovn_strset_add(struct wft_ovn_strset *s, const char *v);
 void wft_ovn_strset_clear(struct wft_ovn_strset *s);
 
@@ -241,9 +290,11 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			struct wft_ovn_view *v);
 void wft_ovn_view_free(struct wft_ovn_view *v);
 /* The local datapaths' UUIDs (*@dps, malloc'ed) and the names of the
- * patch peers the replica lacks, for the monitor conditions. */
+ * patch peers the replica lacks, for the monitor conditions; with
+ * @to_claim, also those of the unbound VIFs with an interface here. */
 size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
-			 struct wft_uuid **dps, struct wft_ovn_strset *peers);
+			 struct wft_uuid **dps, struct wft_ovn_strset *peers,
+			 bool to_claim);
 bool wft_ovn_uuid_is(const struct wft_ovsdb_datum *d,
 		     const struct wft_uuid *u);
 

@@ -73,7 +73,8 @@ static bool wanted(const struct wft_ovn_view *v, const char *port,
 	return false;
 }
 
-static void ensure(struct wft_ovn *o, const struct wft_ovn_remote *rc)
+static void ensure(struct wft_ovn *o, struct wft_ovn_cmds *c,
+		   const struct wft_ovn_remote *rc)
 {
 	char type[32], ip[80], csum[32], id[300];
 	char *argv[] = {
@@ -87,7 +88,7 @@ static void ensure(struct wft_ovn *o, const struct wft_ovn_remote *rc)
 	snprintf(csum, sizeof(csum), "options:csum=%s",
 		 rc->csum ? "true" : "false");
 	snprintf(id, sizeof(id), "external_ids:ovn-chassis-id=%s", rc->name);
-	wft_ovn_vsctl(o, WFT_ARRAY_SIZE(argv), argv);
+	wft_ovn_cmds_add(c, WFT_ARRAY_SIZE(argv), argv);
 }
 
 static void resolve_ofports(struct wft_ovn *o, struct wft_ovn_view *v)
@@ -117,6 +118,7 @@ static void resolve_ofports(struct wft_ovn *o, struct wft_ovn_view *v)
 void wft_ovn_tunnels_sync(struct wft_ovn *o, struct wft_ovn_view *v)
 {
 	struct wft_ovn_strset names = { NULL, 0 }, chassis = { NULL, 0 };
+	struct wft_ovn_cmds cmds = { NULL, 0 };
 	size_t i;
 
 	current_tunnels(wft_daemon_conf(o->d), o->node.bridge, &names,
@@ -129,11 +131,13 @@ void wft_ovn_tunnels_sync(struct wft_ovn *o, struct wft_ovn_view *v)
 			continue;
 		wft_info("deleting tunnel port %s (chassis %s)", names.v[i],
 			 chassis.v[i]);
-		wft_ovn_vsctl(o, WFT_ARRAY_SIZE(argv), argv);
+		wft_ovn_cmds_add(&cmds, WFT_ARRAY_SIZE(argv), argv);
 	}
 	for (i = 0; i < v->n_chassis; i++)
 		if (v->chassis[i].type)
-			ensure(o, &v->chassis[i]);
+			ensure(o, &cmds, &v->chassis[i]);
+	/* One commit: nothing at all when every port is as wanted. */
+	wft_ovn_cmds_run(o, &cmds);
 	wft_ovn_strset_clear(&names);
 	wft_ovn_strset_clear(&chassis);
 	resolve_ofports(o, v);

@@ -107,8 +107,10 @@ void wft_ovn_zones_save(struct wft_ovn *o)
 	copy = wft_conf_clone(wft_daemon_conf(o->d));
 	br = wft_conf_find(copy, WFT_TBL_BRIDGE, o->node.bridge);
 	wft_row_set(br, WFT_BR_EXTERNAL_IDS, &want);
+	o->conf_self = true;	/* no flow reads the keys */
 	if (wft_daemon_conf_commit(o->d, copy, &err))
 		wft_warn("%s: saving the conntrack zones: %s", o->node.bridge,
 			 wft_strbuf_cstr(&err));
+	o->conf_self = false;
 	wft_strbuf_free(&err);
 }

@@ -54,6 +54,8 @@ struct wft_expr_symbol {
 const struct wft_expr_symbol *wft_expr_symbol_find(const char *name);
 /* The table, for tests: @n symbols. */
 const struct wft_expr_symbol *wft_expr_symbols(size_t *n);
+/* @sym's index in that table. */
+size_t wft_expr_symbol_index(const struct wft_expr_symbol *sym);
 
 /* ---- compiling a match --------------------------------------------- */
 

@@ -37,12 +37,13 @@
 # Knobs: BENCH_SWITCHES (100), BENCH_PORTS (5000), BENCH_ROUTERS (50),
 #        BENCH_ACLS (500), BENCH_CHASSIS (100), BENCH_LOCAL (50),
 #        BENCH_ROUNDS (2), BENCH_TIMEOUT (seconds for one start: 900),
-#        BENCH_SYSTEMS ("ovs weft").
+#        BENCH_SYSTEMS ("ovs weft"), BENCH_DUMP (1: the SB as weftd
+#        started from in results/bench_ovn/sb.json, after the start).
 set -u
 
 TOP=${WEFT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 KNOBS="BENCH_SWITCHES BENCH_PORTS BENCH_ROUTERS BENCH_ACLS BENCH_CHASSIS
-BENCH_LOCAL BENCH_ROUNDS BENCH_TIMEOUT BENCH_SYSTEMS"
+BENCH_LOCAL BENCH_ROUNDS BENCH_TIMEOUT BENCH_SYSTEMS BENCH_DUMP"
 
 if [ -z "${WEFT_VM:-}" ]; then
 	cd "$TOP" || exit 1
@@ -213,6 +214,13 @@ run_weft() {
 	res=$(wait_started "$t0" vsctl)
 	rss=$(rss_kb "$WEFTD_PID")
 	rules=$(ofctl dump-flows br-int --no-stats 2>/dev/null | grep -c table=)
+	# The SB as this chassis started from, for host profiling with
+	# build/tests/tools/ovn-flows-bench (beside the schema it needs).
+	if [ "${BENCH_DUMP:-0}" = 1 ] && [ "$ROUND" = 1 ]; then
+		"$TOP/build/tests/tools/weft-ovsdb-dump" unix:"$SB_SOCK" \
+			>"$OUT/sb.json" 2>/dev/null
+		cp /usr/share/ovn/ovn-sb.ovsschema "$OUT/"
+	fi
 	acl=$(acl_change)
 	echo "weft $res $rss $rss $rules $acl" >>"$OUT/raw.txt"
 	log "weft: start $res s, RSS $rss KiB, $rules rules, ACL add/del $acl s"
@@ -253,6 +261,11 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 		# Every local port released before the next system claims it.
 		wait_for 60 eval '[ -z "$(sbctl --bare --columns=chassis find Port_Binding logical_port='"${LOCAL_PORTS%%$'\n'*}"')" ]' ||
 			log "a local port was not released after $s"
+		# And northd done with the leaving chassis (its ports' up,
+		# its rows), so that the next system starts on a quiet SB,
+		# as the first did: on one vCPU northd's work would count
+		# in the next start.
+		nbctl --wait=sb sync || log "northd did not catch up after $s"
 		phase "round $ROUND: $s"
 	done
 done
