@@ -9,6 +9,8 @@
 #   #!/bin/bash
 #   # SPDX-License-Identifier: GPL-2.0
 #   # vm-timeout: 120            (optional: seconds before the VM is killed)
+#   # vm-smp: 2                  (optional: vCPUs, default 1; only for a test
+#                                whose point needs several CPUs at once)
 #   #
 #   # What the test proves, in a sentence or two, then its topology:
 #   #
