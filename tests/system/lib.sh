@@ -9,6 +9,8 @@
 #   #!/bin/bash
 #   # SPDX-License-Identifier: GPL-2.0
 #   # vm-timeout: 120            (optional: seconds before the VM is killed)
+#   # vm-smp: 2                  (optional: vCPUs, default 1; only for a test
+#                                whose point needs several CPUs at once)
 #   #
 #   # What the test proves, in a sentence or two, then its topology:
 #   #
@@ -145,20 +147,31 @@ on_exit() {
 # Runs of "ip netns del NAME" and "ip link del NAME" (what netns_add,
 # veth_add and host_add register) go to one "ip -batch" each, in the
 # same order: a test with fifty pods spent half a minute starting ip.
+# Likewise runs of "rm -rf DIR" (each helper server's directory, the
+# daemons' private ones) go to one rm.
 _run_cleanup() {
-	local i e batch=
+	local i e batch= rms=()
 	for ((i = ${#_CLEANUP[@]} - 1; i >= 0; i--)); do
 		e=${_CLEANUP[i]}
 		if [[ $e =~ ^ip\ (netns\ del|link\ del)\ ([A-Za-z0-9_.-]+)\ $ ]]; then
 			batch+="${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"$'\n'
 			continue
 		fi
-		[ -z "$batch" ] || ip -force -batch - <<<"$batch" >/dev/null 2>&1
-		batch=
+		if [[ $e =~ ^rm\ -rf\ (/[A-Za-z0-9_./-]+)\ $ ]]; then
+			rms+=("${BASH_REMATCH[1]}")
+			continue
+		fi
+		_cleanup_batches
 		eval "$e" >/dev/null 2>&1 || true
 	done
-	[ -z "$batch" ] || ip -force -batch - <<<"$batch" >/dev/null 2>&1
+	_cleanup_batches
 	_CLEANUP=()
+}
+_cleanup_batches() {
+	[ -z "$batch" ] || ip -force -batch - <<<"$batch" >/dev/null 2>&1
+	batch=
+	[ ${#rms[@]} = 0 ] || rm -rf -- "${rms[@]}" 2>/dev/null
+	rms=()
 }
 trap _run_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -10,12 +10,16 @@
 #                             SB_REMOTES holds extra ovsdb-server options
 #                             (an ssl remote and its keys, for instance)
 #   nbctl ARGS / sbctl ARGS   the CLIs, bounded
+#
+# The CLIs are bounded by their own --timeout (an alarm: the process ends
+# by SIGALRM when it expires), not by timeout(1) around them: that was a
+# second process start for each command.
 
 OVN=$WEFTD_DIR/ovn
 NB_SOCK=$OVN/nb.sock
 SB_SOCK=$OVN/sb.sock
-nbctl() { timeout "$CLI_TIMEOUT" ovn-nbctl --db=unix:"$NB_SOCK" --timeout=30 "$@"; }
-sbctl() { timeout "$CLI_TIMEOUT" ovn-sbctl --db=unix:"$SB_SOCK" --timeout=30 "$@"; }
+nbctl() { ovn-nbctl --db=unix:"$NB_SOCK" --timeout=30 "$@"; }
+sbctl() { ovn-sbctl --db=unix:"$SB_SOCK" --timeout=30 "$@"; }
 SB_REMOTES=()
 
 sb_start() {
@@ -29,10 +33,14 @@ sb_stop() {
 	wait_for 10 eval '! [ -S "$SB_SOCK" ]'
 }
 
+# (At the test's exit: SIGTERM from the pidfiles, which the daemons
+# handle as a clean exit, instead of an ovs-appctl process each.)
 ovn_stop() {
-	local d
+	local d pid
 	for d in northd nb sb; do
-		ovs-appctl -t "$OVN/$d.ctl" exit 2>/dev/null
+		pid=
+		read -r pid <"$OVN/$d.pid" 2>/dev/null
+		[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null
 	done
 	cp "$OVN"/*.log "$WEFT_RESULTS"/ 2>/dev/null
 }
@@ -108,7 +116,7 @@ ovn_two_chassis_up() {
 }
 
 nbctl_wait() {
-	timeout 60 ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv --timeout=50 "$@"
+	ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv --timeout=50 "$@"
 }
 
 ovn_ports_up() {
@@ -212,10 +220,7 @@ sb_cluster_start() {
 	done
 	on_exit _sb_cluster_stop
 	SB_CLUSTER="unix:$OVN/sb1.sock,unix:$OVN/sb2.sock,unix:$OVN/sb3.sock"
-	sbctl() {
-		timeout "$CLI_TIMEOUT" ovn-sbctl --db="$SB_CLUSTER" \
-			--timeout=30 "$@"
-	}
+	sbctl() { ovn-sbctl --db="$SB_CLUSTER" --timeout=30 "$@"; }
 }
 
 _sb_cluster_stop() {

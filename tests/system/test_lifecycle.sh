@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 900
+# vm-smp: 2          (two vCPUs: cross-CPU races in the module are part of
+#                     what it provokes; other tests run on one)
 #
 # Case a of issue 3: insmod; create datapaths, ports and flows; push traffic
 # through them; rmmod with all of it still present — twenty times — with a

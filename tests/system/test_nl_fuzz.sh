@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 900
+# vm-smp: 2          (two vCPUs: cross-CPU races in the module are part of
+#                     what it provokes; other tests run on one)
 #
 # Case g of issue 3: weft-nlfuzz sends at least 100,000 random, valid and
 # mutated generic netlink messages; the module must not crash or report

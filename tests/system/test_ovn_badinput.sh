@@ -86,6 +86,9 @@ setup() {
 }
 
 skipped() { nappctl nA lflow/stats | sed -n 's/.*compiled, \([0-9]*\) skipped.*/\1/p'; }
+northd_active() {
+	[[ $(ovs-appctl -t "$OVN/northd.ctl" status 2>/dev/null) == *active* ]]
+}
 
 case_lflows() {
 	local dp u stats n bad=() reasons=() i
@@ -128,6 +131,11 @@ case_lflows() {
 	done
 	ping_ok pod1 10.0.1.13 3 || fail "ping pod1 -> pod3 with bad rows"
 	ovs-appctl -t "$OVN/northd.ctl" resume || fail "resume northd"
+	# ovn-northd 23.03 only flags itself resumed: it asks the SB for its
+	# lock when something next wakes its loop (with one vCPU, nothing
+	# did for two minutes, until --wait=hv below wrote to the NB).  Its
+	# status, asked until it says active, is such a wakeup.
+	wait_for 30 northd_active || fail "ovn-northd not active after resume"
 	wait_for 30 eval '[ "$(skipped)" = 0 ]' ||
 		fail "northd resumed: still $(skipped) skipped"
 	wait_hv || fail "--wait=hv after resume"

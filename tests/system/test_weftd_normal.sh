@@ -236,7 +236,7 @@ case_aging() {
 			gone=1
 			break
 		fi
-		sleep 0.2
+		nap 0.2
 	done
 	t1=$(date +%s.%N)
 	dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
