@@ -133,8 +133,11 @@ int wft_dpif_flow_put_check(struct wft_nl *nl,
 	if (!(f & (WFT_DPIF_FLOW_PUT_CREATE | WFT_DPIF_FLOW_PUT_MODIFY)))
 		return wft_nl_fail(nl, -EINVAL, "flow put needs CREATE or "
 				   "MODIFY");
-	if (!put->key)
+	if (!put->key && !put->key_compact)
 		return wft_nl_fail(nl, -EINVAL, "flow put needs a key");
+	if (!put->key_compact != !put->mask_compact)
+		return wft_nl_fail(nl, -EINVAL, "a compact key goes with a "
+				   "compact mask");
 	if ((f & WFT_DPIF_FLOW_PUT_CREATE) && !put->actions)
 		return wft_nl_fail(nl, -EINVAL, "a new flow needs actions");
 	if (put->packet && (!(f & WFT_DPIF_FLOW_PUT_CREATE) ||
@@ -159,8 +162,22 @@ int wft_dpif_flow_put_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 {
 	int err;
 
-	err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, put->key,
-			  put->key_len, put->mask, put->mask_len);
+	if (put->key_compact) {
+		err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, NULL, 0,
+				  NULL, 0);
+		if (!err)
+			err = wft_nl_put(nl, nlh, WEFT_FLOW_A_KEY_COMPACT,
+					 sizeof(*put->key_compact),
+					 put->key_compact);
+		if (!err)
+			err = wft_nl_put(nl, nlh, WEFT_FLOW_A_MASK_COMPACT,
+					 sizeof(*put->mask_compact),
+					 put->mask_compact);
+	} else {
+		err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid,
+				  put->key, put->key_len, put->mask,
+				  put->mask_len);
+	}
 	if (!err && put->actions)
 		err = wft_dpif_put_nest(nl, nlh, WEFT_FLOW_A_ACTIONS,
 					put->actions, put->actions_len);

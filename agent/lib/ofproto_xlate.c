@@ -150,6 +150,22 @@ int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 	return ret;
 }
 
+int wft_ofproto_xlate_compact_key(struct wft_backer *b,
+				  struct wft_ofproto_xlate *x,
+				  const struct weft_key_compact *key)
+{
+	struct key_ports kp = { b, NULL, false, 0 };
+	struct wft_odp_flow_ports ports = { key_to_ofp, NULL, &kp };
+	int ret = wft_odp_compact_to_flow(key, &ports, &x->flow);
+
+	if (!ret && kp.tunnel)
+		ret = tunnel_in(&kp, x);
+	if (!ret && !kp.br)
+		ret = -ENOENT;
+	x->bridge = kp.br;
+	return ret;
+}
+
 static int flow_to_odp(void *aux, uint32_t ofp_port, uint32_t *out)
 {
 	const struct ofport *p = wft_ofproto_find_port(aux, ofp_port);
@@ -158,6 +174,16 @@ static int flow_to_odp(void *aux, uint32_t ofp_port, uint32_t *out)
 		return -ENOENT;
 	*out = p->xp.odp_port;
 	return 0;
+}
+
+int wft_ofproto_xlate_compact(const struct wft_ofproto_xlate *x,
+			      struct weft_key_compact *key,
+			      struct weft_key_compact *mask)
+{
+	struct wft_odp_flow_ports ports = { NULL, flow_to_odp, x->bridge };
+
+	return wft_odp_megaflow_to_compact(&x->flow, &x->wc, &ports, key,
+					   mask);
 }
 
 void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x)

@@ -155,6 +155,9 @@ static int handler_open(struct wft_udpif *u, struct handler *h,
 		h->put_executes = u->ops->batch_put && u->ops->put_executes &&
 				  u->ops->put_executes(h->chan);
 	if (!ret)
+		h->put_compact = u->ops->key_compact &&
+				 u->ops->key_compact(h->chan);
+	if (!ret)
 		ret = -pthread_create(&h->thread, NULL, wft_handler_main, h);
 	if (ret) {
 		wft_strbuf_printf(err, "handler %u: %s", h->index,

@@ -165,6 +165,12 @@ static bool install(struct handler *h, const struct wft_upcall *up,
 					: (const void *)"";
 	put.actions_len = x->out.actions.len;
 	put.flags = WFT_DPIF_FLOW_PUT_CREATE;
+	/* The module copies a struct instead of parsing ~40 attributes. */
+	if (h->put_compact && !wft_ofproto_xlate_compact(x, &h->ckey,
+							 &h->cmask)) {
+		put.key_compact = &h->ckey;
+		put.mask_compact = &h->cmask;
+	}
 	/* @k is the revalidator's from here on: only looked up again (by
 	 * address only once found: the revalidator may free it). */
 	if (!u->ops->batch_put) {
@@ -222,7 +228,9 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 		return false;	/* as OVS: new flows wait for the restore */
 	wft_backer_read_lock(u->backer);
 	wft_backer_generation(u->backer, &rules0, &macs0);
-	ret = wft_ofproto_xlate_key(u->backer, x, up->key, up->key_len);
+	ret = up->ckey ? wft_ofproto_xlate_compact_key(u->backer, x, up->ckey)
+		       : wft_ofproto_xlate_key(u->backer, x, up->key,
+					       up->key_len);
 	if (!ret) {
 		x->may_learn = true;
 		x->trace = false;

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "uapi/linux/weft.h"
 #include "weft/ofproto.h"
 #include "weft/udpif.h"
 
@@ -78,6 +79,8 @@ struct handler {
 	void *sock;			/* upcall socket */
 	void *chan;			/* puts and executes */
 	bool put_executes;		/* chan takes a put's packet along */
+	bool put_compact;		/* chan takes compact keys and masks */
+	struct weft_key_compact ckey, cmask;	/* the put's, when it does */
 	struct wft_ofproto_xlate x;
 	struct handler_counters c;
 	/* The batch being built (when the ops batch). */

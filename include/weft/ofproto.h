@@ -184,12 +184,24 @@ struct wft_ofproto_xlate {
 	bool tnl_unknown_crit;
 };
 
+struct weft_key_compact;
+
 void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x);
 void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x);
 /* Reads a datapath key into x->bridge and x->flow; -EINVAL for a bad key,
  * -ENOENT when in_port is no bridge's port. Read lock held. */
 int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 			  const void *key, size_t len);
+/* The same for a miss's compact key (WEFT_PACKET_A_KEY_COMPACT). */
+int wft_ofproto_xlate_compact_key(struct wft_backer *b,
+				  struct wft_ofproto_xlate *x,
+				  const struct weft_key_compact *key);
+/* After wft_ofproto_xlate_run(): the megaflow x->key and x->mask hold, in
+ * the compact form (wft_odp_megaflow_to_compact(): -EOPNOTSUPP when it
+ * does not fit). */
+int wft_ofproto_xlate_compact(const struct wft_ofproto_xlate *x,
+			      struct weft_key_compact *key,
+			      struct weft_key_compact *mask);
 /* Translates x->flow in x->bridge and builds the megaflow. Returns 0, or
  * -errno when no megaflow could be built (the actions are then unusable);
  * a translation error still gives a drop megaflow (x->out.error). Read
