@@ -340,9 +340,10 @@ int weft_flow_nl_new(struct sk_buff *skb, struct genl_info *info)
 	struct flow_req req;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, WEFT_FLOW_A_KEY) ||
+	if ((!a[WEFT_FLOW_A_KEY_COMPACT] &&
+	     GENL_REQ_ATTR_CHECK(info, WEFT_FLOW_A_KEY)) ||
 	    GENL_REQ_ATTR_CHECK(info, WEFT_FLOW_A_ACTIONS)) {
-		NL_SET_ERR_MSG(info->extack, "FLOW_NEW needs KEY and ACTIONS");
+		NL_SET_ERR_MSG(info->extack, "FLOW_NEW needs KEY (or KEY_COMPACT) and ACTIONS");
 		return -EINVAL;
 	}
 	err = flow_req_parse(info, &req);

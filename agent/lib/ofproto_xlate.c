@@ -176,16 +176,6 @@ static int flow_to_odp(void *aux, uint32_t ofp_port, uint32_t *out)
 	return 0;
 }
 
-int wft_ofproto_xlate_compact(const struct wft_ofproto_xlate *x,
-			      struct weft_key_compact *key,
-			      struct weft_key_compact *mask)
-{
-	struct wft_odp_flow_ports ports = { NULL, flow_to_odp, x->bridge };
-
-	return wft_odp_megaflow_to_compact(&x->flow, &x->wc, &ports, key,
-					   mask);
-}
-
 void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x)
 {
 	memset(x, 0, sizeof(*x));
@@ -281,6 +271,15 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	wft_odp_flow_widen(&x->flow, &x->wc);
 	wft_attrbuf_reset(&x->key);
 	wft_attrbuf_reset(&x->mask);
+	/* One struct each instead of ~40 attributes, and no attributes. */
+	x->compact = x->want_compact &&
+		     !wft_odp_megaflow_to_compact(&x->flow, &x->wc, &ports,
+						  &x->ckey, &x->cmask);
+	if (x->compact) {
+		wft_ufid_from_key(&x->ckey, sizeof(x->ckey), &x->cmask,
+				  sizeof(x->cmask), &x->ufid);
+		return 0;
+	}
 	/* It masks the key itself (in_port is always matched). */
 	ret = wft_odp_megaflow_to_key(&x->flow, &x->wc, &ports, &x->key,
 				      &x->mask);

@@ -155,22 +155,23 @@ static bool install(struct handler *h, const struct wft_upcall *up,
 	memset(&put, 0, sizeof(put));
 	put.dp_ifindex = u->dp;
 	put.ufid = &x->ufid;
-	put.key = x->key.data;
-	put.key_len = x->key.len;
-	put.mask = x->mask.data;
-	put.mask_len = x->mask.len;
+	if (x->compact) {
+		/* The module copies a struct instead of parsing ~40
+		 * attributes. */
+		put.key_compact = &x->ckey;
+		put.mask_compact = &x->cmask;
+	} else {
+		put.key = x->key.data;
+		put.key_len = x->key.len;
+		put.mask = x->mask.data;
+		put.mask_len = x->mask.len;
+	}
 	/* A drop flow has an empty action list, which is not "no actions":
 	 * a buffer never written has no data yet. */
 	put.actions = x->out.actions.data ? (const void *)x->out.actions.data
 					: (const void *)"";
 	put.actions_len = x->out.actions.len;
 	put.flags = WFT_DPIF_FLOW_PUT_CREATE;
-	/* The module copies a struct instead of parsing ~40 attributes. */
-	if (h->put_compact && !wft_ofproto_xlate_compact(x, &h->ckey,
-							 &h->cmask)) {
-		put.key_compact = &h->ckey;
-		put.mask_compact = &h->cmask;
-	}
 	/* @k is the revalidator's from here on: only looked up again (by
 	 * address only once found: the revalidator may free it). */
 	if (!u->ops->batch_put) {

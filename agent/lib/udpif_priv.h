@@ -29,6 +29,7 @@ struct ukey {
 
 	/* Revalidator. */
 	uint8_t *key, *mask, *actions;	/* as installed */
+	bool compact;			/* key, mask: struct weft_key_compact */
 	size_t key_len, mask_len, actions_len;
 	size_t actions_room;		/* in data[], after key and mask */
 	uint8_t *actions_heap;		/* actions too big for it, or NULL */
@@ -79,8 +80,6 @@ struct handler {
 	void *sock;			/* upcall socket */
 	void *chan;			/* puts and executes */
 	bool put_executes;		/* chan takes a put's packet along */
-	bool put_compact;		/* chan takes compact keys and masks */
-	struct weft_key_compact ckey, cmask;	/* the put's, when it does */
 	struct wft_ofproto_xlate x;
 	struct handler_counters c;
 	/* The batch being built (when the ops batch). */

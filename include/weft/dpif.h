@@ -264,6 +264,16 @@ struct wft_dpif_flow_put {
 int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,
 		 struct wft_dpif_flow *reply);
 /*
+ * For tests of the module's checks: @put as a CREATE (FLOW_NEW, EXCL) or
+ * MODIFY (FLOW_SET) request with, besides whatever of @put's key and mask
+ * are set, WEFT_FLOW_A_KEY_COMPACT and WEFT_FLOW_A_MASK_COMPACT holding
+ * @key_len and @mask_len raw bytes (each left out when NULL).
+ */
+int wft_dpif_flow_put_compact_raw(struct wft_dpif *dpif,
+				  const struct wft_dpif_flow_put *put,
+				  const void *key, size_t key_len,
+				  const void *mask, size_t mask_len);
+/*
  * Deletes one flow, by @ufid when non-NULL, else by @key and @mask; @reply
  * (may be NULL) receives its final stats.
  */

@@ -171,11 +171,21 @@ struct wft_ofproto_xlate {
 	bool may_learn;
 	bool trace;
 	const struct wft_ofpacts *actions; /* a packet-out (xlate.h) */
+	/*
+	 * The datapath takes compact keys (WEFT_F_KEY_COMPACT): a megaflow
+	 * that fits the layout is built as ckey and cmask only (compact
+	 * set; key and mask stay empty) and its UFID hashes them. Set once
+	 * for every translation whose UFIDs are compared (handlers and the
+	 * revalidator of one udpif), so that they agree.
+	 */
+	bool want_compact;
 	/* Out. */
 	struct wft_xlate_out out;
 	struct wft_flow_wc wc;		/* out.wc widened for the datapath */
 	struct wft_attrbuf key;		/* the megaflow: masked key, */
 	struct wft_attrbuf mask;	/* its mask, */
+	bool compact;			/* (or ckey and cmask instead) */
+	struct weft_key_compact ckey, cmask;
 	struct wft_ufid ufid;		/* and its UFID */
 	bool used_normal;		/* NORMAL ran (MAC refreshes) */
 	/* The packet carries a critical GENEVE option the bridge's TLV map
@@ -183,8 +193,6 @@ struct wft_ofproto_xlate {
 	 * its option headers. */
 	bool tnl_unknown_crit;
 };
-
-struct weft_key_compact;
 
 void wft_ofproto_xlate_init(struct wft_ofproto_xlate *x);
 void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x);
@@ -196,12 +204,6 @@ int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 int wft_ofproto_xlate_compact_key(struct wft_backer *b,
 				  struct wft_ofproto_xlate *x,
 				  const struct weft_key_compact *key);
-/* After wft_ofproto_xlate_run(): the megaflow x->key and x->mask hold, in
- * the compact form (wft_odp_megaflow_to_compact(): -EOPNOTSUPP when it
- * does not fit). */
-int wft_ofproto_xlate_compact(const struct wft_ofproto_xlate *x,
-			      struct weft_key_compact *key,
-			      struct weft_key_compact *mask);
 /* Translates x->flow in x->bridge and builds the megaflow. Returns 0, or
  * -errno when no megaflow could be built (the actions are then unusable);
  * a translation error still gives a drop megaflow (x->out.error). Read
