@@ -16,7 +16,7 @@
 #   dp cpk0 (no ports: flows only), created and deleted by weft-compactkey
 . "$(dirname "$0")/lib.sh"
 
-COMPACTKEY=$TOP/build/tests/tools/weft-compactkey
+COMPACTKEY=$TOOLS/weft-compactkey
 
 setup() {
 	require "$COMPACTKEY"

@@ -59,7 +59,10 @@
  *          [WEFT_VPORT_A_OPTIONS]
  *
  * WEFT_CMD_FLOW_NEW  request: WEFT_FLOW_A_DP_IFINDEX, WEFT_FLOW_A_KEY,
- *                             [WEFT_FLOW_A_MASK], WEFT_FLOW_A_ACTIONS,
+ *                             [WEFT_FLOW_A_MASK] (or WEFT_FLOW_A_KEY_COMPACT
+ *                             and WEFT_FLOW_A_MASK_COMPACT, in this and every
+ *                             flow request: struct weft_key_compact),
+ *                             WEFT_FLOW_A_ACTIONS,
  *                             [WEFT_FLOW_A_UFID], [WEFT_FLOW_A_UFID_FLAGS],
  *                             [WEFT_FLOW_A_CLEAR],
  *                             [WEFT_FLOW_A_PACKET, WEFT_FLOW_A_PACKET_KEY]
@@ -99,7 +102,8 @@
  *   A packet that matched no flow (MISS) or hit a userspace action (ACTION),
  *   sent to the netlink port registered in WEFT_DP_A_UPCALL_PIDS for the CPU
  *   it arrived on (or to WEFT_USERSPACE_A_PID when the action names one):
- *   WEFT_PACKET_A_DP_IFINDEX, WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY,
+ *   WEFT_PACKET_A_DP_IFINDEX, WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY (or,
+ *   for a MISS with WEFT_DP_F_KEY_COMPACT, WEFT_PACKET_A_KEY_COMPACT),
  *   [WEFT_PACKET_A_USERDATA], [WEFT_PACKET_A_LEN] (the length before a trunc
  *   action shortened it), [WEFT_PACKET_A_MRU] (the packet was reassembled
  *   by a ct action from fragments of at most this many bytes of IP packet;
