@@ -29,9 +29,9 @@ case_checks() {
 	rc=$?
 	echo "$out"
 	[ "$rc" = 0 ] || fail "weft-compactkey exited $rc"
-	# The tool ran every case: 32 hostile, 6 valid.
+	# The tool ran every case: 31 hostile, 6 valid.
 	n=$(grep -c '^ok ' <<<"$out")
-	[ "$n" -ge 38 ] || fail "only $n cases passed, 38 expected"
+	[ "$n" = 37 ] || fail "$n cases passed, 37 expected"
 	grep -q '^PASSED$' <<<"$out" || fail "no PASSED line"
 }
 
