@@ -96,7 +96,7 @@ coverage() {
 }
 
 case_weftd() {
-	local c0 c1 c2 r0 k0 p0 m0 m1
+	local c0 c1 c2 r0 k0 k1 p0 m0 m1
 	host_add pa pa ea 10.5.0.1/24 02:00:00:00:05:01
 	host_add pb pb eb 10.5.0.2/24 02:00:00:00:05:02
 	in_ns pa ip neigh replace 10.5.0.2 lladdr 02:00:00:00:05:02 dev ea nud permanent
@@ -121,12 +121,13 @@ case_weftd() {
 	wait_for 10 sink_has $((r0 + 50))
 	c1=$(coverage)
 	assert_eq $((c0 + 50)) "$c1" "misses sent as one request each"
-	# weft.ko has WEFT_F_KEY_COMPACT: every miss's key came up compact
-	# (the 50 and whatever else missed meanwhile: a drop flow's miss
-	# is no put_execute), and the 50 megaflows went down compact.
+	# weft.ko has WEFT_F_KEY_COMPACT: the 50 misses' keys came up
+	# compact and their megaflows went down compact (at least: pb's
+	# port unreachables miss too, into drop flows, whenever they come).
+	k1=$(coverage upcall_key_compact)
 	m1=$(coverage upcall_miss)
-	assert_eq $((m1 - m0)) $(($(coverage upcall_key_compact) - k0)) \
-		"misses whose key came compact, of all misses"
+	[ $((k1 - k0)) -ge 50 ] && [ $((k1 - k0)) -le $((m1 - m0)) ] ||
+		fail "misses with a compact key: $((k1 - k0)) of $((m1 - m0))"
 	[ $(($(coverage upcall_put_compact) - p0)) -ge 50 ] ||
 		fail "fewer than 50 puts went compact"
 	vsctl set Open_vSwitch . other_config:put-execute=false ||
