@@ -13,6 +13,7 @@
 #include "datapath.h"
 #include "flow_table.h"
 #include "genl.h"
+#include "key_compact.h"
 #include "key_nl.h"
 #include "vport.h"
 
@@ -488,11 +489,12 @@ static u32 upcall_portid(struct weft_datapath *dp,
 
 static size_t upcall_msg_size(const struct weft_upcall_info *info,
 			      const struct weft_flow_key *key,
-			      unsigned int frame_len)
+			      unsigned int frame_len, bool compact)
 {
 	size_t size = nla_total_size(sizeof(u32))	/* DP_IFINDEX */
 		+ nla_total_size(frame_len)		/* PACKET */
-		+ weft_key_nlmsg_size_of(key);		/* KEY */
+		+ (compact ? nla_total_size(sizeof(struct weft_key_compact))
+			   : weft_key_nlmsg_size_of(key));	/* KEY */
 
 	if (info->userdata)
 		size += nla_total_size(nla_len(info->userdata));
@@ -566,6 +568,20 @@ static struct sk_buff *upcall_msg_new(size_t payload)
 				  GFP_ATOMIC);
 }
 
+/*
+ * A miss's key goes up compact when userspace asked for it and it fits;
+ * userspace-action upcalls keep the attribute form (their keys are read
+ * by slower paths: packet-ins, continuations).
+ */
+static bool upcall_key_compact(const struct weft_datapath *dp,
+			       const struct weft_upcall_info *info,
+			       const struct weft_flow_key *key)
+{
+	return info->cmd == WEFT_CMD_PACKET_MISS &&
+	       (READ_ONCE(dp->user_features) & WEFT_DP_F_KEY_COMPACT) &&
+	       weft_key_compact_fits(key);
+}
+
 static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 		      const struct weft_flow_key *key,
 		      const struct weft_upcall_info *info, u32 portid)
@@ -573,6 +589,7 @@ static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 	unsigned int frame_len = skb->len;
 	struct sk_buff *msg;
 	struct nlattr *nla;
+	bool compact;
 	void *hdr;
 	int err = -EMSGSIZE;
 
@@ -580,15 +597,24 @@ static int upcall_one(struct weft_datapath *dp, struct sk_buff *skb,
 		frame_len += VLAN_HLEN;
 	if (frame_len > U16_MAX - NLA_HDRLEN)
 		return -EMSGSIZE;
-	msg = upcall_msg_new(upcall_msg_size(info, key, frame_len));
+	compact = upcall_key_compact(dp, info, key);
+	msg = upcall_msg_new(upcall_msg_size(info, key, frame_len, compact));
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &weft_genl_family, 0, info->cmd);
 	if (!hdr)
 		goto err_free;
-	if (nla_put_u32(msg, WEFT_PACKET_A_DP_IFINDEX, weft_dp_ifindex(dp)) ||
-	    weft_key_put(msg, WEFT_PACKET_A_KEY, key, key))
+	if (nla_put_u32(msg, WEFT_PACKET_A_DP_IFINDEX, weft_dp_ifindex(dp)))
 		goto err_free;
+	if (compact) {
+		nla = nla_reserve(msg, WEFT_PACKET_A_KEY_COMPACT,
+				  sizeof(struct weft_key_compact));
+		if (!nla)
+			goto err_free;
+		weft_key_to_compact(key, nla_data(nla));
+	} else if (weft_key_put(msg, WEFT_PACKET_A_KEY, key, key)) {
+		goto err_free;
+	}
 	if (info->userdata &&
 	    nla_put(msg, WEFT_PACKET_A_USERDATA, nla_len(info->userdata),
 		    nla_data(info->userdata)))

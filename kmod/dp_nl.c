@@ -160,7 +160,8 @@ static int dp_apply(struct weft_datapath *dp, struct genl_info *info)
 			return err;
 	}
 	if (a[WEFT_DP_A_USER_FEATURES])
-		dp->user_features = nla_get_u32(a[WEFT_DP_A_USER_FEATURES]);
+		WRITE_ONCE(dp->user_features,
+			   nla_get_u32(a[WEFT_DP_A_USER_FEATURES]));
 	return 0;
 }
 

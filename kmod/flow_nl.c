@@ -35,6 +35,7 @@
 #include "datapath.h"
 #include "flow_table.h"
 #include "genl.h"
+#include "key_compact.h"
 #include "key_nl.h"
 
 const struct nla_policy weft_flow_nl_policy[WEFT_FLOW_A_MAX + 1] = {
@@ -54,6 +55,9 @@ const struct nla_policy weft_flow_nl_policy[WEFT_FLOW_A_MAX + 1] = {
 	/* FLOW_NEW only (flow_req_parse()); sized as an execute's. */
 	[WEFT_FLOW_A_PACKET]		= NLA_POLICY_MIN_LEN(ETH_HLEN),
 	[WEFT_FLOW_A_PACKET_KEY]	= { .type = NLA_NESTED },
+	/* Sized and checked by weft_key_compact_parse_flow(), with a message. */
+	[WEFT_FLOW_A_KEY_COMPACT]	= { .type = NLA_BINARY },
+	[WEFT_FLOW_A_MASK_COMPACT]	= { .type = NLA_BINARY },
 };
 
 /* What a request says about the flow it names. */
@@ -83,6 +87,26 @@ static int flow_req_parse(struct genl_info *info, struct flow_req *req)
 	req->ufid = a[WEFT_FLOW_A_UFID] ? nla_data(a[WEFT_FLOW_A_UFID]) : NULL;
 	req->ufid_flags = a[WEFT_FLOW_A_UFID_FLAGS] ?
 			  nla_get_u32(a[WEFT_FLOW_A_UFID_FLAGS]) : 0;
+	if (a[WEFT_FLOW_A_KEY_COMPACT] || a[WEFT_FLOW_A_MASK_COMPACT]) {
+		if (a[WEFT_FLOW_A_KEY] || a[WEFT_FLOW_A_MASK]) {
+			NL_SET_ERR_MSG(info->extack, "a flow's key and mask are either attributes or compact, not both");
+			return -EINVAL;
+		}
+		if (!a[WEFT_FLOW_A_KEY_COMPACT]) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    a[WEFT_FLOW_A_MASK_COMPACT],
+					    "a compact flow mask needs a compact flow key");
+			return -EINVAL;
+		}
+		err = weft_key_compact_parse_flow(a[WEFT_FLOW_A_KEY_COMPACT],
+						  a[WEFT_FLOW_A_MASK_COMPACT],
+						  &req->key, &req->mask,
+						  info->extack);
+		if (err)
+			return err;
+		req->has_key = true;
+		return 0;
+	}
 	if (!a[WEFT_FLOW_A_KEY]) {
 		if (a[WEFT_FLOW_A_MASK]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a[WEFT_FLOW_A_MASK],
@@ -316,9 +340,10 @@ int weft_flow_nl_new(struct sk_buff *skb, struct genl_info *info)
 	struct flow_req req;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, WEFT_FLOW_A_KEY) ||
+	if ((!a[WEFT_FLOW_A_KEY_COMPACT] &&
+	     GENL_REQ_ATTR_CHECK(info, WEFT_FLOW_A_KEY)) ||
 	    GENL_REQ_ATTR_CHECK(info, WEFT_FLOW_A_ACTIONS)) {
-		NL_SET_ERR_MSG(info->extack, "FLOW_NEW needs KEY and ACTIONS");
+		NL_SET_ERR_MSG(info->extack, "FLOW_NEW needs KEY (or KEY_COMPACT) and ACTIONS");
 		return -EINVAL;
 	}
 	err = flow_req_parse(info, &req);

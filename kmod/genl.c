@@ -16,7 +16,8 @@
 		       WEFT_F_TERSE_DUMP | WEFT_F_RECIRC | WEFT_F_CHECK_PKT_LEN | \
 		       WEFT_F_DEC_TTL | WEFT_F_TRUNC | WEFT_F_HASH | WEFT_F_QINQ | \
 		       WEFT_F_CT | WEFT_F_CT_NAT | WEFT_F_CT_FRAG | \
-		       WEFT_F_FLOW_EXECUTE | WEFT_F_SET_ICMP)
+		       WEFT_F_FLOW_EXECUTE | WEFT_F_SET_ICMP | \
+		       WEFT_F_KEY_COMPACT)
 
 /* GET_FEATURES takes no attribute: every one is refused as unknown. */
 static const struct nla_policy weft_features_nl_policy[WEFT_FEATURES_A_MAX + 1];

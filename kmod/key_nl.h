@@ -66,6 +66,25 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
 			struct netlink_ext_ack *extack);
 
 /**
+ * weft_key_check_flow() - the checks of weft_key_parse_flow() that follow
+ * the parse: masks @key by @mask, then refuses a VLAN match that would not
+ * read back as given and a matched header whose prerequisites are not
+ * matched exactly.
+ * @key: the parsed key; masked in place.
+ * @mask: the parsed mask.
+ * @mask_hdrs: the WEFT_KEY_A_* headers the mask may match (those of the
+ *             mask nest, or those a compact key has).
+ * @where: the attribute the extack message names.
+ * @extack: why.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int weft_key_check_flow(struct weft_flow_key *key,
+			const struct weft_flow_key *mask,
+			weft_key_attrs_t mask_hdrs, const struct nlattr *where,
+			struct netlink_ext_ack *extack);
+
+/**
  * weft_key_put() - emit @key (or a mask) as nest @attrtype.
  * @skb: message being built.
  * @attrtype: WEFT_FLOW_A_KEY, WEFT_FLOW_A_MASK or WEFT_PACKET_A_KEY.

@@ -710,10 +710,7 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
 			struct netlink_ext_ack *extack)
 {
 	weft_key_attrs_t key_hdrs, mask_hdrs;
-	unsigned long *k = (unsigned long *)key;
-	const unsigned long *m = (const unsigned long *)mask;
-	int type, err;
-	size_t i;
+	int err;
 
 	err = weft_key_parse(key_attr, key, &key_hdrs, false, extack);
 	if (err)
@@ -743,23 +740,35 @@ int weft_key_parse_flow(const struct nlattr *key_attr,
 		mask->tun.opts_len = 0xff;
 	}
 
+	return weft_key_check_flow(key, mask, mask_hdrs, mask_attr ?: key_attr,
+				   extack);
+}
+
+int weft_key_check_flow(struct weft_flow_key *key,
+			const struct weft_flow_key *mask,
+			weft_key_attrs_t mask_hdrs, const struct nlattr *where,
+			struct netlink_ext_ack *extack)
+{
+	unsigned long *k = (unsigned long *)key;
+	const unsigned long *m = (const unsigned long *)mask;
+	int type, err;
+	size_t i;
+
 	/* Key bits outside the mask are cleared, not refused. */
 	for (i = 0; i < sizeof(*key) / sizeof(long); i++)
 		k[i] &= m[i];
 
-	err = check_vlan_mask(&key->eth.vlan, &mask->eth.vlan,
-			      mask_attr ?: key_attr, extack);
+	err = check_vlan_mask(&key->eth.vlan, &mask->eth.vlan, where, extack);
 	if (!err)
-		err = check_vlan_mask(&key->eth.cvlan, &mask->eth.cvlan,
-				      mask_attr ?: key_attr, extack);
+		err = check_vlan_mask(&key->eth.cvlan, &mask->eth.cvlan, where,
+				      extack);
 	if (err)
 		return err;
 
 	for (type = 1; type <= WEFT_KEY_A_MAX; type++) {
 		if (!(mask_hdrs & BIT(type)) || !hdr_matched(type, mask))
 			continue;
-		err = check_prereq(type, key, mask, mask_attr ?: key_attr,
-				   extack);
+		err = check_prereq(type, key, mask, where, extack);
 		if (err)
 			return err;
 	}

@@ -301,17 +301,26 @@ int wft_dp_set(struct wft_dpif *dpif, const char *name, uint32_t ifindex,
 	return dp_request(dpif, WEFT_CMD_DP_SET, name, ifindex, cfg, reply);
 }
 
-int wft_dp_set_upcall_pids(struct wft_dpif *dpif, uint32_t dp_ifindex,
-			   const uint32_t *pids, size_t n_pids)
+int wft_dp_set_upcall_pids_features(struct wft_dpif *dpif,
+				    uint32_t dp_ifindex, const uint32_t *pids,
+				    size_t n_pids, uint32_t extra)
 {
 	struct wft_dp_config cfg = {
 		.upcall_pids = pids,
 		.n_upcall_pids = n_pids,
 		.set_user_features = true,
-		.user_features = n_pids > 1 ? WEFT_DP_F_DISPATCH_PER_CPU : 0,
+		.user_features = (n_pids > 1 ? WEFT_DP_F_DISPATCH_PER_CPU : 0) |
+				 (extra & WEFT_DP_F_KEY_COMPACT),
 	};
 
 	return dp_request(dpif, WEFT_CMD_DP_SET, NULL, dp_ifindex, &cfg, NULL);
+}
+
+int wft_dp_set_upcall_pids(struct wft_dpif *dpif, uint32_t dp_ifindex,
+			   const uint32_t *pids, size_t n_pids)
+{
+	return wft_dp_set_upcall_pids_features(dpif, dp_ifindex, pids, n_pids,
+					       0);
 }
 
 struct dp_list {

@@ -133,8 +133,11 @@ int wft_dpif_flow_put_check(struct wft_nl *nl,
 	if (!(f & (WFT_DPIF_FLOW_PUT_CREATE | WFT_DPIF_FLOW_PUT_MODIFY)))
 		return wft_nl_fail(nl, -EINVAL, "flow put needs CREATE or "
 				   "MODIFY");
-	if (!put->key)
+	if (!put->key && !put->key_compact)
 		return wft_nl_fail(nl, -EINVAL, "flow put needs a key");
+	if (!put->key_compact != !put->mask_compact)
+		return wft_nl_fail(nl, -EINVAL, "a compact key goes with a "
+				   "compact mask");
 	if ((f & WFT_DPIF_FLOW_PUT_CREATE) && !put->actions)
 		return wft_nl_fail(nl, -EINVAL, "a new flow needs actions");
 	if (put->packet && (!(f & WFT_DPIF_FLOW_PUT_CREATE) ||
@@ -159,8 +162,22 @@ int wft_dpif_flow_put_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 {
 	int err;
 
-	err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, put->key,
-			  put->key_len, put->mask, put->mask_len);
+	if (put->key_compact) {
+		err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, NULL, 0,
+				  NULL, 0);
+		if (!err)
+			err = wft_nl_put(nl, nlh, WEFT_FLOW_A_KEY_COMPACT,
+					 sizeof(*put->key_compact),
+					 put->key_compact);
+		if (!err)
+			err = wft_nl_put(nl, nlh, WEFT_FLOW_A_MASK_COMPACT,
+					 sizeof(*put->mask_compact),
+					 put->mask_compact);
+	} else {
+		err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid,
+				  put->key, put->key_len, put->mask,
+				  put->mask_len);
+	}
 	if (!err && put->actions)
 		err = wft_dpif_put_nest(nl, nlh, WEFT_FLOW_A_ACTIONS,
 					put->actions, put->actions_len);
@@ -174,6 +191,38 @@ int wft_dpif_flow_put_attrs(struct wft_nl *nl, struct nlmsghdr *nlh,
 					  put->packet_key,
 					  put->packet_key_len);
 	return err;
+}
+
+int wft_dpif_flow_put_compact_raw(struct wft_dpif *dpif,
+				  const struct wft_dpif_flow_put *put,
+				  const void *key, size_t key_len,
+				  const void *mask, size_t mask_len)
+{
+	struct wft_nl *nl = &dpif->nl;
+	struct nlmsghdr *nlh;
+	int err;
+
+	err = wft_dpif_check_idle(dpif);
+	if (err)
+		return err;
+	nlh = wft_nl_request(nl, put->flags & WFT_DPIF_FLOW_PUT_CREATE ?
+			     WEFT_CMD_FLOW_NEW : WEFT_CMD_FLOW_SET,
+			     put->flags & WFT_DPIF_FLOW_PUT_CREATE ?
+			     NLM_F_CREATE | NLM_F_EXCL : 0);
+	err = put_flow_id(nl, nlh, put->dp_ifindex, put->ufid, put->key,
+			  put->key_len, put->mask, put->mask_len);
+	if (!err && key)
+		err = wft_nl_put(nl, nlh, WEFT_FLOW_A_KEY_COMPACT, key_len,
+				 key);
+	if (!err && mask)
+		err = wft_nl_put(nl, nlh, WEFT_FLOW_A_MASK_COMPACT, mask_len,
+				 mask);
+	if (!err && put->actions)
+		err = wft_dpif_put_nest(nl, nlh, WEFT_FLOW_A_ACTIONS,
+					put->actions, put->actions_len);
+	if (err)
+		return err;
+	return wft_nl_transact(nl, nlh, NULL, NULL);
 }
 
 int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,

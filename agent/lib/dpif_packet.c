@@ -16,6 +16,7 @@
 #include <linux/genetlink.h>
 
 #include "dpif_priv.h"
+#include "weft/odp_flow.h"
 
 /*
  * The module takes only the metadata from an execute's key and extracts
@@ -115,6 +116,8 @@ struct wft_upcall_sock {
 	struct iovec iov[UPCALL_BATCH];
 	struct mmsghdr msgs[UPCALL_BATCH];
 	unsigned int n, next;		/* received, handed out */
+	/* The metadata attributes of the last compact key handed out. */
+	uint8_t md[WFT_ODP_COMPACT_MD_MAX];
 };
 
 /*
@@ -186,7 +189,8 @@ int wft_upcall_sock_fd(const struct wft_upcall_sock *sock)
 	return mnl_socket_get_fd(sock->nl.sock);
 }
 
-static int parse_upcall(const struct nlmsghdr *nlh, struct wft_upcall *up)
+static int parse_upcall(struct wft_upcall_sock *sock,
+			const struct nlmsghdr *nlh, struct wft_upcall *up)
 {
 	const struct nlattr *tb[WEFT_PACKET_A_MAX + 1];
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
@@ -200,7 +204,8 @@ static int parse_upcall(const struct nlmsghdr *nlh, struct wft_upcall *up)
 	if (genl->cmd != WEFT_CMD_PACKET_MISS &&
 	    genl->cmd != WEFT_CMD_PACKET_ACTION)
 		return -EPROTO;
-	if (!tb[WEFT_PACKET_A_PACKET] || !tb[WEFT_PACKET_A_KEY])
+	if (!tb[WEFT_PACKET_A_PACKET] ||
+	    !tb[WEFT_PACKET_A_KEY] == !tb[WEFT_PACKET_A_KEY_COMPACT])
 		return -EPROTO;
 	up->cmd = genl->cmd;
 	a = tb[WEFT_PACKET_A_DP_IFINDEX];
@@ -208,8 +213,19 @@ static int parse_upcall(const struct nlmsghdr *nlh, struct wft_upcall *up)
 		up->dp_ifindex = mnl_attr_get_u32(a);
 	up->packet = mnl_attr_get_payload(tb[WEFT_PACKET_A_PACKET]);
 	up->packet_len = mnl_attr_get_payload_len(tb[WEFT_PACKET_A_PACKET]);
-	up->key = mnl_attr_get_payload(tb[WEFT_PACKET_A_KEY]);
-	up->key_len = mnl_attr_get_payload_len(tb[WEFT_PACKET_A_KEY]);
+	a = tb[WEFT_PACKET_A_KEY_COMPACT];
+	if (a) {
+		/* 4-byte aligned like any attribute; no member is wider. */
+		up->ckey = mnl_attr_get_payload(a);
+		if (mnl_attr_get_payload_len(a) != sizeof(*up->ckey) ||
+		    up->ckey->version != WEFT_KEY_COMPACT_VERSION)
+			return -EPROTO;
+		up->key = sock->md;
+		up->key_len = wft_odp_compact_md_key(up->ckey, sock->md);
+	} else {
+		up->key = mnl_attr_get_payload(tb[WEFT_PACKET_A_KEY]);
+		up->key_len = mnl_attr_get_payload_len(tb[WEFT_PACKET_A_KEY]);
+	}
 	a = tb[WEFT_PACKET_A_USERDATA];
 	if (a) {
 		up->userdata = mnl_attr_get_payload(a);
@@ -253,7 +269,7 @@ int wft_upcall_recv(struct wft_upcall_sock *sock, struct wft_upcall *up,
 		/* The module sends one upcall per datagram. */
 		if (!mnl_nlmsg_ok(nlh, len) || nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;
-		if (!parse_upcall(nlh, up))
+		if (!parse_upcall(sock, nlh, up))
 			return 0;
 	}
 }

@@ -140,7 +140,7 @@ const struct odpf_header wft_odpf_headers[WEFT_KEY_A_MAX + 1] = {
  * datapath's u32[4] in host order, word i holding bits 32i..32i+31 (the
  * transform odp_ct_value.c makes for the text), either way round.
  */
-static void u128_swap(const uint8_t *in, uint8_t *out, bool to_words)
+void wft_odpf_u128_swap(const uint8_t *in, uint8_t *out, bool to_words)
 {
 	for (int w = 0; w < 4; w++) {
 		uint32_t v;
@@ -231,7 +231,7 @@ static int to_attr(const struct odpf_field *f, const struct wft_flow *src,
 		memcpy(out, &u16, 2);
 		return 0;
 	case ODPF_U128:
-		u128_swap(p, out, true);
+		wft_odpf_u128_swap(p, out, true);
 		return 0;
 	}
 	return -EINVAL;
@@ -406,7 +406,7 @@ static int from_attr(const struct odpf_field *f, const uint8_t *data,
 		memcpy(p, &u16, 2);
 		return 0;
 	case ODPF_U128:
-		u128_swap(data, p, false);
+		wft_odpf_u128_swap(data, p, false);
 		return 0;
 	}
 	return -EINVAL;

@@ -41,6 +41,10 @@ struct odpf_header {
 
 extern const struct odpf_header wft_odpf_headers[WEFT_KEY_A_MAX + 1];
 
+/* ct labels: be128 (the flow) <-> u32[4] in host order, word 0 the lowest
+ * (the datapath), @to_words saying which way. */
+void wft_odpf_u128_swap(const uint8_t *in, uint8_t *out, bool to_words);
+
 /* Whether mask @m has bits in field @f. */
 bool wft_odpf_has_bits(const struct wft_flow *m, const struct odpf_field *f);
 

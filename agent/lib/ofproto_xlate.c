@@ -150,6 +150,22 @@ int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 	return ret;
 }
 
+int wft_ofproto_xlate_compact_key(struct wft_backer *b,
+				  struct wft_ofproto_xlate *x,
+				  const struct weft_key_compact *key)
+{
+	struct key_ports kp = { b, NULL, false, 0 };
+	struct wft_odp_flow_ports ports = { key_to_ofp, NULL, &kp };
+	int ret = wft_odp_compact_to_flow(key, &ports, &x->flow);
+
+	if (!ret && kp.tunnel)
+		ret = tunnel_in(&kp, x);
+	if (!ret && !kp.br)
+		ret = -ENOENT;
+	x->bridge = kp.br;
+	return ret;
+}
+
 static int flow_to_odp(void *aux, uint32_t ofp_port, uint32_t *out)
 {
 	const struct ofport *p = wft_ofproto_find_port(aux, ofp_port);
@@ -260,6 +276,15 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	wft_odp_flow_widen(&x->flow, &x->wc);
 	wft_attrbuf_reset(&x->key);
 	wft_attrbuf_reset(&x->mask);
+	/* One struct each instead of ~40 attributes, and no attributes. */
+	x->compact = x->want_compact &&
+		     !wft_odp_megaflow_to_compact(&x->flow, &x->wc, &ports,
+						  &x->ckey, &x->cmask);
+	if (x->compact) {
+		wft_ufid_from_key(&x->ckey, sizeof(x->ckey), &x->cmask,
+				  sizeof(x->cmask), &x->ufid);
+		return 0;
+	}
 	/* It masks the key itself (in_port is always matched). */
 	ret = wft_odp_megaflow_to_key(&x->flow, &x->wc, &ports, &x->key,
 				      &x->mask);

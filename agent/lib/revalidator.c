@@ -182,6 +182,12 @@ static void modify_flow(struct cycle *c, struct ukey *k)
 		.flags = WFT_DPIF_FLOW_PUT_MODIFY,
 	};
 
+	if (k->compact) {
+		/* 8-byte aligned in the ukey's block (wft_ukey_alloc()). */
+		put.key_compact = (const void *)k->key;
+		put.mask_compact = (const void *)k->mask;
+		put.key = put.mask = NULL;
+	}
 	if (u->ops->flow_put(u->op_chan, &put)) {
 		delete_flow(c, k);
 		return;

@@ -154,6 +154,8 @@ static int handler_open(struct wft_udpif *u, struct handler *h,
 	if (!ret)
 		h->put_executes = u->ops->batch_put && u->ops->put_executes &&
 				  u->ops->put_executes(h->chan);
+	/* As the revalidator's (udpif_start()): their UFIDs must agree. */
+	h->x.want_compact = u->rx.want_compact;
 	if (!ret)
 		ret = -pthread_create(&h->thread, NULL, wft_handler_main, h);
 	if (ret) {
@@ -194,6 +196,11 @@ static int revalidator_start(struct wft_udpif *u, struct wft_strbuf *err)
 	ret = u->ops->chan_open(u->ctx, &u->dump_chan, why, sizeof(why));
 	if (!ret)
 		ret = u->ops->chan_open(u->ctx, &u->op_chan, why, sizeof(why));
+	/* Compact megaflows when the module takes them; the handlers
+	 * follow (handler_open()). */
+	if (!ret)
+		u->rx.want_compact = u->ops->key_compact &&
+				     u->ops->key_compact(u->op_chan);
 	if (!ret)
 		ret = -pthread_create(&u->reval_thread, NULL,
 				      wft_revalidator_main, u);

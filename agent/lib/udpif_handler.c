@@ -29,6 +29,10 @@ WFT_COVERAGE_DEFINE(upcall_over_limit);
 WFT_COVERAGE_DEFINE(upcall_packet_in);
 WFT_COVERAGE_DEFINE(upcall_lost);
 WFT_COVERAGE_DEFINE(upcall_put_execute);
+/* Misses whose key came compact, puts whose key and mask went compact
+ * (WEFT_F_KEY_COMPACT): the rest used attributes. */
+WFT_COVERAGE_DEFINE(upcall_key_compact);
+WFT_COVERAGE_DEFINE(upcall_put_compact);
 
 #define INC(h, f)	atomic_fetch_add_explicit(&(h)->c.f, 1, \
 						  memory_order_relaxed)
@@ -155,10 +159,18 @@ static bool install(struct handler *h, const struct wft_upcall *up,
 	memset(&put, 0, sizeof(put));
 	put.dp_ifindex = u->dp;
 	put.ufid = &x->ufid;
-	put.key = x->key.data;
-	put.key_len = x->key.len;
-	put.mask = x->mask.data;
-	put.mask_len = x->mask.len;
+	if (x->compact) {
+		/* The module copies a struct instead of parsing ~40
+		 * attributes. */
+		put.key_compact = &x->ckey;
+		put.mask_compact = &x->cmask;
+		WFT_COVERAGE_INC(upcall_put_compact);
+	} else {
+		put.key = x->key.data;
+		put.key_len = x->key.len;
+		put.mask = x->mask.data;
+		put.mask_len = x->mask.len;
+	}
 	/* A drop flow has an empty action list, which is not "no actions":
 	 * a buffer never written has no data yet. */
 	put.actions = x->out.actions.data ? (const void *)x->out.actions.data
@@ -222,7 +234,13 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 		return false;	/* as OVS: new flows wait for the restore */
 	wft_backer_read_lock(u->backer);
 	wft_backer_generation(u->backer, &rules0, &macs0);
-	ret = wft_ofproto_xlate_key(u->backer, x, up->key, up->key_len);
+	if (up->ckey) {
+		WFT_COVERAGE_INC(upcall_key_compact);
+		ret = wft_ofproto_xlate_compact_key(u->backer, x, up->ckey);
+	} else {
+		ret = wft_ofproto_xlate_key(u->backer, x, up->key,
+					    up->key_len);
+	}
 	if (!ret) {
 		x->may_learn = true;
 		x->trace = false;

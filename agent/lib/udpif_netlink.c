@@ -83,10 +83,21 @@ static bool nl_put_executes(void *chan)
 	       (f.bitmap & WEFT_F_FLOW_EXECUTE);
 }
 
+static bool nl_key_compact(void *chan)
+{
+	struct wft_features f;
+
+	return !wft_dpif_features_get(chan, &f) &&
+	       (f.bitmap & WEFT_F_KEY_COMPACT);
+}
+
+/* Handlers read compact miss keys when the module has them. */
 static int nl_set_pids(void *chan, uint32_t dp, const uint32_t *pids,
 		       size_t n)
 {
-	return wft_dp_set_upcall_pids(chan, dp, pids, n);
+	return wft_dp_set_upcall_pids_features(chan, dp, pids, n,
+					       nl_key_compact(chan) ?
+					       WEFT_DP_F_KEY_COMPACT : 0);
 }
 
 static int nl_dp_stats(void *chan, uint32_t dp, struct wft_dp_stats *stats)
@@ -140,6 +151,7 @@ const struct wft_dpif_ops wft_dpif_ops_netlink = {
 	.batch_execute = nl_batch_execute,
 	.batch_finish = nl_batch_finish,
 	.put_executes = nl_put_executes,
+	.key_compact = nl_key_compact,
 	.set_upcall_pids = nl_set_pids,
 	.dp_stats = nl_dp_stats,
 	.upcall_open = nl_upcall_open,

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "uapi/linux/weft.h"
 #include "weft/ofproto.h"
 #include "weft/udpif.h"
 
@@ -28,6 +29,7 @@ struct ukey {
 
 	/* Revalidator. */
 	uint8_t *key, *mask, *actions;	/* as installed */
+	bool compact;			/* key, mask: struct weft_key_compact */
 	size_t key_len, mask_len, actions_len;
 	size_t actions_room;		/* in data[], after key and mask */
 	uint8_t *actions_heap;		/* actions too big for it, or NULL */

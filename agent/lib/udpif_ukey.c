@@ -298,11 +298,15 @@ struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
 struct ukey *wft_ukey_new(const struct wft_ofproto_xlate *x,
 			  uint32_t odp_in_port, long long now)
 {
-	struct ukey *k = wft_ukey_alloc(x->key.data, x->key.len,
-					x->mask.data, x->mask.len,
-					x->out.actions.data,
-					x->out.actions.len);
+	struct ukey *k = x->compact ?
+		wft_ukey_alloc(&x->ckey, sizeof(x->ckey), &x->cmask,
+			       sizeof(x->cmask), x->out.actions.data,
+			       x->out.actions.len) :
+		wft_ukey_alloc(x->key.data, x->key.len, x->mask.data,
+			       x->mask.len, x->out.actions.data,
+			       x->out.actions.len);
 
+	k->compact = x->compact;
 	k->ufid = x->ufid;
 	k->hash = wft_ufid_hash(&x->ufid);
 	k->flow = x->flow;

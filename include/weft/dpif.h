@@ -117,6 +117,11 @@ int wft_dp_dump(struct wft_dpif *dpif, struct wft_dp **dps, size_t *n);
  */
 int wft_dp_set_upcall_pids(struct wft_dpif *dpif, uint32_t dp_ifindex,
 			   const uint32_t *pids, size_t n_pids);
+/* The same, also setting @extra (enum weft_dp_user_features: only
+ * WEFT_DP_F_KEY_COMPACT, for a listener that reads compact keys). */
+int wft_dp_set_upcall_pids_features(struct wft_dpif *dpif,
+				    uint32_t dp_ifindex, const uint32_t *pids,
+				    size_t n_pids, uint32_t extra);
 
 /*
  * Parses a datapath argument as ovs-dpctl writes it: "NAME" or
@@ -196,6 +201,8 @@ void wft_ufid_from_key(const void *key, size_t key_len, const void *mask,
 /* A random UFID (getrandom). Returns 0 or -errno. */
 int wft_ufid_random(struct wft_ufid *ufid);
 
+struct weft_key_compact;
+
 /* Flows. */
 struct wft_dpif_flow {
 	uint32_t dp_ifindex;
@@ -240,6 +247,12 @@ struct wft_dpif_flow_put {
 	size_t packet_len;
 	const void *packet_key;
 	size_t packet_key_len;
+	/*
+	 * The key and mask in the compact form (WEFT_F_KEY_COMPACT), sent
+	 * instead of @key and @mask when not NULL (both or neither).
+	 */
+	const struct weft_key_compact *key_compact;
+	const struct weft_key_compact *mask_compact;
 };
 
 /*
@@ -250,6 +263,16 @@ struct wft_dpif_flow_put {
  */
 int wft_dpif_flow_put(struct wft_dpif *dpif, const struct wft_dpif_flow_put *put,
 		 struct wft_dpif_flow *reply);
+/*
+ * For tests of the module's checks: @put as a CREATE (FLOW_NEW, EXCL) or
+ * MODIFY (FLOW_SET) request with, besides whatever of @put's key and mask
+ * are set, WEFT_FLOW_A_KEY_COMPACT and WEFT_FLOW_A_MASK_COMPACT holding
+ * @key_len and @mask_len raw bytes (each left out when NULL).
+ */
+int wft_dpif_flow_put_compact_raw(struct wft_dpif *dpif,
+				  const struct wft_dpif_flow_put *put,
+				  const void *key, size_t key_len,
+				  const void *mask, size_t mask_len);
 /*
  * Deletes one flow, by @ufid when non-NULL, else by @key and @mask; @reply
  * (may be NULL) receives its final stats.
@@ -327,8 +350,12 @@ struct wft_upcall {
 	 * until the next wft_upcall_recv() on the same socket. */
 	const uint8_t *packet;
 	size_t packet_len;
-	const void *key;	/* contents of WEFT_PACKET_A_KEY */
+	/* Contents of WEFT_PACKET_A_KEY; for a compact key, its metadata
+	 * as attributes (what an execute's key needs). */
+	const void *key;
 	size_t key_len;
+	/* WEFT_PACKET_A_KEY_COMPACT (WEFT_DP_F_KEY_COMPACT), or NULL. */
+	const struct weft_key_compact *ckey;
 	const void *userdata;	/* NULL when absent */
 	size_t userdata_len;
 	uint32_t orig_len;	/* length before trunc; 0 when not truncated */

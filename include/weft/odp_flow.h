@@ -72,6 +72,40 @@ int wft_odp_megaflow_to_key(const struct wft_flow *flow,
 			    struct wft_attrbuf *key, struct wft_attrbuf *mask);
 
 /*
+ * The compact key (struct weft_key_compact, WEFT_F_KEY_COMPACT): one fixed
+ * layout instead of the attributes above, for the upcall and flow install
+ * fast path. It carries no tunnel and no ct original tuple.
+ *
+ * wft_odp_compact_to_flow() reads a miss's compact key into @flow as
+ * wft_odp_key_to_flow() reads the attribute form: 0, -EINVAL (unknown
+ * version) or -ENOENT (in_port maps to no OpenFlow port).
+ *
+ * wft_odp_megaflow_to_compact() writes the megaflow of @flow and its
+ * widened mask @wc (as wft_odp_megaflow_to_key() takes them) into @key
+ * and @mask, with the fields the attribute form would put and no others:
+ * 0, -ENOENT (port map), or -EOPNOTSUPP when the megaflow needs what the
+ * layout lacks (a tunnel, ct original tuple fields): put attributes then.
+ *
+ * wft_odp_compact_md_key() writes the metadata of a compact key as the
+ * WEFT_KEY_A_* attributes an execute's key (or a put's PACKET_KEY) wants,
+ * returning their length (at most WFT_ODP_COMPACT_MD_MAX).
+ */
+struct weft_key_compact;
+
+#define WFT_ODP_COMPACT_MD_MAX	96
+
+int wft_odp_compact_to_flow(const struct weft_key_compact *c,
+			    const struct wft_odp_flow_ports *ports,
+			    struct wft_flow *flow);
+int wft_odp_megaflow_to_compact(const struct wft_flow *flow,
+				const struct wft_flow_wc *wc,
+				const struct wft_odp_flow_ports *ports,
+				struct weft_key_compact *key,
+				struct weft_key_compact *mask);
+size_t wft_odp_compact_md_key(const struct weft_key_compact *c,
+			      uint8_t out[WFT_ODP_COMPACT_MD_MAX]);
+
+/*
  * For set actions: appends one header nest @hdr (a WEFT_KEY_A_* header or
  * SKB_MARK/PRIORITY) holding, for each field with bits in @sel, the
  * field's value from @src (or, with @as_mask, @sel's bits themselves).

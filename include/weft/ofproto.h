@@ -171,11 +171,21 @@ struct wft_ofproto_xlate {
 	bool may_learn;
 	bool trace;
 	const struct wft_ofpacts *actions; /* a packet-out (xlate.h) */
+	/*
+	 * The datapath takes compact keys (WEFT_F_KEY_COMPACT): a megaflow
+	 * that fits the layout is built as ckey and cmask only (compact
+	 * set; key and mask stay empty) and its UFID hashes them. Set once
+	 * for every translation whose UFIDs are compared (handlers and the
+	 * revalidator of one udpif), so that they agree.
+	 */
+	bool want_compact;
 	/* Out. */
 	struct wft_xlate_out out;
 	struct wft_flow_wc wc;		/* out.wc widened for the datapath */
 	struct wft_attrbuf key;		/* the megaflow: masked key, */
 	struct wft_attrbuf mask;	/* its mask, */
+	bool compact;			/* (or ckey and cmask instead) */
+	struct weft_key_compact ckey, cmask;
 	struct wft_ufid ufid;		/* and its UFID */
 	bool used_normal;		/* NORMAL ran (MAC refreshes) */
 	/* The packet carries a critical GENEVE option the bridge's TLV map
@@ -190,6 +200,10 @@ void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x);
  * -ENOENT when in_port is no bridge's port. Read lock held. */
 int wft_ofproto_xlate_key(struct wft_backer *b, struct wft_ofproto_xlate *x,
 			  const void *key, size_t len);
+/* The same for a miss's compact key (WEFT_PACKET_A_KEY_COMPACT). */
+int wft_ofproto_xlate_compact_key(struct wft_backer *b,
+				  struct wft_ofproto_xlate *x,
+				  const struct weft_key_compact *key);
 /* Translates x->flow in x->bridge and builds the megaflow (none for a
  * packet-out, x->actions). Returns 0, or -errno when no megaflow could be
  * built (the actions are then unusable); a translation error still gives

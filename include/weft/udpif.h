@@ -111,6 +111,9 @@ struct wft_dpif_ops {
 	 * (wft_dpif_flow_put's packet: one request instead of a put and an
 	 * execute). Asked once per channel. */
 	bool (*put_executes)(void *chan);
+	/* Optional: whether puts may carry the compact key and mask
+	 * (WEFT_F_KEY_COMPACT). Asked once per channel. */
+	bool (*key_compact)(void *chan);
 	int (*set_upcall_pids)(void *chan, uint32_t dp_ifindex,
 			       const uint32_t *pids, size_t n);
 	int (*dp_stats)(void *chan, uint32_t dp_ifindex,

@@ -7,7 +7,9 @@
 # installs the flow and runs the frame through its actions; a flow that
 # exists (-EEXIST) still runs the frame; a request it refuses runs nothing
 # and installs nothing. Then weftd end to end: with the feature its misses
-# go as one request each (coverage upcall_put_execute), with
+# go as one request each (coverage upcall_put_execute), their keys come
+# up and their megaflows go down compact (upcall_key_compact,
+# upcall_put_compact: WEFT_F_KEY_COMPACT), with
 # other_config:put-execute=false as a put and an execute; both deliver.
 # Requests come from helpers/weftnl.py, a raw netlink client; the frames
 # are counted by the receiving veth end.
@@ -89,11 +91,12 @@ sink_rx() { in_ns pb cat /sys/class/net/eb/statistics/rx_packets; }
 sink_has() { [ "$(sink_rx)" -ge "$1" ]; }
 
 coverage() {
-	appctl coverage/read-counter upcall_put_execute 2>/dev/null || echo 0
+	appctl coverage/read-counter "${1:-upcall_put_execute}" 2>/dev/null ||
+		echo 0
 }
 
 case_weftd() {
-	local c0 c1 c2 r0
+	local c0 c1 c2 r0 k0 k1 p0 m0 m1
 	host_add pa pa ea 10.5.0.1/24 02:00:00:00:05:01
 	host_add pb pb eb 10.5.0.2/24 02:00:00:00:05:02
 	in_ns pa ip neigh replace 10.5.0.2 lladdr 02:00:00:00:05:02 dev ea nud permanent
@@ -111,10 +114,22 @@ case_weftd() {
 		{ fail "add-flows"; return 1; }
 	r0=$(sink_rx)
 	c0=$(coverage)
+	k0=$(coverage upcall_key_compact)
+	p0=$(coverage upcall_put_compact)
+	m0=$(coverage upcall_miss)
 	send_udp 20000
 	wait_for 10 sink_has $((r0 + 50))
 	c1=$(coverage)
 	assert_eq $((c0 + 50)) "$c1" "misses sent as one request each"
+	# weft.ko has WEFT_F_KEY_COMPACT: the 50 misses' keys came up
+	# compact and their megaflows went down compact (at least: pb's
+	# port unreachables miss too, into drop flows, whenever they come).
+	k1=$(coverage upcall_key_compact)
+	m1=$(coverage upcall_miss)
+	[ $((k1 - k0)) -ge 50 ] && [ $((k1 - k0)) -le $((m1 - m0)) ] ||
+		fail "misses with a compact key: $((k1 - k0)) of $((m1 - m0))"
+	[ $(($(coverage upcall_put_compact) - p0)) -ge 50 ] ||
+		fail "fewer than 50 puts went compact"
 	vsctl set Open_vSwitch . other_config:put-execute=false ||
 		fail "put-execute=false"
 	sleep 1

@@ -40,6 +40,7 @@
 #include "fuzz_frames.h"
 #include "nlfuzz_msg.h"
 #include "nlfuzz_keys.h"
+#include "nlfuzz_compact.h"
 
 #define N_DP		4
 #define N_UFID		48
@@ -545,12 +546,18 @@ static void build_flow(struct msg *m, struct fz_rng *r, uint8_t cmd,
 	attr_u32(m, WEFT_FLOW_A_DP_IFINDEX, pick_dp(r));
 	if (fz_chance(r, 90))
 		put_ufid(m, r);
-	if (cmd == WEFT_CMD_FLOW_NEW || cmd == WEFT_CMD_FLOW_SET ||
-	    fz_chance(r, 30))
-		put_key(m, r, WEFT_FLOW_A_KEY, &ks, 0, in_port, recirc);
-	if ((cmd == WEFT_CMD_FLOW_NEW || cmd == WEFT_CMD_FLOW_SET) &&
-	    fz_chance(r, 85))
-		put_key(m, r, WEFT_FLOW_A_MASK, &ks, 1, 0, 0);
+	/* The compact form (WEFT_F_KEY_COMPACT) now and then instead. */
+	if (fz_chance(r, 25)) {
+		put_compact(m, r, &ks, in_port);
+	} else {
+		if (cmd == WEFT_CMD_FLOW_NEW || cmd == WEFT_CMD_FLOW_SET ||
+		    fz_chance(r, 30))
+			put_key(m, r, WEFT_FLOW_A_KEY, &ks, 0, in_port,
+				recirc);
+		if ((cmd == WEFT_CMD_FLOW_NEW || cmd == WEFT_CMD_FLOW_SET) &&
+		    fz_chance(r, 85))
+			put_key(m, r, WEFT_FLOW_A_MASK, &ks, 1, 0, 0);
+	}
 	if (cmd == WEFT_CMD_FLOW_NEW ||
 	    (cmd == WEFT_CMD_FLOW_SET && fz_chance(r, 70)))
 		put_actions(m, r, WEFT_FLOW_A_ACTIONS, 0, &ks);

@@ -7,7 +7,8 @@
  * kernel does not know is refused (strict validation), so userspace probes
  * WEFT_CMD_GET_FEATURES instead of guessing.
  *
- * There is no fixed family header and no C struct inside any attribute: every
+ * There is no fixed family header, and no C struct inside an attribute but
+ * the negotiated compact flow key (struct weft_key_compact): every other
  * value is a scalar, a string, a byte array of the stated length, or a nest.
  * Each object has its own attribute space (WEFT_DP_A_*, WEFT_VPORT_A_*, ...)
  * and each command has its own strict policy in the module.
@@ -58,7 +59,10 @@
  *          [WEFT_VPORT_A_OPTIONS]
  *
  * WEFT_CMD_FLOW_NEW  request: WEFT_FLOW_A_DP_IFINDEX, WEFT_FLOW_A_KEY,
- *                             [WEFT_FLOW_A_MASK], WEFT_FLOW_A_ACTIONS,
+ *                             [WEFT_FLOW_A_MASK] (or WEFT_FLOW_A_KEY_COMPACT
+ *                             and WEFT_FLOW_A_MASK_COMPACT, in this and every
+ *                             flow request: struct weft_key_compact),
+ *                             WEFT_FLOW_A_ACTIONS,
  *                             [WEFT_FLOW_A_UFID], [WEFT_FLOW_A_UFID_FLAGS],
  *                             [WEFT_FLOW_A_CLEAR],
  *                             [WEFT_FLOW_A_PACKET, WEFT_FLOW_A_PACKET_KEY]
@@ -98,7 +102,8 @@
  *   A packet that matched no flow (MISS) or hit a userspace action (ACTION),
  *   sent to the netlink port registered in WEFT_DP_A_UPCALL_PIDS for the CPU
  *   it arrived on (or to WEFT_USERSPACE_A_PID when the action names one):
- *   WEFT_PACKET_A_DP_IFINDEX, WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY,
+ *   WEFT_PACKET_A_DP_IFINDEX, WEFT_PACKET_A_PACKET, WEFT_PACKET_A_KEY (or,
+ *   for a MISS with WEFT_DP_F_KEY_COMPACT, WEFT_PACKET_A_KEY_COMPACT),
  *   [WEFT_PACKET_A_USERDATA], [WEFT_PACKET_A_LEN] (the length before a trunc
  *   action shortened it), [WEFT_PACKET_A_MRU] (the packet was reassembled
  *   by a ct action from fragments of at most this many bytes of IP packet;
@@ -176,6 +181,7 @@ enum weft_feature_bits {
 	WEFT_F_CT_FRAG		= 1 << 16,	/* reassembly before ct */
 	WEFT_F_FLOW_EXECUTE	= 1 << 17,	/* FLOW_NEW with PACKET */
 	WEFT_F_SET_ICMP		= 1 << 18,	/* set icmp/icmpv6 type, code */
+	WEFT_F_KEY_COMPACT	= 1 << 19,	/* struct weft_key_compact */
 };
 
 enum weft_features_attr {
@@ -209,7 +215,13 @@ enum weft_dp_attr {
 enum weft_dp_user_features {
 	/* Send upcalls to the pid of the CPU they arrived on. */
 	WEFT_DP_F_DISPATCH_PER_CPU	= 1 << 0,
-	__WEFT_DP_F_ALL			= (1 << 1) - 1,
+	/*
+	 * Send a miss's key as WEFT_PACKET_A_KEY_COMPACT when it fits that
+	 * layout (no tunnel, no ct_tuple); WEFT_PACKET_A_KEY otherwise, and
+	 * always for WEFT_CMD_PACKET_ACTION. Needs WEFT_F_KEY_COMPACT.
+	 */
+	WEFT_DP_F_KEY_COMPACT		= 1 << 1,
+	__WEFT_DP_F_ALL			= (1 << 2) - 1,
 };
 
 enum weft_dp_stats_attr {
@@ -318,6 +330,8 @@ enum weft_flow_attr {
 	WEFT_FLOW_A_PAD,
 	WEFT_FLOW_A_PACKET,		/* binary: a frame to run ACTIONS on */
 	WEFT_FLOW_A_PACKET_KEY,		/* nest: its metadata (weft_key_attr) */
+	WEFT_FLOW_A_KEY_COMPACT,	/* struct weft_key_compact */
+	WEFT_FLOW_A_MASK_COMPACT,	/* struct weft_key_compact */
 	__WEFT_FLOW_A_MAX
 };
 #define WEFT_FLOW_A_MAX (__WEFT_FLOW_A_MAX - 1)
@@ -726,6 +740,94 @@ enum weft_dec_ttl_attr {
 };
 #define WEFT_DEC_TTL_A_MAX (__WEFT_DEC_TTL_A_MAX - 1)
 
+/*
+ * The compact flow key (WEFT_F_KEY_COMPACT): the fields of the WEFT_KEY_A_*
+ * nest, but tunnel and ct_tuple, in one fixed binary layout, so that the
+ * hot path (a miss's upcall, its flow install) copies a struct instead of
+ * emitting and parsing some forty attributes. It is the one C struct the
+ * ABI carries as an attribute payload; the attribute form stays the
+ * default everywhere and is what replies and dumps use.
+ *
+ * Where it goes: WEFT_FLOW_A_KEY_COMPACT with WEFT_FLOW_A_MASK_COMPACT in
+ * any flow request, instead of WEFT_FLOW_A_KEY/MASK (both compact or
+ * neither; a compact key always has a compact mask); and, once userspace
+ * sets WEFT_DP_F_KEY_COMPACT in the datapath's user features, as
+ * WEFT_PACKET_A_KEY_COMPACT instead of WEFT_PACKET_A_KEY in a
+ * WEFT_CMD_PACKET_MISS whose key has no tunnel and no ct_tuple fields.
+ *
+ * The attribute is exactly sizeof(struct weft_key_compact) bytes; version
+ * is WEFT_KEY_COMPACT_VERSION in a key and in a mask alike, and the
+ * reserved bytes are zero. A new layout gets a new version number (and
+ * the module refuses versions it does not know), never a changed one.
+ * Byte order is each field's, as in the attribute of the same name: u32
+ * metadata and ct fields in host order, ct_labels as WEFT_KEY_A_CT_LABELS.
+ *
+ * Which fields a key has follows from its eth_type, ip_proto and ip_frag,
+ * as the headers of the attribute form do:
+ *   ip_proto, ip_tos, ip_ttl, ip_frag    eth_type 0x0800 or 0x86dd
+ *   ipv4_src, ipv4_dst                   eth_type 0x0800, or ARP (sender
+ *                                        and target IP)
+ *   ip_proto (the opcode, 8 bits), arp_sha, arp_tha   eth_type 0x0806 or
+ *                                        0x8035 (ARP, RARP)
+ *   ipv6_src, ipv6_dst, ipv6_label       eth_type 0x86dd
+ *   tp_src, tp_dst                       ip_proto 6, 17 or 132, 1 on IPv4
+ *                                        or 58 on IPv6 (ICMP type and code,
+ *                                        at most 255), when ip_frag is not
+ *                                        WEFT_FRAG_LATER
+ *   tcp_flags                            ip_proto 6, as tp_src
+ *   nd_target, nd_sll, nd_tll            ICMPv6 type 135 or 136, code 0
+ *   vlan_*, cvlan_*                      a tag: tci has VLAN_CFI_MASK and
+ *                                        tpid is 0x8100 or 0x88a8; both 0
+ *                                        without one (no default TPID)
+ * Every other field is zero in a key and has no bit set in its mask, and
+ * the key's values are in range as the attribute form requires (ip_frag
+ * <= WEFT_FRAG_LATER, a 20-bit label, 12 bits of TCP flags, known ct_state
+ * bits). A mask has no bits beyond a field's width (the attribute form
+ * drops them; this form refuses them). Then, as with attributes, the key
+ * is masked and every header the mask matches needs its prerequisites
+ * matched exactly (WEFT_FLOW_A_MASK). Errors carry an extack message.
+ */
+#define WEFT_KEY_COMPACT_VERSION	1
+
+struct weft_key_compact {
+	__u8 version;		/* WEFT_KEY_COMPACT_VERSION */
+	__u8 reserved0[3];	/* zero */
+	__u32 in_port;
+	__u32 skb_mark;
+	__u32 priority;
+	__u32 recirc_id;
+	__u32 dp_hash;
+	__u32 ct_state;		/* enum weft_ct_state */
+	__u16 ct_zone;
+	__u16 reserved1;	/* zero */
+	__u32 ct_mark;
+	__u32 ct_labels[WEFT_CT_LABELS_LEN / 4];
+	__u8 eth_src[6];
+	__u8 eth_dst[6];
+	__be16 vlan_tpid;	/* outer tag */
+	__be16 vlan_tci;
+	__be16 cvlan_tpid;	/* inner tag (802.1ad) */
+	__be16 cvlan_tci;
+	__be16 eth_type;	/* after the tags */
+	__u8 ip_proto;		/* IP protocol; ARP: the opcode */
+	__u8 ip_tos;		/* IPv4 TOS, IPv6 traffic class */
+	__u8 ip_ttl;		/* IPv4 TTL, IPv6 hop limit */
+	__u8 ip_frag;		/* enum weft_frag_type */
+	__be16 tp_src;		/* port; ICMP type */
+	__be16 tp_dst;		/* port; ICMP code */
+	__be16 tcp_flags;	/* low 12 bits */
+	__be32 ipv4_src;	/* also the ARP sender IP */
+	__be32 ipv4_dst;	/* also the ARP target IP */
+	__u8 arp_sha[6];
+	__u8 arp_tha[6];
+	__u8 ipv6_src[16];
+	__u8 ipv6_dst[16];
+	__be32 ipv6_label;	/* low 20 bits */
+	__u8 nd_target[16];
+	__u8 nd_sll[6];
+	__u8 nd_tll[6];
+};				/* 168 bytes, no implicit padding */
+
 /* Packets: upcalls and execute. */
 enum weft_packet_attr {
 	WEFT_PACKET_A_UNSPEC,
@@ -737,6 +839,7 @@ enum weft_packet_attr {
 	WEFT_PACKET_A_LEN,		/* u32: length before trunc */
 	WEFT_PACKET_A_PROBE,		/* flag: do not log errors */
 	WEFT_PACKET_A_MRU,		/* u16: largest fragment of a reassembled packet */
+	WEFT_PACKET_A_KEY_COMPACT,	/* struct weft_key_compact (MISS only) */
 	__WEFT_PACKET_A_MAX
 };
 #define WEFT_PACKET_A_MAX (__WEFT_PACKET_A_MAX - 1)
