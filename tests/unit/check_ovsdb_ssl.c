@@ -177,8 +177,13 @@ START_TEST(test_ssl_untrusted)
 	ck_assert(run_until(&e, has_error, 5000));
 	idle(&e, 500);
 	err = wft_ovsdb_client_last_error(e.c);
-	ck_assert_msg(strstr(err, remote) && strstr(err, "read: TLS: the server sent the TLS alert \"unknown CA\""),
-		      "%s", err);
+	/* Under TLS 1.3 the client's handshake ends before the server has
+	 * checked the client's certificate: its alert comes back on the
+	 * next read or write, whichever the client happens to be doing. */
+	ck_assert_msg(strstr(err, remote) &&
+		      (strstr(err, "read: TLS: ") || strstr(err, "write: TLS: ")) &&
+		      strstr(err, "TLS: the server sent the TLS alert "
+			     "\"unknown CA\""), "%s", err);
 	ck_assert(!is_active(&e));
 	env_close(&e);
 	wft_ssl_cleanup();
