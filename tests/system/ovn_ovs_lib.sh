@@ -13,7 +13,8 @@
 #   novs NODE CMD ARGS...                CMD (ovs-vsctl, ovs-ofctl,
 #                                        ovs-appctl, ovs-dpctl) for NODE
 #
-# Needs SB_SOCK (ovn_lib.sh).
+# Needs SB_SOCK (ovn_lib.sh) and ovs-vswitchd's ~11 s of guest uptime
+# (the random pool under TCG: ovs_start in weftd_lib.sh waits the same).
 
 declare -A OVS_CHASSIS_PIDS
 
@@ -33,10 +34,13 @@ novs() {
 }
 
 ovs_chassis_start() {
-	local n=$1 name=$2 ip=$3 type=${4:-geneve} d
+	local n=$1 name=$2 ip=$3 type=${4:-geneve} d up
 	d=$(ovs_chassis_dir "$n")
 	rm -rf "$d" && mkdir -p "$d" || return 1
 	modprobe openvswitch || return 1
+	uptime_cs
+	up=$((UPTIME_CS / 100))
+	[ "$up" -ge 12 ] || sleep $((12 - up))
 	ovsdb-tool create "$d/conf.db" /usr/share/openvswitch/vswitch.ovsschema ||
 		return 1
 	on_exit _ovs_chassis_exit "$n"

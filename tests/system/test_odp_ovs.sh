@@ -61,9 +61,14 @@ APPCTL="ovs-appctl -t $TMP/vswitchd.ctl"
 DP=dummy@weft
 
 start_ovs() {
+	local up
+
 	[ -x "$ODP" ] || { fail "$ODP missing: run make"; return 1; }
 	command -v ovs-vswitchd >/dev/null || {
 		fail "ovs-vswitchd missing: run scripts/deps"; return 1; }
+	# Under TCG ovs-vswitchd stalls on the random pool early in boot.
+	up=$(cut -d. -f1 /proc/uptime)
+	[ "$up" -ge 12 ] || sleep $((12 - up))
 	ovsdb-tool create "$TMP"/conf.db \
 		/usr/share/openvswitch/vswitch.ovsschema || return 1
 	ovsdb-server --remote=punix:"$TMP"/db.sock \

@@ -25,12 +25,14 @@ TLV='{class=0x0102,type=0x80,len=4}->tun_metadata0'
 
 # ovs_start_in NS: ovsdb-server, and ovs-vswitchd in NS, private dirs.
 ovs_start_in() {
-	local ns=$1
+	local ns=$1 up
 	modprobe openvswitch || die "modprobe openvswitch"
 	modprobe geneve || die "modprobe geneve"
 	OVS_DIR=$(mktemp -d /tmp/ovs.XXXXXX)
 	export OVS_RUNDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR \
 		OVS_SYSCONFDIR=$OVS_DIR OVS_PKGDATADIR=/usr/share/openvswitch
+	up=$(cut -d. -f1 /proc/uptime)
+	[ "$up" -ge 12 ] || sleep $((12 - up))
 	ovsdb-tool create "$OVS_DIR/conf.db" \
 		/usr/share/openvswitch/vswitch.ovsschema || die "ovsdb-tool"
 	ovsdb-server --detach --no-chdir --pidfile="$OVS_DIR/ovsdb-server.pid" \

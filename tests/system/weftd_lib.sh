@@ -270,13 +270,17 @@ ovs_dp_flows_none() { [ "$(ovs_dp_flow_count "$@")" = 0 ]; }
 OVS_DIR=
 
 # ovs_start: ovsdb-server + ovs-vswitchd (system datapath, openvswitch.ko)
-# in a private directory, stopped at exit. (The guest's random pool is
-# ready at boot now, so ovs-vswitchd no longer needs to wait for it.)
+# in a private directory, stopped at exit. ovs-vswitchd waits on the
+# kernel's random pool under TCG before ~11 s of uptime: start it later.
 ovs_start() {
+	local up
 	modprobe openvswitch || die "modprobe openvswitch"
 	OVS_DIR=$(mktemp -d /tmp/ovs.XXXXXX)
 	export OVS_RUNDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR \
 		OVS_SYSCONFDIR=$OVS_DIR OVS_PKGDATADIR=/usr/share/openvswitch
+	uptime_cs
+	up=$((UPTIME_CS / 100))
+	[ "$up" -ge 12 ] || { phase "ovs_start waits for 12 s of uptime"; sleep $((12 - up)); }
 	ovsdb-tool create "$OVS_DIR/conf.db" /usr/share/openvswitch/vswitch.ovsschema ||
 		die "ovsdb-tool create"
 	ovsdb-server --detach --no-chdir --pidfile="$OVS_DIR/ovsdb-server.pid" \
