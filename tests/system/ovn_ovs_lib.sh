@@ -13,8 +13,8 @@
 #   novs NODE CMD ARGS...                CMD (ovs-vsctl, ovs-ofctl,
 #                                        ovs-appctl, ovs-dpctl) for NODE
 #
-# Needs SB_SOCK (ovn_lib.sh) and ovs-vswitchd's ~11 s of guest uptime
-# (the random pool under TCG: ovs_start in weftd_lib.sh waits the same).
+# Needs SB_SOCK (ovn_lib.sh) and 12 s of guest uptime before ovs-vswitchd
+# starts (see ovs_start in weftd_lib.sh: it waits the same).
 
 declare -A OVS_CHASSIS_PIDS
 

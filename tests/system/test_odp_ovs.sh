@@ -66,7 +66,8 @@ start_ovs() {
 	[ -x "$ODP" ] || { fail "$ODP missing: run make"; return 1; }
 	command -v ovs-vswitchd >/dev/null || {
 		fail "ovs-vswitchd missing: run scripts/deps"; return 1; }
-	# Under TCG ovs-vswitchd stalls on the random pool early in boot.
+	# ovs-vswitchd counts no CPU before 10 s of uptime (see ovs_start
+	# in weftd_lib.sh).
 	up=$(cut -d. -f1 /proc/uptime)
 	[ "$up" -ge 12 ] || sleep $((12 - up))
 	ovsdb-tool create "$TMP"/conf.db \

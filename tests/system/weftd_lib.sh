@@ -270,8 +270,13 @@ ovs_dp_flows_none() { [ "$(ovs_dp_flow_count "$@")" = 0 ]; }
 OVS_DIR=
 
 # ovs_start: ovsdb-server + ovs-vswitchd (system datapath, openvswitch.ko)
-# in a private directory, stopped at exit. ovs-vswitchd waits on the
-# kernel's random pool under TCG before ~11 s of uptime: start it later.
+# in a private directory, stopped at exit. Not before 12 s of guest
+# uptime: OVS 3.1's count_cpu_cores() refreshes its count every 10 s of
+# CLOCK_MONOTONIC, from 0, so before 10 s of uptime it says 0 CPUs; the
+# per-CPU upcall dispatch is then set up with 0 handler threads, and the
+# datapath may lose every upcall (ovs-dpctl show: missed == lost) until
+# ovs-vswitchd restarts. Seen with the one-vCPU guests, whose tests reach
+# this point at ~8 s.
 ovs_start() {
 	local up
 	modprobe openvswitch || die "modprobe openvswitch"
