@@ -285,18 +285,21 @@ static int flow_new_locked(struct weft_datapath *dp, struct weft_flow *new,
 	u16 nlflags = info->nlhdr->nlmsg_flags;
 	struct netlink_ext_ack *extack = info->extack;
 	struct weft_flow *by_ufid = NULL, *by_key;
+	struct weft_flow_hint hint;
 	int err;
 
 	if (req->ufid)
 		by_ufid = weft_flow_table_find_ufid(dp->table, req->ufid);
-	by_key = weft_flow_table_find(dp->table, &req->key, &req->mask);
+	by_key = weft_flow_table_find_hinted(dp->table, &req->key, &req->mask,
+					     &hint);
 
 	if (!by_ufid && !by_key) {
 		if (!(nlflags & NLM_F_CREATE)) {
 			NL_SET_ERR_MSG(extack, "no such flow, and NLM_F_CREATE is not set");
 			return -ENOENT;
 		}
-		err = weft_flow_table_insert(dp->table, new, &req->mask);
+		err = weft_flow_table_insert(dp->table, new, &req->mask,
+					     &hint);
 		if (!err)
 			*result = new;
 		return err;

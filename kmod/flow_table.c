@@ -236,23 +236,32 @@ static bool range_equal(const struct weft_flow_key *a,
 	return true;
 }
 
+/* The flow of mask @m whose key is @masked, hashed @hash (RCU read side). */
+static inline struct weft_flow *bucket_find(const struct weft_flow_mask *m,
+					    const struct weft_flow_key *masked,
+					    u32 hash)
+{
+	struct weft_flow_ti *ti = rcu_dereference(m->ti);
+	struct weft_flow *flow;
+
+	hlist_for_each_entry_rcu(flow, ti_bucket(ti, hash),
+				 flow_table.node[ti->node_ver]) {
+		if (flow->flow_table.hash == hash &&
+		    range_equal(&flow->key, masked, &m->range))
+			return flow;
+	}
+	return NULL;
+}
+
 /* The flow of mask @m that @key matches (RCU read side). */
 static struct weft_flow *mask_lookup(const struct weft_flow_table *t,
 				     const struct weft_flow_mask *m,
 				     const struct weft_flow_key *key)
 {
-	struct weft_flow_ti *ti = rcu_dereference(m->ti);
 	struct weft_flow_key masked;
-	struct weft_flow *flow;
 	u32 hash = masked_hash(&masked, key, m, t->seed);
 
-	hlist_for_each_entry_rcu(flow, ti_bucket(ti, hash),
-				 flow_table.node[ti->node_ver]) {
-		if (flow->flow_table.hash == hash &&
-		    range_equal(&flow->key, &masked, &m->range))
-			return flow;
-	}
-	return NULL;
+	return bucket_find(m, &masked, hash);
 }
 
 static u32 masks_used(const struct mask_array *ma)
@@ -485,15 +494,15 @@ static void masks_del(struct weft_flow_table *t, struct weft_flow_mask *m)
 
 /* The table's mask equal to @key, created if new, with a reference. */
 static struct weft_flow_mask *mask_get(struct weft_flow_table *t,
-				       const struct weft_flow_key *key)
+				       const struct weft_flow_key *key,
+				       const struct weft_key_range *range)
 {
-	struct weft_key_range range = mask_range(key);
 	struct weft_flow_mask *m;
 
 	mutex_lock(&t->mask_lock);
-	m = mask_find(t, masks_protected(t), key, &range);
+	m = mask_find(t, masks_protected(t), key, range);
 	if (!m) {
-		m = mask_alloc(t, key, &range);
+		m = mask_alloc(t, key, range);
 		if (m && masks_add(t, m)) {
 			mask_free(m);
 			m = NULL;
@@ -611,17 +620,29 @@ static void bump_generation(struct weft_flow_table *t)
 }
 
 int weft_flow_table_insert(struct weft_flow_table *t, struct weft_flow *flow,
-			   const struct weft_flow_key *mask)
+			   const struct weft_flow_key *mask,
+			   const struct weft_flow_hint *hint)
 {
+	struct weft_key_range range;
 	struct weft_flow_key scratch;
 	struct weft_flow_mask *m;
 
 	weft_assert_locked();
-	m = mask_get(t, mask);
+	range = hint ? hint->range : mask_range(mask);
+	m = mask_get(t, mask, &range);
 	if (!m)
 		return -ENOMEM;
 	flow->mask = m;
-	flow->flow_table.hash = masked_hash(&scratch, &flow->key, m, t->seed);
+	/*
+	 * The hash depends only on the key, the mask's bits and the seed,
+	 * so the find's stands whenever it probed a mask equal to @mask:
+	 * this one (or one at its address with the same bits).
+	 */
+	if (hint && hint->mask == m)
+		flow->flow_table.hash = hint->hash;
+	else
+		flow->flow_table.hash = masked_hash(&scratch, &flow->key, m,
+						    t->seed);
 	ti_insert(&m->ti, flow, false);
 	if (flow->has_ufid) {
 		flow->ufid_table.hash = jhash(flow->ufid, WEFT_UFID_LEN,
@@ -747,20 +768,37 @@ void weft_flow_table_destroy(struct weft_flow_table *t)
 	call_rcu(&t->rcu, table_free_rcu);
 }
 
+struct weft_flow *weft_flow_table_find_hinted(struct weft_flow_table *t,
+					      const struct weft_flow_key *masked_key,
+					      const struct weft_flow_key *mask,
+					      struct weft_flow_hint *hint)
+{
+	struct weft_key_range range = mask_range(mask);
+	struct weft_flow *flow = NULL;
+	struct weft_flow_key masked;
+	struct weft_flow_mask *m;
+	u32 hash = 0;
+
+	rcu_read_lock();
+	m = mask_find(t, rcu_dereference(t->masks), mask, &range);
+	if (m) {
+		hash = masked_hash(&masked, masked_key, m, t->seed);
+		flow = bucket_find(m, &masked, hash);
+	}
+	rcu_read_unlock();
+	if (hint) {
+		hint->range = range;
+		hint->mask = m;		/* compared, never dereferenced */
+		hint->hash = hash;
+	}
+	return flow;
+}
+
 struct weft_flow *weft_flow_table_find(struct weft_flow_table *t,
 				       const struct weft_flow_key *masked_key,
 				       const struct weft_flow_key *mask)
 {
-	struct weft_key_range range = mask_range(mask);
-	struct weft_flow *flow = NULL;
-	struct weft_flow_mask *m;
-
-	rcu_read_lock();
-	m = mask_find(t, rcu_dereference(t->masks), mask, &range);
-	if (m)
-		flow = mask_lookup(t, m, masked_key);
-	rcu_read_unlock();
-	return flow;
+	return weft_flow_table_find_hinted(t, masked_key, mask, NULL);
 }
 
 struct weft_flow *weft_flow_table_find_ufid(struct weft_flow_table *t,

@@ -106,6 +106,32 @@ struct weft_flow *weft_flow_table_lookup(struct weft_flow_table *table,
 struct weft_flow *weft_flow_table_find(struct weft_flow_table *table,
 				       const struct weft_flow_key *masked_key,
 				       const struct weft_flow_key *mask);
+/*
+ * What weft_flow_table_find_hinted() learnt about a key and mask, for the
+ * weft_flow_table_insert() that follows it under the same hold of
+ * weft_lock: the mask's byte range, and the key's hash when the table had
+ * an equal mask. Saves a FLOW_NEW the second scan of the mask and hash of
+ * the key.
+ */
+struct weft_flow_hint {
+	struct weft_key_range range;
+	const struct weft_flow_mask *mask;	/* the equal mask, or NULL */
+	u32 hash;				/* the key's, under @mask */
+};
+
+/**
+ * weft_flow_table_find_hinted() - weft_flow_table_find(), filling @hint.
+ * @table: the table (weft_lock held).
+ * @masked_key: the key, already masked by @mask.
+ * @mask: the mask.
+ * @hint: out, or NULL.
+ *
+ * Return: the flow, or NULL.
+ */
+struct weft_flow *weft_flow_table_find_hinted(struct weft_flow_table *table,
+					      const struct weft_flow_key *masked_key,
+					      const struct weft_flow_key *mask,
+					      struct weft_flow_hint *hint);
 /**
  * weft_flow_table_find_ufid() - look a flow up by UFID (weft_lock or RCU).
  * @table: the table.
@@ -121,12 +147,15 @@ struct weft_flow *weft_flow_table_find_ufid(struct weft_flow_table *table,
  * @flow: key already masked; ufid/has_ufid set. Must not be in the table
  *        yet, and no flow with the same UFID or masked key and mask may be.
  * @mask: the mask; an equal one already in the table is shared.
+ * @hint: what a weft_flow_table_find_hinted() of the same key and mask
+ *        filled in, with weft_lock held since; or NULL.
  *
  * Return: 0, -ENOMEM.
  */
 int weft_flow_table_insert(struct weft_flow_table *table,
 			   struct weft_flow *flow,
-			   const struct weft_flow_key *mask);
+			   const struct weft_flow_key *mask,
+			   const struct weft_flow_hint *hint);
 /**
  * weft_flow_table_remove() - unlink @flow (weft_lock held). The caller frees
  * it with weft_flow_free(flow, true). flow->mask may be freed after a grace

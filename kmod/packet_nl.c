@@ -24,6 +24,25 @@ const struct nla_policy weft_packet_nl_policy[WEFT_PACKET_A_MAX + 1] = {
 	/* USERDATA and LEN travel only in upcalls: refused as unknown. */
 };
 
+/*
+ * The packet's skb: first from this CPU's page fragments, as a received
+ * frame's (and an upcall's, datapath.c) data is, which __netdev_alloc_skb()
+ * does only for an allocation that may not reclaim. A fragment is cleared
+ * once, with its page, at its own size; a kmalloc()ed head (the
+ * reclaiming path) is cleared again as an object under init_on_alloc:
+ * ~0.5 KB of byte-wise clearing more for each miss's packet that a
+ * FLOW_NEW or PACKET_EXECUTE sends back. Only when no fragment can be had
+ * without reclaim does it wait for memory, as before.
+ */
+static struct sk_buff *packet_alloc(unsigned int size)
+{
+	struct sk_buff *skb;
+
+	skb = __dev_alloc_skb(size, (GFP_KERNEL & ~__GFP_DIRECT_RECLAIM) |
+			      __GFP_NOWARN);
+	return skb ?: __dev_alloc_skb(size, GFP_KERNEL);
+}
+
 static struct sk_buff *packet_build(const struct nlattr *attr,
 				    struct netlink_ext_ack *extack)
 {
@@ -34,7 +53,7 @@ static struct sk_buff *packet_build(const struct nlattr *attr,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "WEFT_PACKET_A_PACKET is too long");
 		return ERR_PTR(-EINVAL);
 	}
-	skb = __dev_alloc_skb(NET_IP_ALIGN + len, GFP_KERNEL);
+	skb = packet_alloc(NET_IP_ALIGN + len);
 	if (!skb)
 		return ERR_PTR(-ENOMEM);
 	skb_reserve(skb, NET_IP_ALIGN);

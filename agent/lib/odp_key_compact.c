@@ -8,7 +8,9 @@
  * installs the same flow from either form.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/netlink.h>
 #include <string.h>
 
@@ -121,17 +123,21 @@ size_t wft_odp_compact_md_key(const struct weft_key_compact *c,
 
 /* Writing megaflows. */
 
-static bool nonzero(const void *p, size_t n)
+/*
+ * Whether @m matches any field of the ct original tuple, which the layout
+ * lacks: a few word loads a miss instead of a byte loop over each field.
+ */
+static bool matches_ct_orig(const struct wft_flow *m)
 {
-	const uint8_t *b = p;
+	uint64_t w[4];
 
-	while (n--)
-		if (*b++)
-			return true;
-	return false;
+	memcpy(w, &m->ct_ipv6_src, sizeof(w));
+	static_assert(offsetof(struct wft_flow, ct_ipv6_dst) ==
+		      offsetof(struct wft_flow, ct_ipv6_src) + 16,
+		      "ct_ipv6_src and ct_ipv6_dst are adjacent");
+	return m->ct_nw_src || m->ct_nw_dst || m->ct_nw_proto ||
+	       m->ct_tp_src || m->ct_tp_dst || w[0] || w[1] || w[2] || w[3];
 }
-
-#define BITS(m, member) nonzero(&(m)->member, sizeof((m)->member))
 
 static uint8_t frag_to_odp(uint8_t f, bool as_mask)
 {
@@ -142,48 +148,70 @@ static uint8_t frag_to_odp(uint8_t f, bool as_mask)
 	       f & WFT_FRAG_ANY ? WEFT_FRAG_FIRST : WEFT_FRAG_NONE;
 }
 
-/* Metadata and ct fields of @f (a key's or, @as_mask, a mask's). */
-static void put_md(const struct wft_flow *f, bool as_mask,
-		   struct weft_key_compact *c)
+/*
+ * The megaflow's key is the flow masked by its mask, and the mask is the
+ * mask masked by itself: each writer below reads (@f & @m) field by field,
+ * called once as (flow, mask) for the key and once as (mask, mask) for the
+ * mask. That masks only the ~40 fields the layout has, instead of copying
+ * and masking the whole struct wft_flow (~1k bytes) first.
+ */
+#define AND(f, m, member)	((f)->member & (m)->member)
+
+static void and_bytes(void *dst, const void *a, const void *b, size_t n)
 {
-	c->version = WEFT_KEY_COMPACT_VERSION;
-	c->skb_mark = be32_to_host(f->pkt_mark);
-	c->priority = be32_to_host(f->skb_priority);
-	c->recirc_id = be32_to_host(f->recirc_id);
-	c->dp_hash = be32_to_host(f->dp_hash);
-	c->ct_state = be32_to_host(f->ct_state);
-	if (as_mask)
-		c->ct_state &= WFT_CS_ALL;
-	c->ct_zone = ntohs(f->ct_zone);
-	c->ct_mark = be32_to_host(f->ct_mark);
-	wft_odpf_u128_swap(f->ct_label, (uint8_t *)c->ct_labels, true);
-	memcpy(c->eth_src, f->dl_src, 6);
-	memcpy(c->eth_dst, f->dl_dst, 6);
-	c->eth_type = f->dl_type;
+	const uint8_t *x = a, *y = b;
+	uint8_t *d = dst;
+
+	while (n--)
+		*d++ = *x++ & *y++;
 }
 
-/* The tags, as odp_flow_mask.c's put_vlans(). */
-static void put_vlans(const struct wft_flow *kf, const struct wft_flow *m,
+/* Metadata and ct fields of @f & @m (a key's or, @as_mask, a mask's). */
+static void put_md(const struct wft_flow *f, const struct wft_flow *m,
+		   bool as_mask, struct weft_key_compact *c)
+{
+	uint8_t label[16];
+
+	c->version = WEFT_KEY_COMPACT_VERSION;
+	c->skb_mark = be32_to_host(AND(f, m, pkt_mark));
+	c->priority = be32_to_host(AND(f, m, skb_priority));
+	c->recirc_id = be32_to_host(AND(f, m, recirc_id));
+	c->dp_hash = be32_to_host(AND(f, m, dp_hash));
+	c->ct_state = be32_to_host(AND(f, m, ct_state));
+	if (as_mask)
+		c->ct_state &= WFT_CS_ALL;
+	c->ct_zone = ntohs(AND(f, m, ct_zone));
+	c->ct_mark = be32_to_host(AND(f, m, ct_mark));
+	and_bytes(label, f->ct_label, m->ct_label, sizeof(label));
+	wft_odpf_u128_swap(label, (uint8_t *)c->ct_labels, true);
+	and_bytes(c->eth_src, f->dl_src, m->dl_src, 6);
+	and_bytes(c->eth_dst, f->dl_dst, m->dl_dst, 6);
+	c->eth_type = AND(f, m, dl_type);
+}
+
+/* The tags, as odp_flow_mask.c's put_vlans(); @f unmasked. */
+static void put_vlans(const struct wft_flow *f, const struct wft_flow *m,
 		      struct weft_key_compact *key,
 		      struct weft_key_compact *mask)
 {
-	bool outer = kf->vlan_tci & htons(WFT_VLAN_CFI);
-	bool inner = outer && (kf->cvlan_tci & htons(WFT_VLAN_CFI));
+	uint16_t tci = AND(f, m, vlan_tci), ctci = AND(f, m, cvlan_tci);
+	uint16_t tpid = AND(f, m, vlan_tpid), ctpid = AND(f, m, cvlan_tpid);
+	bool outer = tci & htons(WFT_VLAN_CFI);
+	bool inner = outer && (ctci & htons(WFT_VLAN_CFI));
 
 	if (outer) {
-		key->vlan_tpid = kf->vlan_tpid ? kf->vlan_tpid :
+		key->vlan_tpid = tpid ? tpid :
 				 htons(inner ? WFT_ETH_TYPE_VLAN_8021AD :
 					       WFT_ETH_TYPE_VLAN);
-		key->vlan_tci = kf->vlan_tci;
+		key->vlan_tci = tci;
 	}
 	if (m->vlan_tci) {
 		mask->vlan_tpid = m->vlan_tpid;
 		mask->vlan_tci = m->vlan_tci;
 	}
 	if (inner) {
-		key->cvlan_tpid = kf->cvlan_tpid ? kf->cvlan_tpid :
-				  htons(WFT_ETH_TYPE_VLAN);
-		key->cvlan_tci = kf->cvlan_tci;
+		key->cvlan_tpid = ctpid ? ctpid : htons(WFT_ETH_TYPE_VLAN);
+		key->cvlan_tci = ctci;
 	}
 	if (outer && m->cvlan_tci) {
 		mask->cvlan_tpid = m->cvlan_tpid;
@@ -191,18 +219,22 @@ static void put_vlans(const struct wft_flow *kf, const struct wft_flow *m,
 	}
 }
 
-static void put_ip(const struct wft_flow *f, bool as_mask,
-		   struct weft_key_compact *c)
+static void put_ip(const struct wft_flow *f, const struct wft_flow *m,
+		   bool as_mask, struct weft_key_compact *c)
 {
-	c->ip_proto = f->nw_proto;
-	c->ip_tos = f->nw_tos;
-	c->ip_ttl = f->nw_ttl;
-	c->ip_frag = frag_to_odp(f->nw_frag, as_mask);
+	c->ip_proto = AND(f, m, nw_proto);
+	c->ip_tos = AND(f, m, nw_tos);
+	c->ip_ttl = AND(f, m, nw_ttl);
+	c->ip_frag = frag_to_odp(AND(f, m, nw_frag), as_mask);
 }
 
 /* Which transport fields, as odp_flow_mask.c's l4_header(). */
 enum l4_kind { L4_NONE, L4_PORTS, L4_TCP, L4_ICMP };
 
+/*
+ * @f unmasked: every field read here is either fully masked (nw_proto,
+ * dl_type) or read only where the mask has that bit (nw_frag's LATER).
+ */
 static enum l4_kind l4_kind(const struct wft_flow *f, const struct wft_flow *m)
 {
 	bool v6 = f->dl_type == htons(WFT_ETH_TYPE_IPV6);
@@ -224,21 +256,22 @@ static enum l4_kind l4_kind(const struct wft_flow *f, const struct wft_flow *m)
 	return L4_NONE;
 }
 
-static void put_l4(const struct wft_flow *f, enum l4_kind kind,
-		   struct weft_key_compact *c)
+static void put_l4(const struct wft_flow *f, const struct wft_flow *m,
+		   enum l4_kind kind, struct weft_key_compact *c)
 {
 	if (kind == L4_ICMP) {
 		/* Type and code are bytes: the ports' low bytes. */
-		c->tp_src = f->tp_src & htons(0xff);
-		c->tp_dst = f->tp_dst & htons(0xff);
+		c->tp_src = AND(f, m, tp_src) & htons(0xff);
+		c->tp_dst = AND(f, m, tp_dst) & htons(0xff);
 		return;
 	}
-	c->tp_src = f->tp_src;
-	c->tp_dst = f->tp_dst;
+	c->tp_src = AND(f, m, tp_src);
+	c->tp_dst = AND(f, m, tp_dst);
 	if (kind == L4_TCP)
-		c->tcp_flags = f->tcp_flags;
+		c->tcp_flags = AND(f, m, tcp_flags);
 }
 
+/* @f unmasked; the caller checked that the ICMP type is fully masked. */
 static bool is_nd(const struct wft_flow *f)
 {
 	uint8_t type = ntohs(f->tp_src) & 0xff;
@@ -247,60 +280,72 @@ static bool is_nd(const struct wft_flow *f)
 	       f->nw_proto == IPPROTO_ICMPV6 && (type == 135 || type == 136);
 }
 
-static void put_l3_l4(const struct wft_flow *kf, const struct wft_flow *m,
+/* The layer 3 fields of @f & @m for the (fully masked) EtherType @type. */
+static void put_l3(uint16_t type, const struct wft_flow *f,
+		   const struct wft_flow *m, struct weft_key_compact *c)
+{
+	switch (type) {
+	case WFT_ETH_TYPE_ARP:
+	case WFT_ETH_TYPE_RARP:
+		c->ip_proto = AND(f, m, nw_proto);	/* the opcode's low byte */
+		and_bytes(c->arp_sha, f->arp_sha, m->arp_sha, 6);
+		and_bytes(c->arp_tha, f->arp_tha, m->arp_tha, 6);
+		/* fall through */
+	case WFT_ETH_TYPE_IP:
+		c->ipv4_src = AND(f, m, nw_src);
+		c->ipv4_dst = AND(f, m, nw_dst);
+		return;
+	case WFT_ETH_TYPE_IPV6:
+		and_bytes(c->ipv6_src, &f->ipv6_src, &m->ipv6_src, 16);
+		and_bytes(c->ipv6_dst, &f->ipv6_dst, &m->ipv6_dst, 16);
+		c->ipv6_label = AND(f, m, ipv6_label);
+		return;
+	}
+}
+
+static void put_nd(const struct wft_flow *f, const struct wft_flow *m,
+		   struct weft_key_compact *c)
+{
+	and_bytes(c->nd_target, &f->nd_target, &m->nd_target, 16);
+	and_bytes(c->nd_sll, f->arp_sha, m->arp_sha, 6);
+	and_bytes(c->nd_tll, f->arp_tha, m->arp_tha, 6);
+}
+
+/* @f unmasked. */
+static void put_l3_l4(const struct wft_flow *f, const struct wft_flow *m,
 		      struct weft_key_compact *key,
 		      struct weft_key_compact *mask)
 {
+	uint16_t type = ntohs(f->dl_type);
 	enum l4_kind kind;
 
 	if (m->dl_type != 0xffff)
 		return;
-	switch (ntohs(kf->dl_type)) {
+	switch (type) {
 	case WFT_ETH_TYPE_ARP:
 	case WFT_ETH_TYPE_RARP:
-		key->ipv4_src = kf->nw_src;
-		key->ipv4_dst = kf->nw_dst;
-		key->ip_proto = kf->nw_proto;	/* the opcode's low byte */
-		memcpy(key->arp_sha, kf->arp_sha, 6);
-		memcpy(key->arp_tha, kf->arp_tha, 6);
-		mask->ipv4_src = m->nw_src;
-		mask->ipv4_dst = m->nw_dst;
-		mask->ip_proto = m->nw_proto;
-		memcpy(mask->arp_sha, m->arp_sha, 6);
-		memcpy(mask->arp_tha, m->arp_tha, 6);
+		put_l3(type, f, m, key);
+		put_l3(type, m, m, mask);
 		return;
 	case WFT_ETH_TYPE_IP:
-		key->ipv4_src = kf->nw_src;
-		key->ipv4_dst = kf->nw_dst;
-		mask->ipv4_src = m->nw_src;
-		mask->ipv4_dst = m->nw_dst;
-		break;
 	case WFT_ETH_TYPE_IPV6:
-		memcpy(key->ipv6_src, &kf->ipv6_src, 16);
-		memcpy(key->ipv6_dst, &kf->ipv6_dst, 16);
-		key->ipv6_label = kf->ipv6_label;
-		memcpy(mask->ipv6_src, &m->ipv6_src, 16);
-		memcpy(mask->ipv6_dst, &m->ipv6_dst, 16);
-		mask->ipv6_label = m->ipv6_label;
+		put_l3(type, f, m, key);
+		put_l3(type, m, m, mask);
 		break;
 	default:
 		return;
 	}
-	put_ip(kf, false, key);
-	put_ip(m, true, mask);
-	kind = l4_kind(kf, m);
+	put_ip(f, m, false, key);
+	put_ip(m, m, true, mask);
+	kind = l4_kind(f, m);
 	if (kind == L4_NONE)
 		return;
-	put_l4(kf, kind, key);
-	put_l4(m, kind, mask);
-	if (kind == L4_ICMP && is_nd(kf) &&
+	put_l4(f, m, kind, key);
+	put_l4(m, m, kind, mask);
+	if (kind == L4_ICMP && is_nd(f) &&
 	    (m->tp_src & htons(0xff)) == htons(0xff)) {
-		memcpy(key->nd_target, &kf->nd_target, 16);
-		memcpy(key->nd_sll, kf->arp_sha, 6);
-		memcpy(key->nd_tll, kf->arp_tha, 6);
-		memcpy(mask->nd_target, &m->nd_target, 16);
-		memcpy(mask->nd_sll, m->arp_sha, 6);
-		memcpy(mask->nd_tll, m->arp_tha, 6);
+		put_nd(f, m, key);
+		put_nd(m, m, mask);
 	}
 }
 
@@ -311,27 +356,21 @@ int wft_odp_megaflow_to_compact(const struct wft_flow *flow,
 				struct weft_key_compact *mask)
 {
 	const struct wft_flow *m = &wc->masks;
-	struct wft_flow kf;
 	uint32_t port;
 
 	/* What the layout does not carry goes as attributes. */
-	if (wft_odp_flow_is_tunnel(flow) || BITS(m, ct_nw_src) ||
-	    BITS(m, ct_nw_dst) || BITS(m, ct_ipv6_src) ||
-	    BITS(m, ct_ipv6_dst) || BITS(m, ct_nw_proto) ||
-	    BITS(m, ct_tp_src) || BITS(m, ct_tp_dst))
+	if (wft_odp_flow_is_tunnel(flow) || matches_ct_orig(m))
 		return -EOPNOTSUPP;
-	kf = *flow;
-	wft_flow_zero_wildcards(&kf, wc);
 	memset(key, 0, sizeof(*key));
 	memset(mask, 0, sizeof(*mask));
 	port = ntohl(flow->in_port);
 	if (ports && ports->to_odp && ports->to_odp(ports->aux, port, &port))
 		return -ENOENT;
-	put_md(&kf, false, key);
-	put_md(m, true, mask);
+	put_md(flow, m, false, key);
+	put_md(m, m, true, mask);
 	key->in_port = port;
 	mask->in_port = m->in_port ? UINT32_MAX : 0;
-	put_vlans(&kf, m, key, mask);
-	put_l3_l4(&kf, m, key, mask);
+	put_vlans(flow, m, key, mask);
+	put_l3_l4(flow, m, key, mask);
 	return 0;
 }

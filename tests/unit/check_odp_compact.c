@@ -16,6 +16,7 @@
 #include <check.h>
 #include <errno.h>
 #include <linux/netlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,11 +306,22 @@ START_TEST(test_md_key)
 }
 END_TEST
 
+/* The first and last byte of each ct original tuple field. */
+#define CT_ORIG(f)	offsetof(struct wft_flow, f),			\
+			offsetof(struct wft_flow, f) +			\
+			sizeof(((struct wft_flow *)0)->f) - 1
+static const size_t ct_orig[] = {
+	CT_ORIG(ct_nw_src), CT_ORIG(ct_nw_dst), CT_ORIG(ct_ipv6_src),
+	CT_ORIG(ct_ipv6_dst), CT_ORIG(ct_nw_proto), CT_ORIG(ct_tp_src),
+	CT_ORIG(ct_tp_dst),
+};
+
 START_TEST(test_not_compact)
 {
 	struct weft_key_compact k, m;
 	struct wft_flow flow;
 	struct wft_flow_wc wc;
+	size_t i;
 
 	/* A tunnel packet's megaflow matches its tunnel key. */
 	megaflow_of(0, &flow, &wc);
@@ -318,11 +330,19 @@ START_TEST(test_not_compact)
 	wft_odp_flow_widen(&flow, &wc);
 	ck_assert_int_eq(wft_odp_megaflow_to_compact(&flow, &wc, &port_map,
 						     &k, &m), -EOPNOTSUPP);
-	/* The ct original tuple. */
+	/* An IPv6 tunnel, told by its endpoint's last byte alone. */
 	megaflow_of(0, &flow, &wc);
-	wc.masks.ct_nw_dst = UINT32_MAX;
+	flow.tun_ipv6_dst.s6_addr[15] = 1;
 	ck_assert_int_eq(wft_odp_megaflow_to_compact(&flow, &wc, &port_map,
 						     &k, &m), -EOPNOTSUPP);
+	/* Any bit of any field of the ct original tuple, alone. */
+	for (i = 0; i < sizeof(ct_orig) / sizeof(ct_orig[0]); i++) {
+		megaflow_of(0, &flow, &wc);
+		((uint8_t *)&wc.masks)[ct_orig[i]] = 0x01;
+		ck_assert_msg(wft_odp_megaflow_to_compact(&flow, &wc,
+							  &port_map, &k, &m)
+			      == -EOPNOTSUPP, "ct orig byte %zu", ct_orig[i]);
+	}
 	/* An in_port the bridge does not have. */
 	megaflow_of(0, &flow, &wc);
 	flow.in_port = htonl(77);
