@@ -9,23 +9,6 @@
 
 #include "ofp_private.h"
 
-/* ovs-ofctl's hex for bytes: leading zero bytes dropped, "0" if all
- * are. */
-static void put_hex_min(struct wft_strbuf *sb, const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && !p[i])
-		i++;
-	if (i == n) {
-		wft_strbuf_putc(sb, '0');
-		return;
-	}
-	wft_strbuf_printf(sb, "0x%x", p[i++]);
-	for (; i < n; i++)
-		wft_strbuf_printf(sb, "%02x", p[i]);
-}
-
 static void put_spec(const struct wft_learn_spec *s, struct wft_strbuf *sb)
 {
 	size_t n_bytes = (s->dst.n_bits + 7) / 8;
@@ -41,7 +24,7 @@ static void put_spec(const struct wft_learn_spec *s, struct wft_strbuf *sb)
 		} else if (s->src_imm) {
 			ofp_subfield_format(&s->dst, sb);
 			wft_strbuf_putc(sb, '=');
-			put_hex_min(sb, imm, n_bytes);
+			ofp_put_hex(sb, imm, n_bytes);
 		} else {
 			ofp_subfield_format(&s->dst, sb);
 			if (s->src.field != s->dst.field ||
@@ -54,7 +37,7 @@ static void put_spec(const struct wft_learn_spec *s, struct wft_strbuf *sb)
 	case WFT_LEARN_LOAD:
 		wft_strbuf_puts(sb, "load:");
 		if (s->src_imm)
-			put_hex_min(sb, imm, n_bytes);
+			ofp_put_hex(sb, imm, n_bytes);
 		else
 			ofp_subfield_format(&s->src, sb);
 		wft_strbuf_puts(sb, "->");
