@@ -110,9 +110,10 @@ static double now_ms(void)
 static bool resolve_vifs(struct wft_ovn *o, struct wft_backer *b)
 {
 	struct wft_ofproto_port_info info;
+	const struct wft_ovn_iface *ifc;
 	struct wft_ofproto *br;
 	bool all = true;
-	size_t i, k;
+	size_t i;
 
 	wft_backer_read_lock(b);
 	br = wft_backer_find(b, o->node.bridge);
@@ -121,11 +122,9 @@ static bool resolve_vifs(struct wft_ovn *o, struct wft_backer *b)
 
 		if (p->kind != WFT_OVN_PORT_LOCAL)
 			continue;
-		p->iface = NULL;
+		ifc = wft_ovn_iface_find(o->ifaces, o->n_ifaces, p->name);
+		p->iface = ifc ? ifc->name : NULL;
 		p->ofport = 0;
-		for (k = 0; k < o->n_ifaces; k++)
-			if (!strcmp(o->ifaces[k].iface_id, p->name))
-				p->iface = o->ifaces[k].name;
 		if (br && p->iface &&
 		    !wft_ofproto_port_by_name(br, p->iface, strlen(p->iface),
 					      &info) &&

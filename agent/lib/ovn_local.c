@@ -54,18 +54,12 @@ static bool uuid_in(const struct wft_uuid *u, const struct wft_uuid *v,
 	return false;
 }
 
-static struct wft_ovsdb_row *pb_by_name(struct wft_ovsdb_rtable *t,
-					const char *name)
-{
-	struct wft_ovsdb_row *pb;
-
-	for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
-	     pb = wft_ovsdb_row_next(pb))
-		if (!strcmp(wft_ovsdb_row_string(pb, "logical_port", ""),
-			    name))
-			return pb;
-	return NULL;
-}
+/* A patch port (or a gateway port of this chassis) of a datapath, and
+ * the port at its other end. */
+struct link {
+	const struct wft_uuid *dp;
+	const char *peer;
+};
 
 static const char *iface_of(struct wft_ovn *o, const char *lport);
 
@@ -86,43 +80,50 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			 bool to_claim)
 {
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Port_Binding");
+	struct wft_ovn_pb_names names;
+	struct link *links = NULL;
 	struct wft_uuid *dps = NULL;
 	struct wft_ovsdb_row *pb, *pp;
 	const struct wft_uuid *dp;
-	size_t n = 0, done = 0;
+	size_t n = 0, done = 0, n_links = 0, i;
 
 	for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
 	     pb = wft_ovsdb_row_next(pb)) {
+		bool gw_here = wft_ovn_gw_port_here(o, pb);
+		const char *peer;
+
+		dp = ref(pb, "datapath");
+		if (!dp)
+			continue;
+		/* The links to follow below, in the table's order. */
+		if ((gw_here || !strcmp(wft_ovsdb_row_string(pb, "type", ""),
+					"patch")) &&
+		    (peer = map_get(pb, "options", "peer"))) {
+			links = wft_xrealloc(links, (n_links + 1) *
+					     sizeof(*links));
+			links[n_links++] = (struct link) { dp, peer };
+		}
 		/* A gateway router's ports count before they are claimed. */
 		if (!wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
-				     &o->chassis_uuid) &&
-		    !wft_ovn_gw_port_here(o, pb) &&
+				     &o->chassis_uuid) && !gw_here &&
 		    !(to_claim && claimable(o, pb)))
 			continue;
-		dp = ref(pb, "datapath");
-		if (!dp || uuid_in(dp, dps, n))
+		if (uuid_in(dp, dps, n))
 			continue;
 		dps = wft_xrealloc(dps, (n + 1) * sizeof(*dps));
 		dps[n++] = *dp;
 	}
 	/* Breadth first through the patch ports. */
+	wft_ovn_pb_names_build(&names, r);
 	for (; done < n; done++) {
-		for (pb = t ? wft_ovsdb_rtable_first(t) : NULL; pb;
-		     pb = wft_ovsdb_row_next(pb)) {
-			const char *peer;
-
-			dp = ref(pb, "datapath");
-			if (!dp || wft_uuid_cmp(dp, &dps[done]) ||
-			    (strcmp(wft_ovsdb_row_string(pb, "type", ""),
-				    "patch") && !wft_ovn_gw_port_here(o, pb)))
+		for (i = 0; i < n_links; i++) {
+			if (wft_uuid_cmp(links[i].dp, &dps[done]))
 				continue;
-			peer = map_get(pb, "options", "peer");
-			if (!peer)
-				continue;
-			pp = pb_by_name(t, peer);
+			pp = wft_ovn_pb_names_find(&names, links[i].peer);
 			if (!pp) {
 				if (peers)
-					wft_ovn_strset_add(peers, peer);
+					wft_ovn_strset_add(peers,
+							   links[i].peer);
 				continue;
 			}
 			dp = ref(pp, "datapath");
@@ -132,18 +133,18 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			dps[n++] = *dp;
 		}
 	}
+	wft_ovn_pb_names_free(&names);
+	free(links);
 	*dpsp = dps;
 	return n;
 }
 
 static const char *iface_of(struct wft_ovn *o, const char *lport)
 {
-	size_t i;
+	const struct wft_ovn_iface *ifc;
 
-	for (i = 0; i < o->n_ifaces; i++)
-		if (!strcmp(o->ifaces[i].iface_id, lport))
-			return o->ifaces[i].name;
-	return NULL;
+	ifc = wft_ovn_iface_find(o->ifaces, o->n_ifaces, lport);
+	return ifc ? ifc->name : NULL;
 }
 
 static bool has_type(const char *const *types, const char *t)

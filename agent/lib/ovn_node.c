@@ -216,6 +216,16 @@ size_t wft_ovn_ifaces_from_conf(const struct wft_conf *conf,
 	return out;
 }
 
+struct wft_ovn_iface *wft_ovn_iface_find(const struct wft_ovn_iface *ifaces,
+					 size_t n, const char *iface_id)
+{
+	const struct wft_ovn_iface key = { .iface_id = (char *)iface_id };
+
+	/* Sorted and without duplicates (wft_ovn_ifaces_from_conf). */
+	return n ? bsearch(&key, ifaces, n, sizeof(*ifaces), iface_cmp) :
+	       NULL;
+}
+
 void wft_ovn_ifaces_free(struct wft_ovn_iface *ifaces, size_t n)
 {
 	size_t i;

@@ -126,13 +126,10 @@ static json_t *router_ports(struct wft_ovsdb_replica *r,
 
 static bool iface_installed(struct wft_ovn *o, const char *lsp)
 {
-	size_t i;
+	const struct wft_ovn_iface *ifc;
 
-	for (i = 0; i < o->n_ifaces; i++)
-		if (!strcmp(o->ifaces[i].iface_id, lsp) &&
-		    o->ifaces[i].installed)
-			return true;
-	return false;
+	ifc = wft_ovn_iface_find(o->ifaces, o->n_ifaces, lsp);
+	return ifc && ifc->installed;
 }
 
 static json_t *port_json(struct wft_ovn *o, struct wft_ovsdb_replica *r,

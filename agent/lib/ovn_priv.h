@@ -285,6 +285,19 @@ int wft_ovn_cmds_run(struct wft_ovn *o, struct wft_ovn_cmds *c);
 void wft_ovn_strset_add(struct wft_ovn_strset *s, const char *v);
 void wft_ovn_strset_clear(struct wft_ovn_strset *s);
 
+/* ovn_pb_names.c: Port_Binding rows by logical_port, valid until the
+ * replica changes. */
+struct wft_ovn_pb_names {
+	struct wft_ovn_pb_name *v;
+	size_t n;
+};
+
+void wft_ovn_pb_names_build(struct wft_ovn_pb_names *x,
+			    struct wft_ovsdb_replica *r);
+struct wft_ovsdb_row *wft_ovn_pb_names_find(const struct wft_ovn_pb_names *x,
+					    const char *name);
+void wft_ovn_pb_names_free(struct wft_ovn_pb_names *x);
+
 /* ovn_local.c */
 void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			struct wft_ovn_view *v);

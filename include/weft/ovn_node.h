@@ -66,6 +66,9 @@ size_t wft_ovn_ifaces_from_conf(const struct wft_conf *conf,
 				const char *bridge,
 				struct wft_ovn_iface **ifacesp);
 void wft_ovn_ifaces_free(struct wft_ovn_iface *ifaces, size_t n);
+/* The interface asking for @iface_id in the sorted @ifaces, or NULL. */
+struct wft_ovn_iface *wft_ovn_iface_find(const struct wft_ovn_iface *ifaces,
+					 size_t n, const char *iface_id);
 
 /* The value of @key in a string-to-string map column, or NULL. */
 const char *wft_conf_map_get(const struct wft_datum *d, const char *key);

@@ -107,7 +107,15 @@ static struct wft_ovsdb_replica *load(const char *path)
 	return r;
 }
 
-/* Every port bound to the chassis gets an interface named after it. */
+static int iface_cmp(const void *a, const void *b)
+{
+	const struct wft_ovn_iface *x = a, *y = b;
+
+	return strcmp(x->iface_id, y->iface_id);
+}
+
+/* Every port bound to the chassis gets an interface named after it,
+ * sorted by iface-id as weftd keeps them. */
 static void make_ifaces(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 {
 	struct wft_ovsdb_rtable *t = wft_ovsdb_replica_table(r, "Port_Binding");
@@ -128,6 +136,8 @@ static void make_ifaces(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 		o->ifaces[o->n_ifaces].installed = false;
 		o->n_ifaces++;
 	}
+	if (o->n_ifaces)
+		qsort(o->ifaces, o->n_ifaces, sizeof(*o->ifaces), iface_cmp);
 }
 
 int main(int argc, char **argv)
