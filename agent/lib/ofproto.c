@@ -72,6 +72,7 @@ void wft_backer_destroy(struct wft_backer *b)
 		bridge_free(b->brs[i]);
 	free(b->brs);
 	free(b->odp);
+	free(b->held_name);
 	pthread_rwlock_destroy(&b->lock);
 	free(b);
 }
@@ -497,6 +498,7 @@ void wft_backer_update(struct wft_backer *b, const struct wft_bridge_cfg *brs,
 		bridge_configure(br, &brs[i]);
 	}
 	pair_patches(b);
+	wft_ofproto_hold_mark(b);
 	odp_map_build(b);
 	atomic_fetch_add(&b->port_gen, 1);
 	pthread_rwlock_unlock(&b->lock);

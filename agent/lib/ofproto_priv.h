@@ -36,6 +36,7 @@ struct wft_ofproto {
 	struct wft_xlate_bridge xb;
 	struct wft_tlv_map *tlv;	/* GENEVE TLV map; lives with br */
 	bool tlv_loaded;		/* its saved map was read */
+	bool held;			/* wft_backer_hold(): flows wait */
 };
 
 struct odp_entry {
@@ -59,6 +60,7 @@ struct wft_backer {
 	uint64_t retired_macs;
 	wft_backer_changed_cb *changed_cb;
 	void *changed_aux;
+	char *held_name;		/* wft_backer_hold(), or NULL */
 };
 
 /* ofproto.c */
@@ -66,6 +68,11 @@ struct wft_backer {
 long long wft_ofproto_now(void);
 struct ofport *wft_ofproto_find_port(const struct wft_ofproto *br,
 				     uint32_t ofport);
+
+/* ofproto_hold.c */
+/* Sets every bridge's held flag from b->held_name and the patch ports
+ * (write lock held, patches paired). */
+void wft_ofproto_hold_mark(struct wft_backer *b);
 
 /* ofproto_tunnel.c */
 /* The tunnel port of any bridge whose vport is @odp_port and whose

@@ -130,6 +130,20 @@ static enum verdict retranslate(struct cycle *c, struct ukey *k,
 			  k->actions_len) ? KEEP : MODIFY;
 }
 
+/* Whether @k's packets enter a held bridge (wft_backer_hold()). */
+static bool held(struct wft_udpif *u, const struct ukey *k)
+{
+	struct wft_ofproto *br;
+	uint32_t ofport;
+	bool ret;
+
+	wft_backer_read_lock(u->backer);
+	ret = !wft_backer_flow_port(u->backer, k->odp_in_port, &k->flow, &br,
+				    &ofport) && wft_ofproto_held(br);
+	wft_backer_read_unlock(u->backer);
+	return ret;
+}
+
 static enum verdict judge(struct cycle *c, struct ukey *k,
 			  const struct wft_dpif_flow *f, uint64_t delta)
 {
@@ -137,9 +151,10 @@ static enum verdict judge(struct cycle *c, struct ukey *k,
 
 	if (c->purge || c->kill_all || atomic_load(&k->failed))
 		return DELETE;
-	/* flow-restore-wait: flows from before the restart are neither
-	 * translated nor expired until whoever restores the rules is done. */
-	if (k->adopted && atomic_load(&c->u->restore_wait))
+	/* flow-restore-wait, for every bridge or for a held one: flows
+	 * from before the restart are neither translated nor expired until
+	 * whoever restores the rules is done. */
+	if (k->adopted && (atomic_load(&c->u->restore_wait) || held(c->u, k)))
 		return KEEP;
 	if (used < k->created_ms)
 		used = k->created_ms;

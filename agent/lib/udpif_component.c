@@ -14,6 +14,7 @@
 
 #include "udpif_rpc.h"
 #include "weft/bridge.h"
+#include "weft/ovn_node.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -54,7 +55,7 @@ static void read_config(struct udpif_state *st, struct wft_udpif_config *c)
 	c->n_handlers = (unsigned int)config_number(ovs, "n-handler-threads");
 	c->flow_limit = (size_t)config_number(ovs, "flow-limit");
 	c->max_idle_ms = (unsigned int)config_number(ovs, "max-idle");
-	c->flow_restore_wait = (w && !strcmp(w, "true")) || st->ovn_hold;
+	c->flow_restore_wait = w && !strcmp(w, "true");
 	c->no_put_execute = pe && !strcmp(pe, "false");
 }
 
@@ -157,23 +158,51 @@ static void on_timer(struct wft_timer *t, void *aux)
 }
 
 /*
- * An OVN chassis rebuilds br-int's rules from the SB after a restart, and
- * until it has, a translation meets empty tables: the revalidator would
- * turn the flows of the connections that were running into drops, and
- * new flows would drop too. So when weftd starts with the chassis keys
- * set (system-id and ovn-remote), it behaves as with flow-restore-wait
- * until the chassis says its rules are in (or OVN_HOLD_MS pass): the
- * datapath's flows are kept as they are and new ones wait.
+ * An OVN chassis rebuilds its ovn-bridge's rules from the SB after a
+ * restart, and until it has, a translation meets empty tables: the
+ * revalidator would turn the flows of the connections that were running
+ * into drops, and new flows would drop too. So when weftd starts with the
+ * chassis keys set (system-id and ovn-remote), that bridge is held
+ * (wft_backer_hold(): flow-restore-wait for it and the bridges patched to
+ * it) until the chassis says its rules are in, or OVN_HOLD_MS pass: its
+ * datapath flows are kept as they are and its new ones wait. The other
+ * bridges' rules do not come from the SB: they forward as usual.
  */
+static void on_hold_timer(struct wft_timer *t, void *aux);
+
+static void ovn_hold(struct udpif_state *st)
+{
+	struct wft_strbuf err = WFT_STRBUF_INIT;
+	struct wft_ovn_node node;
+
+	/* A bad value is the chassis' to report; enabled says whether it
+	 * will run. */
+	wft_ovn_node_from_conf(wft_daemon_conf(st->d), &node, &err);
+	if (node.enabled) {
+		st->ovn_bridge = wft_xstrdup(node.bridge);
+		wft_info("an OVN chassis: %s's flows of before the start are "
+			 "kept, and its new flows wait, until it has installed "
+			 "its rules", st->ovn_bridge);
+		wft_backer_hold(st->backer, st->ovn_bridge);
+		st->hold_timer = wft_loop_timer(wft_daemon_loop(st->d),
+						OVN_HOLD_MS, false,
+						on_hold_timer, st);
+	}
+	wft_ovn_node_uninit(&node);
+	wft_strbuf_free(&err);
+}
+
 static void ovn_release(struct udpif_state *st, const char *why)
 {
-	if (!st->ovn_hold)
+	if (!st->ovn_bridge)
 		return;
-	st->ovn_hold = false;
 	wft_timer_cancel(st->hold_timer);
 	st->hold_timer = NULL;
-	wft_info("flows of before the start: revalidated again (%s)", why);
-	sync(st);
+	wft_info("%s: flows of before the start: revalidated again (%s)",
+		 st->ovn_bridge, why);
+	free(st->ovn_bridge);
+	st->ovn_bridge = NULL;
+	wft_backer_hold(st->backer, NULL);	/* kicks the revalidator */
 }
 
 static void on_hold_timer(struct wft_timer *t, void *aux)
@@ -224,21 +253,7 @@ static int udpif_init(struct wft_daemon *d, void **state,
 	st->ops = cfg->dp_ops ? cfg->dp_ops->dpif : NULL;
 	st->ctx = cfg->dp_ctx;
 	*state = st;
-	{
-		const struct wft_row *ovs = wft_conf_ovs(wft_daemon_conf(d));
-
-		st->ovn_hold = wft_row_map_get(ovs, WFT_OVS_EXTERNAL_IDS,
-					       "system-id") &&
-			       wft_row_map_get(ovs, WFT_OVS_EXTERNAL_IDS,
-					       "ovn-remote");
-	}
-	if (st->ovn_hold) {
-		wft_info("an OVN chassis: the flows of before the start are "
-			 "kept until it has installed its rules");
-		st->hold_timer = wft_loop_timer(wft_daemon_loop(d),
-						OVN_HOLD_MS, false,
-						on_hold_timer, st);
-	}
+	ovn_hold(st);
 	wft_backer_set_changed(st->backer, kick, st);
 	wft_udpif_register(st);
 	wft_daemon_conf_subscribe(d, on_conf, st);
@@ -254,6 +269,7 @@ static void udpif_exit(struct wft_daemon *d, void *state)
 	wft_daemon_conf_unsubscribe(d, on_conf, st);
 	wft_timer_cancel(st->timer);
 	wft_timer_cancel(st->hold_timer);
+	free(st->ovn_bridge);
 	wft_backer_set_changed(st->backer, NULL, NULL);
 	wft_udpif_answer_waits(st, "weftd is exiting");
 	udpif_down(st);

@@ -241,6 +241,11 @@ static bool handle_miss(struct handler *h, const struct wft_upcall *up)
 		ret = wft_ofproto_xlate_key(u->backer, x, up->key,
 					    up->key_len);
 	}
+	if (!ret && wft_ofproto_held(x->bridge)) {
+		/* Its rules are being rebuilt (wft_backer_hold()). */
+		wft_backer_read_unlock(u->backer);
+		return false;
+	}
 	if (!ret) {
 		x->may_learn = true;
 		x->trace = false;

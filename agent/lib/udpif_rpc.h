@@ -28,8 +28,9 @@ struct udpif_state {
 	void *pin_aux;
 	struct udpif_wait *waits;	/* revalidator/wait, purge */
 	size_t n_waits, cap_waits;
-	/* An OVN chassis at start: wait for its rules (udpif_component.c). */
-	bool ovn_hold;
+	/* An OVN chassis at start: its ovn-bridge, held until its rules are
+	 * in (udpif_component.c); NULL once they are, or for no chassis. */
+	char *ovn_bridge;
 	struct wft_timer *hold_timer;
 };
 

@@ -14,7 +14,8 @@
  * DOC: Locking.
  * - The backer's ports lock (a reader-writer lock) guards the set of
  *   bridges and every bridge's ports: the struct wft_xlate_port pointers
- *   xlate's callbacks return, the datapath port map, the patch peers.
+ *   xlate's callbacks return, the datapath port map, the patch peers,
+ *   which bridges are held (wft_backer_hold()).
  *   Only the main thread writes it (wft_backer_update()); handler
  *   threads, the revalidator and the main thread's RPCs hold it for
  *   reading around each translation or port lookup.
@@ -117,6 +118,19 @@ size_t wft_backer_bridges(struct wft_backer *b,
  */
 void wft_backer_generation(struct wft_backer *b, uint64_t *rules,
 			   uint64_t *macs);
+
+/*
+ * flow-restore-wait for one bridge (ofproto_hold.c): while the rules of
+ * bridge @name are being rebuilt (an OVN chassis after a start), udpif
+ * installs no flow for a packet that enters it, or a bridge patched to it
+ * (the packet may cross into its tables), and keeps such flows of before
+ * the start as they are; the other bridges go on as usual. @name need not
+ * exist yet. NULL ends the hold and tells the changed callback, so that
+ * the flows kept are revalidated. Main thread only.
+ */
+void wft_backer_hold(struct wft_backer *b, const char *name);
+/* Whether @br is held (read lock held, or the main thread). */
+bool wft_ofproto_held(const struct wft_ofproto *br);
 
 const char *wft_ofproto_name(const struct wft_ofproto *br);
 /* The bridge's GENEVE TLV map (tlv_map.h). Main thread only for changes:

@@ -31,7 +31,9 @@
  * until translated, then kept, fixed or deleted like any other; none is
  * flushed. With other_config:flow-restore-wait=true they are not even
  * translated until it is set back to false, so that whoever restores the
- * pipeline can do so first, as with OVS.
+ * pipeline can do so first, as with OVS; nor are new flows installed. The
+ * same, for one bridge and those patched to it, while the backer holds it
+ * (wft_backer_hold(): an OVN chassis' ovn-bridge after a start).
  *
  * DOC: Locking.
  * - The ports lock of the backer (ofproto.h) and the pipelines' locks are
@@ -210,9 +212,9 @@ uint32_t wft_key_in_port(const void *key, size_t len);
 struct wft_daemon;
 void wft_udpif_daemon_packet_in(struct wft_daemon *d, wft_packet_in_cb *cb,
 				void *aux);
-/* The OVN chassis has installed its rules after weftd's start: the
- * flows of before the start, kept until now, are revalidated again and
- * new ones handled (udpif_component.c). */
+/* The OVN chassis has installed its rules after weftd's start: its
+ * ovn-bridge's flows of before the start, kept until now, are revalidated
+ * again and its new ones handled (udpif_component.c). */
 void wft_udpif_daemon_ovn_restored(struct wft_daemon *d);
 
 struct wft_udpif_handler_stats {

@@ -61,7 +61,7 @@ ovn_start() {
 }
 
 # ---- chassis, pods and traffic for the issue 8 topology tests ----------------
-# (test_ovn_acl.sh, test_ovn_lb.sh; they need weftd_tunnel_lib.sh too)
+# (test_ovn_acl.sh, test_ovn_lb*.sh; they need weftd_tunnel_lib.sh too)
 #
 #   ovn_chassis NODE NAME IP [TYPE]   NODE's weftd becomes chassis NAME
 #   ovn_pod NODE POD PORT ADDR MAC LSP [GW]   a pod behind PORT on NODE's
@@ -75,6 +75,13 @@ ovn_start() {
 #   ping_bg POD ADDR FILE             a background ping (5/s) logging to
 #                                     FILE; ping_replies FILE counts replies
 #   icmp_in_echos POD                 the pod's Icmp InEchos counter
+#   name_server POD                   answers every TCP connection on port
+#                                     80 of POD with POD's name
+#   vip_clients POD VIP N             N connections from POD to VIP:80,
+#                                     one line each, numbered from 0:
+#                                     "I ok NAME" (what the server
+#                                     answered), else I and why (timeout,
+#                                     refused, error:...)
 #   sctp_listen POD PORT              an SCTP listener on POD (needs sctp)
 #   sctp_connect POD ADDR PORT        how an SCTP connect from POD ends:
 #                                     connected, refused (an ABORT came
@@ -167,6 +174,34 @@ icmp_in_echos() {
 		fi
 	done < <(ip netns exec "$1" cat /proc/net/snmp)
 	echo -1
+}
+
+name_server() {
+	ip netns exec "$1" "$PY" -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", 80))
+s.listen(64)
+while True:
+    c, _ = s.accept()
+    c.sendall(sys.argv[1].encode())
+    c.close()
+' "$1" >/dev/null 2>&1 &
+	on_exit kill -KILL "$!"
+	wait_listen "$1" 80 || fail "no server in $1"
+}
+
+# (ct_traffic.py's client, every connection its own source port, which
+# a load balancer without affinity spreads; it sends nothing and reads
+# to the end.)
+vip_clients() {
+	local steps=() i
+	for ((i = 0; i < $3; i++)); do
+		steps+=("tcp $2 80 0 0 3")
+	done
+	ip netns exec "$1" "$PY" "$WEFT_TOP/tests/system/helpers/ct_traffic.py" \
+		client "${steps[@]}" 2>&1
 }
 
 # ---- resilience (test_ovn_resilience, test_ovn_badinput) ----------------

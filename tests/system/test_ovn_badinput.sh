@@ -30,6 +30,14 @@
 #              ping tracked before the restart goes on without a loss (the
 #              datapath's flows are kept until the chassis has installed
 #              its rules again)
+#   plain      a NORMAL bridge beside br-int on the same weftd (br-plain:
+#              hosts pl1, pl2, pl3), and a host with no logical port on
+#              br-int (stray); the SB stopped, weftd exits (exit
+#              --restart) and starts again: a new flow on br-plain (pl3,
+#              silent until then, pings pl1) is forwarded at once (within
+#              10 s; the hold is 30 s), while br-int's new flows still
+#              wait (stray's pings get no datapath flow); the SB back,
+#              stray's flows are installed
 #
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_badinput.sh
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
@@ -38,6 +46,10 @@
 M1=0a:00:00:00:01:11
 M3=0a:00:00:00:01:13
 M5=0a:00:00:00:01:15
+MP1=02:00:00:00:09:01
+MP2=02:00:00:00:09:02
+MP3=02:00:00:00:09:03
+MS=02:00:00:00:09:99
 FAKE=$OVN/fake.sock
 
 chassis() {
@@ -243,8 +255,57 @@ case_zones() {
 	ping_fail pod3 10.0.1.11 || fail "ping pod3 -> pod1 (still dropped)"
 }
 
+# dp_port NAME: NAME's datapath port number in nA.
+dp_port() { ndpctl nA show | sed -n "s/^ *port \([0-9]*\): $1\( .*\)\?$/\1/p"; }
+
+# in_port_flows N: nA's datapath flows whose in_port is N.
+in_port_flows() { ndp_flows nA | grep -F "in_port($1)," || true; }
+
+released() { grep -c "revalidated again" "$(node_dir nA)/weftd.log"; }
+
+case_plain() {
+	local stray t0 n0
+	vm_up pl1 nA q1 10.9.0.1/24 $MP1
+	vm_up pl2 nA q2 10.9.0.2/24 $MP2
+	vm_up pl3 nA q3 10.9.0.3/24 $MP3
+	vm_up stray nA q9 10.0.1.99/24 $MS
+	nvsctl nA add-br br-plain -- add-port br-plain q1 \
+		-- add-port br-plain q2 -- add-port br-plain q3 \
+		-- add-port br-int q9 || { fail "br-plain, q9"; return; }
+	wait_for 10 eval 'nofctl nA dump-flows br-plain | grep -q "actions=NORMAL"' ||
+		fail "no NORMAL rule on br-plain"
+	until_deadline 10 ping_ok pl1 10.9.0.2 1 || fail "br-plain before the restart"
+	stray=$(dp_port q9)
+	[ -n "$stray" ] || { fail "q9 has no datapath port"; return; }
+	sb_stop || fail "the SB did not stop"
+	n0=$(released)
+	nappctl nA exit --restart || fail "exit --restart"
+	wait_for 30 eval '! kill -0 '"${NODE_PID[nA]}" || fail "weftd did not exit"
+	nweftd_start nA || { fail "weftd did not start again"; return; }
+	t0=$(now)
+	# pl3 has sent nothing yet: its flows are new ones.
+	until_deadline 10 ping_ok pl3 10.9.0.1 1 ||
+		fail "br-plain: a new flow waited for br-int's rules"
+	_usecs "$t0"; t0=$_USECS; _usecs "$(now)"
+	log "br-plain forwarded a new flow $(((_USECS - t0) / 1000)) ms after weftd answered"
+	in_ns stray ping -q -c 2 -i 0.5 -W 1 10.0.1.11 >/dev/null 2>&1
+	in_port_flows "$stray" >"$WEFT_RESULTS/stray-held.txt"
+	assert_eq "$(released)" "$n0" "the hold was still on when br-int was checked"
+	assert_eq "$(count_lines <"$WEFT_RESULTS/stray-held.txt")" 0 \
+		"br-int's new flows (from q9) installed while the SB was away"
+	sb_start || fail "the SB did not start again"
+	wait_hv || fail "--wait=hv with the SB back"
+	until_deadline 20 eval '[ "$(released)" -gt "$n0" ]' ||
+		fail "br-int's hold did not end"
+	in_ns stray ping -q -c 2 -i 0.5 -W 1 10.0.1.11 >/dev/null 2>&1
+	until_deadline 10 eval 'in_port_flows "$stray" | grep -q .' ||
+		fail "no datapath flow from q9 after the hold"
+	in_port_flows "$stray" >"$WEFT_RESULTS/stray-after.txt"
+}
+
 setup
 run_case lflows
 run_case server
 run_case zones
+run_case plain
 finish

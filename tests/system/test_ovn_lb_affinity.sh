@@ -51,57 +51,15 @@ setup() {
 	wait_for 20 ovn_ports_up lp1 lp2 lp3 || die "not every port is up"
 }
 
-# name_server POD: answers every TCP connection on port 80 with POD's
-# name.
-name_server() {
-	ip netns exec "$1" "$PY" -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", 80))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    c.sendall(sys.argv[1].encode())
-    c.close()
-' "$1" >/dev/null 2>&1 &
-	on_exit kill -KILL "$!"
-	wait_listen "$1" 80 || fail "no server in $1"
-}
-
-# vip_clients N: N connections from pod1 to the VIP, one line each: the
-# peer's address, what it answered and the local port, or "fail".
-vip_clients() {
-	ip netns exec pod1 "$PY" -c '
-import socket, sys
-for i in range(int(sys.argv[2])):
-    s = socket.socket()
-    s.settimeout(3)
-    try:
-        s.connect((sys.argv[1], 80))
-        peer = s.getpeername()[0]
-        data = b""
-        while True:
-            b = s.recv(64)
-            if not b:
-                break
-            data += b
-        print(peer, data.decode(), s.getsockname()[1])
-    except OSError as e:
-        print("fail", e)
-    s.close()
-' "$VIP" "$1" 2>&1
-}
-
 # clients_to N TAG: N connections; sets N2 and N3 (answers from pod2 and
 # pod3) and NOK (complete ones), keeps the lines in TAG's file.
 clients_to() {
 	local out
-	out=$(vip_clients "$1")
+	out=$(vip_clients pod1 $VIP "$1")
 	echo "$out" >"$WEFT_RESULTS/clients-$2.txt"
-	N2=$(count_matching "^$VIP pod2 " <<<"$out")
-	N3=$(count_matching "^$VIP pod3 " <<<"$out")
-	NOK=$(count_matching "^$VIP pod[23] [0-9]+$" <<<"$out")
+	N2=$(count_matching "^[0-9]+ ok pod2$" <<<"$out")
+	N3=$(count_matching "^[0-9]+ ok pod3$" <<<"$out")
+	NOK=$(count_matching "^[0-9]+ ok pod[23]$" <<<"$out")
 	log "$2: $N2 to pod2 (hv2), $N3 to pod3 (hv1), $NOK/$1 complete"
 }
 
