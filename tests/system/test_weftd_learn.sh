@@ -180,7 +180,7 @@ conn_rule() { ofctl dump-flows br0 table=30 | grep "nw_src=$1," || true; }
 
 case_fin() {
 	local r t
-	ofctl add-flow br0 "table=0,priority=100,tcp,actions=learn(table=30,idle_timeout=60,hard_timeout=120,fin_idle_timeout=3,fin_hard_timeout=6,eth_type=0x800,nw_proto=6,NXM_OF_IP_SRC[],NXM_OF_IP_DST[],NXM_OF_TCP_SRC[],NXM_OF_TCP_DST[]),resubmit(,30),resubmit(,1)" ||
+	ofctl add-flow br0 "table=0,priority=40000,tcp,actions=learn(table=30,idle_timeout=60,hard_timeout=120,fin_idle_timeout=3,fin_hard_timeout=6,eth_type=0x800,nw_proto=6,NXM_OF_IP_SRC[],NXM_OF_IP_DST[],NXM_OF_TCP_SRC[],NXM_OF_TCP_DST[]),resubmit(,30),resubmit(,1)" ||
 		fail "add-flow with fin_idle_timeout"
 	tcp_conn 4 >"$WEFT_RESULTS/tcp-conn.txt" 2>&1 &
 	t=$!
