@@ -139,6 +139,7 @@ case_hairpin() {
 	assert_eq "" "$(hairpin_flows)" "hv1's table 69 once lb1 is there"
 	out=$(vip_clients 5 pod3 $vip1)
 	echo "$out" >"$WEFT_RESULTS/hairpin-clients.txt"
+	ovn_dump hairpin
 	n=$(count_matching "^$vip1 pod3 [0-9]+$" <<<"$out")
 	log "hairpin: $n/5 of pod3's connections to $vip1 came back to it"
 	assert_eq 5 "$n" "pod3's hairpinned connections that completed"
