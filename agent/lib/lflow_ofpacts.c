@@ -13,9 +13,12 @@
  *                   as ovn-controller 23.03 encodes it (committing in the
  *                   SNAT zone would confirm the connection there before
  *                   lr_out_snat's ct_snat(IP), which then cannot NAT)
- *   ct_dnat[(IP)]   ct([commit,]table=NEXT,zone=Z,nat[(dst=IP)]), Z the
- *                   port's zone on a switch, the DNAT zone on a router
- *   ct_snat[(IP)]   likewise with src, the SNAT zone on a router
+ *   ct_dnat[(IP)]   ct([commit,]table=NEXT,zone=reg11,nat[(dst=IP)]): the
+ *                   datapath's DNAT zone, a switch's too (ovn-controller
+ *                   23.03 encodes it so whatever the datapath)
+ *   ct_snat[(IP)]   likewise with src, the SNAT zone (reg12): on a switch
+ *                   the hairpin stage's, whose ct_snat_to_vip (table 70)
+ *                   SNATs in reg12, so that the replies find it there
  *   ct_*_in_czone   the router's DNAT zone (the common zone) for both
  *   a <-> b         push:b,push:a,pop:b,pop:a (OVS's stack)
  *   ct_lb[_mark](backends=B,...)  group:ID, a select group with one
@@ -141,9 +144,7 @@ static int xlate_nat(const struct wft_lact *act,
 			    "%s: only one address is supported", act->name);
 	if (act->n_args)
 		ip = &act->args[0];
-	if (ctx->is_switch)
-		zone = 13;
-	else if (czone)
+	if (czone)
 		zone = 11;
 	else
 		zone = dnat ? 11 : 12;

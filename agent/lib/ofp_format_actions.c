@@ -448,6 +448,16 @@ static void put_action(struct fmt_ctx *c, const struct wft_ofpact *a)
 		ofp_subfield_format(&a->check_pkt.dst, sb);
 		wft_strbuf_putc(sb, ',');
 		break;
+	case WFT_OFPACT_FIN_TIMEOUT:
+		/* As ovs-ofctl: the nonzero ones, fin_timeout() for none. */
+		wft_strbuf_puts(sb, "fin_timeout(");
+		if (a->fin.idle)
+			wft_strbuf_printf(sb, "idle_timeout=%u%s", a->fin.idle,
+					  a->fin.hard ? "," : "");
+		if (a->fin.hard)
+			wft_strbuf_printf(sb, "hard_timeout=%u", a->fin.hard);
+		wft_strbuf_puts(sb, "),");
+		break;
 	}
 }
 

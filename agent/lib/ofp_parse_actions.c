@@ -754,11 +754,56 @@ static int parse_check_pkt_larger(struct ofp_acts_ctx *c,
 	return 0;
 }
 
+/* "fin_timeout(idle_timeout=N,hard_timeout=N)", either or both or none.
+ * Like ovs-ofctl, any match takes it; only TCP packets can trigger it. */
+static int parse_fin_timeout(struct ofp_acts_ctx *c, struct wft_ofpacts *acts)
+{
+	const struct ofp_token *saved = c->tok;
+	uint16_t idle = 0, hard = 0;
+	struct wft_ofpact *a;
+	struct ofp_token t;
+	char *text;
+	const char *s;
+	uint64_t v;
+	int ret;
+
+	if (c->tok->delim != '(')
+		return ACT_ERR(c, "expected fin_timeout(idle_timeout=N,"
+			       "hard_timeout=N)");
+	s = text = ofp_acts_value_dup(c);
+	while ((ret = ofp_next_token(&s, &t, c->err, c->errlen)) > 0) {
+		uint16_t *dst = ofp_token_is(&t, "idle_timeout") ? &idle :
+				ofp_token_is(&t, "hard_timeout") ? &hard :
+				NULL;
+
+		if (!dst) {
+			ret = ACT_ERR(c, "invalid key '%.*s'",
+				      (int)t.key_len, t.key);
+			break;
+		}
+		if (t.delim != '=' ||
+		    ofp_parse_uint(t.value, t.value_len, UINT16_MAX, &v)) {
+			ret = ACT_ERR(c, "%.*s: expected a number from 0 to "
+				      "65535", (int)t.key_len, t.key);
+			break;
+		}
+		*dst = (uint16_t)v;
+	}
+	c->tok = saved;
+	free(text);
+	if (ret)
+		return ret;
+	a = wft_ofpacts_put(acts, WFT_OFPACT_FIN_TIMEOUT);
+	a->fin.idle = idle;
+	a->fin.hard = hard;
+	return 0;
+}
+
 /* ovs-ofctl actions that weft does not implement (yet). */
 static const char *const unsupported[] = {
 	"bundle", "bundle_load", "multipath", "set_tunnel", "set_tunnel64", "set_queue", "pop_queue",
 	"enqueue", "meter", "exit", "sample", "write_actions",
-	"write_metadata", "clear_actions", "fin_timeout",
+	"write_metadata", "clear_actions",
 	"encap", "decap", "push_mpls", "pop_mpls",
 	"set_mpls_label", "set_mpls_tc", "set_mpls_ttl", "dec_mpls_ttl",
 	"dec_nsh_ttl", "set_vlan_vid", "set_vlan_pcp",
@@ -806,6 +851,7 @@ static const struct {
 	{ "pop", parse_stack, true },
 	{ "learn", ofp_parse_learn, true },
 	{ "check_pkt_larger", parse_check_pkt_larger, true },
+	{ "fin_timeout", parse_fin_timeout, true },
 };
 
 /* What ct(exec(...)) may hold, as in OVS: writes of ct_mark and ct_label

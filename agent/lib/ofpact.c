@@ -262,6 +262,8 @@ static bool act_equal(const struct wft_ofpact *a, const struct wft_ofpact *b)
 	case WFT_OFPACT_CHECK_PKT_LARGER:
 		return a->check_pkt.pkt_len == b->check_pkt.pkt_len &&
 		       subfield_equal(&a->check_pkt.dst, &b->check_pkt.dst);
+	case WFT_OFPACT_FIN_TIMEOUT:
+		return a->fin.idle == b->fin.idle && a->fin.hard == b->fin.hard;
 	case WFT_OFPACT_DROP:
 	case WFT_OFPACT_STRIP_VLAN:
 	case WFT_OFPACT_DEC_TTL:

@@ -20,8 +20,8 @@ void wft_ofp_flow_from_rule(const struct wft_rule *r, struct wft_ofp_flow *f)
 	f->table = r->table_id;
 	f->priority = (uint16_t)r->cr.priority;
 	f->cookie = r->cookie;
-	f->idle_timeout = r->idle_timeout;
-	f->hard_timeout = r->hard_timeout;
+	/* As OVS's dumps: the timeouts a fin_timeout shrank. */
+	wft_rule_timeouts(r, &f->idle_timeout, &f->hard_timeout);
 	f->flags = r->flags;
 	f->out_port = WFT_OFPP_ANY;
 	f->match = r->cr.match;

@@ -5,9 +5,12 @@
  *
  *  68  a packet a backend sent to a VIP that was load balanced back to
  *      the same backend (ip.src == ip.dst == backend, after DNAT, with
- *      ct_mark.natted) sets flags[7];
- *  69  the replies of such a session (from the backend to the VIP, or
- *      to hairpin_snat_ip, from the backend's port) set flags[7];
+ *      ct_mark.natted) sets flags[7], and learns the table-69 flow of
+ *      its session's replies, as ovn-controller 23.03 does;
+ *  69  (learned only) the replies of such a session (on the session's
+ *      datapath, from the backend to the VIP, or to hairpin_snat_ip,
+ *      from the backend's port, or with the session's IP protocol when
+ *      the balancer has no ports) set flags[7];
  *  70  the SNAT of the hairpinned packet to the VIP (or hairpin_snat_ip,
  *      then per datapath at a higher priority), in the SNAT zone.
  *
@@ -15,11 +18,9 @@
  * northd's lflows saved in reg1/xxreg1 and reg2 (hairpin_orig_tuple), or
  * else from conntrack's ct_nw_dst/ct_ipv6_dst and ct_tp_dst.
  *
- * ovn-controller fills table 69 with learn actions in its table-68
- * flows; weft has no learn, and installs instead, for each local datapath
- * of the load balancer, the flow that learn would create (see
- * docs/ovn-lookup.md for the one difference: a balancer without ports
- * matches every IP protocol, where the learned flow repeats the session's).
+ * The learned flows are permanent, and go with the table-68 flow that
+ * learned them (delete_learned, keyed by table 69 and the balancer's
+ * cookie) when the balancer, the VIP or the backend does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -139,6 +140,34 @@ static void add(struct lb *lb, unsigned int table, unsigned int prio,
 
 #define HAIRPIN "load:0x1->NXM_NX_REG10[7]"
 
+/* ovn-controller's learn() for the replies of a hairpin session, its
+ * specifications in its order: the session's datapath, the backend as
+ * source, the VIP (or hairpin_snat_ip) as destination, the protocol and
+ * the backend's port as source port (or the session's IP protocol). */
+static void put_reply_learn(struct wft_strbuf *sb, const struct lb *lb,
+			    const struct ovn_lookup_ip *dst, bool ports)
+{
+	const struct wft_uuid *u = wft_ovsdb_row_uuid(lb->row);
+	bool v4 = dst->af == AF_INET;
+	const char *l4 = !strcmp(lb->proto, "udp") ? "NXM_OF_UDP" :
+			 !strcmp(lb->proto, "sctp") ? "OXM_OF_SCTP" :
+			 "NXM_OF_TCP";
+
+	wft_strbuf_printf(sb, ",learn(table=%u,delete_learned,"
+			  "cookie=0x%02x%02x%02x%02x,OXM_OF_METADATA[],",
+			  WFT_OVN_T_CHK_LB_HAIRPIN_REPLY, u->b[0], u->b[1],
+			  u->b[2], u->b[3]);
+	wft_strbuf_puts(sb, v4 ? "eth_type=0x800,NXM_OF_IP_SRC[],ip_dst=" :
+			"eth_type=0x86dd,NXM_NX_IPV6_SRC[],ipv6_dst=");
+	ovn_lookup_put_ip(sb, dst);
+	if (ports)
+		wft_strbuf_printf(sb, ",nw_proto=%u,%s_SRC[]=%s_DST[]",
+				  lb->proto_num, l4, l4);
+	else
+		wft_strbuf_puts(sb, ",NXM_OF_IP_PROTO[]");
+	wft_strbuf_puts(sb, ",load:0x1->NXM_NX_REG10[7])");
+}
+
 static const struct ovn_lookup_ip *snat_ip(const struct lb *lb,
 					   const struct ovn_lookup_ip *vip)
 {
@@ -154,10 +183,9 @@ static void backend_flows(struct lb *lb, const struct ovn_lookup_ip *vip,
 {
 	const struct ovn_lookup_ip *snat = snat_ip(lb, vip);
 	bool v4 = vip->af == AF_INET;
-	struct wft_strbuf m;
-	size_t i;
+	struct wft_strbuf m, a;
 
-	/* 68: the session's first direction. */
+	/* 68: the session's first direction, which learns its replies. */
 	wft_strbuf_init(&m);
 	put_vip_match(&m, lb, vip, bport ? vport : 0);
 	wft_strbuf_puts(&m, v4 ? ",nw_src=" : ",ipv6_src=");
@@ -168,25 +196,11 @@ static void backend_flows(struct lb *lb, const struct ovn_lookup_ip *vip,
 		wft_strbuf_printf(&m, ",tp_dst=%u", bport);
 	wft_strbuf_puts(&m, lb->ctx->use_ct_mark ? ",ct_mark=0x2/0x2" :
 			",ct_label=0x2/0x2");
-	add(lb, WFT_OVN_T_CHK_LB_HAIRPIN, 100, &m, HAIRPIN);
-
-	/* 69: what the learn action of 68 would add, per local datapath. */
-	for (i = 0; i < lb->n_dps; i++) {
-		wft_strbuf_reset(&m);
-		if (bport)
-			wft_strbuf_printf(&m, "%s%s,", lb->proto, v4 ? "" :
-					  "6");
-		else
-			wft_strbuf_puts(&m, v4 ? "ip," : "ipv6,");
-		wft_strbuf_printf(&m, "metadata=0x%x,%s", lb->dps[i],
-				  v4 ? "nw_src=" : "ipv6_src=");
-		ovn_lookup_put_ip(&m, b);
-		wft_strbuf_puts(&m, v4 ? ",nw_dst=" : ",ipv6_dst=");
-		ovn_lookup_put_ip(&m, snat ? snat : vip);
-		if (bport)
-			wft_strbuf_printf(&m, ",tp_src=%u", bport);
-		add(lb, WFT_OVN_T_CHK_LB_HAIRPIN_REPLY, 32768, &m, HAIRPIN);
-	}
+	wft_strbuf_init(&a);
+	wft_strbuf_puts(&a, HAIRPIN);
+	put_reply_learn(&a, lb, snat ? snat : vip, bport != 0);
+	add(lb, WFT_OVN_T_CHK_LB_HAIRPIN, 100, &m, wft_strbuf_cstr(&a));
+	wft_strbuf_free(&a);
 	wft_strbuf_free(&m);
 }
 

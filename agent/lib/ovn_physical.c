@@ -12,7 +12,17 @@
  *       (tun_metadata0: bits 16..30 ingress, 0..15 egress); VXLAN the
  *       datapath in VNI bits 0..11 and the egress port in 12..23 (a
  *       multicast group when bit 23 is set).
- *   37, 38  large-packet detection: nothing to detect yet, on to 39.
+ *   37, 38  large-packet detection. ovn-controller 23.03 fills them only
+ *       for multi-chassis ports (additional_chassis, live migration) on a
+ *       datapath with a localnet port: their packets to ports reached
+ *       through the localnet port are tunnelled instead, and checked
+ *       against the VIF's MTU less the tunnel overhead. weft has neither
+ *       multi-chassis ports nor localnet ports, so only the defaults are
+ *       here, the same three ovn-controller installs: 37 on to 39, 38 on
+ *       to 40 when flags.loopback (the ICMP error a check would make
+ *       goes back to the sender, never out a tunnel), else 39. A
+ *       router port's gateway_mtu is northd's (check_pkt_larger in the
+ *       router pipeline), not these tables'.
  *   39  output to a port bound on another chassis: VNI and option set,
  *       out of the tunnel port to it; a multicast group: one copy per
  *       other chassis with members, then local delivery; else 40.
@@ -299,6 +309,8 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 		tunnel_rx_flows(&o, &v->chassis[i]);
 	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_LARGE_DETECT,
 	    T_REMOTE);
+	add(&o, "table=%d,priority=10,reg10=0x1/0x1,actions=resubmit(,%d)",
+	    T_LARGE_PROCESS, T_LOCAL);
 	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_LARGE_PROCESS,
 	    T_REMOTE);
 	add(&o, "table=%d,priority=0,actions=resubmit(,%d)", T_REMOTE,

@@ -108,7 +108,9 @@ static void bump(struct wft_pipeline *p)
 /* The list of rules with timeouts. */
 static void expirable_update(struct wft_pipeline *p, struct wft_rule *r)
 {
-	bool want = r->idle_timeout || r->hard_timeout;
+	bool want = r->idle_timeout || r->hard_timeout ||
+		    atomic_load_explicit(&r->fin_timeouts,
+					 memory_order_relaxed);
 	bool on = r->exp_prev || p->expirable == r;
 
 	if (want == on)
@@ -164,6 +166,8 @@ static void rule_remove(struct wft_pipeline *p, struct wft_rule *r,
 {
 	wft_cls_remove(p->tables[r->table_id].cls, &r->cr);
 	r->idle_timeout = r->hard_timeout = 0;
+	atomic_store_explicit(&r->fin_timeouts, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->fin_applied, 0, memory_order_relaxed);
 	expirable_update(p, r);
 	r->removed = why;
 	p->n_rules--;
@@ -217,6 +221,9 @@ static void set_actions(struct wft_pipeline *p, struct wft_rule *r,
 	else
 		wft_ofpacts_init(&r->actions);
 	set_conjs(p, r);
+	atomic_store_explicit(&r->fin_timeouts,
+			      wft_ofpacts_fin_timeouts(&r->actions),
+			      memory_order_relaxed);
 }
 
 /* Whether some packet could match both @a and @b. */
@@ -273,6 +280,9 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 		r->hard_timeout = fm->hard_timeout;
 		r->flags = fm->flags & ~WFT_RULE_CHECK_OVERLAP;
 		r->modified_ms = now;
+		/* An add is a new rule in OVS: its full timeouts. */
+		atomic_store_explicit(&r->fin_applied, 0,
+				      memory_order_relaxed);
 		if (fm->flags & WFT_RULE_RESET_COUNTS)
 			zero_counters(r);
 		expirable_update(p, r);
@@ -412,6 +422,7 @@ static void do_modify(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 		if (fm->flags & WFT_RULE_RESET_COUNTS)
 			zero_counters(r);
 		r->modified_ms = now;
+		expirable_update(p, r);	/* a fin_timeout may have come */
 	}
 }
 
@@ -526,10 +537,12 @@ static enum wft_rule_removed expiry(const struct wft_rule *r, long long now)
 {
 	long long used = atomic_load_explicit(&r->used_ms,
 					      memory_order_relaxed);
+	uint16_t idle, hard;
 
-	if (r->hard_timeout && now >= r->modified_ms + r->hard_timeout * 1000LL)
+	wft_rule_timeouts(r, &idle, &hard);
+	if (hard && now >= r->modified_ms + hard * 1000LL)
 		return WFT_RULE_HARD_TIMEOUT;
-	if (r->idle_timeout && now >= used + r->idle_timeout * 1000LL)
+	if (idle && now >= used + idle * 1000LL)
 		return WFT_RULE_IDLE_TIMEOUT;
 	return WFT_RULE_IN_TABLE;
 }

@@ -49,6 +49,56 @@ void wft_rule_credit(struct wft_rule *rule, uint64_t packets, uint64_t bytes,
 		;
 }
 
+#define TCP_FIN	0x001
+#define TCP_RST	0x004
+
+void wft_rule_note_tcp_flags(struct wft_rule *rule, uint16_t tcp_flags)
+{
+	uint32_t fin;
+
+	if (!(tcp_flags & (TCP_FIN | TCP_RST)))
+		return;
+	fin = atomic_load_explicit(&rule->fin_timeouts, memory_order_relaxed);
+	if (fin)
+		atomic_store_explicit(&rule->fin_applied, fin,
+				      memory_order_relaxed);
+}
+
+/* OVS's rule: @max (0: none) caps @timeout (0: none). */
+static uint16_t reduce(uint16_t max, uint16_t timeout)
+{
+	return max && (!timeout || timeout > max) ? max : timeout;
+}
+
+void wft_rule_timeouts(const struct wft_rule *rule, uint16_t *idle,
+		       uint16_t *hard)
+{
+	uint32_t fin = atomic_load_explicit(&rule->fin_applied,
+					    memory_order_relaxed);
+
+	*idle = reduce((uint16_t)(fin >> 16), rule->idle_timeout);
+	*hard = reduce((uint16_t)fin, rule->hard_timeout);
+}
+
+uint32_t wft_ofpacts_fin_timeouts(const struct wft_ofpacts *acts)
+{
+	uint32_t fin = 0, nested;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		const struct wft_ofpact *a = &acts->acts[i];
+
+		if (a->type == WFT_OFPACT_FIN_TIMEOUT) {
+			fin = (uint32_t)a->fin.idle << 16 | a->fin.hard;
+		} else if (a->type == WFT_OFPACT_CLONE) {
+			nested = wft_ofpacts_fin_timeouts(a->clone.actions);
+			if (nested)
+				fin = nested;
+		}
+	}
+	return fin;
+}
+
 static bool acts_output_to(const struct wft_ofpacts *acts, uint32_t port)
 {
 	size_t i;

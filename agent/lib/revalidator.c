@@ -56,9 +56,14 @@ static void push_stats(struct ukey *k, const struct wft_dpif_flow *f,
 	k->bytes = f->bytes;
 	if (!dp && !db)
 		return;
-	for (i = 0; i < k->rules.n; i++)
+	for (i = 0; i < k->rules.n; i++) {
 		wft_rule_credit(k->rules.rules[i], dp, db,
 				f->used ? (long long)f->used : now);
+		/* The datapath ORs the flags of every packet: a FIN or RST
+		 * since the flow began shrinks a fin_timeout's rule (again
+		 * is harmless), as OVS's xlate cache does. */
+		wft_rule_note_tcp_flags(k->rules.rules[i], f->tcp_flags);
+	}
 }
 
 static bool has_extra_bits(const struct wft_flow_wc *new,

@@ -7,7 +7,9 @@
  * action buffers and the translation's rule list are reused; only a
  * flow it actually installs gets a ukey.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -212,11 +214,18 @@ duplicate:
 static void credit_miss(struct handler *h, const struct wft_upcall *up)
 {
 	const struct wft_rule_list *rules = &h->x.out.rules;
+	const struct wft_flow *f = &h->x.flow;
 	long long now = wft_udpif_now(h->u);
+	uint16_t tcp_flags = 0;
 	size_t i;
 
-	for (i = 0; i < rules->n; i++)
+	if (f->nw_proto == IPPROTO_TCP &&
+	    (f->dl_type == htons(0x0800) || f->dl_type == htons(0x86dd)))
+		tcp_flags = ntohs(f->tcp_flags);
+	for (i = 0; i < rules->n; i++) {
 		wft_rule_credit(rules->rules[i], 1, up->packet_len, now);
+		wft_rule_note_tcp_flags(rules->rules[i], tcp_flags);
+	}
 }
 
 /* Translates a miss; returns whether MAC tables changed meanwhile. */

@@ -485,6 +485,11 @@ static bool do_action(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a)
 		break;
 	case WFT_OFPACT_CHECK_PKT_LARGER:
 		break;		/* wft_xlate_actions() runs it */
+	case WFT_OFPACT_FIN_TIMEOUT:
+		/* Its effect is on its rule, when statistics with a FIN or
+		 * RST are credited (wft_rule_note_tcp_flags()): nothing in
+		 * the datapath, and no field read, as in OVS. */
+		break;
 	case WFT_OFPACT_NAT:	/* only inside ct(), which runs it */
 	case WFT_OFPACT_CONJUNCTION:	/* the classifier's */
 	case WFT_OFPACT_DROP:

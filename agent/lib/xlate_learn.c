@@ -71,6 +71,14 @@ static void build(struct wft_xlate_ctx *ctx, const struct wft_ofpact_learn *l,
 	fm->hard_timeout = l->hard_timeout;
 	if (l->flags & WFT_LEARN_F_SEND_FLOW_REM)
 		fm->flags |= WFT_RULE_SEND_FLOW_REM;
+	/* fin_idle_timeout/fin_hard_timeout: OVS gives the learned rule a
+	 * fin_timeout action, first; it shrinks the rule's timeouts once a
+	 * FIN or RST goes through it (wft_rule_note_tcp_flags()). */
+	if (l->fin_idle_timeout || l->fin_hard_timeout) {
+		a = wft_ofpacts_put(&x->actions, WFT_OFPACT_FIN_TIMEOUT);
+		a->fin.idle = l->fin_idle_timeout;
+		a->fin.hard = l->fin_hard_timeout;
+	}
 	for (i = 0; i < l->n_specs; i++) {
 		const struct wft_learn_spec *s = &l->specs[i];
 

@@ -59,6 +59,7 @@ enum wft_ofpact_type {
 	WFT_OFPACT_GROUP,	/* group:N (include/weft/group.h) */
 	WFT_OFPACT_LEARN,	/* learn(table=N,...,SPECS) */
 	WFT_OFPACT_CHECK_PKT_LARGER,	/* check_pkt_larger(N)->FIELD[bit] */
+	WFT_OFPACT_FIN_TIMEOUT,	/* fin_timeout(idle_timeout=N,hard_timeout=N) */
 };
 
 /* ct flags (OVS's NX_CT_F_*). */
@@ -106,8 +107,9 @@ struct wft_ofpact_learn {
 	uint16_t priority;		/* 32768 unless given */
 	uint16_t idle_timeout;		/* 0: none */
 	uint16_t hard_timeout;
-	uint16_t fin_idle_timeout;	/* parsed and printed; weft has no
-					 * FIN tracking, so they are unused */
+	/* The learned rule's actions start with fin_timeout(...) of
+	 * these, as OVS's do; 0 and 0: none. */
+	uint16_t fin_idle_timeout;
 	uint16_t fin_hard_timeout;
 	uint16_t flags;			/* WFT_LEARN_F_* */
 	uint64_t cookie;		/* the learned rule's */
@@ -194,6 +196,16 @@ struct wft_ofpact {
 			uint16_t pkt_len;
 			struct wft_subfield dst;
 		} check_pkt;
+		/*
+		 * FIN_TIMEOUT: once a TCP FIN or RST is credited to the
+		 * rule that holds it, the rule's idle and hard timeouts
+		 * shrink to these (0: that one unchanged), as OVS's
+		 * fin_timeout does (pipeline.h, wft_rule_note_tcp_flags()).
+		 */
+		struct {
+			uint16_t idle;
+			uint16_t hard;
+		} fin;
 		struct {			/* CLONE */
 			struct wft_ofpacts *actions;	/* owned */
 		} clone;

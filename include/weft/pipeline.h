@@ -63,6 +63,12 @@ struct wft_rule {
 	uint64_t cookie;		/* host order */
 	uint16_t idle_timeout;		/* seconds; 0: none */
 	uint16_t hard_timeout;		/* seconds, from the last modify */
+	/* Its fin_timeout action's idle << 16 | hard (0: none), set with
+	 * the actions; and the same once a FIN or RST was credited, when
+	 * the timeouts in force are the smaller (wft_rule_timeouts()). A
+	 * modify keeps the shrunk ones, an add starts afresh, as OVS. */
+	_Atomic uint32_t fin_timeouts;
+	_Atomic uint32_t fin_applied;
 	uint16_t flags;			/* WFT_RULE_* */
 	struct wft_ofpacts actions;	/* changed only under the write lock */
 	long long created_ms;		/* monotonic milliseconds */
@@ -90,6 +96,18 @@ void wft_rule_unref(struct wft_rule *rule);
 /* Adds datapath statistics (the revalidator's deltas) to @rule. */
 void wft_rule_credit(struct wft_rule *rule, uint64_t packets, uint64_t bytes,
 		     long long used_ms);
+/* OVS's fin_timeout: when @tcp_flags (of packets credited to @rule)
+ * hold FIN or RST and @rule has a fin_timeout action, its timeouts
+ * shrink to that action's from now on. */
+void wft_rule_note_tcp_flags(struct wft_rule *rule, uint16_t tcp_flags);
+/* The idle and hard timeouts in force: the rule's, or its fin_timeout
+ * action's where those are smaller (0 is no timeout) and a FIN or RST
+ * was seen. */
+void wft_rule_timeouts(const struct wft_rule *rule, uint16_t *idle,
+		       uint16_t *hard);
+/* @acts' fin_timeout action (the last one, in clones too) as
+ * idle << 16 | hard, 0 if none. */
+uint32_t wft_ofpacts_fin_timeouts(const struct wft_ofpacts *acts);
 /* Whether @rule's actions send packets to @port (OUTPUT, CONTROLLER for
  * WFT_OFPP_CONTROLLER, inside clone too); WFT_OFPP_ANY: always. */
 bool wft_rule_outputs_to(const struct wft_rule *rule, uint32_t port);

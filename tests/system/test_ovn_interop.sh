@@ -17,6 +17,8 @@
 #            side's GENEVE frames carry VNI = ls1's key and OVN's option
 #            (class 0x0102, type 0x80) with ingress/egress port keys, the
 #            real ovn-controller's frames and weft's alike
+#            tables 37/38 (large-packet detect/process) hold the same
+#            rules on both chassis
 #   router   lr1: pod1 -> pod4 routed on the weft chassis and tunnelled to
 #            ls2 on the OVS one, and back (routed by ovn-controller)
 #   vxlan    both chassis to vxlan: ping both ways; VNI = dp key | egress
@@ -99,6 +101,13 @@ geneve_fields() {
 		-e ip.src -e ip.dst -e geneve.vni -e geneve.option 2>/dev/null
 }
 
+# large_pkt_rules FILE: the rules of tables 37 and 38 in a dump-flows
+# FILE, without counters, sorted.
+large_pkt_rules() {
+	sed -n 's/.* \(table=3[78]\), .* \(priority=[^ ]*\) \(actions=.*\)/\1,\2 \3/p' \
+		"$1" | sort
+}
+
 case_geneve() {
 	local cap=$WEFTD_DIR/geneve.pcap out key k1 k2
 	wait_hv || fail "ovn-nbctl --wait=hv sync did not return"
@@ -108,6 +117,12 @@ case_geneve() {
 	nvsctl nA show | grep -q "ovn-hv-ovs-0" ||
 		fail "weftd made no tunnel port to hv-ovs"
 	dump_state geneve
+	out=$(large_pkt_rules "$WEFT_RESULTS/flows-ovs-geneve.txt")
+	[ "$(echo "$out" | grep -c table=)" -ge 3 ] ||
+		fail "ovn-controller's tables 37/38 are not in its dump: '$out'"
+	assert_eq "$out" \
+		"$(large_pkt_rules "$WEFT_RESULTS/flows-weft-geneve.txt")" \
+		"tables 37/38: weft's rules are ovn-controller's"
 	tcpdump_start nA uA "$cap" udp port 6081
 	ping_ok pod1 10.0.1.12 5 || fail "ping pod1 (weft) -> pod2 (OVS)"
 	ping_ok pod2 10.0.1.11 3 || fail "ping pod2 (OVS) -> pod1 (weft)"

@@ -17,6 +17,14 @@
 #                 before, then 20 connections from pod1 (each its own
 #                 source port) all complete with a backend's answer, and
 #                 both backends (one local, one across) answer
+#   hairpin       lb1 172.16.0.101:80 -> 10.0.1.13:80 (pod3 alone) on ls1:
+#                 pod3's connections to that VIP come back to pod3 itself
+#                 and complete with its answer; hv1's table 69
+#                 has none of its flows before, and after the first one
+#                 holds the flow table 68's learn() added for the replies
+#                 (metadata ls1, 10.0.1.13:80 -> the VIP), as
+#                 ovn-controller's; ls-lb-del takes it away again
+#                 (delete_learned)
 #   migrate       while pod1 pings lp6 (5/s), lp6 moves from hv1 to hv2:
 #                 iface-id on nB's interface, Port_Binding.chassis moves
 #                 to hv2 and stays there (sampled 2 s) although hv1's
@@ -77,6 +85,35 @@ case_lb() {
 	ovn_dump lb-after
 }
 
+# hairpin_flows: hv1's table-69 flows, without counters.
+hairpin_flows() {
+	nofctl nA dump-flows br-int table=69 | sed -n 's/.*table=69, .*, \([a-z]*,metadata=.*\)/\1/p'
+}
+
+case_hairpin() {
+	local vip1=172.16.0.101 out n dp
+	assert_eq "" "$(hairpin_flows)" "hv1's table 69 before any hairpin"
+	nbctl lb-add lb1 $vip1:80 10.0.1.13:80 tcp || fail "lb-add lb1"
+	nbctl_wait ls-lb-add ls1 lb1 || fail "ls-lb-add --wait=hv did not return"
+	assert_eq "" "$(hairpin_flows)" "hv1's table 69 once lb1 is there"
+	out=$(vip_clients pod3 $vip1 5)
+	echo "$out" >"$WEFT_RESULTS/hairpin-clients.txt"
+	ovn_dump hairpin
+	n=$(count_matching "^[0-9]+ ok pod3$" <<<"$out")
+	log "hairpin: $n/5 of pod3's connections to $vip1 came back to it"
+	assert_eq 5 "$n" "pod3's hairpinned connections that completed"
+	dp=$(sbctl --bare --columns=tunnel_key find Datapath_Binding external_ids:name=ls1)
+	out=$(hairpin_flows)
+	echo "$out" >"$WEFT_RESULTS/hairpin-69.txt"
+	assert_eq "tcp,metadata=$(printf 0x%x "$dp"),nw_src=10.0.1.13,nw_dst=$vip1,tp_src=80 actions=load:0x1->NXM_NX_REG10[7]" \
+		"$out" "hv1's table 69: the learned reply flow"
+	assert_match "$(nofctl nA dump-flows br-int table=68)" "nw_src=10\.0\.1\.13,.*learn\(table=69,delete_learned,cookie=0x[0-9a-f]+,OXM_OF_METADATA\[\],eth_type=0x800,NXM_OF_IP_SRC\[\],ip_dst=$vip1,nw_proto=6,NXM_OF_TCP_SRC\[\]=NXM_OF_TCP_DST\[\],load:0x1->NXM_NX_REG10\[7\]\)" \
+		"hv1's table 68 learns as ovn-controller's"
+	nbctl_wait ls-lb-del ls1 lb1 || fail "ls-lb-del --wait=hv did not return"
+	wait_for 10 eval '[ -z "$(hairpin_flows)" ]' ||
+		fail "the learned flow outlived lb1: $(hairpin_flows)"
+}
+
 # replies_grow FILE SECS: the ping logging to FILE gets new replies
 # within SECS.
 replies_grow() {
@@ -132,5 +169,6 @@ case_migrate() {
 
 setup
 run_case lb
+run_case hairpin
 run_case migrate
 finish

@@ -28,6 +28,12 @@
 #   expire    no traffic: both rules go after their idle timeout; deleting
 #             a learn(...,delete_learned,cookie=0x5) rule takes what it
 #             learned with it
+#   fin       learn(...,idle_timeout=60,hard_timeout=120,fin_idle_timeout=3,
+#             fin_hard_timeout=6,...) per TCP 4-tuple: the learned rules
+#             hold fin_timeout(idle_timeout=3,hard_timeout=6) and keep
+#             60/120 while n1's connection to n2 is open; once it closes
+#             (FIN through the datapath flows) dump-flows shows 3/6 and
+#             the rules go within seconds, not 60
 #
 # Run: WEFT_VM_SLOTS=2 make check-system TESTS=test_weftd_learn
 . "$(dirname "$0")/weftd_lib.sh"
@@ -141,8 +147,64 @@ case_expire() {
 	assert_eq 0 "$(rules_count br0 20)" "rules left in table 20 after delete_learned"
 }
 
+# tcp_conn SECS: n1 connects to n2:5001, sends a byte every 0.3 s for SECS,
+# then closes; n2 reads until the end and closes too.
+tcp_conn() {
+	in_ns n2 "$PY" -c '
+import socket
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("10.1.0.2", 5001))
+l.listen(1)
+l.settimeout(20)
+c, _ = l.accept()
+while c.recv(100):
+    pass
+c.close()
+' &
+	nap 0.5
+	in_ns n1 "$PY" -c '
+import socket, sys, time
+s = socket.create_connection(("10.1.0.2", 5001), timeout=5)
+end = time.time() + float(sys.argv[1])
+while time.time() < end:
+    s.send(b"x")
+    time.sleep(0.3)
+s.close()
+' "$1"
+	wait
+}
+
+# conn_rule SRC: table 30's rule for the connection from SRC.
+conn_rule() { ofctl dump-flows br0 table=30 | grep "nw_src=$1," || true; }
+
+case_fin() {
+	local r t
+	ofctl add-flow br0 "table=0,priority=40000,tcp,actions=learn(table=30,idle_timeout=60,hard_timeout=120,fin_idle_timeout=3,fin_hard_timeout=6,eth_type=0x800,nw_proto=6,NXM_OF_IP_SRC[],NXM_OF_IP_DST[],NXM_OF_TCP_SRC[],NXM_OF_TCP_DST[]),resubmit(,30),resubmit(,1)" ||
+		fail "add-flow with fin_idle_timeout"
+	tcp_conn 4 >"$WEFT_RESULTS/tcp-conn.txt" 2>&1 &
+	t=$!
+	nap 3
+	r=$(conn_rule 10.1.0.1)
+	log "open: $r"
+	assert_match "$r" "idle_timeout=60, hard_timeout=120, .*tcp,nw_src=10\.1\.0\.1,nw_dst=10\.1\.0\.2,tp_src=[0-9]+,tp_dst=5001 actions=fin_timeout\(idle_timeout=3,hard_timeout=6\)" \
+		"n1's connection learned with its fin_timeout, timeouts whole"
+	assert_match "$(conn_rule 10.1.0.2)" "idle_timeout=60, hard_timeout=120, .*tp_src=5001,tp_dst=[0-9]+ actions=fin_timeout" \
+		"n2's side learned too"
+	wait "$t"
+	wait_for 4 eval '[[ "$(conn_rule 10.1.0.1)" == *"idle_timeout=3, hard_timeout=6,"* ]]' ||
+		fail "the FIN did not shrink n1's rule: $(conn_rule 10.1.0.1)"
+	log "closed: $(conn_rule 10.1.0.1)"
+	wait_for 4 eval '[[ "$(conn_rule 10.1.0.2)" == *"idle_timeout=3, hard_timeout=6,"* ]]' ||
+		fail "the FIN did not shrink n2's rule: $(conn_rule 10.1.0.2)"
+	appctl dpif/dump-flows br0 >"$WEFT_RESULTS/dpflows-fin.txt" 2>&1
+	wait_for 10 eval '[ "$(rules_count br0 30)" = 0 ]' ||
+		fail "the closed connection's rules outlived fin_idle_timeout: $(ofctl dump-flows br0 table=30)"
+}
+
 setup
 run_case learn
 run_case refresh
 run_case expire
+run_case fin
 finish

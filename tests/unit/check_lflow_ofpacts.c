@@ -117,6 +117,12 @@ static const struct {
 	  "ct(commit,table=46,zone=NXM_NX_REG11[0..15],nat(src=192.168.0.1))" },
 	{ "ct_dnat(fd01::5);", false, 7, false,
 	  "ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=fd01::5))" },
+	/* A switch's too: its own DNAT and SNAT zones, not the port's (the
+	 * hairpin stage's ct_snat finds table 70's SNAT in reg12). */
+	{ "ct_snat;", false, 22, true,
+	  "ct(table=31,zone=NXM_NX_REG12[0..15],nat)" },
+	{ "ct_dnat;", false, 4, true,
+	  "ct(table=13,zone=NXM_NX_REG11[0..15],nat)" },
 	/* As ovn-controller 23.03 encodes them. */
 	{ "ct_lb;", false, 7, true,
 	  "ct(table=16,zone=NXM_NX_REG13[0..15],nat)" },

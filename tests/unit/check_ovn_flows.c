@@ -119,8 +119,12 @@ START_TEST(test_vif)
 		   "resubmit(,41)\n");
 	assert_has(all, "table=41,priority=100,reg10=0/0x1,reg14=0x1,"
 		   "reg15=0x1,metadata=0x1,actions=drop\n");
-	/* Defaults: 37/38 -> 39 -> 40; 41 clears reg0..9 -> 42; 64 -> 65. */
+	/* Defaults: 37/38 -> 39 -> 40 (38 -> 40 with flags.loopback, as
+	 * ovn-controller 23.03); 41 clears reg0..9 -> 42; 64 -> 65. */
 	assert_has(all, "table=37,priority=0,actions=resubmit(,39)\n");
+	assert_has(all, "table=38,priority=10,reg10=0x1/0x1,"
+		   "actions=resubmit(,40)\n");
+	assert_has(all, "table=38,priority=0,actions=resubmit(,39)\n");
 	assert_has(all, "table=39,priority=0,actions=resubmit(,40)\n");
 	assert_has(all, "load:0->NXM_NX_REG9[],resubmit(,42)\n");
 	assert_has(all, "table=64,priority=0,actions=resubmit(,65)\n");

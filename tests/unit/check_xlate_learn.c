@@ -14,7 +14,11 @@
  *  - delete_learned: deleting the rule that learns deletes what it
  *    learned (its table and cookie), and only that, and so does
  *    changing its actions to ones without the learn;
- *  - the OVN chassis' full replace leaves learned rules alone.
+ *  - the OVN chassis' full replace leaves learned rules alone;
+ *  - fin_idle_timeout/fin_hard_timeout: the learned rule holds
+ *    fin_timeout(...), and once a FIN or RST is credited to it (not an
+ *    ACK) its timeouts shrink to those, survive a relearn, and expire
+ *    it; a written fin_timeout does the same to its own rule.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -317,6 +321,132 @@ START_TEST(test_replace_keeps_learned)
 }
 END_TEST
 
+static const char *const fin_rules[] = {
+	"table=0,tcp,actions=learn(table=10,idle_timeout=60,"
+	"hard_timeout=300,fin_idle_timeout=2,fin_hard_timeout=5,"
+	"eth_type=0x800,nw_proto=6,NXM_OF_IP_SRC[],NXM_OF_TCP_SRC[],"
+	"load:0x1->NXM_NX_REG1[]),resubmit(,10)",
+	"table=10,priority=0,actions=drop",
+	NULL,
+};
+
+#define FIN_PKT "in_port=1,tcp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tp_src=1000," \
+		"tp_dst=80"
+
+/* The rule of @table that translation @r went through, with a reference
+ * of its own. */
+static struct wft_rule *rule_hit(struct run *r, uint8_t table)
+{
+	size_t i;
+
+	for (i = 0; i < r->out.rules.n; i++)
+		if (r->out.rules.rules[i]->table_id == table) {
+			wft_rule_ref(r->out.rules.rules[i]);
+			return r->out.rules.rules[i];
+		}
+	ck_abort_msg("no rule of table %u was hit", table);
+	return NULL;
+}
+
+static void check_timeouts(const struct wft_rule *rule, unsigned int idle,
+			   unsigned int hard)
+{
+	uint16_t i, h;
+
+	wft_rule_timeouts(rule, &i, &h);
+	ck_assert_uint_eq(i, idle);
+	ck_assert_uint_eq(h, hard);
+}
+
+START_TEST(test_fin_timeout)
+{
+	struct wft_rule_list expired;
+	struct wft_rule *rule;
+	struct run r;
+	long long now;
+
+	run_init(&r, fin_rules);
+	r.in.may_learn = true;
+	now = (long long)wft_loop_now();
+	run_xlate(&r, FIN_PKT);
+	check_table(r.p, 10,
+		    "idle=60 tcp,nw_src=10.0.0.1,tp_src=1000 actions="
+		    "fin_timeout(idle_timeout=2,hard_timeout=5),"
+		    "load:0x1->NXM_NX_REG1[]\n"
+		    "priority=0 actions=drop");
+	/* The next packet goes through the learned rule. */
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	run_xlate(&r, FIN_PKT);
+	rule = rule_hit(&r, 10);
+	ck_assert(rule->learned);
+	check_timeouts(rule, 60, 300);
+	/* SYN, ACK, PSH: nothing; not TCP's flags at all: nothing. */
+	wft_rule_note_tcp_flags(rule, 0x002 | 0x010 | 0x008);
+	check_timeouts(rule, 60, 300);
+	wft_rule_list_init(&expired);
+	ck_assert(wft_pipeline_expire(r.p, now + 10000, &expired) == 0);
+	/* FIN|ACK: 2 s idle, 5 s hard from now on. */
+	wft_rule_note_tcp_flags(rule, 0x011);
+	check_timeouts(rule, 2, 5);
+	/* Learning the same rule again only refreshes it, as OVS's learn
+	 * does: the shrunk timeouts stay. */
+	wft_xlate_out_uninit(&r.out);
+	wft_xlate_out_init(&r.out);
+	run_xlate(&r, FIN_PKT);
+	check_timeouts(rule, 2, 5);
+	ck_assert(wft_pipeline_expire(r.p, now + 1000, &expired) == 0);
+	/* Used until +4.5 s: the hard timeout, 5 s from the last learn,
+	 * takes it; idle would not have. */
+	wft_rule_credit(rule, 1, 60, now + 4500);
+	ck_assert(wft_pipeline_expire(r.p, now + 5500, &expired) == 1);
+	ck_assert(expired.rules[0] == rule);
+	ck_assert(rule->removed == WFT_RULE_HARD_TIMEOUT);
+	wft_rule_list_destroy(&expired);
+	wft_rule_unref(rule);
+	check_table(r.p, 10, "priority=0 actions=drop");
+	run_free(&r);
+}
+END_TEST
+
+/* An RST does it too, and idle expiry follows; a rule with no timeouts
+ * of its own gets them from its written fin_timeout. */
+START_TEST(test_fin_timeout_rst)
+{
+	static const char *const rules[] = {
+		"table=0,priority=5,tcp,actions=fin_timeout(idle_timeout=1),"
+		"resubmit(,10)",
+		"table=10,priority=0,actions=drop",
+		NULL,
+	};
+	struct wft_rule_list expired;
+	struct wft_rule *rule;
+	struct run r;
+	long long now;
+
+	run_init(&r, rules);
+	now = (long long)wft_loop_now();
+	run_xlate(&r, FIN_PKT);
+	/* The action itself does nothing to the packet. */
+	ck_assert_str_eq(wft_strbuf_cstr(&r.acts), "drop");
+	ck_assert_msg(!strstr(wft_strbuf_cstr(&r.mf), "flags"), "%s",
+		      wft_strbuf_cstr(&r.mf));
+	rule = rule_hit(&r, 0);
+	check_timeouts(rule, 0, 0);
+	wft_rule_list_init(&expired);
+	ck_assert(wft_pipeline_expire(r.p, now + 3600000, &expired) == 0);
+	wft_rule_credit(rule, 1, 60, now + 1000);
+	wft_rule_note_tcp_flags(rule, 0x004);
+	check_timeouts(rule, 1, 0);
+	ck_assert(wft_pipeline_expire(r.p, now + 1500, &expired) == 0);
+	ck_assert(wft_pipeline_expire(r.p, now + 2100, &expired) == 1);
+	ck_assert(rule->removed == WFT_RULE_IDLE_TIMEOUT);
+	wft_rule_list_destroy(&expired);
+	wft_rule_unref(rule);
+	run_free(&r);
+}
+END_TEST
+
 static Suite *learn_suite(void)
 {
 	Suite *s = suite_create("xlate_learn");
@@ -329,6 +459,8 @@ static Suite *learn_suite(void)
 	tcase_add_test(tc, test_delete_learned_shared);
 	tcase_add_test(tc, test_replace_keeps_learned);
 	tcase_add_test(tc, test_delete_learned_modify);
+	tcase_add_test(tc, test_fin_timeout);
+	tcase_add_test(tc, test_fin_timeout_rst);
 	suite_add_tcase(s, tc);
 	return s;
 }
