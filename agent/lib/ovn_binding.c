@@ -87,6 +87,7 @@ void wft_ovn_conf_changed(struct wft_ovn *o)
 {
 	size_t i;
 
+	o->bind_dirty = true;
 	wft_ovn_ifaces_free(o->ifaces, o->n_ifaces);
 	o->n_ifaces = wft_ovn_ifaces_from_conf(wft_daemon_conf(o->d),
 					       o->node.bridge, &o->ifaces);
@@ -478,6 +479,26 @@ static void sync_installed(struct wft_ovn *o, const struct bind_scan *scan)
 		;
 	if (o->n_ifaces && i == o->n_ifaces)
 		wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_OVN_INSTALLED);
+}
+
+/* What wft_ovn_bind() and wft_ovn_set_conditions() read from the SB
+ * (ovn_local.c's wft_ovn_local_dps(), ovn_gateway.c, sb_monitor.c's
+ * datapath groups): keep in step with them. */
+static const char *const bind_tables[] = {
+	"Chassis", "Logical_DP_Group", "Port_Binding",
+};
+
+bool wft_ovn_bind_affected(struct wft_ovsdb_replica *r)
+{
+	struct wft_ovsdb_rtable *t;
+	size_t i;
+
+	for (i = 0; i < WFT_ARRAY_SIZE(bind_tables); i++) {
+		t = wft_ovsdb_replica_table(r, bind_tables[i]);
+		if (t && wft_ovsdb_rtable_tracked_first(t))
+			return true;
+	}
+	return false;
 }
 
 bool wft_ovn_bind(struct wft_ovn *o, struct wft_ovsdb_replica *r)

@@ -60,6 +60,10 @@ static void txn_done(struct wft_ovsdb_client *c,
 
 	o->txn_busy = false;
 	o->n_txns++;
+	/* Only a successful acknowledgement leaves the binding's inputs
+	 * as they were (a claim's outcome comes back as an update too). */
+	if (o->txn_what != txn_ack || res->status != WFT_OVSDB_TXN_SUCCESS)
+		o->bind_dirty = true;
 	if (res->status == WFT_OVSDB_TXN_SUCCESS) {
 		if (o->txn_what == txn_ack) {
 			wft_ovn_timeline_mark(&o->tl, WFT_OVN_T_NB_CFG_ACKED);
@@ -110,6 +114,8 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 
 	/* The flows' pass works from the rows (its cache decides what to
 	 * compile); the tracked changes only say whether one is due. */
+	if (wft_ovn_bind_affected(wft_ovsdb_client_replica(c)))
+		o->bind_dirty = true;
 	if (wft_ovn_flows_affected(o, wft_ovsdb_client_replica(c))) {
 		wft_ovn_flows_changed(o);
 		wft_ovn_timeline_update(&o->tl);
@@ -125,6 +131,7 @@ static void on_state(struct wft_ovsdb_client *c, enum wft_ovsdb_state s,
 
 	if (o->freeing)
 		return;
+	o->bind_dirty = true;
 	wft_dbg("SB session %s (%s)", wft_ovsdb_state_name(s),
 		wft_ovsdb_client_remote(c));
 	/* The replica exists from the schema on, and the data monitor is
@@ -315,13 +322,19 @@ static void run(struct wft_ovn *o)
 		wft_ovn_set_conditions(o, r);
 	if (!done)
 		return;
-	wft_ovn_set_conditions(o, r);
+	if (o->bind_dirty)
+		wft_ovn_set_conditions(o, r);
 	if (!o->zones)
 		wft_ovn_zones_load(o);	/* before the first assignment */
 	wft_ovn_flows_run(o, r);
-	if (wft_ovn_bind(o, r)) {
-		wft_ovn_zones_save(o);
-		return;		/* a claim or release in flight */
+	if (o->bind_dirty || o->bind_installed != wft_ovn_flows_installed(o)) {
+		o->bind_dirty = false;
+		o->bind_installed = wft_ovn_flows_installed(o);
+		if (wft_ovn_bind(o, r)) {
+			o->bind_dirty = true;
+			wft_ovn_zones_save(o);
+			return;		/* a claim or release in flight */
+		}
 	}
 	/* Settled: the zones restored for names that are not local were
 	 * kept until now, in case the view was built from a partial
@@ -476,6 +489,7 @@ static int ovn_init(struct wft_daemon *d, void **state,
 
 	o->d = d;
 	o->nb_cfg_acked = -1;
+	o->bind_dirty = true;
 	*state = o;
 	ret = wft_ovn_appctl_register(o);
 	if (ret) {

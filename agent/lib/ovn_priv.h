@@ -208,6 +208,13 @@ struct wft_ovn {
 	size_t n_ifaces;
 	struct wft_ovn_strset owned;	/* iface-ids bound here */
 	struct wft_ovn_strset lost;	/* taken by another chassis */
+	/* The conditions and the binding are worked out again only when
+	 * what they read changed (wft_ovn_bind_affected(), the
+	 * configuration, the session, a transaction's outcome) or the
+	 * flows' installed state did: most passes (an ACL's logical flows,
+	 * nb_cfg going round) change none of it. */
+	bool bind_dirty;
+	bool bind_installed;		/* flows installed, at the last one */
 	/*
 	 * Work that must be in the datapath before Port_Binding.up, the
 	 * interface's ovn-installed and nb_cfg are acknowledged. Nothing
@@ -263,6 +270,9 @@ void wft_ovn_set_conditions(struct wft_ovn *o, struct wft_ovsdb_replica *r);
 /* Claims, releases, up=true: returns true when a transaction went out;
  * else brings the interfaces' ovn-installed up to date. */
 bool wft_ovn_bind(struct wft_ovn *o, struct wft_ovsdb_replica *r);
+/* The update being applied changed rows the binding or the conditions
+ * read. */
+bool wft_ovn_bind_affected(struct wft_ovsdb_replica *r);
 void wft_ovn_bindings_reset(struct wft_ovn *o);
 /* Creates ovn-bridge (fail_mode=secure) when missing. */
 void wft_ovn_ensure_bridge(struct wft_ovn *o);
