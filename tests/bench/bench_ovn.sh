@@ -141,20 +141,58 @@ wait_started() {
 	secs "$t0" "$(now)"
 }
 
-# acl_change: seconds for one ACL to be added and for it to be removed,
-# each with --wait=hv ("ADD DEL").
+# cpu_ms PID...: the CPU time the processes' threads have used, in ms
+# (schedstat's first field: ns on the CPU). Under -icount that is
+# instructions, so it does not depend on the host's load; wall time
+# does, whenever the guest is idle (waiting on another process counts
+# at the host's pace).
+cpu_ms() {
+	local p
+	for p in "$@"; do cat /proc/"$p"/task/*/schedstat 2>/dev/null; done |
+		awk '{ s += $1 } END { printf "%.1f", s / 1e6 }'
+}
+
+# cpu_all: the CPU so far of the chassis under test ($CHASSIS_PIDS),
+# ovn-northd and the two ovsdb-servers, "C N DB".
+cpu_all() {
+	echo "$(cpu_ms $CHASSIS_PIDS) $(cpu_ms "$(cat "$OVN/northd.pid")")" \
+		"$(cpu_ms "$(cat "$OVN/nb.pid")" "$(cat "$OVN/sb.pid")")"
+}
+
+# acl_change: one ACL added, then removed, each with --wait=hv,
+# ACL_REPS times. Prints the median seconds of the additions and of the
+# removals, then the mean CPU ms one change cost the chassis, ovn-northd
+# and the ovsdb-servers; each change goes to $OUT/acl.txt.
 ACL_MATCH='outport == @pg0 && ip4 && tcp.dst == 4242'
+ACL_REPS=${BENCH_ACL_REPS:-5}
+acl_one() {
+	local what=$1 t0 c0 c1 dt
+	shift
+	c0=$(cpu_all)
+	t0=$(now)
+	nbctl --wait=hv "$@" >/dev/null || return 1
+	dt=$(secs "$t0" "$(now)")
+	c1=$(cpu_all)
+	echo "$SYS $what $dt $c0 $c1" | awk '{ printf "%s %s %s %.1f %.1f %.1f\n",
+		$1, $2, $3, $7 - $4, $8 - $5, $9 - $6 }' >>"$OUT/acl.txt"
+}
 acl_change() {
-	local t0 a d
-	t0=$(now)
-	nbctl --wait=hv acl-add pg0 to-lport 1999 "$ACL_MATCH" drop >/dev/null ||
-		{ echo "fail fail"; return; }
-	a=$(secs "$t0" "$(now)")
-	t0=$(now)
-	nbctl --wait=hv acl-del pg0 to-lport 1999 "$ACL_MATCH" >/dev/null ||
-		{ echo "$a fail"; return; }
-	d=$(secs "$t0" "$(now)")
-	echo "$a $d"
+	local i
+	for ((i = 0; i < ACL_REPS; i++)); do
+		acl_one add acl-add pg0 to-lport 1999 "$ACL_MATCH" drop &&
+		acl_one del acl-del pg0 to-lport 1999 "$ACL_MATCH" ||
+			{ echo "fail fail fail fail fail"; return; }
+	done
+	"$PY" - "$OUT/acl.txt" "$SYS" "$ACL_REPS" <<'PYEOF'
+import statistics, sys
+path, sysname, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = [l.split() for l in open(path) if l.split()[0] == sysname][-2 * reps:]
+add = [float(r[2]) for r in rows if r[1] == "add"]
+dele = [float(r[2]) for r in rows if r[1] == "del"]
+mean = lambda i: sum(float(r[i]) for r in rows) / len(rows)
+print("%.2f %.2f %.1f %.1f %.1f" % (statistics.median(add), statistics.median(dele),
+                                   mean(3), mean(4), mean(5)))
+PYEOF
 }
 
 # The ports of the node under test: internal ports with their iface-id.
@@ -191,6 +229,7 @@ run_ovs() {
 	rss=$(( $(rss_kb "$oc_pid") + $(rss_kb "$vs_pid") ))
 	rss_all=$(( rss + $(rss_kb "$db_pid") ))
 	flows=$(ovs_ofctl dump-flows br-int --no-stats 2>/dev/null | grep -c table=)
+	SYS=ovs CHASSIS_PIDS="$oc_pid $vs_pid $db_pid"
 	acl=$(acl_change)
 	echo "ovs $res $rss $rss_all $flows $acl" >>"$OUT/raw.txt"
 	log "ovs: start $res s, RSS $rss KiB ($rss_all with ovsdb-server), $flows OpenFlow flows, ACL add/del $acl s"
@@ -221,6 +260,7 @@ run_weft() {
 			>"$OUT/sb.json" 2>/dev/null
 		cp /usr/share/ovn/ovn-sb.ovsschema "$OUT/"
 	fi
+	SYS=weft CHASSIS_PIDS=$WEFTD_PID
 	acl=$(acl_change)
 	echo "weft $res $rss $rss $rules $acl" >>"$OUT/raw.txt"
 	log "weft: start $res s, RSS $rss KiB, $rules rules, ACL add/del $acl s"
@@ -232,6 +272,9 @@ run_weft() {
 	wait_for 60 eval '! kill -0 '"$WEFTD_PID"' 2>/dev/null'
 	weftd_stop
 	"$DPCTL" del-dp br-int >/dev/null 2>&1
+	# The tunnel ports' datapath too: OVS's ovs-vswitchd, next, will
+	# not start beside a genev_sys_6081 that is not its own.
+	"$DPCTL" del-dp weft-system >/dev/null 2>&1
 	rm -f "$WEFTD_CONF"
 }
 
@@ -252,6 +295,7 @@ NB_CFG=$(sbctl get SB_Global . nb_cfg)
 N_LFLOWS=$(sbctl --bare --columns=_uuid list Logical_Flow | grep -c .)
 phase "SB ready: $N_LFLOWS logical flows, nb_cfg $NB_CFG"
 : >"$OUT/raw.txt"
+: >"$OUT/acl.txt"
 
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	order=$SYSTEMS
@@ -283,13 +327,16 @@ def med(sysname, i):
     return statistics.median(num) if num and len(num) == len(v) else None
 def fmt(x, i):
     # seconds with two decimals; KiB and rule counts as integers
-    return "n/a" if x is None else ("%.2f" % x if i in (0, 4, 5) else "%d" % x)
+    if x is None:
+        return "n/a"
+    return "%.2f" % x if i in (0, 4, 5) else "%.1f" % x if i in (6, 7, 8) else "%d" % x
 def ratio(w, o):
     return "n/a" if w is None or o is None or o == 0 else "%.2f" % (w / o)
 lines = ["# Benchmarks: weftd as an OVN chassis against ovn-controller + ovs-vswitchd", "",
          "Deployment: $SWITCHES switches, $PORTS ports, $ROUTERS routers, $ACLS ACLs, "
          "$CHASSIS remote chassis, $LOCAL ports bound on the node; $N_LFLOWS logical flows "
-         "in the SB. $ROUNDS rounds, medians. Command: \`tests/bench/bench_ovn.sh\` "
+         "in the SB. $ROUNDS rounds, medians; the ACL change $ACL_REPS times a round "
+         "(medians of its times, means of its CPU). Command: \`tests/bench/bench_ovn.sh\` "
          "(\`scripts/vm-run --bench\`: TCG, -icount shift=0, one vCPU).", "",
          "| measure | ovn-controller + ovs-vswitchd | weftd | weft/OVS | bar |",
          "|---|---:|---:|---:|---|"]
@@ -298,12 +345,18 @@ names = [("start to local flows installed (s)", 0, "<= 1.0"),
          ("RSS with OVS's ovsdb-server (KiB)", 2, ""),
          ("pipeline rules (OpenFlow flows)", 3, ""),
          ("ACL add, --wait=hv (s)", 4, "<= 1.0"),
-         ("ACL removal, --wait=hv (s)", 5, "<= 1.0")]
+         ("ACL removal, --wait=hv (s)", 5, "<= 1.0"),
+         ("CPU of the chassis per ACL change (ms)", 6, ""),
+         ("CPU of ovn-northd per ACL change (ms)", 7, ""),
+         ("CPU of the NB and SB ovsdb-servers per ACL change (ms)", 8, "")]
 for name, i, bar in names:
     o, w = med("ovs", i), med("weft", i)
     lines.append("| %s | %s | %s | %s | %s |" % (name, fmt(o, i), fmt(w, i), ratio(w, o), bar))
-lines += ["", "Per round (system start_s rss_kib rss_with_db_kib rules acl_add_s acl_del_s):", ""]
+lines += ["", "Per round (system start_s rss_kib rss_with_db_kib rules acl_add_s acl_del_s "
+          "chassis_cpu_ms northd_cpu_ms ovsdb_cpu_ms):", ""]
 lines += ["    " + l.rstrip() for l in open(raw)]
+lines += ["", "Each ACL change (system add/del s chassis_cpu_ms northd_cpu_ms ovsdb_cpu_ms):", ""]
+lines += ["    " + l.rstrip() for l in open(raw.replace("raw.txt", "acl.txt"))]
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF
