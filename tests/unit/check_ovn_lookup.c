@@ -692,6 +692,25 @@ static void add_lflow(struct wft_pipeline *p, unsigned int t,
 	wft_lacts_free(&tree);
 }
 
+/* The lookup tables @f into @r's pipeline, as the chassis installs them. */
+static void install_lookup(struct run *r, const struct wft_ovn_lookup_flows *f)
+{
+	struct wft_flow_mod fm;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		wft_flow_mod_init(&fm, WFT_FM_ADD);
+		fm.table_id = f->flows[i].table;
+		fm.priority = f->flows[i].priority;
+		fm.match = f->flows[i].match;
+		fm.wc = f->flows[i].mask;
+		fm.cookie = f->flows[i].cookie;
+		fm.actions = &f->flows[i].actions;
+		ck_assert_int_eq(wft_pipeline_flow_mod(r->p, &fm, 0, NULL,
+						       NULL), 0);
+	}
+}
+
 static const char *verdict(struct run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -718,26 +737,13 @@ START_TEST(test_pipeline)
 	struct world w;
 	struct run r;
 	char rule[256];
-	size_t i;
 
 	world_init(&w);
 	wft_ovn_lookup_ctx_init(&ctx, w.sb, &w.chassis, is_local, &w);
 	wft_ovn_lookup_flows_init(&f);
 	wft_ovn_lookup_build(&ctx, &f);
 	run_init(&r, NULL);
-	for (i = 0; i < f.n; i++) {
-		struct wft_flow_mod fm;
-
-		wft_flow_mod_init(&fm, WFT_FM_ADD);
-		fm.table_id = f.flows[i].table;
-		fm.priority = f.flows[i].priority;
-		fm.match = f.flows[i].match;
-		fm.wc = f.flows[i].mask;
-		fm.cookie = f.flows[i].cookie;
-		fm.actions = &f.flows[i].actions;
-		ck_assert_int_eq(wft_pipeline_flow_mod(r.p, &fm, 0, NULL,
-						       NULL), 0);
-	}
+	install_lookup(&r, &f);
 	keys(&w, "ls1-p1", &ls1, &p1);
 	keys(&w, "lr1-ls2", &lr1, &to_ls2);
 	keys(&w, "ls1-p3", &ls1, &p3);
@@ -898,17 +904,7 @@ START_TEST(test_hairpin_learn)
 	wft_ovn_lookup_flows_init(&f);
 	wft_ovn_lookup_build(&ctx, &f);
 	run_init(&r, NULL);
-	for (i = 0; i < f.n; i++) {
-		wft_flow_mod_init(&fm, WFT_FM_ADD);
-		fm.table_id = f.flows[i].table;
-		fm.priority = f.flows[i].priority;
-		fm.match = f.flows[i].match;
-		fm.wc = f.flows[i].mask;
-		fm.cookie = f.flows[i].cookie;
-		fm.actions = &f.flows[i].actions;
-		ck_assert_int_eq(wft_pipeline_flow_mod(r.p, &fm, 0, NULL,
-						       NULL), 0);
-	}
+	install_lookup(&r, &f);
 	add_rule(r.p, "table=0,priority=0,actions=resubmit(,68)");
 	pipeline_table(r.p, 69, &got);
 	ck_assert_uint_eq(got.n, 0);
