@@ -551,15 +551,14 @@ static int upcall_copy_frame(const struct sk_buff *skb, u8 *frame,
 }
 
 /*
- * An upcall message with room for @payload bytes of attributes. Its data
- * comes from this CPU's page fragments, as a received frame's does, rather
- * than kmalloc: a burst of misses queues thousands of upcalls in the
- * handler's socket, which grows the kmalloc-1k slab a page at a time, and
- * with init_on_alloc each new page was cleared and then each 1 KB object
- * again, about 2 KB of zeroing for a ~300-byte message. A fragment takes
- * its own size, cleared once with its page. (Messages above a page fall
- * back to kmalloc inside __netdev_alloc_skb().) Atomic, never waits: a
- * failure is a lost upcall, not a stall.
+ * An upcall message with room for @payload bytes of attributes, allocated
+ * as a received frame is. The intent was page fragments instead of
+ * kmalloc (a burst of misses grows the kmalloc-1k slab a page at a time,
+ * each page and then each object cleared under init_on_alloc), but
+ * __netdev_alloc_skb() takes kmalloc itself for a head under about 1 KB
+ * (SKB_WITH_OVERHEAD(1024), Linux 6.1), which a miss's ~300-byte message
+ * is: only larger messages get a fragment. Atomic, never waits: a failure
+ * is a lost upcall, not a stall.
  */
 static struct sk_buff *upcall_msg_new(size_t payload)
 {

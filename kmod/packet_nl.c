@@ -25,14 +25,13 @@ const struct nla_policy weft_packet_nl_policy[WEFT_PACKET_A_MAX + 1] = {
 };
 
 /*
- * The packet's skb: first from this CPU's page fragments, as a received
- * frame's (and an upcall's, datapath.c) data is, which __netdev_alloc_skb()
- * does only for an allocation that may not reclaim. A fragment is cleared
- * once, with its page, at its own size; a kmalloc()ed head (the
- * reclaiming path) is cleared again as an object under init_on_alloc:
- * ~0.5 KB of byte-wise clearing more for each miss's packet that a
- * FLOW_NEW or PACKET_EXECUTE sends back. Only when no fragment can be had
- * without reclaim does it wait for memory, as before.
+ * The packet's skb, allocated as a received frame's is: without reclaim
+ * first, so that __netdev_alloc_skb() may use this CPU's page fragments
+ * (cleared once with their page, where a kmalloc()ed head is cleared
+ * again as an object under init_on_alloc). It does so only for heads of
+ * about 1 KB up to a page: below SKB_WITH_OVERHEAD(1024) (Linux 6.1) it
+ * takes kmalloc itself, so a 64-byte miss's packet gains nothing. Only
+ * when no memory can be had without reclaim does it wait, as before.
  */
 static struct sk_buff *packet_alloc(unsigned int size)
 {
