@@ -75,6 +75,8 @@ ovn_start() {
 #   ping_bg POD ADDR FILE             a background ping (5/s) logging to
 #                                     FILE; ping_replies FILE counts replies
 #   icmp_in_echos POD                 the pod's Icmp InEchos counter
+#   pings POD ADDR SIZE COUNT         how many of COUNT pings of SIZE
+#                                     payload bytes from POD are answered
 #   name_server POD                   answers every TCP connection on port
 #                                     80 of POD with POD's name
 #   vip_clients POD VIP N             N connections from POD to VIP:80,
@@ -82,6 +84,11 @@ ovn_start() {
 #                                     "I ok NAME" (what the server
 #                                     answered), else I and why (timeout,
 #                                     refused, error:...)
+#   ovn_mtu_nb [v6]                   test_ovn_mtu*'s NB: ls1 (lp1, $M1
+#                                     10.0.1.11) - lr1 - ext (lpo, $MO
+#                                     172.16.0.100), lr1-ext with
+#                                     gateway_mtu=1000; v6: fd00:1::/64
+#                                     and fd00:2::/64 beside
 #   sctp_listen POD PORT              an SCTP listener on POD (needs sctp)
 #   sctp_connect POD ADDR PORT        how an SCTP connect from POD ends:
 #                                     connected, refused (an ABORT came
@@ -160,6 +167,33 @@ ping_bg_stop() {
 }
 
 ping_replies() { count_matching 'bytes from' <"$1"; }
+
+pings() {
+	in_ns "$1" ping -n -c "$4" -i 0.3 -W 2 -s "$3" "$2" 2>&1 |
+		count_matching 'bytes from'
+}
+
+ovn_mtu_nb() {
+	local a1= ao= r1= ro=
+	if [ "${1:-}" = v6 ]; then
+		a1=" fd00:1::11" ao=" fd00:2::100" r1=" fd00:1::1/64"
+		ro=" fd00:2::1/64"
+	fi
+	# shellcheck disable=SC2086 # $r1 and $ro: none or one more network
+	nbctl ls-add ls1 -- ls-add ext \
+	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11$a1" \
+	   -- lsp-add ext lpo -- lsp-set-addresses lpo "$MO 172.16.0.100$ao" \
+	   -- lr-add lr1 \
+	   -- lrp-add lr1 lr1-ls1 02:00:00:00:01:01 10.0.1.1/24 $r1 \
+	   -- lrp-add lr1 lr1-ext 02:00:00:00:10:01 172.16.0.1/24 $ro \
+	   -- set Logical_Router_Port lr1-ext options:gateway_mtu=1000 \
+	   -- lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
+	   -- lsp-set-addresses ls1-lr1 router \
+	   -- lsp-set-options ls1-lr1 router-port=lr1-ls1 \
+	   -- lsp-add ext ext-lr1 -- lsp-set-type ext-lr1 router \
+	   -- lsp-set-addresses ext-lr1 router \
+	   -- lsp-set-options ext-lr1 router-port=lr1-ext
+}
 
 icmp_in_echos() {
 	local line hdr=

@@ -37,13 +37,7 @@
 
 M1=0a:00:00:00:01:11
 MO=0a:00:00:00:10:64
-LR_LS1=02:00:00:00:01:01
-
-# pings NS ADDR SIZE COUNT: replies to COUNT pings of SIZE payload bytes.
-pings() {
-	in_ns "$1" ping -n -c "$4" -i 0.3 -W 2 -s "$3" "$2" 2>&1 |
-		count_matching 'bytes from'
-}
+LR_LS1=02:00:00:00:01:01	# lr1-ls1's MAC (ovn_mtu_nb)
 
 # v6_up POD ADDR GW: IPv6 on (vm_up turns it off), ADDR/64, default via GW.
 v6_up() {
@@ -68,20 +62,7 @@ setup() {
 	nweftd_start nA || die "weftd in nA did not start"
 	ovn_chassis nA hv1 192.168.70.1 || die "nA: chassis keys"
 	wait_for 30 nvsctl nA br-exists br-int || die "nA: no br-int"
-	nbctl ls-add ls1 -- ls-add ext \
-	   -- lsp-add ls1 lp1 -- lsp-set-addresses lp1 "$M1 10.0.1.11 fd00:1::11" \
-	   -- lsp-add ext lpo -- lsp-set-addresses lpo "$MO 172.16.0.100 fd00:2::100" \
-	   -- lr-add lr1 \
-	   -- lrp-add lr1 lr1-ls1 $LR_LS1 10.0.1.1/24 fd00:1::1/64 \
-	   -- lrp-add lr1 lr1-ext 02:00:00:00:10:01 172.16.0.1/24 fd00:2::1/64 \
-	   -- set Logical_Router_Port lr1-ext options:gateway_mtu=1000 \
-	   -- lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
-	   -- lsp-set-addresses ls1-lr1 router \
-	   -- lsp-set-options ls1-lr1 router-port=lr1-ls1 \
-	   -- lsp-add ext ext-lr1 -- lsp-set-type ext-lr1 router \
-	   -- lsp-set-addresses ext-lr1 router \
-	   -- lsp-set-options ext-lr1 router-port=lr1-ext ||
-		die "NB: ls1, lr1, ext"
+	ovn_mtu_nb v6 || die "NB: ls1, lr1, ext"
 	ovn_pod nA pod1 p1 10.0.1.11/24 $M1 lp1 10.0.1.1
 	ovn_pod nA out po 172.16.0.100/24 $MO lpo 172.16.0.1
 	v6_up pod1 fd00:1::11 fd00:1::1
