@@ -159,10 +159,20 @@ cpu_all() {
 		"$(cpu_ms "$(cat "$OVN/nb.pid")" "$(cat "$OVN/sb.pid")")"
 }
 
+# northd_lflow_recomputes: how many times ovn-northd's engine recomputed
+# its logical flows since the stats were last cleared (its most costly
+# step: how often it happens depends on when the chassis' answers come
+# in, so it is counted for each system).
+northd_lflow_recomputes() {
+	ovs-appctl -t "$OVN/northd.ctl" inc-engine/show-stats 2>/dev/null |
+		awk '/^Node: / { node = $2 } node == "lflow" && /recompute:/ { print $3; exit }'
+}
+
 # acl_change: one ACL added, then removed, each with --wait=hv,
 # ACL_REPS times. Prints the median seconds of the additions and of the
 # removals, then the mean CPU ms one change cost the chassis, ovn-northd
-# and the ovsdb-servers; each change goes to $OUT/acl.txt.
+# and the ovsdb-servers, and ovn-northd's logical flow recomputes per
+# change; each change goes to $OUT/acl.txt.
 ACL_MATCH='outport == @pg0 && ip4 && tcp.dst == 4242'
 ACL_REPS=${BENCH_ACL_REPS:-5}
 acl_one() {
@@ -177,21 +187,23 @@ acl_one() {
 		$1, $2, $3, $7 - $4, $8 - $5, $9 - $6 }' >>"$OUT/acl.txt"
 }
 acl_change() {
-	local i
+	local i n
+	ovs-appctl -t "$OVN/northd.ctl" inc-engine/clear-stats >/dev/null 2>&1
 	for ((i = 0; i < ACL_REPS; i++)); do
 		acl_one add acl-add pg0 to-lport 1999 "$ACL_MATCH" drop &&
 		acl_one del acl-del pg0 to-lport 1999 "$ACL_MATCH" ||
-			{ echo "fail fail fail fail fail"; return; }
+			{ echo "fail fail fail fail fail fail"; return; }
 	done
-	"$PY" - "$OUT/acl.txt" "$SYS" "$ACL_REPS" <<'PYEOF'
+	n=$(northd_lflow_recomputes)
+	"$PY" - "$OUT/acl.txt" "$SYS" "$ACL_REPS" "${n:-nan}" <<'PYEOF'
 import statistics, sys
-path, sysname, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, sysname, reps, recomputes = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 rows = [l.split() for l in open(path) if l.split()[0] == sysname][-2 * reps:]
 add = [float(r[2]) for r in rows if r[1] == "add"]
 dele = [float(r[2]) for r in rows if r[1] == "del"]
 mean = lambda i: sum(float(r[i]) for r in rows) / len(rows)
-print("%.2f %.2f %.1f %.1f %.1f" % (statistics.median(add), statistics.median(dele),
-                                   mean(3), mean(4), mean(5)))
+print("%.2f %.2f %.1f %.1f %.1f %.1f" % (statistics.median(add), statistics.median(dele),
+                                        mean(3), mean(4), mean(5), recomputes / (2 * reps)))
 PYEOF
 }
 
@@ -329,7 +341,7 @@ def fmt(x, i):
     # seconds with two decimals; KiB and rule counts as integers
     if x is None:
         return "n/a"
-    return "%.2f" % x if i in (0, 4, 5) else "%.1f" % x if i in (6, 7, 8) else "%d" % x
+    return "%.2f" % x if i in (0, 4, 5) else "%.1f" % x if i in (6, 7, 8, 9) else "%d" % x
 def ratio(w, o):
     return "n/a" if w is None or o is None or o == 0 else "%.2f" % (w / o)
 lines = ["# Benchmarks: weftd as an OVN chassis against ovn-controller + ovs-vswitchd", "",
@@ -348,12 +360,13 @@ names = [("start to local flows installed (s)", 0, "<= 1.0"),
          ("ACL removal, --wait=hv (s)", 5, "<= 1.0"),
          ("CPU of the chassis per ACL change (ms)", 6, ""),
          ("CPU of ovn-northd per ACL change (ms)", 7, ""),
-         ("CPU of the NB and SB ovsdb-servers per ACL change (ms)", 8, "")]
+         ("CPU of the NB and SB ovsdb-servers per ACL change (ms)", 8, ""),
+         ("ovn-northd's logical flow recomputes per ACL change", 9, "")]
 for name, i, bar in names:
     o, w = med("ovs", i), med("weft", i)
     lines.append("| %s | %s | %s | %s | %s |" % (name, fmt(o, i), fmt(w, i), ratio(w, o), bar))
 lines += ["", "Per round (system start_s rss_kib rss_with_db_kib rules acl_add_s acl_del_s "
-          "chassis_cpu_ms northd_cpu_ms ovsdb_cpu_ms):", ""]
+          "chassis_cpu_ms northd_cpu_ms ovsdb_cpu_ms northd_lflow_recomputes_per_change):", ""]
 lines += ["    " + l.rstrip() for l in open(raw)]
 lines += ["", "Each ACL change (system add/del s chassis_cpu_ms northd_cpu_ms ovsdb_cpu_ms):", ""]
 lines += ["    " + l.rstrip() for l in open(raw.replace("raw.txt", "acl.txt"))]
