@@ -17,10 +17,9 @@
 
 void wft_xlate_out_init(struct wft_xlate_out *out)
 {
+	/* Zeroed, the mask is the catch-all and the lists are empty. */
 	memset(out, 0, sizeof(*out));
 	wft_attrbuf_init(&out->actions);
-	wft_flow_wc_init_catchall(&out->wc);
-	wft_rule_list_init(&out->rules);
 }
 
 static void trace_free(struct wft_xlate_trace *t)
@@ -262,7 +261,8 @@ int wft_xlate(const struct wft_xlate_in *in, struct wft_xlate_out *out)
 		wft_xlate_error(&ctx, -E2BIG,
 				"datapath actions exceed %d bytes",
 				WFT_XLATE_MAX_ODP_SIZE);
-	out->final_flow = ctx.flow;
+	if (in->trace)
+		out->final_flow = ctx.flow;
 	if (ctx.stop) {
 		/* Drop, but keep the mask: the same packets fail the same. */
 		wft_attrbuf_reset(&out->actions);
