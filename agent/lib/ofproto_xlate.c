@@ -293,8 +293,8 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 		     !wft_odp_megaflow_to_compact(&x->flow, &x->wc, &ports,
 						  &x->ckey, &x->cmask);
 	if (x->compact) {
-		wft_ufid_from_key(&x->ckey, sizeof(x->ckey), &x->cmask,
-				  sizeof(x->cmask), &x->ufid);
+		wft_ufid_from_compact(&x->ckey, &x->cmask, sizeof(x->ckey),
+				      &x->ufid);
 		return 0;
 	}
 	/* It masks the key itself (in_port is always matched). */
