@@ -183,7 +183,7 @@ rss_kib() { ps -o rss= -p "$(daemon_pid "$1")" | tr -d ' '; }
 # share the vCPU.
 cpu_ns() {
 	cat /proc/"$(daemon_pid "$1")"/task/*/schedstat 2>/dev/null |
-		awk '{ n += $1 } END { printf "%d", n }'
+		awk '{ n += $1 } END { printf "%.0f", n }'
 }
 
 setup_system() {
@@ -304,8 +304,8 @@ trial() {
 	# The 7th field: the daemon's CPU time in the trial, microseconds a
 	# flow installed.
 	awk -v d=$((rx1 - rx0)) -v f="$last" -v l=$((lost1 - lost0)) -v t="$secs" \
-		-v e="${drops:-0}" -v c=$((cpu1 - cpu0)) \
-		'BEGIN { printf " %d %d %d %.3f %.0f %d %.1f\n", d, f, l, t, (t > 0 ? f / t : 0), e, (f > 0 ? c / f / 1000 : 0) }'
+		-v e="${drops:-0}" -v c="$cpu0" -v c1="$cpu1" \
+		'BEGIN { printf " %d %d %d %.3f %.0f %d %.1f\n", d, f, l, t, (t > 0 ? f / t : 0), e, (f > 0 ? (c1 - c) / f / 1000 : 0) }'
 }
 
 # diag X: with BENCH_DIAG, where a trial's frames went (cumulative):
