@@ -27,6 +27,13 @@ static size_t put_room(const struct wft_dpif_flow_put *put)
 {
 	size_t n = room_of(put->key_len, put->mask_len, put->actions_len);
 
+	/* A compact key and mask come without key_len and mask_len: left
+	 * out, a put near the end of the buffer failed with EMSGSIZE instead
+	 * of going in the next send. */
+	if (put->key_compact)
+		n += 2 * (MNL_ATTR_HDRLEN +
+			  MNL_ALIGN(sizeof(*put->key_compact)));
+
 	if (put->packet)
 		n += room_of(put->packet_len, put->packet_key_len, 0) -
 		     FIXED_ROOM / 2;

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,7 +192,13 @@ void wft_ofproto_xlate_uninit(struct wft_ofproto_xlate *x)
 	wft_attrbuf_free(&x->mask);
 }
 
-/* Empties @out for another translation, keeping its buffers. */
+_Static_assert(offsetof(struct wft_xlate_out, final_flow) +
+	       sizeof(struct wft_flow) == offsetof(struct wft_xlate_out, error),
+	       "out_reset(): final_flow not followed by error");
+
+/* Empties @out for another translation, keeping its buffers. Not its
+ * final_flow, which only a trace writes (and reads): clearing those 856
+ * bytes a miss was a quarter of wft_xlate_out_init()'s work. */
 static void out_reset(struct wft_xlate_out *out)
 {
 	struct wft_attrbuf actions = out->actions;
@@ -207,7 +214,10 @@ static void out_reset(struct wft_xlate_out *out)
 		wft_rule_unref(rules.rules[i]);
 	rules.n = 0;
 	wft_attrbuf_reset(&actions);
-	wft_xlate_out_init(out);
+	/* wft_xlate_out_init()'s zeroes, around final_flow. */
+	memset(out, 0, offsetof(struct wft_xlate_out, final_flow));
+	memset(&out->error, 0, sizeof(*out) -
+	       offsetof(struct wft_xlate_out, error));
 	out->actions = actions;
 	out->rules = rules;
 }
@@ -240,10 +250,12 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 	const char *drop;
 	int ret;
 
-	memset(&in, 0, sizeof(in));
+	/* Field by field: zeroing the whole struct first cleared its 856
+	 * bytes of flow only to copy them. */
 	in.pipeline = x->bridge->pipeline;
 	in.bridge = &x->bridge->xb;
 	in.flow = x->flow;
+	in.table = 0;
 	in.trace = x->trace;
 	in.may_learn = x->may_learn;
 	in.actions = x->actions;
@@ -281,8 +293,8 @@ int wft_ofproto_xlate_run(struct wft_ofproto_xlate *x)
 		     !wft_odp_megaflow_to_compact(&x->flow, &x->wc, &ports,
 						  &x->ckey, &x->cmask);
 	if (x->compact) {
-		wft_ufid_from_key(&x->ckey, sizeof(x->ckey), &x->cmask,
-				  sizeof(x->cmask), &x->ufid);
+		wft_ufid_from_compact(&x->ckey, &x->cmask, sizeof(x->ckey),
+				      &x->ufid);
 		return 0;
 	}
 	/* It masks the key itself (in_port is always matched). */

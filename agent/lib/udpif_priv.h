@@ -49,11 +49,15 @@ struct ukey {
 	 * dpif/provenance (udpif_provenance.c) under the shard's mutex: the
 	 * revalidator replaces it under that mutex (wft_ukey_set_rules). */
 	struct wft_rule_list rules;
+	/* rules.rules is in data[], after the actions' room (a new ukey's
+	 * list, sized to its translation): not free()d with the list. */
+	bool rules_inline;
 	uint64_t packets, bytes;	/* as of the last dump */
 	long long created_ms;
 	long long refreshed_ms;		/* last translated */
 	uint64_t dump_seq;		/* the last dump that saw it */
-	/* key, mask and actions: one allocation per ukey, not four. */
+	/* key, mask, actions and a new ukey's rules: one allocation per
+	 * ukey, not five. */
 	uint8_t data[];
 };
 

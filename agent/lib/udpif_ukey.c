@@ -224,11 +224,27 @@ void wft_ukeys_sweep(struct wft_udpif *u,
 	}
 }
 
+/* Drops @list's references; frees its array unless it is in a ukey's
+ * block. */
+static void rules_release(struct wft_rule_list *list, bool in_block)
+{
+	size_t i;
+
+	if (!in_block) {
+		wft_rule_list_destroy(list);
+		return;
+	}
+	for (i = 0; i < list->n; i++)
+		wft_rule_unref(list->rules[i]);
+	wft_rule_list_init(list);
+}
+
 void wft_ukey_set_rules(struct wft_udpif *u, struct ukey *k,
 			const struct wft_rule_list *rules)
 {
 	struct shard *s = shard_of(u, k->hash);
 	struct wft_rule_list fresh, old;
+	bool old_inline;
 	size_t i;
 
 	wft_rule_list_init(&fresh);
@@ -236,9 +252,12 @@ void wft_ukey_set_rules(struct wft_udpif *u, struct ukey *k,
 		wft_rule_list_push(&fresh, rules->rules[i]);
 	pthread_mutex_lock(&s->mutex);
 	old = k->rules;
+	old_inline = k->rules_inline;
 	k->rules = fresh;
+	k->rules_inline = false;
 	pthread_mutex_unlock(&s->mutex);
-	wft_rule_list_destroy(&old);	/* may free rules: not under the lock */
+	/* May free rules: not under the lock. */
+	rules_release(&old, old_inline);
 }
 
 void wft_ukeys_foreach(struct wft_udpif *u,
@@ -267,13 +286,17 @@ _Static_assert(offsetof(struct ukey, flow) + sizeof(struct wft_flow) ==
 	       offsetof(struct ukey, odp_in_port),
 	       "wft_ukey_alloc() leaves exactly flow and wc uninitialized");
 
-struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
-			    const void *mask, size_t mask_len,
-			    const void *acts, size_t acts_len)
+/* wft_ukey_alloc() with room for @n_rules rule pointers after the
+ * actions', for the caller to fill (k->rules_inline). */
+static struct ukey *ukey_alloc(const void *key, size_t key_len,
+			       const void *mask, size_t mask_len,
+			       const void *acts, size_t acts_len,
+			       size_t n_rules)
 {
 	size_t kroom = ALIGN8(key_len), mroom = ALIGN8(mask_len);
-	struct ukey *k = wft_xmalloc(sizeof(*k) + kroom + mroom +
-				     ALIGN8(acts_len));
+	size_t aroom = ALIGN8(acts_len);
+	struct ukey *k = wft_xmalloc(sizeof(*k) + kroom + mroom + aroom +
+				     n_rules * sizeof(struct wft_rule *));
 
 	/* All but flow and wc (1.7 KB, the caller's to fill): zeroing the
 	 * whole block cost more than the allocations it replaced (glibc
@@ -290,21 +313,36 @@ struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
 	k->mask_len = mask_len;
 	if (mask_len)
 		memcpy(k->mask, mask, mask_len);
-	k->actions_room = ALIGN8(acts_len);
+	k->actions_room = aroom;
 	wft_ukey_set_actions(k, acts, acts_len);
+	if (n_rules) {
+		k->rules.rules = (struct wft_rule **)(k->data + kroom + mroom +
+						      aroom);
+		k->rules.allocated = n_rules;
+		k->rules_inline = true;
+	}
 	return k;
+}
+
+struct ukey *wft_ukey_alloc(const void *key, size_t key_len,
+			    const void *mask, size_t mask_len,
+			    const void *acts, size_t acts_len)
+{
+	return ukey_alloc(key, key_len, mask, mask_len, acts, acts_len, 0);
 }
 
 struct ukey *wft_ukey_new(const struct wft_ofproto_xlate *x,
 			  uint32_t odp_in_port, long long now)
 {
+	const struct wft_rule_list *rules = &x->out.rules;
 	struct ukey *k = x->compact ?
-		wft_ukey_alloc(&x->ckey, sizeof(x->ckey), &x->cmask,
-			       sizeof(x->cmask), x->out.actions.data,
-			       x->out.actions.len) :
-		wft_ukey_alloc(x->key.data, x->key.len, x->mask.data,
-			       x->mask.len, x->out.actions.data,
-			       x->out.actions.len);
+		ukey_alloc(&x->ckey, sizeof(x->ckey), &x->cmask,
+			   sizeof(x->cmask), x->out.actions.data,
+			   x->out.actions.len, rules->n) :
+		ukey_alloc(x->key.data, x->key.len, x->mask.data,
+			   x->mask.len, x->out.actions.data,
+			   x->out.actions.len, rules->n);
+	size_t i;
 
 	k->compact = x->compact;
 	k->ufid = x->ufid;
@@ -314,9 +352,12 @@ struct ukey *wft_ukey_new(const struct wft_ofproto_xlate *x,
 	k->odp_in_port = odp_in_port;
 	k->normal = x->used_normal;
 	k->learn = x->out.has_learn;
-	wft_rule_list_init(&k->rules);
-	for (size_t i = 0; i < x->out.rules.n; i++)
-		wft_rule_list_push(&k->rules, x->out.rules.rules[i]);
+	/* In the block, sized by ukey_alloc(): never pushed beyond. */
+	for (i = 0; i < rules->n; i++) {
+		wft_rule_ref(rules->rules[i]);
+		k->rules.rules[i] = rules->rules[i];
+	}
+	k->rules.n = rules->n;
 	k->created_ms = now;
 	k->refreshed_ms = now;
 	return k;
@@ -347,6 +388,6 @@ void wft_ukey_free(struct ukey *k)
 	if (!k)
 		return;
 	free(k->actions_heap);
-	wft_rule_list_destroy(&k->rules);
+	rules_release(&k->rules, k->rules_inline);
 	free(k);
 }

@@ -23,6 +23,7 @@ void wft_xlate_save(const struct wft_xlate_ctx *ctx, struct xlate_pkt_state *s)
 	memcpy(s->tpid, ctx->tpid, sizeof(s->tpid));
 	memcpy(s->base_tpid, ctx->base_tpid, sizeof(s->base_tpid));
 	s->conntracked = ctx->conntracked;
+	s->written = ctx->written;
 }
 
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
@@ -36,6 +37,7 @@ void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 	memcpy(ctx->tpid, s->tpid, sizeof(ctx->tpid));
 	memcpy(ctx->base_tpid, s->base_tpid, sizeof(ctx->base_tpid));
 	ctx->conntracked = s->conntracked;
+	ctx->written = s->written;
 }
 
 /* Every bit a read of @sf looks at, in flow layout. in_port is read
@@ -89,6 +91,7 @@ static void note_write(struct wft_xlate_ctx *ctx,
 	wft_flow_wc_init_catchall(&bits);
 	write_bits(sf, mask, &bits);
 	wft_flow_wc_or(&ctx->dirty, &bits);
+	ctx->written = true;
 	wft_flow_wc_or(&ctx->overwritten, &bits);
 }
 
@@ -352,6 +355,7 @@ static bool do_dec_ttl(struct wft_xlate_ctx *ctx)
 	if (f->nw_ttl > 1) {
 		f->nw_ttl--;
 		ctx->dirty.masks.nw_ttl = 0xff;
+		ctx->written = true;
 		ctx->overwritten.masks.nw_ttl = 0xff;
 		return false;
 	}

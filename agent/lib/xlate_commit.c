@@ -305,7 +305,7 @@ void wft_xlate_commit(struct wft_xlate_ctx *ctx)
 	 * (compared, not tracked as written) can need actions, and the
 	 * per-header walks below, each over several whole-flow masks, are
 	 * skipped. They were the largest cost of a new flow's xlate. */
-	if (wc_empty(&ctx->dirty)) {
+	if (!ctx->written || wc_empty(&ctx->dirty)) {
 		commit_vlans(ctx);
 		return;
 	}
@@ -317,4 +317,5 @@ void wft_xlate_commit(struct wft_xlate_ctx *ctx)
 	/* The rest (registers, metadata, in_port, tags) never reaches the
 	 * datapath as a set. */
 	wft_flow_wc_init_catchall(&ctx->dirty);
+	ctx->written = false;
 }

@@ -34,6 +34,7 @@ struct xlate_pkt_state {
 	uint16_t tpid[2];
 	uint16_t base_tpid[2];
 	bool conntracked;
+	bool written;
 };
 
 #define WFT_XLATE_STACK_DEPTH	64
@@ -56,6 +57,9 @@ struct wft_xlate_ctx {
 	 * ct_state +trk, or was thawed after ct): as in OVS, ct_clear is
 	 * emitted only then, and ct(...) leaves it false. */
 	bool conntracked;
+	/* Some bit of @dirty may be set: false, the commit need not scan its
+	 * 856 bytes to find none (most translations write nothing). */
+	bool written;
 
 	/* OVS's stack (push:/pop:): values right-aligned in 16 bytes. */
 	uint8_t stack[WFT_XLATE_STACK_DEPTH][16];

@@ -198,6 +198,13 @@ bool wft_ufid_equal(const struct wft_ufid *a, const struct wft_ufid *b);
  */
 void wft_ufid_from_key(const void *key, size_t key_len, const void *mask,
 		       size_t mask_len, struct wft_ufid *ufid);
+/*
+ * A compact megaflow's UFID (struct weft_key_compact @key and @mask, @len
+ * bytes each): a hash of the words either has nonzero, with their offsets.
+ * Never equal to an attribute form's by construction of the hash input.
+ */
+void wft_ufid_from_compact(const void *key, const void *mask, size_t len,
+			   struct wft_ufid *ufid);
 /* A random UFID (getrandom). Returns 0 or -errno. */
 int wft_ufid_random(struct wft_ufid *ufid);
 

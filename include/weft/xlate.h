@@ -208,8 +208,9 @@ struct wft_xlate_out {
 	bool has_learn;
 	struct wft_xlate_learned *learned;	/* when it may learn */
 	size_t n_learned;
-	struct wft_flow final_flow;	/* the packet after the actions, as
-					 * a trace's "Final flow" */
+	/* The packet after the actions, a trace's "Final flow": written
+	 * only when in->trace (an upcall has no use for the copy). */
+	struct wft_flow final_flow;
 	int error;			/* 0 or -errno (see above) */
 	char errmsg[160];
 };

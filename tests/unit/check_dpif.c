@@ -119,6 +119,60 @@ START_TEST(test_ufid_spread)
 }
 END_TEST
 
+/* A compact megaflow's UFID: every bit of key and mask counts, even in
+ * otherwise zero words, and so does a word's offset; the attribute form's
+ * hash of the same bytes is another UFID. */
+START_TEST(test_ufid_compact)
+{
+	enum { LEN = 168, N = 2 * LEN * 8 + 1 + LEN / 8 };
+	struct wft_ufid *u = calloc(N, sizeof(*u)), attr;
+	uint8_t key[LEN], mask[LEN];
+	size_t i, n = 0;
+
+	ck_assert_ptr_nonnull(u);
+	/* A setup megaflow's shape: a few nonzero words, most zero. */
+	memset(key, 0, sizeof(key));
+	memset(mask, 0, sizeof(mask));
+	key[0] = mask[0] = 1;
+	key[4] = 2;
+	memset(mask + 4, 0xff, 4);
+	memcpy(key + 124, "\x0a\x01\x07\xfb", 4);
+	memset(mask + 124, 0xff, 4);
+	wft_ufid_from_compact(key, mask, LEN, &u[n++]);
+	wft_ufid_from_compact(key, mask, LEN, &attr);
+	ck_assert(wft_ufid_equal(&u[0], &attr));
+	for (i = 0; i < LEN * 8; i++) {
+		key[i / 8] ^= (uint8_t)(1u << (i % 8));
+		wft_ufid_from_compact(key, mask, LEN, &u[n++]);
+		key[i / 8] ^= (uint8_t)(1u << (i % 8));
+		mask[i / 8] ^= (uint8_t)(1u << (i % 8));
+		wft_ufid_from_compact(key, mask, LEN, &u[n++]);
+		mask[i / 8] ^= (uint8_t)(1u << (i % 8));
+	}
+	/* One nonzero word (key and mask alike) at each offset. */
+	memset(key, 0, sizeof(key));
+	memset(mask, 0, sizeof(mask));
+	for (i = 0; i < LEN / 8; i++) {
+		memset(key + 8 * i, 0x5a, 8);
+		memset(mask + 8 * i, 0x5a, 8);
+		wft_ufid_from_compact(key, mask, LEN, &u[n++]);
+		memset(key + 8 * i, 0, 8);
+		memset(mask + 8 * i, 0, 8);
+	}
+	ck_assert_uint_eq(n, N);
+	memset(key + 8, 0x5a, 8);
+	memset(mask + 8, 0x5a, 8);
+	wft_ufid_from_key(key, LEN, mask, LEN, &attr);
+	qsort(u, n, sizeof(*u), ufid_cmp);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(!i || !wft_ufid_equal(&u[i - 1], &u[i]),
+			      "two inputs share a UFID");
+		ck_assert(!wft_ufid_equal(&u[i], &attr));
+	}
+	free(u);
+}
+END_TEST
+
 START_TEST(test_ufid_random)
 {
 	struct wft_ufid a, b;
@@ -244,6 +298,7 @@ static Suite *dpif_suite(void)
 	tcase_add_test(tc, test_ufid_roundtrip);
 	tcase_add_test(tc, test_ufid_from_key);
 	tcase_add_test(tc, test_ufid_spread);
+	tcase_add_test(tc, test_ufid_compact);
 	tcase_add_test(tc, test_ufid_random);
 	suite_add_tcase(s, tc);
 
