@@ -134,11 +134,22 @@ static void ufid_hash_bytes(struct ufid_hash *h, const void *data, size_t len)
 	}
 }
 
+/* The 128-bit UFID from the hash's state, mixed once more. */
+static void ufid_finish(const struct ufid_hash *h, struct wft_ufid *ufid)
+{
+	uint64_t hi = avalanche(h->a ^ rotl64(h->n, 17));
+	uint64_t lo = avalanche(h->b ^ hi);
+
+	ufid->w[0] = (uint32_t)(hi >> 32);
+	ufid->w[1] = (uint32_t)hi;
+	ufid->w[2] = (uint32_t)(lo >> 32);
+	ufid->w[3] = (uint32_t)lo;
+}
+
 void wft_ufid_from_key(const void *key, size_t key_len, const void *mask,
 		       size_t mask_len, struct wft_ufid *ufid)
 {
 	struct ufid_hash h = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0 };
-	uint64_t hi, lo;
 
 	ufid_hash_bytes(&h, key, key_len);
 	/* Keep "key K, no mask" apart from "key K, mask M" shapes, and the
@@ -146,12 +157,7 @@ void wft_ufid_from_key(const void *key, size_t key_len, const void *mask,
 	ufid_hash_word(&h, 0xff00000000000000ULL | key_len);
 	if (mask)
 		ufid_hash_bytes(&h, mask, mask_len);
-	hi = avalanche(h.a ^ rotl64(h.n, 17));
-	lo = avalanche(h.b ^ hi);
-	ufid->w[0] = (uint32_t)(hi >> 32);
-	ufid->w[1] = (uint32_t)hi;
-	ufid->w[2] = (uint32_t)(lo >> 32);
-	ufid->w[3] = (uint32_t)lo;
+	ufid_finish(&h, ufid);
 }
 
 void wft_ufid_from_compact(const void *key, const void *mask, size_t len,
@@ -159,7 +165,7 @@ void wft_ufid_from_compact(const void *key, const void *mask, size_t len,
 {
 	struct ufid_hash h = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0 };
 	const uint8_t *k = key, *m = mask;
-	uint64_t kw, mw, hi, lo;
+	uint64_t kw, mw;
 	size_t i;
 
 	/* Apart from every attribute form's UFID, whatever its bytes. */
@@ -185,12 +191,7 @@ void wft_ufid_from_compact(const void *key, const void *mask, size_t len,
 		ufid_hash_word(&h, kw);
 		ufid_hash_word(&h, mw);
 	}
-	hi = avalanche(h.a ^ rotl64(h.n, 17));
-	lo = avalanche(h.b ^ hi);
-	ufid->w[0] = (uint32_t)(hi >> 32);
-	ufid->w[1] = (uint32_t)hi;
-	ufid->w[2] = (uint32_t)(lo >> 32);
-	ufid->w[3] = (uint32_t)lo;
+	ufid_finish(&h, ufid);
 }
 
 int wft_ufid_random(struct wft_ufid *ufid)
