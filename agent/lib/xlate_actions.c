@@ -40,6 +40,27 @@ void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 	ctx->written = s->written;
 }
 
+void wft_xlate_stack_save(const struct wft_xlate_ctx *ctx,
+			  struct xlate_stack_copy *c)
+{
+	c->n = ctx->stack_n;
+	c->v = c->n ? wft_xmemdup(ctx->stack, c->n * 16) : NULL;
+}
+
+void wft_xlate_stack_restore(struct wft_xlate_ctx *ctx,
+			     const struct xlate_stack_copy *c)
+{
+	ctx->stack_n = c->n;
+	if (c->n)
+		memcpy(ctx->stack, c->v, c->n * 16);
+}
+
+void wft_xlate_stack_free(struct xlate_stack_copy *c)
+{
+	free(c->v);
+	c->v = NULL;
+}
+
 /* Every bit a read of @sf looks at, in flow layout. in_port is read
  * through a 16-bit view of 32 bits: all of it counts. */
 static void read_bits(const struct wft_subfield *sf, struct wft_flow_wc *wc)
@@ -385,8 +406,7 @@ void wft_xlate_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 {
 	struct xlate_pkt_state saved;
 	size_t start = ctx->odp->len, body;
-	unsigned int stack_n;
-	void *stack;
+	struct xlate_stack_copy stack;
 	unsigned int rewrites = ctx->n_rewrites;
 
 	if (ctx->depth >= WFT_XLATE_MAX_DEPTH ||
@@ -396,8 +416,7 @@ void wft_xlate_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 	}
 	wft_xlate_save(ctx, &saved);
 	/* As in OVS, the clone's pushes and pops are its own. */
-	stack_n = ctx->stack_n;
-	stack = stack_n ? wft_xmemdup(ctx->stack, stack_n * 16) : NULL;
+	wft_xlate_stack_save(ctx, &stack);
 	wft_attr_nest_start(ctx->odp, WEFT_ACTION_A_CLONE);
 	body = ctx->odp->len;
 	ctx->depth++;
@@ -419,10 +438,8 @@ void wft_xlate_clone(struct wft_xlate_ctx *ctx, const struct wft_ofpacts *acts)
 		wft_attr_nest_end(ctx->odp, start);
 	}
 	wft_xlate_restore(ctx, &saved);
-	ctx->stack_n = stack_n;
-	if (stack_n)
-		memcpy(ctx->stack, stack, stack_n * 16);
-	free(stack);
+	wft_xlate_stack_restore(ctx, &stack);
+	wft_xlate_stack_free(&stack);
 }
 
 /* Runs one action; returns false to end the list. */

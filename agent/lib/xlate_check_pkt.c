@@ -103,10 +103,9 @@ void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 			 const struct wft_ofpacts *rest)
 {
 	struct xlate_pkt_state saved;
-	unsigned int stack_n = ctx->stack_n;
+	struct xlate_stack_copy stack;
 	bool has_dst;
 	size_t start, n0, n1;
-	void *stack;
 
 	/* A header field the packet lacks is not written (OVS's parser
 	 * checks no prerequisite for it), but the branches still differ
@@ -121,7 +120,7 @@ void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 	}
 	wft_xlate_commit(ctx);
 	wft_xlate_save(ctx, &saved);
-	stack = stack_n ? wft_xmemdup(ctx->stack, stack_n * 16) : NULL;
+	wft_xlate_stack_save(ctx, &stack);
 	start = wft_attr_nest_start(ctx->odp, WEFT_ACTION_A_CHECK_PKT_LEN);
 	wft_attr_put_u16(ctx->odp, WEFT_CHECK_PKT_LEN_A_PKT_LEN,
 			 a->check_pkt.pkt_len);
@@ -131,9 +130,7 @@ void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 	branch(ctx, a, rest, has_dst, true);
 	n1 = ctx->out->rules.n;
 	wft_xlate_restore(ctx, &saved);
-	ctx->stack_n = stack_n;
-	if (stack_n)
-		memcpy(ctx->stack, stack, stack_n * 16);
+	wft_xlate_stack_restore(ctx, &stack);
 	branch(ctx, a, rest, has_dst, false);
 	merge_rules(&ctx->out->rules, n0, n1);
 	ctx->depth--;
@@ -142,8 +139,6 @@ void wft_xlate_check_pkt(struct wft_xlate_ctx *ctx, const struct wft_ofpact *a,
 	/* The branches changed the packet (their rewrites are counted) on
 	 * their own copies: afterwards it is as it was. */
 	wft_xlate_restore(ctx, &saved);
-	ctx->stack_n = stack_n;
-	if (stack_n)
-		memcpy(ctx->stack, stack, stack_n * 16);
-	free(stack);
+	wft_xlate_stack_restore(ctx, &stack);
+	wft_xlate_stack_free(&stack);
 }

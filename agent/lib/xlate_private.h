@@ -107,6 +107,19 @@ void wft_xlate_save(const struct wft_xlate_ctx *ctx,
 void wft_xlate_restore(struct wft_xlate_ctx *ctx,
 		       const struct xlate_pkt_state *s);
 
+/* The register stack of push/pop, which a clone and each branch of
+ * check_pkt_larger keep to themselves, as in OVS. */
+struct xlate_stack_copy {
+	unsigned int n;
+	void *v;
+};
+
+void wft_xlate_stack_save(const struct wft_xlate_ctx *ctx,
+			  struct xlate_stack_copy *c);
+void wft_xlate_stack_restore(struct wft_xlate_ctx *ctx,
+			     const struct xlate_stack_copy *c);
+void wft_xlate_stack_free(struct xlate_stack_copy *c);
+
 /* @sf was read: its packet bits go into the mask. */
 void wft_xlate_note_read(struct wft_xlate_ctx *ctx,
 			 const struct wft_subfield *sf);
