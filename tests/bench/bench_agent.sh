@@ -21,9 +21,11 @@
 #                needs its own megaflow, so each frame is an upcall and a
 #                flow install. Each trial offers them at a rate of the ladder
 #                (BENCH_LADDER pps), then as fast as pktgen goes, and times
-#                until the last flow is installed (tests/bench/flowpoll.py reads
-#                the datapath's flow count over generic netlink every 20 ms;
-#                both datapaths are purged first): achieved = flows / time.
+#                from pktgen's first frame until the last flow is installed
+#                (tests/bench/flowpoll.py reads the datapath's flow count over
+#                generic netlink and the sender's frame count every 10 ms;
+#                both datapaths are purged first): achieved = the flows
+#                installed in that window / its length.
 #                "lossless": the best achieved rate of a trial in which every
 #                frame reached the sink, every destination got its flow and
 #                the datapath counted no lost upcall. "upcalls/s": the
@@ -266,9 +268,18 @@ dest_ip() {
 # netlink, the same for both): the shell loop that polled with ovs-dpctl
 # or weft-dpctl every 50 ms competed with the daemon it timed, OVS's far
 # more (ovs-dpctl made the kernel run modprobe on each call).
+#
+# The clock starts at the first poll that sees pktgen's veth send, and
+# counts only the flows installed after it: pktgen's control files take
+# 0.1-0.25 s from the shell's first write to the first frame (a 125 ms
+# sleep in rem_device_all, then up to 100 ms until its thread sees
+# "start"), idle time that timing from the shell's command added to
+# both systems alike, which shrank the ratio towards 1 and made most of
+# its round-to-round noise. Polls are 10 ms apart, so the window's end
+# is late by 5 ms on average (under 2% of a trial).
 trial() {
 	local s=$1 rate=$2 delay=0 rx0 rx1 lost0 lost1 t0 tl last secs x pp drops
-	local cpu0 cpu1
+	local cpu0 cpu1 tf ff
 	[ "$rate" = 0 ] || delay=$(awk -v r="$rate" 'BEGIN { printf "%d", 1e9 / r }')
 	for x in $SYS; do
 		purge "$x"
@@ -279,7 +290,7 @@ trial() {
 	cpu0=$(cpu_ns "$s")
 	rm -f "$W/poll.done" "$W/poll.ready" "$W/poll.out"
 	"$PY" "$TOP/tests/bench/flowpoll.py" "$s" "${DPNAME[$s]}" "$DESTS" \
-		"$W/poll.done" "$W/poll.ready" >"$W/poll.out" &
+		"$W/poll.done" "$W/poll.ready" "pg${s}0" >"$W/poll.out" &
 	pp=$!
 	until_deadline 30 test -e "$W/poll.ready" ||
 		{ echo "bench_agent: flowpoll did not start" >&2; kill "$pp"; return 1; }
@@ -288,13 +299,13 @@ trial() {
 		"dst_max $(dest_ip $((DESTS - 1)))" >/dev/null || { kill "$pp"; return 1; }
 	touch "$W/poll.done"
 	wait "$pp" || { echo "bench_agent: flowpoll failed" >&2; return 1; }
-	read -r last tl <"$W/poll.out"
+	read -r last tl tf ff <"$W/poll.out"
 	drops=$(sed -n 's/.*pkts-sofar: *[0-9]* *errors: *\([0-9]*\).*/\1/p' "$PG/pg${s}0")
 	cpu1=$(cpu_ns "$s")
 	rx1=$(sink_rx "$s")
 	lost1=$(dpstat "$s" lost)
 	perf_stop
-	secs=$(awk -v a="$t0" -v b="$tl" 'BEGIN { printf "%.3f", b - a }')
+	secs=$(awk -v a="$tf" -v b="$tl" 'BEGIN { printf "%.3f", b - a }')
 	if [ $((rx1 - rx0)) -ge "$DESTS" ] && [ "$last" -ge "$DESTS" ] &&
 	   [ $((lost1 - lost0)) = 0 ] && [ "${drops:-0}" = 0 ]; then
 		printf ok
@@ -302,10 +313,13 @@ trial() {
 		printf loss
 	fi
 	# The 7th field: the daemon's CPU time in the trial, microseconds a
-	# flow installed.
+	# flow installed. The 8th: how long after the shell began to set up
+	# pktgen (t0) its first frame went out; the trials timed from t0
+	# until 2026-11-27 counted that delay as setup time.
 	awk -v d=$((rx1 - rx0)) -v f="$last" -v l=$((lost1 - lost0)) -v t="$secs" \
-		-v e="${drops:-0}" -v c="$cpu0" -v c1="$cpu1" \
-		'BEGIN { printf " %d %d %d %.3f %.0f %d %.1f\n", d, f, l, t, (t > 0 ? f / t : 0), e, (f > 0 ? (c1 - c) / f / 1000 : 0) }'
+		-v e="${drops:-0}" -v c="$cpu0" -v c1="$cpu1" -v ff="$ff" \
+		-v t0="$t0" -v tf="$tf" \
+		'BEGIN { printf " %d %d %d %.3f %.0f %d %.1f %.3f\n", d, f, l, t, (t > 0 ? (f - ff) / t : 0), e, (f > 0 ? (c1 - c) / f / 1000 : 0), tf - t0 }'
 }
 
 # diag X: with BENCH_DIAG, where a trial's frames went (cumulative):
@@ -673,10 +687,13 @@ write_doc() {
 		echo "  \`ip,nw_dst=A/32,actions=output:2\` rules, so that every frame is a miss, an"
 		echo "  upcall and a flow install. Each trial offers them at one rate of a ladder"
 		echo "  ($LADDER pps, then as fast as pktgen goes) and times how long"
-		echo "  until the last datapath flow is in (tests/bench/flowpoll.py polls the"
-		echo "  datapath's flow count over generic netlink every 20 ms, one process for"
+		echo "  from pktgen's first frame until the last datapath flow is in"
+		echo "  (tests/bench/flowpoll.py polls the datapath's flow count over generic"
+		echo "  netlink and the sending veth's frame count every 10 ms, one process for"
 		echo "  the trial, the same for both; both datapaths are purged before each"
-		echo "  trial): *achieved* = flows / that time."
+		echo "  trial): *achieved* = flows installed in that window / its length. Not"
+		echo "  from the shell's start of pktgen, which adds 0.1-0.25 s of pktgen's own"
+		echo "  control-file sleeps to both systems (done so until 2026-11-27)."
 		echo "  *Lossless* is the best achieved rate of a trial in which every frame"
 		echo "  reached the sink, every destination got its flow and the datapath counted"
 		echo "  no lost upcall; *upcalls handled* is the achieved rate at full speed. On one"

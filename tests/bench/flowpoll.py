@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""flowpoll.py KIND DP TARGET DONE_FILE READY_FILE
+"""flowpoll.py KIND DP TARGET DONE_FILE READY_FILE SENDER
 
 The setup-rate trials' clock (bench_agent.sh): polls the flow count of
-datapath DP every 20 ms over generic netlink, KIND "o" for openvswitch.ko
+datapath DP every 10 ms over generic netlink, KIND "o" for openvswitch.ko
 (family ovs_datapath) or "w" for weft.ko (family weft), and prints
-"FLOWS LAST_CHANGE" (LAST_CHANGE in seconds since the epoch, as `date
-+%s.%N` says) when FLOWS reaches TARGET, or when it has not changed for a
-second once DONE_FILE exists (the traffic has ended).
+"FLOWS LAST_CHANGE FIRST_TX FLOWS_AT_FIRST_TX" when FLOWS reaches TARGET,
+or when it has not changed for a second once DONE_FILE exists (the
+traffic has ended). Times are seconds since the epoch, as `date +%s.%N`
+says.
+
+FIRST_TX is the first poll at which the network device SENDER (pktgen's)
+had sent a frame since this process started, and FLOWS_AT_FIRST_TX the
+flow count then: the trial's clock starts there, not when the shell asked
+pktgen to start. Between the two, pktgen's control files sleep (125 ms for
+rem_device_all) and its thread notices "start" on its next wakeup (up to
+100 ms): a constant plus a random delay that were neither system's work.
 
 One process for the whole trial, asking the kernel directly, the same way
 for both systems: the shell loop it replaces ran ovs-dpctl (which made the
@@ -37,7 +45,7 @@ OVS = dict(family='ovs_datapath', version=2, cmd=3, name=1, stats=3)
 # WEFT_DP_A_STATS (nest: WEFT_DP_STATS_A_LOST 3, WEFT_DP_STATS_A_FLOWS 4).
 WEFT = dict(family='weft', version=1, cmd=4, name=1, stats=4)
 
-INTERVAL = 0.02
+INTERVAL = 0.01
 STABLE = 1.0
 
 
@@ -93,8 +101,23 @@ class Genl:
         raise OSError(0, 'no family id for ' + name)
 
 
+def tx_counter(dev):
+    """A function that reads DEV's frames sent (and refused) so far."""
+    base = '/sys/class/net/%s/statistics/' % dev
+    files = [open(base + name, 'rb', buffering=0)
+             for name in ('tx_packets', 'tx_dropped')]
+
+    def read():
+        total = 0
+        for f in files:
+            f.seek(0)
+            total += int(f.read())
+        return total
+    return read
+
+
 def main():
-    kind, dp, target, done_file, ready_file = sys.argv[1:6]
+    kind, dp, target, done_file, ready_file, sender = sys.argv[1:7]
     target = int(target)
     spec = OVS if kind == 'o' else WEFT
     nl = Genl()
@@ -117,16 +140,23 @@ def main():
                     return struct.unpack('Q', sval[:8])[0]
         raise OSError(0, 'no flow count in the reply')
 
+    sent = tx_counter(sender)
+    tx0 = sent()
     last, t_last = flows(), time.time()
+    t_first, f_first = None, 0
     open(ready_file, 'w').close()
     while last < target:
         time.sleep(INTERVAL)
         n, now = flows(), time.time()
+        if t_first is None and sent() != tx0:
+            t_first, f_first = now, n
         if n != last:
             last, t_last = n, now
         elif os.path.exists(done_file) and now - t_last >= STABLE:
             break
-    print(last, '%.6f' % t_last)
+    if t_first is None:
+        t_first, f_first = t_last, last
+    print(last, '%.6f' % t_last, '%.6f' % t_first, f_first)
 
 
 if __name__ == '__main__':
