@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "weft/daemon.h"
+#include "weft/heap.h"
 #include "weft/util.h"
 #include "weft/vlog.h"
 
@@ -17,6 +18,10 @@
 WFT_LOG_MODULE(daemon);
 
 #define DRAIN_POLL_MS	10
+/* How often the heap is checked for freed memory to give back: a burst's
+ * leftovers go within seconds, and the check (a walk of the arenas' free
+ * lists) stays rare. */
+#define HEAP_TRIM_MS	5000
 
 struct subscriber {
 	wft_conf_changed_cb *cb;
@@ -50,6 +55,7 @@ struct wft_daemon {
 	int exit_status;
 	uint64_t drain_deadline;
 	struct wft_timer *drain_timer;
+	struct wft_timer *trim_timer;
 };
 
 struct wft_loop *wft_daemon_loop(const struct wft_daemon *d)
@@ -236,6 +242,13 @@ void wft_daemon_request_exit_ex(struct wft_daemon *d, int status,
 		wft_loop_quit(d->loop, status);
 }
 
+static void on_trim(struct wft_timer *t, void *aux)
+{
+	(void)t;
+	(void)aux;
+	wft_heap_trim(WFT_HEAP_TRIM_MIN);
+}
+
 bool wft_daemon_exiting(const struct wft_daemon *d)
 {
 	return d->exiting;
@@ -339,6 +352,8 @@ int wft_daemon_start(const struct wft_daemon_config *cfg,
 		wft_daemon_stop(d);
 		return ret;
 	}
+	d->trim_timer = wft_loop_timer(d->loop, HEAP_TRIM_MS, true, on_trim,
+				       d);
 	*dp = d;
 	return 0;
 }
