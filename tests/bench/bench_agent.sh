@@ -556,10 +556,14 @@ bench_memory() {
 		# The rules in place, from the table statistics (dump-flows of
 		# them all is checked as well, and noted when it fails).
 		# (ovs-ofctl prints "table N: ditto" for a table whose
-		# statistics equal the previous one's.)
+		# statistics equal the previous one's, "tables N...M: ditto"
+		# for a run of them.)
 		of "$s" dump-tables "${BR[$s]}" | tee "$W/tables.$s" |
 			awk -F'active=' 'NF > 1 { split($2, a, ","); last = a[1]; n += last }
 				/table [0-9]+: *ditto/ { n += last }
+				/tables [0-9]+\.\.\.[0-9]+: *ditto/ {
+					split($0, r, /tables |\.\.\.|:/)
+					n += last * (r[3] - r[2] + 1) }
 				END { print n + 0 }' >"$W/nrules.$s"
 		if ! of "$s" dump-flows "${BR[$s]}" >/dev/null 2>"$W/dump.err.$s"; then
 			cat "$W/dump.err.$s" >&2
