@@ -121,7 +121,7 @@ geneve_has() {
 	local vni egress
 	vni=$(printf '0x%x' "$2")
 	egress=$(printf '%04x' "$3")
-	grep -E "vni $vni,.* data [0-9a-f]{4}$egress( |$)" <<<"$1" |
+	grep -E "vni $vni,.* data [0-9a-f]{4}$egress[] ]" <<<"$1" |
 		grep -qE "$4 > $5: ICMP"
 }
 
