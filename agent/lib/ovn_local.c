@@ -5,7 +5,9 @@
  * the ports bound here, then, transitively, the datapaths that their
  * patch ports lead to: a switch, its router, the router's other
  * switches; a gateway router of this chassis and the switches its
- * l3gateway ports join, ovn_gateway.c), their ports and what each one is to this chassis, their
+ * l3gateway ports join, ovn_gateway.c; the router of a distributed
+ * gateway port whose HA_Chassis_Group lists this chassis,
+ * ovn_ha_chassis.c), their ports and what each one is to this chassis, their
  * multicast groups, and the other chassis with the encapsulation each
  * shares with this one.
  *
