@@ -337,7 +337,8 @@ static void bind_gateway(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 /* A distributed gateway port's chassisredirect port: the active chassis
  * of its HA_Chassis_Group claims it (up = true, when the row has the
  * column, as ovn-controller's claim of a port without an interface);
- * a chassis no longer active releases it (ovn_ha_chassis.c). */
+ * a chassis no longer active releases it, leaving up alone as
+ * ovn-controller does (ovn_ha_chassis.c). */
 static void bind_redirect(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			  struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t)
 {
@@ -351,9 +352,9 @@ static void bind_redirect(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		wft_info("claiming distributed gateway port %s", lp);
 		claim(o, t, r, pb, false);
 	} else if (!here && mine) {
-		wft_info("releasing distributed gateway port %s (another "
-			 "chassis of its group is active)", lp);
-		release(o, t, r, pb, up && up->n);
+		wft_info("releasing distributed gateway port %s (this "
+			 "chassis is no longer its group's active one)", lp);
+		release(o, t, r, pb, false);
 		return;
 	}
 	if (here && up && up->n && !up->keys[0].b)

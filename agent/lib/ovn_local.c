@@ -7,9 +7,9 @@
  * switches; a gateway router of this chassis and the switches its
  * l3gateway ports join, ovn_gateway.c; the router of a distributed
  * gateway port whose HA_Chassis_Group lists this chassis,
- * ovn_ha_chassis.c), their ports and what each one is to this chassis, their
- * multicast groups, and the other chassis with the encapsulation each
- * shares with this one.
+ * ovn_ha_chassis.c), their ports and what each one is to this chassis,
+ * their multicast groups, and the other chassis with the encapsulation
+ * each shares with this one.
  *
  * The sizes here are a chassis' (tens of datapaths, hundreds of ports):
  * lookups are linear scans of arrays built once per recompute; the
