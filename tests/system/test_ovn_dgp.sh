@@ -29,6 +29,9 @@
 #            (out1 is not reachable then: lr1 admits the outside's
 #            packets only on the gateway chassis, as in OVN; the
 #            outside is normally a localnet port, present everywhere.)
+#   back     hv2 taken out of the group (lrp-del-gateway-chassis): hv1
+#            claims cr-lr1-ext again and keeps it, hv2 tunnels to it,
+#            pod2 (hv2) reaches out1 as 172.16.0.10 again
 #
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_dgp.sh
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
@@ -224,8 +227,36 @@ case_move() {
 	true
 }
 
+case_back() {
+	local out
+	keys
+	nbctl lrp-del-gateway-chassis lr1-ext hv2 ||
+		fail "NB: lrp-del-gateway-chassis lr1-ext hv2"
+	hv_sync || fail "ovn-nbctl --wait=hv sync did not return"
+	wait_for 20 claimed_by hv1 || fail "hv1 did not claim cr-lr1-ext back"
+	nap 2
+	claimed_by hv1 || fail "cr-lr1-ext went back to $(pb_col cr-lr1-ext chassis)"
+	ovn_dump back
+	flow_has nA 40 "$LR1" "$CR" "actions=load:$(printf 0x%x "$LRP")->NXM_NX_REG15\[\]" ||
+		fail "hv1 does not hand cr-lr1-ext to lr1-ext (table 40)"
+	flow_has nB 39 "$LR1" "$CR" "output:" ||
+		fail "hv2 does not tunnel cr-lr1-ext's packets to hv1 (table 39)"
+	! flow_has nB 40 "$LR1" "$CR" . ||
+		fail "hv2, out of the group, still hands cr-lr1-ext to lr1-ext"
+	ping_ok pod2 172.16.0.100 3 || ping_ok pod2 172.16.0.100 3 ||
+		fail "ping pod2 (hv2) -> out1 through hv1's gateway, again"
+	out=$(capture nA po1 back-out1 "icmp" -- ping_ok pod2 172.16.0.100 3)
+	assert_match "$out" "172\.16\.0\.10 > 172\.16\.0\.100: ICMP echo request" \
+		"out1 sees pod2's ping from the SNAT address again"
+	if grep -qE "10\.0\.1\.[0-9]+" <<<"$out"; then
+		fail "a pod address reached out1: $(grep -E '10\.0\.1\.' <<<"$out" | head -n 3)"
+	fi
+	true
+}
+
 setup
 run_case claim
 run_case snat
 run_case move
+run_case back
 finish
