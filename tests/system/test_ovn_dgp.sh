@@ -36,6 +36,7 @@
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_dgp.sh
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
 . "$(dirname "$0")/ovn_lib.sh"
+. "$(dirname "$0")/ovn_dgp_lib.sh"
 
 M1=0a:00:00:00:01:11
 M2=0a:00:00:00:01:12
@@ -45,18 +46,6 @@ MO2=0a:00:00:00:10:65
 
 hv_sync() {
 	timeout 60 ovn-nbctl --db=unix:"$NB_SOCK" --wait=hv --timeout=50 sync
-}
-
-pb_col() {
-	sbctl --bare --columns="$2" find Port_Binding logical_port="$1"
-}
-
-chassis_uuid() { sbctl --bare --columns=_uuid find Chassis name="$1"; }
-
-# cr-lr1-ext's chassis is $1's.
-claimed_by() {
-	[ -n "$(pb_col cr-lr1-ext chassis)" ] &&
-		[ "$(pb_col cr-lr1-ext chassis)" = "$(chassis_uuid "$1")" ]
 }
 
 setup() {
@@ -99,41 +88,6 @@ diag() {
 	sbctl list HA_Chassis >>"$WEFT_RESULTS/cr-$1.txt" 2>&1
 	nappctl nA dpctl/dump-conntrack >"$WEFT_RESULTS/ct-nA-$1.txt" 2>&1
 	nappctl nB dpctl/dump-conntrack >"$WEFT_RESULTS/ct-nB-$1.txt" 2>&1
-}
-
-# capture NODE IFACE NAME FILTER -- COMMAND...: COMMAND with a capture
-# on NODE's IFACE; the packets decoded (one line each) into
-# $WEFT_RESULTS/NAME.txt and printed.
-capture() {
-	local node=$1 ifc=$2 name=$3 filter=$4 cap=$WEFTD_DIR/$3.pcap
-	shift 5
-	tcpdump_start "$node" "$ifc" "$cap" $filter
-	"$@" >/dev/null 2>&1
-	tcpdump_stop
-	save "$cap"
-	tcpdump -n -vv -r "$cap" 2>/dev/null |
-		awk '/^[^ \t]/ { if (r) print r; r = $0; next }
-		     { r = r " " $0 } END { if (r) print r }' \
-		>"$WEFT_RESULTS/$name.txt"
-	cat "$WEFT_RESULTS/$name.txt"
-}
-
-# geneve_has DECODED VNI EGRESS SRC DST: a GENEVE packet with VNI and
-# OVN's option's egress port key, whose inner packet is SRC > DST ICMP.
-geneve_has() {
-	local vni egress
-	vni=$(printf '0x%x' "$2")
-	egress=$(printf '%04x' "$3")
-	grep -E "vni $vni,.* data [0-9a-f]{4}$egress[] ]" <<<"$1" |
-		grep -qE "$4 > $5: ICMP"
-}
-
-# flow_has NODE TABLE DP PORT REGEX: a rule of NODE's br-int TABLE for
-# logical datapath DP and outport PORT (keys) matching REGEX.
-flow_has() {
-	nofctl "$1" dump-flows br-int table="$2" |
-		grep -E "reg15=$(printf 0x%x "$4")( |,|$)" |
-		grep -E "metadata=$(printf 0x%x "$3")( |,|$)" | grep -qE "$5"
 }
 
 keys() {
@@ -184,7 +138,8 @@ case_snat() {
 	fi
 	# Routed on hv2, redirected to cr-lr1-ext through the tunnel, NATed
 	# on hv1.
-	geneve_has "$under" "$LR1" "$CR" "10\.0\.1\.12" "172\.16\.0\.100" ||
+	geneve_has "$under" "$LR1" "$CR" "10\.0\.1\.12" "172\.16\.0\.100" \
+		192.168.70.2 ||
 		fail "no GENEVE packet hv2 -> hv1 with lr1's VNI ($LR1), egress cr-lr1-ext ($CR) and pod2's ping inside"
 	assert_match "$under" "192\.168\.70\.2\.[0-9]+ > 192\.168\.70\.1\.6081" \
 		"the redirected packets come from hv2's underlay address"
@@ -222,7 +177,8 @@ case_move() {
 	if grep -qE "10\.0\.1\.[0-9]+" <<<"$out"; then
 		fail "a pod address reached out2: $(grep -E '10\.0\.1\.' <<<"$out" | head -n 3)"
 	fi
-	geneve_has "$under" "$LR1" "$CR" "10\.0\.1\.11" "172\.16\.0\.101" ||
+	geneve_has "$under" "$LR1" "$CR" "10\.0\.1\.11" "172\.16\.0\.101" \
+		192.168.70.1 ||
 		fail "no GENEVE packet hv1 -> hv2 with lr1's VNI ($LR1), egress cr-lr1-ext ($CR) and pod1's ping inside"
 	true
 }
