@@ -334,6 +334,34 @@ static void bind_gateway(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	}
 }
 
+/* A distributed gateway port's chassisredirect port: the active chassis
+ * of its HA_Chassis_Group claims it (up = true, when the row has the
+ * column, as ovn-controller's claim of a port without an interface);
+ * a chassis no longer active releases it, leaving up alone as
+ * ovn-controller does (ovn_ha_chassis.c). */
+static void bind_redirect(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			  struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t)
+{
+	const char *lp = wft_ovsdb_row_string(pb, "logical_port", "");
+	const struct wft_ovsdb_datum *up = wft_ovsdb_row_get_named(pb, "up");
+	bool mine = wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
+				    &o->chassis_uuid);
+	bool here = wft_ovn_redirect_here(o, r, pb);
+
+	if (here && !mine) {
+		wft_info("claiming distributed gateway port %s", lp);
+		claim(o, t, r, pb, false);
+	} else if (!here && mine) {
+		wft_info("releasing distributed gateway port %s (this "
+			 "chassis is no longer its group's active one)", lp);
+		release(o, t, r, pb, false);
+		return;
+	}
+	if (here && up && up->n && !up->keys[0].b)
+		wft_ovsdb_txn_update(txn(t, r), "Port_Binding", where_uuid(pb),
+				     json_pack("{s:b}", "up", 1));
+}
+
 /*
  * One pass over the Port_Bindings finds what the rest of the binding
  * needs, so that nothing scans the table once per interface or per
@@ -409,6 +437,10 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		bind_gateway(o, r, pb, t);
 		return;
 	}
+	if (wft_ovn_redirect_port(pb)) {
+		bind_redirect(o, r, pb, t);
+		return;
+	}
 
 	cd = wft_ovsdb_row_get_named(pb, "chassis");
 	up = wft_ovsdb_row_get_named(pb, "up");
@@ -482,10 +514,11 @@ static void sync_installed(struct wft_ovn *o, const struct bind_scan *scan)
 }
 
 /* What wft_ovn_bind() and wft_ovn_set_conditions() read from the SB
- * (ovn_local.c's wft_ovn_local_dps(), ovn_gateway.c, sb_monitor.c's
- * datapath groups): keep in step with them. */
+ * (ovn_local.c's wft_ovn_local_dps(), ovn_gateway.c, ovn_ha_chassis.c,
+ * sb_monitor.c's datapath groups): keep in step with them. */
 static const char *const bind_tables[] = {
-	"Chassis", "Logical_DP_Group", "Port_Binding",
+	"Chassis", "HA_Chassis", "HA_Chassis_Group", "Logical_DP_Group",
+	"Port_Binding",
 };
 
 bool wft_ovn_bind_affected(struct wft_ovsdb_replica *r)

@@ -17,13 +17,13 @@
 
 #include "ovn_priv.h"
 
-/* The tables ovn_local.c, ovn_lflows.c, ovn_physical.c and the lookup
- * tables (ovn_lookup*.c) read. */
+/* The tables ovn_local.c, ovn_ha_chassis.c, ovn_lflows.c, ovn_physical.c
+ * and the lookup tables (ovn_lookup*.c) read. */
 static const char *const flow_tables[] = {
 	"Address_Set", "Chassis", "Datapath_Binding", "Encap", "FDB",
-	"Load_Balancer", "Logical_DP_Group", "Logical_Flow", "MAC_Binding",
-	"Multicast_Group", "Port_Binding", "Port_Group", "SB_Global",
-	"Static_MAC_Binding",
+	"HA_Chassis", "HA_Chassis_Group", "Load_Balancer", "Logical_DP_Group",
+	"Logical_Flow", "MAC_Binding", "Multicast_Group", "Port_Binding",
+	"Port_Group", "SB_Global", "Static_MAC_Binding",
 };
 
 /* Columns whose changes alone do not matter to the flows. */

@@ -5,9 +5,11 @@
  * the ports bound here, then, transitively, the datapaths that their
  * patch ports lead to: a switch, its router, the router's other
  * switches; a gateway router of this chassis and the switches its
- * l3gateway ports join, ovn_gateway.c), their ports and what each one is to this chassis, their
- * multicast groups, and the other chassis with the encapsulation each
- * shares with this one.
+ * l3gateway ports join, ovn_gateway.c; the router of a distributed
+ * gateway port whose HA_Chassis_Group lists this chassis,
+ * ovn_ha_chassis.c), their ports and what each one is to this chassis,
+ * their multicast groups, and the other chassis with the encapsulation
+ * each shares with this one.
  *
  * The sizes here are a chassis' (tens of datapaths, hundreds of ports):
  * lookups are linear scans of arrays built once per recompute; the
@@ -103,10 +105,13 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 					     sizeof(*links));
 			links[n_links++] = (struct link) { dp, peer };
 		}
-		/* A gateway router's ports count before they are claimed. */
+		/* A gateway router's ports count before they are claimed;
+		 * a distributed gateway port's router on every chassis of
+		 * its group, active or standby (ovn-controller's). */
 		if (!wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb, "chassis"),
 				     &o->chassis_uuid) && !gw_here &&
-		    !(to_claim && claimable(o, pb)))
+		    !(to_claim && claimable(o, pb)) &&
+		    !wft_ovn_redirect_member(o, r, pb))
 			continue;
 		if (uuid_in(dp, dps, n))
 			continue;
@@ -240,8 +245,8 @@ static size_t dp_index(const struct wft_ovn_view *v, const struct wft_uuid *u)
 	return SIZE_MAX;
 }
 
-static void add_port(struct wft_ovn *o, struct wft_ovn_view *v,
-		     struct wft_ovsdb_row *pb, size_t dp)
+static void add_port(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+		     struct wft_ovn_view *v, struct wft_ovsdb_row *pb, size_t dp)
 {
 	const struct wft_uuid *ch = ref(pb, "chassis");
 	struct wft_ovn_port *p;
@@ -263,6 +268,18 @@ static void add_port(struct wft_ovn *o, struct wft_ovn_view *v,
 		p->kind = WFT_OVN_PORT_PATCH;
 		p->resident = p->resident || wft_ovn_gw_port(pb);
 		return;
+	}
+	/* A distributed gateway port's redirect: handed to the
+	 * distributed port where its group is active, else tunnelled to
+	 * the active chassis, whichever chassis the port is bound to
+	 * meanwhile (ovn_ha_chassis.c). */
+	if (wft_ovn_redirect_port(pb)) {
+		p->resident = wft_ovn_redirect_here(o, r, pb);
+		if (p->resident) {
+			p->kind = WFT_OVN_PORT_REDIRECT;
+			return;
+		}
+		ch = wft_ovn_redirect_chassis(r, pb);
 	}
 	/* VIFs, and gateway ports bound elsewhere (reached by tunnel). */
 	if (strcmp(p->type, "") && strcmp(p->type, "chassisredirect") &&
@@ -292,12 +309,19 @@ static void resolve_peers(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 		struct wft_ovsdb_row *pb;
 		const char *peer;
 
-		if (p->kind != WFT_OVN_PORT_PATCH)
+		if (p->kind != WFT_OVN_PORT_PATCH &&
+		    p->kind != WFT_OVN_PORT_REDIRECT)
 			continue;
 		pb = wft_ovsdb_rtable_find(t, &p->uuid);
-		peer = pb ? map_get(pb, "options", "peer") : NULL;
+		peer = !pb ? NULL : p->kind == WFT_OVN_PORT_PATCH ?
+		       map_get(pb, "options", "peer") :
+		       map_get(pb, "options", "distributed-port");
+		/* The distributed port is in the redirect port's own
+		 * datapath; a patch peer in another. */
 		for (j = 0; peer && j < v->n_ports; j++)
-			if (!strcmp(v->ports[j].name, peer)) {
+			if (!strcmp(v->ports[j].name, peer) &&
+			    (p->kind == WFT_OVN_PORT_PATCH ||
+			     v->ports[j].dp == p->dp)) {
 				p->peer = j;
 				p->has_peer = true;
 			}
@@ -404,7 +428,7 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	     row = wft_ovsdb_row_next(row)) {
 		dp = dp_index(v, ref(row, "datapath"));
 		if (dp != SIZE_MAX)
-			add_port(o, v, row, dp);
+			add_port(o, r, v, row, dp);
 	}
 	resolve_peers(r, v);
 	add_mcgroups(r, v);

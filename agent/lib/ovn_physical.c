@@ -30,7 +30,10 @@
  *       own ct zone (and its datapath's DNAT/SNAT zones) loaded, as
  *       the egress pipeline's conntrack must use the zone the port's
  *       own ingress uses; a multicast group to each local member in
- *       turn, the same way.
+ *       turn, the same way. A chassisredirect port active here
+ *       (ovn_ha_chassis.c) becomes its distributed port, with that
+ *       port's zones, and goes to 41; one active elsewhere is a remote
+ *       port of the active chassis (39).
  *   41  loopback check: a packet whose outport is its inport is dropped
  *       unless flags.loopback; else the logical registers are cleared
  *       and the egress pipeline (42) runs.
@@ -168,6 +171,24 @@ static void local_flows(struct out *o, const struct wft_ovn_view *v,
 	    "metadata=0x%x,actions=drop", T_LOOPBACK, p->key, p->key, md);
 }
 
+/* A distributed gateway port's redirect port active here: its packets
+ * become the distributed port's, with that port's zones, and go on to
+ * the loopback check and the router's egress pipeline here (the
+ * distributed port is a patch port, its output the peer switch). */
+static void redirect_flows(struct out *o, const struct wft_ovn_view *v,
+			   const struct wft_ovn_port *p)
+{
+	struct wft_strbuf sb = WFT_STRBUF_INIT;
+	const struct wft_ovn_port *dist = &v->ports[p->peer];
+
+	egress_zones(v, dist, &sb);
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
+	    "actions=load:0x%x->NXM_NX_REG15[],%sresubmit(,%d)", T_LOCAL,
+	    p->key, v->dps[p->dp].key, dist->key, wft_strbuf_cstr(&sb),
+	    T_LOOPBACK);
+	wft_strbuf_free(&sb);
+}
+
 /* The tunnel encapsulation for @outport of datapath @dp (a port or a
  * multicast key), then output to @rc's port. */
 static void put_tunnel(struct wft_strbuf *sb, const struct wft_ovn_remote *rc,
@@ -298,6 +319,10 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 			break;
 		case WFT_OVN_PORT_REMOTE:
 			remote_flows(&o, v, p);
+			break;
+		case WFT_OVN_PORT_REDIRECT:
+			if (p->has_peer)
+				redirect_flows(&o, v, p);
 			break;
 		case WFT_OVN_PORT_OTHER:
 			break;

@@ -38,6 +38,9 @@ enum wft_ovn_port_kind {
 	WFT_OVN_PORT_PATCH,		/* to a peer in another datapath; also
 					 * an l3gateway port of this chassis */
 	WFT_OVN_PORT_OTHER,		/* unbound, or a type not handled */
+	WFT_OVN_PORT_REDIRECT,		/* a chassisredirect port active
+					 * here: peer is its distributed
+					 * port */
 };
 
 struct wft_ovn_dp {
@@ -57,7 +60,8 @@ struct wft_ovn_port {
 	const char *iface;		/* LOCAL: the interface */
 	uint32_t ofport;		/* LOCAL: its OpenFlow port, 0: none */
 	size_t chassis;			/* REMOTE: index in view.chassis */
-	size_t peer;			/* PATCH: index in view.ports */
+	size_t peer;			/* PATCH, REDIRECT: index in
+					 * view.ports */
 	bool has_peer;
 	bool resident;			/* is_chassis_resident() */
 	uint16_t zone;
@@ -327,6 +331,25 @@ bool wft_ovn_gw_port(const struct wft_ovsdb_row *pb);
  * here and a patch port here. */
 bool wft_ovn_gw_port_here(const struct wft_ovn *o,
 			  const struct wft_ovsdb_row *pb);
+
+/* ovn_ha_chassis.c: chassisredirect Port_Bindings (distributed gateway
+ * ports) and the HA_Chassis_Group that says which chassis hosts each. */
+bool wft_ovn_redirect_port(const struct wft_ovsdb_row *pb);
+/* The active chassis of @pb's group (the one @pb is bound to when it
+ * has no group); NULL: none. */
+const struct wft_uuid *wft_ovn_redirect_chassis(struct wft_ovsdb_replica *r,
+						const struct wft_ovsdb_row *pb);
+/* A chassisredirect port whose active chassis is this one: claimed
+ * here, is_chassis_resident() here, its traffic handed to its
+ * distributed port here. */
+bool wft_ovn_redirect_here(const struct wft_ovn *o,
+			   struct wft_ovsdb_replica *r,
+			   const struct wft_ovsdb_row *pb);
+/* A chassisredirect port whose group lists this chassis, active or not:
+ * its datapath is local, as ovn-controller makes it. */
+bool wft_ovn_redirect_member(const struct wft_ovn *o,
+			     struct wft_ovsdb_replica *r,
+			     const struct wft_ovsdb_row *pb);
 
 /* ovn_zones.c: conntrack zones of local ports and datapaths, stable
  * while they stay local. */

@@ -105,6 +105,12 @@ int wft_sb_monitor_local(struct wft_ovsdb_client *c,
 		for (i = 0; l->iface_ids && l->iface_ids[i]; i++)
 			json_array_append_new(conds[1], clause("logical_port",
 				json_string(l->iface_ids[i])));
+		/* Every distributed gateway port's redirect port: whether
+		 * this chassis hosts one depends on its HA_Chassis_Group,
+		 * not on a local datapath (ovn-controller asks for all of
+		 * them too). */
+		json_array_append_new(conds[1], clause("type",
+			json_string("chassisredirect")));
 		if (l->chassis)
 			json_array_append_new(conds[1], clause("chassis",
 				wft_ovsdb_uuid_json(l->chassis)));

@@ -10,6 +10,8 @@
  *    ingress key moved into 16..30), or VXLAN's VNI (dp | port << 12,
  *    multicast keys squeezed into 0x800 | key & 0x7ff);
  *  - a patch port re-enters the peer datapath in a clone;
+ *  - a chassisredirect port active here hands its packets to its
+ *    distributed port (table 40);
  *  - a multicast group: one tunnel copy per other chassis with members,
  *    then each local member in turn;
  *  - every flow parses with weft's ovs-ofctl parser;
@@ -209,6 +211,41 @@ START_TEST(test_patch)
 }
 END_TEST
 
+/* lp9 (unbound, no flows) made lr1's chassisredirect port cr-lr1-ls1
+ * (key 2), active here, whose distributed port is lr1-ls1. */
+static void redirect_view(void)
+{
+	ports[4] = (struct wft_ovn_port) { .name = "cr-lr1-ls1", .dp = 1,
+		.key = 2, .kind = WFT_OVN_PORT_REDIRECT, .peer = 3,
+		.has_peer = true, .resident = true };
+}
+
+START_TEST(test_redirect)
+{
+	char *all;
+
+	build_view("geneve");
+	redirect_view();
+	all = flows_text();
+	/* Output to cr-lr1-ls1 becomes output to lr1-ls1, with lr1-ls1's
+	 * zones, then the loopback check and lr1's egress pipeline. */
+	assert_has(all, "table=40,priority=100,reg15=0x2,metadata=0x2,"
+		   "actions=load:0x1->NXM_NX_REG15[],load:0x3->NXM_NX_REG13[],"
+		   "load:0x7->NXM_NX_REG11[],load:0x8->NXM_NX_REG12[],"
+		   "resubmit(,41)\n");
+	/* Nothing else of its own: no loopback drop, no table 65 or 39. */
+	assert_lacks(all, "reg14=0x2,reg15=0x2,metadata=0x2");
+	assert_lacks(all, "table=65,priority=100,reg15=0x2,metadata=0x2");
+	assert_lacks(all, "table=39,priority=100,reg15=0x2,metadata=0x2");
+	free(all);
+	/* Its distributed port unknown: no flow (ovn-controller's drops). */
+	ports[4].has_peer = false;
+	all = flows_text();
+	assert_lacks(all, "reg15=0x2,metadata=0x2");
+	free(all);
+}
+END_TEST
+
 START_TEST(test_parse)
 {
 	static const char *const types[] = { "geneve", "vxlan" };
@@ -221,6 +258,7 @@ START_TEST(test_parse)
 	old = wft_tlv_map_activate(&any);
 	for (t = 0; t < 2; t++) {
 		build_view(types[t]);
+		redirect_view();
 		texts = NULL;
 		n = 0;
 		wft_ovn_physical_flows(&view, "hv1", &texts, &n);
@@ -367,6 +405,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_geneve);
 	tcase_add_test(tc, test_vxlan);
 	tcase_add_test(tc, test_patch);
+	tcase_add_test(tc, test_redirect);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_zones);
 	tcase_add_test(tc, test_zones_restore);

@@ -345,10 +345,16 @@ START_TEST(test_sb_monitor_local)
 	local.chassis_name = NULL;
 	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
 	expect_local(&e, "", "", "", "");
+	/* A distributed gateway port's chassisredirect port comes whatever
+	 * is local: its HA_Chassis_Group decides where it goes. */
+	sh(SBCTL "create Port_Binding logical_port=cr-x datapath=%s "
+	   "tunnel_key=5 type=chassisredirect", db, d[2]);
+	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
+	expect_local(&e, "", "cr-x", "", "");
 	/* ovn-monitor-all=true: everything. */
 	local.monitor_all = true;
 	ck_assert_int_eq(wft_sb_monitor_local(e.c, &local), 0);
-	expect_local(&e, "f1 f2 f3 g12 g12b g23", "gw1 gw2 p1 p2 p3 vm3",
+	expect_local(&e, "f1 f2 f3 g12 g12b g23", "cr-x gw1 gw2 p1 p2 p3 vm3",
 		     "mc1 mc2 mc3", "m1 m2 m3");
 	/* Other tables were whole all along. */
 	ck_assert_int_eq(wft_ovsdb_rtable_count(wft_ovsdb_replica_table(
