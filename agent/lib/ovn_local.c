@@ -407,6 +407,7 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			add_port(o, v, row, dp);
 	}
 	resolve_peers(r, v);
+	wft_ovn_localnet_view(o, r, v);
 	add_mcgroups(r, v);
 }
 
