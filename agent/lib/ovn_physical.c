@@ -7,7 +7,11 @@
  *   0   a local VIF's packets enter its datapath's ingress pipeline: its
  *       ct zone in reg13, the datapath's DNAT/SNAT zones in reg11/reg12,
  *       the datapath key in metadata, the port key in reg14, table 8.
- *       A tunnel's packets enter the egress side at table 40: GENEVE
+ *       A localnet port's (from its patch port to the provider bridge)
+ *       the same way: with a tag, frames of that VLAN (priority 150),
+ *       the tag stripped; without, untagged frames and priority-tagged
+ *       ones (VLAN 0, stripped). A tunnel's packets enter the egress
+ *       side at table 40: GENEVE
  *       carries the datapath in the VNI and the ports in OVN's option
  *       (tun_metadata0: bits 16..30 ingress, 0..15 egress); VXLAN the
  *       datapath in VNI bits 0..11 and the egress port in 12..23 (a
@@ -16,8 +20,8 @@
  *       for multi-chassis ports (additional_chassis, live migration) on a
  *       datapath with a localnet port: their packets to ports reached
  *       through the localnet port are tunnelled instead, and checked
- *       against the VIF's MTU less the tunnel overhead. weft has neither
- *       multi-chassis ports nor localnet ports, so only the defaults are
+ *       against the VIF's MTU less the tunnel overhead. weft has no
+ *       multi-chassis ports, so only the defaults are
  *       here, the same three ovn-controller installs: 37 on to 39, 38 on
  *       to 40 when flags.loopback (the ICMP error a check would make
  *       goes back to the sender, never out a tunnel), else 39. A
@@ -25,18 +29,25 @@
  *       router pipeline), not these tables'.
  *   39  output to a port bound on another chassis: VNI and option set,
  *       out of the tunnel port to it; a multicast group: one copy per
- *       other chassis with members, then local delivery; else 40.
- *   40  local output: a local port or patch port goes to 41 with its
+ *       other chassis with members, then local delivery; else 40. On a
+ *       datapath with a localnet port there are no tunnel copies: the
+ *       provider network reaches the other chassis.
+ *   40  local output: a local port, patch port or localnet port goes to
+ *       41 with its
  *       own ct zone (and its datapath's DNAT/SNAT zones) loaded, as
  *       the egress pipeline's conntrack must use the zone the port's
  *       own ingress uses; a multicast group to each local member in
- *       turn, the same way.
+ *       turn, the same way. On a datapath with a localnet port, a port
+ *       that is not here (bound elsewhere or nowhere) becomes the
+ *       localnet port as outport, back to 40: out of it, not a tunnel.
  *   41  loopback check: a packet whose outport is its inport is dropped
- *       unless flags.loopback; else the logical registers are cleared
- *       and the egress pipeline (42) runs.
+ *       unless flags.loopback; a localnet port also drops what comes
+ *       from a localport or is marked local only; else the logical
+ *       registers are cleared and the egress pipeline (42) runs.
  *   64  (save inport) on to 65.
  *   65  a local VIF: output to its OpenFlow port (IN_PORT when the
- *       packet came from it); a patch port: the
+ *       packet came from it); a localnet port the same, tagged around
+ *       the output when it has a VLAN; a patch port: the
  *       peer's datapath's ingress pipeline, in a clone with conntrack
  *       and the registers cleared.
  */
