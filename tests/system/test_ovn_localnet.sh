@@ -26,6 +26,9 @@
 #   two       hv2 maps physnet1 too: pod1 <-> pod2 through the provider
 #             network (VLAN 100 at sA and sB), not a single GENEVE frame
 #             on the underlay
+#   restart   hv1's weftd restarted (exit --restart) while ext pings pod1
+#             every 50 ms: no ping lost, the patch ports kept (same
+#             OpenFlow port, never deleted)
 #   unmap     the mapping removed on hv1: both of its patch ports go,
 #             pod1 no longer reaches ext; ln1 deleted from the NB: hv2's
 #             go too
@@ -201,6 +204,28 @@ case_two() {
 		"pod2's reply on the provider network at sB"
 }
 
+case_restart() {
+	local of before
+	of=$(nvsctl nA get Interface patch-br-int-to-ln1 ofport)
+	before=$(grep -c "deleting patch port" "$(node_dir nA)/weftd.log")
+	ping_loss_start phys 10.0.1.11
+	nap 1
+	nappctl nA exit --restart || fail "exit --restart"
+	wait_for 30 eval '! kill -0 '"${NODE_PID[nA]}" || fail "weftd did not exit"
+	nweftd_start nA || { fail "weftd did not start again"; return; }
+	wait_hv || fail "--wait=hv after the restart"
+	nap 1
+	ping_loss_stop
+	log "across the restart: $PING_SENT pings, $PING_LOST lost"
+	[ "$PING_SENT" -ge 20 ] || fail "only $PING_SENT pings sent"
+	assert_eq "$PING_LOST" 0 "ext -> pod1 went on across the restart"
+	patch_ok nA || fail "nA: the patch ports after the restart"
+	assert_eq "$(nvsctl nA get Interface patch-br-int-to-ln1 ofport)" "$of" \
+		"the same OpenFlow port"
+	assert_eq "$(grep -c "deleting patch port" "$(node_dir nA)/weftd.log")" \
+		"$before" "no patch port deleted meanwhile"
+}
+
 case_unmap() {
 	map nA || fail "nA: remove the mapping"
 	wait_for 20 no_patch nA || fail "nA kept its patch ports"
@@ -217,5 +242,6 @@ run_case patch
 run_case ping
 run_case vlan
 run_case two
+run_case restart
 run_case unmap
 finish
