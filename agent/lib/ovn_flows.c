@@ -425,7 +425,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	unsigned long gen = o->flows_gen;
 	struct wft_pipeline *p;
 	struct wft_lflow_groups groups;
-	bool vifs, tunnels, groups_changed;
+	bool vifs, tunnels, localnet, groups_changed;
 	char err[256];
 	double t0;
 	int ret;
@@ -470,6 +470,7 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	}
 	/* Until this pass over everything is done, the next is one too. */
 	o->flows_all = true;
+	wft_ovn_localnet_mappings(o);
 	wft_ovn_view_free(&o->view);
 	wft_ovn_view_build(o, r, &o->view);
 	if (!o->zones)
@@ -478,7 +479,9 @@ void wft_ovn_flows_run(struct wft_ovn *o, struct wft_ovsdb_replica *r)
 	/* Configuration commits (tunnel ports) come back through the
 	 * configuration callback: o->ifaces is rebuilt meanwhile. */
 	wft_ovn_tunnels_sync(o, &o->view);
-	tunnels = tunnels_ready(&o->view);
+	/* Localnet patch ports do not hold the gate either. */
+	localnet = wft_ovn_localnet_sync(o, &o->view);
+	tunnels = tunnels_ready(&o->view) && localnet;
 	vifs = resolve_vifs(o, b);
 	if (wft_ofproto_tlv_ensure(b, o->node.bridge, OVN_TLV_MAP, err,
 				   sizeof(err))) {
@@ -561,6 +564,7 @@ void wft_ovn_flows_uninit(struct wft_ovn *o)
 	o->n_lflows_changed = o->lflows_changed_cap = 0;
 	wft_ovn_phys_forget(o);
 	wft_ovn_flow_stats_reset(&o->fst);
+	wft_ovn_localnet_uninit(o);
 }
 
 /* The last passes, oldest first: when each ended (ms before the last

@@ -145,8 +145,17 @@ static uint32_t conj_id_base(void *aux, const char *uuid)
 static int port_key(void *aux, const char *name, uint32_t *key)
 {
 	struct env_aux *a = aux;
-	struct idx_slot *s = idx_find(&a->keys, name, a->dp);
-	uint32_t k = s ? s->key : UINT32_MAX;
+	struct idx_slot *s;
+	uint32_t k;
+
+	/* northd's name for "no port" (ls_in_l2_unknown's outport ==
+	 * "none", after a failed get_fdb()): key 0, as ovn-controller. */
+	if (!strcmp(name, "none")) {
+		*key = 0;
+		return 0;
+	}
+	s = idx_find(&a->keys, name, a->dp);
+	k = s ? s->key : UINT32_MAX;
 
 	record(a, WFT_OVN_DEP_PORT, name);
 	answer(a, &k, sizeof(k));

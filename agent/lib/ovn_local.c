@@ -431,6 +431,7 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			add_port(o, r, v, row, dp);
 	}
 	resolve_peers(r, v);
+	wft_ovn_localnet_view(o, r, v);
 	add_mcgroups(r, v);
 }
 

@@ -7,7 +7,11 @@
  *   0   a local VIF's packets enter its datapath's ingress pipeline: its
  *       ct zone in reg13, the datapath's DNAT/SNAT zones in reg11/reg12,
  *       the datapath key in metadata, the port key in reg14, table 8.
- *       A tunnel's packets enter the egress side at table 40: GENEVE
+ *       A localnet port's (from its patch port to the provider bridge)
+ *       the same way: with a tag, frames of that VLAN (priority 150),
+ *       the tag stripped; without, untagged frames and priority-tagged
+ *       ones (VLAN 0, stripped). A tunnel's packets enter the egress
+ *       side at table 40: GENEVE
  *       carries the datapath in the VNI and the ports in OVN's option
  *       (tun_metadata0: bits 16..30 ingress, 0..15 egress); VXLAN the
  *       datapath in VNI bits 0..11 and the egress port in 12..23 (a
@@ -16,8 +20,8 @@
  *       for multi-chassis ports (additional_chassis, live migration) on a
  *       datapath with a localnet port: their packets to ports reached
  *       through the localnet port are tunnelled instead, and checked
- *       against the VIF's MTU less the tunnel overhead. weft has neither
- *       multi-chassis ports nor localnet ports, so only the defaults are
+ *       against the VIF's MTU less the tunnel overhead. weft has no
+ *       multi-chassis ports, so only the defaults are
  *       here, the same three ovn-controller installs: 37 on to 39, 38 on
  *       to 40 when flags.loopback (the ICMP error a check would make
  *       goes back to the sender, never out a tunnel), else 39. A
@@ -25,21 +29,28 @@
  *       router pipeline), not these tables'.
  *   39  output to a port bound on another chassis: VNI and option set,
  *       out of the tunnel port to it; a multicast group: one copy per
- *       other chassis with members, then local delivery; else 40.
- *   40  local output: a local port or patch port goes to 41 with its
- *       own ct zone (and its datapath's DNAT/SNAT zones) loaded, as
- *       the egress pipeline's conntrack must use the zone the port's
- *       own ingress uses; a multicast group to each local member in
+ *       other chassis with members, then local delivery; else 40. On a
+ *       datapath with a localnet port there are no tunnel copies: the
+ *       provider network reaches the other chassis.
+ *   40  local output: a local port, patch port or localnet port goes to
+ *       41 with its own ct zone (and its datapath's DNAT/SNAT zones)
+ *       loaded, as the egress pipeline's conntrack must use the zone
+ *       the port's own ingress uses; a multicast group to each local member in
  *       turn, the same way. A chassisredirect port active here
  *       (ovn_ha_chassis.c) becomes its distributed port, with that
  *       port's zones, and goes to 41; one active elsewhere is a remote
- *       port of the active chassis (39).
+ *       port of the active chassis (39). On a datapath with a localnet
+ *       port, a port that is not here (bound elsewhere or nowhere)
+ *       becomes the localnet port as outport, back to 40: out of it,
+ *       not a tunnel.
  *   41  loopback check: a packet whose outport is its inport is dropped
- *       unless flags.loopback; else the logical registers are cleared
- *       and the egress pipeline (42) runs.
+ *       unless flags.loopback; a localnet port also drops what comes
+ *       from a localport or is marked local only; else the logical
+ *       registers are cleared and the egress pipeline (42) runs.
  *   64  (save inport) on to 65.
  *   65  a local VIF: output to its OpenFlow port (IN_PORT when the
- *       packet came from it); a patch port: the
+ *       packet came from it); a localnet port the same, tagged around
+ *       the output when it has a VLAN; a patch port: the
  *       peer's datapath's ingress pipeline, in a clone with conntrack
  *       and the registers cleared.
  */
@@ -63,6 +74,10 @@
 #define T_EGRESS	42
 #define T_SAVE_INPORT	64
 #define T_LOG_TO_PHY	65
+
+/* MFF_LOG_FLAGS (reg10) bits northd's flows set. */
+#define FLAG_LOCAL_ONLY	0x10
+#define FLAG_LOCALPORT	0x400
 
 struct out {
 	char ***texts;
@@ -155,6 +170,104 @@ static void patch_flows(struct out *o, const struct wft_ovn_view *v,
 	wft_strbuf_free(&sb);
 }
 
+/* The VLAN tag @p's frames carry on the provider network, around
+ * @out (an output action): pushed for it, popped after it, so that the
+ * next copy of a flooded packet goes out as it came. */
+static void tagged_output(struct wft_strbuf *sb, const struct wft_ovn_port *p,
+			  const char *out)
+{
+	if (!p->tag) {
+		wft_strbuf_puts(sb, out);
+		return;
+	}
+	wft_strbuf_printf(sb, "push_vlan:0x%04x,set_field:%u->vlan_vid,%s,"
+			  "strip_vlan", p->tpid, 0x1000 | p->tag, out);
+}
+
+/*
+ * A localnet port, through its patch port to the provider bridge. In
+ * table 0 a tagged port takes its VLAN's frames (priority 150) and
+ * strips the tag; an untagged one takes untagged frames and priority-
+ * tagged ones (VLAN 0, stripped). Table 65 tags on the way out. Table
+ * 41 keeps off it what must stay on this chassis: a localport's packets
+ * and those northd marks local only.
+ */
+static void localnet_flows(struct out *o, const struct wft_ovn_view *v,
+			   const struct wft_ovn_port *p)
+{
+	struct wft_strbuf md = WFT_STRBUF_INIT, sb = WFT_STRBUF_INIT;
+	uint32_t dp = v->dps[p->dp].key;
+	char out[32];
+
+	ingress_md(v, p, &md);
+	if (p->tag) {
+		add(o, "table=%d,priority=150,in_port=%u,dl_vlan=%u,actions="
+		    "strip_vlan,%s,resubmit(,%d)", T_PHY_TO_LOG, p->ofport,
+		    p->tag, wft_strbuf_cstr(&md), T_INGRESS);
+	} else {
+		add(o, "table=%d,priority=100,in_port=%u,dl_vlan=0,actions="
+		    "strip_vlan,%s,resubmit(,%d)", T_PHY_TO_LOG, p->ofport,
+		    wft_strbuf_cstr(&md), T_INGRESS);
+		add(o, "table=%d,priority=100,in_port=%u,vlan_tci=0/0x1000,"
+		    "actions=%s,resubmit(,%d)", T_PHY_TO_LOG, p->ofport,
+		    wft_strbuf_cstr(&md), T_INGRESS);
+	}
+	snprintf(out, sizeof(out), "output:%u", p->ofport);
+	tagged_output(&sb, p, out);
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,actions=%s",
+	    T_LOG_TO_PHY, p->key, dp, wft_strbuf_cstr(&sb));
+	wft_strbuf_reset(&sb);
+	/* Back where it came from, as a VIF's (vif_flows). */
+	tagged_output(&sb, p, "IN_PORT");
+	add(o, "table=%d,priority=110,in_port=%u,reg15=0x%x,metadata=0x%x,"
+	    "actions=%s", T_LOG_TO_PHY, p->ofport, p->key, dp,
+	    wft_strbuf_cstr(&sb));
+	add(o, "table=%d,priority=160,reg10=0x%x/0x%x,reg15=0x%x,"
+	    "metadata=0x%x,actions=drop", T_LOOPBACK, FLAG_LOCALPORT,
+	    FLAG_LOCALPORT, p->key, dp);
+	add(o, "table=%d,priority=160,reg10=0x%x/0x%x,reg15=0x%x,"
+	    "metadata=0x%x,actions=drop", T_LOOPBACK, FLAG_LOCAL_ONLY,
+	    FLAG_LOCAL_ONLY, p->key, dp);
+	wft_strbuf_free(&md);
+	wft_strbuf_free(&sb);
+}
+
+/* The localnet port of @p's datapath that is in the bridge, or NULL:
+ * ports elsewhere are reached through it, not through a tunnel. */
+static const struct wft_ovn_port *bridged(const struct wft_ovn_view *v,
+					  const struct wft_ovn_port *p)
+{
+	const struct wft_ovn_dp *dp = &v->dps[p->dp];
+
+	return dp->has_localnet ? &v->ports[dp->localnet] : NULL;
+}
+
+/* A port on a datapath with a localnet port, not on this chassis (on
+ * another, or on none yet): ovn-controller gives every such port to the
+ * localnet port, whatever its type, in table 40, and no tunnel. */
+static bool via_localnet(const struct wft_ovn_port *p)
+{
+	if (p->kind == WFT_OVN_PORT_REMOTE)
+		return true;
+	if (p->kind != WFT_OVN_PORT_OTHER || !p->type)
+		return false;
+	/* Localnet ports not mapped here, and a chassisredirect port of
+	 * this chassis (not handled here yet) stay out. */
+	return strcmp(p->type, "localnet") && strcmp(p->type, "l2gateway") &&
+	       !(p->resident && !strcmp(p->type, "chassisredirect"));
+}
+
+static void bridged_flows(struct out *o, const struct wft_ovn_view *v,
+			  const struct wft_ovn_port *p,
+			  const struct wft_ovn_port *ln)
+{
+	if (!ln->ofport)
+		return;
+	add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,actions="
+	    "load:0x%x->NXM_NX_REG15[],resubmit(,%d)", T_LOCAL, p->key,
+	    v->dps[p->dp].key, ln->key, T_LOCAL);
+}
+
 /* Local delivery and the loopback check, for a local or patch port. */
 static void local_flows(struct out *o, const struct wft_ovn_view *v,
 			const struct wft_ovn_port *p)
@@ -238,14 +351,18 @@ static void mc_flows(struct out *o, const struct wft_ovn_view *v,
 		const struct wft_ovn_remote *rc;
 
 		if (p->kind == WFT_OVN_PORT_LOCAL ||
-		    p->kind == WFT_OVN_PORT_PATCH) {
+		    p->kind == WFT_OVN_PORT_PATCH ||
+		    (p->kind == WFT_OVN_PORT_LOCALNET && p->ofport)) {
 			egress_zones(v, p, &local);
 			wft_strbuf_printf(&local, "load:0x%x->NXM_NX_REG15[],"
 					  "resubmit(,%d),", p->key,
 					  T_LOOPBACK);
 			continue;
 		}
-		if (p->kind != WFT_OVN_PORT_REMOTE || sent[p->chassis])
+		/* With a localnet port, the provider network floods to
+		 * the other chassis. */
+		if (p->kind != WFT_OVN_PORT_REMOTE || sent[p->chassis] ||
+		    bridged(v, p))
 			continue;
 		rc = &v->chassis[p->chassis];
 		if (!rc->type || !rc->ofport)
@@ -303,7 +420,12 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 	(void)system_id;
 	for (i = 0; i < v->n_ports; i++) {
 		const struct wft_ovn_port *p = &v->ports[i];
+		const struct wft_ovn_port *ln = bridged(v, p);
 
+		if (ln && via_localnet(p)) {
+			bridged_flows(&o, v, p, ln);
+			continue;
+		}
 		switch (p->kind) {
 		case WFT_OVN_PORT_LOCAL:
 			if (!p->ofport)
@@ -323,6 +445,12 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 		case WFT_OVN_PORT_REDIRECT:
 			if (p->has_peer)
 				redirect_flows(&o, v, p);
+			break;
+		case WFT_OVN_PORT_LOCALNET:
+			if (!p->ofport)
+				break;
+			localnet_flows(&o, v, p);
+			local_flows(&o, v, p);
 			break;
 		case WFT_OVN_PORT_OTHER:
 			break;

@@ -37,6 +37,8 @@ enum wft_ovn_port_kind {
 	WFT_OVN_PORT_REMOTE,		/* bound on another chassis */
 	WFT_OVN_PORT_PATCH,		/* to a peer in another datapath; also
 					 * an l3gateway port of this chassis */
+	WFT_OVN_PORT_LOCALNET,		/* localnet, its network mapped to a
+					 * bridge here (ovn_localnet.c) */
 	WFT_OVN_PORT_OTHER,		/* unbound, or a type not handled */
 	WFT_OVN_PORT_REDIRECT,		/* a chassisredirect port active
 					 * here: peer is its distributed
@@ -48,6 +50,11 @@ struct wft_ovn_dp {
 	uint32_t key;			/* tunnel_key */
 	bool is_switch;			/* external_ids:logical-switch */
 	uint16_t dnat_zone, snat_zone;
+	/* The localnet port through which this chassis reaches the
+	 * datapath's ports elsewhere (instead of tunnels), as
+	 * ovn-controller's ld->localnet_port: the first one mapped. */
+	bool has_localnet;
+	size_t localnet;		/* index in view.ports */
 };
 
 struct wft_ovn_port {
@@ -58,7 +65,11 @@ struct wft_ovn_port {
 	uint32_t key;			/* tunnel_key */
 	enum wft_ovn_port_kind kind;
 	const char *iface;		/* LOCAL: the interface */
-	uint32_t ofport;		/* LOCAL: its OpenFlow port, 0: none */
+	uint32_t ofport;		/* LOCAL: its OpenFlow port, 0: none;
+					 * LOCALNET: br-int's patch port */
+	uint16_t tag;			/* LOCALNET: VLAN id, 0: untagged */
+	uint16_t tpid;			/* LOCALNET: the tag's ethertype */
+	const char *bridge;		/* LOCALNET: the mapped bridge */
 	size_t chassis;			/* REMOTE: index in view.chassis */
 	size_t peer;			/* PATCH, REDIRECT: index in
 					 * view.ports */
@@ -255,6 +266,15 @@ struct wft_ovn {
 	size_t installed_n;
 	const void *installed_index;
 
+	/* Localnet ports (ovn_localnet.c): external_ids:ovn-bridge-mappings
+	 * (networks whose bridge exists), read by every pass over
+	 * everything; the "port;network" pairs already logged as unmapped. */
+	struct wft_ovn_mapping {
+		char *network, *bridge;
+	} *mappings;
+	size_t n_mappings;
+	struct wft_ovn_strset unmapped_logged;
+
 	unsigned int n_txns, n_txn_failures, n_claims, n_releases, n_lost;
 };
 
@@ -382,6 +402,20 @@ void wft_ovn_zones_save(struct wft_ovn *o);
  * (creates, updates, deletes through the configuration), and each one's
  * OpenFlow port. */
 void wft_ovn_tunnels_sync(struct wft_ovn *o, struct wft_ovn_view *v);
+
+/* ovn_localnet.c: localnet ports and the bridge mappings. */
+/* o->mappings from the configuration's ovn-bridge-mappings. */
+void wft_ovn_localnet_mappings(struct wft_ovn *o);
+/* Makes the localnet ports of @v's datapaths whose network_name is
+ * mapped LOCALNET ports (logging the others once) and gives each
+ * datapath its localnet port. */
+void wft_ovn_localnet_view(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			   struct wft_ovn_view *v);
+/* The patch port pairs between ovn-bridge and the mapped bridges, made
+ * and deleted through the configuration, and each LOCALNET port's
+ * OpenFlow port; false while one is not in the bridge yet. */
+bool wft_ovn_localnet_sync(struct wft_ovn *o, struct wft_ovn_view *v);
+void wft_ovn_localnet_uninit(struct wft_ovn *o);
 
 /* ovn_physical.c: the flows of tables 0, 37..41, 64 and 65, as ovs-ofctl
  * texts appended to @texts (each malloc'ed). */

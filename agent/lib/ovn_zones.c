@@ -152,7 +152,8 @@ void wft_ovn_zones_assign(struct wft_ovn_zones *z, struct wft_ovn_view *v)
 	}
 	for (i = 0; i < v->n_ports; i++)
 		if (v->ports[i].kind == WFT_OVN_PORT_LOCAL ||
-		    v->ports[i].kind == WFT_OVN_PORT_PATCH)
+		    v->ports[i].kind == WFT_OVN_PORT_PATCH ||
+		    v->ports[i].kind == WFT_OVN_PORT_LOCALNET)
 			v->ports[i].zone = zone_of(z, v->ports[i].name);
 	/* Names no longer local give their zones back (restored ones
 	 * wait for wft_ovn_zones_settle()). */

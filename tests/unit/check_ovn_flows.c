@@ -14,6 +14,10 @@
  *    distributed port (table 40);
  *  - a multicast group: one tunnel copy per other chassis with members,
  *    then each local member in turn;
+ *  - a localnet port (patch port 7 to the provider bridge): its
+ *    frames in and out, untagged or tagged (VLAN match and strip in
+ *    table 0, push in 65), table 41's drops, and the ports elsewhere
+ *    on its datapath sent out of it in table 40 instead of a tunnel;
  *  - every flow parses with weft's ovs-ofctl parser;
  *  - zones are stable while a name stays local, and come back free.
  */
@@ -27,9 +31,9 @@
 #include "agent/lib/ovn_priv.h"
 
 static struct wft_ovn_dp dps[2];
-static struct wft_ovn_port ports[5];
+static struct wft_ovn_port ports[6];
 static struct wft_ovn_remote chassis[1];
-static size_t mc_members[3] = { 0, 1, 2 };
+static size_t mc_members[4] = { 0, 1, 2, 5 };
 static struct wft_ovn_mcgroup mcs[1];
 static struct wft_ovn_view view;
 
@@ -70,6 +74,22 @@ static void build_view(const char *type)
 	view.n_chassis = 1;
 	view.mcs = mcs;
 	view.n_mcs = 1;
+}
+
+/* build_view() and ln1 (key 4) on ls1, mapped here, its patch port on
+ * br-int OpenFlow port 7, VLAN @tag (0: none); it is in the flood group
+ * too, and lp9 is an unbound VIF. */
+static void build_localnet_view(uint16_t tag)
+{
+	build_view("geneve");
+	ports[4].type = "";
+	ports[5] = (struct wft_ovn_port) { .name = "ln1", .type = "localnet",
+		.dp = 0, .key = 4, .kind = WFT_OVN_PORT_LOCALNET, .ofport = 7,
+		.zone = 4, .tag = tag, .tpid = 0x8100, .bridge = "br-phys" };
+	dps[0].has_localnet = true;
+	dps[0].localnet = 5;
+	mcs[0].n_ports = 4;
+	view.n_ports = 6;
 }
 
 static char *flows_text(void)
@@ -246,6 +266,86 @@ START_TEST(test_redirect)
 }
 END_TEST
 
+/* ln1's ingress metadata, as table 0 loads it. */
+#define LN1_MD "load:0x4->NXM_NX_REG13[],load:0x5->NXM_NX_REG11[]," \
+	"load:0x6->NXM_NX_REG12[],load:0x1->OXM_OF_METADATA[]," \
+	"load:0x4->NXM_NX_REG14[],resubmit(,8)\n"
+
+START_TEST(test_localnet)
+{
+	char *all;
+
+	build_localnet_view(0);
+	all = flows_text();
+	/* Untagged frames, and priority-tagged ones stripped of the tag,
+	 * as ovn-controller 23.03 takes them. */
+	assert_has(all, "table=0,priority=100,in_port=7,dl_vlan=0,"
+		   "actions=strip_vlan," LN1_MD);
+	assert_has(all, "table=0,priority=100,in_port=7,"
+		   "vlan_tci=0/0x1000,actions=" LN1_MD);
+	assert_has(all, "table=65,priority=100,reg15=0x4,metadata=0x1,"
+		   "actions=output:7\n");
+	assert_has(all, "table=40,priority=100,reg15=0x4,metadata=0x1,"
+		   "actions=load:0x4->NXM_NX_REG13[],");
+	/* Local-only and localport traffic never leaves by it. */
+	assert_has(all, "table=41,priority=160,reg10=0x400/0x400,reg15=0x4,"
+		   "metadata=0x1,actions=drop\n");
+	assert_has(all, "table=41,priority=160,reg10=0x10/0x10,reg15=0x4,"
+		   "metadata=0x1,actions=drop\n");
+	/* lp2 on hv2 and the unbound lp9: out of the localnet port, no
+	 * tunnel for them. */
+	assert_has(all, "table=40,priority=100,reg15=0x2,metadata=0x1,"
+		   "actions=load:0x4->NXM_NX_REG15[],resubmit(,40)\n");
+	assert_has(all, "table=40,priority=100,reg15=0x9,metadata=0x1,"
+		   "actions=load:0x4->NXM_NX_REG15[],resubmit(,40)\n");
+	assert_lacks(all, "table=39,priority=100,reg15=0x2,");
+	/* The flood group: the provider network floods to the other
+	 * chassis, so no tunnel copy; ln1 is a local member. */
+	assert_lacks(all, "table=39,priority=100,reg15=0x8000,");
+	assert_has(all, "load:0x4->NXM_NX_REG15[],resubmit(,41),"
+		   "load:0x8000->NXM_NX_REG15[]\n");
+	/* The patch port (ls1-lr1) and its peer keep theirs. */
+	assert_has(all, "table=65,priority=100,reg15=0x3,metadata=0x1,"
+		   "actions=clone(");
+	free(all);
+}
+END_TEST
+
+START_TEST(test_localnet_tag)
+{
+	char *all;
+
+	build_localnet_view(100);
+	all = flows_text();
+	assert_has(all, "table=0,priority=150,in_port=7,dl_vlan=100,"
+		   "actions=strip_vlan," LN1_MD);
+	assert_lacks(all, "in_port=7,vlan_tci=");
+	assert_lacks(all, "in_port=7,dl_vlan=0,");
+	/* Tagged out, and untagged again for the next copy of a flood. */
+	assert_has(all, "table=65,priority=100,reg15=0x4,metadata=0x1,"
+		   "actions=push_vlan:0x8100,set_field:4196->vlan_vid,"
+		   "output:7,strip_vlan\n");
+	free(all);
+}
+END_TEST
+
+/* Before its patch port is in br-int, a localnet port has no flows and
+ * the ports elsewhere none either (ovn-controller's "goto out"): not a
+ * tunnel meanwhile. */
+START_TEST(test_localnet_unplugged)
+{
+	char *all;
+
+	build_localnet_view(0);
+	ports[5].ofport = 0;
+	all = flows_text();
+	assert_lacks(all, "in_port=7");
+	assert_lacks(all, "reg15=0x2,");
+	assert_lacks(all, "load:0x4->NXM_NX_REG15[]");
+	free(all);
+}
+END_TEST
+
 START_TEST(test_parse)
 {
 	static const char *const types[] = { "geneve", "vxlan" };
@@ -256,9 +356,13 @@ START_TEST(test_parse)
 
 	wft_tlv_map_init_any(&any);
 	old = wft_tlv_map_activate(&any);
-	for (t = 0; t < 2; t++) {
-		build_view(types[t]);
-		redirect_view();
+	for (t = 0; t < 4; t++) {
+		if (t < 2) {
+			build_view(types[t]);
+			redirect_view();
+		} else {
+			build_localnet_view(t == 2 ? 0 : 100);
+		}
 		texts = NULL;
 		n = 0;
 		wft_ovn_physical_flows(&view, "hv1", &texts, &n);
@@ -406,6 +510,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_vxlan);
 	tcase_add_test(tc, test_patch);
 	tcase_add_test(tc, test_redirect);
+	tcase_add_test(tc, test_localnet);
+	tcase_add_test(tc, test_localnet_tag);
+	tcase_add_test(tc, test_localnet_unplugged);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_zones);
 	tcase_add_test(tc, test_zones_restore);

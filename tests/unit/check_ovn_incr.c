@@ -9,7 +9,9 @@
  *  - an address set changed, a port group's member bound here removed
  *    (exactly the rows that name them), a member bound elsewhere
  *    removed (none: groups have their local members only);
- *  - a port added with a row that names it, then removed (that row).
+ *  - a port added with a row that names it, then removed (that row);
+ *  - "none" names port key 0, as in ovn-controller (northd's
+ *    ls_in_l2_unknown matches outport == "none" after get_fdb()).
  *
  * The incremental side installs into a pipeline as weftd does (in full
  * once, then a flow_mod per rule whose merged result changed), so what
@@ -499,6 +501,38 @@ START_TEST(test_incremental)
 }
 END_TEST
 
+/* How many of a fresh chassis' desired rules contain @text. */
+static size_t count_rules(struct wft_ovsdb_replica *r, const char *text)
+{
+	struct wft_ovn o;
+	size_t n, i, hits = 0;
+	char **t;
+
+	chassis_init(&o, r);
+	t = desired(&o, r, &n);
+	for (i = 0; i < n; i++)
+		hits += strstr(t[i], text) != NULL;
+	texts_free(t, n);
+	chassis_uninit(&o);
+	return hits;
+}
+
+START_TEST(test_none_port)
+{
+	struct wft_ovsdb_replica *r = load_sb();
+	size_t before = count_rules(r, "priority=2999,");
+
+	apply(r, json_pack("{s:{s:{s:o}}}", "Logical_Flow", NEW_LFLOW,
+			   "insert", acl_row(r, "outport == \"none\"")));
+	/* The ACL's ct action wants ip or ipv6: two rules, on reg15=0
+	 * (before, none: the match was false). */
+	ck_assert_uint_eq(count_rules(r, "priority=2999,"), before + 2);
+	ck_assert_uint_eq(count_rules(r, "priority=2999,ip,reg15=0,"), 1);
+	ck_assert_uint_eq(count_rules(r, "priority=2999,ipv6,reg15=0,"), 1);
+	wft_ovsdb_replica_free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ovn_incr");
@@ -508,6 +542,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_incremental);
+	tcase_add_test(tc, test_none_port);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
