@@ -273,6 +273,10 @@ static void ref_init(struct ref *ref, size_t n)
 
 static void ref_free(struct ref *ref)
 {
+	size_t i;
+
+	for (i = 0; i < ref->n; i++)
+		wft_cls_rule_destroy(&ref->rules[i]);
 	free(ref->rules);
 	free(ref->in);
 }
@@ -427,8 +431,10 @@ START_TEST(test_wc_cases)
 	ck_assert_msg(!memcmp(&m, &want, sizeof(m)), "%s: mask %s, want %s",
 		      c->name, ft_words(&m, got_s, sizeof(got_s)),
 		      ft_words(&want, want_s, sizeof(want_s)));
-	for (i = 0; i < 6 && c->rules[i]; i++)
+	for (i = 0; i < 6 && c->rules[i]; i++) {
 		wft_cls_remove(cls, &rules[i]);
+		wft_cls_rule_destroy(&rules[i]);
+	}
 	wft_cls_destroy(cls);
 }
 END_TEST
@@ -497,8 +503,10 @@ START_TEST(test_source_ports_one_megaflow)
 		pkts[i].nw_ttl = 64;
 	}
 	ck_assert_uint_eq(simulate_megaflows(cls, pkts, 1000), 1);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 7; i++) {
 		wft_cls_remove(cls, &rules[i]);
+		wft_cls_rule_destroy(&rules[i]);
+	}
 	wft_cls_destroy(cls);
 }
 END_TEST
@@ -599,7 +607,8 @@ START_TEST(test_replace_and_exact)
 {
 	struct wft_cls *cls = wft_cls_create();
 	struct wft_cls_rule a, b, c, d;
-	struct wft_flow pkt;
+	struct wft_flow pkt, bm;
+	struct wft_flow_wc bw;
 
 	rule_text(&a, "priority=5,ip,nw_dst=10.0.0.1");
 	rule_text(&b, "priority=5,ip,nw_dst=10.0.0.1");
@@ -612,9 +621,10 @@ START_TEST(test_replace_and_exact)
 	ck_assert_ptr_null(wft_cls_replace(cls, &c));
 	ck_assert_ptr_null(wft_cls_replace(cls, &d));
 	ck_assert_uint_eq(wft_cls_count(cls), 3);
-	ck_assert_ptr_eq(wft_cls_find_exact(cls, &b.match, &b.mask, 5), &b);
-	ck_assert_ptr_eq(wft_cls_find_exact(cls, &b.match, &b.mask, 9), &c);
-	ck_assert_ptr_null(wft_cls_find_exact(cls, &b.match, &b.mask, 6));
+	wft_cls_rule_get_match(&b, &bm, &bw);
+	ck_assert_ptr_eq(wft_cls_find_exact(cls, &bm, &bw, 5), &b);
+	ck_assert_ptr_eq(wft_cls_find_exact(cls, &bm, &bw, 9), &c);
+	ck_assert_ptr_null(wft_cls_find_exact(cls, &bm, &bw, 6));
 
 	ft_packet("ip,nw_dst=10.0.0.1", &pkt);
 	ck_assert_ptr_eq(wft_cls_lookup(cls, &pkt, NULL), &c);
@@ -626,6 +636,10 @@ START_TEST(test_replace_and_exact)
 	ck_assert_ptr_null(wft_cls_lookup(cls, &pkt, NULL));
 	ck_assert(wft_cls_is_empty(cls));
 	wft_cls_destroy(cls);
+	wft_cls_rule_destroy(&a);
+	wft_cls_rule_destroy(&b);
+	wft_cls_rule_destroy(&c);
+	wft_cls_rule_destroy(&d);
 }
 END_TEST
 
@@ -650,6 +664,9 @@ START_TEST(test_priority_order)
 	ck_assert_ptr_eq(wft_cls_lookup(cls, &pkt, NULL), &lo);
 	wft_cls_remove(cls, &lo);
 	wft_cls_destroy(cls);
+	wft_cls_rule_destroy(&lo);
+	wft_cls_rule_destroy(&mid);
+	wft_cls_rule_destroy(&hi);
 }
 END_TEST
 
@@ -695,6 +712,8 @@ START_TEST(test_collect_loose)
 	ck_assert_uint_eq(wft_cls_count(cls), 5 - n);
 	free(got);
 	wft_cls_destroy(cls);
+	for (i = 0; i < 5; i++)
+		wft_cls_rule_destroy(&r[i]);
 }
 END_TEST
 
