@@ -15,12 +15,12 @@
 #    MAX_LEFT_KIB.
 # RSS is VmRSS of /proc/PID/status, read by bash.
 #
-# Run: scripts/vm-run tests/system/test_weftd_memory.sh
+# Run: scripts/vm-run tests/system/test_weftd_memory.sh [N_RULES]
 . "$(dirname "$0")/weftd_lib.sh"
 
-# WEFT_MEM_RULES: another count (e.g. 100000, bench_agent's), for a
+# An argument: another count (e.g. 100000, bench_agent's), for a
 # measurement; the bound scales with it.
-N_RULES=${WEFT_MEM_RULES:-20000}
+N_RULES=${1:-20000}
 # Measured on 2026-11-27: 885 bytes a rule (17.3 MB for 20,000); the
 # bound leaves a third of margin (23.4 MB for 20,000), and is half of
 # what rules with whole flows and masks took (~2.1 KB).
