@@ -95,7 +95,8 @@ struct wft_cls *wft_cls_create(void);
  * not freed. */
 void wft_cls_destroy(struct wft_cls *cls);
 
-/* Sets @rule's match to @match & @mask, its mask and priority. */
+/* Sets @rule's match to @match & @mask, its mask and priority (allocating
+ * the compact match: a rule already initialized must be destroyed first). */
 void wft_cls_rule_init(struct wft_cls_rule *rule, const struct wft_flow *match,
 		       const struct wft_flow_wc *mask, int priority, void *aux);
 
