@@ -2,7 +2,8 @@
 /*
  * The classifier (include/weft/cls.h): rules, subtables, inserts and
  * removals, exact finds and loose collection. The lookup is in
- * cls_lookup.c, the tries in cls_trie.c.
+ * cls_lookup.c, the tries in cls_trie.c, a rule's compact match in
+ * cls_rule.c.
  *
  * A subtable's hash table holds one "head" per distinct masked value; rules
  * with the same value and lower priorities hang off it through ->same,
@@ -61,27 +62,6 @@ void wft_cls_destroy(struct wft_cls *cls)
 	free(cls->subtables);
 	free(cls->by_mask);
 	free(cls);
-}
-
-void wft_cls_rule_init(struct wft_cls_rule *rule, const struct wft_flow *match,
-		       const struct wft_flow_wc *mask, int priority, void *aux)
-{
-	memset(rule, 0, sizeof(*rule));
-	rule->mask = *mask;
-	rule->mask.masks.pad0 = 0;
-	rule->mask.masks.pad1 = 0;
-	rule->mask.masks.pad2 = 0;
-	rule->mask.masks.pad3 = 0;
-	rule->match = *match;
-	wft_flow_zero_wildcards(&rule->match, &rule->mask);
-	rule->priority = priority;
-	rule->aux = aux;
-}
-
-bool wft_cls_rule_matches(const struct wft_cls_rule *rule,
-			  const struct wft_flow *flow)
-{
-	return wft_flow_equal_except(&rule->match, flow, &rule->mask);
 }
 
 size_t wft_cls_count(const struct wft_cls *cls)
@@ -279,23 +259,16 @@ static void subtable_destroy(struct wft_cls *cls, struct cls_subtable *st)
 
 /* Rules within a subtable. */
 
-static bool rule_values_equal(const struct cls_subtable *st,
-			      const struct wft_cls_rule *a,
-			      const struct wft_flow *b_match)
+/* A rule's values, laid out as @st's idx[] (see struct cls_rule_match). */
+static inline const uint32_t *values(const struct wft_cls_rule *r)
 {
-	const cls_word *x = cls_words(&a->match), *y = cls_words(b_match);
-	int i;
-
-	for (i = 0; i < st->n_words; i++)
-		if (x[st->idx[i]] != y[st->idx[i]])
-			return false;
-	return true;
+	return cls_rm_values(r->cm);
 }
 
-/* The slot holding the head with @hash and @match's value, or the free
- * slot that ends the probe. */
+/* The slot holding the head with @hash and values @v, or the free slot
+ * that ends the probe. */
 static struct cls_slot *probe(const struct cls_subtable *st, uint32_t hash,
-			      const struct wft_flow *match)
+			      const uint32_t *v)
 {
 	struct cls_slot *sl;
 	size_t i;
@@ -303,23 +276,23 @@ static struct cls_slot *probe(const struct cls_subtable *st, uint32_t hash,
 	for (i = hash & st->slot_mask;; i = (i + 1) & st->slot_mask) {
 		sl = &st->slots[i];
 		if (!sl->head || (sl->hash == hash &&
-				  rule_values_equal(st, sl->head, match)))
+				  !memcmp(values(sl->head), v,
+					  st->n_words * sizeof(*v))))
 			return sl;
 	}
 }
 
 static struct wft_cls_rule *find_head(const struct cls_subtable *st,
-				      uint32_t hash,
-				      const struct wft_flow *match)
+				      uint32_t hash, const uint32_t *v)
 {
-	return probe(st, hash, match)->head;
+	return probe(st, hash, v)->head;
 }
 
 /* Puts @new where head @old was. */
 static void head_swap(struct cls_subtable *st, struct wft_cls_rule *old,
 		      struct wft_cls_rule *new)
 {
-	probe(st, old->hash, &old->match)->head = new;
+	probe(st, old->hash, values(old))->head = new;
 }
 
 static void slots_grow(struct cls_subtable *st)
@@ -331,7 +304,7 @@ static void slots_grow(struct cls_subtable *st)
 	st->slot_mask = old * 2 - 1;
 	for (i = 0; i < old; i++)
 		if (o[i].head)
-			*probe(st, o[i].hash, &o[i].head->match) = o[i];
+			*probe(st, o[i].hash, values(o[i].head)) = o[i];
 	free(o);
 }
 
@@ -359,15 +332,15 @@ static void slot_clear(struct cls_subtable *st, struct cls_slot *sl)
 	}
 }
 
-/* The hashes of @match's value at the end of every stage but the last. */
-static void stage_hashes(const struct cls_subtable *st,
-			 const struct wft_flow *match, uint32_t *out)
+/* The hashes of values @v at the end of every stage but the last. */
+static void stage_hashes(const struct cls_subtable *st, const uint32_t *v,
+			 uint32_t *out)
 {
 	uint32_t h = 0;
 	int s, from = 0;
 
 	for (s = 0; s + 1 < st->n_stages; s++) {
-		h = cls_hash_range(st, match, from, st->stage_end[s], h);
+		h = cls_hash_values(v, from, st->stage_end[s], h);
 		out[s] = cls_hash_finish(h);
 		from = st->stage_end[s];
 	}
@@ -381,11 +354,11 @@ static void head_add(struct cls_subtable *st, struct wft_cls_rule *r)
 
 	if ((st->n_heads + 1) * 4 > (st->slot_mask + 1) * 3)
 		slots_grow(st);
-	sl = probe(st, r->hash, &r->match);
+	sl = probe(st, r->hash, values(r));
 	sl->hash = r->hash;
 	sl->head = r;
 	st->n_heads++;
-	stage_hashes(st, &r->match, sh);
+	stage_hashes(st, values(r), sh);
 	for (s = 0; s + 1 < st->n_stages; s++)
 		wft_cls_hset_add(&st->stage_index[s], sh[s]);
 }
@@ -395,9 +368,9 @@ static void head_del(struct cls_subtable *st, struct wft_cls_rule *r)
 	uint32_t sh[CLS_N_STAGES];
 	int s;
 
-	slot_clear(st, probe(st, r->hash, &r->match));
+	slot_clear(st, probe(st, r->hash, values(r)));
 	st->n_heads--;
-	stage_hashes(st, &r->match, sh);
+	stage_hashes(st, values(r), sh);
 	for (s = 0; s + 1 < st->n_stages; s++)
 		wft_cls_hset_remove(&st->stage_index[s], sh[s]);
 }
@@ -432,19 +405,20 @@ static struct wft_cls_rule *same_insert(struct cls_subtable *st,
 	return NULL;
 }
 
-static uint32_t rule_hash(const struct cls_subtable *st,
-			  const struct wft_flow *match)
+static uint32_t rule_hash(const struct cls_subtable *st, const uint32_t *v)
 {
-	return cls_hash_finish(cls_hash_range(st, match, 0, st->n_words, 0));
+	return cls_hash_finish(cls_hash_values(v, 0, st->n_words, 0));
 }
 
 /* Rule counts in the tries. */
 static void tries_update(struct wft_cls *cls, struct cls_subtable *st,
 			 const struct wft_cls_rule *r, bool add)
 {
-	const uint8_t *v = (const uint8_t *)&r->match;
+	struct wft_flow match;
+	const uint8_t *v = (const uint8_t *)&match;
 	int t;
 
+	wft_cls_rule_get_match(r, &match, NULL);
 	for (t = 0; t < CLS_N_TRIES; t++) {
 		const uint8_t *key = v + wft_cls_trie_fields[t].offset;
 
@@ -510,13 +484,16 @@ static void priority_recompute(struct wft_cls *cls, struct cls_subtable *st)
 struct wft_cls_rule *wft_cls_replace(struct wft_cls *cls,
 				     struct wft_cls_rule *rule)
 {
-	struct cls_subtable *st = subtable_get(cls, &rule->mask);
 	struct wft_cls_rule *head, *old = NULL;
+	struct cls_subtable *st;
+	struct wft_flow_wc mask;
 
+	wft_cls_rule_get_match(rule, NULL, &mask);
+	st = subtable_get(cls, &mask);
 	rule->subtable = st;
-	rule->hash = rule_hash(st, &rule->match);
+	rule->hash = rule_hash(st, values(rule));
 	rule->same = NULL;
-	head = find_head(st, rule->hash, &rule->match);
+	head = find_head(st, rule->hash, values(rule));
 	if (head)
 		old = same_insert(st, head, rule);
 	else
@@ -544,9 +521,25 @@ void wft_cls_rule_set_conjs(struct wft_cls *cls, struct wft_cls_rule *rule,
 	rule->n_conjs = n;
 }
 
+/* The rule in @st with values @v and @priority, or NULL. */
+static struct wft_cls_rule *find_in(const struct cls_subtable *st,
+				    const uint32_t *v, int priority)
+{
+	struct wft_cls_rule *r = find_head(st, rule_hash(st, v), v);
+
+	while (r && r->priority > priority)
+		r = r->same;
+	return r && r->priority == priority ? r : NULL;
+}
+
 int wft_cls_insert(struct wft_cls *cls, struct wft_cls_rule *rule)
 {
-	if (wft_cls_find_exact(cls, &rule->match, &rule->mask, rule->priority))
+	struct cls_subtable *st;
+	struct wft_flow_wc mask;
+
+	wft_cls_rule_get_match(rule, NULL, &mask);
+	st = find_subtable(cls, &mask, mask_hash(&mask));
+	if (st && find_in(st, values(rule), rule->priority))
 		return -EEXIST;
 	wft_cls_replace(cls, rule);
 	return 0;
@@ -555,7 +548,7 @@ int wft_cls_insert(struct wft_cls *cls, struct wft_cls_rule *rule)
 void wft_cls_remove(struct wft_cls *cls, struct wft_cls_rule *rule)
 {
 	struct cls_subtable *st = rule->subtable;
-	struct wft_cls_rule *head = find_head(st, rule->hash, &rule->match);
+	struct wft_cls_rule *head = find_head(st, rule->hash, values(rule));
 
 	if (head == rule) {
 		if (rule->same)
@@ -585,21 +578,19 @@ struct wft_cls_rule *wft_cls_find_exact(const struct wft_cls *cls,
 					const struct wft_flow_wc *mask,
 					int priority)
 {
+	const cls_word *f = cls_words(match);
 	struct wft_flow_wc m = *mask;
-	struct wft_cls_rule *r;
+	uint32_t v[CLS_N_WORDS];
 	struct cls_subtable *st;
-	struct wft_flow v;
+	int i;
 
 	m.masks.pad0 = m.masks.pad1 = m.masks.pad2 = m.masks.pad3 = 0;
 	st = find_subtable(cls, &m, mask_hash(&m));
 	if (!st)
 		return NULL;
-	v = *match;
-	wft_flow_zero_wildcards(&v, &m);
-	r = find_head(st, rule_hash(st, &v), &v);
-	while (r && r->priority > priority)
-		r = r->same;
-	return r && r->priority == priority ? r : NULL;
+	for (i = 0; i < st->n_words; i++)
+		v[i] = f[st->idx[i]] & st->mwords[i];
+	return find_in(st, v, priority);
 }
 
 /* Loose collection. */
@@ -649,8 +640,8 @@ struct wft_cls_rule **wft_cls_collect(const struct wft_cls *cls,
 			continue;
 		for (b = 0; b <= st->slot_mask; b++)
 			for (r = st->slots[b].head; r; r = r->same)
-				if (!mask || wft_flow_equal_except(&r->match,
-								   match, mask))
+				if (!mask || wft_cls_rule_within(r, match,
+								 mask))
 					push(&out, n, &cap, r);
 	}
 	return out;

@@ -158,7 +158,7 @@ try_group(const struct wft_cls *cls, const struct wft_flow *flow,
 		probe = *flow;
 		probe.conj_id = htonl(sets[i].id);
 		hit = walk(cls, &probe, wc, NULL);
-		if (hit && hit->mask.masks.conj_id)
+		if (hit && hit->subtable->mask.masks.conj_id)
 			found = hit;
 	}
 	if (sets != stack)

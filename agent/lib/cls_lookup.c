@@ -75,15 +75,14 @@ static bool head_matches(const struct cls_subtable *st,
 			 const struct wft_cls_rule *r,
 			 const struct wft_flow *flow)
 {
-	const cls_word *v = cls_words(&r->match), *f = cls_words(flow);
+	const uint32_t *v = cls_rm_values(r->cm);
+	const cls_word *f = cls_words(flow);
 	int i;
 
-	for (i = 0; i < st->n_words; i++) {
-		int w = st->idx[i];
-
-		if ((f[w] & st->mwords[i]) != v[w])
+	/* The rule's values sit at the positions of the subtable's idx[]. */
+	for (i = 0; i < st->n_words; i++)
+		if ((f[st->idx[i]] & st->mwords[i]) != v[i])
 			return false;
-	}
 	return true;
 }
 

@@ -3,9 +3,10 @@
  * Internals of the classifier (cls.c, cls_lookup.c, cls_trie.c, cls_hset.c).
  * Not an API: include/weft/cls.h is.
  *
- * A flow is handled as 50 big-endian 32-bit words. A subtable keeps the
- * indices of its mask's nonzero words in stage order, so hashing and
- * comparing touch only the words the mask covers.
+ * A flow is handled as big-endian 32-bit words (CLS_N_WORDS). A subtable
+ * keeps the indices of its mask's nonzero words in stage order, so hashing
+ * and comparing touch only the words the mask covers; a rule keeps only
+ * those words of its match (struct cls_rule_match).
  */
 #ifndef WEFT_CLS_PRIVATE_H
 #define WEFT_CLS_PRIVATE_H
@@ -111,6 +112,42 @@ void wft_cls_hset_add(struct cls_hset *s, uint32_t h);
 void wft_cls_hset_remove(struct cls_hset *s, uint32_t h);
 bool wft_cls_hset_contains(const struct cls_hset *s, uint32_t h);
 
+/*
+ * A rule's match, compact: only the words its mask covers. Of @n words, in
+ * increasing word order: the mask words, then the value words (already
+ * masked), then the word indices (one byte each). Rules with one mask keep
+ * their words at the same positions, and those are the positions of the
+ * subtable's idx[] (its words in stage order, which is word order), so a
+ * subtable reads value i of a rule for its word idx[i] with no mapping.
+ * Two rules have the same match exactly when their blocks are equal.
+ */
+struct cls_rule_match {
+	uint32_t n;
+	uint32_t w[];
+};
+
+_Static_assert(CLS_N_WORDS <= 255, "word indices are bytes");
+
+static inline size_t cls_rm_size(uint32_t n)
+{
+	return sizeof(struct cls_rule_match) + n * (2 * sizeof(uint32_t) + 1);
+}
+
+static inline const uint32_t *cls_rm_mask(const struct cls_rule_match *m)
+{
+	return m->w;
+}
+
+static inline const uint32_t *cls_rm_values(const struct cls_rule_match *m)
+{
+	return m->w + m->n;
+}
+
+static inline const uint8_t *cls_rm_idx(const struct cls_rule_match *m)
+{
+	return (const uint8_t *)(m->w + 2 * m->n);
+}
+
 /* A slot of a subtable's table of heads: open addressing, so that a probe
  * compares hashes without touching the rules. */
 struct cls_slot {
@@ -198,6 +235,16 @@ static inline uint32_t cls_hash_range(const struct cls_subtable *st,
 	return h;
 }
 
+/* The same over values already masked and laid out as idx[] (a rule's
+ * compact values). */
+static inline uint32_t cls_hash_values(const uint32_t *v, int from, int to,
+				       uint32_t h)
+{
+	for (int i = from; i < to; i++)
+		h = cls_hash_add(h, v[i]);
+	return h;
+}
+
 /* The length of @mask's prefix when @mask (n_bytes) is a CIDR mask,
  * else -1. */
 int wft_cls_prefix_len(const uint8_t *mask, unsigned int n_bytes);
@@ -224,6 +271,12 @@ wft_cls_subtable_lookup(const struct wft_cls *cls,
 const struct wft_cls_rule *wft_cls_lookup_conj(const struct wft_cls *cls,
 					       const struct wft_flow *flow,
 					       struct wft_flow_wc *wc);
+
+/* Whether @rule's value agrees with @match under @mask, for a @mask whose
+ * nonzero words @rule's mask all covers (cls_rule.c). */
+bool wft_cls_rule_within(const struct wft_cls_rule *rule,
+			 const struct wft_flow *match,
+			 const struct wft_flow_wc *mask);
 
 /* Allocation that cannot fail, as everywhere in weftd. */
 void *wft_cls_xzalloc(size_t n);

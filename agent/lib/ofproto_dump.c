@@ -24,8 +24,7 @@ void wft_ofp_flow_from_rule(const struct wft_rule *r, struct wft_ofp_flow *f)
 	wft_rule_timeouts(r, &f->idle_timeout, &f->hard_timeout);
 	f->flags = r->flags;
 	f->out_port = WFT_OFPP_ANY;
-	f->match = r->cr.match;
-	f->mask = r->cr.mask;
+	wft_cls_rule_get_match(&r->cr, &f->match, &f->mask);
 	f->actions = r->actions;
 	f->has_actions = true;
 }

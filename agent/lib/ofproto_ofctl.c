@@ -80,8 +80,7 @@ static struct wft_pipeline *scratch_copy(struct wft_pipeline *p)
 		wft_flow_mod_init(&fm, WFT_FM_ADD);
 		fm.table_id = r->table_id;
 		fm.priority = r->cr.priority;
-		fm.match = r->cr.match;
-		fm.wc = r->cr.mask;
+		wft_cls_rule_get_match(&r->cr, &fm.match, &fm.wc);
 		fm.actions = &r->actions;	/* rules change in this thread */
 		wft_pipeline_flow_mod(s, &fm, 0, NULL, NULL);
 	}

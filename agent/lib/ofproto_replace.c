@@ -36,12 +36,13 @@ static bool same_key(const struct wft_rule *r, uint8_t table, int priority,
 		     const struct wft_flow_wc *mask)
 {
 	return r->table_id == table && r->cr.priority == priority &&
-	       !memcmp(&r->cr.match, match, sizeof(*match)) &&
-	       !memcmp(&r->cr.mask, mask, sizeof(*mask));
+	       wft_cls_rule_match_equal(&r->cr, match, mask);
 }
 
 static void map_build(struct pair_map *m, const struct wft_rule_list *rules)
 {
+	struct wft_flow_wc mask;
+	struct wft_flow match;
 	size_t i, s;
 
 	for (m->n_slots = 16; m->n_slots < 2 * rules->n; m->n_slots *= 2)
@@ -52,8 +53,9 @@ static void map_build(struct pair_map *m, const struct wft_rule_list *rules)
 	for (i = 0; i < rules->n; i++) {
 		const struct wft_rule *r = rules->rules[i];
 
-		s = key_hash(r->table_id, r->cr.priority, &r->cr.match,
-			     &r->cr.mask) & (m->n_slots - 1);
+		wft_cls_rule_get_match(&r->cr, &match, &mask);
+		s = key_hash(r->table_id, r->cr.priority, &match, &mask) &
+		    (m->n_slots - 1);
 		while (m->slots[s])
 			s = (s + 1) & (m->n_slots - 1);
 		m->slots[s] = rules->rules[i];
@@ -105,8 +107,7 @@ static size_t deletes_of(struct pair_map *m, struct wft_flow_mod *out)
 		wft_flow_mod_init(&out[n], WFT_FM_DELETE_STRICT);
 		out[n].table_id = r->table_id;
 		out[n].priority = r->cr.priority;
-		out[n].match = r->cr.match;
-		out[n].wc = r->cr.mask;
+		wft_cls_rule_get_match(&r->cr, &out[n].match, &out[n].wc);
 		n++;
 	}
 	return n;

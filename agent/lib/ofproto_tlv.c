@@ -175,6 +175,7 @@ static bool field_in_use(void *aux, const struct wft_field *f)
 	unsigned int idx = f->id - WFT_F_TUN_METADATA0;
 	struct wft_rule_list all;
 	const struct wft_rule *r;
+	struct wft_flow_wc mask;
 	bool used = false;
 	size_t i;
 
@@ -182,7 +183,8 @@ static bool field_in_use(void *aux, const struct wft_field *f)
 	wft_pipeline_dump(br->pipeline, NULL, &all);
 	for (i = 0; i < all.n && !used; i++) {
 		r = all.rules[i];
-		used = (r->cr.mask.masks.tun_md_present >> idx & 1) ||
+		wft_cls_rule_get_match(&r->cr, NULL, &mask);
+		used = (mask.masks.tun_md_present >> idx & 1) ||
 		       acts_use(&r->actions, f->id);
 	}
 	wft_rule_list_destroy(&all);

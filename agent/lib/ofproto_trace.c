@@ -53,6 +53,8 @@ static void put_actions(const struct wft_rule *r, unsigned int depth,
 {
 	struct wft_strbuf one = WFT_STRBUF_INIT;
 	struct wft_ofpacts single;
+	struct wft_flow_wc mask;
+	struct wft_flow match;
 	size_t i;
 
 	if (!r->actions.n) {
@@ -60,12 +62,12 @@ static void put_actions(const struct wft_rule *r, unsigned int depth,
 		wft_strbuf_puts(text, "drop\n");
 		return;
 	}
+	wft_cls_rule_get_match(&r->cr, &match, &mask);
 	for (i = 0; i < r->actions.n; i++) {
 		single.acts = &r->actions.acts[i];
 		single.n = single.allocated = 1;
 		wft_strbuf_reset(&one);
-		wft_ofp_actions_format(&single, &r->cr.match, &r->cr.mask,
-				       &one);
+		wft_ofp_actions_format(&single, &match, &mask, &one);
 		indent(text, depth + 1);
 		wft_strbuf_printf(text, "%s\n", wft_strbuf_cstr(&one));
 		json_array_append_new(acts, json_string(wft_strbuf_cstr(&one)));
@@ -78,6 +80,8 @@ static json_t *trace_lookup(const struct wft_trace_entry *e, json_t *prov,
 {
 	struct wft_strbuf m = WFT_STRBUF_INIT;
 	const struct wft_rule *r = e->rule;
+	struct wft_flow_wc mask;
+	struct wft_flow match;
 	json_t *j, *acts;
 
 	indent(text, e->depth);
@@ -91,8 +95,8 @@ static json_t *trace_lookup(const struct wft_trace_entry *e, json_t *prov,
 		json_object_set_new(j, "rule", json_null());
 		return j;
 	}
-	wft_ofp_match_format(&r->cr.match, &r->cr.mask,
-			     WFT_OFP_DEFAULT_PRIORITY, &m);
+	wft_cls_rule_get_match(&r->cr, &match, &mask);
+	wft_ofp_match_format(&match, &mask, WFT_OFP_DEFAULT_PRIORITY, &m);
 	wft_strbuf_printf(text, "%s%spriority %d", wft_strbuf_cstr(&m),
 			  m.len ? ", " : "", r->cr.priority);
 	if (r->cookie)

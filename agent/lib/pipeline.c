@@ -226,21 +226,6 @@ static void set_actions(struct wft_pipeline *p, struct wft_rule *r,
 			      memory_order_relaxed);
 }
 
-/* Whether some packet could match both @a and @b. */
-static bool overlap(const struct wft_cls_rule *a, const struct wft_cls_rule *b)
-{
-	const uint64_t *x = (const uint64_t *)&a->match;
-	const uint64_t *y = (const uint64_t *)&b->match;
-	const uint64_t *m = (const uint64_t *)&a->mask.masks;
-	const uint64_t *n = (const uint64_t *)&b->mask.masks;
-	size_t i;
-
-	for (i = 0; i < sizeof(a->match) / 8; i++)
-		if ((x[i] ^ y[i]) & m[i] & n[i])
-			return false;
-	return true;
-}
-
 static bool overlaps_any(const struct wft_cls *cls,
 			 const struct wft_cls_rule *cr)
 {
@@ -251,7 +236,7 @@ static bool overlaps_any(const struct wft_cls *cls,
 	rules = wft_cls_collect(cls, NULL, NULL, &n);
 	for (i = 0; i < n && !found; i++)
 		found = rules[i]->priority == cr->priority &&
-			overlap(rules[i], cr);
+			wft_cls_rules_overlap(rules[i], cr);
 	free(rules);
 	return found;
 }
@@ -292,6 +277,7 @@ static int do_add(struct wft_pipeline *p, const struct wft_flow_mod *fm,
 	r = wft_xcalloc(1, sizeof(*r));
 	wft_cls_rule_init(&r->cr, &fm->match, &fm->wc, fm->priority, r);
 	if ((fm->flags & WFT_RULE_CHECK_OVERLAP) && overlaps_any(cls, &r->cr)) {
+		wft_cls_rule_destroy(&r->cr);
 		free(r);
 		return -EEXIST;
 	}

@@ -25,6 +25,7 @@ void wft_rule_unref(struct wft_rule *rule)
 				      memory_order_acq_rel) == 1) {
 		wft_ofpacts_uninit(&rule->actions);
 		free(rule->conjs);
+		wft_cls_rule_destroy(&rule->cr);
 		free(rule);
 	}
 }

@@ -50,6 +50,7 @@ static void snap_one(const struct ukey *k, void *aux)
 	struct snap *s = aux;
 	const struct wft_rule *rule;
 	struct prov_rule *pr;
+	struct wft_flow match;
 	size_t i;
 
 	if (s->n_f == s->cap_f) {
@@ -68,8 +69,9 @@ static void snap_one(const struct ukey *k, void *aux)
 		rule = k->rules.rules[i];
 		pr = &s->r[s->n_r++];
 		pr->cookie = rule->cookie;
-		pr->metadata = (uint32_t)be64toh(rule->cr.match.metadata &
-						 rule->cr.mask.masks.metadata);
+		/* The rule's value is already masked. */
+		wft_cls_rule_get_match(&rule->cr, &match, NULL);
+		pr->metadata = (uint32_t)be64toh(match.metadata);
 		pr->priority = (uint16_t)rule->cr.priority;
 		pr->table = rule->table_id;
 	}

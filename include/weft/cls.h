@@ -54,6 +54,7 @@
 
 struct wft_cls;
 struct cls_subtable;
+struct cls_rule_match;
 
 /* One conjunction(id, clause/n_clauses) of a soft rule. */
 struct wft_cls_conj {
@@ -65,12 +66,17 @@ struct wft_cls_conj {
 /*
  * A rule, embedded in the user's own structure (see container_of-style use
  * in pipeline.c) or standalone with @aux pointing at the user's data.
- * Fill it with wft_cls_rule_init(); the classifier owns the fields below
- * "private" while the rule is inserted, and never frees a rule.
+ * Fill it with wft_cls_rule_init() and release it with
+ * wft_cls_rule_destroy() once out of any classifier; the classifier owns
+ * the fields below "private" while the rule is inserted, and never frees a
+ * rule.
+ *
+ * The match and mask are kept compactly (a typical mask covers a handful
+ * of struct wft_flow's words): read them with wft_cls_rule_get_match(),
+ * compare them with wft_cls_rule_match_equal().
  */
 struct wft_cls_rule {
-	struct wft_flow match;		/* the value, already masked */
-	struct wft_flow_wc mask;
+	struct cls_rule_match *cm;	/* the match, compact (cls_private.h) */
 	int priority;			/* higher wins */
 	void *aux;			/* the user's, untouched */
 	/* The rule's conjunctions (the user's memory; NULL: a hard rule).
@@ -89,9 +95,34 @@ struct wft_cls *wft_cls_create(void);
  * not freed. */
 void wft_cls_destroy(struct wft_cls *cls);
 
-/* Sets @rule's match to @match & @mask, its mask and priority. */
+/* Sets @rule's match to @match & @mask, its mask and priority (allocating
+ * the compact match: a rule already initialized must be destroyed first). */
 void wft_cls_rule_init(struct wft_cls_rule *rule, const struct wft_flow *match,
 		       const struct wft_flow_wc *mask, int priority, void *aux);
+
+/* Frees what wft_cls_rule_init() allocated; @rule must not be in a
+ * classifier. Safe on a zeroed rule and twice. */
+void wft_cls_rule_destroy(struct wft_cls_rule *rule);
+
+/* Expands @rule's match (the value, already masked) into @match and its
+ * mask into @mask; either may be NULL. */
+void wft_cls_rule_get_match(const struct wft_cls_rule *rule,
+			    struct wft_flow *match, struct wft_flow_wc *mask);
+
+/* Whether @rule's match is exactly @match & @mask with mask @mask (the
+ * test wft_cls_find_exact() makes, priority aside). */
+bool wft_cls_rule_match_equal(const struct wft_cls_rule *rule,
+			      const struct wft_flow *match,
+			      const struct wft_flow_wc *mask);
+
+/* Whether @a and @b have the same match and mask. */
+bool wft_cls_rules_match_equal(const struct wft_cls_rule *a,
+			       const struct wft_cls_rule *b);
+
+/* Whether some flow could match both @a and @b (their values agree on
+ * the bits both masks have). */
+bool wft_cls_rules_overlap(const struct wft_cls_rule *a,
+			   const struct wft_cls_rule *b);
 
 /* Makes @rule soft with @conjs (@n of them; 0: hard again). @rule may be
  * in @cls (then under the owner's write lock) or not (@cls may be NULL). */

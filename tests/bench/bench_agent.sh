@@ -502,29 +502,10 @@ bench_megaflows() {
 
 # An OVN-like mix of NRULES rules: port classification (in_port + dl_src),
 # L2 lookups (reg + dl_dst), routes (nw_dst prefixes), ACLs (nw_src +
-# tp_dst), in tables 0, 1, 2 and 3.
+# tp_dst), in tables 0, 1, 2 and 3 (tests/bench/rule_mix.py, which
+# tests/system/test_weftd_memory.sh loads too).
 gen_rules() {
-	"$PY" - "$NRULES" <<-'EOF'
-	import sys
-	n = int(sys.argv[1])
-	q = n // 4
-	out = sys.stdout
-	for i in range(n):
-	    k, j = divmod(i, q)
-	    k = min(k, 3)
-	    a, b, c = (j >> 16) & 255, (j >> 8) & 255, j & 255
-	    mac = '02:%02x:%02x:%02x:%02x:%02x' % (k, (j >> 24) & 255, a, b, c)
-	    if k == 0:
-	        out.write('table=0,priority=100,in_port=1,dl_src=%s,actions=load:%d->NXM_NX_REG14[],resubmit(,1)\n' % (mac, j & 0x7fff))
-	    elif k == 1:
-	        out.write('table=1,priority=50,reg15=%d,dl_dst=%s,actions=resubmit(,2)\n' % (j & 0x7fff, mac))
-	    elif k == 2:
-	        plen = (24, 28, 32)[j % 3]
-	        ip = (10 << 24) | (j << (32 - plen))
-	        out.write('table=2,priority=%d,ip,nw_dst=%d.%d.%d.%d/%d,actions=output:2\n' % (plen, ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, plen))
-	    else:
-	        out.write('table=3,priority=2000,tcp,nw_src=172.%d.%d.%d,tp_dst=%d,actions=drop\n' % (a, b, c, 1 + j % 60000))
-	EOF
+	"$PY" "$TOP/tests/bench/rule_mix.py" "$NRULES"
 }
 
 bench_memory() {

@@ -181,6 +181,7 @@ static void bench(size_t n_rules, size_t n_lookups)
 			prio = i % 4 == 2
 			       ? 100 + __builtin_popcount(m.masks.nw_dst)
 			       : 1000 - (int)(i % 4);
+			wft_cls_rule_destroy(&rules[i]);
 			wft_cls_rule_init(&rules[i], &f, &m, prio, NULL);
 		} while (wft_cls_insert(cls, &rules[i]));
 	}
@@ -208,8 +209,10 @@ static void bench(size_t n_rules, size_t n_lookups)
 	       wft_cls_count(cls), wft_cls_n_subtables(cls), with / 1e6,
 	       without / 1e6, 50.0 * (double)hits / (double)n_lookups,
 	       (double)bits / (double)((n_lookups + 63) / 64));
-	for (i = 0; i < n_rules; i++)
+	for (i = 0; i < n_rules; i++) {
 		wft_cls_remove(cls, &rules[i]);
+		wft_cls_rule_destroy(&rules[i]);
+	}
 	wft_cls_destroy(cls);
 	free(rules);
 	free(pkts);

@@ -10,7 +10,9 @@
  *  - a datapath simulation: 1,000 UDP flows that differ only in their
  *    source port need one megaflow;
  *  - the trie on its own against brute force;
- *  - inserts, replacements, exact finds, loose collection.
+ *  - inserts, replacements, exact finds, loose collection;
+ *  - a rule's compact match: expanded back exactly, compared exactly,
+ *    overlaps.
  * Seeds are fixed (WEFT_TEST_SEED overrides) so failures reproduce.
  */
 #include <arpa/inet.h>
@@ -273,6 +275,10 @@ static void ref_init(struct ref *ref, size_t n)
 
 static void ref_free(struct ref *ref)
 {
+	size_t i;
+
+	for (i = 0; i < ref->n; i++)
+		wft_cls_rule_destroy(&ref->rules[i]);
 	free(ref->rules);
 	free(ref->in);
 }
@@ -427,8 +433,10 @@ START_TEST(test_wc_cases)
 	ck_assert_msg(!memcmp(&m, &want, sizeof(m)), "%s: mask %s, want %s",
 		      c->name, ft_words(&m, got_s, sizeof(got_s)),
 		      ft_words(&want, want_s, sizeof(want_s)));
-	for (i = 0; i < 6 && c->rules[i]; i++)
+	for (i = 0; i < 6 && c->rules[i]; i++) {
 		wft_cls_remove(cls, &rules[i]);
+		wft_cls_rule_destroy(&rules[i]);
+	}
 	wft_cls_destroy(cls);
 }
 END_TEST
@@ -497,8 +505,10 @@ START_TEST(test_source_ports_one_megaflow)
 		pkts[i].nw_ttl = 64;
 	}
 	ck_assert_uint_eq(simulate_megaflows(cls, pkts, 1000), 1);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 7; i++) {
 		wft_cls_remove(cls, &rules[i]);
+		wft_cls_rule_destroy(&rules[i]);
+	}
 	wft_cls_destroy(cls);
 }
 END_TEST
@@ -599,7 +609,8 @@ START_TEST(test_replace_and_exact)
 {
 	struct wft_cls *cls = wft_cls_create();
 	struct wft_cls_rule a, b, c, d;
-	struct wft_flow pkt;
+	struct wft_flow pkt, bm;
+	struct wft_flow_wc bw;
 
 	rule_text(&a, "priority=5,ip,nw_dst=10.0.0.1");
 	rule_text(&b, "priority=5,ip,nw_dst=10.0.0.1");
@@ -612,9 +623,10 @@ START_TEST(test_replace_and_exact)
 	ck_assert_ptr_null(wft_cls_replace(cls, &c));
 	ck_assert_ptr_null(wft_cls_replace(cls, &d));
 	ck_assert_uint_eq(wft_cls_count(cls), 3);
-	ck_assert_ptr_eq(wft_cls_find_exact(cls, &b.match, &b.mask, 5), &b);
-	ck_assert_ptr_eq(wft_cls_find_exact(cls, &b.match, &b.mask, 9), &c);
-	ck_assert_ptr_null(wft_cls_find_exact(cls, &b.match, &b.mask, 6));
+	wft_cls_rule_get_match(&b, &bm, &bw);
+	ck_assert_ptr_eq(wft_cls_find_exact(cls, &bm, &bw, 5), &b);
+	ck_assert_ptr_eq(wft_cls_find_exact(cls, &bm, &bw, 9), &c);
+	ck_assert_ptr_null(wft_cls_find_exact(cls, &bm, &bw, 6));
 
 	ft_packet("ip,nw_dst=10.0.0.1", &pkt);
 	ck_assert_ptr_eq(wft_cls_lookup(cls, &pkt, NULL), &c);
@@ -626,6 +638,10 @@ START_TEST(test_replace_and_exact)
 	ck_assert_ptr_null(wft_cls_lookup(cls, &pkt, NULL));
 	ck_assert(wft_cls_is_empty(cls));
 	wft_cls_destroy(cls);
+	wft_cls_rule_destroy(&a);
+	wft_cls_rule_destroy(&b);
+	wft_cls_rule_destroy(&c);
+	wft_cls_rule_destroy(&d);
 }
 END_TEST
 
@@ -650,6 +666,9 @@ START_TEST(test_priority_order)
 	ck_assert_ptr_eq(wft_cls_lookup(cls, &pkt, NULL), &lo);
 	wft_cls_remove(cls, &lo);
 	wft_cls_destroy(cls);
+	wft_cls_rule_destroy(&lo);
+	wft_cls_rule_destroy(&mid);
+	wft_cls_rule_destroy(&hi);
 }
 END_TEST
 
@@ -695,6 +714,105 @@ START_TEST(test_collect_loose)
 	ck_assert_uint_eq(wft_cls_count(cls), 5 - n);
 	free(got);
 	wft_cls_destroy(cls);
+	for (i = 0; i < 5; i++)
+		wft_cls_rule_destroy(&r[i]);
+}
+END_TEST
+
+/* A rule's compact match. */
+
+/* @f & @m, @m without the padding bits: what a rule holds. */
+static void normalize(struct wft_flow *f, struct wft_flow_wc *m)
+{
+	m->masks.pad0 = m->masks.pad1 = m->masks.pad2 = m->masks.pad3 = 0;
+	wft_flow_zero_wildcards(f, m);
+}
+
+START_TEST(test_compact_roundtrip)
+{
+	struct wft_cls_rule r, twin;
+	struct wft_flow f, nf, got_f, other;
+	struct wft_flow_wc m, nm, got_m;
+	uint32_t *mw = (uint32_t *)&m.masks, *fw = (uint32_t *)&f;
+	int i, w, bit;
+
+	rng_seed(7);
+	for (i = 0; i < 500; i++) {
+		random_rule(&f, &m);
+		/* Noise: padding in the mask, bits of the value outside it. */
+		m.masks.pad1 = 0xffff;
+		random_packet(&other);
+		for (w = 0; w < (int)(sizeof(f) / 4); w++)
+			fw[w] |= ((uint32_t *)&other)[w] & ~mw[w];
+		wft_cls_rule_init(&r, &f, &m, i, NULL);
+		nf = f;
+		nm = m;
+		normalize(&nf, &nm);
+		wft_cls_rule_get_match(&r, &got_f, &got_m);
+		ck_assert(!memcmp(&got_f, &nf, sizeof(nf)));
+		ck_assert(!memcmp(&got_m, &nm, sizeof(nm)));
+		ck_assert(wft_cls_rule_match_equal(&r, &f, &m));
+		ck_assert(wft_cls_rule_match_equal(&r, &nf, &nm));
+		ck_assert(wft_cls_rule_matches(&r, &f));
+
+		wft_cls_rule_init(&twin, &nf, &nm, i + 1, NULL);
+		ck_assert(wft_cls_rules_match_equal(&r, &twin));
+		wft_cls_rule_destroy(&twin);
+
+		/* One bit more or less in the mask, or another value under
+		 * it: a different match. */
+		w = (int)rnd_n(sizeof(f) / 4);
+		bit = (int)rnd_n(32);
+		nm = m;
+		((uint32_t *)&nm.masks)[w] ^= 1u << bit;
+		if (nm.masks.pad0 == m.masks.pad0 &&
+		    nm.masks.pad1 == m.masks.pad1 &&
+		    nm.masks.pad2 == m.masks.pad2 &&
+		    nm.masks.pad3 == m.masks.pad3) {
+			ck_assert(!wft_cls_rule_match_equal(&r, &f, &nm));
+			wft_cls_rule_init(&twin, &f, &nm, i, NULL);
+			ck_assert(!wft_cls_rules_match_equal(&r, &twin));
+			wft_cls_rule_destroy(&twin);
+		}
+		for (w = 0; w < (int)(sizeof(f) / 4) && !mw[w]; w++)
+			;
+		if (w < (int)(sizeof(f) / 4)) {
+			nf = f;
+			bit = __builtin_ctz(mw[w]);
+			((uint32_t *)&nf)[w] ^= 1u << bit;
+			ck_assert(!wft_cls_rule_match_equal(&r, &nf, &m));
+			ck_assert(!wft_cls_rule_matches(&r, &nf));
+		}
+		wft_cls_rule_destroy(&r);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *a, *b;
+	bool overlap;
+} overlap_cases[] = {
+	{ "ip,nw_dst=10.0.0.0/8", "ip,nw_dst=10.1.0.0/16", true },
+	{ "ip,nw_dst=10.0.0.0/8", "ip,nw_dst=11.0.0.0/8", false },
+	{ "ip,nw_dst=10.0.0.0/8", "arp", false },
+	{ "ip,nw_dst=10.0.0.0/8", "tcp,tp_dst=80", true },
+	{ "in_port=1", "ip,nw_src=10.0.0.1", true },
+	{ "in_port=1,ip", "in_port=2,ip", false },
+	{ "", "in_port=2,tcp,tp_src=1", true },
+};
+
+START_TEST(test_overlap)
+{
+	struct wft_cls_rule a, b;
+
+	rule_text(&a, overlap_cases[_i].a);
+	rule_text(&b, overlap_cases[_i].b);
+	ck_assert_int_eq(wft_cls_rules_overlap(&a, &b),
+			 overlap_cases[_i].overlap);
+	ck_assert_int_eq(wft_cls_rules_overlap(&b, &a),
+			 overlap_cases[_i].overlap);
+	wft_cls_rule_destroy(&a);
+	wft_cls_rule_destroy(&b);
 }
 END_TEST
 
@@ -725,6 +843,12 @@ static Suite *cls_suite(void)
 	tcase_add_test(tc, test_priority_order);
 	tcase_add_loop_test(tc, test_collect_loose, 0,
 			    sizeof(collect_cases) / sizeof(collect_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("compact");
+	tcase_add_test(tc, test_compact_roundtrip);
+	tcase_add_loop_test(tc, test_overlap, 0,
+			    sizeof(overlap_cases) / sizeof(overlap_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -57,6 +57,8 @@ static char *table_text(struct wft_pipeline *p, uint8_t table)
 	wft_strbuf_init(&sb);
 	for (i = 0; i < rules.n; i++) {
 		const struct wft_rule *r = rules.rules[i];
+		struct wft_flow_wc mask;
+		struct wft_flow match;
 
 		if (i)
 			wft_strbuf_putc(&sb, '\n');
@@ -65,11 +67,11 @@ static char *table_text(struct wft_pipeline *p, uint8_t table)
 		if (r->cookie)
 			wft_strbuf_printf(&sb, "cookie=%#llx ",
 					  (unsigned long long)r->cookie);
-		wft_ofp_match_format(&r->cr.match, &r->cr.mask,
+		wft_cls_rule_get_match(&r->cr, &match, &mask);
+		wft_ofp_match_format(&match, &mask,
 				     (unsigned int)r->cr.priority, &sb);
 		wft_strbuf_puts(&sb, " actions=");
-		wft_ofp_actions_format(&r->actions, &r->cr.match, &r->cr.mask,
-				       &sb);
+		wft_ofp_actions_format(&r->actions, &match, &mask, &sb);
 	}
 	wft_rule_list_destroy(&rules);
 	return wft_strbuf_steal(&sb);
