@@ -367,21 +367,24 @@ static void bind_redirect(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 
 /* A localport has an interface on every chassis that serves it and is
  * bound to none: ovn-controller 23.03 never claims one, and a chassis
- * with its interface releases it if it finds it bound to itself (a
- * VIF's binding left over from before the port's type changed). */
+ * with its interface clears its chassis, whichever chassis it names (a
+ * VIF's binding left from before the port's type changed), unless the
+ * port is requested elsewhere; up is left alone, as it does. */
 static void bind_localport(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 			   struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t,
 			   bool has_iface)
 {
 	const char *lp = wft_ovsdb_row_string(pb, "logical_port", "");
+	const struct wft_ovsdb_datum *cd = wft_ovsdb_row_get_named(pb,
+								   "chassis");
 
 	strset_del(&o->owned, lp);
 	strset_del(&o->lost, lp);
-	if (!has_iface || !wft_ovn_uuid_is(wft_ovsdb_row_get_named(pb,
-				"chassis"), &o->chassis_uuid))
+	if (!has_iface || !cd || !cd->n || requested(o, pb) == REQ_ELSEWHERE)
 		return;
-	wft_info("releasing localport %s (a localport is bound nowhere)", lp);
-	release(o, t, r, pb, wft_ovsdb_row_get_named(pb, "up") != NULL);
+	wft_info("releasing localport %s from chassis %s (a localport is "
+		 "bound nowhere)", lp, chassis_name(r, cd));
+	release(o, t, r, pb, false);
 }
 
 /*

@@ -27,7 +27,8 @@
 #   remove    metaA's interface removed from hv1: pod1 no longer reaches
 #             meta (no fallback through the tunnel to metaB, whose
 #             counter does not move, and no GENEVE frame for it); pod2
-#             still reaches metaB
+#             still reaches metaB; meta's Port_Binding bound to hv1 by
+#             hand: hv2, which has its interface, clears it
 #
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_localport.sh
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
@@ -63,6 +64,8 @@ except OSError:
 
 # meta_chassis: Port_Binding.chassis of meta ("" when bound nowhere).
 meta_chassis() { sbctl --bare --columns=chassis find Port_Binding logical_port=meta; }
+
+meta_unbound() { [ -z "$(meta_chassis)" ]; }
 
 UNBOUND_SEEN=0
 check_unbound() {
@@ -179,6 +182,12 @@ case_remove() {
 		"the capture sees pod1 -> pod2 in GENEVE"
 	assert_eq 0 "$(geneve_meta "$cap")" \
 		"no GENEVE frame carries meta's traffic, metaA gone"
+	check_unbound
+	# Bound by hand to hv1, which no longer has an interface for it:
+	# hv2, which has one, clears it (as ovn-controller 23.03 does).
+	sbctl set Port_Binding meta chassis="$(sbctl --bare --columns=_uuid \
+		find Chassis name=hv1)" || fail "binding meta to hv1 by hand"
+	wait_for 10 meta_unbound || fail "meta bound to hv1 stays bound"
 	check_unbound
 }
 
