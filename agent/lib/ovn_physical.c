@@ -11,8 +11,8 @@
  *       the same way: with a tag, frames of that VLAN (priority 150),
  *       the tag stripped; without, untagged frames and priority-tagged
  *       ones (VLAN 0, stripped). A localport's (its interface here) as
- *       a VIF's, with flags.localport set. A tunnel's packets enter the egress
- *       side at table 40: GENEVE
+ *       a VIF's, with flags.localport set. A tunnel's packets enter the
+ *       egress side at table 40: GENEVE
  *       carries the datapath in the VNI and the ports in OVN's option
  *       (tun_metadata0: bits 16..30 ingress, 0..15 egress); VXLAN the
  *       datapath in VNI bits 0..11 and the egress port in 12..23 (a
