@@ -14,6 +14,9 @@
  * port requested by another chassis is released and never claimed. So
  * two chassis with the same iface-id do not take the port from each other
  * in turn.
+ *
+ * A localport's interface binds nothing: the port is local wherever its
+ * interface is (ovn_local.c) and its Port_Binding.chassis stays empty.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +365,28 @@ static void bind_redirect(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 				     json_pack("{s:b}", "up", 1));
 }
 
+/* A localport has an interface on every chassis that serves it and is
+ * bound to none: ovn-controller 23.03 never claims one, and a chassis
+ * with its interface clears its chassis, whichever chassis it names (a
+ * VIF's binding left from before the port's type changed), unless the
+ * port is requested elsewhere; up is left alone, as it does. */
+static void bind_localport(struct wft_ovn *o, struct wft_ovsdb_replica *r,
+			   struct wft_ovsdb_row *pb, struct wft_ovsdb_txn **t,
+			   bool has_iface)
+{
+	const char *lp = wft_ovsdb_row_string(pb, "logical_port", "");
+	const struct wft_ovsdb_datum *cd = wft_ovsdb_row_get_named(pb,
+								   "chassis");
+
+	strset_del(&o->owned, lp);
+	strset_del(&o->lost, lp);
+	if (!has_iface || !cd || !cd->n || requested(o, pb) == REQ_ELSEWHERE)
+		return;
+	wft_info("releasing localport %s from chassis %s (a localport is "
+		 "bound nowhere)", lp, chassis_name(r, cd));
+	release(o, t, r, pb, false);
+}
+
 /*
  * One pass over the Port_Bindings finds what the rest of the binding
  * needs, so that nothing scans the table once per interface or per
@@ -439,6 +464,10 @@ static void bind_one(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 	}
 	if (wft_ovn_redirect_port(pb)) {
 		bind_redirect(o, r, pb, t);
+		return;
+	}
+	if (!strcmp(wft_ovsdb_row_string(pb, "type", ""), "localport")) {
+		bind_localport(o, r, pb, t, ifc != NULL);
 		return;
 	}
 

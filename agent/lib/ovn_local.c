@@ -281,6 +281,13 @@ static void add_port(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		}
 		ch = wft_ovn_redirect_chassis(r, pb);
 	}
+	/* A localport is local wherever its interface is, and bound
+	 * nowhere (ovn_binding.c): never resident, never tunnelled to. */
+	if (!strcmp(p->type, "localport")) {
+		if (iface_of(o, p->name))
+			p->kind = WFT_OVN_PORT_LOCAL;
+		return;
+	}
 	/* VIFs, and gateway ports bound elsewhere (reached by tunnel). */
 	if (strcmp(p->type, "") && strcmp(p->type, "chassisredirect") &&
 	    strcmp(p->type, "virtual") && !wft_ovn_gw_port(pb))

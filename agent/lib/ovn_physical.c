@@ -10,8 +10,9 @@
  *       A localnet port's (from its patch port to the provider bridge)
  *       the same way: with a tag, frames of that VLAN (priority 150),
  *       the tag stripped; without, untagged frames and priority-tagged
- *       ones (VLAN 0, stripped). A tunnel's packets enter the egress
- *       side at table 40: GENEVE
+ *       ones (VLAN 0, stripped). A localport's (its interface here) as
+ *       a VIF's, with flags.localport set. A tunnel's packets enter the
+ *       egress side at table 40: GENEVE
  *       carries the datapath in the VNI and the ports in OVN's option
  *       (tun_metadata0: bits 16..30 ingress, 0..15 egress); VXLAN the
  *       datapath in VNI bits 0..11 and the egress port in 12..23 (a
@@ -27,7 +28,12 @@
  *       goes back to the sender, never out a tunnel), else 39. A
  *       router port's gateway_mtu is northd's (check_pkt_larger in the
  *       router pipeline), not these tables'.
- *   39  output to a port bound on another chassis: VNI and option set,
+ *   39  a localport's packets (by inport, priority 150) skip the
+ *       tunnels: on to 40, where a port elsewhere has no flow (dropped)
+ *       and the localnet port's 41 drops them. A localport member of a
+ *       multicast group is delivered here, in the group's 39 flow: a
+ *       flood that came by tunnel (into 40) does not reach it.
+ *       Output to a port bound on another chassis: VNI and option set,
  *       out of the tunnel port to it; a multicast group: one copy per
  *       other chassis with members, then local delivery; else 40. On a
  *       datapath with a localnet port there are no tunnel copies: the
@@ -78,6 +84,7 @@
 /* MFF_LOG_FLAGS (reg10) bits northd's flows set. */
 #define FLAG_LOCAL_ONLY	0x10
 #define FLAG_LOCALPORT	0x400
+#define FLAG_LOCALPORT_BIT	10
 
 struct out {
 	char ***texts;
@@ -130,6 +137,21 @@ static void egress_zones(const struct wft_ovn_view *v,
 			  p->zone, dp->dnat_zone, dp->snat_zone);
 }
 
+static bool is_localport(const struct wft_ovn_port *p)
+{
+	return p->type && !strcmp(p->type, "localport");
+}
+
+/* A localport's packets never leave by a tunnel: its copy on the other
+ * chassis answers there. */
+static void localport_flows(struct out *o, const struct wft_ovn_view *v,
+			    const struct wft_ovn_port *p)
+{
+	add(o, "table=%d,priority=150,reg14=0x%x,metadata=0x%x,"
+	    "actions=resubmit(,%d)", T_REMOTE, p->key, v->dps[p->dp].key,
+	    T_LOCAL);
+}
+
 static void vif_flows(struct out *o, const struct wft_ovn_view *v,
 		      const struct wft_ovn_port *p)
 {
@@ -137,6 +159,9 @@ static void vif_flows(struct out *o, const struct wft_ovn_view *v,
 	uint32_t md = v->dps[p->dp].key;
 
 	ingress_md(v, p, &sb);
+	if (is_localport(p))
+		wft_strbuf_printf(&sb, ",load:1->NXM_NX_REG10[%d]",
+				  FLAG_LOCALPORT_BIT);
 	add(o, "table=%d,priority=100,in_port=%u,actions=%s,resubmit(,%d)",
 	    T_PHY_TO_LOG, p->ofport, wft_strbuf_cstr(&sb), T_INGRESS);
 	wft_strbuf_free(&sb);
@@ -342,6 +367,7 @@ static void mc_flows(struct out *o, const struct wft_ovn_view *v,
 		     const struct wft_ovn_mcgroup *m)
 {
 	struct wft_strbuf local = WFT_STRBUF_INIT, remote = WFT_STRBUF_INIT;
+	struct wft_strbuf lport = WFT_STRBUF_INIT;
 	uint32_t md = v->dps[m->dp].key;
 	bool *sent = wft_xcalloc(v->n_chassis + 1, sizeof(*sent));
 	size_t i;
@@ -350,6 +376,17 @@ static void mc_flows(struct out *o, const struct wft_ovn_view *v,
 		const struct wft_ovn_port *p = &v->ports[m->ports[i]];
 		const struct wft_ovn_remote *rc;
 
+		/* A localport only gets the floods that start here: its
+		 * delivery is in 39, which tunnelled packets skip. */
+		if (is_localport(p)) {
+			if (p->kind != WFT_OVN_PORT_LOCAL)
+				continue;
+			egress_zones(v, p, &lport);
+			wft_strbuf_printf(&lport, "load:0x%x->NXM_NX_REG15[],"
+					  "resubmit(,%d),", p->key,
+					  T_LOOPBACK);
+			continue;
+		}
 		if (p->kind == WFT_OVN_PORT_LOCAL ||
 		    p->kind == WFT_OVN_PORT_PATCH ||
 		    (p->kind == WFT_OVN_PORT_LOCALNET && p->ofport)) {
@@ -376,11 +413,17 @@ static void mc_flows(struct out *o, const struct wft_ovn_view *v,
 		add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
 		    "actions=%s", T_LOCAL, m->key, md, wft_strbuf_cstr(&local));
 	}
-	if (remote.len)
+	/* The group is the outport again for the tunnels and 40. */
+	if (lport.len)
+		wft_strbuf_printf(&lport, "load:0x%x->NXM_NX_REG15[],",
+				  m->key);
+	if (lport.len || remote.len)
 		add(o, "table=%d,priority=100,reg15=0x%x,metadata=0x%x,"
-		    "actions=%sresubmit(,%d)", T_REMOTE, m->key, md,
-		    wft_strbuf_cstr(&remote), T_LOCAL);
+		    "actions=%s%sresubmit(,%d)", T_REMOTE, m->key, md,
+		    wft_strbuf_cstr(&lport), wft_strbuf_cstr(&remote),
+		    T_LOCAL);
 	free(sent);
+	wft_strbuf_free(&lport);
 	wft_strbuf_free(&local);
 	wft_strbuf_free(&remote);
 }
@@ -432,6 +475,8 @@ void wft_ovn_physical_flows(const struct wft_ovn_view *v,
 				break;
 			vif_flows(&o, v, p);
 			local_flows(&o, v, p);
+			if (is_localport(p))
+				localport_flows(&o, v, p);
 			break;
 		case WFT_OVN_PORT_PATCH:
 			if (!p->has_peer)

@@ -33,7 +33,8 @@ struct wft_ovn_strset {
  * row pointers are valid until the replica next changes.
  */
 enum wft_ovn_port_kind {
-	WFT_OVN_PORT_LOCAL,		/* a VIF bound here */
+	WFT_OVN_PORT_LOCAL,		/* a VIF bound here, or a localport
+					 * whose interface is here */
 	WFT_OVN_PORT_REMOTE,		/* bound on another chassis */
 	WFT_OVN_PORT_PATCH,		/* to a peer in another datapath; also
 					 * an l3gateway port of this chassis */

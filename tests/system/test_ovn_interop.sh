@@ -29,6 +29,11 @@
 #            41, 65, and the ports elsewhere sent to it in 40) are
 #            ovn-controller's, port numbers and zones aside; ping both
 #            ways through it, tagged on eA, with no tunnel frame
+#   localport ls1 gets a localport meta (10.0.1.254) with an interface
+#            on both chassis: its rules (table 0 with flags.localport,
+#            39's priority-150 rule, 40, 41, 65) are ovn-controller's,
+#            port numbers and zones aside; neither chassis binds it;
+#            pod1 reaches the weft chassis' copy, pod2 the OVS one's
 #
 # Run: WEFT_VM_SLOTS=2 scripts/vm-run --quiet tests/system/test_ovn_interop.sh
 . "$(dirname "$0")/weftd_tunnel_lib.sh"
@@ -262,9 +267,72 @@ case_localnet() {
 		"no tunnel frame for ls1"
 }
 
+# lp_rules FILE OFPORT KEY DPKEY: the rules of a dump-flows FILE that
+# concern localport meta (its interface is OFPORT, its key KEY on
+# datapath DPKEY): table 0's from it, 39's for its packets, 40, 41 and
+# 65's to it; counters dropped, the port named MP, the ct zones Z;
+# sorted. Left out: weft's loopback rule in 65 (as in ln_rules), and the
+# multicast groups' rules (both deliver to a localport in 39, but
+# ovn-controller loads its zone in the group's 40 rule, weft with the
+# delivery).
+lp_rules() {
+	local f=$1 of=$2 kx md
+	kx=$(printf 0x%x "$3")
+	md="reg15=$kx,metadata=$(printf 0x%x "$4")"
+	grep -E "table=0, .*in_port=$of |table=39, .*priority=150,reg14=$kx,|table=(40|41|65), .*$md " "$f" |
+		grep -v -e "priority=110,in_port=$of," |
+		sed -e 's/ *cookie=[^ ]* //' -e 's/duration=[^ ]* //' \
+		    -e 's/n_packets=[^ ]* //' -e 's/n_bytes=[^ ]* //' \
+		    -e 's/idle_age=[^ ]* //' -e 's/hard_age=[^ ]* //' \
+		    -e "s/in_port=$of /in_port=MP /" -e "s/output:$of\$/output:MP/" \
+		    -e 's/load:0x[0-9a-f]*->NXM_NX_REG1\([123]\)\[\]/load:Z->NXM_NX_REG1\1[]/g' |
+		sort
+}
+
+case_localport() {
+	local key kmeta ofa ofb a0 b0 a1 b1 MM=0a:00:00:00:01:fe
+	nbctl lsp-add ls1 meta -- lsp-set-type meta localport \
+	   -- lsp-set-addresses meta "$MM 10.0.1.254" || fail "meta"
+	vm_up metaA nA mA 10.0.1.254/24 $MM 1400
+	vm_up metaB nB mB 10.0.1.254/24 $MM 1400
+	nvsctl nA add-port br-int mA -- set Interface mA \
+		external_ids:iface-id=meta || fail "nA: mA"
+	ovs_chassis_port nB mB meta || fail "nB: mB"
+	wait_hv || fail "ovn-nbctl --wait=hv sync did not return"
+	wait_for 30 eval 'novs nB ovs-ofctl dump-flows br-int table=39 | grep -q "priority=150"' ||
+		fail "nB: ovn-controller has no localport rule in 39"
+	dump_state localport
+	assert_eq "" "$(sbctl --bare --columns=chassis find Port_Binding logical_port=meta)" \
+		"meta is bound to no chassis"
+	key=$(dkey ls1) kmeta=$(pkey meta)
+	ofa=$(nvsctl nA get Interface mA ofport)
+	ofb=$(novs nB ovs-vsctl get Interface mB ofport)
+	lp_rules "$WEFT_RESULTS/flows-weft-localport.txt" "$ofa" "$kmeta" "$key" \
+		>"$WEFT_RESULTS/lp-rules-weft.txt"
+	lp_rules "$WEFT_RESULTS/flows-ovs-localport.txt" "$ofb" "$kmeta" "$key" \
+		>"$WEFT_RESULTS/lp-rules-ovs.txt"
+	[ "$(grep -c table= "$WEFT_RESULTS/lp-rules-ovs.txt")" -ge 5 ] ||
+		fail "ovn-controller's localport rules are not in its dump"
+	assert_eq "$(cat "$WEFT_RESULTS/lp-rules-ovs.txt")" \
+		"$(cat "$WEFT_RESULTS/lp-rules-weft.txt")" \
+		"the localport's rules: weft's are ovn-controller's"
+	a0=$(icmp_in_echos metaA) b0=$(icmp_in_echos metaB)
+	ping_ok pod1 10.0.1.254 3 || fail "ping pod1 (weft) -> meta"
+	a1=$(icmp_in_echos metaA) b1=$(icmp_in_echos metaB)
+	log "pod1 -> meta: metaA $a0 -> $a1, metaB $b0 -> $b1"
+	[ "$a1" -gt "$a0" ] && [ "$b1" = "$b0" ] ||
+		fail "pod1's pings: metaA $a0 -> $a1, metaB $b0 -> $b1"
+	ping_ok pod2 10.0.1.254 3 || fail "ping pod2 (OVS) -> meta"
+	a0=$(icmp_in_echos metaA) b0=$(icmp_in_echos metaB)
+	log "pod2 -> meta: metaA $a1 -> $a0, metaB $b1 -> $b0"
+	[ "$b0" -gt "$b1" ] && [ "$a0" = "$a1" ] ||
+		fail "pod2's pings: metaA $a1 -> $a0, metaB $b1 -> $b0"
+}
+
 setup
 run_case geneve
 run_case router
 run_case vxlan
 run_case localnet
+run_case localport
 finish

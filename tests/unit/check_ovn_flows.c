@@ -346,6 +346,68 @@ START_TEST(test_localnet_unplugged)
 }
 END_TEST
 
+/* lp9 becomes meta, a localport whose interface is here (OpenFlow port
+ * 4), in the flood group. */
+static size_t lport_members[4] = { 0, 1, 2, 4 };
+
+static void localport_view(void)
+{
+	build_view("geneve");
+	ports[4] = (struct wft_ovn_port) { .name = "meta", .type = "localport",
+		.dp = 0, .key = 9, .kind = WFT_OVN_PORT_LOCAL, .ofport = 4,
+		.zone = 9 };
+	mcs[0].ports = lport_members;
+	mcs[0].n_ports = 4;
+}
+
+START_TEST(test_localport)
+{
+	char *all;
+
+	localport_view();
+	all = flows_text();
+	/* In as a VIF, with flags.localport (MLF_LOCALPORT_BIT 10). */
+	assert_has(all, "table=0,priority=100,in_port=4,actions="
+		   "load:0x9->NXM_NX_REG13[],load:0x5->NXM_NX_REG11[],"
+		   "load:0x6->NXM_NX_REG12[],load:0x1->OXM_OF_METADATA[],"
+		   "load:0x9->NXM_NX_REG14[],load:1->NXM_NX_REG10[10],"
+		   "resubmit(,8)\n");
+	/* Its packets skip the tunnels: lp2's 39 flow is not reached. */
+	assert_has(all, "table=39,priority=150,reg14=0x9,metadata=0x1,"
+		   "actions=resubmit(,40)\n");
+	assert_has(all, "table=65,priority=100,reg15=0x9,metadata=0x1,"
+		   "actions=output:4\n");
+	assert_has(all, "table=40,priority=100,reg15=0x9,metadata=0x1,"
+		   "actions=load:0x9->NXM_NX_REG13[],");
+	/* The flood: meta only in 39 (floods that start here), before the
+	 * tunnel copy; 40 (where tunnelled floods enter) lacks it. */
+	assert_has(all, "table=39,priority=100,reg15=0x8000,metadata=0x1,"
+		   "actions=load:0x9->NXM_NX_REG13[],load:0x5->NXM_NX_REG11[],"
+		   "load:0x6->NXM_NX_REG12[],load:0x9->NXM_NX_REG15[],"
+		   "resubmit(,41),load:0x8000->NXM_NX_REG15[],"
+		   "load:0x1->NXM_NX_TUN_ID[0..23],");
+	assert_has(all, "output:5,resubmit(,40)\n");
+	assert_lacks(all, "load:0x9->NXM_NX_REG15[],resubmit(,41),"
+		     "load:0x8000->NXM_NX_REG15[]\n");
+	/* A VIF's packets have no such flag or flow. */
+	assert_lacks(all, "in_port=3,actions=load:0x1->NXM_NX_REG13[],"
+		     "load:0x5->NXM_NX_REG11[],load:0x6->NXM_NX_REG12[],"
+		     "load:0x1->OXM_OF_METADATA[],load:0x1->NXM_NX_REG14[],"
+		     "load:1->");
+	assert_lacks(all, "priority=150,reg14=0x1,");
+	free(all);
+	/* Its interface not here: no flow of its own, no flood copy, and
+	 * no tunnel to it (it is bound nowhere). */
+	ports[4].kind = WFT_OVN_PORT_OTHER;
+	ports[4].ofport = 0;
+	all = flows_text();
+	assert_lacks(all, "reg15=0x9,");
+	assert_lacks(all, "reg14=0x9,");
+	assert_lacks(all, "load:0x9->NXM_NX_REG15[]");
+	free(all);
+}
+END_TEST
+
 START_TEST(test_parse)
 {
 	static const char *const types[] = { "geneve", "vxlan" };
@@ -356,10 +418,12 @@ START_TEST(test_parse)
 
 	wft_tlv_map_init_any(&any);
 	old = wft_tlv_map_activate(&any);
-	for (t = 0; t < 4; t++) {
+	for (t = 0; t < 5; t++) {
 		if (t < 2) {
 			build_view(types[t]);
 			redirect_view();
+		} else if (t == 4) {
+			localport_view();
 		} else {
 			build_localnet_view(t == 2 ? 0 : 100);
 		}
@@ -513,6 +577,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_localnet);
 	tcase_add_test(tc, test_localnet_tag);
 	tcase_add_test(tc, test_localnet_unplugged);
+	tcase_add_test(tc, test_localport);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_zones);
 	tcase_add_test(tc, test_zones_restore);
