@@ -49,6 +49,7 @@ static const char *const op_names[__WFT_PIN_OP_MAX] = {
 	[WFT_PIN_PUT_DHCPV6_OPTS] = "put_dhcpv6_opts",
 	[WFT_PIN_DHCP6_REPLY] = "handle_dhcpv6_reply",
 	[WFT_PIN_SCTP_ABORT] = "sctp_abort",
+	[WFT_PIN_DNS_LOOKUP] = "dns_lookup",
 };
 
 enum wft_pin_op wft_pin_op_from_name(const char *name)
@@ -262,7 +263,8 @@ static int encode_block(const struct wft_lacts *block,
 	return ret;
 }
 
-/* R = put_dhcp_opts(...); REST (or put_dhcpv6_opts, put_nd_ra_opts): a pausing
+/* R = put_dhcp_opts(...); REST (or put_dhcpv6_opts, put_nd_ra_opts,
+ * dns_lookup): a pausing
  * controller action carrying R, the options, and REST translated
  * (ovn_pinctrl.h). */
 static int xlate_pause(const struct wft_lacts *acts, size_t *i,
@@ -283,7 +285,9 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 	if (a->dst.sym->kind != WFT_SYM_FIELD)
 		return xerr(err, errlen, -EOPNOTSUPP, "%s: the result must be "
 			    "a register bit", a->name);
-	if (op == WFT_PIN_PUT_DHCP_OPTS)
+	if (op == WFT_PIN_DNS_LOOKUP)
+		n = 0;			/* the records are the chassis' */
+	else if (op == WFT_PIN_PUT_DHCP_OPTS)
 		n = wft_lflow_dhcp4_opts(a, &offer, opts, sizeof(opts), err,
 					 errlen);
 	else if (op == WFT_PIN_PUT_DHCPV6_OPTS)
@@ -313,7 +317,7 @@ static int xlate_pause(const struct wft_lacts *acts, size_t *i,
 		ud_tlv(&u, WFT_PIN_T_DHCP_OPTS, opts, (size_t)n);
 	} else if (op == WFT_PIN_PUT_DHCPV6_OPTS) {
 		ud_tlv(&u, WFT_PIN_T_DHCP6_OPTS, opts, (size_t)n);
-	} else {
+	} else if (op == WFT_PIN_PUT_ND_RA_OPTS) {
 		ud_tlv(&u, WFT_PIN_T_RA, opts, (size_t)n);
 	}
 	if (cont.n) {
@@ -418,6 +422,10 @@ int wft_lflow_pinctrl_xlate(const struct wft_lacts *acts, size_t *i,
 				   !strcmp(a->name, "put_dhcpv6_opts") ?
 				   WFT_PIN_PUT_DHCPV6_OPTS :
 				   WFT_PIN_PUT_ND_RA_OPTS, ctx, out, err,
+				   errlen);
+	if (a->type == WFT_LACT_CALL && a->has_dst &&
+	    !strcmp(a->name, "dns_lookup"))
+		return xlate_pause(acts, i, WFT_PIN_DNS_LOOKUP, ctx, out, err,
 				   errlen);
 	if (a->type == WFT_LACT_SIMPLE && a->name &&
 	    !strcmp(a->name, "handle_dhcpv6_reply"))

@@ -120,6 +120,8 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 		wft_ovn_flows_changed(o);
 		wft_ovn_timeline_update(&o->tl);
 	}
+	/* dns_lookup's records, for the handler threads. */
+	wft_pin_dns_sync(wft_ovsdb_client_replica(c), false);
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }
@@ -508,6 +510,7 @@ static void ovn_exit(struct wft_daemon *d, void *state)
 	struct wft_ovn *o = state;
 
 	wft_ovn_pinctrl_sb_detach(o);
+	wft_pin_dns_replace(NULL, 0);
 	wft_daemon_conf_unsubscribe(d, on_conf, o);
 	wft_daemon_on_exit_remove(d, on_exit_request, o);
 	wft_ovn_appctl_unregister(o);

@@ -243,8 +243,25 @@ static void reload(const struct wft_packet_in_md *md, struct wft_flow *flow)
 	flow->in_port = htonl(md->in_port);
 }
 
+/* dns_lookup: the answer to the query's first question from the
+ * record of the packet's datapath (its tunnel key is the metadata), as
+ * ovn-controller's dns_cache lookup; < 0 when there is none. */
+static int dns_answer(const struct wft_packet_in_md *md,
+		      const struct wft_pkt *in, uint8_t *out)
+{
+	struct wft_pkt_dns_query q;
+	char data[1024];
+	int ret;
+
+	ret = wft_pkt_dns_query_parse(in, &q);
+	if (!ret)
+		ret = wft_pin_dns_lookup((uint32_t)md->metadata, q.name, data,
+					 sizeof(data));
+	return ret ? ret : wft_pkt_dns_reply(in, &q, data, out);
+}
+
 /*
- * put_dhcp_opts, put_dhcpv6_opts, put_nd_ra_opts: the reply (or the
+ * put_dhcp_opts, put_dhcpv6_opts, put_nd_ra_opts, dns_lookup: the reply (or the
  * packet as it came, when it is not a request to answer), the result
  * bit, and the continuation to run.
  */
@@ -288,7 +305,9 @@ static int pause_reply(const struct wft_packet_in_md *md,
 		return perr(err, errlen, -EINVAL, "bad %s userdata",
 			    wft_pin_op_name(r->op));
 	wft_pkt_parse(packet, len, &in);
-	if (r->op == WFT_PIN_PUT_DHCP_OPTS)
+	if (r->op == WFT_PIN_DNS_LOOKUP)
+		n = dns_answer(md, &in, r->packet);
+	else if (r->op == WFT_PIN_PUT_DHCP_OPTS)
 		n = wft_pkt_dhcp4_reply(&in, offer, opts, opts_len, r->packet);
 	else if (r->op == WFT_PIN_PUT_DHCPV6_OPTS)
 		n = wft_pkt_dhcp6_reply(&in, opts, opts_len, r->packet);
@@ -385,7 +404,7 @@ int wft_ovn_pinctrl_handle(const struct wft_packet_in_md *md,
 		return perr(err, errlen, -EINVAL, "not a pinctrl action");
 	op = r->op = (enum wft_pin_op)ud[1];
 	if (op == WFT_PIN_PUT_DHCP_OPTS || op == WFT_PIN_PUT_DHCPV6_OPTS ||
-	    op == WFT_PIN_PUT_ND_RA_OPTS)
+	    op == WFT_PIN_PUT_ND_RA_OPTS || op == WFT_PIN_DNS_LOOKUP)
 		return pause_reply(md, packet, len, r, err, errlen);
 	if (op == WFT_PIN_DHCP6_REPLY) {
 		/* Read (and counted by the caller): weft sends no prefix

@@ -31,7 +31,7 @@
  *              which the datapath cannot set: they shape the new packet
  *
  * The actions that pause the pipeline (R = put_dhcp_opts(...); rest,
- * and put_dhcpv6_opts, put_nd_ra_opts)
+ * and put_dhcpv6_opts, put_nd_ra_opts, dns_lookup)
  * carry the rest of their action list instead of running it: the rule
  * ends at the controller action, and the handler resumes with the
  * packet rewritten (the DHCP reply), the registers as they were and the
@@ -58,6 +58,10 @@
  * main thread hands them in batches to the SB writer the chassis sets:
  * MAC_Binding rows (with their timestamp) and FDB rows, written by
  * ovn_pinctrl_sb.c.
+ *
+ * R = dns_lookup() carries RESULT and CONTINUE only: the handler looks
+ * the query's name up in the chassis' copy of the SB DNS table (below)
+ * for the packet's datapath and answers in place (packet_build.h).
  *
  * handle_dhcpv6_reply (OVN's prefix delegation client) becomes a
  * controller action whose packets are read (the delegated prefix),
@@ -103,6 +107,7 @@ enum wft_pin_op {
 	WFT_PIN_PUT_DHCPV6_OPTS,	/* pauses, as put_dhcp_opts */
 	WFT_PIN_DHCP6_REPLY,		/* handle_dhcpv6_reply: read */
 	WFT_PIN_SCTP_ABORT,		/* sctp_abort { } */
+	WFT_PIN_DNS_LOOKUP,		/* pauses, as put_dhcp_opts */
 	__WFT_PIN_OP_MAX
 };
 
@@ -240,6 +245,30 @@ struct wft_ovsdb_txn *wft_ovn_pinctrl_sb_txn(struct wft_ovsdb_replica *r,
 struct wft_ovn;
 void wft_ovn_pinctrl_sb_attach(struct wft_ovn *o);
 void wft_ovn_pinctrl_sb_detach(struct wft_ovn *o);
+
+/* ---- dns_lookup's records (ovn_pinctrl_dns.c) ---- */
+
+/* One record of an SB DNS row for one of its datapaths: @name (lower
+ * case) -> @data (addresses separated by spaces, or a name for PTR). */
+struct wft_pin_dns_rec {
+	uint32_t dp_key;
+	const char *name;
+	const char *data;
+};
+
+/* Replaces every record (any thread may be looking up meanwhile). */
+void wft_pin_dns_replace(const struct wft_pin_dns_rec *v, size_t n);
+/* The records of the SB DNS rows in @r, each for every datapath of its
+ * `datapaths` the replica has; when its DNS or Datapath_Binding rows
+ * changed (or @force). */
+struct wft_ovsdb_replica;
+void wft_pin_dns_sync(struct wft_ovsdb_replica *r, bool force);
+/* @name's value for datapath @dp_key, matched without regard to case,
+ * copied into @out (@cap bytes). Returns 0, -ENOENT, or -ENOSPC. */
+int wft_pin_dns_lookup(uint32_t dp_key, const char *name, char *out,
+		       size_t cap);
+/* How many records are held (tests, appctl). */
+size_t wft_pin_dns_count(void);
 
 /* The weftd component that answers them (ovn_pinctrl_component.c);
  * after the udpif component. */

@@ -179,4 +179,52 @@ int wft_pkt_dhcp6_pd_reply(const struct wft_pkt *in,
 int wft_pkt_nd_ra_reply(const struct wft_pkt *in, const uint8_t *ra,
 			size_t ra_len, uint8_t *out);
 
+/*
+ * dns_lookup (packet_build_dns.c): the first question of a DNS query,
+ * read as ovn-controller 23.03 reads it: UDP over IPv4 or IPv6, the
+ * header's QR bit clear and QDCOUNT not 0, the name as plain labels.
+ * Stricter than OVN where OVN would read garbage: a compression pointer
+ * or a label over 63 bytes, a name over 255 bytes, a NUL or a dot inside
+ * a label, a question cut short refuse the query (no pointer is ever
+ * followed, so no loop is possible).
+ */
+#define WFT_DNS_NAME_MAX	255
+
+enum {
+	WFT_DNS_A = 1,
+	WFT_DNS_PTR = 12,
+	WFT_DNS_AAAA = 28,
+	WFT_DNS_ANY = 255,
+};
+
+struct wft_pkt_dns_query {
+	char name[WFT_DNS_NAME_MAX + 1];	/* dotted, no final dot */
+	uint16_t qtype;				/* A, AAAA, PTR or ANY */
+	size_t qname_len;	/* the encoded name, its zero included */
+	size_t qlen;		/* DNS header + the first question */
+};
+
+/* Returns 0 with @q filled, or -EINVAL when @in is no query OVN answers
+ * (another query type included). */
+int wft_pkt_dns_query_parse(const struct wft_pkt *in,
+			    struct wft_pkt_dns_query *q);
+
+/*
+ * The answer to @q (parsed from @in) from a DNS record's value @data: for
+ * A, AAAA and ANY, addresses separated by spaces, one answer RR for each
+ * address of the type asked (ANY: IPv4 first, then IPv6); for PTR, the
+ * name itself. As OVN 23.03: the query's Ethernet and IP headers (the
+ * logical flows after the action swap them), the header with QR set,
+ * ANCOUNT the answers and ARCOUNT 0 (also QDCOUNT 1 and NSCOUNT 0: only
+ * the first question is kept), the question, then the answers, each
+ * naming the question's name uncompressed, class IN, TTL 3600. IPv4:
+ * total length and header checksum set, no UDP checksum; IPv6: payload
+ * length and UDP checksum. Returns the length, or -ENOENT when @data has
+ * no address of the type asked, -EINVAL when it is no list of addresses
+ * (or, for PTR, no name), -ENOSPC past WFT_PKT_MAX.
+ */
+int wft_pkt_dns_reply(const struct wft_pkt *in,
+		      const struct wft_pkt_dns_query *q, const char *data,
+		      uint8_t *out);
+
 #endif /* WEFT_PACKET_BUILD_H */

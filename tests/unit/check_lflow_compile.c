@@ -171,7 +171,7 @@ START_TEST(test_skipped)
 {
 	struct wft_lflow bad_action = {
 		"deadbeef-0000-0000-0000-000000000001", 1, true, false, 6, 100,
-		"ip", "reg0[4] = dns_lookup(); next;"
+		"ip", "bind_vport(\"vip\", inport); next;"
 	};
 	struct wft_lflow bad_match = {
 		"deadbeef-0000-0000-0000-000000000002", 1, true, false, 6, 100,
@@ -182,7 +182,7 @@ START_TEST(test_skipped)
 	char *out;
 
 	out = compile_row(&bad_action, &st, &error);
-	ck_assert_str_eq(out, "ERROR: dns_lookup is not supported yet");
+	ck_assert_str_eq(out, "ERROR: bind_vport is not supported yet");
 	ck_assert_int_eq(error, -EOPNOTSUPP);
 	free(out);
 	out = compile_row(&bad_action, &st, &error);	/* again */

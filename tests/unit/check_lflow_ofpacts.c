@@ -162,8 +162,11 @@ static const struct {
 	  "load:0xff01->OXM_OF_PKT_REG0[0..47],resubmit(,9)" },
 	{ "reg9[1] = check_pkt_larger(1518); next;", false, 21, false,
 	  "check_pkt_larger(1518)->NXM_NX_REG9[1],resubmit(,30)" },
+	/* Pauses with its result bit only (the records are the
+	 * chassis'): magic, opcode 19; RESULT reg0 bit 4; CONTINUE. */
 	{ "reg0[4] = dns_lookup(); next;", false, 20, true,
-	  "ERROR: dns_lookup is not supported yet" },
+	  "controller(userdata=a7.13.06.00.04.00.01.00.04.09.00.0d.72.65.73."
+	  "75.62.6d.69.74.28.2c.32.39.29,pause)" },
 	/* Load balancer affinity, as ovn-controller 23.03 encodes it
 	 * (its tests/ovn.at "encodes as" lines, without the cookie, which
 	 * comes from the row's UUID: see test_lb_aff_cookie). */
