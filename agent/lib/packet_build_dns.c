@@ -40,7 +40,7 @@ static const uint8_t *udp_payload(const struct wft_pkt *in, size_t *len)
 
 	if ((f->dl_type != htons(0x0800) && f->dl_type != htons(0x86dd)) ||
 	    f->nw_proto != IPPROTO_UDP || in->l3 < 0 || in->l4 < in->l3 ||
-	    (f->nw_frag & 0x2))
+	    (f->nw_frag & WFT_FRAG_LATER))
 		return NULL;
 	if ((size_t)(in->l4 - in->l3) >= in->l3_len)
 		return NULL;
