@@ -56,6 +56,16 @@ static int netdev_check(struct net_device *dev, const struct nlattr *name,
 				    "cannot attach a weft internal device as a netdev port");
 		return -EINVAL;
 	}
+	/*
+	 * Nor a tunnel port's device: weft unregisters it under weft_lock
+	 * (a datapath's deletion), and the notifier that detaches a netdev
+	 * port from a vanishing device takes weft_lock too.
+	 */
+	if (weft_vport_tunnel_is(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "cannot attach a weft tunnel device as a netdev port");
+		return -EINVAL;
+	}
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
 		NL_SET_ERR_MSG_ATTR(extack, name, "device is not an Ethernet device");
 		return -EINVAL;

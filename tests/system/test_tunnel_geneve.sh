@@ -25,6 +25,8 @@
 #                     back at the sender, counted in the vport's errors
 #   malformed         broken GENEVE datagrams are dropped and counted in
 #                     gnv0's rx_errors, one each; traffic still flows
+#   own_device        another datapath's tunnel device is refused as a
+#                     netdev port, and that datapath's deletion returns
 . "$(dirname "$0")/lib.sh"
 
 OPT='{class=0x102,type=0x1,len=4,0x10002}'
@@ -201,7 +203,23 @@ case_malformed() {
 	ping_ok vm1 10.9.0.2 3 || fail "ping after the malformed packets"
 }
 
+case_own_device() {
+	# A tunnel port's device cannot be another datapath's netdev port:
+	# deleting the tunnel's datapath unregisters it under weft_lock, and
+	# the notifier that detaches a vanishing netdev port takes weft_lock
+	# too (weft-nlfuzz found that self-deadlock: seed 159200349532908).
+	local out
+	assert_ok timeout 30 "$DPCTL" add-dp tn9
+	assert_ok timeout 30 "$DPCTL" add-if tn9 gnv9,type=geneve,dst_port=6099
+	out=$(timeout 30 "$DPCTL" add-if tn0 gnv9 2>&1) &&
+		fail "gnv9 was attached to tn0 as a netdev port"
+	assert_match "$out" 'weft tunnel device' "add-if of a tunnel's device"
+	assert_ok timeout 30 "$DPCTL" del-dp tn9
+	ping_ok vm1 10.9.0.2 3 || fail "ping after tn9 went"
+}
+
 setup
+run_case own_device
 run_case ping_v4
 run_case tcp_v4
 run_case ping_v6
