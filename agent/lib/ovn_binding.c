@@ -240,19 +240,15 @@ enum req { REQ_ANY, REQ_HERE, REQ_ELSEWHERE };
 static enum req requested(struct wft_ovn *o, struct wft_ovsdb_row *pb)
 {
 	const struct wft_ovsdb_datum *d;
-	const char *name = NULL, *host;
+	const char *name, *host;
 	char first[256];
 	size_t len;
-	unsigned int i;
 
 	d = wft_ovsdb_row_get_named(pb, "requested_chassis");
 	if (d && d->n)
 		return wft_ovn_uuid_is(d, &o->chassis_uuid) ? REQ_HERE :
 		       REQ_ELSEWHERE;
-	d = wft_ovsdb_row_get_named(pb, "options");
-	for (i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, "requested-chassis"))
-			name = d->values[i].s;
+	name = wft_ovsdb_row_map_get(pb, "options", "requested-chassis");
 	if (!name || !*name)
 		return REQ_ANY;
 	/* "main,additional": the first one is the main chassis. */

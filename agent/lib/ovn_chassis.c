@@ -121,7 +121,7 @@ static void on_update(struct wft_ovsdb_client *c, void *aux)
 		wft_ovn_timeline_update(&o->tl);
 	}
 	/* dns_lookup's records, for the handler threads. */
-	wft_pin_dns_sync(wft_ovsdb_client_replica(c), false);
+	wft_pin_dns_sync(wft_ovsdb_client_replica(c));
 	wft_ovsdb_replica_consume(wft_ovsdb_client_replica(c));
 	schedule(o);
 }

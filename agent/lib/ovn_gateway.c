@@ -21,14 +21,7 @@ static bool is_l3gateway(const struct wft_ovsdb_row *pb)
 /* options:l3gateway-chassis of @pb, NULL when it has none. */
 static const char *gw_chassis(const struct wft_ovsdb_row *pb)
 {
-	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(pb,
-								  "options");
-	unsigned int i;
-
-	for (i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, "l3gateway-chassis"))
-			return d->values[i].s;
-	return NULL;
+	return wft_ovsdb_row_map_get(pb, "options", "l3gateway-chassis");
 }
 
 bool wft_ovn_gw_port(const struct wft_ovsdb_row *pb)

@@ -290,13 +290,7 @@ static bool io_port_here(struct env_aux *a, const char *name)
 
 static const char *row_tag(const struct wft_ovsdb_row *row, const char *key)
 {
-	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, "tags");
-	unsigned int i;
-
-	for (i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
+	return wft_ovsdb_row_map_get(row, "tags", key);
 }
 
 static void index_rows(struct wft_ovsdb_replica *r, const char *table,

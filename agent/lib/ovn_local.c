@@ -25,18 +25,6 @@
 
 WFT_LOG_MODULE(ovn_local);
 
-static const char *map_get(const struct wft_ovsdb_row *row, const char *col,
-			   const char *key)
-{
-	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, col);
-	unsigned int i;
-
-	for (i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
-}
-
 static const struct wft_uuid *ref(const struct wft_ovsdb_row *row,
 				  const char *col)
 {
@@ -100,7 +88,7 @@ size_t wft_ovn_local_dps(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		/* The links to follow below, in the table's order. */
 		if ((gw_here || !strcmp(wft_ovsdb_row_string(pb, "type", ""),
 					"patch")) &&
-		    (peer = map_get(pb, "options", "peer"))) {
+		    (peer = wft_ovsdb_row_map_get(pb, "options", "peer"))) {
 			links = wft_xrealloc(links, (n_links + 1) *
 					     sizeof(*links));
 			links[n_links++] = (struct link) { dp, peer };
@@ -184,7 +172,7 @@ static void pick_encap(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 				continue;
 			rc->type = prefs[p];
 			rc->ip = wft_ovsdb_row_string(e, "ip", "");
-			csum = map_get(e, "options", "csum");
+			csum = wft_ovsdb_row_map_get(e, "options", "csum");
 			rc->csum = !csum || !strcmp(csum, "true");
 			return;
 		}
@@ -321,8 +309,8 @@ static void resolve_peers(struct wft_ovsdb_replica *r, struct wft_ovn_view *v)
 			continue;
 		pb = wft_ovsdb_rtable_find(t, &p->uuid);
 		peer = !pb ? NULL : p->kind == WFT_OVN_PORT_PATCH ?
-		       map_get(pb, "options", "peer") :
-		       map_get(pb, "options", "distributed-port");
+		       wft_ovsdb_row_map_get(pb, "options", "peer") :
+		       wft_ovsdb_row_map_get(pb, "options", "distributed-port");
 		/* The distributed port is in the redirect port's own
 		 * datapath; a patch peer in another. */
 		for (j = 0; peer && j < v->n_ports; j++)
@@ -425,8 +413,9 @@ void wft_ovn_view_build(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		v->dps[v->n_dps].uuid = dps[i];
 		v->dps[v->n_dps].key = (uint32_t)wft_ovsdb_row_integer(
 			row, "tunnel_key", 0);
-		v->dps[v->n_dps].is_switch = map_get(row, "external_ids",
-						     "logical-switch") != NULL;
+		v->dps[v->n_dps].is_switch =
+			wft_ovsdb_row_map_get(row, "external_ids",
+					      "logical-switch") != NULL;
 		v->n_dps++;
 	}
 	free(dps);

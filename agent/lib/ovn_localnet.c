@@ -92,18 +92,6 @@ static const char *bridge_of(const struct wft_ovn *o, const char *network)
 	return NULL;
 }
 
-static const char *option(const struct wft_ovsdb_row *pb, const char *key)
-{
-	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(pb,
-								  "options");
-	unsigned int i;
-
-	for (i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
-}
-
 static void strset_del(struct wft_ovn_strset *s, const char *v)
 {
 	size_t i;
@@ -140,7 +128,7 @@ static void note_mapped(struct wft_ovn *o, const struct wft_ovn_port *p,
  * (options:ethtype, 802.1q by default, as ovn-controller reads it). */
 static void vlan_of(const struct wft_ovsdb_row *pb, struct wft_ovn_port *p)
 {
-	const char *ethtype = option(pb, "ethtype");
+	const char *ethtype = wft_ovsdb_row_map_get(pb, "options", "ethtype");
 
 	p->tag = (uint16_t)(wft_ovsdb_row_integer(pb, "tag", 0) & 0xfff);
 	p->tpid = TPID_8021Q;
@@ -166,7 +154,8 @@ void wft_ovn_localnet_view(struct wft_ovn *o, struct wft_ovsdb_replica *r,
 		if (strcmp(p->type, "localnet"))
 			continue;
 		pb = t ? wft_ovsdb_rtable_find(t, &p->uuid) : NULL;
-		network = pb ? option(pb, "network_name") : NULL;
+		network = pb ? wft_ovsdb_row_map_get(pb, "options",
+						     "network_name") : NULL;
 		if (!network)
 			continue;	/* northd always sets it */
 		bridge = bridge_of(o, network);

@@ -249,14 +249,7 @@ static void add_dps(struct lb *lb, const struct wft_ovsdb_datum *d)
 
 static const char *opt(const struct wft_ovsdb_row *row, const char *key)
 {
-	const struct wft_ovsdb_datum *d =
-		wft_ovsdb_row_get_named(row, "options");
-	unsigned int i;
-
-	for (i = 0; d && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
+	return wft_ovsdb_row_map_get(row, "options", key);
 }
 
 /* One VIP: "vip[:port]" -> "backend[:port],...". A VIP with a bad

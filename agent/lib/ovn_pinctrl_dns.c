@@ -109,7 +109,7 @@ static bool table_changed(struct wft_ovsdb_replica *r, const char *name)
 	return t && wft_ovsdb_rtable_tracked_first(t);
 }
 
-void wft_pin_dns_sync(struct wft_ovsdb_replica *r, bool force)
+void wft_pin_dns_sync(struct wft_ovsdb_replica *r)
 {
 	struct wft_ovsdb_rtable *dns, *dpb;
 	struct wft_pin_dns_rec *v = NULL;
@@ -117,7 +117,7 @@ void wft_pin_dns_sync(struct wft_ovsdb_replica *r, bool force)
 	size_t n = 0, cap = 0;
 	unsigned int i, k;
 
-	if (!force && !table_changed(r, "DNS") &&
+	if (!table_changed(r, "DNS") &&
 	    !table_changed(r, "Datapath_Binding"))
 		return;
 	dns = wft_ovsdb_replica_table(r, "DNS");

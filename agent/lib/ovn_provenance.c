@@ -114,16 +114,9 @@ static size_t first_of(const struct wft_ovn_prov *p, uint32_t cookie)
 	return lo;
 }
 
-static const char *map_get(const struct wft_ovsdb_row *row, const char *col,
-			   const char *key)
+static const char *ext_id(const struct wft_ovsdb_row *row, const char *key)
 {
-	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, col);
-	unsigned int i;
-
-	for (i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
+	return wft_ovsdb_row_map_get(row, "external_ids", key);
 }
 
 static const struct wft_ovsdb_row *ref(const struct wft_ovn_prov *p,
@@ -139,7 +132,7 @@ static const struct wft_ovsdb_row *ref(const struct wft_ovn_prov *p,
 
 static const char *dp_name(const struct wft_ovsdb_row *dp)
 {
-	const char *n = map_get(dp, "external_ids", "name");
+	const char *n = wft_ovsdb_row_map_get(dp, "external_ids", "name");
 
 	return n ? n : "";
 }
@@ -290,7 +283,7 @@ static const char *lb_by_hint(const struct wft_ovn_prov *p, const char *hint)
 
 	for (lb = t ? wft_ovsdb_rtable_first(t) : NULL; lb;
 	     lb = wft_ovsdb_row_next(lb)) {
-		id = map_get(lb, "external_ids", "lb_id");
+		id = wft_ovsdb_row_map_get(lb, "external_ids", "lb_id");
 		if (id && !strncmp(id, hint, strlen(hint)))
 			return wft_ovsdb_row_string(lb, "name", "");
 	}
@@ -329,9 +322,9 @@ static json_t *lflow_json(const struct wft_ovn_prov *p,
 			  const struct wft_ovsdb_row *lf, uint32_t dp_key)
 {
 	char uuid[WFT_UUID_STRLEN + 1];
-	const char *stage = map_get(lf, "external_ids", "stage-name");
-	const char *hint = map_get(lf, "external_ids", "stage-hint");
-	const char *src = map_get(lf, "external_ids", "source");
+	const char *stage = ext_id(lf, "stage-name");
+	const char *hint = ext_id(lf, "stage-hint");
+	const char *src = ext_id(lf, "source");
 	const char *match = wft_ovsdb_row_string(lf, "match", "");
 	const char *actions = wft_ovsdb_row_string(lf, "actions", "");
 
@@ -385,8 +378,7 @@ static json_t *row_json(const struct wft_ovn_prov *p, enum src s,
 	case SRC_LOAD_BALANCER:
 		snprintf(text, sizeof(text), "load balancer %s (NB %.8s)",
 			 wft_ovsdb_row_string(row, "name", ""),
-			 map_get(row, "external_ids", "lb_id") ?
-			 map_get(row, "external_ids", "lb_id") : "?");
+			 ext_id(row, "lb_id") ? ext_id(row, "lb_id") : "?");
 		break;
 	default:
 		text[0] = 0;

@@ -735,6 +735,18 @@ const char *wft_ovsdb_row_string(const struct wft_ovsdb_row *row,
 	return d ? d->keys[0].s : def;
 }
 
+const char *wft_ovsdb_row_map_get(const struct wft_ovsdb_row *row,
+				  const char *col, const char *key)
+{
+	const struct wft_ovsdb_datum *d = wft_ovsdb_row_get_named(row, col);
+	unsigned int i;
+
+	for (i = 0; d && d->values && i < d->n; i++)
+		if (!strcmp(d->keys[i].s, key))
+			return d->values[i].s;
+	return NULL;
+}
+
 int64_t wft_ovsdb_row_integer(const struct wft_ovsdb_row *row,
 			      const char *col, int64_t def)
 {

@@ -260,9 +260,9 @@ struct wft_pin_dns_rec {
 void wft_pin_dns_replace(const struct wft_pin_dns_rec *v, size_t n);
 /* The records of the SB DNS rows in @r, each for every datapath of its
  * `datapaths` the replica has; when its DNS or Datapath_Binding rows
- * changed (or @force). */
+ * changed. */
 struct wft_ovsdb_replica;
-void wft_pin_dns_sync(struct wft_ovsdb_replica *r, bool force);
+void wft_pin_dns_sync(struct wft_ovsdb_replica *r);
 /* @name's value for datapath @dp_key, matched without regard to case,
  * copied into @out (@cap bytes). Returns 0, -ENOENT, or -ENOSPC. */
 int wft_pin_dns_lookup(uint32_t dp_key, const char *name, char *out,

@@ -97,6 +97,10 @@ int64_t wft_ovsdb_row_integer(const struct wft_ovsdb_row *row,
 			      const char *col, int64_t def);
 bool wft_ovsdb_row_bool(const struct wft_ovsdb_row *row, const char *col,
 			bool def);
+/* For string-to-string map columns (options, external_ids...): @key's
+ * value, NULL when the map has no such key or there is no such column. */
+const char *wft_ovsdb_row_map_get(const struct wft_ovsdb_row *row,
+				  const char *col, const char *key);
 
 /* The row in `select` form: {"_uuid": ["uuid", U], column: datum, ...},
  * every column included. */
