@@ -101,6 +101,20 @@ ovn_chassis() {
 		external_ids:ovn-encap-ip="$3"
 }
 
+# ovn_veth_ns NS PORT IFACE MAC: namespace NS with IFACE (MAC, up, no
+# address yet) whose veth peer PORT (up, IPv6 off) stays in this namespace,
+# for the caller to put on br-int.
+ovn_veth_ns() {
+	local ns=$1 port=$2 ifc=$3 mac=$4
+	netns_add "$ns"
+	ip link add "$port" type veth peer name "$ifc" netns "$ns" ||
+		die "veth $port/$ifc"
+	on_exit ip link del "$port"
+	echo 1 >"/proc/sys/net/ipv6/conf/$port/disable_ipv6"
+	ip link set "$port" up
+	in_ns "$ns" ip link set "$ifc" address "$mac" up || die "$ifc up"
+}
+
 ovn_pod() {
 	local node=$1 pod=$2 port=$3 addr=$4 mac=$5 lsp=$6 gw=${7:-}
 	vm_up "$pod" "$node" "$port" "$addr" "$mac" 1400

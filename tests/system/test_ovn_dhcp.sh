@@ -35,13 +35,7 @@ SRV_MAC=0a:00:00:00:00:fe
 # addr_gen_mode does not make) whose veth peer PORT is on br-int as LSP.
 pod() {
 	local ns=$1 port=$2 ifc=$3 mac=$4 lsp=$5 lla=${6:-}
-	netns_add "$ns"
-	ip link add "$port" type veth peer name "$ifc" netns "$ns" ||
-		die "veth $port/$ifc"
-	on_exit ip link del "$port"
-	echo 1 >"/proc/sys/net/ipv6/conf/$port/disable_ipv6"
-	ip link set "$port" up
-	in_ns "$ns" ip link set "$ifc" address "$mac" up || die "$ifc up"
+	ovn_veth_ns "$ns" "$port" "$ifc" "$mac"
 	[ -z "$lla" ] || in_ns "$ns" ip addr add "$lla/64" dev "$ifc" nodad ||
 		die "$lla on $ifc"
 	vsctl add-port br-int "$port" -- set Interface "$port" \

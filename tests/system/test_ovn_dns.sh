@@ -41,13 +41,7 @@ DNSQ=$WEFTD_DIR/dnsq.py
 # peer PORT is on br-int as LSP.
 pod() {
 	local ns=$1 port=$2 ifc=$3 mac=$4 lsp=$5 ip4=$6 ip6=$7
-	netns_add "$ns"
-	ip link add "$port" type veth peer name "$ifc" netns "$ns" ||
-		die "veth $port/$ifc"
-	on_exit ip link del "$port"
-	echo 1 >"/proc/sys/net/ipv6/conf/$port/disable_ipv6"
-	ip link set "$port" up
-	in_ns "$ns" ip link set "$ifc" address "$mac" up || die "$ifc up"
+	ovn_veth_ns "$ns" "$port" "$ifc" "$mac"
 	in_ns "$ns" ip addr add "$ip4/24" dev "$ifc" || die "$ip4 on $ifc"
 	in_ns "$ns" ip addr add "$ip6/64" dev "$ifc" nodad || die "$ip6"
 	vsctl add-port br-int "$port" -- set Interface "$port" \
